@@ -1,0 +1,13 @@
+"""QA checks: one family per file, registered in ``CHECKS`` by a stable id.
+
+Every check is a small class with ``id``, ``category`` (MQM-style), ``severity``,
+``description`` and ``run(article) -> list[(segment index, Flag)]``. Checks never
+mutate their input. ``run_checks`` runs the enabled ones and returns flags per segment,
+sorted by position.
+"""
+
+from __future__ import annotations
+
+from .base import CHECKS, Article, Check, build_checks, run_checks
+
+__all__ = ["CHECKS", "Article", "Check", "build_checks", "run_checks"]

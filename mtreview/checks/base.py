@@ -1,0 +1,94 @@
+"""The Check base class, the registry and the runner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..config import ChecksConfig
+from ..errors import ConfigError
+from ..records import Flag, Removed, Segment, Severity
+
+CHECKS: dict[str, type[Check]] = {}
+
+
+@dataclass(frozen=True)
+class Article:
+    """What every check sees: the aligned segments of one article (no flags yet) and context."""
+
+    segments: tuple[Segment, ...]
+    glossary: tuple[tuple[str, str], ...] = ()
+    removed_tgt: tuple[Removed, ...] = ()
+    document_level: bool = True  # False for independent rows (`mtreview score`)
+
+
+class Check:
+    """Base class. Subclasses set the class attributes and implement ``run``."""
+
+    id: ClassVar[str]
+    category: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.MINOR
+    description: ClassVar[str] = ""
+    defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "id" in cls.__dict__:
+            if cls.id in CHECKS:
+                raise RuntimeError(f"duplicate check id {cls.id!r}")
+            CHECKS[cls.id] = cls
+
+    def __init__(self, severity: Severity | None = None, **params: Any) -> None:
+        unknown = set(params) - set(self.defaults)
+        if unknown:
+            raise ConfigError(
+                f"[checks.params.{self.id}] unknown parameter(s): {', '.join(sorted(unknown))}"
+                f" (known: {', '.join(sorted(self.defaults)) or 'none'})"
+            )
+        self.params = {**self.defaults, **params}
+        self.level = severity or type(self).severity
+
+    def flag(self, side: str, text: str, start: int, end: int, message: str, *,
+             suggestion: str | None = None, severity: Severity | None = None) -> Flag:
+        """Build a Flag of this check over ``text[start:end]``."""
+        return Flag(
+            check=self.id, category=self.category, severity=severity or self.level, side=side,
+            start=start, end=end, text=text[start:end], message=message, suggestion=suggestion,
+        )
+
+    def run(self, article: Article) -> list[tuple[int, Flag]]:
+        raise NotImplementedError
+
+
+def build_checks(config: ChecksConfig) -> list[Check]:
+    """Instantiate the enabled checks with their configured severity and parameters."""
+    from . import families  # noqa: F401  (registers the check classes)
+
+    for cid in (*config.enabled, *config.disabled, *config.severity, *config.params):
+        if cid not in CHECKS:
+            raise ConfigError(f"unknown check id {cid!r} in [checks] (known: {', '.join(sorted(CHECKS))})")
+    ids = config.enabled or tuple(CHECKS)
+    out = []
+    for cid in ids:
+        if cid in config.disabled:
+            continue
+        sev = config.severity.get(cid)
+        try:
+            level = Severity.parse(sev) if sev else None
+        except ValueError as exc:
+            raise ConfigError(f"[checks.severity] {cid}: {exc}") from None
+        out.append(CHECKS[cid](level, **config.params.get(cid, {})))
+    return out
+
+
+def run_checks(article: Article, checks: Sequence[Check], allow: Sequence[str] = ()) -> list[tuple[Flag, ...]]:
+    """Run ``checks`` over ``article``; returns one sorted tuple of flags per segment."""
+    allowed = {a.strip() for a in allow}
+    per_seg: list[list[Flag]] = [[] for _ in article.segments]
+    for check in checks:
+        for idx, flag in check.run(article):
+            if flag.text.strip() and flag.text.strip() in allowed:
+                continue
+            per_seg[idx].append(flag)
+    return [tuple(sorted(flags, key=lambda f: f.key)) for flags in per_seg]

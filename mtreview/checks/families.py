@@ -1,0 +1,3 @@
+"""Imports every check family so that each registers itself in CHECKS."""
+
+from . import alignment  # noqa: F401

@@ -1,0 +1,106 @@
+"""Command line: parse -> pipeline -> report. Errors carry exit codes; only ``main`` exits.
+
+Subcommands: align, review (more arrive with their issues: score, batch, app, models).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__, pipeline, report
+from .config import Config, load_config
+from .errors import MtreviewError
+from .load import load_document
+
+log = logging.getLogger("mtreview")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def _load_pair(args: argparse.Namespace, config: Config):
+    src = load_document(args.en_file, "en", config.load)
+    tgt = load_document(args.ja_file, "ja", config.load)
+    return src, tgt
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    config = _config(args)
+    src, tgt = _load_pair(args, config)
+    models = pipeline.load_models(config)
+    ssents, tsents, beads = pipeline.align_documents(src, tgt, config, models)
+    rows = report.bead_rows(beads, ssents, tsents)
+    if args.format == "jsonl":
+        report.write_jsonl(rows, sys.stdout)
+    else:
+        for r in rows:
+            sys.stdout.write(f"{r['score']:.3f}\t{r['src']}\t{r['tgt']}\n")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    config = _config(args)
+    src, tgt = _load_pair(args, config)
+    review = pipeline.review(src, tgt, config)
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            report.write_review(review, fh, "json")
+        tmp.replace(out)
+    report.write_review(review, sys.stdout, args.format)
+    if args.out and args.format == "text":
+        sys.stdout.write(f"full record written to {args.out}\n")
+    return 0
+
+
+def _add_pair_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("en_file", metavar="EN_FILE", help="English source (text, HTML, scraped page)")
+    p.add_argument("ja_file", metavar="JA_FILE", help="Japanese translation")
+    p.add_argument("--config", help="TOML file overriding configs/default.toml values")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mtreview", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"mtreview {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("align", help="segment and align an article pair; one JSON object per bead")
+    _add_pair_args(p)
+    p.add_argument("--format", choices=("jsonl", "tsv"), default="jsonl")
+    p.set_defaults(func=cmd_align)
+
+    p = sub.add_parser("review", help="align, score and flag an article pair")
+    _add_pair_args(p)
+    p.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
+    p.add_argument("--out", help="also write the full JSON record to this file")
+    p.set_defaults(func=cmd_review)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return int(args.func(args) or 0)
+    except MtreviewError as exc:
+        sys.stderr.write(f"mtreview: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("mtreview: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

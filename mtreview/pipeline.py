@@ -1,0 +1,107 @@
+"""The one orchestrator: review(src_doc, tgt_doc, config, models) -> Review.
+
+load -> segment -> align -> score -> checks -> Review. The CLI, the UI and the batch
+runner all call this; it holds no I/O of its own beyond what the models need.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__, align, segment
+from .checks import Article, build_checks, run_checks
+from .config import Config
+from .errors import InputError
+from .models.embed import Embedder, get_embedder
+from .records import Document, Review, Segment, Sentence
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Models:
+    """The models a review uses; built once and passed in (never loaded by the steps)."""
+
+    embedder: Embedder
+    extra: dict[str, Any] = field(default_factory=dict)  # translator, back_translator, lm ...
+
+    def describe(self) -> dict[str, Any]:
+        out = {"embedder": {"name": self.embedder.name, "version": self.embedder.version}}
+        for key, model in sorted(self.extra.items()):
+            out[key] = {"name": getattr(model, "name", str(model)), "version": getattr(model, "version", "")}
+        return out
+
+
+def load_models(config: Config) -> Models:
+    """Build the models the configuration asks for (cached per process)."""
+    return Models(embedder=get_embedder(config.align.embedder))
+
+
+def _join(sents: list[Sentence], ids: tuple[int, ...], lang: str) -> str:
+    sep = " " if lang == "en" else ""
+    return sep.join(sents[i].text for i in ids)
+
+
+def check_languages(src: Document, tgt: Document) -> None:
+    if src.lang == tgt.lang:
+        raise InputError(
+            f"both files are in the same language ({src.lang}): give the English source and the Japanese translation"
+        )
+    if src.lang != "en" or tgt.lang != "ja":
+        raise InputError(
+            f"expected an English source and a Japanese translation, got {src.lang} and {tgt.lang}"
+        )
+
+
+def align_documents(src: Document, tgt: Document, config: Config, models: Models
+                    ) -> tuple[list[Sentence], list[Sentence], list[align.Bead]]:
+    """Segment both documents and align their sentences."""
+    check_languages(src, tgt)
+    ssents = segment.split(src, config.segment)
+    tsents = segment.split(tgt, config.segment)
+    if not ssents:
+        raise InputError(f"{src.path or 'source'}: no sentences found")
+    if not tsents:
+        raise InputError(f"{tgt.path or 'translation'}: no sentences found")
+    beads = align.align([s.text for s in ssents], [s.text for s in tsents], models.embedder.encode, config.align)
+    return ssents, tsents, beads
+
+
+def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None) -> Review:
+    """Review one article: segment, align, score and check it."""
+    config = config or Config()
+    models = models or load_models(config)
+    ssents, tsents, beads = align_documents(src, tgt, config, models)
+    segments = tuple(
+        Segment(
+            id=k,
+            src=_join(ssents, b.src_ids, "en"),
+            tgt=_join(tsents, b.tgt_ids, "ja"),
+            src_ids=b.src_ids,
+            tgt_ids=b.tgt_ids,
+            score=b.score,
+            src_block=ssents[b.src_ids[0]].block if b.src_ids else None,
+            tgt_block=tsents[b.tgt_ids[0]].block if b.tgt_ids else None,
+        )
+        for k, b in enumerate(beads)
+    )
+    article = Article(segments=segments, removed_tgt=tgt.removed)
+    checks = build_checks(config.checks)
+    flags = run_checks(article, checks, config.checks.allow)
+    segments = tuple(
+        Segment(**{**seg.__dict__, "flags": f}) for seg, f in zip(segments, flags, strict=True)
+    )
+    meta = {
+        "mtreview": __version__,
+        "python": platform.python_version(),
+        "config": config.to_dict(),
+        "config_hash": config.digest(),
+        "models": models.describe(),
+        "src": {"path": src.path, "format": src.fmt, "encoding": src.encoding, "sentences": len(ssents)},
+        "tgt": {"path": tgt.path, "format": tgt.fmt, "encoding": tgt.encoding, "sentences": len(tsents)},
+        "checks": [c.id for c in checks],
+    }
+    return Review(meta=meta, segments=segments, removed={"src": src.removed, "tgt": tgt.removed})

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mtreview.cli import main
+
+
+def test_align_contract(seed_paths, capsys):
+    en, ja = seed_paths
+    assert main(["align", str(en), str(ja), "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows
+    for row in rows:
+        assert set(row) == {"src_ids", "tgt_ids", "src", "tgt", "score"}
+        assert isinstance(row["score"], float)
+        assert (row["src"] == "") == (row["src_ids"] == [])
+        assert (row["tgt"] == "") == (row["tgt_ids"] == [])
+    # every sentence appears once, in order
+    src_ids = [i for r in rows for i in r["src_ids"]]
+    tgt_ids = [i for r in rows for i in r["tgt_ids"]]
+    assert src_ids == list(range(len(src_ids)))
+    assert tgt_ids == list(range(len(tgt_ids)))
+
+
+def test_review_contract(seed_paths, capsys, tmp_path):
+    en, ja = seed_paths
+    out = tmp_path / "r.json"
+    assert main(["review", str(en), str(ja), "--format", "json", "--out", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"meta", "segments", "removed", "summary"}
+    assert json.loads(out.read_text(encoding="utf-8")) == data
+    seg = data["segments"][0]
+    assert {"id", "src", "tgt", "src_ids", "tgt_ids", "kind", "scores", "flags"} <= set(seg)
+    assert data["meta"]["config_hash"]
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: _write(d / "empty.txt", b""), "empty file"),
+        (lambda d: _write(d / "blank.txt", b" \n\n "), "empty file"),
+        (lambda d: _write(d / "bin.dat", bytes(range(256)) * 4), "binary"),
+    ],
+)
+def test_bad_input_exits_nonzero_with_one_line(tmp_path, capsys, seed_paths, make, reason):
+    en, _ = seed_paths
+    bad = make(tmp_path)
+    code = main(["review", str(en), str(bad)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert reason in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_same_language_is_an_error(seed_paths, capsys):
+    en, _ = seed_paths
+    code = main(["align", str(en), str(en)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "expected English text but this looks Japanese" in err or "looks English" in err
+
+
+def _write(p, data: bytes):
+    p.write_bytes(data)
+    return p

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from mtreview.config import Config, from_dict, load_config
+from mtreview.errors import ConfigError
+from tests.conftest import ROOT
+
+
+def test_default_toml_matches_dataclass_defaults():
+    data = tomllib.loads((ROOT / "configs" / "default.toml").read_text(encoding="utf-8"))
+    assert from_dict(data) == Config()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"nope": {}}, "unknown config section [nope]"),
+        ({"align": {"bandd": 3}}, "unknown config key [align] bandd"),
+        ({"align": {"band": "3"}}, "[align] band: expected an integer"),
+        ({"load": {"strip_boilerplate": 1}}, "[load] strip_boilerplate: expected true/false"),
+        ({"checks": {"allow": "x"}}, "[checks] allow: expected a list of strings"),
+    ],
+)
+def test_bad_config_is_a_clear_error(data, message):
+    with pytest.raises(ConfigError) as exc:
+        from_dict(data)
+    assert message in str(exc.value)
+
+
+def test_overlay_keeps_other_defaults(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text("[align]\nskip_cost = 0.3\n", encoding="utf-8")
+    cfg = load_config(p)
+    assert cfg.align.skip_cost == 0.3
+    assert cfg.align.band == Config().align.band
+    assert cfg.digest() != Config().digest()
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "missing.toml")
