@@ -254,3 +254,28 @@ class Review:
             ],
             "summary": self.summary(),
         }
+
+
+def flag_from_dict(d: dict[str, Any]) -> Flag:
+    return Flag(
+        check=d["check"], category=d["category"], severity=Severity.parse(d["severity"]), side=d["side"],
+        start=int(d["start"]), end=int(d["end"]), message=d["message"], text=d.get("text", ""),
+        suggestion=d.get("suggestion"),
+    )
+
+
+def review_from_dict(data: dict[str, Any]) -> Review:
+    """Rebuild a Review from ``Review.to_dict()`` output (e.g. a batch result file)."""
+    segments = tuple(
+        Segment(
+            id=int(s["id"]), src=s["src"], tgt=s["tgt"], src_ids=tuple(s["src_ids"]), tgt_ids=tuple(s["tgt_ids"]),
+            score=float(s.get("align_score", 0.0)), scores=dict(s.get("scores", {})), quality=s.get("quality"),
+            flags=tuple(flag_from_dict(f) for f in s.get("flags", [])),
+        )
+        for s in data["segments"]
+    )
+    removed: dict[str, list[Removed]] = {}
+    for r in data.get("removed", []):
+        removed.setdefault(r["side"], []).append(Removed(r["start"], r["end"], r["text"], r["reason"]))
+    return Review(meta=data.get("meta", {}), segments=segments,
+                  removed={k: tuple(v) for k, v in removed.items()})
