@@ -8,6 +8,6 @@ sorted by position.
 
 from __future__ import annotations
 
-from .base import CHECKS, Article, Check, build_checks, run_checks
+from .base import CHECKS, Article, Check, build_checks, run_checks, suppression_key
 
-__all__ = ["CHECKS", "Article", "Check", "build_checks", "run_checks"]
+__all__ = ["CHECKS", "Article", "Check", "build_checks", "run_checks", "suppression_key"]

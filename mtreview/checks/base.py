@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import unicodedata
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -82,13 +84,42 @@ def build_checks(config: ChecksConfig) -> list[Check]:
     return out
 
 
-def run_checks(article: Article, checks: Sequence[Check], allow: Sequence[str] = ()) -> list[tuple[Flag, ...]]:
-    """Run ``checks`` over ``article``; returns one sorted tuple of flags per segment."""
-    allowed = {a.strip() for a in allow}
+def _norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+SUPPRESSION_CONTEXT = 8  # characters of context either side of the flagged text
+
+
+def suppression_key(flag: Flag, side_text: str) -> str:
+    """A stable key for "this flag on this text": check id + normalised flagged text + context.
+
+    ``side_text`` is the segment's text on the flag's side. A reviewer's "false positive"
+    decision is stored under this key (see store.py) and silences the same flag on the same
+    words in the same context next time, wherever the segment appears.
+    """
+    ctx = SUPPRESSION_CONTEXT
+    left = side_text[max(0, flag.start - ctx) : flag.start]
+    right = side_text[flag.end : flag.end + ctx]
+    blob = "\x1f".join((flag.check, _norm(flag.text), _norm(left), _norm(right)))
+    return flag.check + ":" + hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def run_checks(article: Article, checks: Sequence[Check], allow: Sequence[str] = (),
+               suppressed: Collection[str] = ()) -> list[tuple[Flag, ...]]:
+    """Run ``checks`` over ``article``; returns one sorted tuple of flags per segment.
+
+    ``allow`` lists flagged texts never to report (config allow-list, compared after
+    normalisation); ``suppressed`` holds suppression keys of flags reviewers rejected.
+    """
+    allowed = {_norm(a) for a in allow}
     per_seg: list[list[Flag]] = [[] for _ in article.segments]
     for check in checks:
         for idx, flag in check.run(article):
-            if flag.text.strip() and flag.text.strip() in allowed:
+            if _norm(flag.text) and _norm(flag.text) in allowed:
+                continue
+            seg = article.segments[idx]
+            if suppressed and suppression_key(flag, seg.src if flag.side == "src" else seg.tgt) in suppressed:
                 continue
             per_seg[idx].append(flag)
     return [tuple(sorted(flags, key=lambda f: f.key)) for flags in per_seg]

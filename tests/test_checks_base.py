@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from mtreview.checks import CHECKS, Article, build_checks, run_checks, suppression_key
+from mtreview.config import ChecksConfig
+from mtreview.errors import ConfigError
+from mtreview.records import Segment
+
+
+def _article() -> Article:
+    return Article(segments=(
+        Segment(0, "North Korea said Sunday.", "", (0,), ()),
+        Segment(1, "", "return to top", (), (0,)),
+    ))
+
+
+def test_registry_and_runner_sorts_per_segment():
+    checks = build_checks(ChecksConfig())
+    assert {"omission", "addition"} <= set(CHECKS)
+    flags = run_checks(_article(), checks)
+    assert [[f.check for f in fs] for fs in flags] == [["omission"], ["addition"]]
+    assert flags[1][0].text == "return to top"
+
+
+def test_allow_list_and_suppression():
+    checks = build_checks(ChecksConfig())
+    flags = run_checks(_article(), checks, allow=["Return to  top"])
+    assert flags[1] == ()
+    key = suppression_key(run_checks(_article(), checks)[0][0], "North Korea said Sunday.")
+    assert key.startswith("omission:")
+    flags = run_checks(_article(), checks, suppressed={key})
+    assert flags[0] == () and flags[1] != ()
+
+
+def test_unknown_check_id_is_config_error():
+    with pytest.raises(ConfigError, match="unknown check id 'nope'"):
+        build_checks(ChecksConfig(disabled=("nope",)))
