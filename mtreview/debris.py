@@ -1,0 +1,336 @@
+"""Scraped-page cleaning: separate the article from page debris, then classify its blocks.
+
+Works line by line on the (newline-normalised) text and never edits it: what is page
+debris becomes a ``Removed`` span with a reason, what is article becomes ``Block`` spans.
+
+The rules are deliberately conservative (a real article sentence must never be lost):
+
+* whole-line vocabulary of page chrome in English and Japanese ("Home", "Short Url:",
+  "return to top", "特に人気" ...) is removed anywhere;
+* a line that is nothing but a date/time is a timestamp; a line that repeats an earlier
+  line of the page is a duplicate;
+* looser rules (bullet lists without sentence punctuation, site slogans, cookie notices,
+  "©" lines, tag lists) apply only outside the article core: above the headline or
+  below the last prose paragraph.
+
+Block kinds: headline (first block, short, no final period), caption (the block right
+after the headline when it carries a photo credit or precedes the datelined lead),
+dateline (a dateline standing on its own line), credit (a final "AP" / "(AFP=時事)"),
+body (everything else).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .config import LoadConfig
+from .records import Block, Removed
+
+# -- line features ------------------------------------------------------------------
+
+_BULLET = re.compile(r"^(?:[•·◦▪▫►▶■□●○◆◇‣∙]|[-*](?=\s))\s*")
+_TERMINAL = re.compile(r"[.!?。！？…](?:[\"'”’」』）)\]]*)(?:\s*[(（][^()（）]{1,40}[)）])?$")
+_SENTENCE_MARK = re.compile(r"[。！？]|[.!?](?=\s|[\"'”’)\]]|$)")
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_SHORT_URL = re.compile(r"^short\s*url\s*:?\s*(?:\S+)?$", re.I)
+
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE_TOKENS = re.compile(
+    "|".join([
+        r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:t\d{1,2}:\d{2}(?::\d{2})?(?:z|[+-]\d{2}:?\d{2})?)?",
+        r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}",
+        rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}",
+        rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}",
+        r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?",
+        r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:\s*[(（][月火水木金土日][)）])?",
+        r"\d{1,2}時(?:\d{1,2}分)?(?:\d{1,2}秒)?",
+        r"(?:gmt|utc|jst|est|edt|cst|cdt|pst|pdt|bst|cet|cest|ast|kst)\s*[+-]?\d{0,2}(?::?\d{2})?",
+        r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?",
+        r"(?:updated|published|posted|last|modified|created|on|at|date|time)\b:?",
+        r"(?:更新|配信|公開|掲載|投稿|最終更新)(?:日時?)?[:：]?",
+    ]),
+    re.I,
+)
+_DATE_CORE = re.compile(r"\d{1,2}:\d{2}|\d{4}|\d{1,2}月\d{1,2}日|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+
+_EN_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
+    r"(?: \([A-Za-z/ ]+\))?\s*(?::|--|—|–|-)(?=\s|$)"
+)
+_JA_DATELINE = re.compile(
+    r"^(?:【[^】\n]{1,20}】|[(（][^()（）\n]{1,15}[=＝][^()（）\n]{1,10}[)）]"
+    r"|[\u30a0-\u30ff\u4e00-\u9fff]{1,12}\s*(?:[:：]|--|―|—))"
+)
+_CREDIT = re.compile(
+    r"^(?:\(?(?:AP|AFP|Reuters|Bloomberg|Kyodo|Jiji|Xinhua|Yonhap|dpa|UPI|CNN|BBC|NHK|"
+    r"共同|時事|ロイター|ブルームバーグ)(?:[=/＝][^()\n]{1,20})?\)?|[(（][^()（）\n]{1,20}[=＝][^()（）\n]{1,12}[)）]|"
+    r"(?:Reporting|Writing|Editing|Additional reporting) by [^\n]{1,120})$"
+)
+_PHOTO_CREDIT = re.compile(
+    r"(?:[(（](?:[^()（）\n]{0,40}(?:AFP|AP|Reuters|Getty|EPA|Jiji|Kyodo|Photo|File|時事|共同|ロイター|写真|"
+    r"提供|資料)[^()（）\n]{0,40})[)）]\s*$)|^(?:FILE\s*[-–—]|FILE PHOTO|Photo:|写真[:：]|［写真］|\[写真\])",
+    re.I,
+)
+_COPYRIGHT_STRONG = re.compile(
+    r"all rights reserved|無断(?:転載|複製|使用)|^copyright\s+(?:©\s*)?\d{4}", re.I
+)
+_COPYRIGHT_WEAK = re.compile(r"©|\(c\)\s*\d{4}|^copyright\b|著作権", re.I)
+_COOKIE = re.compile(r"cookie|クッキー", re.I)
+_COOKIE_ACT = re.compile(r"accept|consent|agree|policy|settings|we use|同意|使用|利用|設定", re.I)
+_BREADCRUMB_SEP = re.compile(r"\s+[|›»>/]\s+")
+
+_VOCAB: dict[str, str] = {}
+for _reason, _words in {
+    "navigation": [
+        "home", "menu", "search", "skip to content", "skip to main content", "main menu", "next", "previous",
+        "next article", "previous article", "read more", "read more:", "continue reading", "see more", "more",
+        "sign in", "log in", "login", "register", "subscribe", "newsletter", "sign up", "advertisement",
+        "ホーム", "トップ", "トップページ", "メニュー", "検索", "ログイン", "会員登録", "続きを読む",
+        "もっと見る", "次の記事", "前の記事", "次へ", "前へ", "広告", "PR", "ニュース一覧", "記事一覧",
+    ],
+    "share": [
+        "short url", "share", "share this", "share this article", "share this story", "share on facebook",
+        "share on twitter", "tweet", "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "line",
+        "email", "e-mail", "print", "copy link", "pinterest", "reddit", "instagram", "youtube",
+        "シェア", "シェアする", "ツイート", "いいね", "印刷", "メール", "リンクをコピー", "ブックマーク",
+    ],
+    "tags": [
+        "topics", "tags", "tag", "related", "related topics", "related articles", "related stories",
+        "related news", "most popular", "most read", "popular", "trending", "recommended",
+        "you may also like", "more from", "latest", "latest news", "editor's picks",
+        "トピックス", "タグ", "キーワード", "関連記事", "関連ニュース", "関連リンク", "特に人気", "人気",
+        "人気記事", "オススメ", "おすすめ", "お勧め", "ランキング", "アクセスランキング", "最新ニュース",
+        "新着", "注目",
+    ],
+    "footer": [
+        "return to top", "back to top", "top of page", "to top", "privacy policy", "terms of use",
+        "terms of service", "contact us", "about us", "cookie policy", "cookie settings", "accept cookies",
+        "ページトップへ", "ページの先頭へ", "このページのトップへ", "先頭へ戻る", "トップへ戻る",
+        "プライバシーポリシー", "利用規約", "お問い合わせ", "会社概要", "サイトマップ",
+    ],
+}.items():
+    for _w in _words:
+        _VOCAB[_w.casefold()] = _reason
+_SHARE_WORDS = {w for w, r in _VOCAB.items() if r == "share"}
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s)).strip().casefold()
+
+
+def is_sentence_like(s: str) -> bool:
+    """True when the line contains sentence punctuation (a real article line usually does)."""
+    return bool(_SENTENCE_MARK.search(s))
+
+
+def ends_sentence(s: str) -> bool:
+    return bool(_TERMINAL.search(s.rstrip()))
+
+
+def is_timestamp(s: str) -> bool:
+    """A line made only of dates, times, zones and words like "Updated"."""
+    n = unicodedata.normalize("NFKC", s).strip()
+    if len(n) > 80 or not _DATE_CORE.search(n):
+        return False
+    rest = _DATE_TOKENS.sub(" ", n)
+    return not re.search(r"\w", rest)
+
+
+def dateline_end(s: str, lang: str) -> int:
+    """Length of a leading dateline ("SEOUL:", "VIRGINIA BEACH, Va. --", "【ワシントン共同】"), else 0."""
+    m = (_EN_DATELINE if lang == "en" else _JA_DATELINE).match(s)
+    if not m:
+        return 0
+    if lang == "en" and len(re.sub(r"[^A-Z]", "", m.group(0))) < 3:
+        return 0  # "A -" or "I:" are not place names
+    return m.end()
+
+
+def is_credit(s: str) -> bool:
+    return len(s) <= 140 and bool(_CREDIT.match(s.strip()))
+
+
+# -- the cleaner --------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    start: int  # offsets of the stripped content
+    end: int
+    text: str
+    para: int  # index of the blank-line paragraph
+    item: str  # text without a bullet marker
+    bullet: bool
+    reason: str | None = None
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    para, blank = 0, True
+    pos = 0
+    for raw in text.split("\n"):
+        begin, pos = pos, pos + len(raw) + 1
+        stripped = raw.strip()
+        if not stripped:
+            if not blank and out:
+                para += 1
+            blank = True
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s, e = begin + lead, begin + lead + len(stripped)
+        bm = _BULLET.match(stripped)
+        item = stripped[bm.end():].strip() if bm and bm.end() < len(stripped) else stripped
+        out.append(_Line(s, e, stripped, para, item, bool(bm and item != stripped)))
+        blank = False
+    return out
+
+
+def _vocab_reason(line: _Line) -> str | None:
+    key = _norm(line.item).rstrip(":：").strip()
+    if key in _VOCAB:
+        return _VOCAB[key]
+    if _SHORT_URL.match(_norm(line.item)) or _URL_ONLY.match(line.item):
+        return "share"
+    words = [w for w in re.split(r"[\s|/・,]+", key) if w]
+    if len(words) >= 2 and all(w in _SHARE_WORDS for w in words):
+        return "share"
+    if _COPYRIGHT_STRONG.search(line.item) and len(line.item) <= 200:
+        return "footer"
+    return None
+
+
+def _is_prose(line: _Line, lang: str) -> bool:
+    long_enough = len(line.item) >= (40 if lang == "en" else 20)
+    return not line.bullet and long_enough and is_sentence_like(line.item)
+
+
+def _short(s: str, lang: str) -> bool:
+    return len(s) <= (60 if lang == "en" else 30)
+
+
+def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
+    """Every non-blank line of ``text`` with ``reason`` set for the ones that are page debris."""
+    lines = _lines(text)
+    if not (config.strip_boilerplate or config.dedupe_blocks):
+        return lines
+    if config.strip_boilerplate:
+        for ln in lines:
+            ln.reason = _vocab_reason(ln) or ("timestamp" if is_timestamp(ln.item) else None)
+            if ln.bullet and ln.reason == "share":
+                ln.reason = "navigation"  # a bulleted menu of links
+    prose = [i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln, lang)]
+    first_prose = prose[0] if prose else len(lines)
+    last_prose = prose[-1] if prose else -1
+    headline = next(
+        (i for i in range(first_prose - 1, -1, -1)
+         if lines[i].reason is None and not lines[i].bullet and not is_sentence_like(lines[i].item)),
+        None,
+    )
+    top_end = headline if headline is not None else first_prose
+    head_key = _norm(lines[headline].item) if headline is not None else None
+    seen: set[str] = set()
+    for i, ln in enumerate(lines):
+        key = _norm(ln.text)
+        if config.dedupe_blocks and key in seen and len(key) >= 10:
+            ln.reason = "duplicate"
+        seen.add(key)
+        if not config.strip_boilerplate or ln.reason is not None:
+            continue
+        outside = i < top_end or i > last_prose
+        ln.reason = _zone_reason(ln, outside, head_key)
+    if config.strip_boilerplate:
+        _spread(lines, lang, top_end, last_prose)
+    return lines
+
+
+def _zone_reason(ln: _Line, outside: bool, head_key: str | None) -> str | None:
+    """Looser rules, for lines outside the article core (and breadcrumbs repeating the headline)."""
+    item = ln.item
+    if ln.bullet and not is_sentence_like(item) and (outside or _norm(item) == head_key):
+        return "navigation"
+    if not outside:
+        return None
+    if _is_breadcrumb(item):
+        return "navigation"
+    if _COPYRIGHT_WEAK.search(item) and len(item) <= 200:
+        return "footer"
+    if _COOKIE.search(item) and _COOKIE_ACT.search(item) and len(item) <= 400:
+        return "footer"
+    return None
+
+
+def _is_breadcrumb(s: str) -> bool:
+    parts = _BREADCRUMB_SEP.split(s)
+    return len(parts) >= 3 and all(len(p) <= 25 and not is_sentence_like(p) for p in parts)
+
+
+def _spread(lines: list[_Line], lang: str, top_end: int, last_prose: int) -> None:
+    """Short lines without sentence punctuation that share a paragraph with debris outside
+    the article core are debris too: site names above the headline, tag items below."""
+    for i, ln in enumerate(lines):
+        if ln.reason is not None or is_sentence_like(ln.item) or not _short(ln.item, lang):
+            continue
+        if i < top_end:
+            if any(o.reason in ("navigation", "share") for o in lines[:top_end] if o.para == ln.para):
+                ln.reason = "site"
+        elif i > last_prose and not is_credit(ln.item):
+            before = [o for o in lines[last_prose + 1:i] if o.para == ln.para and o.reason]
+            if before:
+                ln.reason = before[-1].reason if before[-1].reason != "duplicate" else "footer"
+
+
+def _split_runs(text: str, lines: list[_Line]) -> list[tuple[int, int]]:
+    """Kept lines grouped into blocks: a blank line or a removed line ends a block, and so
+    does a line break after a finished sentence or after a title-like short line."""
+    runs: list[list[_Line]] = []
+    prev: _Line | None = None
+    for ln in lines:
+        if ln.reason is not None:
+            prev = None
+            continue
+        if prev is None or prev.para != ln.para or ends_sentence(prev.text) or _title_like(prev, ln):
+            runs.append([ln])
+        else:
+            runs[-1].append(ln)
+        prev = ln
+    return [(r[0].start, r[-1].end) for r in runs]
+
+
+def _title_like(prev: _Line, nxt: _Line) -> bool:
+    return not is_sentence_like(prev.text) and len(prev.text) < 0.6 * len(nxt.text)
+
+
+def classify(text: str, spans: list[tuple[int, int]], lang: str) -> tuple[Block, ...]:
+    """Kinds for article blocks: headline, caption, dateline, credit, body."""
+    kinds = ["body"] * len(spans)
+    texts = [text[a:b] for a, b in spans]
+    for i, t in enumerate(texts):
+        if dateline_end(t, lang) == len(t.rstrip()):
+            kinds[i] = "dateline"
+    if texts and kinds[0] == "body" and _headline_like(texts[0], lang):
+        kinds[0] = "headline"
+    if len(texts) >= 2 and is_credit(texts[-1]):
+        kinds[-1] = "credit"
+    if kinds[0] == "headline" and len(texts) >= 3 and kinds[1] == "body":
+        lead_has_dateline = dateline_end(texts[2], lang) > 0 or kinds[2] == "dateline"
+        if _PHOTO_CREDIT.search(texts[1]) or (lead_has_dateline and not dateline_end(texts[1], lang)):
+            kinds[1] = "caption"
+    return tuple(Block(a, b, k) for (a, b), k in zip(spans, kinds, strict=True))
+
+
+def _headline_like(s: str, lang: str) -> bool:
+    s = s.strip()
+    limit = 200 if lang == "en" else 120
+    return "\n" not in s and len(s) <= limit and not re.search(r"[.。]$", s)
+
+
+def clean(text: str, lang: str, config: LoadConfig | None = None
+          ) -> tuple[tuple[Block, ...], tuple[Removed, ...]]:
+    """Article blocks and removed debris of a page (offsets index ``text``)."""
+    config = config or LoadConfig()
+    lines = find_debris(text, lang, config)
+    removed = tuple(Removed(ln.start, ln.end, ln.text, ln.reason) for ln in lines if ln.reason)
+    return classify(text, _split_runs(text, lines), lang), removed
