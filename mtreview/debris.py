@@ -30,7 +30,7 @@ from .records import Block, Removed
 
 # -- line features ------------------------------------------------------------------
 
-_BULLET = re.compile(r"^(?:[•·◦▪▫►▶■□●○◆◇‣∙]|[-*](?=\s))\s*")
+_BULLET = re.compile(r"^(?:[•·・◦▪▫►▶■□●○◆◇‣∙]|[-*](?=\s))\s*")
 _TERMINAL = re.compile(r"[.!?。！？…](?:[\"'”’」』）)\]]*)(?:\s*[(（][^()（）]{1,40}[)）])?$")
 _SENTENCE_MARK = re.compile(r"[。！？]|[.!?](?=\s|[\"'”’)\]]|$)")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)

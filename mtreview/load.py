@@ -117,6 +117,10 @@ def decode(data: bytes, name: str = "input") -> tuple[str, str]:
         if text is None:
             raise InputError(f"{name}: looks like UTF-16 but cannot be decoded")
         return text, "utf-16"
+    if b"\x1b$" in data:  # ISO-2022-JP escapes: 7-bit, so it would pass as UTF-8
+        text = _strict(data, "iso2022_jp")
+        if text is not None:
+            return text, "iso2022_jp"
     text = _strict(data, "utf-8")
     if text is not None and "\x00" not in text:
         return text, "utf-8"
@@ -200,8 +204,28 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(?:html|body|head)[\s>]", head))
 
 
+def _lead_captions(html: str) -> list[str]:
+    """Photo captions (<figcaption>) that come before the first real paragraph of the page:
+    the extractor drops them, but a translated page keeps its lead photo's caption."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fromstring(html)
+    except (ValueError, etree.ParserError):
+        return []
+    captions = []
+    for el in root.iter("figcaption", "p"):
+        text = " ".join(el.text_content().split())
+        if el.tag == "p" and len(text) >= 40:
+            break
+        if el.tag == "figcaption" and text:
+            captions.append(text)
+    return captions
+
+
 def html_to_text(html: str, name: str = "input") -> str:
-    """The article of an HTML page as plain text: title, then one paragraph per block."""
+    """The article of an HTML page as plain text: title, lead photo caption, one paragraph per block."""
     import trafilatura
 
     found = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
@@ -213,6 +237,11 @@ def html_to_text(html: str, name: str = "input") -> str:
     title = (getattr(found, "title", None) or "").strip()
     if title and (not paras or paras[0] != title):
         paras.insert(0, title)
+    at = 1 if title else 0
+    for caption in _lead_captions(html):
+        if caption not in body:
+            paras.insert(at, caption)
+            at += 1
     return "\n\n".join(paras)
 
 

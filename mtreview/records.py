@@ -41,6 +41,7 @@ class Severity(enum.IntEnum):
 
 LANGS = ("en", "ja")
 SIDES = ("src", "tgt")
+SEGMENT_FORMATS = ("tsv", "jsonl", "xliff", "tmx")  # Document.fmt of files already split into units
 
 
 def _check_span(start: int, end: int, length: int | None = None) -> None:
