@@ -1,28 +1,27 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mtreview.config import LoadConfig
 from mtreview.errors import InputError
 from mtreview.load import (
     decode,
-    is_pair_file,
     load_bytes,
     load_document,
-    load_pairs,
-    load_rows,
     load_text,
     paragraphs,
 )
-
-from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 SEED_JA = (SAMPLES / "seed.ja.txt").read_text(encoding="utf-8")
 SEED_EN = (SAMPLES / "seed.en.txt").read_text(encoding="utf-8")
-HEADLINE_JA = "北朝鮮はロシアとの協調を米国に対して強調、プーチン大統領が「早期に」訪問する可能性があると述べた"
+HEADLINE_JA = (
+    "北朝鮮はロシアとの協調を米国に対して強調、プーチン大統領が「早期に」訪問する可能性があると述べた"
+)
 CAPTION_JA = (
     "北朝鮮はロシアとの関係を積極的に強化しており、金正恩(キム・ジョンウン)総書記が9月にロシアを訪問し、"
     "プーチン大統領と首脳会談を行ったことでも注目された。(AFP=時事)"
@@ -192,7 +191,8 @@ def test_clean_news_loses_nothing(name, blocks, kinds):
         (LoadConfig(), [r for r, _ in SEED_REMOVED]),
         (LoadConfig(strip_boilerplate=False), ["duplicate", "duplicate"]),
         (LoadConfig(dedupe_blocks=False),
-         ["site", "site"] + ["navigation"] * 5 + ["share", "timestamp", "timestamp"] + ["tags"] * 3 + ["footer"]),
+         ["site", "site"] + ["navigation"] * 5 + ["share", "timestamp", "timestamp"]
+         + ["tags"] * 3 + ["footer"]),
         (LoadConfig(strip_boilerplate=False, dedupe_blocks=False), []),
     ],
 )
