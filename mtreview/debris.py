@@ -62,11 +62,11 @@ _EN_DATELINE = re.compile(
 )
 _JA_DATELINE = re.compile(
     r"^(?:【[^】\n]{1,20}】|[(（][^()（）\n]{1,15}[=＝][^()（）\n]{1,10}[)）]"
-    r"|[\u30a0-\u30ff\u4e00-\u9fff]{1,12}\s*(?:[:：]|--|―|—))"
+    r"|[\u30a0-\u30ff\u4e00-\u9fff]{1,20}\s*(?:[:：]|--|―|—))"
 )
 _CREDIT = re.compile(
-    r"^(?:\(?(?:AP|AFP|Reuters|Bloomberg|Kyodo|Jiji|Xinhua|Yonhap|dpa|UPI|CNN|BBC|NHK|"
-    r"共同|時事|ロイター|ブルームバーグ)(?:[=/＝][^()\n]{1,20})?\)?|[(（][^()（）\n]{1,20}[=＝][^()（）\n]{1,12}[)）]|"
+    r"^(?:[(（]?(?:AP|AFP|Reuters|Bloomberg|Kyodo|Jiji|Xinhua|Yonhap|dpa|UPI|CNN|BBC|NHK|"
+    r"共同|時事|ロイター|ブルームバーグ)(?:[=/＝][^()\n]{1,20})?[)）]?|[(（][^()（）\n]{1,20}[=＝][^()（）\n]{1,12}[)）]|"
     r"(?:Reporting|Writing|Editing|Additional reporting) by [^\n]{1,120})$"
 )
 _PHOTO_CREDIT = re.compile(
@@ -150,6 +150,7 @@ def dateline_end(s: str, lang: str) -> int:
 
 
 def is_credit(s: str) -> bool:
+    """An agency credit: "AP", "Reuters", "(AFP=時事)", "Reporting by ..."."""
     return len(s) <= 140 and bool(_CREDIT.match(s.strip()))
 
 
@@ -203,8 +204,15 @@ def _vocab_reason(line: _Line) -> str | None:
 
 
 def _is_prose(line: _Line, lang: str) -> bool:
-    long_enough = len(line.item) >= (40 if lang == "en" else 20)
-    return not line.bullet and long_enough and is_sentence_like(line.item)
+    """An article line: long enough, with sentence punctuation, and not a notice of the site."""
+    item = line.item
+    if line.bullet or len(item) < (40 if lang == "en" else 20) or not is_sentence_like(item):
+        return False
+    return not (_is_cookie(item) or (_COPYRIGHT_WEAK.search(item) and len(item) <= 200))
+
+
+def _is_cookie(s: str) -> bool:
+    return bool(_COOKIE.search(s) and _COOKIE_ACT.search(s)) and len(s) <= 400
 
 
 def _short(s: str, lang: str) -> bool:
@@ -231,6 +239,7 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
     )
     top_end = headline if headline is not None else first_prose
     head_key = _norm(lines[headline].item) if headline is not None else None
+    menus = {ln.para for ln in lines if ln.bullet and ln.reason in ("navigation", "share")}
     seen: set[str] = set()
     for i, ln in enumerate(lines):
         key = _norm(ln.text)
@@ -241,6 +250,8 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
             continue
         outside = i < top_end or i > last_prose
         ln.reason = _zone_reason(ln, outside, head_key)
+        if ln.reason is None and ln.bullet and not is_sentence_like(ln.item) and ln.para in menus:
+            ln.reason = "navigation"  # an item of a bulleted menu that also lists "Home", "facebook" ...
     if config.strip_boilerplate:
         _spread(lines, lang, top_end, last_prose)
     return lines
@@ -257,7 +268,7 @@ def _zone_reason(ln: _Line, outside: bool, head_key: str | None) -> str | None:
         return "navigation"
     if _COPYRIGHT_WEAK.search(item) and len(item) <= 200:
         return "footer"
-    if _COOKIE.search(item) and _COOKIE_ACT.search(item) and len(item) <= 400:
+    if _is_cookie(item):
         return "footer"
     return None
 

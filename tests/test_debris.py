@@ -1,0 +1,155 @@
+"""Debris rules on pages of the same kind as the seed (other sites' chrome around real article text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mtreview.config import LoadConfig
+from mtreview.debris import clean, dateline_end, is_credit, is_timestamp
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+EN = (SAMPLES / "seed.en.txt").read_text(encoding="utf-8").split("\n\n")
+JA = [p for p in (SAMPLES / "seed.ja.txt").read_text(encoding="utf-8").split("\n\n") if "。" in p]
+
+# An English edition of the same site: menu, breadcrumb, repeated caption, short URL, two timestamps,
+# body, credit, tag list, read-more, copyright, return to top.
+PAGE_EN = "\n".join([
+    "Since 1975",
+    "  • facebook",
+    "  • twitter",
+    "  • Home",
+    "  • World",
+    "  • " + EN[0],
+    "",
+    EN[0],
+    "",
+    EN[1],
+    EN[1],
+    "Short Url: https://arab.news/abc12",
+    "Updated 21 January 2024",
+    "21 Jan 2024 11:01:28 GMT9",
+    "",
+    EN[2],
+    "",
+    EN[3],
+    "",
+    "AP",
+    "",
+    "topics",
+    "North Korea",
+    "Russia",
+    "",
+    "Read more",
+    "Copyright © 2024 Arab News. All rights reserved.",
+    "return to top",
+])
+PAGE_EN_REMOVED = [
+    ("site", "Since 1975"), ("navigation", "• facebook"), ("navigation", "• twitter"),
+    ("navigation", "• Home"), ("navigation", "• World"), ("navigation", "• " + EN[0]),
+    ("duplicate", EN[1]), ("share", "Short Url: https://arab.news/abc12"),
+    ("timestamp", "Updated 21 January 2024"), ("timestamp", "21 Jan 2024 11:01:28 GMT9"),
+    ("tags", "topics"), ("tags", "North Korea"), ("tags", "Russia"),
+    ("navigation", "Read more"), ("footer", "Copyright © 2024 Arab News. All rights reserved."),
+    ("footer", "return to top"),
+]
+
+# A Japanese page of another site: cookie banner, breadcrumb, date line, share row, related list.
+PAGE_JA = "\n".join([
+    "当サイトではクッキーを使用しています。サイトの利用を続けるとクッキーの使用に同意したものとみなします。",
+    "ホーム > 国際 > アジア",
+    "",
+    "北朝鮮、ロシアとの協調を強調",
+    "2024年1月21日 11時01分",
+    "シェア",
+    "ツイート",
+    "",
+    JA[2],
+    "",
+    JA[3],
+    "",
+    "(AFP=時事)",
+    "",
+    "関連記事",
+    "北朝鮮がミサイル発射",
+    "韓国が安保理に要請",
+    "",
+    "Copyright © 2024 Jiji Press Ltd. 無断転載を禁じます。",
+    "このページのトップへ",
+])
+PAGE_JA_REMOVED = [
+    ("footer", PAGE_JA.split("\n")[0]), ("navigation", "ホーム > 国際 > アジア"),
+    ("timestamp", "2024年1月21日 11時01分"), ("share", "シェア"), ("share", "ツイート"),
+    ("tags", "関連記事"), ("tags", "北朝鮮がミサイル発射"), ("tags", "韓国が安保理に要請"),
+    ("footer", "Copyright © 2024 Jiji Press Ltd. 無断転載を禁じます。"), ("footer", "このページのトップへ"),
+]
+
+
+@pytest.mark.parametrize(
+    "page, lang, removed, kinds",
+    [
+        (PAGE_EN, "en", PAGE_EN_REMOVED, ["headline", "caption", "body", "body", "credit"]),
+        (PAGE_JA, "ja", PAGE_JA_REMOVED, ["headline", "body", "body", "credit"]),
+    ],
+)
+def test_pages_of_the_same_kind(page, lang, removed, kinds):
+    blocks, got = clean(page, lang, LoadConfig())
+    assert [(r.reason, r.text) for r in got] == removed
+    assert [b.kind for b in blocks] == kinds
+    for r in got:
+        assert page[r.start : r.end] == r.text
+    kept = [page[b.start : b.end] for b in blocks]
+    for para in (EN[:4] if lang == "en" else JA[2:4]):
+        assert kept.count(para) == 1
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("21 Jan 2024 11:01:28 GMT9", True),
+        ("Updated 21 January 2024", True),
+        ("January 21, 2024 at 11:01 a.m. EST", True),
+        ("2024-01-21T02:01:28Z", True),
+        ("2024年1月21日 11時01分", True),
+        ("更新日時：2024年1月21日(日) 11:01", True),
+        ("Published: Sun 21 Jan 2024", True),
+        ("On Thursday, South Korea urged the Security Council to act.", False),
+        ("同省は、1月14日の発射実験は定期的な活動のひとつだと述べた。", False),
+        ("Seibu 3x-2 vs Lotte, 9th inning", False),
+        ("2024 Olympics", False),
+    ],
+)
+def test_is_timestamp(line, expected):
+    assert is_timestamp(line) is expected
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("SEOUL: North Korea said Sunday", "en", "SEOUL:"),
+        ("VIRGINIA BEACH, Va. -- The city of Virginia Beach removed", "en", "VIRGINIA BEACH, Va. --"),
+        ("AURORA, Colo. (AP) - A car drove through a crowd", "en", "AURORA, Colo. (AP) -"),
+        ("ISLAMABAD -- A U.N. report says", "en", "ISLAMABAD --"),
+        ("BARCELONA will be known as a selling club this summer", "en", ""),
+        ("UN says thousands of anti-Pakistan militants", "en", ""),
+        ("ソウル:北朝鮮は日曜日、", "ja", "ソウル:"),
+        ("バージニア州バージニア・ビーチ -- バージニアビーチ市は", "ja", "バージニア州バージニア・ビーチ --"),
+        ("【ワシントン共同】米政府は", "ja", "【ワシントン共同】"),
+        ("北朝鮮はロシアとの関係を積極的に強化しており、", "ja", ""),
+    ],
+)
+def test_dateline(text, lang, expected):
+    assert text[: dateline_end(text, lang)] == expected
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("AP", True), ("Reuters", True), ("(AFP=時事)", True), ("（共同）", True), ("(ロイター=共同)", True),
+        ("Reporting by Hyonhee Shin; Editing by Lincoln Feast", True),
+        ("APEC leaders met in Lima.", False), ("North Korea", False),
+    ],
+)
+def test_is_credit(line, expected):
+    assert is_credit(line) is expected
