@@ -316,12 +316,14 @@ def _title_like(prev: _Line, nxt: _Line) -> bool:
 
 def classify(text: str, spans: list[tuple[int, int]], lang: str) -> tuple[Block, ...]:
     """Kinds for article blocks: headline, caption, dateline, credit, body."""
+    if not spans:
+        return ()
     kinds = ["body"] * len(spans)
     texts = [text[a:b] for a, b in spans]
     for i, t in enumerate(texts):
         if dateline_end(t, lang) == len(t.rstrip()):
             kinds[i] = "dateline"
-    if texts and kinds[0] == "body" and _headline_like(texts[0], lang):
+    if kinds[0] == "body" and _headline_like(texts[0], lang):
         kinds[0] = "headline"
     if len(texts) >= 2 and is_credit(texts[-1]):
         kinds[-1] = "credit"

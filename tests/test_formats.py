@@ -1,0 +1,148 @@
+"""Segment files (TSV/CSV, JSONL, XLIFF 1.2/2.0, TMX) and HTML pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mtreview.errors import InputError
+from mtreview.load import is_pair_file, load_bytes, load_document, load_pairs, load_rows
+
+DATA = Path(__file__).resolve().parent / "data"
+EN1 = "UN says thousands of anti-Pakistan militants in Afghanistan"
+JA1 = "数千人もの反パキスタン過激派がアフガニスタンに潜伏と国連が主張"
+EN3 = ("The report released this week said the group, known as the Tehreek-e-Taliban (TTP), has linked up "
+       "with the Afghan-based affiliate of the Islamic State group.")
+
+
+@pytest.mark.parametrize(
+    "name, fmt, lines, ids",
+    [
+        ("pairs.tsv", "tsv", [2, 3, 4], ["s1", "s2", "s3"]),
+        ("pairs.jsonl", "jsonl", [1, 2, 3], ["s1", "s2", "s3"]),
+        ("pairs.xlf", "xliff", [1, 2, 3], ["s1", "s2", "s3"]),
+        ("pairs2.xlf", "xliff", [1, 2, 3], ["s1", "s2", "s3"]),
+        ("pairs.tmx", "tmx", [1, 2, 3], ["s1", "s2", "s3"]),
+    ],
+)
+def test_segment_files(name, fmt, lines, ids):
+    rows = load_rows(DATA / name)
+    assert [r["line"] for r in rows] == lines
+    assert [r["id"] for r in rows] == ids
+    assert all(set(r) == {"line", "id", "src", "tgt", "ref", "mt"} for r in rows)
+    assert rows[0]["src"] == EN1 and rows[0]["tgt"] == JA1
+    assert rows[2]["src"] == EN3
+    assert all(r["ref"] is None and r["mt"] is None for r in rows)
+    src, tgt = load_pairs(DATA / name)
+    assert (src.lang, tgt.lang, src.fmt, tgt.fmt) == ("en", "ja", fmt, fmt)
+    assert len(src.blocks) == len(tgt.blocks) == 3
+    assert all(b.kind == "segment" for b in (*src.blocks, *tgt.blocks))
+    assert src.block_text(0) == EN1 and tgt.block_text(0) == JA1 and src.block_text(2) == EN3
+
+
+def test_csv_with_en_ja_columns_ref_and_an_empty_side():
+    rows = load_rows(DATA / "pairs.csv")
+    assert [(r["line"], r["id"], r["ref"] is None, r["tgt"] == "") for r in rows] == [
+        (2, "2", True, False), (3, "3", False, True),
+    ]
+    assert rows[1]["ref"].startswith("イスラマバード -- 国連の報告書は")
+    src, tgt = load_pairs(DATA / "pairs.csv")
+    assert len(src.blocks) == len(tgt.blocks) == 2
+    assert tgt.blocks[1].start == tgt.blocks[1].end  # the empty side is a zero-length block
+    assert tgt.block_text(1) == ""
+
+
+def _mutate(tmp_path, name, old, new, count=1):
+    text = (DATA / name).read_text(encoding="utf-8")
+    assert old in text
+    out = tmp_path / name
+    out.write_text(text.replace(old, new, count), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize(
+    "name, old, new, message",
+    [
+        ("pairs.tsv", "id\tsrc\ttgt", "id\tsource_text\ttgt", "pairs.tsv:1: missing column src"),
+        ("pairs.tsv", "s2\tISLAMABAD", "s2 ISLAMABAD", "pairs.tsv:3: expected 3 fields as in the header, got 2"),
+        ("pairs.jsonl", '{"id": "s2"', '{"id": "s2",,', "pairs.jsonl:2: bad JSON"),
+        ("pairs.jsonl", '"id": "s3", "src"', '"id": "s3", "english_text"', "pairs.jsonl:3: missing column src"),
+        ("pairs.jsonl", '"id": "s1"', '"id": ["s1"]', "pairs.jsonl:1: 'id' must be text"),
+        ("pairs.xlf", '<trans-unit id="s2">', '<trans-unit id="s2">\n<target>', "pairs.xlf:13: invalid XML"),
+        ("pairs2.xlf", "</unit>", "</unitt>", "pairs2.xlf:9: invalid XML"),
+        ("pairs.tmx", '<tuv xml:lang="en">', '<tuv xml:lang="en">&bad;', "pairs.tmx:7: invalid XML"),
+    ],
+)
+def test_malformed_segment_files(tmp_path, name, old, new, message):
+    bad = _mutate(tmp_path, name, old, new)
+    with pytest.raises(InputError, match=message) as exc:
+        load_rows(bad)
+    assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "langs, error",
+    [
+        (("en-US", "ja-JP"), None),
+        (("EN", "JA"), None),
+        (("fr", "de"), "pairs.tmx: unit 1: no en or ja variant"),
+    ],
+)
+def test_tmx_language_codes(tmp_path, langs, error):
+    text = (DATA / "pairs.tmx").read_text(encoding="utf-8")
+    out = tmp_path / "pairs.tmx"
+    out.write_text(text.replace('xml:lang="en"', f'xml:lang="{langs[0]}"')
+                   .replace('xml:lang="ja"', f'xml:lang="{langs[1]}"'), encoding="utf-8")
+    if error:
+        with pytest.raises(InputError, match=error):
+            load_rows(out)
+    else:
+        assert [(r["src"][:7], r["tgt"][:7]) for r in load_rows(out)] == [
+            ("UN says", "数千人もの反パ"), ("ISLAMAB", "イスラマバード"), ("The rep", "今週発表された"),
+        ]
+
+
+def test_wrong_language_column_is_an_error(tmp_path):
+    bad = _mutate(tmp_path, "pairs.tsv", "id\tsrc\ttgt", "id\ttgt\tsrc")
+    with pytest.raises(InputError, match=r"\(src side\): expected English text but this looks Japanese"):
+        load_pairs(bad)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("a.tsv", True), ("a.TSV", True), ("a.csv", True), ("a.jsonl", True), ("a.xlf", True),
+        ("a.xliff", True), ("a.tmx", True), ("a.txt", False), ("a.html", False), ("a", False),
+    ],
+)
+def test_is_pair_file(name, expected):
+    assert is_pair_file(name) is expected
+
+
+def test_article_loader_refuses_a_pair_file():
+    with pytest.raises(InputError, match="a segment file holds both sides"):
+        load_document(DATA / "pairs.tsv", "en")
+
+
+# -- HTML ----------------------------------------------------------------------------
+
+HTML_KINDS = ["headline", "caption", "body", "body", "body", "body", "body"]
+
+
+@pytest.mark.parametrize("name", ["article.html", "upload-without-extension"])
+def test_html_article(name):
+    data = (DATA / "article.html").read_bytes()
+    doc = load_bytes(data, name, "en")
+    assert doc.fmt == "html"
+    assert [b.kind for b in doc.blocks] == HTML_KINDS
+    assert doc.block_text(0).startswith("North Korea stresses cooperation with Russia against US")
+    assert doc.block_text(1).endswith("(AFP/Jiji)")
+    assert doc.block_text(2).startswith("SEOUL: North Korea said Sunday")
+    for banned in ("<", "gtag", "console.log", "cookies", "Home", "Copyright", "Related", "Facebook"):
+        assert banned not in doc.text
+
+
+def test_html_without_article_text_is_an_error():
+    with pytest.raises(InputError, match="page.html: no article text"):
+        load_bytes(b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "page.html")
