@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,9 +66,9 @@ def _mutate(tmp_path, name, old, new, count=1):
     "name, old, new, message",
     [
         ("pairs.tsv", "id\tsrc\ttgt", "id\tsource_text\ttgt", "pairs.tsv:1: missing column src"),
-        ("pairs.tsv", "s2\tISLAMABAD", "s2 ISLAMABAD", "pairs.tsv:3: expected 3 fields as in the header, got 2"),
+        ("pairs.tsv", "s2\tISLAMABAD", "s2 ISLAMABAD", "pairs.tsv:3: expected 3 fields as in the header"),
         ("pairs.jsonl", '{"id": "s2"', '{"id": "s2",,', "pairs.jsonl:2: bad JSON"),
-        ("pairs.jsonl", '"id": "s3", "src"', '"id": "s3", "english_text"', "pairs.jsonl:3: missing column src"),
+        ("pairs.jsonl", '"id": "s3", "src"', '"id": "s3", "text"', "pairs.jsonl:3: missing column src"),
         ("pairs.jsonl", '"id": "s1"', '"id": ["s1"]', "pairs.jsonl:1: 'id' must be text"),
         ("pairs.xlf", '<trans-unit id="s2">', '<trans-unit id="s2">\n<target>', "pairs.xlf:13: invalid XML"),
         ("pairs2.xlf", "</unit>", "</unitt>", "pairs2.xlf:9: invalid XML"),
@@ -76,7 +77,7 @@ def _mutate(tmp_path, name, old, new, count=1):
 )
 def test_malformed_segment_files(tmp_path, name, old, new, message):
     bad = _mutate(tmp_path, name, old, new)
-    with pytest.raises(InputError, match=message) as exc:
+    with pytest.raises(InputError, match=re.escape(message)) as exc:
         load_rows(bad)
     assert "\n" not in str(exc.value)
 
@@ -144,5 +145,5 @@ def test_html_article(name):
 
 
 def test_html_without_article_text_is_an_error():
-    with pytest.raises(InputError, match="page.html: no article text"):
+    with pytest.raises(InputError, match=r"page\.html: no article text"):
         load_bytes(b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "page.html")
