@@ -83,7 +83,8 @@ def is_prealigned(src: Document, tgt: Document) -> bool:
     )
 
 
-def unit_beads(ssents: list[Sentence], tsents: list[Sentence], units: int, encode: align.Encode) -> list[Bead]:
+def unit_beads(ssents: list[Sentence], tsents: list[Sentence], units: int,
+               encode: align.Encode) -> list[Bead]:
     """One bead per unit (the sentences of block i on both sides), skipping units empty on both.
 
     The score is the cosine similarity of the two sides' embeddings (0.0 for a 1-0 / 0-1 bead).
