@@ -248,8 +248,7 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
         seen.add(key)
         if not config.strip_boilerplate or ln.reason is not None:
             continue
-        outside = i < top_end or i > last_prose
-        ln.reason = _zone_reason(ln, outside, head_key)
+        ln.reason = _zone_reason(ln, i < top_end, i > last_prose, head_key)
         if ln.reason is None and ln.bullet and not is_sentence_like(ln.item) and ln.para in menus:
             ln.reason = "navigation"  # an item of a bulleted menu that also lists "Home", "facebook" ...
     if config.strip_boilerplate:
@@ -257,12 +256,16 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
     return lines
 
 
-def _zone_reason(ln: _Line, outside: bool, head_key: str | None) -> str | None:
-    """Looser rules, for lines outside the article core (and breadcrumbs repeating the headline)."""
+def _zone_reason(ln: _Line, top: bool, bottom: bool, head_key: str | None) -> str | None:
+    """Looser rules, for lines above the headline or below the last prose paragraph.
+
+    Bullets are navigation above the headline, or anywhere when they repeat the headline
+    (a breadcrumb); a bullet list below the article is kept unless it is a menu (see caller).
+    """
     item = ln.item
-    if ln.bullet and not is_sentence_like(item) and (outside or _norm(item) == head_key):
+    if ln.bullet and not is_sentence_like(item) and (top or _norm(item) == head_key):
         return "navigation"
-    if not outside:
+    if not (top or bottom):
         return None
     if _is_breadcrumb(item):
         return "navigation"

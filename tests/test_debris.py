@@ -153,3 +153,25 @@ def test_dateline(text, lang, expected):
 )
 def test_is_credit(line, expected):
     assert is_credit(line) is expected
+
+
+@pytest.mark.parametrize(
+    "page, lang",
+    [
+        # a bullet list of key points at the end of an article is article text
+        ("\n\n".join([EN[0], EN[2], "Key points:\n• 6,000 insurgents\n• Jan. 14 launch"]), "en"),
+        # bullets right under the headline (a summary) stay too
+        ("\n\n".join([EN[0], "• Putin may visit Pyongyang\n• Choe met Lavrov", EN[2], EN[3]]), "en"),
+        # short repeated lines are not page repeats
+        ("\n\n".join([JA[2], "「はい」", JA[3], "「はい」"]), "ja"),
+        ("\n\n".join(["西武・外崎が初サヨナラ打", JA[2], "関連する動き", JA[3]]), "ja"),
+    ],
+)
+def test_article_structures_lose_nothing(page, lang):
+    blocks, removed = clean(page, lang, LoadConfig())
+    assert removed == ()
+    pos = 0
+    for line in page.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if line.strip():
+            assert any(b.start <= start and start + len(line) <= b.end for b in blocks), line
