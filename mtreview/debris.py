@@ -232,11 +232,7 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
     prose = [i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln, lang)]
     first_prose = prose[0] if prose else len(lines)
     last_prose = prose[-1] if prose else -1
-    headline = next(
-        (i for i in range(first_prose - 1, -1, -1)
-         if lines[i].reason is None and not lines[i].bullet and not is_sentence_like(lines[i].item)),
-        None,
-    )
+    headline = _find_headline(lines, first_prose)
     top_end = headline if headline is not None else first_prose
     head_key = _norm(lines[headline].item) if headline is not None else None
     menus = {ln.para for ln in lines if ln.bullet and ln.reason in ("navigation", "share")}
@@ -254,6 +250,18 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
     if config.strip_boilerplate:
         _spread(lines, lang, top_end, last_prose)
     return lines
+
+
+def _find_headline(lines: list[_Line], first_prose: int) -> int | None:
+    """The line a breadcrumb bullet repeats, else the last unbulleted line without sentence
+    punctuation before the first prose line."""
+    candidates = [i for i in range(first_prose) if lines[i].reason is None and not lines[i].bullet
+                  and not is_sentence_like(lines[i].item)]
+    crumbs = {_norm(ln.item) for ln in lines[:first_prose] if ln.bullet}
+    repeated = [i for i in candidates if _norm(lines[i].item) in crumbs]
+    if repeated:
+        return repeated[0]
+    return candidates[-1] if candidates else None
 
 
 def _zone_reason(ln: _Line, top: bool, bottom: bool, head_key: str | None) -> str | None:
@@ -281,19 +289,21 @@ def _is_breadcrumb(s: str) -> bool:
     return len(parts) >= 3 and all(len(p) <= 25 and not is_sentence_like(p) for p in parts)
 
 
+_SPREADS = ("navigation", "share", "tags", "footer")
+
+
 def _spread(lines: list[_Line], lang: str, top_end: int, last_prose: int) -> None:
-    """Short lines without sentence punctuation that share a paragraph with debris outside
-    the article core are debris too: site names above the headline, tag items below."""
+    """Short lines without sentence punctuation next to page chrome outside the article core
+    are chrome too: site names in the menu's paragraph above the headline, and below the
+    article the items that follow a tag list, share row or footer line."""
     for i, ln in enumerate(lines):
         if ln.reason is not None or is_sentence_like(ln.item) or not _short(ln.item, lang):
             continue
         if i < top_end:
             if any(o.reason in ("navigation", "share") for o in lines[:top_end] if o.para == ln.para):
                 ln.reason = "site"
-        elif i > last_prose and not is_credit(ln.item):
-            before = [o for o in lines[last_prose + 1:i] if o.para == ln.para and o.reason]
-            if before:
-                ln.reason = before[-1].reason if before[-1].reason != "duplicate" else "footer"
+        elif i > last_prose + 1 and not is_credit(ln.item) and lines[i - 1].reason in _SPREADS:
+            ln.reason = lines[i - 1].reason
 
 
 def _split_runs(text: str, lines: list[_Line]) -> list[tuple[int, int]]:
