@@ -327,8 +327,13 @@ def _title_like(prev: _Line, nxt: _Line) -> bool:
     return not is_sentence_like(prev.text) and len(prev.text) < 0.6 * len(nxt.text)
 
 
-def classify(text: str, spans: list[tuple[int, int]], lang: str) -> tuple[Block, ...]:
-    """Kinds for article blocks: headline, caption, dateline, credit, body."""
+def classify(text: str, spans: list[tuple[int, int]], lang: str,
+             caption_end: int | None = None) -> tuple[Block, ...]:
+    """Kinds for article blocks: headline, caption, dateline, credit, body.
+
+    ``caption_end``: where the page's photo area ends (its "Short Url:" / timestamp line);
+    blocks between the headline and it are captions.
+    """
     if not spans:
         return ()
     kinds = ["body"] * len(spans)
@@ -340,6 +345,10 @@ def classify(text: str, spans: list[tuple[int, int]], lang: str) -> tuple[Block,
         kinds[0] = "headline"
     if len(texts) >= 2 and is_credit(texts[-1]):
         kinds[-1] = "credit"
+    if kinds[0] == "headline" and caption_end is not None:
+        for i in range(1, len(spans)):
+            if spans[i][1] <= caption_end and kinds[i] == "body":
+                kinds[i] = "caption"
     if kinds[0] == "headline" and len(texts) >= 3 and kinds[1] == "body":
         lead_has_dateline = dateline_end(texts[2], lang) > 0 or kinds[2] == "dateline"
         if _PHOTO_CREDIT.search(texts[1]) or (lead_has_dateline and not dateline_end(texts[1], lang)):
@@ -359,4 +368,19 @@ def clean(text: str, lang: str, config: LoadConfig | None = None
     config = config or LoadConfig()
     lines = find_debris(text, lang, config)
     removed = tuple(Removed(ln.start, ln.end, ln.text, ln.reason) for ln in lines if ln.reason)
-    return classify(text, _split_runs(text, lines), lang), removed
+    spans = _split_runs(text, lines)
+    return classify(text, spans, lang, _caption_end(lines, spans)), removed
+
+
+def _caption_end(lines: list[_Line], spans: list[tuple[int, int]], most: int = 4) -> int | None:
+    """Start of the first "Short Url:" / timestamp line after the first block, when 1 to
+    ``most`` blocks (the photo captions of a news page) lie between the two."""
+    if not spans:
+        return None
+    head_end = spans[0][1]
+    mark = next((ln.start for ln in lines
+                 if ln.start > head_end and ln.reason in ("share", "timestamp")), None)
+    if mark is None:
+        return None
+    between = sum(1 for a, b in spans[1:] if b <= mark)
+    return mark if 1 <= between <= most else None

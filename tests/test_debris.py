@@ -103,12 +103,34 @@ PAGE_JA2_REMOVED = [
 ]
 
 
+# The seed's site, a feature page: three photo captions each shown twice (one with a
+# leading space), padded headline lines, a bulleted summary sentence and a byline line.
+CAP1 = "平壌とモスクワの間の連携は武器協力の疑惑について国際的な懸念を高めている"
+CAP2 = "安保理の常任理事国であるロシアと中国"
+CAP3 = "北朝鮮はロシアとの関係を積極的に強化している。"
+SUMMARY = "北朝鮮は日曜日、ロシアと戦略的・戦術的協力を進めることで合意したと発表した。"
+PAGE_JA3 = "\n".join([
+    "Since 1975", "日本語で読むアラビアのニュース", "  • facebook", "  • twitter", "  • Home", "  • 特集",
+    "  • " + HEAD + "   ", "", HEAD + "   ", "", CAP1, CAP1, " " + CAP2, CAP2, CAP3, CAP3, "Short Url:",
+    "22 Oct 2020 12:10:57 GMT9", "22 Oct 2020 12:10:57 GMT9", "  • " + SUMMARY, "", "アラブニュース東京", "",
+    JA[2], "", JA[3],
+])
+PAGE_JA3_REMOVED = [
+    ("site", "Since 1975"), ("site", "日本語で読むアラビアのニュース"), ("navigation", "• facebook"),
+    ("navigation", "• twitter"), ("navigation", "• Home"), ("navigation", "• 特集"),
+    ("navigation", "• " + HEAD), ("duplicate", CAP1), ("duplicate", CAP2), ("duplicate", CAP3),
+    ("share", "Short Url:"), ("timestamp", "22 Oct 2020 12:10:57 GMT9"),
+    ("duplicate", "22 Oct 2020 12:10:57 GMT9"),
+]
+
+
 @pytest.mark.parametrize(
     "page, lang, removed, kinds",
     [
         (PAGE_EN, "en", PAGE_EN_REMOVED, ["headline", "caption", "body", "body", "credit"]),
         (PAGE_JA, "ja", PAGE_JA_REMOVED, ["headline", "body", "body", "credit"]),
         (PAGE_JA2, "ja", PAGE_JA2_REMOVED, ["headline", "caption", "body", "body", "credit"]),
+        (PAGE_JA3, "ja", PAGE_JA3_REMOVED, ["headline"] + ["caption"] * 3 + ["body"] * 4),
     ],
 )
 def test_pages_of_the_same_kind(page, lang, removed, kinds):
