@@ -90,12 +90,18 @@ for _reason, _words in {
         "sign in", "log in", "login", "register", "subscribe", "newsletter", "sign up", "advertisement",
         "ホーム", "トップ", "トップページ", "メニュー", "検索", "ログイン", "会員登録", "続きを読む",
         "もっと見る", "次の記事", "前の記事", "次へ", "前へ", "広告", "PR", "ニュース一覧", "記事一覧",
+        "全文を読む", "全文をよむ", "もっと読む", "一覧へ戻る", "戻る",
+        # search-form labels of a common CMS
+        "generic selectors", "exact matches only", "search in title", "search in content",
+        "post type selectors", "filter by categories", "full story", "view all", "load more", "show more",
     ],
     "share": [
         "short url", "share", "share this", "share this article", "share this story", "share on facebook",
         "share on twitter", "tweet", "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "line",
         "email", "e-mail", "print", "copy link", "pinterest", "reddit", "instagram", "youtube",
         "シェア", "シェアする", "ツイート", "いいね", "印刷", "メール", "リンクをコピー", "ブックマーク",
+        "follow", "follow us", "share via", "share article", "copy url", "はてブ", "はてなブックマーク",
+        "lineで送る", "この記事をシェア", "この記事を印刷", "ポスト",
     ],
     "tags": [
         "topics", "tags", "tag", "related", "related topics", "related articles", "related stories",
