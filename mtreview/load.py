@@ -2,7 +2,7 @@
 
 Entry points: ``load_document`` (a file: plain text, scraped page, HTML), ``load_bytes``
 (an upload), ``load_text`` (text in memory), and for files already split into segments
-``load_pairs`` / ``load_rows`` / ``is_pair_file`` (TSV/CSV, JSONL, XLIFF, TMX; see
+``load_pairs`` / ``load_pairs_bytes`` / ``load_rows`` / ``is_pair_file`` (TSV/CSV, JSONL, XLIFF, TMX; see
 ``formats``). Page debris rules live in ``debris``.
 
 Offsets always index ``Document.text``: the decoded text with line endings normalised
@@ -285,30 +285,37 @@ def is_pair_file(path: str | Path) -> bool:
     return formats.format_of(Path(path)) is not None
 
 
-def _units(path: str | Path) -> tuple[list[dict], str, str]:
-    p, data = _read(path)
-    fmt = formats.format_of(p)
+def _units(data: bytes, name: str) -> tuple[list[dict], str, str]:
+    fmt = formats.format_of(Path(name))
     if fmt is None:
-        raise InputError(f"{p}: not a segment file (expected .tsv, .csv, .jsonl, .xlf/.xliff or .tmx)")
+        raise InputError(f"{name}: not a segment file (expected .tsv, .csv, .jsonl, .xlf/.xliff or .tmx)")
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise InputError(f"{p}: empty file")
-    text, encoding = decode(data, str(p))
+        raise InputError(f"{name}: empty file")
+    text, encoding = decode(data, name)
     text, _ = normalise_newlines(text.removeprefix("\ufeff"))
-    return formats.read_units(text, fmt, str(p)), fmt, encoding
+    return formats.read_units(text, fmt, name), fmt, encoding
 
 
 def load_rows(path: str | Path) -> list[dict]:
     """The units of a segment file, each ``{"line", "id", "src", "tgt", "ref", "mt"}``."""
-    return _units(path)[0]
+    p, data = _read(path)
+    return _units(data, str(p))[0]
 
 
 def load_pairs(path: str | Path) -> tuple[Document, Document]:
     """An English and a Japanese Document whose block i (kind "segment") are unit i's two sides."""
-    rows, fmt, encoding = _units(path)
+    p, data = _read(path)
+    return load_pairs_bytes(data, str(p))
+
+
+def load_pairs_bytes(data: bytes, name: str) -> tuple[Document, Document]:
+    """``load_pairs`` for an upload: the bytes and the file name they came with (its suffix
+    names the format)."""
+    rows, fmt, encoding = _units(data, name)
     if not rows:
-        raise InputError(f"{path}: no segments found")
-    src = _segment_doc([r["src"] for r in rows], "en", str(path), fmt, "src", encoding)
-    tgt = _segment_doc([r["tgt"] for r in rows], "ja", str(path), fmt, "tgt", encoding)
+        raise InputError(f"{name}: no segments found")
+    src = _segment_doc([r["src"] for r in rows], "en", name, fmt, "src", encoding)
+    tgt = _segment_doc([r["tgt"] for r in rows], "ja", name, fmt, "tgt", encoding)
     return src, tgt
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from mtreview.errors import InputError
-from mtreview.load import is_pair_file, load_bytes, load_document, load_pairs, load_rows
+from mtreview.load import (
+    is_pair_file,
+    load_bytes,
+    load_document,
+    load_pairs,
+    load_pairs_bytes,
+    load_rows,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 EN1 = "UN says thousands of anti-Pakistan militants in Afghanistan"
@@ -102,6 +109,26 @@ def test_tmx_language_codes(tmp_path, langs, error):
         assert [(r["src"][:7], r["tgt"][:7]) for r in load_rows(out)] == [
             ("UN says", "数千人もの反パ"), ("ISLAMAB", "イスラマバード"), ("The rep", "今週発表された"),
         ]
+
+
+@pytest.mark.parametrize(
+    "name, data, error",
+    [
+        ("pairs.tsv", (DATA / "pairs.tsv").read_bytes(), None),
+        ("upload.jsonl", (DATA / "pairs.jsonl").read_text(encoding="utf-8").encode("utf-16"), None),
+        ("pairs.txt", (DATA / "pairs.tsv").read_bytes(), "pairs.txt: not a segment file"),
+        ("pairs.tsv", b"id\tsrc\ttgt\n", "pairs.tsv: no segments found"),
+        ("pairs.tsv", b"\xef\xbb\xbf \n", "pairs.tsv: empty file"),
+    ],
+)
+def test_pairs_from_an_upload(name, data, error):
+    if error:
+        with pytest.raises(InputError, match=re.escape(error)):
+            load_pairs_bytes(data, name)
+        return
+    src, tgt = load_pairs_bytes(data, name)
+    assert (src.path, len(src.blocks), len(tgt.blocks)) == (name, 3, 3)
+    assert tgt.block_text(0) == JA1
 
 
 def test_wrong_language_column_is_an_error(tmp_path):
