@@ -174,3 +174,20 @@ def test_html_article(name):
 def test_html_without_article_text_is_an_error():
     with pytest.raises(InputError, match=r"page\.html: no article text"):
         load_bytes(b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "page.html")
+
+
+def test_japanese_html_in_shift_jis():
+    seed_path = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed.ja.txt"
+    seed = seed_path.read_text(encoding="utf-8")
+    title = seed.split("\n\n")[1]
+    paras = [p for p in seed.split("\n\n") if "。" in p][1:6]
+    page = (
+        f'<html><head><meta charset="shift_jis"><title>{title} | ニュース</title></head><body>'
+        '<nav><ul><li><a href="/">ホーム</a></li><li><a href="/w">国際</a></li></ul></nav>'
+        f"<article><h1>{title}</h1>" + "".join(f"<p>{p}</p>" for p in paras) + "</article>"
+        "<footer>Copyright 2024 All rights reserved.</footer></body></html>"
+    )
+    doc = load_bytes(page.encode("cp932"), "ja.html", "ja")
+    assert (doc.fmt, doc.encoding) == ("html", "shift_jis")
+    assert [b.kind for b in doc.blocks] == ["headline"] + ["body"] * 5
+    assert [doc.block_text(i) for i in range(6)] == [title, *paras]
