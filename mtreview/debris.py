@@ -243,11 +243,16 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
     head_key = _norm(lines[headline].item) if headline is not None else None
     menus = {ln.para for ln in lines if ln.bullet and ln.reason in ("navigation", "share")}
     seen: set[str] = set()
+    prev = ""
     for i, ln in enumerate(lines):
         key = _norm(ln.text)
-        if config.dedupe_blocks and key in seen and len(key) >= 10:
+        # a repeat is page furniture when it follows its original, is no prose, or lies outside
+        # the core; a body paragraph that repeats the caption far below it stays
+        furniture = key == prev or not _is_prose(ln, lang) or i < top_end or i > last_prose
+        if config.dedupe_blocks and key in seen and len(key) >= 10 and furniture:
             ln.reason = "duplicate"
         seen.add(key)
+        prev = key
         if not config.strip_boilerplate or ln.reason is not None:
             continue
         ln.reason = _zone_reason(ln, i < top_end, i > last_prose, head_key)

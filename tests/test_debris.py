@@ -205,6 +205,8 @@ def test_is_credit(line, expected):
         # short repeated lines are not page repeats
         ("\n\n".join([JA[2], "「はい」", JA[3], "「はい」"]), "ja"),
         ("\n\n".join(["西武・外崎が初サヨナラ打", JA[2], "関連する動き", JA[3]]), "ja"),
+        # a body paragraph that repeats the photo caption further down is article text
+        ("\n\n".join([EN[0], EN[1], EN[2], EN[3], EN[1], EN[4]]), "en"),
     ],
 )
 def test_article_structures_lose_nothing(page, lang):
