@@ -317,16 +317,21 @@ def _spread(lines: list[_Line], lang: str, top_end: int, last_prose: int) -> Non
             ln.reason = lines[i - 1].reason
 
 
-def _split_runs(text: str, lines: list[_Line]) -> list[tuple[int, int]]:
+def _split_runs(text: str, lines: list[_Line], lang: str) -> list[tuple[int, int]]:
     """Kept lines grouped into blocks: a blank line or a removed line ends a block, and so
     does a line break after a finished sentence or after a title-like short line."""
     runs: list[list[_Line]] = []
     prev: _Line | None = None
+    longest: dict[int, int] = {}
+    for ln in lines:
+        if ln.reason is None:
+            longest[ln.para] = max(longest.get(ln.para, 0), len(ln.text))
     for ln in lines:
         if ln.reason is not None:
             prev = None
             continue
-        if prev is None or prev.para != ln.para or ends_sentence(prev.text) or _title_like(prev, ln):
+        new_block = prev is None or prev.para != ln.para
+        if new_block or ends_sentence(prev.text) or _title_like(prev, longest, lang):
             runs.append([ln])
         else:
             runs[-1].append(ln)
@@ -334,8 +339,13 @@ def _split_runs(text: str, lines: list[_Line]) -> list[tuple[int, int]]:
     return [(r[0].start, r[-1].end) for r in runs]
 
 
-def _title_like(prev: _Line, nxt: _Line) -> bool:
-    return not is_sentence_like(prev.text) and len(prev.text) < 0.6 * len(nxt.text)
+def _title_like(prev: _Line, longest: dict[int, int], lang: str) -> bool:
+    """A line without sentence punctuation shorter than its paragraph's longest line is a
+    title or label, not a hard-wrapped line: English wraps run close to the wrap width,
+    Japanese (fixed-width) wraps exactly at it."""
+    width = longest[prev.para]
+    short = len(prev.text) < (0.7 * width if lang == "en" else width - 2)
+    return short and not is_sentence_like(prev.text)
 
 
 def classify(text: str, spans: list[tuple[int, int]], lang: str,
@@ -379,7 +389,7 @@ def clean(text: str, lang: str, config: LoadConfig | None = None
     config = config or LoadConfig()
     lines = find_debris(text, lang, config)
     removed = tuple(Removed(ln.start, ln.end, ln.text, ln.reason) for ln in lines if ln.reason)
-    spans = _split_runs(text, lines)
+    spans = _split_runs(text, lines, lang)
     return classify(text, spans, lang, _caption_end(lines, spans)), removed
 
 

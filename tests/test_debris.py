@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,23 @@ def test_article_structures_lose_nothing(page, lang):
         start, pos = pos, pos + len(line) + 1
         if line.strip():
             assert any(b.start <= start and start + len(line) <= b.end for b in blocks), line
+
+
+@pytest.mark.parametrize(
+    "page, lang, blocks",
+    [
+        # a headline line right above its caption is its own block
+        (HEAD + "\n" + JA[1], "ja", 2),
+        # a hard-wrapped English paragraph stays one block
+        (textwrap.fill(EN[2], 72) + "\n\n" + textwrap.fill(EN[3], 60), "en", 2),
+        # a Japanese paragraph wrapped at a fixed width stays one block
+        ("\n".join(textwrap.wrap(JA[2], 20)), "ja", 1),
+        # one paragraph per line, no blank lines between them
+        ("\n".join(JA[2:6]), "ja", 4),
+        (EN[0] + "\n" + "\n".join(EN[2:5]), "en", 4),
+    ],
+)
+def test_blocks_from_lines(page, lang, blocks):
+    got, removed = clean(page, lang, LoadConfig())
+    assert removed == ()
+    assert len(got) == blocks
