@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mtreview.config import LoadConfig
-from mtreview.debris import clean, dateline_end, is_credit, is_timestamp
+from mtreview.debris import clean, is_timestamp
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 EN = (SAMPLES / "seed.en.txt").read_text(encoding="utf-8").split("\n\n")
@@ -163,37 +163,6 @@ def test_pages_of_the_same_kind(page, lang, removed, kinds):
 )
 def test_is_timestamp(line, expected):
     assert is_timestamp(line) is expected
-
-
-@pytest.mark.parametrize(
-    "text, lang, expected",
-    [
-        ("SEOUL: North Korea said Sunday", "en", "SEOUL:"),
-        ("VIRGINIA BEACH, Va. -- The city of Virginia Beach removed", "en", "VIRGINIA BEACH, Va. --"),
-        ("AURORA, Colo. (AP) - A car drove through a crowd", "en", "AURORA, Colo. (AP) -"),
-        ("ISLAMABAD -- A U.N. report says", "en", "ISLAMABAD --"),
-        ("BARCELONA will be known as a selling club this summer", "en", ""),
-        ("UN says thousands of anti-Pakistan militants", "en", ""),
-        ("ソウル:北朝鮮は日曜日、", "ja", "ソウル:"),
-        ("バージニア州バージニア・ビーチ -- バージニアビーチ市は", "ja", "バージニア州バージニア・ビーチ --"),
-        ("【ワシントン共同】米政府は", "ja", "【ワシントン共同】"),
-        ("北朝鮮はロシアとの関係を積極的に強化しており、", "ja", ""),
-    ],
-)
-def test_dateline(text, lang, expected):
-    assert text[: dateline_end(text, lang)] == expected
-
-
-@pytest.mark.parametrize(
-    "line, expected",
-    [
-        ("AP", True), ("Reuters", True), ("(AFP=時事)", True), ("（共同）", True), ("(ロイター=共同)", True),
-        ("Reporting by Hyonhee Shin; Editing by Lincoln Feast", True),
-        ("APEC leaders met in Lima.", False), ("North Korea", False),
-    ],
-)
-def test_is_credit(line, expected):
-    assert is_credit(line) is expected
 
 
 @pytest.mark.parametrize(
