@@ -105,6 +105,15 @@ def _legacy(data: bytes) -> tuple[str, str] | None:
     return text, best[2]
 
 
+def _damaged_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 with a few broken bytes (a truncated copy, one bad character): the text with
+    U+FFFD in their place and how many there were; None when it is not mostly UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 0x7F) - bad
+    return (text, bad) if bad <= max(1, len(text) // 1000) and good >= 20 * bad else None
+
+
 def decode(data: bytes, name: str = "input") -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding). Binary or undecodable input is an InputError."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -129,6 +138,10 @@ def decode(data: bytes, name: str = "input") -> tuple[str, str]:
         if found:
             return found
         raise InputError(f"{name}: binary file, not text")
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        log.warning("%s: %d invalid UTF-8 byte sequence(s) replaced by U+FFFD", name, damaged[1])
+        return damaged[0], "utf-8"
     found = _legacy(data)
     if found:
         return found

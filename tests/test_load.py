@@ -52,6 +52,14 @@ SEED_KINDS = ["headline", "caption"] + ["body"] * 13 + ["credit"]
 SEED_JA_LEGACY = SEED_JA.replace("•", "・")
 
 
+def test_decode_damaged_utf8_keeps_the_text():
+    data = SEED_JA.encode("utf-8")
+    got, encoding = decode(data[:1000] + data[1001:], "seed")
+    assert encoding == "utf-8"
+    assert got.count("\ufffd") == 2  # the two continuation bytes left without their lead byte
+    assert got.startswith(SEED_JA[:300]) and got.endswith(SEED_JA[-300:])
+
+
 @pytest.mark.parametrize(
     "text, data, expected",
     [
