@@ -34,6 +34,12 @@ _TERMINAL = re.compile(r"[.!?。！？…](?:[\"'”’」』）)\]]*)(?:\s*[(�
 _SENTENCE_MARK = re.compile(r"[。！？]|[.!?](?=\s|[\"'”’)\]]|$)")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _SHORT_URL = re.compile(r"^short\s*url\s*:?\s*(?:\S+)?$", re.I)
+# "Read more: <another headline>", "【関連記事】<another headline>": a link to another story
+_LINK_LINE = re.compile(
+    r"^(?:(?:read more|related|see also|also read|more|watch|listen|recommended|関連記事|関連ニュース"
+    r"|あわせて読みたい|合わせて読みたい)\s*[:：]|【(?:関連記事|関連ニュース|関連|写真特集)】)\s*\S",
+    re.I,
+)
 
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
@@ -41,6 +47,7 @@ _DATE_TOKENS = re.compile(
     "|".join([
         r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:t\d{1,2}:\d{2}(?::\d{2})?(?:z|[+-]\d{2}:?\d{2})?)?",
         r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}",
+        r"\d{1,2}/\d{1,2}(?:\s*\([月火水木金土日]\))?",
         rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}",
         rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}",
         r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?",
@@ -167,6 +174,8 @@ def _vocab_reason(line: _Line) -> str | None:
         return _VOCAB[key]
     if _SHORT_URL.match(_norm(line.item)) or _URL_ONLY.match(line.item):
         return "share"
+    if _LINK_LINE.match(_norm(line.item)) and len(line.item) <= 200 and not ends_sentence(line.item):
+        return "navigation"
     words = [w for w in re.split(r"[\s|/・,]+", key) if w]
     if len(words) >= 2 and all(w in _SHARE_WORDS for w in words):
         return "share"

@@ -154,6 +154,7 @@ def test_pages_of_the_same_kind(page, lang, removed, kinds):
         ("2024-01-21T02:01:28Z", True),
         ("2024年1月21日 11時01分", True),
         ("更新日時：2024年1月21日(日) 11:01", True),
+        ("1/21(日) 11:01配信", True),
         ("Published: Sun 21 Jan 2024", True),
         ("On Thursday, South Korea urged the Security Council to act.", False),
         ("同省は、1月14日の発射実験は定期的な活動のひとつだと述べた。", False),
@@ -166,12 +167,36 @@ def test_is_timestamp(line, expected):
 
 
 @pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("READ MORE: North Korea fires missile as Kim warns of nuclear conflict", "navigation"),
+        ("Read more: " + EN[0], "navigation"),
+        ("【関連記事】" + HEAD, "navigation"),
+        ("関連記事：" + HEAD, "navigation"),
+        ("Share this article", "share"),
+        ("Facebook Twitter LinkedIn Email", "share"),
+        ("https://arab.news/abc12", "share"),
+        ("Skip to main content", "navigation"),
+        ("Copyright 2024 Arab News. All rights reserved.", "footer"),
+        ("ページの先頭へ", "footer"),
+    ],
+)
+def test_debris_lines_anywhere(line, reason):
+    """Lines that are page chrome wherever they stand, even between two body paragraphs."""
+    page = "\n\n".join([EN[0], EN[2], line, EN[3]])
+    _, removed = clean(page, "en", LoadConfig())
+    assert [(r.reason, r.text) for r in removed] == [(reason, line)]
+
+
+@pytest.mark.parametrize(
     "page, lang",
     [
         # a bullet list of key points at the end of an article is article text
         ("\n\n".join([EN[0], EN[2], "Key points:\n• 6,000 insurgents\n• Jan. 14 launch"]), "en"),
         # bullets right under the headline (a summary) stay too
         ("\n\n".join([EN[0], "• Putin may visit Pyongyang\n• Choe met Lavrov", EN[2], EN[3]]), "en"),
+        # a sentence that starts like a link label is article text
+        ("\n\n".join([EN[0], EN[2], "Related: the ministry said the launch was routine.", EN[3]]), "en"),
         # short repeated lines are not page repeats
         ("\n\n".join([JA[2], "「はい」", JA[3], "「はい」"]), "ja"),
         ("\n\n".join(["西武・外崎が初サヨナラ打", JA[2], "関連する動き", JA[3]]), "ja"),
