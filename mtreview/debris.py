@@ -282,11 +282,12 @@ def _spread(lines: list[_Line], lang: str, top_end: int, last_prose: int) -> Non
     """Short lines without sentence punctuation next to page chrome outside the article core
     are chrome too: site names in the menu's paragraph above the headline, and below the
     article the items that follow a tag list, share row or footer line."""
+    menu_paras = {o.para for o in lines[:top_end] if o.reason in ("navigation", "share")}
     for i, ln in enumerate(lines):
         if ln.reason is not None or is_sentence_like(ln.item) or not _short(ln.item, lang):
             continue
         if i < top_end:
-            if any(o.reason in ("navigation", "share") for o in lines[:top_end] if o.para == ln.para):
+            if ln.para in menu_paras:
                 ln.reason = "site"
         elif i > last_prose + 1 and not is_credit(ln.item) and lines[i - 1].reason in _SPREADS:
             ln.reason = lines[i - 1].reason
