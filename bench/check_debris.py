@@ -18,8 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mtreview import segment  # noqa: E402
-from mtreview.load import load_document  # noqa: E402
+from mtreview.load import load_document, paragraphs  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 if not DEFAULT_DATA.exists():  # a git worktree sits one level deeper than the checkout
@@ -27,17 +26,16 @@ if not DEFAULT_DATA.exists():  # a git worktree sits one level deeper than the c
                         DEFAULT_DATA)
 
 
-def _kept_sentences(doc) -> int:
-    return len(segment.split(doc))
-
-
 def check_clean(files: list[Path], verbose: bool) -> int:
-    lost_files = 0
+    lost_files = resplit = 0
     chars = lines = 0
     kinds: Counter[str] = Counter()
     for f in files:
         doc = load_document(f)
         kinds.update(b.kind for b in doc.blocks)
+        if [(b.start, b.end) for b in doc.blocks] != [(b.start, b.end) for b in paragraphs(doc.text)]:
+            resplit += 1
+            print(f"RESPLIT {f.name}: {len(doc.blocks)} blocks vs {len(paragraphs(doc.text))} paragraphs")
         if doc.removed:
             lost_files += 1
             lines += len(doc.removed)
@@ -47,7 +45,7 @@ def check_clean(files: list[Path], verbose: bool) -> int:
         elif verbose:
             print(f"ok   {f.name}: {len(doc.blocks)} blocks")
     print(f"clean files: {len(files)}  files losing text: {lost_files}  lines removed: {lines}  "
-          f"chars removed: {chars}")
+          f"chars removed: {chars}  files whose blocks differ from blank-line paragraphs: {resplit}")
     print("block kinds: " + ", ".join(f"{k}={v}" for k, v in sorted(kinds.items())))
     return lost_files
 
