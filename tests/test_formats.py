@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -191,3 +192,16 @@ def test_japanese_html_in_shift_jis():
     assert (doc.fmt, doc.encoding) == ("html", "shift_jis")
     assert [b.kind for b in doc.blocks] == ["headline"] + ["body"] * 5
     assert [doc.block_text(i) for i in range(6)] == [title, *paras]
+
+
+def test_rows_with_mt_and_ref_columns(tmp_path):
+    rows = load_rows(DATA / "pairs.tsv")
+    out = tmp_path / "scores.jsonl"
+    out.write_text(
+        "\n".join(json.dumps({"segid": 7 + i, "source": r["src"], "hyp": r["tgt"], "reference": r["tgt"]},
+                             ensure_ascii=False) for i, r in enumerate(rows)) + "\n",
+        encoding="utf-8",
+    )
+    got = load_rows(out)
+    assert [(r["line"], r["id"]) for r in got] == [(1, "7"), (2, "8"), (3, "9")]
+    assert got[0] == {"line": 1, "id": "7", "src": EN1, "tgt": JA1, "ref": JA1, "mt": JA1}
