@@ -217,6 +217,7 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
     top_end = headline if headline is not None else first_prose
     head_key = _norm(lines[headline].item) if headline is not None else None
     menus = {ln.para for ln in lines if ln.bullet and ln.reason in ("navigation", "share")}
+    crumbs = {_norm(ln.item) for ln in lines[:top_end] if ln.bullet}
     seen: set[str] = set()
     prev = ""
     for i, ln in enumerate(lines):
@@ -231,6 +232,8 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
         if not config.strip_boilerplate or ln.reason is not None:
             continue
         ln.reason = _zone_reason(ln, i < top_end, i > last_prose, head_key)
+        if ln.reason is None and i < top_end and _norm(ln.item) in crumbs:
+            ln.reason = "navigation"  # a section label above the headline that the menu lists
         if ln.reason is None and ln.bullet and not is_sentence_like(ln.item) and ln.para in menus:
             ln.reason = "navigation"  # an item of a bulleted menu that also lists "Home", "facebook" ...
     if config.strip_boilerplate:
@@ -239,14 +242,14 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
 
 
 def _find_headline(lines: list[_Line], first_prose: int) -> int | None:
-    """The line a breadcrumb bullet repeats, else the last unbulleted line without sentence
-    punctuation before the first prose line."""
+    """The (longest) line a breadcrumb bullet repeats, else the last unbulleted line without
+    sentence punctuation before the first prose line."""
     candidates = [i for i in range(first_prose) if lines[i].reason is None and not lines[i].bullet
                   and not is_sentence_like(lines[i].item)]
     crumbs = {_norm(ln.item) for ln in lines[:first_prose] if ln.bullet}
     repeated = [i for i in candidates if _norm(lines[i].item) in crumbs]
-    if repeated:
-        return repeated[0]
+    if repeated:  # the longest: a section label ("• 日本") may be repeated too
+        return max(repeated, key=lambda i: (len(lines[i].item), -i))
     return candidates[-1] if candidates else None
 
 

@@ -87,19 +87,21 @@ PAGE_JA_REMOVED = [
 ]
 
 
-# The seed's site again, another section: a caption without sentence punctuation (so the
-# headline is found as the line the breadcrumb repeats) and a tag list split by blank lines.
+# The seed's site again, another section: the section label above the headline, a caption
+# without sentence punctuation (so the headline is found as the line the breadcrumb
+# repeats) and a tag list split by blank lines.
 HEAD = (SAMPLES / "seed.ja.txt").read_text(encoding="utf-8").split("\n\n")[1]
 PAGE_JA2 = "\n".join([
     "Since 1975", "日本語で読むアラビアのニュース", "  • facebook", "  • twitter", "  • Home", "  • ビジネス",
-    "  • " + HEAD, "", HEAD, "", "プーチン大統領と金正恩総書記 (AFP)", "Short Url:",
+    "  • " + HEAD, "", "ビジネス", HEAD, "", "プーチン大統領と金正恩総書記 (AFP)", "Short Url:",
     "21 Jan 2024 11:01:28 GMT9",
     "", JA[2], "", JA[3], "", "AFP", "", "topics", "", "北朝鮮", "", "ロシア", "", "return to top",
 ])
 PAGE_JA2_REMOVED = [
     ("site", "Since 1975"), ("site", "日本語で読むアラビアのニュース"), ("navigation", "• facebook"),
     ("navigation", "• twitter"), ("navigation", "• Home"), ("navigation", "• ビジネス"),
-    ("navigation", "• " + HEAD), ("share", "Short Url:"), ("timestamp", "21 Jan 2024 11:01:28 GMT9"),
+    ("navigation", "• " + HEAD), ("navigation", "ビジネス"), ("share", "Short Url:"),
+    ("timestamp", "21 Jan 2024 11:01:28 GMT9"),
     ("tags", "topics"), ("tags", "北朝鮮"), ("tags", "ロシア"), ("footer", "return to top"),
 ]
 
