@@ -284,16 +284,20 @@ _SPREADS = ("navigation", "share", "tags", "footer")
 def _spread(lines: list[_Line], lang: str, top_end: int, last_prose: int) -> None:
     """Short lines without sentence punctuation next to page chrome outside the article core
     are chrome too: site names in the menu's paragraph above the headline, and below the
-    article the items that follow a tag list, share row or footer line."""
+    article the items that follow a tag list, share row or footer line (after a tag or
+    "most read" heading, the items may be other stories' headlines, so up to 150 characters)."""
     menu_paras = {o.para for o in lines[:top_end] if o.reason in ("navigation", "share")}
     for i, ln in enumerate(lines):
-        if ln.reason is not None or is_sentence_like(ln.item) or not _short(ln.item, lang):
+        if ln.reason is not None or is_sentence_like(ln.item):
+            continue
+        after = lines[i - 1].reason if i > last_prose + 1 else None
+        if not (_short(ln.item, lang) or (after == "tags" and len(ln.item) <= 150)):
             continue
         if i < top_end:
             if ln.para in menu_paras:
                 ln.reason = "site"
-        elif i > last_prose + 1 and not is_credit(ln.item) and lines[i - 1].reason in _SPREADS:
-            ln.reason = lines[i - 1].reason
+        elif after in _SPREADS and not is_credit(ln.item):
+            ln.reason = after
 
 
 def _split_runs(text: str, lines: list[_Line], lang: str) -> list[tuple[int, int]]:

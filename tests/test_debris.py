@@ -91,18 +91,21 @@ PAGE_JA_REMOVED = [
 # without sentence punctuation (so the headline is found as the line the breadcrumb
 # repeats) and a tag list split by blank lines.
 HEAD = (SAMPLES / "seed.ja.txt").read_text(encoding="utf-8").split("\n\n")[1]
+OTHER = "韓国は木曜日、エスカレートする北朝鮮のミサイル発射実験と威嚇について、安保理に「沈黙を破る」よう求めた"  # noqa: E501
 PAGE_JA2 = "\n".join([
     "Since 1975", "日本語で読むアラビアのニュース", "  • facebook", "  • twitter", "  • Home", "  • ビジネス",
     "  • " + HEAD, "", "ビジネス", HEAD, "", "プーチン大統領と金正恩総書記 (AFP)", "Short Url:",
     "21 Jan 2024 11:01:28 GMT9",
-    "", JA[2], "", JA[3], "", "AFP", "", "topics", "", "北朝鮮", "", "ロシア", "", "return to top",
+    "", JA[2], "", JA[3], "", "AFP", "", "topics", "", "北朝鮮", "", "ロシア", "", "特に人気", OTHER,
+    "", "return to top",
 ])
 PAGE_JA2_REMOVED = [
     ("site", "Since 1975"), ("site", "日本語で読むアラビアのニュース"), ("navigation", "• facebook"),
     ("navigation", "• twitter"), ("navigation", "• Home"), ("navigation", "• ビジネス"),
     ("navigation", "• " + HEAD), ("navigation", "ビジネス"), ("share", "Short Url:"),
     ("timestamp", "21 Jan 2024 11:01:28 GMT9"),
-    ("tags", "topics"), ("tags", "北朝鮮"), ("tags", "ロシア"), ("footer", "return to top"),
+    ("tags", "topics"), ("tags", "北朝鮮"), ("tags", "ロシア"), ("tags", "特に人気"), ("tags", OTHER),
+    ("footer", "return to top"),
 ]
 
 
