@@ -91,7 +91,10 @@ PAGE_JA_REMOVED = [
 # without sentence punctuation (so the headline is found as the line the breadcrumb
 # repeats) and a tag list split by blank lines.
 HEAD = (SAMPLES / "seed.ja.txt").read_text(encoding="utf-8").split("\n\n")[1]
-OTHER = "韓国は木曜日、エスカレートする北朝鮮のミサイル発射実験と威嚇について、安保理に「沈黙を破る」よう求めた"  # noqa: E501
+OTHER = (
+    "韓国は木曜日、エスカレートする北朝鮮のミサイル発射実験と威嚇について、"
+    "安保理に「沈黙を破る」よう求めた"
+)
 PAGE_JA2 = "\n".join([
     "Since 1975", "日本語で読むアラビアのニュース", "  • facebook", "  • twitter", "  • Home", "  • ビジネス",
     "  • " + HEAD, "", "ビジネス", HEAD, "", "プーチン大統領と金正恩総書記 (AFP)", "Short Url:",
