@@ -13,8 +13,8 @@ from pathlib import Path
 
 from . import __version__, pipeline, report
 from .config import Config, load_config
-from .errors import MtreviewError
-from .load import load_document
+from .errors import InputError, MtreviewError
+from .load import is_pair_file, load_document, load_pairs
 
 log = logging.getLogger("mtreview")
 
@@ -24,6 +24,13 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _load_pair(args: argparse.Namespace, config: Config):
+    if args.ja_file is None:
+        if not is_pair_file(args.en_file):
+            raise InputError(
+                f"{args.en_file}: give two article files (EN_FILE JA_FILE) "
+                "or one segment file (.tsv, .csv, .jsonl, .xlf/.xliff, .tmx)"
+            )
+        return load_pairs(args.en_file)
     src = load_document(args.en_file, "en", config.load)
     tgt = load_document(args.ja_file, "ja", config.load)
     return src, tgt
@@ -61,8 +68,10 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def _add_pair_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("en_file", metavar="EN_FILE", help="English source (text, HTML, scraped page)")
-    p.add_argument("ja_file", metavar="JA_FILE", help="Japanese translation")
+    p.add_argument("en_file", metavar="EN_FILE",
+                   help="English source (text, HTML, scraped page), or one segment file holding both sides "
+                        "(TSV/CSV, JSONL, XLIFF, TMX) given alone")
+    p.add_argument("ja_file", metavar="JA_FILE", nargs="?", help="Japanese translation")
     p.add_argument("--config", help="TOML file overriding configs/default.toml values")
 
 

@@ -16,7 +16,7 @@ from .checks import Article, build_checks, run_checks
 from .config import Config
 from .errors import InputError
 from .models.embed import Embedder, get_embedder
-from .records import Document, Review, Segment, Sentence
+from .records import SEGMENT_FORMATS, Bead, Document, Review, Segment, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,45 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
         raise InputError(f"{src.path or 'source'}: no sentences found")
     if not tsents:
         raise InputError(f"{tgt.path or 'translation'}: no sentences found")
-    beads = align.align([s.text for s in ssents], [s.text for s in tsents], models.embedder.encode, config.align)
+    if is_prealigned(src, tgt):
+        beads = unit_beads(ssents, tsents, len(src.blocks), models.embedder.encode)
+    else:
+        beads = align.align([s.text for s in ssents], [s.text for s in tsents], models.embedder.encode,
+                            config.align)
     return ssents, tsents, beads
+
+
+def is_prealigned(src: Document, tgt: Document) -> bool:
+    """Both sides come from one segment file: unit i of the source is unit i of the translation."""
+    return (
+        src.fmt in SEGMENT_FORMATS and tgt.fmt in SEGMENT_FORMATS
+        and len(src.blocks) == len(tgt.blocks) > 0
+        and all(b.kind == "segment" for b in (*src.blocks, *tgt.blocks))
+    )
+
+
+def unit_beads(ssents: list[Sentence], tsents: list[Sentence], units: int,
+               encode: align.Encode) -> list[Bead]:
+    """One bead per unit (the sentences of block i on both sides), skipping units empty on both.
+
+    The score is the cosine similarity of the two sides' embeddings (0.0 for a 1-0 / 0-1 bead).
+    """
+    src_ids: list[list[int]] = [[] for _ in range(units)]
+    tgt_ids: list[list[int]] = [[] for _ in range(units)]
+    for s in ssents:
+        src_ids[s.block].append(s.id)
+    for t in tsents:
+        tgt_ids[t.block].append(t.id)
+    both = [i for i in range(units) if src_ids[i] and tgt_ids[i]]
+    scores: dict[int, float] = {}
+    if both:
+        se = encode([_join(ssents, tuple(src_ids[i]), "en") for i in both])
+        te = encode([_join(tsents, tuple(tgt_ids[i]), "ja") for i in both])
+        scores = {i: float(se[k] @ te[k]) for k, i in enumerate(both)}
+    return [
+        Bead(tuple(src_ids[i]), tuple(tgt_ids[i]), scores.get(i, 0.0))
+        for i in range(units) if src_ids[i] or tgt_ids[i]
+    ]
 
 
 def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None) -> Review:

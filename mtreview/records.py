@@ -41,6 +41,7 @@ class Severity(enum.IntEnum):
 
 LANGS = ("en", "ja")
 SIDES = ("src", "tgt")
+SEGMENT_FORMATS = ("tsv", "jsonl", "xliff", "tmx")  # Document.fmt of files already split into units
 
 
 def _check_span(start: int, end: int, length: int | None = None) -> None:
@@ -83,7 +84,8 @@ class Document:
     """One side of an article as loaded: the text the user gave (decoded) and its structure.
 
     ``blocks`` are the article's paragraphs after debris removal, as spans of ``text``.
-    ``removed`` lists what was taken out. ``fmt`` names the input format.
+    ``removed`` lists what was taken out. ``fmt`` names the input format
+    (text | scraped | html | tsv | jsonl | xliff | tmx).
     """
 
     text: str
@@ -93,6 +95,7 @@ class Document:
     path: str | None = None
     fmt: str = "text"
     encoding: str = "utf-8"
+    newline: str = "lf"  # line endings of the input before normalising to "\n": lf | crlf | cr | mixed
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:

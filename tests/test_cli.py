@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,43 @@ def test_same_language_is_an_error(seed_paths, capsys):
 def _write(p, data: bytes):
     p.write_bytes(data)
     return p
+
+
+# -- one segment file instead of two articles ------------------------------------------
+
+PAIRS = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize("name", ["pairs.tsv", "pairs.jsonl", "pairs.xlf", "pairs2.xlf", "pairs.tmx"])
+def test_align_pair_file(name, capsys):
+    assert main(["align", str(PAIRS / name), "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["src_ids"], r["tgt_ids"]) for r in rows] == [([0], [0]), ([1], [1]), ([2], [2])]
+    assert rows[0]["src"] == "UN says thousands of anti-Pakistan militants in Afghanistan"
+    assert rows[0]["tgt"] == "数千人もの反パキスタン過激派がアフガニスタンに潜伏と国連が主張"
+
+
+def test_review_pair_file_with_an_empty_side(capsys):
+    assert main(["review", str(PAIRS / "pairs.csv"), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["kind"] for s in data["segments"]] == ["1-1", "1-0"]
+    assert data["meta"]["src"]["format"] == "tsv"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["review", "{seed_en}"], "give two article files (EN_FILE JA_FILE) or one segment file"),
+        (["review", "{pairs}", "{seed_ja}"], "a segment file holds both sides"),
+        (["align", "{bad}"], "bad.jsonl:2: bad JSON"),
+    ],
+)
+def test_pair_file_errors(args, message, seed_paths, tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"src": "Hello.", "tgt": "こんにちは。"}\n{"src": \n', encoding="utf-8")
+    paths = {"seed_en": seed_paths[0], "seed_ja": seed_paths[1], "pairs": PAIRS / "pairs.tsv", "bad": bad}
+    code = main([a.format(**paths) for a in args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
