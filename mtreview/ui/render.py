@@ -1,0 +1,253 @@
+"""Pure rendering helpers for the review view (no streamlit here, unit-tested).
+
+Every piece of article text is HTML-escaped before any markup is added; highlight spans
+are inserted by character offsets into the escaped pieces, never by searching the text.
+Filtering, sorting and counting of segments for the view also live here, so that the
+streamlit layer only wires widgets to these functions.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..checks import suppression_key
+from ..records import Flag, Segment, Severity
+from ..store import SegmentState
+
+SEVERITY_COLOURS = {  # background of <mark>, by severity label
+    "minor": "#fff1a8",
+    "major": "#ffc98a",
+    "critical": "#ff9c9c",
+}
+
+CSS = """
+<style>
+.mtr-table {border-collapse: collapse; width: 100%; font-size: 0.92rem; table-layout: fixed}
+.mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top;
+  text-align: left; overflow-wrap: anywhere; white-space: pre-wrap}
+.mtr-table th {background: #f4f4f6; position: sticky; top: 0}
+.mtr-table col.id {width: 3.2em} .mtr-table col.sc {width: 6.5em} .mtr-table col.st {width: 8em}
+.mtr-table tr.flagged td.id {border-left: 4px solid #e8590c}
+.mtr-table tr.selected {background: #e7f0ff}
+.mtr-table td.empty {color: #999; font-style: italic; background: #fafafa}
+.mtr-table .edited {color: #2b8a3e; font-size: 0.8em}
+.mtr-table .orig {color: #888; text-decoration: line-through}
+mark.mtr {padding: 0 1px; border-radius: 2px}
+mark.mtr.minor {background: #fff1a8} mark.mtr.major {background: #ffc98a}
+mark.mtr.critical {background: #ff9c9c}
+mark.mtr.rejected {background: #e9ecef; text-decoration: line-through dotted}
+.mtr-badge {display: inline-block; font-size: 0.75em; padding: 0 4px; border-radius: 3px; margin: 1px;
+  background: #eee}
+.mtr-badge.minor {background: #fff1a8} .mtr-badge.major {background: #ffc98a}
+.mtr-badge.critical {background: #ff9c9c} .mtr-badge.ok {background: #d3f9d8}
+</style>
+"""
+
+EMPTY = {"src": "— no source: added in translation —", "tgt": "— not translated —"}
+
+
+def esc(text: str) -> str:
+    """HTML-escape text for element content and attribute values."""
+    return html.escape(text, quote=True)
+
+
+def flag_key(flag: Flag, seg: Segment) -> str:
+    """The id a flag's decision is stored under (= its suppression key)."""
+    return suppression_key(flag, seg.src if flag.side == "src" else seg.tgt)
+
+
+def highlight(text: str, flags: Iterable[Flag], side: str, rejected: Collection[Flag] = ()) -> str:
+    """``text`` escaped, with each flagged span of ``side`` wrapped in ``<mark>`` by its offsets.
+
+    Overlapping flags are split at every span boundary: each piece is marked once, coloured by
+    the worst severity covering it and titled with all their messages. Flags outside the text
+    are clipped to it. ``rejected`` flags are shown greyed out.
+    """
+    spans = [f for f in flags if f.side == side and f.start < len(text) and f.end > f.start]
+    if not spans:
+        return esc(text)
+    n = len(text)
+    cuts = sorted({0, n, *(min(f.start, n) for f in spans), *(min(f.end, n) for f in spans)})
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        piece = esc(text[a:b])
+        cover = [f for f in spans if f.start <= a and min(f.end, len(text)) >= b]
+        if not cover:
+            out.append(piece)
+            continue
+        live = [f for f in cover if f not in rejected]
+        worst = max((f.severity for f in (live or cover)), default=Severity.MINOR)
+        cls = f"mtr {worst.label}" + ("" if live else " rejected")
+        title = "; ".join(f"{f.check} ({f.severity.label}): {f.message}" for f in cover)
+        checks = " ".join(sorted({f.check for f in cover}))
+        out.append(f'<mark class="{cls}" data-check="{esc(checks)}" title="{esc(title)}">{piece}</mark>')
+    return "".join(out)
+
+
+def scores_html(seg: Segment) -> str:
+    parts = [f"align {seg.score:.2f}"]
+    if seg.quality is not None:
+        parts.append(f"quality {seg.quality:.1f}")
+    parts += [f"{esc(k)} {v:.1f}" for k, v in sorted(seg.scores.items())]
+    return "<br>".join(parts)
+
+
+def decision_counts(seg: Segment, state: SegmentState | None) -> tuple[int, int]:
+    """(flags decided, flags in total) for one segment."""
+    decided = sum(1 for f in seg.flags if state is not None and state.decision(flag_key(f, seg)))
+    return decided, len(seg.flags)
+
+
+def status_html(seg: Segment, state: SegmentState | None) -> str:
+    badges = []
+    for sev in sorted({f.severity for f in seg.flags}, reverse=True):
+        n = sum(1 for f in seg.flags if f.severity == sev)
+        badges.append(f'<span class="mtr-badge {sev.label}">{n} {sev.label}</span>')
+    decided, total = decision_counts(seg, state)
+    if total:
+        badges.append(f'<span class="mtr-badge">{decided}/{total} decided</span>')
+    if state is not None and state.reviewed:
+        badges.append('<span class="mtr-badge ok">✓ reviewed</span>')
+    if state is not None and state.comment:
+        badges.append(f'<span class="mtr-badge" title="{esc(state.comment)}">💬 comment</span>')
+    return "".join(badges)
+
+
+def _cell(seg: Segment, side: str, state: SegmentState | None) -> str:
+    text = seg.src if side == "src" else seg.tgt
+    rejected = {f for f in seg.flags if state is not None and state.decision(flag_key(f, seg)) == "reject"}
+    if side == "tgt" and state is not None and state.edit is not None:
+        orig = highlight(text, seg.flags, side, rejected) if text else ""
+        return (f'<td class="tgt">{esc(state.edit)}<br><span class="edited">edited; was:</span> '
+                f'<span class="orig">{orig}</span></td>')
+    if not text.strip():
+        return f'<td class="{side} empty">{esc(EMPTY[side])}</td>'
+    return f'<td class="{side}">{highlight(text, seg.flags, side, rejected)}</td>'
+
+
+def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentState],
+                   selected: int | None = None) -> str:
+    """All rows as one HTML table (fast to render: one element however long the article)."""
+    rows = []
+    for seg in segments:
+        state = states.get(seg.id)
+        cls = " ".join(c for c, on in (("flagged", seg.flags), ("selected", seg.id == selected)) if on)
+        rows.append(
+            f'<tr id="seg-{seg.id}" class="{cls}" data-seg="{seg.id}"><td class="id">{seg.id}</td>'
+            f'{_cell(seg, "src", state)}{_cell(seg, "tgt", state)}'
+            f'<td class="sc">{scores_html(seg)}</td><td class="st">{status_html(seg, state)}</td></tr>'
+        )
+    if not rows:
+        rows.append('<tr><td colspan="5" class="empty">No segment matches the filters.</td></tr>')
+    return (
+        CSS + '<table class="mtr-table"><colgroup><col class="id"><col><col><col class="sc"><col class="st">'
+        "</colgroup><thead><tr><th>#</th><th>English source</th><th>Japanese translation</th>"
+        "<th>Scores</th><th>Status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+def flag_note_html(flag: Flag, decision: str | None = None) -> str:
+    """One flag's explanation: severity, check, the flagged words, message and suggestion."""
+    sugg = f'<br>→ suggestion: <b>{esc(flag.suggestion)}</b>' if flag.suggestion else ""
+    dec = f' <span class="mtr-badge">{esc(decision)}ed</span>' if decision else ""
+    return (
+        f'{CSS}<div><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '
+        f"<b>{esc(flag.check)}</b> <small>({esc(flag.category)}, {flag.side} {flag.start}–{flag.end})"
+        f'</small>{dec}<br>「<mark class="mtr {flag.severity.label}">{esc(flag.text)}</mark>」 '
+        f"{esc(flag.message)}{sugg}</div>"
+    )
+
+
+# ---- the view model: filters, order, progress, navigation ---------------------------------
+@dataclass(frozen=True)
+class Filters:
+    checks: tuple[str, ...] = ()  # empty = any (a segment matches if it has a flag of one of them)
+    severities: tuple[str, ...] = ()  # empty = any
+    max_align: float | None = None  # only segments whose align score is at most this
+    only_flagged: bool = False
+    only_open: bool = False  # hide segments marked reviewed
+    worst_first: bool = False
+
+
+def select_segments(segments: Sequence[Segment], states: Mapping[int, SegmentState], f: Filters
+                    ) -> list[Segment]:
+    """The segments to show, in document order or worst first (stable)."""
+    out = []
+    for seg in segments:
+        flags = [x for x in seg.flags if (not f.checks or x.check in f.checks)
+                 and (not f.severities or x.severity.label in f.severities)]
+        if (f.checks or f.severities or f.only_flagged) and not flags:
+            continue
+        if f.max_align is not None and seg.score > f.max_align:
+            continue
+        st = states.get(seg.id)
+        if f.only_open and st is not None and st.reviewed:
+            continue
+        out.append(seg)
+    if f.worst_first:
+        out.sort(key=badness)
+    return out
+
+
+def badness(seg: Segment) -> tuple[int, int, float, float, int]:
+    """Sort key, worst first: worst severity, number of flags, quality, align score, position."""
+    quality = seg.quality if seg.quality is not None else float("inf")
+    return (-int(seg.worst or 0), -len(seg.flags), quality, seg.score, seg.id)
+
+
+@dataclass(frozen=True)
+class Progress:
+    segments: int
+    reviewed: int
+    flags: int
+    decided: int
+    accepted: int
+    rejected: int
+    edited: int
+
+    @property
+    def left(self) -> int:
+        """Flags still undecided."""
+        return self.flags - self.decided
+
+    def text(self) -> str:
+        return (f"{self.left} of {self.flags} flags left to decide · {self.segments - self.reviewed} of "
+                f"{self.segments} segments left to review · {self.edited} edited")
+
+
+def progress(segments: Sequence[Segment], states: Mapping[int, SegmentState]) -> Progress:
+    flags = decided = accepted = rejected = reviewed = edited = 0
+    for seg in segments:
+        st = states.get(seg.id)
+        flags += len(seg.flags)
+        if st is None:
+            continue
+        reviewed += st.reviewed
+        edited += st.edit is not None
+        for f in seg.flags:
+            d = st.decision(flag_key(f, seg))
+            decided += d is not None
+            accepted += d == "accept"
+            rejected += d == "reject"
+    return Progress(len(segments), reviewed, flags, decided, accepted, rejected, edited)
+
+
+def next_flagged(order: Sequence[Segment], current: int | None, states: Mapping[int, SegmentState],
+                 step: int = 1) -> int | None:
+    """The next (step=1) or previous (step=-1) segment in ``order`` with an undecided flag,
+    wrapping around; falls back to any flagged segment. None if nothing is flagged."""
+    ids = [s.id for s in order]
+    start = ids.index(current) if current in ids else (-1 if step > 0 else len(ids))
+    n = len(order)
+    for want_open in (True, False):
+        for k in range(1, n + 1):
+            seg = order[(start + step * k) % n]
+            if not seg.flags:
+                continue
+            if want_open and decision_counts(seg, states.get(seg.id))[0] == len(seg.flags):
+                continue
+            return seg.id
+    return None
