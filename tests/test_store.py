@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from stutter_check import STUTTER_ID, registered_stutter
 
 from mtreview import pipeline
 from mtreview.checks import suppression_key
@@ -27,24 +28,8 @@ def store(url):
 
 @pytest.fixture
 def stutter_config():
-    """A tiny check registered for this test only, so the test does not depend on which checks exist."""
-    from mtreview.checks.base import CHECKS, Check
-
-    class Stutter(Check):
-        id = "test_stutter"
-        category = "fluency/repetition"
-        description = "述べたと述べた"
-
-        def run(self, article):
-            out = []
-            for i, seg in enumerate(article.segments):
-                at = seg.tgt.find("述べたと述べた")
-                if at >= 0:
-                    out.append((i, self.flag("tgt", seg.tgt, at, at + 7, "repeated reporting verb")))
-            return out
-
-    yield Config().replace(checks__enabled=("test_stutter",))
-    CHECKS.pop("test_stutter")
+    with registered_stutter():
+        yield Config().replace(checks__enabled=(STUTTER_ID,))
 
 
 def test_article_id_is_stable_and_content_based():

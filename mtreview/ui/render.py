@@ -8,13 +8,14 @@ streamlit layer only wires widgets to these functions.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..checks import suppression_key
-from ..records import Flag, Segment, Severity
+from ..records import Flag, Review, Segment, Severity
 from ..store import SegmentState
 
 SEVERITY_COLOURS = {  # background of <mark>, by severity label
@@ -147,6 +148,31 @@ def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentStat
         "</colgroup><thead><tr><th>#</th><th>English source</th><th>Japanese translation</th>"
         "<th>Scores</th><th>Status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
+
+
+def segment_detail_html(seg: Segment, state: SegmentState | None) -> str:
+    """The selected segment, both sides highlighted, as a two-row table."""
+    rows = "".join(f"<tr><th>{label}</th>{_cell(seg, side, state)}</tr>"
+                   for side, label in (("src", "EN"), ("tgt", "JA")))
+    return f'{CSS}<table class="mtr-table detail"><colgroup><col class="id"><col></colgroup>{rows}</table>'
+
+
+def segment_label(seg: Segment, state: SegmentState | None) -> str:
+    """A one-line label for the segment picker: id, flags, decisions, reviewed mark, start of source."""
+    decided, total = decision_counts(seg, state)
+    marks = f"⚑ {decided}/{total} " if total else ""
+    done = "✓ " if state is not None and state.reviewed else ""
+    text = " ".join((seg.src or seg.tgt).split())
+    return f"#{seg.id} {marks}{done}{text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+def without_suppressed(review: Review, suppressed: Collection[str]) -> Review:
+    """The review minus flags whose suppression key is in ``suppressed`` (for stored batch results)."""
+    if not suppressed:
+        return review
+    segs = tuple(dataclasses.replace(s, flags=tuple(f for f in s.flags if flag_key(f, s) not in suppressed))
+                 for s in review.segments)
+    return dataclasses.replace(review, segments=segs)
 
 
 def flag_note_html(flag: Flag, decision: str | None = None) -> str:
