@@ -145,3 +145,19 @@ def test_html_in_an_article_is_shown_as_text(env, tmp_path):
     table = _table(at)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table and "&lt;img src=x onerror=alert(1)&gt;" in table
     assert "<script" not in table and "<img" not in table
+
+
+def test_cli_app_runs_streamlit_on_app_py(monkeypatch):
+    import subprocess
+
+    from conftest import ROOT
+
+    from mtreview.cli import main
+
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    assert main(["app", "--port", "8765", "--db", "sqlite:///x.db", "--headless"]) == 0
+    cmd, env = calls[0]
+    assert cmd[1:] == ["-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", "8765",
+                       "--browser.gatherUsageStats", "false", "--server.headless", "true"]
+    assert env["MTREVIEW_DB"] == "sqlite:///x.db"
