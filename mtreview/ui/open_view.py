@@ -20,7 +20,7 @@ CHOICES = ("Sample article", "Upload a pair", "Folder", "Batch result", "Saved a
 
 def _set(opened: Opened) -> None:
     st.session_state["opened"] = opened
-    st.session_state.pop("sel", None)
+    st.session_state.pop("cur", None)
 
 
 def _try(fn, *args, **kwargs) -> None:

@@ -157,13 +157,15 @@ def segment_detail_html(seg: Segment, state: SegmentState | None) -> str:
     return f'{CSS}<table class="mtr-table detail"><colgroup><col class="id"><col></colgroup>{rows}</table>'
 
 
-def segment_label(seg: Segment, state: SegmentState | None) -> str:
-    """A one-line label for the segment picker: id, flags, decisions, reviewed mark, start of source."""
-    decided, total = decision_counts(seg, state)
-    marks = f"⚑ {decided}/{total} " if total else ""
-    done = "✓ " if state is not None and state.reviewed else ""
+def segment_label(seg: Segment) -> str:
+    """A one-line label for the segment picker: id, flag count, start of the source.
+
+    It depends on the review only (not on decisions), so the picker keeps its identity
+    while the reviewer works.
+    """
+    marks = f"⚑{len(seg.flags)} " if seg.flags else ""
     text = " ".join((seg.src or seg.tgt).split())
-    return f"#{seg.id} {marks}{done}{text[:60]}{'…' if len(text) > 60 else ''}"
+    return f"#{seg.id} {marks}{text[:60]}{'…' if len(text) > 60 else ''}"
 
 
 def without_suppressed(review: Review, suppressed: Collection[str]) -> Review:

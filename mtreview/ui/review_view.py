@@ -46,6 +46,14 @@ def review_of(opened: Opened, config: Config, suppressed: frozenset[str]) -> Rev
                    tuple(sorted(suppressed)), opened, config)
 
 
+def _reviewer_to_url() -> None:
+    name = st.session_state.get("reviewer", "").strip()
+    if name:
+        st.query_params["reviewer"] = name
+    else:
+        st.query_params.pop("reviewer", None)
+
+
 def _flash(kind: str, text: str) -> None:
     st.session_state["flash"] = (kind, text)
 
@@ -87,9 +95,13 @@ def _decide(store: Store, aid: str, seg: Segment, base: int, idx: int, decision:
 
 
 def _step(order: list[Segment], states: dict[int, SegmentState], step: int) -> None:
-    target = render.next_flagged(order, st.session_state.get("sel"), states, step)
+    target = render.next_flagged(order, st.session_state.get("cur"), states, step)
     if target is not None:
-        st.session_state["sel"] = target
+        st.session_state["cur"] = target
+
+
+def _picked() -> None:
+    st.session_state["cur"] = st.session_state["sel"]
 
 
 def _filters(review: Review) -> render.Filters:
@@ -182,7 +194,10 @@ def _exports(review: Review, states: dict[int, SegmentState], art: ArticleState)
 
 def render_view(config: Config, store: Store) -> None:
     """The whole review page."""
-    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)")
+    if "reviewer" not in st.session_state:  # kept in the URL so that a page reload keeps it
+        st.session_state["reviewer"] = st.query_params.get("reviewer", "")
+    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)",
+                          on_change=_reviewer_to_url)
     opened = open_work(config, store)
     if opened is None:
         st.info("Open an article from the sidebar.")
@@ -203,20 +218,22 @@ def render_view(config: Config, store: Store) -> None:
     _header(art, review, states)
     order = render.select_segments(review.segments, states, _filters(review))
     ids = [s.id for s in order]
-    if st.session_state.get("sel") not in ids:
+    # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
+    if st.session_state.get("cur") not in ids:
         first = render.next_flagged(order, None, states)
-        st.session_state["sel"] = first if first is not None else (ids[0] if ids else None)
+        st.session_state["cur"] = first if first is not None else (ids[0] if ids else None)
+    st.session_state["sel"] = st.session_state["cur"]
     nav = st.columns([1, 1, 3])
     nav[0].button("◀ Prev flagged", key="prev", shortcut="K", on_click=_step, args=(order, states, -1))
     nav[1].button("Next flagged ▶", key="next", shortcut="J", on_click=_step, args=(order, states, 1))
     by_id = {s.id: s for s in review.segments}
     if ids:
-        nav[2].selectbox("Segment", ids, key="sel", label_visibility="collapsed",
-                         format_func=lambda i: render.segment_label(by_id[i], states.get(i)))
+        nav[2].selectbox("Segment", ids, key="sel", label_visibility="collapsed", on_change=_picked,
+                         format_func=lambda i: render.segment_label(by_id[i]))
     left, right = st.columns([3, 2])
     with left, st.container(height=720):
-        st.html(render.segments_table(order, states, st.session_state.get("sel")))
-    sel = st.session_state.get("sel")
+        st.html(render.segments_table(order, states, st.session_state["cur"]))
+    sel = st.session_state["cur"]
     if sel is not None:
         with right:
             _editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)))
