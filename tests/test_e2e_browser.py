@@ -127,8 +127,11 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(row).to_contain_text(f"1/{len(seg.flags)} decided")
             expect(page.get_by_label("Reviewer")).to_have_value("Aiko")  # kept in the URL
             expect(page.get_by_role("button", name="✔ Accept").first).to_be_visible()
-            if shot:
-                page.wait_for_timeout(500)
+            if shot:  # flagged rows on top, so that the picture shows highlights
+                page.get_by_text("Filter and sort").click()
+                page.get_by_text("Worst first").click()
+                expect(page.locator("table.mtr-table tbody tr").first).to_have_class("flagged", timeout=20_000)
+                page.wait_for_timeout(800)
                 page.screenshot(path=shot, full_page=False)
         finally:
             browser.close()
