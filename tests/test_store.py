@@ -142,3 +142,8 @@ def test_suppression_keys_feed_back_into_a_new_review(store, seed_paths, stutter
     # the article's own reviewer still sees the flag (marked rejected) when reopening it
     own = pipeline.review(src, tgt, stutter_config, suppressed=store.suppressed_keys(exclude_article=art.id))
     assert [f.text for s in own.segments for f in s.flags] == ["述べたと述べた"]
+
+
+def test_sqlite_runs_in_wal_mode(store):
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

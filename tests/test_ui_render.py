@@ -126,3 +126,14 @@ def test_progress_and_next_flagged():
     assert [render.next_flagged(SEGS, c, states) for c in (None, 0, 2, 3, 4)] == [2, 2, 3, 2, 2]
     assert render.next_flagged(SEGS, 2, states, step=-1) == 3
     assert render.next_flagged([SEGS[0], SEGS[4]], 0, states) is None
+
+
+def test_flag_messages_under_the_text_with_decisions():
+    f = Flag("repetition", "fluency/repetition", Severity.MAJOR, "tgt", STUTTER, STUTTER + 7,
+             "The verb <is> repeated.", "述べたと述べた", suggestion="述べた")
+    s = seg(0, flags=[f])
+    states = {0: SegmentState(0, version=1, decisions=((render.flag_key(f, s), "reject"),))}
+    assert render.flag_messages_html(s, "tgt", states[0]) == (
+        '<div class="mtr-msg major rejected">⚑ repetition: The verb &lt;is&gt; repeated. → 述べた ✘</div>')
+    assert render.flag_messages_html(s, "src", states[0]) == ""
+    assert render.flag_messages_html(s, "tgt", None).endswith("→ 述べた</div>")

@@ -44,6 +44,9 @@ mark.mtr.rejected {background: #e9ecef; text-decoration: line-through dotted}
   background: #eee}
 .mtr-badge.minor {background: #fff1a8} .mtr-badge.major {background: #ffc98a}
 .mtr-badge.critical {background: #ff9c9c} .mtr-badge.ok {background: #d3f9d8}
+.mtr-msg {font-size: 0.8em; color: #444; margin-top: 2px; white-space: normal; font-style: normal}
+.mtr-msg.major {color: #a94400} .mtr-msg.critical {color: #c92a2a} .mtr-msg.rejected {color: #999;
+  text-decoration: line-through}
 </style>
 """
 
@@ -117,16 +120,31 @@ def status_html(seg: Segment, state: SegmentState | None) -> str:
     return "".join(badges)
 
 
+def flag_messages_html(seg: Segment, side: str, state: SegmentState | None) -> str:
+    """The messages (and suggestions) of a side's flags, shown under its text in the table."""
+    out = []
+    for f in seg.flags:
+        if f.side != side:
+            continue
+        dec = state.decision(flag_key(f, seg)) if state is not None else None
+        sugg = f" → {esc(f.suggestion)}" if f.suggestion else ""
+        mark = {"accept": " ✔", "reject": " ✘"}.get(dec or "", "")
+        out.append(f'<div class="mtr-msg {f.severity.label}{" rejected" if dec == "reject" else ""}">'
+                   f"⚑ {esc(f.check)}: {esc(f.message)}{sugg}{mark}</div>")
+    return "".join(out)
+
+
 def _cell(seg: Segment, side: str, state: SegmentState | None) -> str:
     text = seg.src if side == "src" else seg.tgt
     rejected = {f for f in seg.flags if state is not None and state.decision(flag_key(f, seg)) == "reject"}
+    msgs = flag_messages_html(seg, side, state)
     if side == "tgt" and state is not None and state.edit is not None:
         orig = highlight(text, seg.flags, side, rejected) if text else ""
         return (f'<td class="tgt">{esc(state.edit)}<br><span class="edited">edited; was:</span> '
-                f'<span class="orig">{orig}</span></td>')
+                f'<span class="orig">{orig}</span>{msgs}</td>')
     if not text.strip():
-        return f'<td class="{side} empty">{esc(EMPTY[side])}</td>'
-    return f'<td class="{side}">{highlight(text, seg.flags, side, rejected)}</td>'
+        return f'<td class="{side} empty">{esc(EMPTY[side])}{msgs}</td>'
+    return f'<td class="{side}">{highlight(text, seg.flags, side, rejected)}{msgs}</td>'
 
 
 def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentState],
