@@ -161,3 +161,16 @@ def test_cli_app_runs_streamlit_on_app_py(monkeypatch):
     assert cmd[1:] == ["-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", "8765",
                        "--browser.gatherUsageStats", "false", "--server.headless", "true"]
     assert env["MTREVIEW_DB"] == "sqlite:///x.db"
+
+
+def test_save_as_reviewed_moves_to_the_next_segment(env):
+    url, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    at = _app()
+    at.sidebar.text_input(key="reviewer").input("Aiko").run()
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save as reviewed, next ▶").click().run()
+    assert not at.exception and not at.error
+    st = Store(url).segment_state(aid, seg.id)
+    assert (st.reviewed, st.edit, st.version) == (True, None, 1)
+    assert at.selectbox(key="sel").value == seg.id + 1
+    assert at.checkbox(key=f"reviewed:{aid}:{seg.id + 1}").value is False

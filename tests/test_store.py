@@ -147,3 +147,15 @@ def test_suppression_keys_feed_back_into_a_new_review(store, seed_paths, stutter
 def test_sqlite_runs_in_wal_mode(store):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_two_engines_on_one_file_cannot_overwrite_each_other(url):
+    a, b = Store(url), Store(url)  # two app processes on the same database
+    art = a.open_article("seed", EN, JA)
+    seen_by_b = b.segment_state(art.id, 5).version
+    a.save_segment(art.id, 5, "Aiko", 0, comment="Aiko's")
+    with pytest.raises(StaleWriteError, match="segment 5 was saved by Aiko"):
+        b.save_segment(art.id, 5, "Ben", seen_by_b, comment="Ben's")
+    assert b.segment_state(art.id, 5).comment == "Aiko's"
+    a.close()
+    b.close()

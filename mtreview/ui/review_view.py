@@ -128,7 +128,7 @@ def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) 
     st.progress(done / max(1, prog.flags + prog.segments), text=prog.text())
 
 
-def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState) -> None:
+def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, next_id: int | None) -> None:
     aid = art.id
     base = _base(aid, state)
     stale = st.session_state.get(f"stale:{aid}:{seg.id}")
@@ -160,11 +160,19 @@ def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState) 
                             key=f"edit:{aid}:{seg.id}", height=120)
         comment = st.text_input("Comment", value=state.comment, key=f"comment:{aid}:{seg.id}")
         reviewed = st.checkbox("Reviewed", value=state.reviewed, key=f"reviewed:{aid}:{seg.id}")
-        saved = st.form_submit_button("Save segment", type="primary", shortcut="Ctrl+Enter")
-    if saved:
+        b1, b2 = st.columns(2)
+        saved = b1.form_submit_button("Save segment", type="primary", shortcut="Ctrl+Enter")
+        done = b2.form_submit_button("Save as reviewed, next ▶", shortcut="Ctrl+Shift+Enter",
+                                     help="save, mark reviewed and open the next segment")
+    if saved or done:
         edit = None if text == seg.tgt else text
-        if _save(store, aid, seg.id, base, edit=edit, keep_edit=False, comment=comment, reviewed=reviewed):
-            _flash("success", f"segment {seg.id} saved")
+        if _save(store, aid, seg.id, base, edit=edit, keep_edit=False, comment=comment,
+                 reviewed=reviewed or done):
+            _flash("success", f"segment {seg.id} saved" + (" as reviewed" if done else ""))
+            if done:
+                st.session_state.pop(f"reviewed:{aid}:{seg.id}", None)  # re-read from the store
+                if next_id is not None:
+                    st.session_state["cur"] = next_id
         st.rerun()
 
 
@@ -236,5 +244,7 @@ def render_view(config: Config, store: Store) -> None:
     sel = st.session_state["cur"]
     if sel is not None:
         with right:
-            _editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)))
+            pos = ids.index(sel)
+            next_id = ids[pos + 1] if pos + 1 < len(ids) else None
+            _editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id)
     _exports(review, states, art)

@@ -7,6 +7,7 @@ it came from, and either the two Documents to review or a Review already compute
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from dataclasses import dataclass
@@ -49,8 +50,10 @@ def decode_upload(data: bytes, name: str, lang: str, config: LoadConfig | None =
     if not data.strip():
         raise InputError(f"{name}: empty file")
     load_bytes = getattr(load, "load_bytes", None)
-    if load_bytes is not None:
-        return load_bytes(data, lang, name=name, config=config)
+    if load_bytes is not None:  # pass only the arguments this version of the loader takes
+        params = inspect.signature(load_bytes).parameters
+        extra = {k: v for k, v in (("name", name), ("path", name), ("config", config)) if k in params}
+        return load_bytes(data, lang, **extra)
     text, encoding = load.decode(data, name)
     return load.load_text(text, lang, path=name, config=config, encoding=encoding)
 
