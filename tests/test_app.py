@@ -174,3 +174,26 @@ def test_save_as_reviewed_moves_to_the_next_segment(env):
     assert (st.reviewed, st.edit, st.version) == (True, None, 1)
     assert at.selectbox(key="sel").value == seg.id + 1
     assert at.checkbox(key=f"reviewed:{aid}:{seg.id + 1}").value is False
+
+
+@pytest.mark.parametrize(
+    "ja_bytes, error",
+    [
+        ("北朝鮮は日曜日、ロシアと協力を進めることで合意したと述べたと述べた。".encode("shift_jis"), None),
+        (b"North Korea said Sunday.", "up.ja.txt: expected Japanese text but this looks English"),
+    ],
+)
+def test_upload_a_pair(env, ja_bytes, error):
+    at = _app()
+    at.sidebar.radio(key="open_choice").set_value("Upload a pair").run()
+    en = b"North Korea said Sunday it agreed with Russia."
+    at.sidebar.file_uploader(key="up_en").upload("up.en.txt", en)
+    at.sidebar.file_uploader(key="up_ja").upload("up.ja.txt", ja_bytes).run()
+    next(b for b in at.sidebar.button if b.label == "Open uploaded pair").click().run()
+    assert not at.exception
+    if error:
+        assert [e.value for e in at.error] == [error]
+        assert at.subheader[0].value == "seed (sample)"  # the open article stays open
+    else:
+        assert at.subheader[0].value == "up"
+        assert f">{STUTTER}</mark>" in _table(at)
