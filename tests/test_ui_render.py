@@ -137,3 +137,10 @@ def test_flag_messages_under_the_text_with_decisions():
         '<div class="mtr-msg major rejected">⚑ repetition: The verb &lt;is&gt; repeated. → 述べた ✘</div>')
     assert render.flag_messages_html(s, "src", states[0]) == ""
     assert render.flag_messages_html(s, "tgt", None).endswith("→ 述べた</div>")
+
+
+def test_header_escapes_name_and_metadata():
+    out = render.header_html("<b>x</b> [a](javascript:1)", ["translator <i>T</i>", "status done"])
+    assert out == ('<div class="mtr-header"><h3 style="margin:0">&lt;b&gt;x&lt;/b&gt; [a](javascript:1)</h3>'
+                   '<div style="color:#666;font-size:0.85em">'
+                   "translator &lt;i&gt;T&lt;/i&gt; · status done</div></div>")

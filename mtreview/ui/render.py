@@ -168,6 +168,12 @@ def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentStat
     )
 
 
+def header_html(name: str, facts: Sequence[str]) -> str:
+    """The article's name and facts (id, source, metadata, status), all escaped."""
+    return (f'<div class="mtr-header"><h3 style="margin:0">{esc(name)}</h3>'
+            f'<div style="color:#666;font-size:0.85em">{" · ".join(esc(f) for f in facts)}</div></div>')
+
+
 def segment_detail_html(seg: Segment, state: SegmentState | None) -> str:
     """The selected segment, both sides highlighted, as a two-row table."""
     rows = "".join(f"<tr><th>{label}</th>{_cell(seg, side, state)}</tr>"

@@ -121,11 +121,12 @@ def _filters(review: Review) -> render.Filters:
 
 def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) -> None:
     prog = render.progress(review.segments, states)
-    st.subheader(art.name)
     info = review.meta.get("article") or {}
-    extra = "".join(f" · {k} {info[k]}" for k in ("date", "desk", "translator") if info.get(k))
-    st.caption(f"article {art.id} · {art.source}{extra} · status **{art.status}**"
-               + (f" · last saved by {art.reviewer}" if art.reviewer else ""))
+    facts = [f"article {art.id}", art.source, *(f"{k} {info[k]}" for k in ("date", "desk", "translator")
+                                                if info.get(k)), f"status {art.status}"]
+    if art.reviewer:
+        facts.append(f"last saved by {art.reviewer}")
+    st.html(render.header_html(art.name, facts))
     done = prog.decided + prog.reviewed
     st.progress(done / max(1, prog.flags + prog.segments), text=prog.text())
 
