@@ -95,6 +95,8 @@ class SegmentRow(Base):
     edit: Mapped[str | None] = mapped_column(Text, nullable=True)  # None = translation unchanged
     comment: Mapped[str] = mapped_column(Text, default="")
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    src: Mapped[str | None] = mapped_column(Text, nullable=True)  # the segment's texts when saved, to
+    tgt: Mapped[str | None] = mapped_column(Text, nullable=True)  # notice a re-alignment moved them
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_by: Mapped[str] = mapped_column(String(128), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -159,6 +161,12 @@ class SegmentState:
     updated_by: str = ""
     updated_at: dt.datetime | None = None
     decisions: tuple[tuple[str, str], ...] = ()  # (flag_key, accept|reject), sorted
+    src: str | None = None  # the segment's source and translation as they were when saved
+    tgt: str | None = None
+
+    def matches(self, src: str, tgt: str) -> bool:
+        """False if this state was saved on other texts (the article was re-aligned since)."""
+        return self.src is None or (self.src, self.tgt) == (src, tgt)
 
     def decision(self, flag_key: str) -> str | None:
         return dict(self.decisions).get(flag_key)
@@ -274,7 +282,7 @@ class Store:
             by_seg.setdefault(d.seg_id, []).append((d.flag_key, d.decision))
         return {
             r.seg_id: SegmentState(r.seg_id, r.edit, r.comment, r.reviewed, r.version, r.updated_by,
-                                   r.updated_at, tuple(sorted(by_seg.get(r.seg_id, []))))
+                                   r.updated_at, tuple(sorted(by_seg.get(r.seg_id, []))), r.src, r.tgt)
             for r in rows
         }
 
@@ -283,12 +291,15 @@ class Store:
 
     def save_segment(self, aid: str, seg_id: int, reviewer: str, base_version: int, *,
                      edit: str | None = None, comment: str | None = None, reviewed: bool | None = None,
-                     decisions: tuple[FlagDecision, ...] = (), keep_edit: bool = True) -> SegmentState:
+                     decisions: tuple[FlagDecision, ...] = (), keep_edit: bool = True,
+                     texts: tuple[str, str] | None = None) -> SegmentState:
         """Save a segment's edit / comment / reviewed mark and flag decisions in one transaction.
 
         Arguments left as None keep their stored value (``edit=None`` keeps the stored edit unless
-        ``keep_edit`` is False). ``base_version`` is the version the reviewer saw; if the stored
-        version moved on, :class:`StaleWriteError` is raised and nothing is written.
+        ``keep_edit`` is False). ``texts`` = (source, translation) of the segment as the reviewer
+        saw it, recorded so that a later re-alignment can be noticed. ``base_version`` is the version
+        the reviewer saw; if the stored version moved on, :class:`StaleWriteError` is raised and
+        nothing is written.
         """
         who = _reviewer(reviewer)
         for d in decisions:
@@ -318,7 +329,8 @@ class Store:
                     update(SegmentRow)
                     .where(SegmentRow.article_id == aid, SegmentRow.seg_id == seg_id,
                            SegmentRow.version == base_version)
-                    .values(**after, version=base_version + 1, updated_by=who, updated_at=now)
+                    .values(**after, version=base_version + 1, updated_by=who, updated_at=now,
+                            **({"src": texts[0], "tgt": texts[1]} if texts else {}))
                 )
                 if res.rowcount != 1:
                     s.refresh(row)
@@ -335,10 +347,10 @@ class Store:
                                   f"({exc.__class__.__name__})") from None
         return self.segment_state(aid, seg_id)
 
-    def decide(self, aid: str, seg_id: int, reviewer: str, base_version: int, decision: FlagDecision
-               ) -> SegmentState:
+    def decide(self, aid: str, seg_id: int, reviewer: str, base_version: int, decision: FlagDecision,
+               texts: tuple[str, str] | None = None) -> SegmentState:
         """Accept / reject / clear one flag (bumps the segment's version)."""
-        return self.save_segment(aid, seg_id, reviewer, base_version, decisions=(decision,))
+        return self.save_segment(aid, seg_id, reviewer, base_version, decisions=(decision,), texts=texts)
 
     def _decide(self, s: Session, aid: str, seg_id: int, d: FlagDecision, who: str, now: dt.datetime) -> None:
         row = s.get(DecisionRow, (aid, seg_id, d.flag_key))

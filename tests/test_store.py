@@ -159,3 +159,11 @@ def test_two_engines_on_one_file_cannot_overwrite_each_other(url):
     assert b.segment_state(art.id, 5).comment == "Aiko's"
     a.close()
     b.close()
+
+
+def test_saved_texts_reveal_a_realignment(store):
+    art = store.open_article("seed", EN, JA)
+    st = store.save_segment(art.id, 0, "Aiko", 0, reviewed=True, texts=(EN, JA))
+    assert (st.src, st.tgt) == (EN, JA)
+    assert st.matches(EN, JA) and not st.matches(EN, "別の訳文。")
+    assert store.save_segment(art.id, 1, "Aiko", 0, comment="x").matches("any", "thing")  # no texts given

@@ -144,3 +144,14 @@ def test_header_escapes_name_and_metadata():
     assert out == ('<div class="mtr-header"><h3 style="margin:0">&lt;b&gt;x&lt;/b&gt; [a](javascript:1)</h3>'
                    '<div style="color:#666;font-size:0.85em">'
                    "translator &lt;i&gt;T&lt;/i&gt; · status done</div></div>")
+
+
+@pytest.mark.parametrize(
+    "saved_tgt, warned",
+    [(JA, False), ("北の外務省は述べた。", True), (None, False)],
+)
+def test_status_warns_when_saved_on_other_text(saved_tgt, warned):
+    state = SegmentState(0, reviewed=True, version=1, src=EN if saved_tgt else None, tgt=saved_tgt)
+    out = render.status_html(seg(0), state)
+    assert ("⚠ text changed" in out) is warned
+    assert "✓ reviewed" in out

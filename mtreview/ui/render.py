@@ -115,6 +115,9 @@ def status_html(seg: Segment, state: SegmentState | None) -> str:
         badges.append(f'<span class="mtr-badge">{decided}/{total} decided</span>')
     if state is not None and state.reviewed:
         badges.append('<span class="mtr-badge ok">✓ reviewed</span>')
+    if state is not None and not state.matches(seg.src, seg.tgt):
+        badges.append('<span class="mtr-badge critical" title="saved on other text: re-aligned since">'
+                      "⚠ text changed</span>")
     if state is not None and state.comment:
         badges.append(f'<span class="mtr-badge" title="{esc(state.comment)}">💬 comment</span>')
     return "".join(badges)

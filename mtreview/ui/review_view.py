@@ -72,10 +72,11 @@ def _forget(aid: str, seg_id: int) -> None:
         del st.session_state[k]
 
 
-def _save(store: Store, aid: str, seg_id: int, base: int, **changes: Any) -> bool:
+def _save(store: Store, aid: str, seg: Segment, base: int, **changes: Any) -> bool:
     reviewer = st.session_state.get("reviewer", "")
+    seg_id = seg.id
     try:
-        state = store.save_segment(aid, seg_id, reviewer, base, **changes)
+        state = store.save_segment(aid, seg_id, reviewer, base, texts=(seg.src, seg.tgt), **changes)
     except StaleWriteError as exc:
         st.session_state[f"stale:{aid}:{seg_id}"] = str(exc)
         return False
@@ -90,7 +91,7 @@ def _save(store: Store, aid: str, seg_id: int, base: int, **changes: Any) -> boo
 def _decide(store: Store, aid: str, seg: Segment, base: int, idx: int, decision: str | None) -> None:
     flag = seg.flags[idx]
     d = FlagDecision(render.flag_key(flag, seg), flag.check, flag.text, decision)
-    if _save(store, aid, seg.id, base, decisions=(d,)):
+    if _save(store, aid, seg, base, decisions=(d,)):
         _flash("success", f"segment {seg.id}: {flag.check} flag {decision + 'ed' if decision else 'cleared'}")
 
 
@@ -143,6 +144,9 @@ def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, 
     st.markdown(f"**Segment {seg.id}** · {seg.kind} · align {seg.score:.2f}"
                 + (f" · quality {seg.quality:.1f}" if seg.quality is not None else "")
                 + (f" · saved v{state.version} by {state.updated_by}" if state.version else ""))
+    if not state.matches(seg.src, seg.tgt):
+        st.warning(f"This segment's saved work was done on other text (the article was re-aligned since):"
+                   f" source {state.src!r}, translation {state.tgt!r}.")
     st.html(render.segment_detail_html(seg, state))
     for i, flag in enumerate(seg.flags):
         dec = state.decision(render.flag_key(flag, seg))
@@ -169,7 +173,7 @@ def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, 
                                      help="save, mark reviewed and open the next segment")
     if saved or done:
         edit = None if text == seg.tgt else text
-        if _save(store, aid, seg.id, base, edit=edit, keep_edit=False, comment=comment,
+        if _save(store, aid, seg, base, edit=edit, keep_edit=False, comment=comment,
                  reviewed=reviewed or done):
             _flash("success", f"segment {seg.id} saved" + (" as reviewed" if done else ""))
             if done:
