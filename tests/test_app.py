@@ -201,3 +201,15 @@ def test_upload_a_pair(env, ja_bytes, error):
     else:
         assert _title(at) == "up"
         assert f">{STUTTER}</mark>" in _table(at)
+
+
+def test_history_lists_the_audit_log(env):
+    _, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    at = _app()
+    assert len(at.dataframe) == 0
+    at.sidebar.text_input(key="reviewer").input("Aiko")
+    at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
+    frame = at.dataframe[0].value
+    assert list(frame["action"]) == ["decision"]
+    assert list(frame["reviewer"]) == ["Aiko"] and list(frame["seg_id"]) == [seg.id]

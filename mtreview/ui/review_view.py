@@ -7,6 +7,7 @@ reviewer saw; a stale save shows who saved in between instead of overwriting it.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -207,6 +208,16 @@ def _exports(review: Review, states: dict[int, SegmentState], art: ArticleState)
                                 file_name=f"{art.name}.reviewed.{ext}", mime=MIME[fmt], key=f"dl:{fmt}")
 
 
+def _history(store: Store, art: ArticleState) -> None:
+    with st.expander("History (audit log)"):
+        rows = store.audit(art.id)[-200:]
+        if not rows:
+            st.caption("Nothing saved yet.")
+            return
+        st.dataframe([{**r, "detail": json.dumps(r["detail"], ensure_ascii=False, sort_keys=True)}
+                      for r in reversed(rows)], hide_index=True)
+
+
 def render_view(config: Config, store: Store) -> None:
     """The whole review page."""
     if "reviewer" not in st.session_state:  # kept in the URL so that a page reload keeps it
@@ -255,3 +266,4 @@ def render_view(config: Config, store: Store) -> None:
             next_id = ids[pos + 1] if pos + 1 < len(ids) else None
             _editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id)
     _exports(review, states, art)
+    _history(store, art)
