@@ -177,6 +177,17 @@ def header_html(name: str, facts: Sequence[str]) -> str:
             f'<div style="color:#666;font-size:0.85em">{" · ".join(esc(f) for f in facts)}</div></div>')
 
 
+def editor_title_html(seg: Segment, state: SegmentState | None) -> str:
+    """The editor panel's title: segment id, kind, scores, last save, and a link to its table row."""
+    parts = [f"<b>Segment {seg.id}</b>", seg.kind, f"align {seg.score:.2f}"]
+    if seg.quality is not None:
+        parts.append(f"quality {seg.quality:.1f}")
+    if state is not None and state.version:
+        parts.append(f"saved v{state.version} by {esc(state.updated_by)}")
+    parts.append(f'<a href="#seg-{seg.id}">show in table</a>')
+    return " · ".join(parts)
+
+
 def segment_detail_html(seg: Segment, state: SegmentState | None) -> str:
     """The selected segment, both sides highlighted, as a two-row table."""
     rows = "".join(f"<tr><th>{label}</th>{_cell(seg, side, state)}</tr>"

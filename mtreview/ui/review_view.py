@@ -142,9 +142,7 @@ def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, 
         if st.button("Reload their version", key=f"reload:{aid}:{seg.id}"):
             _forget(aid, seg.id)
             st.rerun()
-    st.markdown(f"**Segment {seg.id}** · {seg.kind} · align {seg.score:.2f}"
-                + (f" · quality {seg.quality:.1f}" if seg.quality is not None else "")
-                + (f" · saved v{state.version} by {state.updated_by}" if state.version else ""))
+    st.html(render.editor_title_html(seg, state))
     if not state.matches(seg.src, seg.tgt):
         st.warning(f"This segment's saved work was done on other text (the article was re-aligned since):"
                    f" source {state.src!r}, translation {state.tgt!r}.")
