@@ -121,7 +121,9 @@ def test_article_from_batch_result_via_query_params(env, tmp_path):
     art_dir.mkdir(parents=True)
     data = review.to_dict()
     data["meta"]["article"] = {"id": "seed-0001", "src_path": None, "tgt_path": None, "date": None,
-                               "desk": None, "translator": None}
+                               "desk": "world", "translator": None}
+    data["removed"] = [{"side": "tgt", "start": 0, "end": 13, "text": "return to top",
+                        "reason": "navigation"}]
     (art_dir / "seed-0001.review.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     from conftest import ROOT
     from streamlit.testing.v1 import AppTest
@@ -131,7 +133,10 @@ def test_article_from_batch_result_via_query_params(env, tmp_path):
     at.run()
     assert not at.exception
     assert _title(at) == "seed-0001"
+    assert "desk world" in "".join(h.value for h in at.html)
     assert f">{STUTTER}</mark>" in _table(at)
+    removed = at.dataframe[0].value
+    assert list(removed["text"]) == ["return to top"] and list(removed["reason"]) == ["navigation"]
 
 
 def test_html_in_an_article_is_shown_as_text(env, tmp_path):

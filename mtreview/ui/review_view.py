@@ -206,6 +206,14 @@ def _exports(review: Review, states: dict[int, SegmentState], art: ArticleState)
                                 file_name=f"{art.name}.reviewed.{ext}", mime=MIME[fmt], key=f"dl:{fmt}")
 
 
+def _removed(review: Review) -> None:
+    rows = [{"side": side, "reason": r.reason, "text": r.text, "start": r.start}
+            for side, items in sorted(review.removed.items()) for r in items]
+    if rows:
+        with st.expander(f"Page debris removed before review ({len(rows)})"):
+            st.dataframe(rows, hide_index=True)
+
+
 def _history(store: Store, art: ArticleState) -> None:
     with st.expander("History (audit log)"):
         rows = store.audit(art.id)[-200:]
@@ -263,5 +271,6 @@ def render_view(config: Config, store: Store) -> None:
             pos = ids.index(sel)
             next_id = ids[pos + 1] if pos + 1 < len(ids) else None
             _editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id)
+    _removed(review)
     _exports(review, states, art)
     _history(store, art)
