@@ -1,6 +1,6 @@
 """Command line: parse -> pipeline -> report. Errors carry exit codes; only ``main`` exits.
 
-Subcommands: align, review (more arrive with their issues: score, batch, app, models).
+Subcommands: align, review, app (more arrive with their issues: score, batch, app, models).
 """
 
 from __future__ import annotations
@@ -67,6 +67,40 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Run the Streamlit review UI (``streamlit run app.py``) until it is stopped."""
+    import os
+    import subprocess
+
+    from .errors import InputError
+
+    if not APP_PATH.is_file():
+        raise InputError(f"the review UI is not installed here: {APP_PATH} is missing (run from a clone)")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(args.port),
+           "--browser.gatherUsageStats", "false"]
+    if args.headless:
+        cmd += ["--server.headless", "true"]
+    env = dict(os.environ)
+    if args.db:
+        env["MTREVIEW_DB"] = args.db
+    if args.config:
+        env["MTREVIEW_CONFIG"] = str(Path(args.config).resolve())
+    log.info("starting: %s", " ".join(cmd))
+    return subprocess.call(cmd, env=env)
+
+
+def _add_app_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("app", help="open the review UI in the browser (Streamlit)")
+    p.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    p.add_argument("--db", help="SQLAlchemy URL of the review database (default: $MTREVIEW_DB, [store] url)")
+    p.add_argument("--config", help="TOML file overriding configs/default.toml values")
+    p.add_argument("--headless", action="store_true", help="do not open a browser window")
+    p.set_defaults(func=cmd_app)
+
+
 def _add_pair_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("en_file", metavar="EN_FILE",
                    help="English source (text, HTML, scraped page), or one segment file holding both sides "
@@ -91,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
     p.add_argument("--out", help="also write the full JSON record to this file")
     p.set_defaults(func=cmd_review)
+    _add_app_parser(sub)
     return parser
 
 

@@ -17,7 +17,6 @@ from typing import Any, get_type_hints
 from .errors import ConfigError
 
 
-
 @dataclass(frozen=True)
 class LoadConfig:
     strip_boilerplate: bool = True  # remove page debris (navigation, share links, timestamps)

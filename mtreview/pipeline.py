@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import platform
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,8 +108,12 @@ def unit_beads(ssents: list[Sentence], tsents: list[Sentence], units: int,
     ]
 
 
-def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None) -> Review:
-    """Review one article: segment, align, score and check it."""
+def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None,
+           suppressed: Collection[str] = ()) -> Review:
+    """Review one article: segment, align, score and check it.
+
+    ``suppressed`` holds suppression keys of flags reviewers rejected (``store.Store.suppressed_keys``).
+    """
     config = config or Config()
     models = models or load_models(config)
     ssents, tsents, beads = align_documents(src, tgt, config, models)
@@ -127,7 +132,7 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
     )
     article = Article(segments=segments, removed_tgt=tgt.removed)
     checks = build_checks(config.checks)
-    flags = run_checks(article, checks, config.checks.allow)
+    flags = run_checks(article, checks, config.checks.allow, suppressed=suppressed)
     segments = tuple(
         Segment(**{**seg.__dict__, "flags": f}) for seg, f in zip(segments, flags, strict=True)
     )

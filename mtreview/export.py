@@ -1,0 +1,133 @@
+"""Export a reviewed article: segments with edits, comments and flag decisions.
+
+JSONL and CSV (one row per segment) for analysis; XLIFF 1.2 for CAT tools, written with
+translate-toolkit: the edited translation (or the original) as ``<target>``, the reviewer's
+comment as a translator note, each flag with its decision as a note from ``mtreview``;
+reviewed segments are marked ``approved``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .checks import suppression_key
+from .records import Review, Segment
+from .store import ArticleState, SegmentState
+
+FORMATS = ("jsonl", "csv", "xliff")
+CSV_FIELDS = ("article_id", "id", "src", "tgt", "edit", "final", "comment", "reviewed", "align_score",
+              "quality", "flags", "accepted", "rejected", "undecided", "reviewer", "saved_at")
+
+
+def _flag_rows(seg: Segment, state: SegmentState) -> list[dict[str, Any]]:
+    rows = []
+    for f in seg.flags:
+        key = suppression_key(f, seg.src if f.side == "src" else seg.tgt)
+        rows.append({**f.to_dict(), "key": key, "decision": state.decision(key)})
+    return rows
+
+
+def export_rows(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None
+                ) -> list[dict[str, Any]]:
+    """One plain dict per segment: texts, edit, final translation, comment, reviewed, flags + decisions."""
+    out = []
+    for seg in review.segments:
+        st = states.get(seg.id, SegmentState(seg.id))
+        out.append({
+            "article_id": article.id if article else None,
+            "id": seg.id,
+            "src": seg.src,
+            "tgt": seg.tgt,
+            "edit": st.edit,
+            "final": seg.tgt if st.edit is None else st.edit,
+            "comment": st.comment,
+            "reviewed": st.reviewed,
+            "align_score": round(seg.score, 4),
+            "quality": seg.quality,
+            "flags": _flag_rows(seg, st),
+            "reviewer": st.updated_by or None,
+            "saved_at": st.updated_at.isoformat() if st.updated_at else None,
+        })
+    return out
+
+
+def to_jsonl(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n"
+                   for r in export_rows(review, states, article))
+
+
+def to_csv(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for r in export_rows(review, states, article):
+        flags = r.pop("flags")
+        decisions = [f["decision"] for f in flags]
+        writer.writerow({
+            **r,
+            "edit": "" if r["edit"] is None else r["edit"],
+            "quality": "" if r["quality"] is None else r["quality"],
+            "flags": "; ".join(f"{f['check']}/{f['severity']}:{f['text']}={f['decision'] or 'undecided'}"
+                               for f in flags),
+            "accepted": decisions.count("accept"),
+            "rejected": decisions.count("reject"),
+            "undecided": decisions.count(None),
+        })
+    return buf.getvalue()
+
+
+def _xliff12():
+    from translate.storage import xliff
+
+    class Xliff12Unit(xliff.xliffunit):
+        namespace = "urn:oasis:names:tc:xliff:document:1.2"
+
+    class Xliff12File(xliff.xlifffile):
+        UnitClass = Xliff12Unit
+        namespace = "urn:oasis:names:tc:xliff:document:1.2"
+        XMLskeleton = (
+            '<?xml version="1.0" ?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+            '<file original="NoName" source-language="en" datatype="plaintext">\n<body>\n</body>\n</file>\n'
+            "</xliff>"
+        )
+
+    return Xliff12File
+
+
+def to_xliff(review: Review, states: Mapping[int, SegmentState],
+             article: ArticleState | None = None) -> bytes:
+    """XLIFF 1.2: one trans-unit per segment (id = segment id), notes carry comments and decisions."""
+    store = _xliff12()(sourcelanguage="en", targetlanguage="ja")
+    for r in export_rows(review, states, article):
+        unit = store.addsourceunit(r["src"])
+        unit.setid(str(r["id"]))
+        if r["final"]:
+            unit.settarget(r["final"])
+        if r["comment"]:
+            unit.addnote(r["comment"], origin="translator")
+        if r["edit"] is not None:
+            unit.addnote(f"edited by {r['reviewer']}; machine-checked translation was: {r['tgt']}",
+                         origin="mtreview")
+        for f in r["flags"]:
+            sugg = f" suggestion: {f['suggestion']}" if f["suggestion"] else ""
+            unit.addnote(f"{f['check']} ({f['severity']}, {f['decision'] or 'undecided'}): "
+                         f"「{f['text']}」 {f['message']}{sugg}", origin="mtreview")
+        unit.markapproved(bool(r["reviewed"]))  # settarget() marks units approved by itself
+    store.setfilename(store.getfilenode("NoName"), article.name if article else "article")
+    return bytes(store)
+
+
+def export(fmt: str, review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None
+           ) -> bytes:
+    """The export in ``fmt`` (one of FORMATS) as bytes (UTF-8)."""
+    if fmt == "xliff":
+        return to_xliff(review, states, article)
+    if fmt == "jsonl":
+        return to_jsonl(review, states, article).encode("utf-8")
+    if fmt == "csv":
+        return to_csv(review, states, article).encode("utf-8")
+    raise ValueError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")

@@ -1,0 +1,428 @@
+"""Review decisions in a database (SQLAlchemy 2.x ORM): they must never be lost.
+
+Tables: ``articles`` (stable id from a hash of name + both texts, status, reviewer),
+``segment_states`` (edited translation, comment, reviewed, version), ``flag_decisions``
+(accept = real problem, reject = false positive), ``suppressions`` (keys of rejected flags,
+fed back to ``pipeline.review(..., suppressed=...)``) and ``audit_log`` (every change).
+
+Optimistic concurrency: every save names the version it was based on; if someone saved
+in between, :class:`StaleWriteError` says who and when, and nothing is overwritten.
+Each save is one transaction. SQLite runs in WAL mode. The URL comes from the caller,
+else ``MTREVIEW_DB``, else ``StoreConfig.url``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from .config import StoreConfig
+from .errors import ConfigError, InputError, MtreviewError
+
+log = logging.getLogger(__name__)
+
+ENV_URL = "MTREVIEW_DB"
+STATUSES = ("in_progress", "done")
+DECISIONS = ("accept", "reject")
+
+
+class StaleWriteError(MtreviewError):
+    """Someone else saved the same item after the version this save was based on."""
+
+    exit_code = 6
+
+
+class StoreError(MtreviewError):
+    """The database cannot be opened or written."""
+
+    exit_code = 7
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+
+
+def article_id(name: str, src_text: str, tgt_text: str) -> str:
+    """A stable article id: hash of the name and both texts."""
+    blob = "\x1f".join((name, src_text, tgt_text)).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(512))
+    src_text: Mapped[str] = mapped_column(Text)
+    tgt_text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(1024), default="")  # where it was opened from
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    reviewer: Mapped[str] = mapped_column(String(128), default="")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SegmentRow(Base):
+    __tablename__ = "segment_states"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edit: Mapped[str | None] = mapped_column(Text, nullable=True)  # None = translation unchanged
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    src: Mapped[str | None] = mapped_column(Text, nullable=True)  # the segment's texts when saved, to
+    tgt: Mapped[str | None] = mapped_column(Text, nullable=True)  # notice a re-alignment moved them
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_by: Mapped[str] = mapped_column(String(128), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class DecisionRow(Base):
+    __tablename__ = "flag_decisions"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flag_key: Mapped[str] = mapped_column(String(128), primary_key=True)  # checks.suppression_key
+    check: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(8))
+    reviewer: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SuppressionRow(Base):
+    __tablename__ = "suppressions"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    check: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reviewer: Mapped[str] = mapped_column(String(128))
+    article_id: Mapped[str] = mapped_column(String(64))
+    seg_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON: before/after values
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    id: str
+    name: str
+    src_text: str
+    tgt_text: str
+    source: str
+    status: str
+    reviewer: str
+    version: int
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SegmentState:
+    """What a reviewer did to one segment. ``version`` 0 = never saved."""
+
+    seg_id: int
+    edit: str | None = None
+    comment: str = ""
+    reviewed: bool = False
+    version: int = 0
+    updated_by: str = ""
+    updated_at: dt.datetime | None = None
+    decisions: tuple[tuple[str, str], ...] = ()  # (flag_key, accept|reject), sorted
+    src: str | None = None  # the segment's source and translation as they were when saved
+    tgt: str | None = None
+
+    def matches(self, src: str, tgt: str) -> bool:
+        """False if this state was saved on other texts (the article was re-aligned since)."""
+        return self.src is None or (self.src, self.tgt) == (src, tgt)
+
+    def decision(self, flag_key: str) -> str | None:
+        return dict(self.decisions).get(flag_key)
+
+
+@dataclass(frozen=True)
+class FlagDecision:
+    """One decision to save with a segment: ``decision`` None clears an earlier one."""
+
+    flag_key: str
+    check: str
+    text: str
+    decision: str | None
+
+
+def resolve_url(url: str | None = None, config: StoreConfig | None = None) -> str:
+    return url or os.environ.get(ENV_URL) or (config or StoreConfig()).url
+
+
+def _reviewer(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InputError("enter the reviewer's name before saving")
+    return name
+
+
+class Store:
+    """Pure-Python access to the review database (no streamlit here)."""
+
+    def __init__(self, url: str | None = None, config: StoreConfig | None = None) -> None:
+        self.url = resolve_url(url, config)
+        try:
+            self.engine = create_engine(self.url)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise ConfigError(f"bad database URL {self.url!r}: {exc}") from None
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            Base.metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open database {self.url}: {_first_line(exc)}") from None
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        session = self._session()
+        try:
+            with session.begin():
+                yield session
+        except IntegrityError:
+            raise
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error: {_first_line(exc)}") from None
+        finally:
+            session.close()
+
+    # ---- articles ---------------------------------------------------------------------
+    def open_article(self, name: str, src_text: str, tgt_text: str, source: str = "") -> ArticleState:
+        """Register an article (idempotent) and return its state."""
+        aid = article_id(name, src_text, tgt_text)
+        try:
+            with self._tx() as s:
+                if s.get(ArticleRow, aid) is None:
+                    now = _now()
+                    s.add(ArticleRow(id=aid, name=name, src_text=src_text, tgt_text=tgt_text, source=source,
+                                     status="in_progress", reviewer="", version=0, created_at=now,
+                                     updated_at=now))
+        except IntegrityError:
+            pass  # opened concurrently by someone else: same content, same id
+        return self.article(aid)
+
+    def article(self, aid: str) -> ArticleState:
+        with self._tx() as s:
+            row = s.get(ArticleRow, aid)
+            if row is None:
+                raise InputError(f"no article {aid!r} in the review database")
+            return _article_state(row)
+
+    def articles(self) -> list[ArticleState]:
+        with self._tx() as s:
+            rows = s.scalars(select(ArticleRow).order_by(ArticleRow.updated_at.desc(), ArticleRow.id))
+            return [_article_state(r) for r in rows]
+
+    def set_status(self, aid: str, status: str, reviewer: str, base_version: int) -> ArticleState:
+        if status not in STATUSES:
+            raise InputError(f"unknown article status {status!r} (expected one of: {', '.join(STATUSES)})")
+        who = _reviewer(reviewer)
+        with self._tx() as s:
+            row = s.get(ArticleRow, aid)
+            if row is None:
+                raise InputError(f"no article {aid!r} in the review database")
+            before = row.status
+            res = s.execute(
+                update(ArticleRow).where(ArticleRow.id == aid, ArticleRow.version == base_version)
+                .values(status=status, reviewer=who, version=base_version + 1, updated_at=_now())
+            )
+            if res.rowcount != 1:
+                s.refresh(row)
+                raise _stale(f"article {row.name!r}", row.reviewer, row.updated_at, row.version, base_version)
+            _audit(s, who, aid, None, "status", {"before": before, "after": status})
+        return self.article(aid)
+
+    # ---- segments ---------------------------------------------------------------------
+    def segment_states(self, aid: str) -> dict[int, SegmentState]:
+        with self._tx() as s:
+            rows = s.scalars(select(SegmentRow).where(SegmentRow.article_id == aid)).all()
+            decs = s.scalars(select(DecisionRow).where(DecisionRow.article_id == aid)).all()
+        by_seg: dict[int, list[tuple[str, str]]] = {}
+        for d in decs:
+            by_seg.setdefault(d.seg_id, []).append((d.flag_key, d.decision))
+        return {
+            r.seg_id: SegmentState(r.seg_id, r.edit, r.comment, r.reviewed, r.version, r.updated_by,
+                                   r.updated_at, tuple(sorted(by_seg.get(r.seg_id, []))), r.src, r.tgt)
+            for r in rows
+        }
+
+    def segment_state(self, aid: str, seg_id: int) -> SegmentState:
+        return self.segment_states(aid).get(seg_id, SegmentState(seg_id))
+
+    def save_segment(self, aid: str, seg_id: int, reviewer: str, base_version: int, *,
+                     edit: str | None = None, comment: str | None = None, reviewed: bool | None = None,
+                     decisions: tuple[FlagDecision, ...] = (), keep_edit: bool = True,
+                     texts: tuple[str, str] | None = None) -> SegmentState:
+        """Save a segment's edit / comment / reviewed mark and flag decisions in one transaction.
+
+        Arguments left as None keep their stored value (``edit=None`` keeps the stored edit unless
+        ``keep_edit`` is False). ``texts`` = (source, translation) of the segment as the reviewer
+        saw it, recorded so that a later re-alignment can be noticed. ``base_version`` is the version
+        the reviewer saw; if the stored version moved on, :class:`StaleWriteError` is raised and
+        nothing is written.
+        """
+        who = _reviewer(reviewer)
+        for d in decisions:
+            if d.decision is not None and d.decision not in DECISIONS:
+                raise InputError(f"unknown decision {d.decision!r} (expected accept or reject)")
+        now = _now()
+        try:
+            with self._tx() as s:
+                if s.get(ArticleRow, aid) is None:
+                    raise InputError(f"no article {aid!r} in the review database")
+                row = s.get(SegmentRow, (aid, seg_id))
+                if row is None:
+                    if base_version != 0:
+                        raise StaleWriteError(
+                            f"segment {seg_id}: expected saved version {base_version} but it was never saved")
+                    row = SegmentRow(article_id=aid, seg_id=seg_id, edit=None, comment="", reviewed=False,
+                                     version=0, updated_by=who, updated_at=now)
+                    s.add(row)
+                    s.flush()
+                before = {"edit": row.edit, "comment": row.comment, "reviewed": row.reviewed}
+                after = {
+                    "edit": edit if (edit is not None or not keep_edit) else row.edit,
+                    "comment": row.comment if comment is None else comment,
+                    "reviewed": row.reviewed if reviewed is None else bool(reviewed),
+                }
+                res = s.execute(
+                    update(SegmentRow)
+                    .where(SegmentRow.article_id == aid, SegmentRow.seg_id == seg_id,
+                           SegmentRow.version == base_version)
+                    .values(**after, version=base_version + 1, updated_by=who, updated_at=now,
+                            **({"src": texts[0], "tgt": texts[1]} if texts else {}))
+                )
+                if res.rowcount != 1:
+                    s.refresh(row)
+                    raise _stale(f"segment {seg_id}", row.updated_by, row.updated_at, row.version,
+                                 base_version)
+                changes = {k: {"before": before[k], "after": v} for k, v in after.items() if before[k] != v}
+                if changes:
+                    _audit(s, who, aid, seg_id, "segment", changes)
+                for d in decisions:
+                    self._decide(s, aid, seg_id, d, who, now)
+                s.execute(update(ArticleRow).where(ArticleRow.id == aid).values(updated_at=now))
+        except IntegrityError as exc:
+            raise StaleWriteError(f"segment {seg_id} was saved by someone else at the same time; reload "
+                                  f"({exc.__class__.__name__})") from None
+        return self.segment_state(aid, seg_id)
+
+    def decide(self, aid: str, seg_id: int, reviewer: str, base_version: int, decision: FlagDecision,
+               texts: tuple[str, str] | None = None) -> SegmentState:
+        """Accept / reject / clear one flag (bumps the segment's version)."""
+        return self.save_segment(aid, seg_id, reviewer, base_version, decisions=(decision,), texts=texts)
+
+    def _decide(self, s: Session, aid: str, seg_id: int, d: FlagDecision, who: str, now: dt.datetime) -> None:
+        row = s.get(DecisionRow, (aid, seg_id, d.flag_key))
+        before = row.decision if row else None
+        if before == d.decision:
+            return
+        if d.decision is None:
+            s.delete(row)
+        elif row is None:
+            s.add(DecisionRow(article_id=aid, seg_id=seg_id, flag_key=d.flag_key, check=d.check, text=d.text,
+                              decision=d.decision, reviewer=who, decided_at=now))
+        else:
+            row.decision, row.reviewer, row.decided_at = d.decision, who, now
+        sup = s.get(SuppressionRow, (d.flag_key, aid, seg_id))
+        if d.decision == "reject" and sup is None:
+            s.add(SuppressionRow(key=d.flag_key, article_id=aid, seg_id=seg_id, check=d.check, text=d.text,
+                                 reviewer=who, created_at=now))
+        elif d.decision != "reject" and sup is not None:
+            s.delete(sup)
+        _audit(s, who, aid, seg_id, "decision",
+               {"flag": d.flag_key, "check": d.check, "text": d.text, "before": before, "after": d.decision})
+
+    # ---- suppressions and audit -------------------------------------------------------
+    def suppressed_keys(self, exclude_article: str | None = None) -> frozenset[str]:
+        """Keys of rejected flags, for ``pipeline.review(..., suppressed=...)``.
+
+        ``exclude_article`` leaves out that article's own rejections, so its reviewer still
+        sees the flags they rejected (marked as rejected) rather than having them vanish.
+        """
+        q = select(SuppressionRow.key)
+        if exclude_article is not None:
+            q = q.where(SuppressionRow.article_id != exclude_article)
+        with self._tx() as s:
+            return frozenset(s.scalars(q).all())
+
+    def audit(self, aid: str | None = None) -> list[dict[str, Any]]:
+        q = select(AuditRow).order_by(AuditRow.id)
+        if aid is not None:
+            q = q.where(AuditRow.article_id == aid)
+        with self._tx() as s:
+            return [
+                {"at": r.at.isoformat(), "reviewer": r.reviewer, "article_id": r.article_id,
+                 "seg_id": r.seg_id, "action": r.action, "detail": json.loads(r.detail)}
+                for r in s.scalars(q)
+            ]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _article_state(r: ArticleRow) -> ArticleState:
+    return ArticleState(r.id, r.name, r.src_text, r.tgt_text, r.source, r.status, r.reviewer, r.version,
+                        r.updated_at)
+
+
+def _stale(what: str, who: str, when: dt.datetime, version: int, base: int) -> StaleWriteError:
+    return StaleWriteError(
+        f"{what} was saved by {who or 'someone'} at {when:%Y-%m-%d %H:%M:%S} UTC after you opened it "
+        f"(version {version}, yours was based on {base}); reload to see their change before saving"
+    )
+
+
+def _audit(s: Session, who: str, aid: str, seg_id: int | None, action: str, detail: dict[str, Any]) -> None:
+    s.add(AuditRow(at=_now(), reviewer=who, article_id=aid, seg_id=seg_id, action=action,
+                   detail=json.dumps(detail, ensure_ascii=False, sort_keys=True)))
+
+
+def _first_line(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

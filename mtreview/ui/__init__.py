@@ -1,0 +1,1 @@
+"""The view layer: pure rendering helpers (render.py) and streamlit views (*_view.py)."""

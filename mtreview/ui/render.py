@@ -1,0 +1,319 @@
+"""Pure rendering helpers for the review view (no streamlit here, unit-tested).
+
+Every piece of article text is HTML-escaped before any markup is added; highlight spans
+are inserted by character offsets into the escaped pieces, never by searching the text.
+Filtering, sorting and counting of segments for the view also live here, so that the
+streamlit layer only wires widgets to these functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import itertools
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..checks import suppression_key
+from ..records import Flag, Review, Segment, Severity
+from ..store import SegmentState
+
+SEVERITY_COLOURS = {  # background of <mark>, by severity label
+    "minor": "#fff1a8",
+    "major": "#ffc98a",
+    "critical": "#ff9c9c",
+}
+
+CSS = """
+<style>
+.mtr-table {border-collapse: collapse; width: 100%; font-size: 0.92rem; table-layout: fixed}
+.mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top;
+  text-align: left; overflow-wrap: anywhere; white-space: pre-wrap}
+.mtr-table th {background: #f4f4f6; position: sticky; top: 0}
+.mtr-table col.id {width: 3.2em} .mtr-table col.sc {width: 6.5em} .mtr-table col.st {width: 8em}
+.mtr-table tr.flagged td.id {border-left: 4px solid #e8590c}
+.mtr-table tr.selected {background: #e7f0ff}
+.mtr-table td.empty {color: #999; font-style: italic; background: #fafafa}
+.mtr-table .edited {color: #2b8a3e; font-size: 0.8em}
+.mtr-table .orig {color: #888; text-decoration: line-through}
+mark.mtr {padding: 0 1px; border-radius: 2px}
+mark.mtr.minor {background: #fff1a8} mark.mtr.major {background: #ffc98a}
+mark.mtr.critical {background: #ff9c9c}
+mark.mtr.rejected {background: #e9ecef; text-decoration: line-through dotted}
+.mtr-badge {display: inline-block; font-size: 0.75em; padding: 0 4px; border-radius: 3px; margin: 1px;
+  background: #eee}
+.mtr-badge.minor {background: #fff1a8} .mtr-badge.major {background: #ffc98a}
+.mtr-badge.critical {background: #ff9c9c} .mtr-badge.ok {background: #d3f9d8}
+.mtr-msg {font-size: 0.8em; color: #444; margin-top: 2px; white-space: normal; font-style: normal}
+.mtr-msg.major {color: #a94400} .mtr-msg.critical {color: #c92a2a} .mtr-msg.rejected {color: #999;
+  text-decoration: line-through}
+</style>
+"""
+
+EMPTY = {"src": "— no source: added in translation —", "tgt": "— not translated —"}
+
+
+def esc(text: str) -> str:
+    """HTML-escape text for element content and attribute values."""
+    return html.escape(text, quote=True)
+
+
+def flag_key(flag: Flag, seg: Segment) -> str:
+    """The id a flag's decision is stored under (= its suppression key)."""
+    return suppression_key(flag, seg.src if flag.side == "src" else seg.tgt)
+
+
+def highlight(text: str, flags: Iterable[Flag], side: str, rejected: Collection[Flag] = ()) -> str:
+    """``text`` escaped, with each flagged span of ``side`` wrapped in ``<mark>`` by its offsets.
+
+    Overlapping flags are split at every span boundary: each piece is marked once, coloured by
+    the worst severity covering it and titled with all their messages. Flags outside the text
+    are clipped to it. ``rejected`` flags are shown greyed out.
+    """
+    spans = [f for f in flags if f.side == side and f.start < len(text) and f.end > f.start]
+    if not spans:
+        return esc(text)
+    n = len(text)
+    cuts = sorted({0, n, *(min(f.start, n) for f in spans), *(min(f.end, n) for f in spans)})
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        piece = esc(text[a:b])
+        cover = [f for f in spans if f.start <= a and min(f.end, len(text)) >= b]
+        if not cover:
+            out.append(piece)
+            continue
+        live = [f for f in cover if f not in rejected]
+        worst = max((f.severity for f in (live or cover)), default=Severity.MINOR)
+        cls = f"mtr {worst.label}" + ("" if live else " rejected")
+        title = "; ".join(f"{f.check} ({f.severity.label}): {f.message}" for f in cover)
+        checks = " ".join(sorted({f.check for f in cover}))
+        out.append(f'<mark class="{cls}" data-check="{esc(checks)}" title="{esc(title)}">{piece}</mark>')
+    return "".join(out)
+
+
+def scores_html(seg: Segment) -> str:
+    parts = [f"align {seg.score:.2f}"]
+    if seg.quality is not None:
+        parts.append(f"quality {seg.quality:.1f}")
+    parts += [f"{esc(k)} {v:.1f}" for k, v in sorted(seg.scores.items())]
+    return "<br>".join(parts)
+
+
+def decision_counts(seg: Segment, state: SegmentState | None) -> tuple[int, int]:
+    """(flags decided, flags in total) for one segment."""
+    decided = sum(1 for f in seg.flags if state is not None and state.decision(flag_key(f, seg)))
+    return decided, len(seg.flags)
+
+
+def status_html(seg: Segment, state: SegmentState | None) -> str:
+    badges = []
+    for sev in sorted({f.severity for f in seg.flags}, reverse=True):
+        n = sum(1 for f in seg.flags if f.severity == sev)
+        badges.append(f'<span class="mtr-badge {sev.label}">{n} {sev.label}</span>')
+    decided, total = decision_counts(seg, state)
+    if total:
+        badges.append(f'<span class="mtr-badge">{decided}/{total} decided</span>')
+    if state is not None and state.reviewed:
+        badges.append('<span class="mtr-badge ok">✓ reviewed</span>')
+    if state is not None and not state.matches(seg.src, seg.tgt):
+        badges.append('<span class="mtr-badge critical" title="saved on other text: re-aligned since">'
+                      "⚠ text changed</span>")
+    if state is not None and state.comment:
+        badges.append(f'<span class="mtr-badge" title="{esc(state.comment)}">💬 comment</span>')
+    return "".join(badges)
+
+
+def flag_messages_html(seg: Segment, side: str, state: SegmentState | None) -> str:
+    """The messages (and suggestions) of a side's flags, shown under its text in the table."""
+    out = []
+    for f in seg.flags:
+        if f.side != side:
+            continue
+        dec = state.decision(flag_key(f, seg)) if state is not None else None
+        sugg = f" → {esc(f.suggestion)}" if f.suggestion else ""
+        mark = {"accept": " ✔", "reject": " ✘"}.get(dec or "", "")
+        out.append(f'<div class="mtr-msg {f.severity.label}{" rejected" if dec == "reject" else ""}">'
+                   f"⚑ {esc(f.check)}: {esc(f.message)}{sugg}{mark}</div>")
+    return "".join(out)
+
+
+def _cell(seg: Segment, side: str, state: SegmentState | None) -> str:
+    text = seg.src if side == "src" else seg.tgt
+    rejected = {f for f in seg.flags if state is not None and state.decision(flag_key(f, seg)) == "reject"}
+    msgs = flag_messages_html(seg, side, state)
+    if side == "tgt" and state is not None and state.edit is not None:
+        orig = highlight(text, seg.flags, side, rejected) if text else ""
+        return (f'<td class="tgt">{esc(state.edit)}<br><span class="edited">edited; was:</span> '
+                f'<span class="orig">{orig}</span>{msgs}</td>')
+    if not text.strip():
+        return f'<td class="{side} empty">{esc(EMPTY[side])}{msgs}</td>'
+    return f'<td class="{side}">{highlight(text, seg.flags, side, rejected)}{msgs}</td>'
+
+
+def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentState],
+                   selected: int | None = None) -> str:
+    """All rows as one HTML table (fast to render: one element however long the article)."""
+    rows = []
+    for seg in segments:
+        state = states.get(seg.id)
+        cls = " ".join(c for c, on in (("flagged", seg.flags), ("selected", seg.id == selected)) if on)
+        rows.append(
+            f'<tr id="seg-{seg.id}" class="{cls}" data-seg="{seg.id}"><td class="id">{seg.id}</td>'
+            f'{_cell(seg, "src", state)}{_cell(seg, "tgt", state)}'
+            f'<td class="sc">{scores_html(seg)}</td><td class="st">{status_html(seg, state)}</td></tr>'
+        )
+    if not rows:
+        rows.append('<tr><td colspan="5" class="empty">No segment matches the filters.</td></tr>')
+    return (
+        CSS + '<table class="mtr-table"><colgroup><col class="id"><col><col><col class="sc"><col class="st">'
+        "</colgroup><thead><tr><th>#</th><th>English source</th><th>Japanese translation</th>"
+        "<th>Scores</th><th>Status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+def header_html(name: str, facts: Sequence[str]) -> str:
+    """The article's name and facts (id, source, metadata, status), all escaped."""
+    return (f'<div class="mtr-header"><h3 style="margin:0">{esc(name)}</h3>'
+            f'<div style="color:#666;font-size:0.85em">{" · ".join(esc(f) for f in facts)}</div></div>')
+
+
+def editor_title_html(seg: Segment, state: SegmentState | None) -> str:
+    """The editor panel's title: segment id, kind, scores, last save, and a link to its table row."""
+    parts = [f"<b>Segment {seg.id}</b>", seg.kind, f"align {seg.score:.2f}"]
+    if seg.quality is not None:
+        parts.append(f"quality {seg.quality:.1f}")
+    if state is not None and state.version:
+        parts.append(f"saved v{state.version} by {esc(state.updated_by)}")
+    parts.append(f'<a href="#seg-{seg.id}">show in table</a>')
+    return " · ".join(parts)
+
+
+def segment_detail_html(seg: Segment, state: SegmentState | None) -> str:
+    """The selected segment, both sides highlighted, as a two-row table."""
+    rows = "".join(f"<tr><th>{label}</th>{_cell(seg, side, state)}</tr>"
+                   for side, label in (("src", "EN"), ("tgt", "JA")))
+    return f'{CSS}<table class="mtr-table detail"><colgroup><col class="id"><col></colgroup>{rows}</table>'
+
+
+def segment_label(seg: Segment) -> str:
+    """A one-line label for the segment picker: id, flag count, start of the source.
+
+    It depends on the review only (not on decisions), so the picker keeps its identity
+    while the reviewer works.
+    """
+    marks = f"⚑{len(seg.flags)} " if seg.flags else ""
+    text = " ".join((seg.src or seg.tgt).split())
+    return f"#{seg.id} {marks}{text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+def without_suppressed(review: Review, suppressed: Collection[str]) -> Review:
+    """The review minus flags whose suppression key is in ``suppressed`` (for stored batch results)."""
+    if not suppressed:
+        return review
+    segs = tuple(dataclasses.replace(s, flags=tuple(f for f in s.flags if flag_key(f, s) not in suppressed))
+                 for s in review.segments)
+    return dataclasses.replace(review, segments=segs)
+
+
+def flag_note_html(flag: Flag, decision: str | None = None) -> str:
+    """One flag's explanation: severity, check, the flagged words, message and suggestion."""
+    sugg = f'<br>→ suggestion: <b>{esc(flag.suggestion)}</b>' if flag.suggestion else ""
+    dec = f' <span class="mtr-badge">{esc(decision)}ed</span>' if decision else ""
+    return (
+        f'{CSS}<div><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '
+        f"<b>{esc(flag.check)}</b> <small>({esc(flag.category)}, {flag.side} {flag.start}–{flag.end})"
+        f'</small>{dec}<br>「<mark class="mtr {flag.severity.label}">{esc(flag.text)}</mark>」 '
+        f"{esc(flag.message)}{sugg}</div>"
+    )
+
+
+# ---- the view model: filters, order, progress, navigation ---------------------------------
+@dataclass(frozen=True)
+class Filters:
+    checks: tuple[str, ...] = ()  # empty = any (a segment matches if it has a flag of one of them)
+    severities: tuple[str, ...] = ()  # empty = any
+    max_align: float | None = None  # only segments whose align score is at most this
+    only_flagged: bool = False
+    only_open: bool = False  # hide segments marked reviewed
+    worst_first: bool = False
+
+
+def select_segments(segments: Sequence[Segment], states: Mapping[int, SegmentState], f: Filters
+                    ) -> list[Segment]:
+    """The segments to show, in document order or worst first (stable)."""
+    out = []
+    for seg in segments:
+        flags = [x for x in seg.flags if (not f.checks or x.check in f.checks)
+                 and (not f.severities or x.severity.label in f.severities)]
+        if (f.checks or f.severities or f.only_flagged) and not flags:
+            continue
+        if f.max_align is not None and seg.score > f.max_align:
+            continue
+        st = states.get(seg.id)
+        if f.only_open and st is not None and st.reviewed:
+            continue
+        out.append(seg)
+    if f.worst_first:
+        out.sort(key=badness)
+    return out
+
+
+def badness(seg: Segment) -> tuple[int, int, float, float, int]:
+    """Sort key, worst first: worst severity, number of flags, quality, align score, position."""
+    quality = seg.quality if seg.quality is not None else float("inf")
+    return (-int(seg.worst or 0), -len(seg.flags), quality, seg.score, seg.id)
+
+
+@dataclass(frozen=True)
+class Progress:
+    segments: int
+    reviewed: int
+    flags: int
+    decided: int
+    accepted: int
+    rejected: int
+    edited: int
+
+    @property
+    def left(self) -> int:
+        """Flags still undecided."""
+        return self.flags - self.decided
+
+    def text(self) -> str:
+        return (f"{self.left} of {self.flags} flags left to decide · {self.segments - self.reviewed} of "
+                f"{self.segments} segments left to review · {self.edited} edited")
+
+
+def progress(segments: Sequence[Segment], states: Mapping[int, SegmentState]) -> Progress:
+    flags = decided = accepted = rejected = reviewed = edited = 0
+    for seg in segments:
+        st = states.get(seg.id)
+        flags += len(seg.flags)
+        if st is None:
+            continue
+        reviewed += st.reviewed
+        edited += st.edit is not None
+        for f in seg.flags:
+            d = st.decision(flag_key(f, seg))
+            decided += d is not None
+            accepted += d == "accept"
+            rejected += d == "reject"
+    return Progress(len(segments), reviewed, flags, decided, accepted, rejected, edited)
+
+
+def next_flagged(order: Sequence[Segment], current: int | None, states: Mapping[int, SegmentState],
+                 step: int = 1) -> int | None:
+    """The next (step=1) or previous (step=-1) segment in ``order`` with an undecided flag,
+    wrapping around; falls back to any flagged segment. None if nothing is flagged."""
+    ids = [s.id for s in order]
+    start = ids.index(current) if current in ids else (-1 if step > 0 else len(ids))
+    n = len(order)
+    for want_open in (True, False):
+        for k in range(1, n + 1):
+            seg = order[(start + step * k) % n]
+            if not seg.flags:
+                continue
+            if want_open and decision_counts(seg, states.get(seg.id))[0] == len(seg.flags):
+                continue
+            return seg.id
+    return None

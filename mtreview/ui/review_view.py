@@ -1,0 +1,276 @@
+"""The review view (streamlit): widgets -> pipeline / store -> render.
+
+All rows are one escaped HTML table (render.segments_table); only the selected segment gets
+widgets (flag decisions, edit, comment, reviewed). Every save carries the version the
+reviewer saw; a stale save shows who saved in between instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import streamlit as st
+
+from .. import pipeline
+from ..checks import CHECKS
+from ..config import Config
+from ..errors import MtreviewError
+from ..export import FORMATS, export
+from ..records import Review, Segment, Severity
+from ..store import STATUSES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
+from . import render
+from .open_view import open_work
+from .sources import Opened
+
+log = logging.getLogger(__name__)
+
+MIME = {"jsonl": "application/jsonl", "csv": "text/csv", "xliff": "application/xliff+xml"}
+
+
+@st.cache_resource(show_spinner="Loading models…")
+def _models(digest: str, _config: Config) -> pipeline.Models:
+    return pipeline.load_models(_config)
+
+
+@st.cache_data(show_spinner="Aligning and checking…", max_entries=16)
+def _review(digest: str, checks: tuple[str, ...], name: str, src_text: str, tgt_text: str,
+            suppressed: tuple[str, ...], _opened: Opened, _config: Config) -> Review:
+    return pipeline.review(_opened.src, _opened.tgt, _config, _models(digest, _config), suppressed=suppressed)
+
+
+def review_of(opened: Opened, config: Config, suppressed: frozenset[str]) -> Review:
+    if opened.review is not None:  # a batch result: computed already, drop flags rejected since
+        return render.without_suppressed(opened.review, suppressed)
+    return _review(config.digest(), tuple(sorted(CHECKS)), opened.name, opened.src_text, opened.tgt_text,
+                   tuple(sorted(suppressed)), opened, config)
+
+
+def _reviewer_to_url() -> None:
+    name = st.session_state.get("reviewer", "").strip()
+    if name:
+        st.query_params["reviewer"] = name
+    else:
+        st.query_params.pop("reviewer", None)
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state["flash"] = (kind, text)
+
+
+def _base_key(aid: str, seg_id: int) -> str:
+    return f"base:{aid}:{seg_id}"
+
+
+def _base(aid: str, state: SegmentState) -> int:
+    """The version this reviewer saw first (kept across reruns until they save or reload)."""
+    return st.session_state.setdefault(_base_key(aid, state.seg_id), state.version)
+
+
+def _forget(aid: str, seg_id: int) -> None:
+    for k in [k for k in st.session_state if isinstance(k, str) and k.endswith(f":{aid}:{seg_id}")]:
+        del st.session_state[k]
+
+
+def _save(store: Store, aid: str, seg: Segment, base: int, **changes: Any) -> bool:
+    reviewer = st.session_state.get("reviewer", "")
+    seg_id = seg.id
+    try:
+        state = store.save_segment(aid, seg_id, reviewer, base, texts=(seg.src, seg.tgt), **changes)
+    except StaleWriteError as exc:
+        st.session_state[f"stale:{aid}:{seg_id}"] = str(exc)
+        return False
+    except MtreviewError as exc:
+        _flash("error", str(exc))
+        return False
+    st.session_state[_base_key(aid, seg_id)] = state.version
+    st.session_state.pop(f"stale:{aid}:{seg_id}", None)
+    return True
+
+
+def _decide(store: Store, aid: str, seg: Segment, base: int, idx: int, decision: str | None) -> None:
+    flag = seg.flags[idx]
+    d = FlagDecision(render.flag_key(flag, seg), flag.check, flag.text, decision)
+    if _save(store, aid, seg, base, decisions=(d,)):
+        _flash("success", f"segment {seg.id}: {flag.check} flag {decision + 'ed' if decision else 'cleared'}")
+
+
+def _step(order: list[Segment], states: dict[int, SegmentState], step: int) -> None:
+    target = render.next_flagged(order, st.session_state.get("cur"), states, step)
+    if target is not None:
+        st.session_state["cur"] = target
+
+
+def _picked() -> None:
+    st.session_state["cur"] = st.session_state["sel"]
+
+
+def _filters(review: Review) -> render.Filters:
+    present = sorted({f.check for s in review.segments for f in s.flags})
+    with st.expander("Filter and sort", expanded=False):
+        c1, c2, c3 = st.columns(3)
+        checks = c1.multiselect("Checks", present, key="f_checks")
+        sevs = c2.multiselect("Severity", [s.label for s in Severity], key="f_sev")
+        max_align = c3.slider("Max align score", 0.0, 1.0, 1.0, 0.05, key="f_align")
+        t1, t2, t3 = st.columns(3)
+        only_flagged = t1.toggle("Only flagged", key="f_flagged")
+        only_open = t2.toggle("Hide reviewed", key="f_open")
+        worst = t3.toggle("Worst first", key="f_worst")
+    return render.Filters(tuple(checks), tuple(sevs), None if max_align >= 1.0 else max_align, only_flagged,
+                          only_open, worst)
+
+
+def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) -> None:
+    prog = render.progress(review.segments, states)
+    info = review.meta.get("article") or {}
+    facts = [f"article {art.id}", art.source, *(f"{k} {info[k]}" for k in ("date", "desk", "translator")
+                                                if info.get(k)), f"status {art.status}"]
+    if art.reviewer:
+        facts.append(f"last saved by {art.reviewer}")
+    st.html(render.header_html(art.name, facts))
+    done = prog.decided + prog.reviewed
+    st.progress(done / max(1, prog.flags + prog.segments), text=prog.text())
+
+
+def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, next_id: int | None) -> None:
+    aid = art.id
+    base = _base(aid, state)
+    stale = st.session_state.get(f"stale:{aid}:{seg.id}")
+    if stale:
+        st.error(stale)
+        if st.button("Reload their version", key=f"reload:{aid}:{seg.id}"):
+            _forget(aid, seg.id)
+            st.rerun()
+    st.html(render.editor_title_html(seg, state))
+    if not state.matches(seg.src, seg.tgt):
+        st.warning(f"This segment's saved work was done on other text (the article was re-aligned since):"
+                   f" source {state.src!r}, translation {state.tgt!r}.")
+    st.html(render.segment_detail_html(seg, state))
+    for i, flag in enumerate(seg.flags):
+        dec = state.decision(render.flag_key(flag, seg))
+        st.html(render.flag_note_html(flag, dec))
+        c1, c2, c3 = st.columns(3)
+        kinds = {d: "primary" if dec == d else "secondary" for d in ("accept", "reject")}
+        c1.button("✔ Accept", key=f"acc:{i}:{aid}:{seg.id}", type=kinds["accept"],
+                  help="a real problem", on_click=_decide, args=(store, aid, seg, base, i, "accept"),
+                  shortcut="Alt+A" if i == 0 else None)
+        c2.button("✘ Reject", key=f"rej:{i}:{aid}:{seg.id}", type=kinds["reject"],
+                  help="a false positive: silence this flag on this text in future reviews",
+                  on_click=_decide, args=(store, aid, seg, base, i, "reject"),
+                  shortcut="Alt+X" if i == 0 else None)
+        c3.button("Clear", key=f"clr:{i}:{aid}:{seg.id}", disabled=dec is None,
+                  on_click=_decide, args=(store, aid, seg, base, i, None))
+    with st.form(key=f"form:{aid}:{seg.id}"):
+        text = st.text_area("Translation", value=seg.tgt if state.edit is None else state.edit,
+                            key=f"edit:{aid}:{seg.id}", height=120)
+        comment = st.text_input("Comment", value=state.comment, key=f"comment:{aid}:{seg.id}")
+        reviewed = st.checkbox("Reviewed", value=state.reviewed, key=f"reviewed:{aid}:{seg.id}")
+        b1, b2 = st.columns(2)
+        saved = b1.form_submit_button("Save segment", type="primary", shortcut="Ctrl+Enter")
+        done = b2.form_submit_button("Save as reviewed, next ▶", shortcut="Ctrl+Shift+Enter",
+                                     help="save, mark reviewed and open the next segment")
+    if saved or done:
+        edit = None if text == seg.tgt else text
+        if _save(store, aid, seg, base, edit=edit, keep_edit=False, comment=comment,
+                 reviewed=reviewed or done):
+            _flash("success", f"segment {seg.id} saved" + (" as reviewed" if done else ""))
+            if done:
+                st.session_state.pop(f"reviewed:{aid}:{seg.id}", None)  # re-read from the store
+                if next_id is not None:
+                    st.session_state["cur"] = next_id
+        st.rerun()
+
+
+def _status(store: Store, art: ArticleState) -> None:
+    key = f"art_base:{art.id}"
+    base = st.session_state.setdefault(key, art.version)
+    status = st.sidebar.selectbox("Article status", STATUSES, index=STATUSES.index(art.status),
+                                  key=f"status:{art.id}")
+    if st.sidebar.button("Save status", key=f"save_status:{art.id}"):
+        try:
+            new = store.set_status(art.id, status, st.session_state.get("reviewer", ""), base)
+            st.session_state[key] = new.version
+            _flash("success", f"article marked {status}")
+        except MtreviewError as exc:
+            _flash("error", str(exc))
+        st.rerun()
+
+
+def _exports(review: Review, states: dict[int, SegmentState], art: ArticleState) -> None:
+    with st.expander("Export the reviewed article"):
+        cols = st.columns(len(FORMATS))
+        for col, fmt in zip(cols, FORMATS, strict=True):
+            ext = "xlf" if fmt == "xliff" else fmt
+            col.download_button(fmt.upper(), data=lambda fmt=fmt: export(fmt, review, states, art),
+                                file_name=f"{art.name}.reviewed.{ext}", mime=MIME[fmt], key=f"dl:{fmt}")
+
+
+def _removed(review: Review) -> None:
+    rows = [{"side": side, "reason": r.reason, "text": r.text, "start": r.start}
+            for side, items in sorted(review.removed.items()) for r in items]
+    if rows:
+        with st.expander(f"Page debris removed before review ({len(rows)})"):
+            st.dataframe(rows, hide_index=True)
+
+
+def _history(store: Store, art: ArticleState) -> None:
+    with st.expander("History (audit log)"):
+        rows = store.audit(art.id)[-200:]
+        if not rows:
+            st.caption("Nothing saved yet.")
+            return
+        st.dataframe([{**r, "detail": json.dumps(r["detail"], ensure_ascii=False, sort_keys=True)}
+                      for r in reversed(rows)], hide_index=True)
+
+
+def render_view(config: Config, store: Store) -> None:
+    """The whole review page."""
+    if "reviewer" not in st.session_state:  # kept in the URL so that a page reload keeps it
+        st.session_state["reviewer"] = st.query_params.get("reviewer", "")
+    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)",
+                          on_change=_reviewer_to_url)
+    opened = open_work(config, store)
+    if opened is None:
+        st.info("Open an article from the sidebar.")
+        return
+    try:
+        art = store.open_article(opened.name, opened.src_text, opened.tgt_text, opened.source)
+        review = review_of(opened, config, store.suppressed_keys(exclude_article=art.id))
+    except MtreviewError as exc:
+        st.error(str(exc))
+        return
+    states = store.segment_states(art.id)
+    _status(store, art)
+    flash = st.session_state.pop("flash", None)
+    if flash:
+        (st.error if flash[0] == "error" else st.success)(flash[1])
+    if not st.session_state.get("reviewer", "").strip():
+        st.warning("Enter your name in the sidebar (Reviewer) before saving decisions.")
+    _header(art, review, states)
+    order = render.select_segments(review.segments, states, _filters(review))
+    ids = [s.id for s in order]
+    # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
+    if st.session_state.get("cur") not in ids:
+        first = render.next_flagged(order, None, states)
+        st.session_state["cur"] = first if first is not None else (ids[0] if ids else None)
+    st.session_state["sel"] = st.session_state["cur"]
+    nav = st.columns([1, 1, 3])
+    nav[0].button("◀ Prev flagged", key="prev", shortcut="K", on_click=_step, args=(order, states, -1))
+    nav[1].button("Next flagged ▶", key="next", shortcut="J", on_click=_step, args=(order, states, 1))
+    by_id = {s.id: s for s in review.segments}
+    if ids:
+        nav[2].selectbox("Segment", ids, key="sel", label_visibility="collapsed", on_change=_picked,
+                         format_func=lambda i: render.segment_label(by_id[i]))
+    left, right = st.columns([3, 2])
+    with left, st.container(height=720):
+        st.html(render.segments_table(order, states, st.session_state["cur"]))
+    sel = st.session_state["cur"]
+    if sel is not None:
+        with right:
+            pos = ids.index(sel)
+            next_id = ids[pos + 1] if pos + 1 < len(ids) else None
+            _editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id)
+    _removed(review)
+    _exports(review, states, art)
+    _history(store, art)

@@ -1,0 +1,92 @@
+"""Where the review view gets its work: the bundled sample, uploads, a folder, a batch result.
+
+Pure functions (no streamlit), so that the view only wires widgets to them. An opened piece
+of work is an :class:`Opened`: both texts (the article's identity in the store), a name, where
+it came from, and either the two Documents to review or a Review already computed by a batch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import load
+from ..config import LoadConfig
+from ..errors import InputError
+from ..records import Document, Review, review_from_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = (ROOT / "data" / "samples" / "seed.en.txt", ROOT / "data" / "samples" / "seed.ja.txt")
+_PAIR = re.compile(r"^(?P<name>.+?)[._-](?P<lang>en|ja)\.(?P<ext>txt|html?|xml|md)$", re.I)
+
+
+@dataclass(frozen=True)
+class Opened:
+    name: str
+    src_text: str
+    tgt_text: str
+    source: str  # "sample" | "upload" | "folder:<dir>" | "batch:<dir>"
+    src: Document | None = None
+    tgt: Document | None = None
+    review: Review | None = None  # already computed (batch result)
+
+
+def open_paths(en_path: str | Path, ja_path: str | Path, source: str, config: LoadConfig | None = None,
+               name: str | None = None) -> Opened:
+    src = load.load_document(en_path, "en", config)
+    tgt = load.load_document(ja_path, "ja", config)
+    return Opened(name or Path(en_path).name.split(".")[0], src.text, tgt.text, source, src, tgt)
+
+
+def open_sample(config: LoadConfig | None = None) -> Opened:
+    return open_paths(*SAMPLE, source="sample", config=config, name="seed (sample)")
+
+
+def decode_upload(data: bytes, name: str, lang: str, config: LoadConfig | None = None) -> Document:
+    """An uploaded file's bytes as a Document."""
+    return load.load_bytes(data, name, lang, config)
+
+
+def open_upload(en: tuple[str, bytes], ja: tuple[str, bytes], config: LoadConfig | None = None) -> Opened:
+    src = decode_upload(en[1], en[0], "en", config)
+    tgt = decode_upload(ja[1], ja[0], "ja", config)
+    return Opened(en[0].split(".")[0], src.text, tgt.text, "upload", src, tgt)
+
+
+def folder_pairs(folder: str | Path) -> list[tuple[str, Path, Path]]:
+    """(name, English path, Japanese path) for every NAME.en.EXT / NAME.ja.EXT pair in ``folder``."""
+    d = Path(folder).expanduser()
+    if not d.is_dir():
+        raise InputError(f"{d}: not a folder")
+    sides: dict[str, dict[str, Path]] = {}
+    for p in sorted(d.iterdir()):
+        m = _PAIR.match(p.name)
+        if m and p.is_file():
+            sides.setdefault(m["name"], {}).setdefault(m["lang"].lower(), p)
+    return [(name, s["en"], s["ja"]) for name, s in sorted(sides.items()) if {"en", "ja"} <= set(s)]
+
+
+def batch_articles(batch_dir: str | Path) -> list[str]:
+    """Article ids of a batch output folder (``DIR/articles/<id>.review.json``)."""
+    d = Path(batch_dir).expanduser() / "articles"
+    if not d.is_dir():
+        raise InputError(f"{batch_dir}: not a batch result folder (no articles/ inside)")
+    return sorted(p.name[: -len(".review.json")] for p in d.glob("*.review.json"))
+
+
+def open_batch(batch_dir: str | Path, article: str) -> Opened:
+    """One article of a batch result; its texts are the joined segments of the stored review."""
+    if "/" in article or "\\" in article or article.startswith("."):
+        raise InputError(f"bad article id {article!r}")
+    path = Path(batch_dir).expanduser() / "articles" / f"{article}.review.json"
+    if not path.is_file():
+        raise InputError(f"{batch_dir}: no article {article!r} in this batch result")
+    try:
+        review = review_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a review record ({exc.__class__.__name__}: {exc})") from None
+    src_text = "\n".join(s.src for s in review.segments)
+    tgt_text = "\n".join(s.tgt for s in review.segments)
+    return Opened(article, src_text, tgt_text, f"batch:{batch_dir}", review=review)

@@ -1,0 +1,220 @@
+"""The Streamlit app through AppTest: loads the sample, shows segments, saves decisions to the DB."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from stutter_check import STUTTER, STUTTER_ID, registered_stutter
+
+from mtreview import pipeline
+from mtreview.config import Config
+from mtreview.load import load_document
+from mtreview.store import Store, article_id
+from mtreview.ui.render import flag_key
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, seed_paths):
+    """A tmp database and a config enabling only the test check; yields (db url, expected review)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    cfg = tmp_path / "ui.toml"
+    cfg.write_text(f'[checks]\nenabled = ["{STUTTER_ID}"]\n', encoding="utf-8")
+    monkeypatch.setenv("MTREVIEW_DB", url)
+    monkeypatch.setenv("MTREVIEW_CONFIG", str(cfg))
+    with registered_stutter():
+        src, tgt = (load_document(p) for p in seed_paths)
+        review = pipeline.review(src, tgt, Config().replace(checks__enabled=(STUTTER_ID,)))
+        yield url, review, article_id("seed (sample)", src.text, tgt.text)
+
+
+def _app():
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    return at.run()
+
+
+def _table(at) -> str:
+    marker = 'class="mtr-table"><colgroup><col class="id"><col><col>'
+    return next(h.value for h in at.html if marker in h.value)
+
+
+def _title(at) -> str:
+    return re.search(r'<div class="mtr-header"><h3[^>]*>(.*?)</h3>', "".join(h.value for h in at.html))[1]
+
+
+def test_page_loads_sample_and_shows_segments(env):
+    _, review, _ = env
+    at = _app()
+    assert not at.exception
+    table = _table(at)
+    assert len(re.findall(r'<tr id="seg-\d+"', table)) == len(review.segments)
+    flagged = [s for s in review.segments if s.flags]
+    assert [s.flags[0].text for s in flagged] == [STUTTER]
+    assert f'title="{STUTTER_ID} (minor): repeated reporting verb">{STUTTER}</mark>' in table
+    assert at.selectbox(key="sel").value == flagged[0].id  # opens on the first flagged segment
+    assert _title(at) == "seed (sample)"
+
+
+def test_decision_and_edit_are_saved_and_survive_reload(env):
+    url, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    at = _app()
+    at.sidebar.text_input(key="reviewer").input("Aiko")
+    at.button(key=f"rej:0:{aid}:{seg.id}").click().run()
+    assert not at.exception
+    store = Store(url)
+    key = flag_key(seg.flags[0], seg)
+    assert store.segment_state(aid, seg.id).decision(key) == "reject"
+    assert store.suppressed_keys() == {key}
+
+    fixed = seg.tgt.replace(STUTTER, "述べた")
+    at.text_area(key=f"edit:{aid}:{seg.id}").input(fixed)
+    at.text_input(key=f"comment:{aid}:{seg.id}").input("stutter")
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save segment").click().run()
+    assert not at.exception
+    st = store.segment_state(aid, seg.id)
+    assert (st.edit, st.comment, st.updated_by, st.version) == (fixed, "stutter", "Aiko", 2)
+
+    again = _app()  # a new session: everything comes back from the database
+    table = _table(again)
+    assert "edited; was:" in table and fixed in table
+    assert f'<mark class="mtr minor rejected" data-check="{STUTTER_ID}"' in table  # still shown, as rejected
+    assert again.button(key=f"rej:0:{aid}:{seg.id}").proto.type == "primary"
+    store.close()
+
+
+def test_saving_without_a_reviewer_name_is_refused(env):
+    url, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    at = _app()
+    at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
+    assert [e.value for e in at.error] == ["enter the reviewer's name before saving"]
+    assert Store(url).segment_state(aid, seg.id).version == 0
+
+
+def test_stale_save_shows_who_saved_in_between(env):
+    url, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    at = _app()  # Aiko opens the article (sees version 0)
+    at.sidebar.text_input(key="reviewer").input("Aiko").run()
+    Store(url).save_segment(aid, seg.id, "Ben", 0, comment="Ben was here")  # Ben saves first
+    at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith(f"segment {seg.id} was saved by Ben at ")
+    st = Store(url).segment_state(aid, seg.id)
+    assert (st.comment, st.decisions, st.version) == ("Ben was here", (), 1)  # nothing overwritten
+    at.button(key=f"reload:{aid}:{seg.id}").click().run()
+    at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
+    assert not at.error
+    assert Store(url).segment_state(aid, seg.id).decision(flag_key(seg.flags[0], seg)) == "accept"
+
+
+def test_article_from_batch_result_via_query_params(env, tmp_path):
+    _, review, _ = env
+    art_dir = tmp_path / "batch" / "articles"
+    art_dir.mkdir(parents=True)
+    data = review.to_dict()
+    data["meta"]["article"] = {"id": "seed-0001", "src_path": None, "tgt_path": None, "date": None,
+                               "desk": "world", "translator": None}
+    data["removed"] = [{"side": "tgt", "start": 0, "end": 13, "text": "return to top",
+                        "reason": "navigation"}]
+    (art_dir / "seed-0001.review.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"view": "review", "batch": str(tmp_path / "batch"), "article": "seed-0001"})
+    at.run()
+    assert not at.exception
+    assert _title(at) == "seed-0001"
+    assert "desk world" in "".join(h.value for h in at.html)
+    assert f">{STUTTER}</mark>" in _table(at)
+    removed = at.dataframe[0].value
+    assert list(removed["text"]) == ["return to top"] and list(removed["reason"]) == ["navigation"]
+
+
+def test_html_in_an_article_is_shown_as_text(env, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "evil.en.txt").write_text("<script>alert(1)</script> North Korea said Sunday it agreed.\n",
+                                        encoding="utf-8")
+    (folder / "evil.ja.txt").write_text("<img src=x onerror=alert(1)>北朝鮮は日曜日に合意したと発表した。\n",
+                                        encoding="utf-8")
+    at = _app()
+    at.sidebar.radio(key="open_choice").set_value("Folder").run()
+    at.sidebar.text_input(key="folder").input(str(folder)).run()
+    at.sidebar.button[0].click().run()
+    assert not at.exception and not at.error
+    table = _table(at)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table and "&lt;img src=x onerror=alert(1)&gt;" in table
+    assert "<script" not in table and "<img" not in table
+
+
+def test_cli_app_runs_streamlit_on_app_py(monkeypatch):
+    import subprocess
+
+    from conftest import ROOT
+
+    from mtreview.cli import main
+
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    assert main(["app", "--port", "8765", "--db", "sqlite:///x.db", "--headless"]) == 0
+    cmd, env = calls[0]
+    assert cmd[1:] == ["-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", "8765",
+                       "--browser.gatherUsageStats", "false", "--server.headless", "true"]
+    assert env["MTREVIEW_DB"] == "sqlite:///x.db"
+
+
+def test_save_as_reviewed_moves_to_the_next_segment(env):
+    url, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    at = _app()
+    at.sidebar.text_input(key="reviewer").input("Aiko").run()
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save as reviewed, next ▶").click().run()
+    assert not at.exception and not at.error
+    st = Store(url).segment_state(aid, seg.id)
+    assert (st.reviewed, st.edit, st.version) == (True, None, 1)
+    assert at.selectbox(key="sel").value == seg.id + 1
+    assert at.checkbox(key=f"reviewed:{aid}:{seg.id + 1}").value is False
+
+
+@pytest.mark.parametrize(
+    "ja_bytes, error",
+    [
+        ("北朝鮮は日曜日、ロシアと協力を進めることで合意したと述べたと述べた。".encode("shift_jis"), None),
+        (b"North Korea said Sunday.", "up.ja.txt: expected Japanese text but this looks English"),
+    ],
+)
+def test_upload_a_pair(env, ja_bytes, error):
+    at = _app()
+    at.sidebar.radio(key="open_choice").set_value("Upload a pair").run()
+    en = b"North Korea said Sunday it agreed with Russia."
+    at.sidebar.file_uploader(key="up_en").upload("up.en.txt", en)
+    at.sidebar.file_uploader(key="up_ja").upload("up.ja.txt", ja_bytes).run()
+    next(b for b in at.sidebar.button if b.label == "Open uploaded pair").click().run()
+    assert not at.exception
+    if error:
+        assert [e.value for e in at.error] == [error]
+        assert _title(at) == "seed (sample)"  # the open article stays open
+    else:
+        assert _title(at) == "up"
+        assert f">{STUTTER}</mark>" in _table(at)
+
+
+def test_history_lists_the_audit_log(env):
+    _, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    at = _app()
+    assert len(at.dataframe) == 0
+    at.sidebar.text_input(key="reviewer").input("Aiko")
+    at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
+    frame = at.dataframe[0].value
+    assert list(frame["action"]) == ["decision"]
+    assert list(frame["reviewer"]) == ["Aiko"] and list(frame["seg_id"]) == [seg.id]
