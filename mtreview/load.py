@@ -76,7 +76,7 @@ def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
     best = None
     for enc in ("utf-16-le", "utf-16-be"):
         text = _strict(data, enc)
-        if text is not None and "\x00" not in text and _plausibility(text) >= 0.95:
+        if text is not None and "\x00" not in text and _plausibility(text) >= 0.95 and detect_lang(text):
             score = _plausibility(text)
             if best is None or score > best[0]:
                 best = (score, text, enc)
@@ -114,8 +114,18 @@ def _damaged_utf8(data: bytes) -> tuple[str, int] | None:
     return (text, bad) if bad <= max(1, len(text) // 1000) and good >= 20 * bad else None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def decode(data: bytes, name: str = "input") -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding). Binary or undecodable input is an InputError."""
+    text, encoding = _decode(data, name)
+    if len(_CONTROL.findall(text[:20000])) > max(2, len(text[:20000]) // 100):
+        raise InputError(f"{name}: binary file, not text")
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         text = _strict(data[3:], "utf-8")
         if text is None:
