@@ -1,3 +1,8 @@
 """Imports every check family so that each registers itself in CHECKS."""
 
-from . import alignment  # noqa: F401
+from . import (  # noqa: F401
+    alignment,
+    numbers,
+    punctuation,
+    repetition,
+)

@@ -1,0 +1,223 @@
+"""Numbers, dates, times and amounts found in English and Japanese text, as values with spans.
+
+Each ``Num`` carries every value the written form can mean (3 p.m. = 3 or 15; 令和3年 =
+3 or 2021), a ``kind`` (``num`` or ``weekday``) and a strength: ``HARD`` for digits,
+``WORD`` for number words, month and weekday names, ``WEAK`` for forms that are often
+not numbers at all ("one", 一 in 統一). Only HARD target numbers are ever reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold_width
+
+HARD, WORD, WEAK = 2, 1, 0
+
+
+@dataclass(frozen=True)
+class Num:
+    start: int
+    end: int
+    values: frozenset[float]
+    kind: str = "num"
+    strength: int = HARD
+
+
+def _r(x: float) -> float:
+    return round(x, 6)
+
+
+# ---------------------------------------------------------------- English
+EN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+            "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+            "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+EN_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+             "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
+             "bn": 1e9, "m": 1e6, "mn": 1e6, "k": 1e3, "tn": 1e12}
+EN_FRACTIONS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+                "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
+MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+          "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+          "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
+WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
+CURRENCY = ("$", "£", "€", "¥")
+DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+           "eighties": 80, "nineties": 90}
+MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
+
+EN_DIGITS = re.compile(
+    r"(?<![\w.,-])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    r"(?:\s*(?:-\s*)?(hundred|thousand|million|billion|trillion|lakhs?|crores?|bn|mn|m|k|tn)\b)?"
+    r"(?:\s*(a\.m\.|p\.m\.|am\b|pm\b))?"
+    r"(?![\d,])(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ft|mph|GW|MW|kW|GB|%)"
+)
+EN_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+_WORD_NUM = "|".join(sorted(EN_UNITS, key=len, reverse=True))
+EN_WORDS = re.compile(
+    rf"\b(a|{_WORD_NUM})(?:-({_WORD_NUM}))?(?:\s+(hundred|thousand|million|billion|trillion))?\b"
+    rf"(?:-(half|thirds?|quarters?|fourths?|fifths?|tenths?)\b)?",
+    re.IGNORECASE,
+)
+EN_MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?", re.IGNORECASE)
+EN_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")s?\b", re.IGNORECASE)
+EN_MULTIPLE = re.compile(r"\b(" + "|".join(MULTIPLES) + r")\b", re.IGNORECASE)
+EN_DECADE = re.compile(r"\b(" + "|".join(DECADES) + r")\b", re.IGNORECASE)
+EN_DOZEN = re.compile(r"\ba dozen\b", re.IGNORECASE)
+
+
+def english_numbers(text: str) -> list[Num]:
+    out: list[Num] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(n: Num) -> None:
+        if any(s < n.end and n.start < e for s, e in taken):
+            return
+        taken.append((n.start, n.end))
+        out.append(n)
+
+    for m in EN_TIME.finditer(text):
+        h, mi = int(m.group(1)), int(m.group(2))
+        tail = text[m.end() : m.end() + 6].lower()
+        hours = {h, h + 12} if "p.m" in tail or "pm" in tail else {h}
+        add(Num(m.start(), m.start() + len(m.group(1)), frozenset(map(float, hours))))
+        if mi:
+            add(Num(m.end() - 2, m.end(), frozenset({float(mi)})))
+        else:
+            taken.append((m.end() - 3, m.end()))
+    for m in EN_DIGITS.finditer(text):
+        base = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+        scale = m.group(3)
+        value = base * EN_SCALES[scale.lower()] if scale else base
+        if scale and scale.lower() in ("m", "k") and text[m.start() - 1 : m.start()] not in CURRENCY:
+            value = base  # "5 m" is metres unless it is money
+        values = {value}
+        if m.group(4) and m.group(4).lower().startswith("p") and value < 12:
+            values.add(value + 12)
+        # "2 billion" also matches a Japanese 20億 written from a rounded form; keep base too
+        add(Num(m.start(), m.end(), frozenset(_r(v) for v in values)))
+    for m in EN_DOZEN.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({12.0}), strength=WORD))
+    for m in EN_WORDS.finditer(text):
+        first, second, scale, frac = (g.lower() if g else g for g in m.groups())
+        if first == "a" and not (scale or frac):
+            continue
+        n = 1 if first == "a" else EN_UNITS[first]
+        if second:
+            if n % 10 or n < 20 or EN_UNITS[second] >= 10:
+                continue  # "one-two" is not a number
+            n += EN_UNITS[second]
+        if frac:
+            values = {_r(n / EN_FRACTIONS[frac])}
+        else:
+            values = {float(n * (EN_SCALES[scale] if scale else 1))}
+        weak = first in ("one", "a") and not scale and not frac
+        add(Num(m.start(), m.end(), frozenset(values), strength=WEAK if weak else WORD))
+    for m in EN_DECADE.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({float(DECADES[m.group(1).lower()])}), strength=WORD))
+    for m in EN_MONTH.finditer(text):
+        word = m.group(1)
+        after = text[m.end() : m.end() + 4]
+        if word.lower() in ("may", "march", "mar") or (len(word) <= 4 and not m.group().endswith(".")
+                                                          and word.lower() not in ("june", "july")):
+            if not (word[0].isupper() and re.match(r"\s*\d", after)):
+                continue  # "may" the verb, "march" the noun, "Jan" without a date
+        if not word[0].isupper():
+            continue
+        add(Num(m.start(), m.end(), frozenset({float(MONTHS[word.lower()])}), strength=WORD))
+    for m in EN_WEEKDAY.finditer(text):
+        if m.group()[0].isupper():
+            add(Num(m.start(), m.end(), frozenset({float(WEEKDAYS[m.group(1).lower()])}), "weekday", WORD))
+    for m in EN_MULTIPLE.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({float(MULTIPLES[m.group(1).lower()])}), strength=WEAK))
+    return sorted(out, key=lambda n: n.start)
+
+
+# ---------------------------------------------------------------- Japanese
+JA_UNIT = {"兆": 1e12, "億": 1e8, "千万": 1e7, "万": 1e4, "千": 1e3}
+KANJI_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
+JA_WEEKDAY = {"月": 1, "火": 2, "水": 3, "木": 4, "金": 5, "土": 6, "日": 7}
+ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911}
+
+JA_DIGITS = re.compile(
+    r"(?<![A-Za-z\d.,])(?<![A-Za-z]-)(?:\d+(?:,\d{3})*(?:\.\d+)? ?(?:千万|[兆億万千])?)+(?![A-Za-z\d])"
+)
+JA_GROUP = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?) ?(千万|[兆億万千]?)")
+JA_KANJI = re.compile(r"[〇一二三四五六七八九十百千]+[兆億万]?(?:[〇一二三四五六七八九十百千]+[万]?)*")
+JA_FRACTION = re.compile(r"(\d+|[一二三四五六七八九十]+)分の(\d+|[一二三四五六七八九十]+)")
+JA_WEEKDAY_RE = re.compile(r"([月火水木金土日])曜日?|(?<=[日\d][（(])([月火水木金土日])(?=[）)])")
+JA_ERA = re.compile(r"(令和|平成|昭和|大正)(\d+|元)年")
+JA_SHORT_YEAR = re.compile(r"\d{2}(?:[～~〜\-－]\d{2})?年")
+JA_WARI = re.compile(r"(\d+)割(?:(\d)分)?")
+
+
+def kanji_value(s: str) -> float | None:
+    """Value of a kanji numeral such as 二十五, 三千, 一億二千万; None if it is not one."""
+    total, section, digit = 0.0, 0.0, None
+    for ch in s:
+        if ch in KANJI_DIGIT:
+            digit = (digit or 0) * 10 + KANJI_DIGIT[ch] if digit is not None else KANJI_DIGIT[ch]
+        elif ch in KANJI_SMALL:
+            section += (digit if digit is not None else 1) * KANJI_SMALL[ch]
+            digit = None
+        elif ch in JA_UNIT:
+            total += (section + (digit or 0)) * JA_UNIT[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _ja_value(s: str) -> float:
+    total = 0.0
+    for num, unit in JA_GROUP.findall(s):
+        total += float(num.replace(",", "")) * (JA_UNIT[unit] if unit else 1)
+    return total
+
+
+def japanese_numbers(text: str) -> list[Num]:
+    folded = fold_width(text).replace("，", ",").replace("．", ".")
+    folded = re.sub(r"(?<=\d)・(?=\d)", ".", folded)  # １８２・４４ is a decimal in Japanese news
+    short_years = {m.start() for m in JA_SHORT_YEAR.finditer(folded)}
+    short_years |= {m.end() - 3 for m in JA_SHORT_YEAR.finditer(folded) if m.group()[2] != "年"}
+    out: list[Num] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(n: Num) -> None:
+        if any(s < n.end and n.start < e for s, e in taken):
+            return
+        taken.append((n.start, n.end))
+        out.append(n)
+
+    for m in JA_ERA.finditer(folded):
+        n = 1 if m.group(2) == "元" else int(m.group(2))
+        add(Num(m.start(), m.end() - 1, frozenset({float(n), float(n + ERAS[m.group(1)])})))
+    for m in JA_FRACTION.finditer(folded):
+        den = float(m.group(1)) if m.group(1).isdigit() else kanji_value(m.group(1))
+        num = float(m.group(2)) if m.group(2).isdigit() else kanji_value(m.group(2))
+        if den and num is not None:
+            hard = m.group(1).isdigit()
+            add(Num(m.start(), m.end(), frozenset({_r(num / den)}), strength=HARD if hard else WORD))
+    for m in JA_WARI.finditer(folded):
+        v = int(m.group(1)) * 10 + int(m.group(2) or 0)
+        add(Num(m.start(), m.end(), frozenset({float(v)})))
+    for m in JA_DIGITS.finditer(folded):
+        s = m.group()
+        value = _ja_value(s)
+        values = {value}
+        if m.start() in short_years and value < 100:
+            values |= {1900 + value, 2000 + value}  # １８年 = 2018, ０４～０５年
+        if text[m.end() : m.end() + 1] == "時" and text[max(0, m.start() - 2) : m.start()] == "午後" and value < 12:
+            values.add(value + 12)
+        add(Num(m.start(), m.end(), frozenset(_r(v) for v in values)))
+    for m in JA_WEEKDAY_RE.finditer(folded):
+        day = m.group(1) or m.group(2)
+        add(Num(m.start(), m.end(), frozenset({float(JA_WEEKDAY[day])}), "weekday", HARD))
+    for m in JA_KANJI.finditer(folded):
+        v = kanji_value(m.group())
+        if v is not None and v > 0:
+            add(Num(m.start(), m.end(), frozenset({float(v)}), strength=WEAK))
+    return sorted(out, key=lambda n: n.start)

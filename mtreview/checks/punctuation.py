@@ -1,0 +1,132 @@
+"""Punctuation in the Japanese translation: quote/bracket pairing and half-width marks.
+
+``quotes`` pairs brackets over the whole article (a quotation may run across segments)
+and reports curly quotes of the wrong shape (“…“, ”…“), unclosed and stray brackets.
+``punctuation`` reports half-width , : ; ! ? ( ) " between Japanese characters (「ソウル:」)
+and doubled 、、 。。.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Flag, Severity
+from .base import Article, Check
+from .text import JA_CHAR, ja_ratio
+
+PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "〈": "〉", "《": "》", "［": "］", "〔": "〕"}
+CLOSERS = {v: k for k, v in PAIRS.items()}
+LIST_MARKER = re.compile(r"(?:^|\s)[0-9０-９a-zA-Zａ-ｚ①-⑳]{1,2}$")  # "1)" "a）" list numbering
+CURLY = re.compile(r"[“”]")
+
+
+class Quotes(Check):
+    id = "quotes"
+    category = "fluency/punctuation"
+    severity = Severity.MINOR
+    description = "Quotation marks or brackets that do not pair, or curly quotes of the wrong shape."
+    defaults = {"max_span": 3}  # segments a bracket may stay open across before it counts as unclosed
+
+    def run(self, article: Article) -> list[tuple[int, Flag]]:
+        out: list[tuple[int, Flag]] = []
+        stack: list[tuple[int, int, str]] = []  # (segment, offset, opener)
+        for i, seg in enumerate(article.segments):
+            text = seg.tgt
+            out += [(i, f) for f in self.curly(text)]
+            if not article.document_level:
+                stack = []
+            for k, ch in enumerate(text):
+                if ch in PAIRS:
+                    stack.append((i, k, ch))
+                elif ch in CLOSERS:
+                    want = CLOSERS[ch]
+                    depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d][2] == want), None)
+                    if depth is None:
+                        if not (ch in ")）" and LIST_MARKER.search(text[:k])):
+                            out.append((i, self.flag("tgt", text, k, k + 1, f"「{ch}」 closes a bracket that was "
+                                                     "never opened.", severity=Severity.MAJOR)))
+                        continue
+                    for si, sk, sch in stack[depth + 1 :]:
+                        out.append((si, self._unclosed(article, si, sk, sch)))
+                    del stack[depth:]
+            # brackets open for too long are reported and dropped
+            keep = []
+            for si, sk, sch in stack:
+                if i - si >= self.params["max_span"] or not article.document_level:
+                    out.append((si, self._unclosed(article, si, sk, sch)))
+                else:
+                    keep.append((si, sk, sch))
+            stack = keep
+        for si, sk, sch in stack:
+            out.append((si, self._unclosed(article, si, sk, sch)))
+        return out
+
+    def _unclosed(self, article: Article, i: int, k: int, ch: str) -> Flag:
+        return self.flag("tgt", article.segments[i].tgt, k, k + 1,
+                         f"「{ch}」 is never closed by 「{PAIRS[ch]}」.", severity=Severity.MAJOR)
+
+    def curly(self, text: str) -> list[Flag]:
+        """Curly double quotes must alternate “ … ”; report pairs of the wrong shape."""
+        flags = []
+        marks = [(m.start(), m.group()) for m in CURLY.finditer(text)]
+        k = 0
+        while k < len(marks):
+            pos, ch = marks[k]
+            if ch == "“" and k + 1 < len(marks) and marks[k + 1][1] == "”":
+                k += 2
+                continue
+            if k + 1 < len(marks):
+                end = marks[k + 1][0] + 1
+                inner = text[pos + 1 : end - 1].strip()
+                flags.append(self.flag("tgt", text, pos, end, f"Quotation marks {ch}…{marks[k + 1][1]} do not pair.",
+                                       suggestion=f"「{inner}」", severity=Severity.MAJOR))
+                k += 2
+            else:
+                flags.append(self.flag("tgt", text, pos, pos + 1, f"Quotation mark {ch} has no partner.",
+                                       severity=Severity.MAJOR))
+                k += 1
+        return flags
+
+
+J = f"[{JA_CHAR}、。「」]"
+FULL = {",": "、", ":": "：", ";": "；", "!": "！", "?": "？"}
+# (rule name, pattern, message, suggestion for the matched text)
+RULES = [
+    ("half-width", re.compile(f"(?<={J})[,:;!?](?={J}|$)|(?<={J})[,:;](?=\\s*{J})"),
+     "half-width punctuation between Japanese characters", lambda s: FULL[s]),
+    ("parentheses", re.compile(r"\(([^()\n]{0,60})\)"),
+     "half-width parentheses in Japanese prose", lambda s: "（" + s[1:-1] + "）"),
+    ("latin-quotes", re.compile(f'"(?=[^"\n]*{J})[^"\n]*"'),
+     'Latin quotes "…" in Japanese prose (house style: 「…」)', lambda s: "「" + s[1:-1] + "」"),
+    ("doubled", re.compile(r"、{2,}|。{2,}|，{2,}|、。|。、"), "doubled punctuation", lambda s: s[-1]),
+]
+
+
+def _ja_parentheses(text: str, start: int, end: int) -> bool:
+    """Half-width (…) counts only when it sits in Japanese: Japanese before it and inside it."""
+    before = text[start - 1] if start else ""
+    return bool(re.match(f"[{JA_CHAR}]", before)) and bool(re.search(f"[{JA_CHAR}]", text[start:end]))
+
+
+class Punctuation(Check):
+    id = "punctuation"
+    category = "fluency/punctuation"
+    severity = Severity.MINOR
+    description = "Half-width punctuation or Latin quotes inside Japanese prose; doubled punctuation."
+    defaults = {"parentheses": True}  # also report half-width ( ) around Japanese text
+
+    def run(self, article: Article) -> list[tuple[int, Flag]]:
+        out = []
+        for i, seg in enumerate(article.segments):
+            text = seg.tgt
+            if ja_ratio(text) < 0.5:
+                continue
+            for name, rx, what, fix in RULES:
+                if name == "parentheses" and not self.params["parentheses"]:
+                    continue
+                for m in rx.finditer(text):
+                    if name == "parentheses" and not _ja_parentheses(text, m.start(), m.end()):
+                        continue
+                    out.append((i, self.flag("tgt", text, m.start(), m.end(), f"{what}: {m.group()!r}.",
+                                             suggestion=fix(m.group()))))
+        return out

@@ -1,0 +1,67 @@
+"""Text helpers shared by the check families: scripts, width folding, MeCab tokens.
+
+Nothing here knows about checks; every function is pure and keeps character offsets
+(``fold_width`` maps one character to one character so spans stay valid).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+# Japanese characters: hiragana, katakana (incl. prolonged sound mark), CJK ideographs, 々〆.
+JA_CHAR = r"\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff\u3005\u3006"
+JA_RE = re.compile(f"[{JA_CHAR}]")
+KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb]+")
+
+# Full-width ASCII (U+FF01..U+FF5E) -> ASCII, one character for one character.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII letters, digits and signs to half-width; same length as ``text``."""
+    return text.translate(_WIDTH)
+
+
+def is_ja(ch: str) -> bool:
+    return bool(JA_RE.match(ch))
+
+
+def ja_ratio(text: str) -> float:
+    """Share of non-space characters that are Japanese script."""
+    chars = [c for c in text if not c.isspace()]
+    return sum(1 for c in chars if is_ja(c)) / len(chars) if chars else 0.0
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    start: int
+    end: int
+    pos: str  # UniDic pos1: 名詞, 動詞, 助詞, 補助記号 ...
+    lemma: str
+
+
+@functools.cache
+def _tagger():  # noqa: ANN202 (fugashi type)
+    import fugashi
+
+    return fugashi.Tagger()
+
+
+@functools.lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[Token, ...]:
+    """MeCab (UniDic) tokens of ``text`` with character offsets into it."""
+    out = []
+    pos = 0
+    for w in _tagger()(text):
+        surface = w.surface
+        start = text.find(surface, pos)
+        if start < 0:  # MeCab normalised something; skip rather than mis-place spans
+            continue
+        end = start + len(surface)
+        feat = w.feature
+        out.append(Token(surface, start, end, feat.pos1 or "", feat.lemma or surface))
+        pos = end
+    return tuple(out)
