@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__, align, segment
-from .checks import Article, build_checks, run_checks
+from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
 from .errors import InputError
 from .models.embed import Embedder, get_embedder
@@ -88,7 +88,7 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         )
         for k, b in enumerate(beads)
     )
-    article = Article(segments=segments, removed_tgt=tgt.removed)
+    article = Article(segments=segments, removed_tgt=tgt.removed, glossary=load_glossary(config.checks.glossary))
     checks = build_checks(config.checks)
     flags = run_checks(article, checks, config.checks.allow)
     segments = tuple(

@@ -1,22 +1,90 @@
-"""Omission and addition: beads with no counterpart on the other side."""
+"""Omission and addition: beads with no counterpart, and pairs whose lengths do not match.
+
+1-0 / 0-1 beads are reported as they are (major). Inside an aligned pair, the
+translation's length is compared with what the source's length predicts: a log-linear
+model ``log(ja chars) = a + b * log(en chars)`` fitted on professional EN->JA news
+(``bench/fit_length.py``), re-centred on each article's median so one translator's
+style does not count as an error. A translation far shorter than predicted is a likely
+dropped clause (omission); far longer, an added one (addition). A quoted phrase of the
+source with no quotation at all in the translation is also reported as an omission.
+"""
 
 from __future__ import annotations
 
-from ..records import Flag, Severity
+import math
+import re
+import statistics
+from typing import Any, ClassVar
+
+from ..records import Flag, Segment, Severity
 from .base import Article, Check
+from .boilerplate import is_debris
+
+EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
+JA_QUOTE = re.compile(r"[「『“\"〝]")
+
+LENGTH_MODEL: dict[str, Any] = {
+    # fitted by bench/fit_length.py on the tuning half of align-dev/en-ja (see bench/README.md)
+    "length_a": -0.128,
+    "length_b": 0.9,
+    "min_src_chars": 40,  # shorter source segments are too noisy to judge by length
+    "min_segments": 5,  # articles with fewer pairs are not re-centred (median of the model)
+}
+
+
+def _chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def length_residuals(article: Article, a: float, b: float, min_segments: int) -> list[float | None]:
+    """Per segment: log(actual / predicted translation length), re-centred on the article median."""
+    raw: list[float | None] = []
+    for seg in article.segments:
+        en, ja = _chars(seg.src), _chars(seg.tgt)
+        raw.append(math.log(ja) - (a + b * math.log(en)) if en and ja else None)
+    known = [r for r in raw if r is not None]
+    centre = statistics.median(known) if article.document_level and len(known) >= min_segments else 0.0
+    return [None if r is None else r - centre for r in raw]
 
 
 class Omission(Check):
     id = "omission"
     category = "accuracy/omission"
     severity = Severity.MAJOR
-    description = "A source sentence with no translation."
+    description = "A source sentence or clause with no translation."
+    defaults: ClassVar[dict[str, Any]] = {
+        **LENGTH_MODEL,
+        "short_log": -0.45,  # residual below this: likely dropped clause (minor); about 36% shorter
+        "very_short_log": -0.8,  # below this: major (more than half of the expected length missing)
+    }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
+        p = self.params
+        res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), "This source sentence has no translation.")))
+                continue
+            r = res[i]
+            if r is not None and _chars(seg.src) >= p["min_src_chars"] and r < p["short_log"]:
+                sev = self.level if r < p["very_short_log"] else Severity.MINOR
+                pct = round(100 * (1 - math.exp(r)))
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src),
+                                         f"The translation is about {pct}% shorter than expected: "
+                                         "a clause may be missing.", severity=sev)))
+                continue
+            out += [(i, f) for f in self._quotes(seg)]
+        return out
+
+    def _quotes(self, seg: Segment) -> list[Flag]:
+        if not seg.tgt.strip() or JA_QUOTE.search(seg.tgt):
+            return []
+        out = []
+        for m in EN_QUOTE.finditer(seg.src):
+            if len(m.group(1).split()) >= 2:
+                out.append(self.flag("src", seg.src, m.start(), m.end(), "This quotation has no quoted "
+                                     "counterpart in the translation.", severity=Severity.MINOR))
         return out
 
 
@@ -24,11 +92,26 @@ class Addition(Check):
     id = "addition"
     category = "accuracy/addition"
     severity = Severity.MAJOR
-    description = "A target sentence with no source."
+    description = "A target sentence or clause with no source."
+    defaults: ClassVar[dict[str, Any]] = {
+        **LENGTH_MODEL,
+        "long_log": 0.6,  # residual above this: likely added material (minor); about 80% longer
+    }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
+        p = self.params
+        res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.tgt.strip() and not seg.src.strip():
-                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), "This sentence has no counterpart in the source.")))
+                if not is_debris(seg.tgt):  # page debris is the boilerplate check's
+                    out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt),
+                                             "This sentence has no counterpart in the source.")))
+                continue
+            r = res[i]
+            if r is not None and _chars(seg.src) >= p["min_src_chars"] and r > p["long_log"]:
+                pct = round(100 * (math.exp(r) - 1))
+                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt),
+                                         f"The translation is about {pct}% longer than expected: "
+                                         "material may have been added.", severity=Severity.MINOR)))
         return out

@@ -2,7 +2,11 @@
 
 from . import (  # noqa: F401
     alignment,
+    boilerplate,
+    consistency,
+    glossary,
     numbers,
     punctuation,
     repetition,
+    untranslated,
 )

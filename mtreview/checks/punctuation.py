@@ -9,6 +9,7 @@ and doubled 、、 。。.
 from __future__ import annotations
 
 import re
+from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
@@ -25,7 +26,7 @@ class Quotes(Check):
     category = "fluency/punctuation"
     severity = Severity.MINOR
     description = "Quotation marks or brackets that do not pair, or curly quotes of the wrong shape."
-    defaults = {"max_span": 3}  # segments a bracket may stay open across before it counts as unclosed
+    defaults: ClassVar[dict[str, Any]] = {"max_span": 3}  # segments a bracket may stay open across before it counts as unclosed
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -35,8 +36,13 @@ class Quotes(Check):
             out += [(i, f) for f in self.curly(text)]
             if not article.document_level:
                 stack = []
+            lead = len(text) - len(text.lstrip())
             for k, ch in enumerate(text):
-                if ch in PAIRS:
+                if ch in PAIRS and k == lead and any(o == ch and si < i for si, _, o in stack):
+                    # a quotation continued over paragraphs reopens 「 without closing the last one
+                    stack = [e for e in stack if not (e[2] == ch and e[0] < i)]
+                    stack.append((i, k, ch))
+                elif ch in PAIRS:
                     stack.append((i, k, ch))
                 elif ch in CLOSERS:
                     want = CLOSERS[ch]
@@ -96,7 +102,7 @@ RULES = [
      "half-width punctuation between Japanese characters", lambda s: FULL[s]),
     ("parentheses", re.compile(r"\(([^()\n]{0,60})\)"),
      "half-width parentheses in Japanese prose", lambda s: "（" + s[1:-1] + "）"),
-    ("latin-quotes", re.compile(f'"(?=[^"\n]*{J})[^"\n]*"'),
+    ("latin_quotes", re.compile(f'"(?=[^"\n]*{J})[^"\n]*"'),
      'Latin quotes "…" in Japanese prose (house style: 「…」)', lambda s: "「" + s[1:-1] + "」"),
     ("doubled", re.compile(r"、{2,}|。{2,}|，{2,}|、。|。、"), "doubled punctuation", lambda s: s[-1]),
 ]
@@ -113,7 +119,7 @@ class Punctuation(Check):
     category = "fluency/punctuation"
     severity = Severity.MINOR
     description = "Half-width punctuation or Latin quotes inside Japanese prose; doubled punctuation."
-    defaults = {"parentheses": True}  # also report half-width ( ) around Japanese text
+    defaults: ClassVar[dict[str, Any]] = {"parentheses": True, "latin_quotes": True}  # also report half-width ( ) around Japanese text
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
@@ -122,7 +128,7 @@ class Punctuation(Check):
             if ja_ratio(text) < 0.5:
                 continue
             for name, rx, what, fix in RULES:
-                if name == "parentheses" and not self.params["parentheses"]:
+                if name in ("parentheses", "latin_quotes") and not self.params[name]:
                     continue
                 for m in rx.finditer(text):
                     if name == "parentheses" and not _ja_parentheses(text, m.start(), m.end()):

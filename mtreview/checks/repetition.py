@@ -9,6 +9,7 @@ single tokens, short kana units (ゴロゴロ, ますます, いろいろ) and n
 from __future__ import annotations
 
 import re
+from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
@@ -31,8 +32,12 @@ def _legit_unit(unit: tuple[Token, ...]) -> bool:
         return True
     if any(t.surface in SENTENCE_END for t in unit):
         return True
-    if NUMERAL.match(text) or unit[0].pos == "名詞" and NUMERAL.match(unit[0].surface):
+    if NUMERAL.match(text) or (unit[0].pos == "名詞" and NUMERAL.match(unit[0].surface)):
         return True  # １０００, 一つ一つ, 二人二人
+    if all(t.pos in ("副詞", "感動詞") for t in unit):
+        return True  # もっともっと, まだまだ, はいはい: emphatic
+    if len(unit) == 2 and unit[0].pos == "形容詞" and unit[1].surface == "て":
+        return True  # 暑くて暑くて: emphatic
     if len(text) <= 2 and KANA_ONLY.match(text):
         return True  # ますます, いろいろ, ドンドン, ゴロゴロ
     return bool(len(text) <= 4 and re.match(r"^[\u30a1-\u30fa\u30fc]+$", text))  # ニャーニャー
@@ -43,7 +48,7 @@ class Repetition(Check):
     category = "fluency/repetition"
     severity = Severity.MAJOR
     description = "A word or phrase written twice in a row (a stutter)."
-    defaults = {"max_tokens": 8}  # longest repeated unit looked for, in MeCab tokens
+    defaults: ClassVar[dict[str, Any]] = {"max_tokens": 8}  # longest repeated unit looked for, in MeCab tokens
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []

@@ -1,0 +1,54 @@
+"""Untranslated: English text left in the translation.
+
+Names, acronyms and titles stay in Latin script in Japanese news (NATO, AP, iPhone,
+COVID-19, "Financial Times", "Henry Samueli School of Engineering"): they are mostly
+capitalised. A run of Latin words is reported only when it reads like English prose:
+several lowercase words ("the city removed a monument"), or a run copied from the source.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from ..records import Flag, Severity
+from .base import Article, Check
+from .text import fold_width
+
+WORD = r"[A-Za-z][A-Za-z'’\-]*"
+LATIN_RUN = re.compile(rf"{WORD}(?:[ ,.;:\-]+{WORD})*")
+LOWER = re.compile(r"^[a-z][a-z'’\-]*$")
+
+
+class Untranslated(Check):
+    id = "untranslated"
+    category = "accuracy/untranslated"
+    severity = Severity.MAJOR
+    description = "English words or clauses left untranslated in the Japanese text."
+    defaults: ClassVar[dict[str, Any]] = {
+        "min_lowercase": 3,  # lowercase English words a run needs
+        "min_lowercase_share": 0.4,  # ... and their share of the run's words
+    }
+
+    def run(self, article: Article) -> list[tuple[int, Flag]]:
+        out = []
+        for i, seg in enumerate(article.segments):
+            if seg.tgt.strip():
+                out += [(i, f) for f in self.find(seg.tgt, seg.src)]
+        return out
+
+    def find(self, tgt: str, src: str = "") -> list[Flag]:
+        flags = []
+        folded = fold_width(tgt)
+        for m in LATIN_RUN.finditer(folded):
+            words = re.findall(WORD, m.group())
+            lower = [w for w in words if LOWER.match(w) and len(w) > 1]
+            if len(lower) < self.params["min_lowercase"]:
+                continue
+            if len(lower) / len(words) < self.params["min_lowercase_share"]:
+                continue
+            copied = m.group() in src
+            what = "copied from the source" if copied else "English"
+            flags.append(self.flag("tgt", tgt, m.start(), m.end(), f"Untranslated text ({what}): "
+                                   f"{len(words)} English words in the translation."))
+        return flags
