@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
+from .boilerplate import debris_spans
 from .text import fold_width
 
 WORD = r"[A-Za-z][A-Za-z'’\-]*"
@@ -40,7 +41,10 @@ class Untranslated(Check):
     def find(self, tgt: str, src: str = "") -> list[Flag]:
         flags = []
         folded = fold_width(tgt)
+        debris = debris_spans(tgt)  # "return to top" is the boilerplate check's
         for m in LATIN_RUN.finditer(folded):
+            if any(s < m.end() and m.start() < e for s, e in debris):
+                continue
             words = re.findall(WORD, m.group())
             lower = [w for w in words if LOWER.match(w) and len(w) > 1]
             if len(lower) < self.params["min_lowercase"]:
