@@ -32,15 +32,24 @@ LENGTH_MODEL: dict[str, Any] = {
 }
 
 
+LATIN = re.compile(r"[A-Za-z]")
+
+
 def _chars(text: str) -> int:
     return len("".join(text.split()))
+
+
+def _ja_chars(text: str) -> float:
+    """Length of a translation; Latin letters count half (English says less per character)."""
+    n = _chars(text)
+    return n - 0.5 * len(LATIN.findall(text))
 
 
 def length_residuals(article: Article, a: float, b: float, min_segments: int) -> list[float | None]:
     """Per segment: log(actual / predicted translation length), re-centred on the article median."""
     raw: list[float | None] = []
     for seg in article.segments:
-        en, ja = _chars(seg.src), _chars(seg.tgt)
+        en, ja = _chars(seg.src), _ja_chars(seg.tgt)
         raw.append(math.log(ja) - (a + b * math.log(en)) if en and ja else None)
     known = [r for r in raw if r is not None]
     centre = statistics.median(known) if article.document_level and len(known) >= min_segments else 0.0

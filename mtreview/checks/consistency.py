@@ -84,7 +84,8 @@ class Inconsistency(Check):
                 severity: Severity | None = None, prefer: Any = None) -> list[tuple[int, Flag]]:
         """Flag every mention whose form differs from its group's reference form.
 
-        The reference is the form ``prefer(form)`` picks, else the majority form.
+        The reference is the one form ``prefer`` accepts, else the majority form; with no
+        majority (a tie) every mention is flagged.
         """
         out = []
         for mentions in groups.values():
@@ -95,14 +96,21 @@ class Inconsistency(Check):
             for m in mentions:
                 first.setdefault(m[3], (m[0], m[1]))
             preferred = [f for f in counts if prefer and prefer(f)]
-            ref = preferred[0] if len(preferred) == 1 else max(
-                counts, key=lambda f: (counts[f], [-x for x in first[f]]))
+            top = max(counts.values())
+            if len(preferred) == 1:
+                refs = set(preferred)
+            elif list(counts.values()).count(top) == 1:
+                refs = {max(counts, key=counts.__getitem__)}
+            else:
+                refs = set()  # no majority: every form is suspect
             others = ", ".join(f"{f} ×{n}" for f, n in sorted(counts.items(), key=lambda kv: first[kv[0]]))
             for i, s, e, form in mentions:
-                if form != ref:
-                    out.append((i, self.flag("tgt", segs[i].tgt, s, e, f"{what} written differently in this "
-                                             f"article ({others}); elsewhere 「{ref}」.", suggestion=ref,
-                                             severity=severity)))
+                if form in refs:
+                    continue
+                ref = next(iter(refs)) if refs else None
+                tail = f"; elsewhere 「{ref}」" if ref else ""
+                out.append((i, self.flag("tgt", segs[i].tgt, s, e, f"{what} written differently in this "
+                                         f"article ({others}){tail}.", suggestion=ref, severity=severity)))
         return out
 
     def _ranks(self, segs: Any) -> list[tuple[int, Flag]]:

@@ -149,8 +149,8 @@ JA_GROUP = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?) ?(千万|[兆億万千]?)")
 JA_KANJI = re.compile(r"[〇一二三四五六七八九十百千]+[兆億万]?(?:[〇一二三四五六七八九十百千]+[万]?)*")
 JA_FRACTION = re.compile(r"(\d+|[一二三四五六七八九十]+)分の(\d+|[一二三四五六七八九十]+)")
 JA_WEEKDAY_RE = re.compile(r"([月火水木金土日])曜日?|(?<=[日\d][（(])([月火水木金土日])(?=[）)])")
-JA_ERA = re.compile(r"(令和|平成|昭和|大正)(\d+|元)年")
-JA_SHORT_YEAR = re.compile(r"\d{2}(?:[～~〜\-－]\d{2})?年")
+JA_ERA = re.compile(r"(令和|平成|昭和|大正)(\d+|元)[)）]?年")
+JA_SHORT_YEAR = re.compile(r"\d{2}(?:[～~〜\-－]\d{2})?(?:[(（](?:令和|平成|昭和|大正)\d+[)）])?年")
 JA_WARI = re.compile(r"(\d+)割(?:(\d)分)?")
 
 
@@ -182,7 +182,7 @@ def japanese_numbers(text: str) -> list[Num]:
     folded = fold_width(text).replace("，", ",").replace("．", ".")
     folded = re.sub(r"(?<=\d)・(?=\d)", ".", folded)  # １８２・４４ is a decimal in Japanese news
     short_years = {m.start() for m in JA_SHORT_YEAR.finditer(folded)}
-    short_years |= {m.end() - 3 for m in JA_SHORT_YEAR.finditer(folded) if m.group()[2] != "年"}
+    short_years |= {m.start() + 3 for m in JA_SHORT_YEAR.finditer(folded) if m.group()[2] in "～~〜-－"}
     out: list[Num] = []
     taken: list[tuple[int, int]] = []
 
@@ -194,7 +194,8 @@ def japanese_numbers(text: str) -> list[Num]:
 
     for m in JA_ERA.finditer(folded):
         n = 1 if m.group(2) == "元" else int(m.group(2))
-        add(Num(m.start(), m.end() - 1, frozenset({float(n), float(n + ERAS[m.group(1)])})))
+        add(Num(m.start(), m.start() + len(m.group(1)) + len(m.group(2)),
+                frozenset({float(n), float(n + ERAS[m.group(1)])})))
     for m in JA_FRACTION.finditer(folded):
         den = float(m.group(1)) if m.group(1).isdigit() else kanji_value(m.group(1))
         num = float(m.group(2)) if m.group(2).isdigit() else kanji_value(m.group(2))
