@@ -17,7 +17,7 @@ from .text import JA_CHAR, ja_ratio
 
 PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "〈": "〉", "《": "》", "［": "］", "〔": "〕"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
-LIST_MARKER = re.compile(r"(?:^|\s)[0-9０-９a-zA-Zａ-ｚ①-⑳]{1,2}$")  # "1)" "a）" list numbering
+LIST_MARKER = re.compile(r"(?:^|[\s。、：:])[0-9０-９a-zA-Zａ-ｚ①-⑳]{1,2}$")  # "1)" "a）" list numbering
 CURLY = re.compile(r"[“”]")
 
 

@@ -17,7 +17,8 @@ from .boilerplate import debris_spans
 from .text import fold_width
 
 WORD = r"[A-Za-z][A-Za-z'’\-]*"
-LATIN_RUN = re.compile(rf"{WORD}(?:[ ,.;:\-]+{WORD})*")
+TOKEN = r"[A-Za-z0-9][A-Za-z0-9'’\-]*"  # "23rd", "2021" inside an English clause
+LATIN_RUN = re.compile(rf"{WORD}(?:[ ,.;:\-]+{TOKEN})*")
 LOWER = re.compile(r"^[a-z][a-z'’\-]*$")
 
 
@@ -45,7 +46,7 @@ class Untranslated(Check):
         for m in LATIN_RUN.finditer(folded):
             if any(s < m.end() and m.start() < e for s, e in debris):
                 continue
-            words = re.findall(WORD, m.group())
+            words = re.findall(TOKEN, m.group())
             lower = [w for w in words if LOWER.match(w) and len(w) > 1]
             if len(lower) < self.params["min_lowercase"]:
                 continue
