@@ -42,8 +42,18 @@ from mtreview.config import ChecksConfig  # noqa: E402
 from mtreview.records import Segment  # noqa: E402
 
 VERBOSE = False
-REQUIRED = ["repetition", "quotes", "numbers", "untranslated", "omission", "addition", "inconsistency",
-            "glossary", "punctuation", "boilerplate"]
+REQUIRED = [
+    "repetition",
+    "quotes",
+    "numbers",
+    "untranslated",
+    "omission",
+    "addition",
+    "inconsistency",
+    "glossary",
+    "punctuation",
+    "boilerplate",
+]
 
 
 def default_data() -> Path:
@@ -69,7 +79,9 @@ def read_docs(data: Path, direction: str, split: str) -> list[tuple[str, list[Pa
 
 
 def article(pairs: list[Pair], glossary: tuple[tuple[str, str], ...]) -> Article:
-    segs = tuple(Segment(k, p.src, p.tgt, (k,) if p.src else (), (k,) if p.tgt else ()) for k, p in enumerate(pairs))
+    segs = tuple(
+        Segment(k, p.src, p.tgt, (k,) if p.src else (), (k,) if p.tgt else ()) for k, p in enumerate(pairs)
+    )
     return Article(segments=segs, glossary=glossary)
 
 
@@ -79,12 +91,14 @@ DIGITS = re.compile(r"[0-9０-９]+")
 def side_effects(src: str, old: str, new: str, glossary: tuple[tuple[str, str], ...]) -> set[str]:
     """Other checks an injection really gives cause to: it removed a number or a glossary rendering."""
     also = set()
-    if old and Counter(DIGITS.findall(new)) - Counter(DIGITS.findall(old)) or \
-            Counter(DIGITS.findall(old)) - Counter(DIGITS.findall(new)):
+    if (old and Counter(DIGITS.findall(new)) - Counter(DIGITS.findall(old))) or Counter(
+        DIGITS.findall(old)
+    ) - Counter(DIGITS.findall(new)):
         also.add("numbers")
     for en, ja in glossary:
-        if re.search(rf"\b{re.escape(en)}", src, re.IGNORECASE) and any(r in old and r not in new
-                                                                      for r in ja.split("|")):
+        if re.search(rf"\b{re.escape(en)}", src, re.IGNORECASE) and any(
+            r in old and r not in new for r in ja.split("|")
+        ):
             also.add("glossary")
     return also
 
@@ -109,7 +123,7 @@ def corrupt(pairs: list[Pair], rng: random.Random, glossary: tuple[tuple[str, st
     return pairs
 
 
-def clean_rates(docs, checks) -> tuple[int, Counter]:  # noqa: ANN001
+def clean_rates(docs, checks) -> tuple[int, Counter]:
     counts: Counter = Counter()
     nseg = 0
     for _, pairs in docs:
@@ -121,7 +135,7 @@ def clean_rates(docs, checks) -> tuple[int, Counter]:  # noqa: ANN001
     return nseg, counts
 
 
-def injected(docs, checks, rounds: int, seed: int):  # noqa: ANN001, ANN201
+def injected(docs, checks, rounds: int, seed: int):
     stats = defaultdict(Counter)
     for name, pairs in docs:
         glossary = build_glossary(pairs)
@@ -137,8 +151,10 @@ def injected(docs, checks, rounds: int, seed: int):  # noqa: ANN001, ANN201
                     stats[f.check]["tp_flags"] += ok
                     if not ok and VERBOSE:
                         side = p.src if f.side == "src" else p.tgt
-                        print(f"FP {f.check} {f.severity.label} [{inj.kind if inj else '-'}] {f.text[:40]!r} "
-                              f"{f.message[:70]} | {side[:120]!r}")
+                        print(
+                            f"FP {f.check} {f.severity.label} [{inj.kind if inj else '-'}] {f.text[:40]!r} "
+                            f"{f.message[:70]} | {side[:120]!r}"
+                        )
                 if inj is None:
                     continue
                 s = stats[inj.check]
@@ -147,14 +163,15 @@ def injected(docs, checks, rounds: int, seed: int):  # noqa: ANN001, ANN201
                 s["found"] += bool(hit)
                 if inj.span is not None:
                     s["with_span"] += 1
-                    s["span_hit"] += any(f.side == "tgt" and f.start < inj.span[1] and inj.span[0] < f.end
-                                         for f in hit)
+                    s["span_hit"] += any(
+                        f.side == "tgt" and f.start < inj.span[1] and inj.span[0] < f.end for f in hit
+                    )
                 stats["kind:" + inj.kind]["injected"] += 1
                 stats["kind:" + inj.kind]["found"] += bool(hit)
     return stats
 
 
-def timing(docs, checks, n: int = 30, repeat: int = 20) -> float:  # noqa: ANN001
+def timing(docs, checks, n: int = 30, repeat: int = 20) -> float:
     pairs = [p for _, ps in docs for p in ps][:n]
     art = article(pairs, ())
     run_checks(art, checks)  # warm: MeCab dictionary load, token cache
@@ -204,7 +221,10 @@ def main() -> None:
     for k in sorted(x for x in stats if x.startswith("kind:")):
         s = stats[k]
         print(f"  {k[5:]:<18} {s['found']:>4}/{s['injected']:<4} {s['found'] / s['injected']:.3f}")
-    print(f"\n## time: all checks on a 30-segment article: {timing(all_docs, checks):.1f} ms (median of 20, warm)")
+    print(
+        f"\n## time: all checks on a 30-segment article: {timing(all_docs, checks):.1f} ms"
+        " (median of 20, warm)"
+    )
 
 
 if __name__ == "__main__":

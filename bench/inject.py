@@ -34,17 +34,34 @@ class Injection:
     also: set[str] = field(default_factory=set)
 
 
-DEBRIS = ["Short Url:", "21 Jan 2024 11:01:28 GMT9", "return to top", "特に人気", "オススメ", "• facebook • twitter",
-          "関連記事", "2021年7月24日 18:30", "Updated 2021-07-24 18:30", "シェア ツイート", "トップへ戻る",
-          "この記事をシェアする"]
-OTHER_SENTENCES = ["政府は来週にも新たな対策を発表する見通しだ。", "関係者によると、交渉は難航しているという。",
-                   "市は今後も調査を続ける方針だ。", "現地では雨が降り続いている。"]
+DEBRIS = [
+    "Short Url:",
+    "21 Jan 2024 11:01:28 GMT9",
+    "return to top",
+    "特に人気",
+    "オススメ",
+    "• facebook • twitter",
+    "関連記事",
+    "2021年7月24日 18:30",
+    "Updated 2021-07-24 18:30",
+    "シェア ツイート",
+    "トップへ戻る",
+    "この記事をシェアする",
+]
+OTHER_SENTENCES = [
+    "政府は来週にも新たな対策を発表する見通しだ。",
+    "関係者によると、交渉は難航しているという。",
+    "市は今後も調査を続ける方針だ。",
+    "現地では雨が降り続いている。",
+]
 WRONG_TERMS = ["代表団", "委員会", "当局", "事務所", "関係者"]
 FW = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def _free(pairs: list[Pair], rng: random.Random, ok) -> int | None:  # noqa: ANN001
-    cands = [i for i, p in enumerate(pairs) if p.injection is None and p.src.strip() and p.tgt.strip() and ok(p)]
+def _free(pairs: list[Pair], rng: random.Random, ok) -> int | None:
+    cands = [
+        i for i, p in enumerate(pairs) if p.injection is None and p.src.strip() and p.tgt.strip() and ok(p)
+    ]
     return rng.choice(cands) if cands else None
 
 
@@ -66,7 +83,7 @@ def _removal_also(removed: str, glossary: tuple[tuple[str, str], ...]) -> set[st
     return also
 
 
-def drop_sentence(pairs, rng, glossary):  # noqa: ANN001, ANN201
+def drop_sentence(pairs, rng, glossary):
     i = _free(pairs, rng, lambda p: True)
     if i is None:
         return None
@@ -74,13 +91,13 @@ def drop_sentence(pairs, rng, glossary):  # noqa: ANN001, ANN201
     return i, Injection("drop_sentence", "omission")
 
 
-def add_sentence(pairs, rng, glossary):  # noqa: ANN001, ANN201
+def add_sentence(pairs, rng, glossary):
     i = rng.randrange(len(pairs) + 1)
     pairs.insert(i, Pair("", rng.choice(OTHER_SENTENCES)))
     return i, Injection("add_sentence", "addition", (0, len(pairs[i].tgt)))
 
 
-def drop_clause(pairs, rng, glossary):  # noqa: ANN001, ANN201
+def drop_clause(pairs, rng, glossary):
     i = _free(pairs, rng, lambda p: _clauses(p.tgt))
     if i is None:
         return None
@@ -90,10 +107,13 @@ def drop_clause(pairs, rng, glossary):  # noqa: ANN001, ANN201
     return i, Injection("drop_clause", "omission", None, _removal_also(removed, glossary))
 
 
-def change_number(pairs, rng, glossary):  # noqa: ANN001, ANN201
-    def nums(p: Pair):  # noqa: ANN202
-        return [n for n in japanese_numbers(p.tgt) if n.strength == HARD and n.kind == "num"
-                and re.fullmatch(r"[0-9０-９]+", p.tgt[n.start : n.end])]
+def change_number(pairs, rng, glossary):
+    def nums(p: Pair):
+        return [
+            n
+            for n in japanese_numbers(p.tgt)
+            if n.strength == HARD and n.kind == "num" and re.fullmatch(r"[0-9０-９]+", p.tgt[n.start : n.end])
+        ]
 
     i = _free(pairs, rng, nums)
     if i is None:
@@ -101,7 +121,11 @@ def change_number(pairs, rng, glossary):  # noqa: ANN001, ANN201
     n = rng.choice(nums(pairs[i]))
     old = pairs[i].tgt[n.start : n.end]
     value = int(old.translate({ord(c): ord("0") + k for k, c in enumerate("０１２３４５６７８９")}))
-    new_value = value + rng.choice([1, 2, 3, 5, 10]) * rng.choice([1, -1]) if value > 10 else value + rng.randint(1, 3)
+    new_value = (
+        value + rng.choice([1, 2, 3, 5, 10]) * rng.choice([1, -1])
+        if value > 10
+        else value + rng.randint(1, 3)
+    )
     new = str(max(new_value, 0) if new_value != value else value + 1)
     if any("０" <= c <= "９" for c in old):
         new = new.translate(FW)
@@ -109,15 +133,20 @@ def change_number(pairs, rng, glossary):  # noqa: ANN001, ANN201
     return i, Injection("change_number", "numbers", (n.start, n.start + len(new)))
 
 
-def duplicate_phrase(pairs, rng, glossary):  # noqa: ANN001, ANN201
-    def units(p: Pair):  # noqa: ANN202
+def duplicate_phrase(pairs, rng, glossary):
+    def units(p: Pair):
         toks = [t for t in tokens(p.tgt) if t.surface.strip()]
         out = []
         for k in range(len(toks)):
             for n in (2, 3, 4):
                 u = toks[k : k + n]
-                if len(u) == n and u[-1].pos in ("助詞", "助動詞") and any(t.pos in ("名詞", "動詞") for t in u) \
-                        and u[-1].end - u[0].start >= 3 and not any(t.pos == "補助記号" for t in u):
+                if (
+                    len(u) == n
+                    and u[-1].pos in ("助詞", "助動詞")
+                    and any(t.pos in ("名詞", "動詞") for t in u)
+                    and u[-1].end - u[0].start >= 3
+                    and not any(t.pos == "補助記号" for t in u)
+                ):
                     out.append((u[0].start, u[-1].end))
         return out
 
@@ -130,7 +159,7 @@ def duplicate_phrase(pairs, rng, glossary):  # noqa: ANN001, ANN201
     return i, Injection("duplicate_phrase", "repetition", (s, e + (e - s)))
 
 
-def break_quote(pairs, rng, glossary):  # noqa: ANN001, ANN201
+def break_quote(pairs, rng, glossary):
     rx = re.compile(r"「([^「」]{1,60})」")
     i = _free(pairs, rng, lambda p: rx.search(p.tgt))
     if i is None:
@@ -150,7 +179,7 @@ def break_quote(pairs, rng, glossary):  # noqa: ANN001, ANN201
     return i, Injection("break_quote", "quotes", span)
 
 
-def untranslated(pairs, rng, glossary):  # noqa: ANN001, ANN201
+def untranslated(pairs, rng, glossary):
     def en_clause(src: str) -> str | None:
         parts = [c.strip() for c in re.split(r"[,;]", src) if len(c.split()) >= 4]
         return parts[0] if parts else None
@@ -164,10 +193,12 @@ def untranslated(pairs, rng, glossary):  # noqa: ANN001, ANN201
     clause = " ".join(rng.choice([c for c in re.split(r"[,;]", p.src) if len(c.split()) >= 4]).split()[:8])
     removed = p.tgt[s:e]
     p.tgt = p.tgt[:s] + clause + "、" + p.tgt[e:]
-    return i, Injection("untranslated", "untranslated", (s, s + len(clause)), _removal_also(removed, glossary))
+    return i, Injection(
+        "untranslated", "untranslated", (s, s + len(clause)), _removal_also(removed, glossary)
+    )
 
 
-def vary_name(pairs, rng, glossary):  # noqa: ANN001, ANN201
+def vary_name(pairs, rng, glossary):
     mentions: dict[str, list[tuple[int, int, int, str]]] = {}
     for k, p in enumerate(pairs):
         if not p.tgt.strip():
@@ -184,7 +215,7 @@ def vary_name(pairs, rng, glossary):  # noqa: ANN001, ANN201
     cands = [(key, ms) for key, ms in cands if ms]
     if not cands:
         return None
-    key, ms = rng.choice(cands)
+    _, ms = rng.choice(cands)
     k, s, e, what = rng.choice(ms)
     t = pairs[k].tgt
     old = t[s:e]
@@ -202,21 +233,24 @@ def vary_name(pairs, rng, glossary):  # noqa: ANN001, ANN201
     return k, Injection("vary_name", "inconsistency", (s, s + len(new)))
 
 
-def halfwidth_punct(pairs, rng, glossary):  # noqa: ANN001, ANN201
-    rx = re.compile(r"(?<=[\u3041-\u30fa\u4e00-\u9fff])[、？！：](?=[\u3041-\u30fa\u4e00-\u9fff])|（[^（）]{1,30}）|「[^「」]{1,30}」")
+def halfwidth_punct(pairs, rng, glossary):
+    rx = re.compile(
+        r"(?<=[\u3041-\u30fa\u4e00-\u9fff])[、？！：](?=[\u3041-\u30fa\u4e00-\u9fff])|（[^（）]{1,30}）|「[^「」]{1,30}」"
+    )
     i = _free(pairs, rng, lambda p: rx.search(p.tgt))
     if i is None:
         return None
     t = pairs[i].tgt
     m = rng.choice(list(rx.finditer(t)))
     g = m.group()
-    new = {"、": ",", "？": "?", "！": "!", "：": ":"}.get(g) or ("(" + g[1:-1] + ")" if g[0] == "（" else
-                                                            '"' + g[1:-1] + '"')
+    new = {"、": ",", "？": "?", "！": "!", "：": ":"}.get(g) or (
+        "(" + g[1:-1] + ")" if g[0] == "（" else '"' + g[1:-1] + '"'
+    )
     pairs[i].tgt = t[: m.start()] + new + t[m.end() :]
     return i, Injection("halfwidth_punct", "punctuation", (m.start(), m.start() + len(new)))
 
 
-def debris(pairs, rng, glossary):  # noqa: ANN001, ANN201
+def debris(pairs, rng, glossary):
     line = rng.choice(DEBRIS)
     if rng.random() < 0.5:
         i = rng.randrange(len(pairs) + 1)
@@ -230,20 +264,33 @@ def debris(pairs, rng, glossary):  # noqa: ANN001, ANN201
     return i, Injection("debris", "boilerplate", (start, start + len(line)))
 
 
-def glossary_violation(pairs, rng, glossary):  # noqa: ANN001, ANN201
-    def hits(p: Pair):  # noqa: ANN202
-        return [(en, ja) for en, ja in glossary if re.search(rf"\b{re.escape(en)}", p.src, re.I) and ja in p.tgt]
+def glossary_violation(pairs, rng, glossary):
+    def hits(p: Pair):
+        return [
+            (en, ja) for en, ja in glossary if re.search(rf"\b{re.escape(en)}", p.src, re.I) and ja in p.tgt
+        ]
 
     i = _free(pairs, rng, hits)
     if i is None:
         return None
-    en, ja = rng.choice(hits(pairs[i]))
+    _, ja = rng.choice(hits(pairs[i]))
     pairs[i].tgt = pairs[i].tgt.replace(ja, rng.choice(WRONG_TERMS))
     return i, Injection("glossary", "glossary")
 
 
-INJECTORS = [drop_sentence, add_sentence, drop_clause, change_number, duplicate_phrase, break_quote, untranslated,
-             vary_name, halfwidth_punct, debris, glossary_violation]
+INJECTORS = [
+    drop_sentence,
+    add_sentence,
+    drop_clause,
+    change_number,
+    duplicate_phrase,
+    break_quote,
+    untranslated,
+    vary_name,
+    halfwidth_punct,
+    debris,
+    glossary_violation,
+]
 
 
 def build_glossary(pairs: list[Pair]) -> tuple[tuple[str, str], ...]:
@@ -255,7 +302,9 @@ def build_glossary(pairs: list[Pair]) -> tuple[tuple[str, str], ...]:
     """
     names = set()
     for p in pairs:
-        names |= {m.group() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,}){0,2}", p.src)}
+        names |= {
+            m.group() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,}){0,2}", p.src)
+        }
     out = []
     for name in sorted(names):
         rx = re.compile(rf"\b{re.escape(name)}(?:s|es)?\b", re.IGNORECASE)

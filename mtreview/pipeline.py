@@ -88,7 +88,8 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         )
         for k, b in enumerate(beads)
     )
-    article = Article(segments=segments, removed_tgt=tgt.removed, glossary=load_glossary(config.checks.glossary))
+    glossary = load_glossary(config.checks.glossary)
+    article = Article(segments=segments, removed_tgt=tgt.removed, glossary=glossary)
     checks = build_checks(config.checks)
     flags = run_checks(article, checks, config.checks.allow)
     segments = tuple(

@@ -27,7 +27,7 @@ LONG_JA = ("先週モスクワで行われた、崔善姫外相とプーチン�
            "プーチン大統領は平壌訪問の意志を再び示したと述べた。")
 
 
-def _run(check, pairs):  # noqa: ANN001, ANN202
+def _run(check, pairs):
     art = Article(segments=tuple(Segment(k, s, t, (k,) if s else (), (k,) if t else ())
                                  for k, (s, t) in enumerate(pairs)))
     return [(i, f.check, f.side, f.start, f.end, f.severity.label) for i, f in check.run(art)]

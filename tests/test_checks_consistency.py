@@ -7,9 +7,9 @@ from mtreview.checks.consistency import Inconsistency
 from mtreview.records import Segment
 
 
-def _flags(tgts, srcs=None, **params):  # noqa: ANN001, ANN003, ANN202
+def _flags(tgts, srcs=None, **params):
     srcs = srcs or [f"s{k}" for k in range(len(tgts))]
-    art = Article(segments=tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate(zip(srcs, tgts))))
+    art = Article(segments=tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate(zip(srcs, tgts, strict=True))))
     return [(i, f.start, f.end, f.text, f.severity.label, f.suggestion) for i, f in Inconsistency(**params).run(art)]
 
 

@@ -11,7 +11,7 @@ def _article(*tgts: str) -> Article:
     return Article(segments=tuple(Segment(k, "x", t, (k,), (k,)) for k, t in enumerate(tgts)))
 
 
-def _flags(check, *tgts: str):  # noqa: ANN001, ANN202
+def _flags(check, *tgts: str):
     return [(i, f.start, f.end, f.text, f.severity.label, f.suggestion) for i, f in check.run(_article(*tgts))]
 
 

@@ -73,15 +73,33 @@ class Omission(Check):
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
-                out.append((i, self.flag("src", seg.src, 0, len(seg.src), "This source sentence has no translation.")))
+                out.append(
+                    (
+                        i,
+                        self.flag(
+                            "src", seg.src, 0, len(seg.src), "This source sentence has no translation."
+                        ),
+                    )
+                )
                 continue
             r = res[i]
             if r is not None and _chars(seg.src) >= p["min_src_chars"] and r < p["short_log"]:
                 sev = self.level if r < p["very_short_log"] else Severity.MINOR
                 pct = round(100 * (1 - math.exp(r)))
-                out.append((i, self.flag("src", seg.src, 0, len(seg.src),
-                                         f"The translation is about {pct}% shorter than expected: "
-                                         "a clause may be missing.", severity=sev)))
+                out.append(
+                    (
+                        i,
+                        self.flag(
+                            "src",
+                            seg.src,
+                            0,
+                            len(seg.src),
+                            f"The translation is about {pct}% shorter than expected: "
+                            "a clause may be missing.",
+                            severity=sev,
+                        ),
+                    )
+                )
                 continue
             out += [(i, f) for f in self._quotes(seg)]
         return out
@@ -92,8 +110,16 @@ class Omission(Check):
         out = []
         for m in EN_QUOTE.finditer(seg.src):
             if len(m.group(1).split()) >= 2:
-                out.append(self.flag("src", seg.src, m.start(), m.end(), "This quotation has no quoted "
-                                     "counterpart in the translation.", severity=Severity.MINOR))
+                out.append(
+                    self.flag(
+                        "src",
+                        seg.src,
+                        m.start(),
+                        m.end(),
+                        "This quotation has no quoted counterpart in the translation.",
+                        severity=Severity.MINOR,
+                    )
+                )
         return out
 
 
@@ -114,13 +140,34 @@ class Addition(Check):
         for i, seg in enumerate(article.segments):
             if seg.tgt.strip() and not seg.src.strip():
                 if not is_debris(seg.tgt):  # page debris is the boilerplate check's
-                    out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt),
-                                             "This sentence has no counterpart in the source.")))
+                    out.append(
+                        (
+                            i,
+                            self.flag(
+                                "tgt",
+                                seg.tgt,
+                                0,
+                                len(seg.tgt),
+                                "This sentence has no counterpart in the source.",
+                            ),
+                        )
+                    )
                 continue
             r = res[i]
             if r is not None and _chars(seg.src) >= p["min_src_chars"] and r > p["long_log"]:
                 pct = round(100 * (math.exp(r) - 1))
-                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt),
-                                         f"The translation is about {pct}% longer than expected: "
-                                         "material may have been added.", severity=Severity.MINOR)))
+                out.append(
+                    (
+                        i,
+                        self.flag(
+                            "tgt",
+                            seg.tgt,
+                            0,
+                            len(seg.tgt),
+                            f"The translation is about {pct}% longer than expected: "
+                            "material may have been added.",
+                            severity=Severity.MINOR,
+                        ),
+                    )
+                )
         return out

@@ -22,20 +22,120 @@ from typing import Any, ClassVar
 from ..records import Flag, Severity
 from .base import Article, Check
 
-RANKS = sorted([
-    "総書記", "第1書記", "第一書記", "国務委員長", "委員長", "国家主席", "主席", "書記長", "大統領", "副大統領",
-    "首相", "副首相", "外相", "国防相", "財務相", "蔵相", "国務長官", "長官", "大臣", "官房長官", "議長", "総理",
-    "総理大臣", "国王", "皇太子", "女王", "事務総長", "報道官", "大使", "知事", "市長", "町長", "村長", "総裁",
-    "首席", "最高指導者", "司令官", "将軍", "元帥", "議員", "上院議員", "下院議員", "党首", "代表", "幹事長",
-    "会長", "社長", "監督", "容疑者", "被告",
-], key=len, reverse=True)
+RANKS = sorted(
+    [
+        "総書記",
+        "第1書記",
+        "第一書記",
+        "国務委員長",
+        "委員長",
+        "国家主席",
+        "主席",
+        "書記長",
+        "大統領",
+        "副大統領",
+        "首相",
+        "副首相",
+        "外相",
+        "国防相",
+        "財務相",
+        "蔵相",
+        "国務長官",
+        "長官",
+        "大臣",
+        "官房長官",
+        "議長",
+        "総理",
+        "総理大臣",
+        "国王",
+        "皇太子",
+        "女王",
+        "事務総長",
+        "報道官",
+        "大使",
+        "知事",
+        "市長",
+        "町長",
+        "村長",
+        "総裁",
+        "首席",
+        "最高指導者",
+        "司令官",
+        "将軍",
+        "元帥",
+        "議員",
+        "上院議員",
+        "下院議員",
+        "党首",
+        "代表",
+        "幹事長",
+        "会長",
+        "社長",
+        "監督",
+        "容疑者",
+        "被告",
+    ],
+    key=len,
+    reverse=True,
+)
 NOT_RANKS = ("氏", "さん", "君", "ちゃん")
 COUNTRIES = {
-    "ロシア", "アメリカ", "米国", "中国", "韓国", "北朝鮮", "日本", "ウクライナ", "フランス", "ドイツ", "イギリス",
-    "英国", "イラン", "イラク", "イスラエル", "インド", "ブラジル", "トルコ", "カナダ", "メキシコ", "イタリア",
-    "スペイン", "台湾", "香港", "シリア", "パキスタン", "アフガニスタン", "サウジアラビア", "エジプト", "ベトナム",
-    "タイ", "フィリピン", "インドネシア", "オーストラリア", "ポーランド", "ベラルーシ", "政府", "同国", "両国", "各国",
-    "米", "露", "中", "韓", "日", "英", "独", "仏", "北", "南", "同", "国連", "自国", "同省", "同党", "現",
+    "ロシア",
+    "アメリカ",
+    "米国",
+    "中国",
+    "韓国",
+    "北朝鮮",
+    "日本",
+    "ウクライナ",
+    "フランス",
+    "ドイツ",
+    "イギリス",
+    "英国",
+    "イラン",
+    "イラク",
+    "イスラエル",
+    "インド",
+    "ブラジル",
+    "トルコ",
+    "カナダ",
+    "メキシコ",
+    "イタリア",
+    "スペイン",
+    "台湾",
+    "香港",
+    "シリア",
+    "パキスタン",
+    "アフガニスタン",
+    "サウジアラビア",
+    "エジプト",
+    "ベトナム",
+    "タイ",
+    "フィリピン",
+    "インドネシア",
+    "オーストラリア",
+    "ポーランド",
+    "ベラルーシ",
+    "政府",
+    "同国",
+    "両国",
+    "各国",
+    "米",
+    "露",
+    "中",
+    "韓",
+    "日",
+    "英",
+    "独",
+    "仏",
+    "北",
+    "南",
+    "同",
+    "国連",
+    "自国",
+    "同省",
+    "同党",
+    "現",
 }
 KANJI = r"\u4e00-\u9fff\u3005"
 KATA = r"\u30a1-\u30fa\u30fc"
@@ -43,13 +143,24 @@ PERSON = re.compile(
     rf"(?<![{KANJI}{KATA}・])([{KANJI}]{{1,4}}|[{KATA}][{KATA}・＝=]{{1,15}})"
     rf"(?:[（(][^）)]{{1,20}}[）)])?(前|元|次期|新|現)?({'|'.join(RANKS)}|{'|'.join(NOT_RANKS)})"
 )
-PREFIX_CANON = {"北": "北朝鮮", "北朝鮮": "北朝鮮", "米": "米国", "米国": "米国", "アメリカ": "米国",
-                "露": "ロシア", "ロシア": "ロシア", "韓国": "韓国", "中国": "中国", "日本": "日本",
-                "英": "英国", "英国": "英国", "イギリス": "英国", "ウクライナ": "ウクライナ"}
-ORG = re.compile(
-    rf"(?<![{KANJI}{KATA}])({'|'.join(sorted(PREFIX_CANON, key=len, reverse=True))})(の)?([{KANJI}]{{0,4}}?)(省|庁)"
-    rf"(?![{KANJI}])"
-)
+PREFIX_CANON = {
+    "北": "北朝鮮",
+    "北朝鮮": "北朝鮮",
+    "米": "米国",
+    "米国": "米国",
+    "アメリカ": "米国",
+    "露": "ロシア",
+    "ロシア": "ロシア",
+    "韓国": "韓国",
+    "中国": "中国",
+    "日本": "日本",
+    "英": "英国",
+    "英国": "英国",
+    "イギリス": "英国",
+    "ウクライナ": "ウクライナ",
+}
+_PREFIXES = "|".join(sorted(PREFIX_CANON, key=len, reverse=True))
+ORG = re.compile(rf"(?<![{KANJI}{KATA}])({_PREFIXES})(の)?([{KANJI}]{{0,4}}?)(省|庁)(?![{KANJI}])")
 KATA_RUN = re.compile(rf"[{KATA}][{KATA}・＝=]+[{KATA}]")
 KATA_FOLD = str.maketrans({"ヴ": "ブ", "ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ"})
 
@@ -80,8 +191,14 @@ class Inconsistency(Check):
         out = self._ranks(segs) + self._orgs(segs) + self._katakana(segs) + self._repeats(segs)
         return out
 
-    def _report(self, segs: Any, groups: dict[Any, list[Mention]], what: str,
-                severity: Severity | None = None, prefer: Any = None) -> list[tuple[int, Flag]]:
+    def _report(
+        self,
+        segs: Any,
+        groups: dict[Any, list[Mention]],
+        what: str,
+        severity: Severity | None = None,
+        prefer: Any = None,
+    ) -> list[tuple[int, Flag]]:
         """Flag every mention whose form differs from its group's reference form.
 
         The reference is the one form ``prefer`` accepts, else the majority form; with no
@@ -109,8 +226,20 @@ class Inconsistency(Check):
                     continue
                 ref = next(iter(refs)) if refs else None
                 tail = f"; elsewhere 「{ref}」" if ref else ""
-                out.append((i, self.flag("tgt", segs[i].tgt, s, e, f"{what} written differently in this "
-                                         f"article ({others}){tail}.", suggestion=ref, severity=severity)))
+                out.append(
+                    (
+                        i,
+                        self.flag(
+                            "tgt",
+                            segs[i].tgt,
+                            s,
+                            e,
+                            f"{what} written differently in this article ({others}){tail}.",
+                            suggestion=ref,
+                            severity=severity,
+                        ),
+                    )
+                )
         return out
 
     def _ranks(self, segs: Any) -> list[tuple[int, Flag]]:
@@ -151,9 +280,16 @@ class Inconsistency(Check):
                 core = next(iter(cores[(canon, head)]))  # 北朝鮮省: the one ministry named in full
             groups[(canon, core, head)].append((i, s, e, form))
         full = {v for k, v in PREFIX_CANON.items()}
-        return self._report(segs, groups, "This organisation is",
-                            prefer=lambda f: any(f.startswith(c) and f[len(c)] != "の" for c in full)
-                            and ORG.fullmatch(f) is not None and ORG.fullmatch(f).group(3) != "")
+        return self._report(
+            segs,
+            groups,
+            "This organisation is",
+            prefer=lambda f: (
+                any(f.startswith(c) and f[len(c)] != "の" for c in full)
+                and ORG.fullmatch(f) is not None
+                and ORG.fullmatch(f).group(3) != ""
+            ),
+        )
 
     def _katakana(self, segs: Any) -> list[tuple[int, Flag]]:
         groups: dict[str, list[Mention]] = defaultdict(list)
@@ -172,8 +308,18 @@ class Inconsistency(Check):
             if len(key) < self.params["min_sentence_chars"] or not seg.tgt.strip():
                 continue
             if key in seen and segs[seen[key]].tgt.strip() != seg.tgt.strip():
-                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), f"The same source sentence is "
-                                         f"translated differently in segment {seen[key] + 1}.",
-                                         suggestion=segs[seen[key]].tgt.strip())))
+                out.append(
+                    (
+                        i,
+                        self.flag(
+                            "tgt",
+                            seg.tgt,
+                            0,
+                            len(seg.tgt),
+                            f"The same source sentence is translated differently in segment {seen[key] + 1}.",
+                            suggestion=segs[seen[key]].tgt.strip(),
+                        ),
+                    )
+                )
             seen.setdefault(key, i)
         return out

@@ -54,8 +54,10 @@ class Glossary(Check):
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.glossary:
             return []
-        terms = [(re.compile(rf"\b{re.escape(en)}(?:s|es)?\b", re.IGNORECASE), en, ja.split("|"))
-                 for en, ja in article.glossary]
+        terms = [
+            (re.compile(rf"\b{re.escape(en)}(?:s|es)?\b", re.IGNORECASE), en, ja.split("|"))
+            for en, ja in article.glossary
+        ]
         out = []
         for i, seg in enumerate(article.segments):
             if not seg.src.strip() or not seg.tgt.strip():
@@ -71,7 +73,17 @@ class Glossary(Check):
                     if any(_fold(r) in tgt for r in renderings):
                         continue
                     want = "」 or 「".join(renderings)
-                    out.append((i, self.flag("src", seg.src, m.start(), m.end(),
-                                             f'Glossary: "{en}" must be translated as 「{want}」.',
-                                             suggestion=renderings[0])))
+                    out.append(
+                        (
+                            i,
+                            self.flag(
+                                "src",
+                                seg.src,
+                                m.start(),
+                                m.end(),
+                                f'Glossary: "{en}" must be translated as 「{want}」.',
+                                suggestion=renderings[0],
+                            ),
+                        )
+                    )
         return out

@@ -30,8 +30,9 @@ def _matches(s: Num, t: Num, tol: float) -> bool:
 
 def _approx(text: str, n: Num) -> bool:
     before, after = text[max(0, n.start - 3) : n.start], text[n.end : n.end + 3]
-    return any(before.endswith(w) for w in APPROX_BEFORE) or any(after.lstrip("人円ドル").startswith(w)
-                                                                  for w in APPROX_AFTER)
+    return any(before.endswith(w) for w in APPROX_BEFORE) or any(
+        after.lstrip("人円ドル").startswith(w) for w in APPROX_AFTER
+    )
 
 
 def format_value(n: Num, like: str = "") -> str:
@@ -59,8 +60,8 @@ class Numbers(Check):
     description = "A number, date, time, amount or percentage missing or different in the translation."
     defaults: ClassVar[dict[str, Any]] = {
         "approx_tolerance": 0.1,  # relative difference accepted next to 約, 超, 余り ...
-        "report_missing": True,
-        "max_substitutions": 2,  # more unmatched target numbers than this in one segment: no report  # report source numbers (in digits) absent from the translation
+        "report_missing": True,  # report source numbers (in digits) absent from the translation
+        "max_substitutions": 2,  # more unmatched target numbers than this in one segment: no report
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
@@ -78,8 +79,11 @@ class Numbers(Check):
             return any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for t in tnums)
 
         left_src = [s for s in snums if not found(s)]
-        left_tgt = [t for t in tnums if t.strength == HARD
-                    and not any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for s in snums)]
+        left_tgt = [
+            t
+            for t in tnums
+            if t.strength == HARD and not any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for s in snums)
+        ]
         flags = []
         flagged_kinds = set()
         if len(left_tgt) > self.params["max_substitutions"]:
@@ -91,13 +95,29 @@ class Numbers(Check):
             flagged_kinds.add(t.kind)
             sugg = format_value(cands[0], tgt[t.start : t.end]) if len(cands) == 1 else None
             want = ", ".join(src[s.start : s.end] for s in cands)
-            flags.append(self.flag("tgt", tgt, t.start, t.end,
-                                   f"「{tgt[t.start:t.end]}」 does not match the source ({want}).", suggestion=sugg))
+            flags.append(
+                self.flag(
+                    "tgt",
+                    tgt,
+                    t.start,
+                    t.end,
+                    f"「{tgt[t.start : t.end]}」 does not match the source ({want}).",
+                    suggestion=sugg,
+                )
+            )
         if not self.params["report_missing"]:
             return flags
         for s in left_src:
             if s.strength == HARD and s.kind not in flagged_kinds:
-                flags.append(self.flag("src", src, s.start, s.end,
-                                       f'"{src[s.start:s.end]}" is not in the translation.',
-                                       suggestion=format_value(s), severity=Severity.MINOR))
+                flags.append(
+                    self.flag(
+                        "src",
+                        src,
+                        s.start,
+                        s.end,
+                        f'"{src[s.start : s.end]}" is not in the translation.',
+                        suggestion=format_value(s),
+                        severity=Severity.MINOR,
+                    )
+                )
         return flags

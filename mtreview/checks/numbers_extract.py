@@ -30,22 +30,102 @@ def _r(x: float) -> float:
 
 
 # ---------------------------------------------------------------- English
-EN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-            "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-            "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-EN_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-             "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
-             "bn": 1e9, "m": 1e6, "mn": 1e6, "k": 1e3, "tn": 1e12}
-EN_FRACTIONS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
-                "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
-MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-          "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-          "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
+EN_UNITS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+EN_SCALES = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
+    "bn": 1e9,
+    "m": 1e6,
+    "mn": 1e6,
+    "k": 1e3,
+    "tn": 1e12,
+}
+EN_FRACTIONS = {
+    "half": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fourth": 4,
+    "fourths": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "tenth": 10,
+    "tenths": 10,
+}
+MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
 WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
 CURRENCY = ("$", "£", "€", "¥")
-DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
-           "eighties": 80, "nineties": 90}
+DECADES = {
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+    "eighties": 80,
+    "nineties": 90,
+}
 MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
 
 EN_DIGITS = re.compile(
@@ -109,10 +189,7 @@ def english_numbers(text: str) -> list[Num]:
             if n % 10 or n < 20 or EN_UNITS[second] >= 10:
                 continue  # "one-two" is not a number
             n += EN_UNITS[second]
-        if frac:
-            values = {_r(n / EN_FRACTIONS[frac])}
-        else:
-            values = {float(n * (EN_SCALES[scale] if scale else 1))}
+        values = {_r(n / EN_FRACTIONS[frac])} if frac else {float(n * (EN_SCALES[scale] if scale else 1))}
         weak = first in ("one", "a") and not scale and not frac
         add(Num(m.start(), m.end(), frozenset(values), strength=WEAK if weak else WORD))
     for m in EN_DECADE.finditer(text):
@@ -120,10 +197,11 @@ def english_numbers(text: str) -> list[Num]:
     for m in EN_MONTH.finditer(text):
         word = m.group(1)
         after = text[m.end() : m.end() + 4]
-        if word.lower() in ("may", "march", "mar") or (len(word) <= 4 and not m.group().endswith(".")
-                                                          and word.lower() not in ("june", "july")):
-            if not (word[0].isupper() and re.match(r"\s*\d", after)):
-                continue  # "may" the verb, "march" the noun, "Jan" without a date
+        ambiguous = word.lower() in ("may", "march", "mar") or (
+            len(word) <= 4 and not m.group().endswith(".") and word.lower() not in ("june", "july")
+        )
+        if ambiguous and not (word[0].isupper() and re.match(r"\s*\d", after)):
+            continue  # "may" the verb, "march" the noun, "Jan" without a date
         if not word[0].isupper():
             continue
         add(Num(m.start(), m.end(), frozenset({float(MONTHS[word.lower()])}), strength=WORD))
@@ -137,7 +215,19 @@ def english_numbers(text: str) -> list[Num]:
 
 # ---------------------------------------------------------------- Japanese
 JA_UNIT = {"兆": 1e12, "億": 1e8, "千万": 1e7, "万": 1e4, "千": 1e3}
-KANJI_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+KANJI_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
 JA_WEEKDAY = {"月": 1, "火": 2, "水": 3, "木": 4, "金": 5, "土": 6, "日": 7}
 ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911}
@@ -194,8 +284,13 @@ def japanese_numbers(text: str) -> list[Num]:
 
     for m in JA_ERA.finditer(folded):
         n = 1 if m.group(2) == "元" else int(m.group(2))
-        add(Num(m.start(), m.start() + len(m.group(1)) + len(m.group(2)),
-                frozenset({float(n), float(n + ERAS[m.group(1)])})))
+        add(
+            Num(
+                m.start(),
+                m.start() + len(m.group(1)) + len(m.group(2)),
+                frozenset({float(n), float(n + ERAS[m.group(1)])}),
+            )
+        )
     for m in JA_FRACTION.finditer(folded):
         den = float(m.group(1)) if m.group(1).isdigit() else kanji_value(m.group(1))
         num = float(m.group(2)) if m.group(2).isdigit() else kanji_value(m.group(2))
@@ -211,7 +306,11 @@ def japanese_numbers(text: str) -> list[Num]:
         values = {value}
         if m.start() in short_years and value < 100:
             values |= {1900 + value, 2000 + value}  # １８年 = 2018, ０４～０５年
-        if text[m.end() : m.end() + 1] == "時" and text[max(0, m.start() - 2) : m.start()] == "午後" and value < 12:
+        if (
+            text[m.end() : m.end() + 1] == "時"
+            and text[max(0, m.start() - 2) : m.start()] == "午後"
+            and value < 12
+        ):
             values.add(value + 12)
         add(Num(m.start(), m.end(), frozenset(_r(v) for v in values)))
     for m in JA_WEEKDAY_RE.finditer(folded):

@@ -15,7 +15,17 @@ from ..records import Flag, Severity
 from .base import Article, Check
 from .text import JA_CHAR, ja_ratio
 
-PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "〈": "〉", "《": "》", "［": "］", "〔": "〕"}
+PAIRS = {
+    "「": "」",
+    "『": "』",
+    "（": "）",
+    "(": ")",
+    "【": "】",
+    "〈": "〉",
+    "《": "》",
+    "［": "］",
+    "〔": "〕",
+}
 CLOSERS = {v: k for k, v in PAIRS.items()}
 LIST_MARKER = re.compile(r"(?:^|[\s。、：:])[0-9０-９a-zA-Zａ-ｚ①-⑳]{1,2}$")  # "1)" "a）" list numbering
 CURLY = re.compile(r"[“”]")
@@ -26,7 +36,9 @@ class Quotes(Check):
     category = "fluency/punctuation"
     severity = Severity.MINOR
     description = "Quotation marks or brackets that do not pair, or curly quotes of the wrong shape."
-    defaults: ClassVar[dict[str, Any]] = {"max_span": 3}  # segments a bracket may stay open across before it counts as unclosed
+    defaults: ClassVar[dict[str, Any]] = {
+        "max_span": 3
+    }  # segments a bracket may stay open across before it counts as unclosed
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -49,8 +61,19 @@ class Quotes(Check):
                     depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d][2] == want), None)
                     if depth is None:
                         if not (ch in ")）" and LIST_MARKER.search(text[:k])):
-                            out.append((i, self.flag("tgt", text, k, k + 1, f"「{ch}」 closes a bracket that was "
-                                                     "never opened.", severity=Severity.MAJOR)))
+                            out.append(
+                                (
+                                    i,
+                                    self.flag(
+                                        "tgt",
+                                        text,
+                                        k,
+                                        k + 1,
+                                        f"「{ch}」 closes a bracket that was never opened.",
+                                        severity=Severity.MAJOR,
+                                    ),
+                                )
+                            )
                         continue
                     for si, sk, sch in stack[depth + 1 :]:
                         out.append((si, self._unclosed(article, si, sk, sch)))
@@ -68,8 +91,14 @@ class Quotes(Check):
         return out
 
     def _unclosed(self, article: Article, i: int, k: int, ch: str) -> Flag:
-        return self.flag("tgt", article.segments[i].tgt, k, k + 1,
-                         f"「{ch}」 is never closed by 「{PAIRS[ch]}」.", severity=Severity.MAJOR)
+        return self.flag(
+            "tgt",
+            article.segments[i].tgt,
+            k,
+            k + 1,
+            f"「{ch}」 is never closed by 「{PAIRS[ch]}」.",
+            severity=Severity.MAJOR,
+        )
 
     def curly(self, text: str) -> list[Flag]:
         """Curly double quotes must alternate “ … ”; report pairs of the wrong shape."""
@@ -84,12 +113,29 @@ class Quotes(Check):
             if k + 1 < len(marks):
                 end = marks[k + 1][0] + 1
                 inner = text[pos + 1 : end - 1].strip()
-                flags.append(self.flag("tgt", text, pos, end, f"Quotation marks {ch}…{marks[k + 1][1]} do not pair.",
-                                       suggestion=f"「{inner}」", severity=Severity.MAJOR))
+                flags.append(
+                    self.flag(
+                        "tgt",
+                        text,
+                        pos,
+                        end,
+                        f"Quotation marks {ch}…{marks[k + 1][1]} do not pair.",
+                        suggestion=f"「{inner}」",
+                        severity=Severity.MAJOR,
+                    )
+                )
                 k += 2
             else:
-                flags.append(self.flag("tgt", text, pos, pos + 1, f"Quotation mark {ch} has no partner.",
-                                       severity=Severity.MAJOR))
+                flags.append(
+                    self.flag(
+                        "tgt",
+                        text,
+                        pos,
+                        pos + 1,
+                        f"Quotation mark {ch} has no partner.",
+                        severity=Severity.MAJOR,
+                    )
+                )
                 k += 1
         return flags
 
@@ -98,12 +144,24 @@ J = f"[{JA_CHAR}、。「」]"
 FULL = {",": "、", ":": "：", ";": "；", "!": "！", "?": "？"}
 # (rule name, pattern, message, suggestion for the matched text)
 RULES = [
-    ("half-width", re.compile(f"(?<={J})[,:;!?](?={J}|$)|(?<={J})[,:;](?=\\s*{J})"),
-     "half-width punctuation between Japanese characters", lambda s: FULL[s]),
-    ("parentheses", re.compile(r"\(([^()\n]{0,60})\)"),
-     "half-width parentheses in Japanese prose", lambda s: "（" + s[1:-1] + "）"),
-    ("latin_quotes", re.compile(f'"(?=[^"\n]*{J})[^"\n]*"'),
-     'Latin quotes "…" in Japanese prose (house style: 「…」)', lambda s: "「" + s[1:-1] + "」"),
+    (
+        "half-width",
+        re.compile(f"(?<={J})[,:;!?](?={J}|$)|(?<={J})[,:;](?=\\s*{J})"),
+        "half-width punctuation between Japanese characters",
+        lambda s: FULL[s],
+    ),
+    (
+        "parentheses",
+        re.compile(r"\(([^()\n]{0,60})\)"),
+        "half-width parentheses in Japanese prose",
+        lambda s: "（" + s[1:-1] + "）",
+    ),
+    (
+        "latin_quotes",
+        re.compile(f'"(?=[^"\n]*{J})[^"\n]*"'),
+        'Latin quotes "…" in Japanese prose (house style: 「…」)',
+        lambda s: "「" + s[1:-1] + "」",
+    ),
     ("doubled", re.compile(r"、{2,}|。{2,}|，{2,}|、。|。、"), "doubled punctuation", lambda s: s[-1]),
 ]
 
@@ -119,7 +177,10 @@ class Punctuation(Check):
     category = "fluency/punctuation"
     severity = Severity.MINOR
     description = "Half-width punctuation or Latin quotes inside Japanese prose; doubled punctuation."
-    defaults: ClassVar[dict[str, Any]] = {"parentheses": True, "latin_quotes": True}  # also report half-width ( ) around Japanese text
+    defaults: ClassVar[dict[str, Any]] = {
+        "parentheses": True,
+        "latin_quotes": True,
+    }  # also report half-width ( ) around Japanese text
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
@@ -133,6 +194,17 @@ class Punctuation(Check):
                 for m in rx.finditer(text):
                     if name == "parentheses" and not _ja_parentheses(text, m.start(), m.end()):
                         continue
-                    out.append((i, self.flag("tgt", text, m.start(), m.end(), f"{what}: {m.group()!r}.",
-                                             suggestion=fix(m.group()))))
+                    out.append(
+                        (
+                            i,
+                            self.flag(
+                                "tgt",
+                                text,
+                                m.start(),
+                                m.end(),
+                                f"{what}: {m.group()!r}.",
+                                suggestion=fix(m.group()),
+                            ),
+                        )
+                    )
         return out

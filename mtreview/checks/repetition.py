@@ -48,7 +48,9 @@ class Repetition(Check):
     category = "fluency/repetition"
     severity = Severity.MAJOR
     description = "A word or phrase written twice in a row (a stutter)."
-    defaults: ClassVar[dict[str, Any]] = {"max_tokens": 8}  # longest repeated unit looked for, in MeCab tokens
+    defaults: ClassVar[dict[str, Any]] = {
+        "max_tokens": 8
+    }  # longest repeated unit looked for, in MeCab tokens
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -75,8 +77,9 @@ class Repetition(Check):
                 i += 1
                 continue
             start, end, unit, n = hit
-            flags.append(self.flag("tgt", text, start, end, f"「{unit}」 is written twice in a row.",
-                                   suggestion=unit))
+            flags.append(
+                self.flag("tgt", text, start, end, f"「{unit}」 is written twice in a row.", suggestion=unit)
+            )
             i += 2 * n
         return flags
 
@@ -87,6 +90,15 @@ class Repetition(Check):
             if unit[0].isdigit():
                 continue
             note = " (sometimes grammatical)" if unit.lower() in EN_SOMETIMES else ""
-            flags.append(self.flag("src", text, m.start(), m.end(), f'"{unit}" is written twice in a row{note}.',
-                                   suggestion=unit, severity=Severity.MINOR))
+            flags.append(
+                self.flag(
+                    "src",
+                    text,
+                    m.start(),
+                    m.end(),
+                    f'"{unit}" is written twice in a row{note}.',
+                    suggestion=unit,
+                    severity=Severity.MINOR,
+                )
+            )
         return flags

@@ -44,7 +44,7 @@ class Token:
 
 
 @functools.cache
-def _tagger():  # noqa: ANN202 (fugashi type)
+def _tagger():
     import fugashi
 
     return fugashi.Tagger()

@@ -54,6 +54,13 @@ class Untranslated(Check):
                 continue
             copied = m.group() in src
             what = "copied from the source" if copied else "English"
-            flags.append(self.flag("tgt", tgt, m.start(), m.end(), f"Untranslated text ({what}): "
-                                   f"{len(words)} English words in the translation."))
+            flags.append(
+                self.flag(
+                    "tgt",
+                    tgt,
+                    m.start(),
+                    m.end(),
+                    f"Untranslated text ({what}): {len(words)} English words in the translation.",
+                )
+            )
         return flags
