@@ -160,6 +160,8 @@ def injected(docs, checks, rounds: int, seed: int):
                 s = stats[inj.check]
                 s["injected"] += 1
                 hit = [f for f in fs if f.check == inj.check]
+                if not hit and VERBOSE:
+                    print(f"MISS {inj.check} [{inj.kind}] | {p.src[:80]!r} | {p.tgt[:140]!r}")
                 s["found"] += bool(hit)
                 if inj.span is not None:
                     s["with_span"] += 1

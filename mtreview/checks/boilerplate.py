@@ -95,6 +95,7 @@ TIMESTAMP = re.compile(
     rf")$",
     re.IGNORECASE,
 )
+SHARE = re.compile(r"^(?:この(?:記事|ページ)を)?(?:シェア|共有|ツイート|ブックマーク|印刷)(?:する|しよう|しましょう)?$")
 STRIP = " \t\u3000•・·|｜>»›-–—*#■□◆◇●○▶▼"
 INLINE = re.compile(r"Short Url\s*:|return to top|back to top", re.IGNORECASE)  # never prose
 
@@ -103,7 +104,7 @@ def _is_debris(line: str) -> bool:
     core = fold_width(line).strip(STRIP)
     if not core:
         return False
-    if TIMESTAMP.match(core):
+    if TIMESTAMP.match(core) or SHARE.match(core):
         return True
     words = [w.strip(STRIP) for w in re.split(r"\s{1,}|[|｜/]", core) if w.strip(STRIP)]
     low = core.lower()

@@ -29,6 +29,9 @@ def _matches(s: Num, t: Num, tol: float) -> bool:
 
 
 def _approx(text: str, n: Num) -> bool:
+    """True when the Japanese number is hedged (約, 超, 余り ...) and large enough to be rounded."""
+    if max(n.values) < 100:
+        return False
     before, after = text[max(0, n.start - 3) : n.start], text[n.end : n.end + 3]
     return any(before.endswith(w) for w in APPROX_BEFORE) or any(
         after.lstrip("人円ドル").startswith(w) for w in APPROX_AFTER

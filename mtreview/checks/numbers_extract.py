@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import fold_width
+from .text import fold_width, tokens
 
 HARD, WORD, WEAK = 2, 1, 0
 
@@ -126,6 +126,8 @@ DECADES = {
     "eighties": 80,
     "nineties": 90,
 }
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10}
 MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
 
 EN_DIGITS = re.compile(
@@ -145,6 +147,7 @@ EN_MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) +
 EN_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")s?\b", re.IGNORECASE)
 EN_MULTIPLE = re.compile(r"\b(" + "|".join(MULTIPLES) + r")\b", re.IGNORECASE)
 EN_DECADE = re.compile(r"\b(" + "|".join(DECADES) + r")\b", re.IGNORECASE)
+EN_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
 EN_DOZEN = re.compile(r"\ba dozen\b", re.IGNORECASE)
 
 
@@ -176,8 +179,9 @@ def english_numbers(text: str) -> list[Num]:
         values = {value}
         if m.group(4) and m.group(4).lower().startswith("p") and value < 12:
             values.add(value + 12)
-        # "2 billion" also matches a Japanese 20億 written from a rounded form; keep base too
-        add(Num(m.start(), m.end(), frozenset(_r(v) for v in values)))
+        # "1st", "9th": Japanese often writes 一塁, 九回 (kanji inside a word): a word, not digits
+        ordinal = re.match(r"st|nd|rd|th", text[m.end() : m.end() + 2]) and value <= 12
+        add(Num(m.start(), m.end(), frozenset(_r(v) for v in values), strength=WORD if ordinal else HARD))
     for m in EN_DOZEN.finditer(text):
         add(Num(m.start(), m.end(), frozenset({12.0}), strength=WORD))
     for m in EN_WORDS.finditer(text):
@@ -192,6 +196,8 @@ def english_numbers(text: str) -> list[Num]:
         values = {_r(n / EN_FRACTIONS[frac])} if frac else {float(n * (EN_SCALES[scale] if scale else 1))}
         weak = first in ("one", "a") and not scale and not frac
         add(Num(m.start(), m.end(), frozenset(values), strength=WEAK if weak else WORD))
+    for m in EN_ORDINAL.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({float(ORDINALS[m.group(1).lower()])}), strength=WEAK))
     for m in EN_DECADE.finditer(text):
         add(Num(m.start(), m.end(), frozenset({float(DECADES[m.group(1).lower()])}), strength=WORD))
     for m in EN_MONTH.finditer(text):
@@ -304,6 +310,8 @@ def japanese_numbers(text: str) -> list[Num]:
         s = m.group()
         value = _ja_value(s)
         values = {value}
+        if "・" in text[m.start() : m.end()] and re.fullmatch(r"\d+\.\d+", s):
+            values |= {float(x) for x in s.split(".")}  # ３・４８ may also be a time 3:48
         if m.start() in short_years and value < 100:
             values |= {1900 + value, 2000 + value}  # １８年 = 2018, ０４～０５年
         if (
@@ -316,8 +324,11 @@ def japanese_numbers(text: str) -> list[Num]:
     for m in JA_WEEKDAY_RE.finditer(folded):
         day = m.group(1) or m.group(2)
         add(Num(m.start(), m.end(), frozenset({float(JA_WEEKDAY[day])}), "weekday", HARD))
+    numeral_chars = {k for t in tokens(text) if t.pos2 == "数詞" for k in range(t.start, t.end)}
     for m in JA_KANJI.finditer(folded):
         v = kanji_value(m.group())
+        if not all(k in numeral_chars for k in range(m.start(), m.end())):
+            continue  # 三振, 統一, 一部: a kanji numeral inside a word
         if v is not None and v > 0:
             add(Num(m.start(), m.end(), frozenset({float(v)}), strength=WEAK))
     return sorted(out, key=lambda n: n.start)

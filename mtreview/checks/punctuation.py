@@ -34,7 +34,7 @@ CURLY = re.compile(r"[“”]")
 class Quotes(Check):
     id = "quotes"
     category = "fluency/punctuation"
-    severity = Severity.MINOR
+    severity = Severity.MAJOR
     description = "Quotation marks or brackets that do not pair, or curly quotes of the wrong shape."
     defaults: ClassVar[dict[str, Any]] = {
         "max_span": 3
@@ -70,7 +70,6 @@ class Quotes(Check):
                                         k,
                                         k + 1,
                                         f"「{ch}」 closes a bracket that was never opened.",
-                                        severity=Severity.MAJOR,
                                     ),
                                 )
                             )
@@ -97,7 +96,6 @@ class Quotes(Check):
             k,
             k + 1,
             f"「{ch}」 is never closed by 「{PAIRS[ch]}」.",
-            severity=Severity.MAJOR,
         )
 
     def curly(self, text: str) -> list[Flag]:
@@ -121,7 +119,6 @@ class Quotes(Check):
                         end,
                         f"Quotation marks {ch}…{marks[k + 1][1]} do not pair.",
                         suggestion=f"「{inner}」",
-                        severity=Severity.MAJOR,
                     )
                 )
                 k += 2
@@ -133,7 +130,6 @@ class Quotes(Check):
                         pos,
                         pos + 1,
                         f"Quotation mark {ch} has no partner.",
-                        severity=Severity.MAJOR,
                     )
                 )
                 k += 1
@@ -169,7 +165,8 @@ RULES = [
 def _ja_parentheses(text: str, start: int, end: int) -> bool:
     """Half-width (…) counts only when it sits in Japanese: Japanese before it and inside it."""
     before = text[start - 1] if start else ""
-    return bool(re.match(f"[{JA_CHAR}]", before)) and bool(re.search(f"[{JA_CHAR}]", text[start:end]))
+    inside = text[start + 1 : end - 1]
+    return bool(re.match(f"[{JA_CHAR}]", before)) and bool(re.search(f"[{JA_CHAR}\uff01-\uff5e]", inside))
 
 
 class Punctuation(Check):

@@ -32,7 +32,8 @@ def _legit_unit(unit: tuple[Token, ...]) -> bool:
         return True
     if any(t.surface in SENTENCE_END for t in unit):
         return True
-    if NUMERAL.match(text) or (unit[0].pos == "名詞" and NUMERAL.match(unit[0].surface)):
+    counter = len(unit) <= 2 and all(t.pos in ("名詞", "接尾辞") for t in unit)
+    if NUMERAL.match(text) or (counter and NUMERAL.match(unit[0].surface)):
         return True  # １０００, 一つ一つ, 二人二人
     if all(t.pos in ("副詞", "感動詞") for t in unit):
         return True  # もっともっと, まだまだ, はいはい: emphatic

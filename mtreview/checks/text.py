@@ -41,6 +41,7 @@ class Token:
     end: int
     pos: str  # UniDic pos1: 名詞, 動詞, 助詞, 補助記号 ...
     lemma: str
+    pos2: str = ""  # UniDic pos2: 数詞, 固有名詞, 普通名詞 ...
 
 
 @functools.cache
@@ -62,6 +63,6 @@ def tokens(text: str) -> tuple[Token, ...]:
             continue
         end = start + len(surface)
         feat = w.feature
-        out.append(Token(surface, start, end, feat.pos1 or "", feat.lemma or surface))
+        out.append(Token(surface, start, end, feat.pos1 or "", feat.lemma or surface, feat.pos2 or ""))
         pos = end
     return tuple(out)

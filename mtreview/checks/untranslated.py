@@ -29,7 +29,8 @@ class Untranslated(Check):
     description = "English words or clauses left untranslated in the Japanese text."
     defaults: ClassVar[dict[str, Any]] = {
         "min_lowercase": 3,  # lowercase English words a run needs
-        "min_lowercase_share": 0.4,  # ... and their share of the run's words
+        "min_lowercase_share": 0.3,  # ... and their share of the run's words
+        "min_copied_words": 5,  # or: words of a run copied verbatim from the source (with 3 lowercase)
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
@@ -48,11 +49,13 @@ class Untranslated(Check):
                 continue
             words = re.findall(TOKEN, m.group())
             lower = [w for w in words if LOWER.match(w) and len(w) > 1]
-            if len(lower) < self.params["min_lowercase"]:
+            copied = len(m.group()) >= 12 and m.group() in fold_width(src)
+            prose = len(lower) >= self.params["min_lowercase"] and (
+                len(lower) / len(words) >= self.params["min_lowercase_share"]
+            )
+            # a long run copied verbatim from the source is a clause left in English (headline case too)
+            if not prose and not (copied and len(words) >= self.params["min_copied_words"] and len(lower) >= 3):
                 continue
-            if len(lower) / len(words) < self.params["min_lowercase_share"]:
-                continue
-            copied = m.group() in src
             what = "copied from the source" if copied else "English"
             flags.append(
                 self.flag(
