@@ -25,7 +25,7 @@ from eval_checks import default_data, read_docs  # noqa: E402
 from mtreview.checks.alignment import LENGTH_MODEL, Omission, _chars, _ja_chars  # noqa: E402
 
 
-def fit(docs) -> tuple[float, float]:  # noqa: ANN001
+def fit(docs) -> tuple[float, float]:
     xs, ys = [], []
     for _, pairs in docs:
         for p in pairs:
@@ -38,7 +38,7 @@ def fit(docs) -> tuple[float, float]:  # noqa: ANN001
     return my - b * mx, b
 
 
-def rates(docs, a: float, b: float, low: float, high: float) -> tuple[float, float, int]:  # noqa: ANN001
+def rates(docs, a: float, b: float, low: float, high: float) -> tuple[float, float, int]:
     res = []
     for _, pairs in docs:
         raw = [math.log(_ja_chars(p.tgt)) - (a + b * math.log(_chars(p.src))) for p in pairs
@@ -59,7 +59,8 @@ def main() -> None:
     for direction in ("en-ja", "ja-en"):
         for split in ("tune", "report"):
             lo, hi, n = rates(read_docs(args.data, direction, split), a, b, low, high)
-            print(f"{direction} {split:<6} pairs={n:4d}  below {low}: {100 * lo:.2f}%  above {high}: {100 * hi:.2f}%")
+            print(f"{direction} {split:<6} pairs={n:4d}  below {low}: {100 * lo:.2f}%  "
+                  f"above {high}: {100 * hi:.2f}%")
 
 
 if __name__ == "__main__":

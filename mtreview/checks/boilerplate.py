@@ -95,7 +95,9 @@ TIMESTAMP = re.compile(
     rf")$",
     re.IGNORECASE,
 )
-SHARE = re.compile(r"^(?:この(?:記事|ページ)を)?(?:シェア|共有|ツイート|ブックマーク|印刷)(?:する|しよう|しましょう)?$")
+SHARE = re.compile(
+    r"^(?:この(?:記事|ページ)を)?(?:シェア|共有|ツイート|ブックマーク|印刷)(?:する|しよう|しましょう)?$"
+)
 STRIP = " \t\u3000•・·|｜>»›-–—*#■□◆◇●○▶▼"
 INLINE = re.compile(r"Short Url\s*:|return to top|back to top", re.IGNORECASE)  # never prose
 

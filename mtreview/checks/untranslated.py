@@ -54,7 +54,8 @@ class Untranslated(Check):
                 len(lower) / len(words) >= self.params["min_lowercase_share"]
             )
             # a long run copied verbatim from the source is a clause left in English (headline case too)
-            if not prose and not (copied and len(words) >= self.params["min_copied_words"] and len(lower) >= 3):
+            long_copy = copied and len(words) >= self.params["min_copied_words"] and len(lower) >= 3
+            if not prose and not long_copy:
                 continue
             what = "copied from the source" if copied else "English"
             flags.append(
