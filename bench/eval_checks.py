@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import re
 import statistics
@@ -194,12 +195,19 @@ def main() -> None:
     ap.add_argument("--split", choices=("report", "tune", "all"), default="report")
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--set", action="append", default=[], metavar="CHECK.PARAM=VALUE",
+                    help="override a check parameter (repeatable), e.g. omission.short_log=-0.5")
     ap.add_argument("--verbose", action="store_true", help="print every false positive on corrupted articles")
     args = ap.parse_args()
     global VERBOSE
     VERBOSE = args.verbose
-    checks = build_checks(ChecksConfig())
-    print(f"# mtreview check evaluation: split={args.split} rounds={args.rounds} seed={args.seed}")
+    params: dict[str, dict[str, object]] = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        cid, _, name = key.partition(".")
+        params.setdefault(cid, {})[name] = json.loads(value)
+    checks = build_checks(ChecksConfig(params=params))
+    print(f"# mtreview check evaluation: split={args.split} rounds={args.rounds} seed={args.seed} set={args.set}")
     all_docs = []
     for direction in ("en-ja", "ja-en"):
         docs = read_docs(args.data, direction, args.split)

@@ -63,7 +63,7 @@ class Omission(Check):
     description = "A source sentence or clause with no translation."
     defaults: ClassVar[dict[str, Any]] = {
         **LENGTH_MODEL,
-        "short_log": -0.45,  # residual below this: likely dropped clause (minor); about 36% shorter
+        "short_log": -0.5,  # residual below this: likely dropped clause (minor); about 40% shorter
         "very_short_log": -0.8,  # below this: major (more than half of the expected length missing)
     }
 
