@@ -207,7 +207,8 @@ def main() -> None:
         cid, _, name = key.partition(".")
         params.setdefault(cid, {})[name] = json.loads(value)
     checks = build_checks(ChecksConfig(params=params))
-    print(f"# mtreview check evaluation: split={args.split} rounds={args.rounds} seed={args.seed} set={args.set}")
+    print(f"# mtreview check evaluation: split={args.split} rounds={args.rounds} seed={args.seed}"
+          f" set={args.set}")
     all_docs = []
     for direction in ("en-ja", "ja-en"):
         docs = read_docs(args.data, direction, args.split)

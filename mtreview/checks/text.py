@@ -51,18 +51,43 @@ def _tagger():
     return fugashi.Tagger()
 
 
+def _parsed(text: str) -> list[tuple[str, str, str, str]] | None:
+    """(surface, pos1, pos2, lemma) from MeCab's text output in unidic-lite's format
+    (surface, pron, kana, lemma, pos1-pos2-..., ...); None if the format is another one."""
+    out = []
+    for line in _tagger().parse(text).splitlines():
+        if line == "EOS":
+            continue
+        f = line.split("\t")
+        if len(f) < 5:
+            return None
+        pos = f[4].split("-")
+        out.append((f[0], pos[0], pos[1] if len(pos) > 1 else "", f[3] or f[0]))
+    return out
+
+
+def _nodes(text: str) -> list[tuple[str, str, str, str]]:
+    return [(w.surface, w.feature.pos1 or "", w.feature.pos2 or "", w.feature.lemma or w.surface)
+            for w in _tagger()(text)]
+
+
 @functools.lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[Token, ...]:
-    """MeCab (UniDic) tokens of ``text`` with character offsets into it."""
+    """MeCab (UniDic) tokens of ``text`` with character offsets into it.
+
+    Reads MeCab's text output, an order of magnitude faster than a node object per token.
+    """
+    flat = text.replace("\n", " ").replace("\t", " ")
+    rows = _parsed(flat)
+    if rows is None:
+        rows = _nodes(flat)
     out = []
     pos = 0
-    for w in _tagger()(text):
-        surface = w.surface
+    for surface, pos1, pos2, lemma in rows:
         start = text.find(surface, pos)
         if start < 0:  # MeCab normalised something; skip rather than mis-place spans
             continue
         end = start + len(surface)
-        feat = w.feature
-        out.append(Token(surface, start, end, feat.pos1 or "", feat.lemma or surface, feat.pos2 or ""))
+        out.append(Token(surface, start, end, pos1, lemma, pos2))
         pos = end
     return tuple(out)
