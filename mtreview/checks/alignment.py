@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from ..records import Flag, Segment, Severity
 from .base import Article, Check
 from .boilerplate import is_debris
+from .numbers_extract import HARD, Num, english_numbers, japanese_numbers
 
 EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 JA_QUOTE = re.compile(r"[「『“\"〝]")
@@ -56,6 +57,12 @@ def length_residuals(article: Article, a: float, b: float, min_segments: int) ->
     return [None if r is None else r - centre for r in raw]
 
 
+def _lost_numbers(seg: Segment) -> list[Num]:
+    """Source numbers in digits whose value the translation does not have."""
+    tvals = {v for n in japanese_numbers(seg.tgt) for v in n.values}
+    return [n for n in english_numbers(seg.src) if n.strength == HARD and not n.values & tvals]
+
+
 class Omission(Check):
     id = "omission"
     category = "accuracy/omission"
@@ -64,6 +71,7 @@ class Omission(Check):
     defaults: ClassVar[dict[str, Any]] = {
         **LENGTH_MODEL,
         "short_log": -0.5,  # residual below this: likely dropped clause (minor); about 40% shorter
+        "anchored_log": -0.3,  # residual below this AND a source number missing: minor
         "very_short_log": -0.8,  # below this: major (more than half of the expected length missing)
     }
 
@@ -83,23 +91,19 @@ class Omission(Check):
                 )
                 continue
             r = res[i]
-            if r is not None and _chars(seg.src) >= p["min_src_chars"] and r < p["short_log"]:
+            long_enough = r is not None and _chars(seg.src) >= p["min_src_chars"]
+            if long_enough and r < p["short_log"]:
                 sev = self.level if r < p["very_short_log"] else Severity.MINOR
                 pct = round(100 * (1 - math.exp(r)))
-                out.append(
-                    (
-                        i,
-                        self.flag(
-                            "src",
-                            seg.src,
-                            0,
-                            len(seg.src),
-                            f"The translation is about {pct}% shorter than expected: "
-                            "a clause may be missing.",
-                            severity=sev,
-                        ),
-                    )
-                )
+                msg = f"The translation is about {pct}% shorter than expected: a clause may be missing."
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=sev)))
+                continue
+            lost = _lost_numbers(seg) if long_enough and r < p["anchored_log"] else []
+            if lost:
+                pct = round(100 * (1 - math.exp(r)))
+                msg = (f"The translation is about {pct}% shorter than expected and lacks "
+                       f"{', '.join(seg.src[n.start : n.end] for n in lost)}: a clause may be missing.")
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)))
                 continue
             out += [(i, f) for f in self._quotes(seg)]
         return out
