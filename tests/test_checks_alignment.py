@@ -50,6 +50,22 @@ def test_omission(extra, expected):
     assert _run(Omission(), [*PAIRS, extra]) == expected
 
 
+KIM_EN = ("North Korea has been actively expanding its relations with Russia, most visibly when leader Kim Jong Un "
+          "traveled to Russia in September 2023 for a summit with Putin.")
+
+
+@pytest.mark.parametrize("ja, expected", [
+    # 37% shorter and "2023" (with "September") is gone: a dropped clause
+    ("北朝鮮はロシアとの関係を積極的に強化しており、金正恩委員長がプーチン大統領と会談した。",
+     ["The translation is about 37% shorter than expected and lacks 2023: a clause may be missing."]),
+    # as short, but the year is there: not enough evidence
+    ("北朝鮮はロシアとの関係を強化しており、2023年に金正恩委員長がプーチン大統領と会談した。", []),
+])
+def test_omission_shorter_and_a_number_lost(ja, expected):
+    art = Article(segments=tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate([*PAIRS, (KIM_EN, ja)])))
+    assert [f.message for _, f in Omission().run(art)] == expected
+
+
 @pytest.mark.parametrize("extra, expected", [
     (("", "関係者によると、交渉は難航しているという。"), [(4, "addition", "tgt", 0, 21, "major")]),
     (("", "return to top"), []),  # page debris: the boilerplate check's
