@@ -324,8 +324,11 @@ def japanese_numbers(text: str) -> list[Num]:
     for m in JA_WEEKDAY_RE.finditer(folded):
         day = m.group(1) or m.group(2)
         add(Num(m.start(), m.end(), frozenset({float(JA_WEEKDAY[day])}), "weekday", HARD))
-    numeral_chars = {k for t in tokens(text) if t.pos2 == "数詞" for k in range(t.start, t.end)}
-    for m in JA_KANJI.finditer(folded):
+    kanji = list(JA_KANJI.finditer(folded))
+    numeral_chars = set()
+    if kanji:  # MeCab only when there is a kanji numeral to confirm
+        numeral_chars = {k for t in tokens(text) if t.pos2 == "数詞" for k in range(t.start, t.end)}
+    for m in kanji:
         v = kanji_value(m.group())
         if not all(k in numeral_chars for k in range(m.start(), m.end())):
             continue  # 三振, 統一, 一部: a kanji numeral inside a word

@@ -62,14 +62,15 @@ class Repetition(Check):
 
     def japanese(self, text: str) -> list[Flag]:
         toks = [t for t in tokens(text) if t.surface.strip()]
+        surf = [t.surface for t in toks]
         flags: list[Flag] = []
         i = 0
         while i < len(toks):
             hit = None
             for n in range(min(self.params["max_tokens"], (len(toks) - i) // 2), 0, -1):
-                a, b = toks[i : i + n], toks[i + n : i + 2 * n]
-                if [t.surface for t in a] != [t.surface for t in b]:
+                if surf[i] != surf[i + n] or surf[i : i + n] != surf[i + n : i + 2 * n]:
                     continue
+                a, b = toks[i : i + n], toks[i + n : i + 2 * n]
                 if a[-1].end != b[0].start or _legit_unit(tuple(a)):
                     continue
                 hit = (a[0].start, b[-1].end, text[a[0].start : a[-1].end], n)
