@@ -73,6 +73,7 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
 def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None) -> Review:
     """Review one article: segment, align, score and check it."""
     config = config or Config()
+    glossary = load_glossary(config.checks.glossary)  # a bad glossary fails before any model loads
     models = models or load_models(config)
     ssents, tsents, beads = align_documents(src, tgt, config, models)
     segments = tuple(
@@ -88,7 +89,6 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         )
         for k, b in enumerate(beads)
     )
-    glossary = load_glossary(config.checks.glossary)
     article = Article(segments=segments, removed_tgt=tgt.removed, glossary=glossary)
     checks = build_checks(config.checks)
     flags = run_checks(article, checks, config.checks.allow)

@@ -76,3 +76,35 @@ def test_correct_paragraphs_stay_quiet(seed_flags):
     flagged = {i for i, *_ in seed_flags}
     correct = {0, 6, 8, 9, 12, 13, 14, 15, 16, 17}  # headline, body paragraphs without defects, "AP"
     assert not flagged & correct
+
+
+def test_seed_through_the_cli(seed_paths, capsys):
+    """The whole pipeline on the seed files: the known defects come out, whatever the alignment."""
+    import json
+
+    from mtreview.cli import main
+
+    en, ja = seed_paths
+    assert main(["review", str(en), str(ja), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    flags = [(f["check"], f["text"]) for s in data["segments"] for f in s["flags"]]
+    assert ("repetition", "と述べたと述べた") in flags
+    assert ("quotes", "“早い時期 “") in flags
+    assert ("punctuation", ":") in flags
+    assert {t for c, t in flags if c == "inconsistency"} >= {"北の外務省", "北朝鮮省"}
+    assert {"委員長", "総書記"} & {t for c, t in flags if c == "inconsistency"}
+    for s in data["segments"]:
+        for f in s["flags"]:
+            side = s["src"] if f["side"] == "src" else s["tgt"]
+            assert side[f["start"] : f["end"]] == f["text"]
+
+
+def test_missing_glossary_file_is_a_one_line_config_error(seed_paths, tmp_path, capsys):
+    from mtreview.cli import main
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[checks]\nglossary = "no/such/glossary.tsv"\n', encoding="utf-8")
+    en, ja = seed_paths
+    assert main(["review", str(en), str(ja), "--config", str(cfg)]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["mtreview: error: glossary file not found: no/such/glossary.tsv"]
