@@ -33,6 +33,7 @@ def test_english_numbers(text, expected):
                                         ("０５", [5.0, 1905.0, 2005.0])]),
     ("午後3時、COVID-19、G7", [("3", [3.0, 15.0])]),
     ("二日足らず", [("二", [2.0])]),
+    ("午後 6 時 30 分", [("6", [6.0]), ("30", [30.0])]),  # tokenised MT output: no space in the span
 ])
 def test_japanese_numbers(text, expected):
     assert [(text[n.start : n.end], sorted(n.values)) for n in japanese_numbers(text)] == expected
