@@ -58,9 +58,14 @@ def length_residuals(article: Article, a: float, b: float, min_segments: int) ->
 
 
 def _lost_numbers(seg: Segment) -> list[Num]:
-    """Source numbers in digits whose value the translation does not have."""
-    tvals = {v for n in japanese_numbers(seg.tgt) for v in n.values}
-    return [n for n in english_numbers(seg.src) if n.strength == HARD and not n.values & tvals]
+    """Source numbers in digits whose value the translation lacks, with no other number in their place
+    (a changed number is the numbers check's)."""
+    snums, tnums = english_numbers(seg.src), japanese_numbers(seg.tgt)
+    svals = {v for n in snums for v in n.values}
+    if any(n.strength == HARD and not n.values & svals for n in tnums):
+        return []
+    tvals = {v for n in tnums for v in n.values}
+    return [n for n in snums if n.strength == HARD and not n.values & tvals]
 
 
 class Omission(Check):
