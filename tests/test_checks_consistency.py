@@ -43,6 +43,10 @@ SEED_MINISTRY = [
     (["バイデン大統領とトランプ前大統領が討論した。", "トランプ前大統領は反論した。"], []),
     (["ロシア大統領と中国国家主席が会談した。", "ロシア外相も同席した。"], []),
     (["米国防総省は発表した。", "国防総省は述べた。"], []),
+    # bodies and titles that legitimately change are not people with two ranks
+    (["同社社長は述べた。", "同社会長も出席した。"], []),
+    (["大久保容疑者が逮捕された。", "大久保被告は起訴内容を認めた。"], []),
+    (["自民党幹事長が会見した。", "自民党総裁も出席した。"], []),
 ])
 def test_inconsistency(tgts, expected):
     assert _flags(tgts) == expected

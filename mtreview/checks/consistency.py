@@ -5,7 +5,8 @@ the same way and reporting the ones that differ from the article's majority form
 (ties: the first form seen is the reference):
 
 - a person with two ranks: 金正恩総書記 / 金正恩委員長 / 金委員長 (a surname alone joins the
-  full name; 氏 and さん are not ranks; 前大統領 and 元首相 are other ranks);
+  full name; 氏 and さん are not ranks; 前大統領 and 元首相 are other ranks; company and
+  court titles such as 社長 / 会長, 容疑者 / 被告 are left out: they legitimately change);
 - an organisation with two country prefixes or a truncated name: 北朝鮮外務省 /
   北の外務省 / 北朝鮮省;
 - a katakana word spelled two ways: バージニア・ビーチ / バージニアビーチ, サーバー / サーバ;
@@ -31,8 +32,7 @@ RANKS = sorted(_words(
     "総書記 第1書記 第一書記 国務委員長 委員長 国家主席 主席 書記長 大統領 副大統領 "
     "首相 副首相 外相 国防相 財務相 蔵相 国務長官 長官 大臣 官房長官 議長 総理 "
     "総理大臣 国王 皇太子 女王 事務総長 報道官 大使 知事 市長 町長 村長 総裁 首席 "
-    "最高指導者 司令官 将軍 元帥 議員 上院議員 下院議員 党首 代表 幹事長 会長 社長 "
-    "監督 容疑者 被告 "
+    "最高指導者 司令官 将軍 元帥 議員 上院議員 下院議員 党首 幹事長 "
 ), key=len, reverse=True)
 NOT_RANKS = ("氏", "さん", "君", "ちゃん")
 # words before a rank that name a country or body, not a person (ロシア大統領, 同国外相)
@@ -43,6 +43,8 @@ COUNTRIES = set(_words(
     "ベトナム タイ フィリピン インドネシア オーストラリア ポーランド ベラルーシ 政府 "
     "同国 両国 各国 米 露 中 韓 日 英 独 仏 北 南 同 国連 自国 同省 同党 現 "
 ))
+# a name ending like this is a body, not a person (自民党幹事長, 同社会長, 防衛省報道官)
+BODY_ENDINGS = tuple("国省府州県市町村区党軍側社会部局庁院団所校界連")
 KANJI = r"\u4e00-\u9fff\u3005"
 KATA = r"\u30a1-\u30fa\u30fc"
 PERSON = re.compile(
@@ -153,7 +155,7 @@ class Inconsistency(Check):
         for i, seg in enumerate(segs):
             for m in PERSON.finditer(seg.tgt):
                 name, mod, rank = m.group(1), m.group(2), m.group(3)
-                if name in COUNTRIES or name.endswith(("国", "省", "府", "州", "県", "市", "党", "軍", "側")):
+                if name in COUNTRIES or name.endswith(BODY_ENDINGS):
                     continue
                 if mod or rank in NOT_RANKS:
                     continue
