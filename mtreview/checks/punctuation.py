@@ -37,66 +37,41 @@ class Quotes(Check):
     severity = Severity.MAJOR
     description = "Quotation marks or brackets that do not pair, or curly quotes of the wrong shape."
     defaults: ClassVar[dict[str, Any]] = {
-        "max_span": 3
-    }  # segments a bracket may stay open across before it counts as unclosed
+        "max_span": 3,  # segments a bracket may stay open across before it counts as unclosed
+    }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
-        stack: list[tuple[int, int, str]] = []  # (segment, offset, opener)
+        stack: list[tuple[int, int, str]] = []  # open brackets: (segment, offset, opener)
         for i, seg in enumerate(article.segments):
             text = seg.tgt
             out += [(i, f) for f in self.curly(text)]
-            if not article.document_level:
-                stack = []
             lead = len(text) - len(text.lstrip())
             for k, ch in enumerate(text):
-                if ch in PAIRS and k == lead and any(o == ch and si < i for si, _, o in stack):
-                    # a quotation continued over paragraphs reopens 「 without closing the last one
-                    stack = [e for e in stack if not (e[2] == ch and e[0] < i)]
-                    stack.append((i, k, ch))
-                elif ch in PAIRS:
+                if ch in PAIRS:
+                    if k == lead and any(o == ch and si < i for si, _, o in stack):
+                        # a quotation continued over paragraphs reopens 「 without closing the last one
+                        stack = [e for e in stack if not (e[2] == ch and e[0] < i)]
                     stack.append((i, k, ch))
                 elif ch in CLOSERS:
-                    want = CLOSERS[ch]
-                    depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d][2] == want), None)
+                    opener = CLOSERS[ch]
+                    depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d][2] == opener), None)
                     if depth is None:
                         if not (ch in ")）" and LIST_MARKER.search(text[:k])):
-                            out.append(
-                                (
-                                    i,
-                                    self.flag(
-                                        "tgt",
-                                        text,
-                                        k,
-                                        k + 1,
-                                        f"「{ch}」 closes a bracket that was never opened.",
-                                    ),
-                                )
-                            )
+                            msg = f"「{ch}」 closes a bracket that was never opened."
+                            out.append((i, self.flag("tgt", text, k, k + 1, msg)))
                         continue
-                    for si, sk, sch in stack[depth + 1 :]:
-                        out.append((si, self._unclosed(article, si, sk, sch)))
+                    out += [self._unclosed(article, *e) for e in stack[depth + 1 :]]
                     del stack[depth:]
-            # brackets open for too long are reported and dropped
-            keep = []
-            for si, sk, sch in stack:
-                if i - si >= self.params["max_span"] or not article.document_level:
-                    out.append((si, self._unclosed(article, si, sk, sch)))
-                else:
-                    keep.append((si, sk, sch))
-            stack = keep
-        for si, sk, sch in stack:
-            out.append((si, self._unclosed(article, si, sk, sch)))
-        return out
+            # brackets open for too long (or at all, for independent rows) are reported and dropped
+            late = [e for e in stack if i - e[0] >= self.params["max_span"] or not article.document_level]
+            out += [self._unclosed(article, *e) for e in late]
+            stack = [e for e in stack if e not in late]
+        return out + [self._unclosed(article, *e) for e in stack]
 
-    def _unclosed(self, article: Article, i: int, k: int, ch: str) -> Flag:
-        return self.flag(
-            "tgt",
-            article.segments[i].tgt,
-            k,
-            k + 1,
-            f"「{ch}」 is never closed by 「{PAIRS[ch]}」.",
-        )
+    def _unclosed(self, article: Article, i: int, k: int, ch: str) -> tuple[int, Flag]:
+        msg = f"「{ch}」 is never closed by 「{PAIRS[ch]}」."
+        return i, self.flag("tgt", article.segments[i].tgt, k, k + 1, msg)
 
     def curly(self, text: str) -> list[Flag]:
         """Curly double quotes must alternate “ … ”; report pairs of the wrong shape."""
@@ -107,31 +82,14 @@ class Quotes(Check):
             pos, ch = marks[k]
             if ch == "“" and k + 1 < len(marks) and marks[k + 1][1] == "”":
                 k += 2
-                continue
-            if k + 1 < len(marks):
+            elif k + 1 < len(marks):
                 end = marks[k + 1][0] + 1
-                inner = text[pos + 1 : end - 1].strip()
-                flags.append(
-                    self.flag(
-                        "tgt",
-                        text,
-                        pos,
-                        end,
-                        f"Quotation marks {ch}…{marks[k + 1][1]} do not pair.",
-                        suggestion=f"「{inner}」",
-                    )
-                )
+                msg = f"Quotation marks {ch}…{marks[k + 1][1]} do not pair."
+                fix = f"「{text[pos + 1 : end - 1].strip()}」"
+                flags.append(self.flag("tgt", text, pos, end, msg, suggestion=fix))
                 k += 2
             else:
-                flags.append(
-                    self.flag(
-                        "tgt",
-                        text,
-                        pos,
-                        pos + 1,
-                        f"Quotation mark {ch} has no partner.",
-                    )
-                )
+                flags.append(self.flag("tgt", text, pos, pos + 1, f"Quotation mark {ch} has no partner."))
                 k += 1
         return flags
 
@@ -175,9 +133,9 @@ class Punctuation(Check):
     severity = Severity.MINOR
     description = "Half-width punctuation or Latin quotes inside Japanese prose; doubled punctuation."
     defaults: ClassVar[dict[str, Any]] = {
-        "parentheses": True,
-        "latin_quotes": True,
-    }  # also report half-width ( ) around Japanese text
+        "parentheses": True,  # report half-width ( ) around Japanese text
+        "latin_quotes": True,  # report "..." in Japanese prose (house style 「」)
+    }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
@@ -191,17 +149,6 @@ class Punctuation(Check):
                 for m in rx.finditer(text):
                     if name == "parentheses" and not _ja_parentheses(text, m.start(), m.end()):
                         continue
-                    out.append(
-                        (
-                            i,
-                            self.flag(
-                                "tgt",
-                                text,
-                                m.start(),
-                                m.end(),
-                                f"{what}: {m.group()!r}.",
-                                suggestion=fix(m.group()),
-                            ),
-                        )
-                    )
+                    msg = f"{what}: {m.group()!r}."
+                    out.append((i, self.flag("tgt", text, m.start(), m.end(), msg, suggestion=fix(m.group()))))
         return out
