@@ -149,6 +149,7 @@ class Punctuation(Check):
                 for m in rx.finditer(text):
                     if name == "parentheses" and not _ja_parentheses(text, m.start(), m.end()):
                         continue
-                    msg = f"{what}: {m.group()!r}."
-                    out.append((i, self.flag("tgt", text, m.start(), m.end(), msg, suggestion=fix(m.group()))))
+                    found = m.group()
+                    flag = self.flag("tgt", text, m.start(), m.end(), f"{what}: {found!r}.", suggestion=fix(found))
+                    out.append((i, flag))
         return out
