@@ -150,6 +150,6 @@ class Punctuation(Check):
                     if name == "parentheses" and not _ja_parentheses(text, m.start(), m.end()):
                         continue
                     found = m.group()
-                    flag = self.flag("tgt", text, m.start(), m.end(), f"{what}: {found!r}.", suggestion=fix(found))
-                    out.append((i, flag))
+                    msg = f"{what}: {found!r}."
+                    out.append((i, self.flag("tgt", text, m.start(), m.end(), msg, suggestion=fix(found))))
         return out
