@@ -58,8 +58,11 @@ def length_residuals(article: Article, a: float, b: float, min_segments: int) ->
 
 
 def _lost_numbers(seg: Segment) -> list[Num]:
-    """Source numbers in digits whose value the translation lacks, with no other number in their place
-    (a changed number is the numbers check's)."""
+    """Source numbers in digits whose value the translation lacks.
+
+    None when the translation has a number of its own in their place: a changed number is
+    the numbers check's, not an omission.
+    """
     snums, tnums = english_numbers(seg.src), japanese_numbers(seg.tgt)
     svals = {v for n in snums for v in n.values}
     if any(n.strength == HARD and not n.values & svals for n in tnums):
@@ -86,14 +89,8 @@ class Omission(Check):
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
-                out.append(
-                    (
-                        i,
-                        self.flag(
-                            "src", seg.src, 0, len(seg.src), "This source sentence has no translation."
-                        ),
-                    )
-                )
+                msg = "This source sentence has no translation."
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg)))
                 continue
             r = res[i]
             long_enough = r is not None and _chars(seg.src) >= p["min_src_chars"]
@@ -119,16 +116,8 @@ class Omission(Check):
         out = []
         for m in EN_QUOTE.finditer(seg.src):
             if len(m.group(1).split()) >= 2:
-                out.append(
-                    self.flag(
-                        "src",
-                        seg.src,
-                        m.start(),
-                        m.end(),
-                        "This quotation has no quoted counterpart in the translation.",
-                        severity=Severity.MINOR,
-                    )
-                )
+                msg = "This quotation has no quoted counterpart in the translation."
+                out.append(self.flag("src", seg.src, m.start(), m.end(), msg, severity=Severity.MINOR))
         return out
 
 
@@ -149,34 +138,12 @@ class Addition(Check):
         for i, seg in enumerate(article.segments):
             if seg.tgt.strip() and not seg.src.strip():
                 if not is_debris(seg.tgt):  # page debris is the boilerplate check's
-                    out.append(
-                        (
-                            i,
-                            self.flag(
-                                "tgt",
-                                seg.tgt,
-                                0,
-                                len(seg.tgt),
-                                "This sentence has no counterpart in the source.",
-                            ),
-                        )
-                    )
+                    msg = "This sentence has no counterpart in the source."
+                    out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg)))
                 continue
             r = res[i]
             if r is not None and _chars(seg.src) >= p["min_src_chars"] and r > p["long_log"]:
                 pct = round(100 * (math.exp(r) - 1))
-                out.append(
-                    (
-                        i,
-                        self.flag(
-                            "tgt",
-                            seg.tgt,
-                            0,
-                            len(seg.tgt),
-                            f"The translation is about {pct}% longer than expected: "
-                            "material may have been added.",
-                            severity=Severity.MINOR,
-                        ),
-                    )
-                )
+                msg = f"The translation is about {pct}% longer than expected: material may have been added."
+                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, severity=Severity.MINOR)))
         return out
