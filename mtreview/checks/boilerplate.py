@@ -147,17 +147,6 @@ class Boilerplate(Check):
         out = []
         for i, seg in enumerate(article.segments):
             for start, end in debris_spans(seg.tgt):
-                out.append(
-                    (
-                        i,
-                        self.flag(
-                            "tgt",
-                            seg.tgt,
-                            start,
-                            end,
-                            "Web-page debris, not part of the article.",
-                            suggestion="",
-                        ),
-                    )
-                )
+                msg = "Web-page debris, not part of the article."
+                out.append((i, self.flag("tgt", seg.tgt, start, end, msg, suggestion="")))
         return out

@@ -134,20 +134,8 @@ class Inconsistency(Check):
                     continue
                 ref = next(iter(refs)) if refs else None
                 tail = f"; elsewhere 「{ref}」" if ref else ""
-                out.append(
-                    (
-                        i,
-                        self.flag(
-                            "tgt",
-                            segs[i].tgt,
-                            s,
-                            e,
-                            f"{what} written differently in this article ({others}){tail}.",
-                            suggestion=ref,
-                            severity=severity,
-                        ),
-                    )
-                )
+                msg = f"{what} written differently in this article ({others}){tail}."
+                out.append((i, self.flag("tgt", segs[i].tgt, s, e, msg, suggestion=ref, severity=severity)))
         return out
 
     def _ranks(self, segs: Any) -> list[tuple[int, Flag]]:
@@ -216,18 +204,8 @@ class Inconsistency(Check):
             if len(key) < self.params["min_sentence_chars"] or not seg.tgt.strip():
                 continue
             if key in seen and segs[seen[key]].tgt.strip() != seg.tgt.strip():
-                out.append(
-                    (
-                        i,
-                        self.flag(
-                            "tgt",
-                            seg.tgt,
-                            0,
-                            len(seg.tgt),
-                            f"The same source sentence is translated differently in segment {seen[key] + 1}.",
-                            suggestion=segs[seen[key]].tgt.strip(),
-                        ),
-                    )
-                )
+                msg = f"The same source sentence is translated differently in segment {seen[key] + 1}."
+                first = segs[seen[key]].tgt.strip()
+                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, suggestion=first)))
             seen.setdefault(key, i)
         return out

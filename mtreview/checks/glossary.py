@@ -72,18 +72,7 @@ class Glossary(Check):
                     taken.append((m.start(), m.end()))
                     if any(_fold(r) in tgt for r in renderings):
                         continue
-                    want = "」 or 「".join(renderings)
-                    out.append(
-                        (
-                            i,
-                            self.flag(
-                                "src",
-                                seg.src,
-                                m.start(),
-                                m.end(),
-                                f'Glossary: "{en}" must be translated as 「{want}」.',
-                                suggestion=renderings[0],
-                            ),
-                        )
-                    )
+                    msg = f'Glossary: "{en}" must be translated as 「{"」 or 「".join(renderings)}」.'
+                    flag = self.flag("src", seg.src, m.start(), m.end(), msg, suggestion=renderings[0])
+                    out.append((i, flag))
         return out

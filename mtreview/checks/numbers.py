@@ -98,29 +98,13 @@ class Numbers(Check):
             flagged_kinds.add(t.kind)
             sugg = format_value(cands[0], tgt[t.start : t.end]) if len(cands) == 1 else None
             want = ", ".join(src[s.start : s.end] for s in cands)
-            flags.append(
-                self.flag(
-                    "tgt",
-                    tgt,
-                    t.start,
-                    t.end,
-                    f"「{tgt[t.start : t.end]}」 does not match the source ({want}).",
-                    suggestion=sugg,
-                )
-            )
+            msg = f"「{tgt[t.start : t.end]}」 does not match the source ({want})."
+            flags.append(self.flag("tgt", tgt, t.start, t.end, msg, suggestion=sugg))
         if not self.params["report_missing"]:
             return flags
         for s in left_src:
             if s.strength == HARD and s.kind not in flagged_kinds:
-                flags.append(
-                    self.flag(
-                        "src",
-                        src,
-                        s.start,
-                        s.end,
-                        f'"{src[s.start : s.end]}" is not in the translation.',
-                        suggestion=format_value(s),
-                        severity=Severity.MINOR,
-                    )
-                )
+                msg = f'"{src[s.start : s.end]}" is not in the translation.'
+                fix, minor = format_value(s), Severity.MINOR
+                flags.append(self.flag("src", src, s.start, s.end, msg, suggestion=fix, severity=minor))
         return flags

@@ -79,9 +79,8 @@ class Repetition(Check):
                 i += 1
                 continue
             start, end, unit, n = hit
-            flags.append(
-                self.flag("tgt", text, start, end, f"「{unit}」 is written twice in a row.", suggestion=unit)
-            )
+            msg = f"「{unit}」 is written twice in a row."
+            flags.append(self.flag("tgt", text, start, end, msg, suggestion=unit))
             i += 2 * n
         return flags
 
@@ -92,15 +91,7 @@ class Repetition(Check):
             if unit[0].isdigit():
                 continue
             note = " (sometimes grammatical)" if unit.lower() in EN_SOMETIMES else ""
-            flags.append(
-                self.flag(
-                    "src",
-                    text,
-                    m.start(),
-                    m.end(),
-                    f'"{unit}" is written twice in a row{note}.',
-                    suggestion=unit,
-                    severity=Severity.MINOR,
-                )
-            )
+            msg = f'"{unit}" is written twice in a row{note}.'
+            minor = Severity.MINOR
+            flags.append(self.flag("src", text, m.start(), m.end(), msg, suggestion=unit, severity=minor))
         return flags

@@ -58,13 +58,6 @@ class Untranslated(Check):
             if not prose and not long_copy:
                 continue
             what = "copied from the source" if copied else "English"
-            flags.append(
-                self.flag(
-                    "tgt",
-                    tgt,
-                    m.start(),
-                    m.end(),
-                    f"Untranslated text ({what}): {len(words)} English words in the translation.",
-                )
-            )
+            msg = f"Untranslated text ({what}): {len(words)} English words in the translation."
+            flags.append(self.flag("tgt", tgt, m.start(), m.end(), msg))
         return flags
