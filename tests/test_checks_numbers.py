@@ -14,7 +14,7 @@ from mtreview.checks.numbers_extract import english_numbers, japanese_numbers
     ("15,000 people and $1.5 billion", [("15,000", [15000.0]), ("1.5 billion", [1.5e9])]),
     ("one-third of a 115-year-old monument", [("one-third", [0.333333]), ("115", [115.0])]),
     ("at 3 p.m. on September 9", [("3 p.m.", [3.0, 15.0]), ("September", [9.0]), ("9", [9.0])]),
-    ("COVID-19 hit the G7 and F-35 makers", []),
+    ("COVID-19 hit the G7 and F-35 makers", [("19", [19.0]), ("7", [7.0]), ("35", [35.0])]),  # weak: names
     ("A£10m repair of the bridge", [("10m", [1e7])]),
     ("more than 4.67 lakh are active cases", [("4.67 lakh", [467000.0])]),
     ("one of two men in their fifties", [("one", [1.0]), ("two", [2.0]), ("fifties", [50.0])]),
@@ -31,7 +31,7 @@ def test_english_numbers(text, expected):
     ("７月２４日夜、前日比１８２・４４ドル安", [("７", [7.0]), ("２４", [24.0]), ("１８２・４４", [44.0, 182.0, 182.44])]),  # or a time, 3・48
     ("１８年の知事選、０４～０５年の事件", [("１８", [18.0, 1918.0, 2018.0]), ("０４", [4.0, 1904.0, 2004.0]),
                                         ("０５", [5.0, 1905.0, 2005.0])]),
-    ("午後3時、COVID-19、G7", [("3", [3.0, 15.0])]),
+    ("午後3時、COVID-19、G7", [("3", [3.0, 15.0]), ("19", [19.0]), ("7", [7.0])]),
     ("二日足らず", [("二", [2.0])]),
     ("午後 6 時 30 分", [("6", [6.0]), ("30", [30.0])]),  # tokenised MT output: no space in the span
 ])
@@ -57,6 +57,7 @@ def test_japanese_numbers(text, expected):
     ("Sales rose 50 percent to $1.5 billion.", "売上高は5割増の15億ドルとなった。", []),
     ("About one-third of 15,000 residents left.", "住民1万5000人の約3分の1が去った。", []),
     ("The bridge costs £10m.", "橋には1,000 万ポンドがかかる。", []),
+    ("The ATP 1000 event lasted an hour.", "ATP1000の大会は1時間続いた。", []),
     ("It was installed in 1905 and stood outside the old courthouse.",
      "この記念碑は建立され、裁判所の外に建っていた。", [("src", 20, 24, "1905", "minor", "1905")]),
     ("Two new cases were found in Sendai, a man in his fifties and a man in his sixties.",
@@ -65,6 +66,16 @@ def test_japanese_numbers(text, expected):
 def test_numbers_compare(en, ja, expected):
     flags = Numbers().compare(en, ja)
     assert [(f.side, f.start, f.end, f.text, f.severity.label, f.suggestion) for f in flags] == expected
+
+
+@pytest.mark.parametrize("text, lang, strengths", [
+    ("COVID-19 hit the G7 in 2021", "en", [0, 0, 2]),  # numbers inside names only ever match
+    ("one of two men", "en", [0, 1]),  # "one" is weak, "two" a word
+    ("ATP1000の大会、二日、統一", "ja", [0, 0]),  # kanji numerals only match; 統一 is no number at all
+])
+def test_strength(text, lang, strengths):
+    found = english_numbers(text) if lang == "en" else japanese_numbers(text)
+    assert [n.strength for n in found] == strengths
 
 
 def test_missing_numbers_can_be_switched_off():
