@@ -58,6 +58,10 @@ def test_japanese_numbers(text, expected):
     ("About one-third of 15,000 residents left.", "住民1万5000人の約3分の1が去った。", []),
     ("The bridge costs £10m.", "橋には1,000 万ポンドがかかる。", []),
     ("The ATP 1000 event lasted an hour.", "ATP1000の大会は1時間続いた。", []),
+    # an ordinal word stands for a Japanese ordinal (N例目, 第N) only
+    ("The city confirmed its second infection case.", "市で２例目の感染者が確認された。", []),
+    ("The city confirmed its second infection case.", "市で３例目の感染者が確認された。", [("tgt", 2, 3, "３", "major", "2")]),
+    ("In the ninth race, Chihara won.", "第１弾・９Ｒは茅原悠紀が逃げ切り快勝！", []),
     ("It was installed in 1905 and stood outside the old courthouse.",
      "この記念碑は建立され、裁判所の外に建っていた。", [("src", 20, 24, "1905", "minor", "1905")]),
     ("Two new cases were found in Sendai, a man in his fifties and a man in his sixties.",

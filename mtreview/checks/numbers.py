@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
-from .numbers_extract import HARD, WORD, Num, english_numbers, japanese_numbers
+from .numbers_extract import HARD, ORDINALS, WORD, Num, english_numbers, japanese_numbers
 
 APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
 APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
@@ -36,6 +36,11 @@ def _approx(text: str, n: Num) -> bool:
     return any(before.endswith(w) for w in APPROX_BEFORE) or any(
         after.lstrip("人円ドル").startswith(w) for w in APPROX_AFTER
     )
+
+
+def _ja_ordinal(text: str, n: Num) -> bool:
+    """第2, 2番目, 3例目, 5点目: a Japanese ordinal."""
+    return text[max(0, n.start - 1) : n.start] == "第" or "目" in text[n.end : n.end + 3]
 
 
 def format_value(n: Num, like: str = "") -> str:
@@ -93,6 +98,8 @@ class Numbers(Check):
             left_tgt = []  # many unmatched numbers: the sentences are built differently, not a typo
         for t in left_tgt:
             cands = [s for s in left_src if s.kind == t.kind and s.strength >= WORD]
+            if not cands and _ja_ordinal(tgt, t):  # ２例目 for "second": an ordinal word counts here
+                cands = [s for s in left_src if src[s.start : s.end].lower() in ORDINALS]
             if not cands:
                 continue
             flagged_kinds.add(t.kind)

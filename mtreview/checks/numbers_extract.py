@@ -55,7 +55,7 @@ EN_DIGITS = re.compile(
     r"(?:\s*(a\.m\.|p\.m\.|am\b|pm\b))?"
     r"(?![\d,])(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ft|mph|GW|MW|kW|GB|%)"
 )
-LETTER_DIGITS = re.compile(r"(?<=[A-Za-z])-?(\d+)(?![\d.,])")
+LETTER_DIGITS = re.compile(r"(?<=[A-Za-z])-?(\d+)(?![\d.,])|(?<![\w.,])(\d+)(?=[A-Z])")  # G7, 9R
 EN_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 _WORD_NUM = "|".join(sorted(EN_UNITS, key=len, reverse=True))
 EN_WORDS = re.compile(
@@ -135,7 +135,8 @@ def english_numbers(text: str) -> list[Num]:
         if m.group()[0].isupper():
             add(Num(m.start(), m.end(), frozenset({float(WEEKDAYS[m.group(1).lower()])}), "weekday", WORD))
     for m in LETTER_DIGITS.finditer(text):  # COVID-19, G7, ATP1000: part of a name, may match only
-        add(Num(m.start(1), m.end(1), frozenset({float(m.group(1))}), strength=WEAK))
+        k = 1 if m.group(1) else 2
+        add(Num(m.start(k), m.end(k), frozenset({float(m.group(k))}), strength=WEAK))
     for m in EN_MULTIPLE.finditer(text):
         add(Num(m.start(), m.end(), frozenset({float(MULTIPLES[m.group(1).lower()])}), strength=WEAK))
     return sorted(out, key=lambda n: n.start)
@@ -235,7 +236,8 @@ def japanese_numbers(text: str) -> list[Num]:
         day = m.group(1) or m.group(2)
         add(Num(m.start(), m.end(), frozenset({float(JA_WEEKDAY[day])}), "weekday", HARD))
     for m in LETTER_DIGITS.finditer(folded):
-        add(Num(m.start(1), m.end(1), frozenset({float(m.group(1))}), strength=WEAK))
+        k = 1 if m.group(1) else 2
+        add(Num(m.start(k), m.end(k), frozenset({float(m.group(k))}), strength=WEAK))
     kanji = list(JA_KANJI.finditer(folded))
     numeral_chars = set()
     if kanji:  # MeCab only when there is a kanji numeral to confirm
