@@ -4,8 +4,8 @@ Each injector takes the list of [src, tgt] pairs of one article, a seeded
 ``random.Random`` and the article's glossary, changes one pair (or inserts one) and
 returns an ``Injection`` naming the check that should fire, the changed pair and the
 changed span of its target text; or None when the article offers no place for it.
-``also`` lists other checks whose flag on that pair is correct too (a dropped clause
-that held a number really does lose that number).
+``also`` lists other checks whose flag on that pair is correct too (eval_checks.py adds
+those an injection really gives cause to: a dropped clause that held a number loses it).
 """
 
 from __future__ import annotations
@@ -74,15 +74,6 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if e - s >= 6 and "「" not in text[s:e] and "」" not in text[s:e]]
 
 
-def _removal_also(removed: str, glossary: tuple[tuple[str, str], ...]) -> set[str]:
-    also = set()
-    if re.search(r"[0-9０-９]", removed):
-        also.add("numbers")
-    if any(r in removed for _, ja in glossary for r in ja.split("|")):
-        also.add("glossary")
-    return also
-
-
 def drop_sentence(pairs, rng, glossary):
     i = _free(pairs, rng, lambda p: True)
     if i is None:
@@ -102,9 +93,8 @@ def drop_clause(pairs, rng, glossary):
     if i is None:
         return None
     s, e = rng.choice(_clauses(pairs[i].tgt))
-    removed = pairs[i].tgt[s:e]
     pairs[i].tgt = pairs[i].tgt[:s] + pairs[i].tgt[e:]
-    return i, Injection("drop_clause", "omission", None, _removal_also(removed, glossary))
+    return i, Injection("drop_clause", "omission")
 
 
 def change_number(pairs, rng, glossary):
@@ -191,11 +181,8 @@ def untranslated(pairs, rng, glossary):
     s, e = rng.choice(_clauses(p.tgt))
     # a clause of the source left in English (at most eight words of it)
     clause = " ".join(rng.choice([c for c in re.split(r"[,;]", p.src) if len(c.split()) >= 4]).split()[:8])
-    removed = p.tgt[s:e]
     p.tgt = p.tgt[:s] + clause + "、" + p.tgt[e:]
-    return i, Injection(
-        "untranslated", "untranslated", (s, s + len(clause)), _removal_also(removed, glossary)
-    )
+    return i, Injection("untranslated", "untranslated", (s, s + len(clause)))
 
 
 def vary_name(pairs, rng, glossary):
