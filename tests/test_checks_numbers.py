@@ -11,6 +11,8 @@ from mtreview.checks.numbers_extract import english_numbers, japanese_numbers
     ("Workers took down the 27-foot (8.2-meter) tall monument on Saturday",
      [("27", [27.0]), ("8.2", [8.2]), ("Saturday", [6.0])]),
     ("The ministry said the Jan. 14 launch", [("Jan.", [1.0]), ("14", [14.0])]),
+    ("Sales rose to $3 billion, twice the forecast, on Jan. 14, 2024",
+     [("3 billion", [3e9]), ("twice", [2.0]), ("Jan.", [1.0]), ("14", [14.0]), ("2024", [2024.0])]),
     ("15,000 people and $1.5 billion", [("15,000", [15000.0]), ("1.5 billion", [1.5e9])]),
     ("one-third of a 115-year-old monument", [("one-third", [0.333333]), ("115", [115.0])]),
     ("at 3 p.m. on September 9", [("3 p.m.", [3.0, 15.0]), ("September", [9.0]), ("9", [9.0])]),
@@ -57,6 +59,8 @@ def test_japanese_numbers(text, expected):
     ("Sales rose 50 percent to $1.5 billion.", "売上高は5割増の15億ドルとなった。", []),
     ("About one-third of 15,000 residents left.", "住民1万5000人の約3分の1が去った。", []),
     ("The bridge costs £10m.", "橋には1,000 万ポンドがかかる。", []),
+    ("Sales rose to $3 billion, twice the forecast.", "売上高は30億ドルとなり、予想の2倍だった。", []),
+    ("Two men and two women were hurt.", "男性2人と女性二人がけがをした。", []),
     ("The ATP 1000 event lasted an hour.", "ATP1000の大会は1時間続いた。", []),
     # an ordinal word stands for a Japanese ordinal (N例目, 第N) only
     ("The city confirmed its second infection case.", "市で２例目の感染者が確認された。", []),
@@ -74,6 +78,7 @@ def test_numbers_compare(en, ja, expected):
 
 @pytest.mark.parametrize("text, lang, strengths", [
     ("COVID-19 hit the G7 in 2021", "en", [0, 0, 2]),  # numbers inside names only ever match
+    ("after Ligue 1 ended on Jan. 14, 2024", "en", [1, 1, 2, 2]),  # "Ligue 1": a name; "14," a date
     ("one of two men", "en", [0, 1]),  # "one" is weak, "two" a word
     ("ATP1000の大会、二日、統一", "ja", [0, 0]),  # kanji numerals only match; 統一 is no number at all
 ])

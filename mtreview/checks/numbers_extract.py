@@ -44,16 +44,23 @@ _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augu
 MONTHS = {w: k for k, w in enumerate(_MONTHS, 1)} | {w[:3]: k for k, w in enumerate(_MONTHS, 1)} | {"sept": 9}
 WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
 CURRENCY = ("$", "£", "€", "¥")
+# capitalised words that may stand before a plain number (dates, sentence starts)
+NOT_NAMES = set(MONTHS) | set(WEEKDAYS) | {
+    "in", "on", "at", "by", "from", "since", "until", "to", "for", "of", "about", "around", "over", "nearly",
+    "almost", "some", "the", "and", "only", "just", "more", "less", "than", "after", "before", "between",
+    "under", "with", "all", "roughly", "approximately", "another", "those", "these", "top", "page",
+    "no", "number", "sept",
+}
 DECADES = {w[:-1] + "ies": 10 * k for k, w in enumerate(_TENS, 2)}  # "fifties"
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10}
 MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
 
 EN_DIGITS = re.compile(
-    r"(?<![\w.,-])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    r"(?<![\w.,-])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|,\d)"
     r"(?:\s*(?:-\s*)?(hundred|thousand|million|billion|trillion|lakhs?|crores?|bn|mn|m|k|tn)\b)?"
     r"(?:\s*(a\.m\.|p\.m\.|am\b|pm\b))?"
-    r"(?![\d,])(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ft|mph|GW|MW|kW|GB|%)"
+    r"(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ft|mph|GW|MW|kW|GB|%)"
 )
 LETTER_DIGITS = re.compile(r"(?<=[A-Za-z])-?(\d+)(?![\d.,])|(?<![\w.,])(\d+)(?=[A-Z])")  # G7, 9R
 EN_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
@@ -101,7 +108,11 @@ def english_numbers(text: str) -> list[Num]:
             values.add(value + 12)
         # "1st", "9th": Japanese often writes 一塁, 九回 (kanji inside a word): a word, not digits
         ordinal = re.match(r"st|nd|rd|th", text[m.end() : m.end() + 2]) and value <= 12
-        add(Num(m.start(), m.end(), frozenset(_r(v) for v in values), strength=WORD if ordinal else HARD))
+        # "Ligue 1", "Formula 1", "Apollo 11": a number that is part of a name
+        before = re.search(r"\b([A-Z][a-z]+) $", text[max(0, m.start() - 20) : m.start()])
+        named = before is not None and before.group(1).lower() not in NOT_NAMES and not m.group(3)
+        strength = WORD if ordinal or named else HARD
+        add(Num(m.start(), m.end(), frozenset(_r(v) for v in values), strength=strength))
     for m in EN_DOZEN.finditer(text):
         add(Num(m.start(), m.end(), frozenset({12.0}), strength=WORD))
     for m in EN_WORDS.finditer(text):
