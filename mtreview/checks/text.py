@@ -10,6 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..errors import ModelError
+
 # Japanese characters: hiragana, katakana (incl. prolonged sound mark), CJK ideographs, 々〆.
 JA_CHAR = r"\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff\u3005\u3006"
 JA_RE = re.compile(f"[{JA_CHAR}]")
@@ -45,10 +47,14 @@ class Token:
 
 
 @functools.cache
-def _tagger():
-    import fugashi
+def _tagger():  # fugashi.Tagger
+    try:
+        import fugashi
 
-    return fugashi.Tagger()
+        return fugashi.Tagger()
+    except (ImportError, RuntimeError) as exc:
+        raise ModelError(f"the Japanese tokenizer (MeCab) is not available ({exc}); "
+                         "install it with: pip install fugashi unidic-lite") from None
 
 
 def _parsed(text: str) -> list[tuple[str, str, str, str]] | None:
