@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__, align, segment
-from .checks import Article, build_checks, run_checks
+from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
 from .errors import InputError
 from .models.embed import Embedder, get_embedder
@@ -115,6 +115,7 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
     ``suppressed`` holds suppression keys of flags reviewers rejected (``store.Store.suppressed_keys``).
     """
     config = config or Config()
+    glossary = load_glossary(config.checks.glossary)  # a bad glossary fails before any model loads
     models = models or load_models(config)
     ssents, tsents, beads = align_documents(src, tgt, config, models)
     segments = tuple(
@@ -130,7 +131,7 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         )
         for k, b in enumerate(beads)
     )
-    article = Article(segments=segments, removed_tgt=tgt.removed)
+    article = Article(segments=segments, removed_tgt=tgt.removed, glossary=glossary)
     checks = build_checks(config.checks)
     flags = run_checks(article, checks, config.checks.allow, suppressed=suppressed)
     segments = tuple(

@@ -17,9 +17,10 @@ def _article() -> Article:
 
 def test_registry_and_runner_sorts_per_segment():
     checks = build_checks(ChecksConfig())
-    assert {"omission", "addition"} <= set(CHECKS)
+    assert {"omission", "addition", "boilerplate"} <= set(CHECKS)
     flags = run_checks(_article(), checks)
-    assert [[f.check for f in fs] for fs in flags] == [["omission"], ["addition"]]
+    # a 0-1 bead of page debris is the boilerplate check's, not an addition
+    assert [[f.check for f in fs] for fs in flags] == [["omission"], ["boilerplate"]]
     assert flags[1][0].text == "return to top"
 
 
@@ -36,3 +37,35 @@ def test_allow_list_and_suppression():
 def test_unknown_check_id_is_config_error():
     with pytest.raises(ConfigError, match="unknown check id 'nope'"):
         build_checks(ChecksConfig(disabled=("nope",)))
+
+
+def test_every_check_param_is_documented_in_default_toml():
+    import re
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "configs" / "default.toml").read_text(encoding="utf-8")
+    documented: dict[str, set[str]] = {}
+    current = None
+    for line in text.splitlines():
+        if m := re.match(r"# \[checks\.params\.(\w+)\]", line):
+            current = documented.setdefault(m.group(1), set())
+        elif (m := re.match(r"# (\w+) = ", line)) and current is not None:
+            current.add(m.group(1))
+    build_checks(ChecksConfig())  # registers every family
+    assert {cid: set(c.defaults) for cid, c in CHECKS.items() if c.defaults} == documented
+
+
+@pytest.mark.parametrize("cid", ["repetition", "quotes", "numbers", "untranslated", "omission", "addition",
+                                 "inconsistency", "glossary", "punctuation", "boilerplate"])
+def test_required_check_ids_are_registered(cid):
+    build_checks(ChecksConfig())
+    assert cid in CHECKS
+
+
+def test_unknown_param_and_severity_override():
+    with pytest.raises(ConfigError, match=r"\[checks.params.numbers\] unknown parameter\(s\): nope"):
+        build_checks(ChecksConfig(enabled=("numbers",), params={"numbers": {"nope": 1}}))
+    [check] = build_checks(ChecksConfig(enabled=("repetition",), severity={"repetition": "critical"}))
+    flags = run_checks(Article(segments=(Segment(0, "x", "と述べたと述べた。", (0,), (0,)),)), [check])
+    assert [(f.check, f.severity.label) for f in flags[0]] == [("repetition", "critical")]

@@ -9,5 +9,6 @@ sorted by position.
 from __future__ import annotations
 
 from .base import CHECKS, Article, Check, build_checks, run_checks, suppression_key
+from .glossary import load_glossary
 
-__all__ = ["CHECKS", "Article", "Check", "build_checks", "run_checks", "suppression_key"]
+__all__ = ["CHECKS", "Article", "Check", "build_checks", "load_glossary", "run_checks", "suppression_key"]

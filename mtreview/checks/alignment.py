@@ -1,22 +1,123 @@
-"""Omission and addition: beads with no counterpart on the other side."""
+"""Omission and addition: beads with no counterpart, and pairs whose lengths do not match.
+
+1-0 / 0-1 beads are reported as they are (major). Inside an aligned pair, the
+translation's length is compared with what the source's length predicts: a log-linear
+model ``log(ja chars) = a + b * log(en chars)`` fitted on professional EN->JA news
+(``bench/fit_length.py``), re-centred on each article's median so one translator's
+style does not count as an error. A translation far shorter than predicted is a likely
+dropped clause (omission); far longer, an added one (addition). A quoted phrase of the
+source with no quotation at all in the translation is also reported as an omission.
+"""
 
 from __future__ import annotations
 
-from ..records import Flag, Severity
+import math
+import re
+import statistics
+from typing import Any, ClassVar
+
+from ..records import Flag, Segment, Severity
 from .base import Article, Check
+from .boilerplate import is_debris
+from .numbers_extract import HARD, Num, english_numbers, japanese_numbers
+
+EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
+JA_QUOTE = re.compile(r"[「『“\"〝]")
+
+LENGTH_MODEL: dict[str, Any] = {
+    # fitted by bench/fit_length.py on the tuning half of align-dev/en-ja (see bench/README.md)
+    "length_a": -0.307,
+    "length_b": 0.937,
+    "min_src_chars": 40,  # shorter source segments are too noisy to judge by length
+    "min_segments": 5,  # articles with fewer pairs are not re-centred (median of the model)
+}
+
+
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def _chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def _ja_chars(text: str) -> float:
+    """Length of a translation; Latin letters count half (English says less per character)."""
+    n = _chars(text)
+    return n - 0.5 * len(LATIN.findall(text))
+
+
+def length_residuals(article: Article, a: float, b: float, min_segments: int) -> list[float | None]:
+    """Per segment: log(actual / predicted translation length), re-centred on the article median."""
+    raw: list[float | None] = []
+    for seg in article.segments:
+        en, ja = _chars(seg.src), _ja_chars(seg.tgt)
+        raw.append(math.log(ja) - (a + b * math.log(en)) if en and ja else None)
+    known = [r for r in raw if r is not None]
+    centre = statistics.median(known) if article.document_level and len(known) >= min_segments else 0.0
+    return [None if r is None else r - centre for r in raw]
+
+
+def _lost_numbers(seg: Segment) -> list[Num]:
+    """Source numbers in digits whose value the translation lacks.
+
+    None when the translation has a number of its own in their place: a changed number is
+    the numbers check's, not an omission.
+    """
+    snums, tnums = english_numbers(seg.src), japanese_numbers(seg.tgt)
+    svals = {v for n in snums for v in n.values}
+    if any(n.strength == HARD and not n.values & svals for n in tnums):
+        return []
+    tvals = {v for n in tnums for v in n.values}
+    return [n for n in snums if n.strength == HARD and not n.values & tvals]
 
 
 class Omission(Check):
     id = "omission"
     category = "accuracy/omission"
     severity = Severity.MAJOR
-    description = "A source sentence with no translation."
+    description = "A source sentence or clause with no translation."
+    defaults: ClassVar[dict[str, Any]] = {
+        **LENGTH_MODEL,
+        "short_log": -0.5,  # residual below this: likely dropped clause (minor); about 40% shorter
+        "anchored_log": -0.3,  # residual below this AND a source number missing: minor
+        "very_short_log": -0.8,  # below this: major (more than half of the expected length missing)
+    }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
+        p = self.params
+        res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
-                out.append((i, self.flag("src", seg.src, 0, len(seg.src), "This source sentence has no translation.")))
+                msg = "This source sentence has no translation."
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg)))
+                continue
+            r = res[i]
+            long_enough = r is not None and _chars(seg.src) >= p["min_src_chars"]
+            if long_enough and r < p["short_log"]:
+                sev = self.level if r < p["very_short_log"] else Severity.MINOR
+                pct = round(100 * (1 - math.exp(r)))
+                msg = f"The translation is about {pct}% shorter than expected: a clause may be missing."
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=sev)))
+                continue
+            lost = _lost_numbers(seg) if long_enough and r < p["anchored_log"] else []
+            if lost:
+                pct = round(100 * (1 - math.exp(r)))
+                msg = (f"The translation is about {pct}% shorter than expected and lacks "
+                       f"{', '.join(seg.src[n.start : n.end] for n in lost)}: a clause may be missing.")
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)))
+                continue
+            out += [(i, f) for f in self._quotes(seg)]
+        return out
+
+    def _quotes(self, seg: Segment) -> list[Flag]:
+        if not seg.tgt.strip() or JA_QUOTE.search(seg.tgt):
+            return []
+        out = []
+        for m in EN_QUOTE.finditer(seg.src):
+            if len(m.group(1).split()) >= 2:
+                msg = "This quotation has no quoted counterpart in the translation."
+                out.append(self.flag("src", seg.src, m.start(), m.end(), msg, severity=Severity.MINOR))
         return out
 
 
@@ -24,11 +125,25 @@ class Addition(Check):
     id = "addition"
     category = "accuracy/addition"
     severity = Severity.MAJOR
-    description = "A target sentence with no source."
+    description = "A target sentence or clause with no source."
+    defaults: ClassVar[dict[str, Any]] = {
+        **LENGTH_MODEL,
+        "long_log": 0.6,  # residual above this: likely added material (minor); about 80% longer
+    }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
+        p = self.params
+        res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.tgt.strip() and not seg.src.strip():
-                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), "This sentence has no counterpart in the source.")))
+                if not is_debris(seg.tgt):  # page debris is the boilerplate check's
+                    msg = "This sentence has no counterpart in the source."
+                    out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg)))
+                continue
+            r = res[i]
+            if r is not None and _chars(seg.src) >= p["min_src_chars"] and r > p["long_log"]:
+                pct = round(100 * (math.exp(r) - 1))
+                msg = f"The translation is about {pct}% longer than expected: material may have been added."
+                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, severity=Severity.MINOR)))
         return out

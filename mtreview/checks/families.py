@@ -1,3 +1,12 @@
 """Imports every check family so that each registers itself in CHECKS."""
 
-from . import alignment  # noqa: F401
+from . import (  # noqa: F401
+    alignment,
+    boilerplate,
+    consistency,
+    glossary,
+    numbers,
+    punctuation,
+    repetition,
+    untranslated,
+)

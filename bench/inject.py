@@ -1,0 +1,307 @@
+"""Known errors injected into professional translations, for bench/eval_checks.py.
+
+Each injector takes the list of [src, tgt] pairs of one article, a seeded
+``random.Random`` and the article's glossary, changes one pair (or inserts one) and
+returns an ``Injection`` naming the check that should fire, the changed pair and the
+changed span of its target text; or None when the article offers no place for it.
+``also`` lists other checks whose flag on that pair is correct too (eval_checks.py adds
+those an injection really gives cause to: a dropped clause that held a number loses it).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from mtreview.checks.consistency import PERSON, RANKS
+from mtreview.checks.numbers_extract import HARD, japanese_numbers
+from mtreview.checks.text import KATAKANA_RUN, tokens
+
+
+@dataclass
+class Pair:
+    src: str
+    tgt: str
+    injection: Injection | None = None
+
+
+@dataclass
+class Injection:
+    kind: str
+    check: str
+    span: tuple[int, int] | None = None  # changed span of the target text, if it has one
+    also: set[str] = field(default_factory=set)
+
+
+DEBRIS = [
+    "Short Url:",
+    "21 Jan 2024 11:01:28 GMT9",
+    "return to top",
+    "特に人気",
+    "オススメ",
+    "• facebook • twitter",
+    "関連記事",
+    "2021年7月24日 18:30",
+    "Updated 2021-07-24 18:30",
+    "シェア ツイート",
+    "トップへ戻る",
+    "この記事をシェアする",
+]
+OTHER_SENTENCES = [
+    "政府は来週にも新たな対策を発表する見通しだ。",
+    "関係者によると、交渉は難航しているという。",
+    "市は今後も調査を続ける方針だ。",
+    "現地では雨が降り続いている。",
+]
+WRONG_TERMS = ["代表団", "委員会", "当局", "事務所", "関係者"]
+FW = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _free(pairs: list[Pair], rng: random.Random, ok) -> int | None:
+    cands = [
+        i for i, p in enumerate(pairs) if p.injection is None and p.src.strip() and p.tgt.strip() and ok(p)
+    ]
+    return rng.choice(cands) if cands else None
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of ``text`` cut at 、 (each with its 、), the last clause excluded."""
+    spans, start = [], 0
+    for m in re.finditer("、", text):
+        spans.append((start, m.end()))
+        start = m.end()
+    return [(s, e) for s, e in spans if e - s >= 6 and "「" not in text[s:e] and "」" not in text[s:e]]
+
+
+def drop_sentence(pairs, rng, glossary):
+    i = _free(pairs, rng, lambda p: True)
+    if i is None:
+        return None
+    pairs[i].tgt = ""
+    return i, Injection("drop_sentence", "omission")
+
+
+def add_sentence(pairs, rng, glossary):
+    i = rng.randrange(len(pairs) + 1)
+    pairs.insert(i, Pair("", rng.choice(OTHER_SENTENCES)))
+    return i, Injection("add_sentence", "addition", (0, len(pairs[i].tgt)))
+
+
+def drop_clause(pairs, rng, glossary):
+    i = _free(pairs, rng, lambda p: _clauses(p.tgt))
+    if i is None:
+        return None
+    s, e = rng.choice(_clauses(pairs[i].tgt))
+    pairs[i].tgt = pairs[i].tgt[:s] + pairs[i].tgt[e:]
+    return i, Injection("drop_clause", "omission")
+
+
+def change_number(pairs, rng, glossary):
+    def nums(p: Pair):
+        return [
+            n
+            for n in japanese_numbers(p.tgt)
+            if n.strength == HARD and n.kind == "num" and re.fullmatch(r"[0-9０-９]+", p.tgt[n.start : n.end])
+        ]
+
+    i = _free(pairs, rng, nums)
+    if i is None:
+        return None
+    n = rng.choice(nums(pairs[i]))
+    old = pairs[i].tgt[n.start : n.end]
+    value = int(old.translate({ord(c): ord("0") + k for k, c in enumerate("０１２３４５６７８９")}))
+    new_value = (
+        value + rng.choice([1, 2, 3, 5, 10]) * rng.choice([1, -1])
+        if value > 10
+        else value + rng.randint(1, 3)
+    )
+    new = str(max(new_value, 0) if new_value != value else value + 1)
+    if any("０" <= c <= "９" for c in old):
+        new = new.translate(FW)
+    pairs[i].tgt = pairs[i].tgt[: n.start] + new + pairs[i].tgt[n.end :]
+    return i, Injection("change_number", "numbers", (n.start, n.start + len(new)))
+
+
+def duplicate_phrase(pairs, rng, glossary):
+    def units(p: Pair):
+        toks = [t for t in tokens(p.tgt) if t.surface.strip()]
+        out = []
+        for k in range(len(toks)):
+            for n in (2, 3, 4):
+                u = toks[k : k + n]
+                if (
+                    len(u) == n
+                    and u[-1].pos in ("助詞", "助動詞")
+                    and any(t.pos in ("名詞", "動詞") for t in u)
+                    and u[-1].end - u[0].start >= 3
+                    and not any(t.pos == "補助記号" for t in u)
+                ):
+                    out.append((u[0].start, u[-1].end))
+        return out
+
+    i = _free(pairs, rng, units)
+    if i is None:
+        return None
+    s, e = rng.choice(units(pairs[i]))
+    t = pairs[i].tgt
+    pairs[i].tgt = t[:e] + t[s:e] + t[e:]
+    return i, Injection("duplicate_phrase", "repetition", (s, e + (e - s)))
+
+
+def break_quote(pairs, rng, glossary):
+    rx = re.compile(r"「([^「」]{1,60})」")
+    i = _free(pairs, rng, lambda p: rx.search(p.tgt))
+    if i is None:
+        return None
+    t = pairs[i].tgt
+    m = rng.choice(list(rx.finditer(t)))
+    style = rng.choice(["drop_close", "curly_open", "curly_close"])
+    if style == "drop_close":
+        new, span = "「" + m.group(1), (m.start(), m.start() + 1)
+    elif style == "curly_open":
+        new = "“" + m.group(1) + " “"
+        span = (m.start(), m.start() + len(new))
+    else:
+        new = "”" + m.group(1) + " “"
+        span = (m.start(), m.start() + len(new))
+    pairs[i].tgt = t[: m.start()] + new + t[m.end() :]
+    return i, Injection("break_quote", "quotes", span)
+
+
+def untranslated(pairs, rng, glossary):
+    def en_clause(src: str) -> str | None:
+        parts = [c.strip() for c in re.split(r"[,;]", src) if len(c.split()) >= 4]
+        return parts[0] if parts else None
+
+    i = _free(pairs, rng, lambda p: _clauses(p.tgt) and en_clause(p.src))
+    if i is None:
+        return None
+    p = pairs[i]
+    s, e = rng.choice(_clauses(p.tgt))
+    # a clause of the source left in English (at most eight words of it)
+    clause = " ".join(rng.choice([c for c in re.split(r"[,;]", p.src) if len(c.split()) >= 4]).split()[:8])
+    p.tgt = p.tgt[:s] + clause + "、" + p.tgt[e:]
+    return i, Injection("untranslated", "untranslated", (s, s + len(clause)))
+
+
+def vary_name(pairs, rng, glossary):
+    mentions: dict[str, list[tuple[int, int, int, str]]] = {}
+    for k, p in enumerate(pairs):
+        if not p.tgt.strip():
+            continue
+        for m in KATAKANA_RUN.finditer(p.tgt):
+            w = m.group()
+            if len(w.replace("・", "").replace("ー", "")) >= 4 and not w.startswith(("・", "ー")):
+                mentions.setdefault(w, []).append((k, m.start(), m.end(), "kata"))
+        for m in PERSON.finditer(p.tgt):
+            if m.group(3) in RANKS and not m.group(2):
+                mentions.setdefault(m.group(1) + "|rank", []).append((k, m.start(3), m.end(3), m.group(3)))
+    cands = [(key, ms) for key, ms in sorted(mentions.items()) if len({x[0] for x in ms}) >= 2]
+    cands = [(key, [x for x in ms if pairs[x[0]].injection is None]) for key, ms in cands]
+    cands = [(key, ms) for key, ms in cands if ms]
+    if not cands:
+        return None
+    _, ms = rng.choice(cands)
+    k, s, e, what = rng.choice(ms)
+    t = pairs[k].tgt
+    old = t[s:e]
+    if what == "kata":
+        cut = rng.randrange(2, len(old) - 1)
+        if "・" in old and rng.random() < 0.5:
+            new = old.replace("・", "", 1)
+        elif old[cut - 1] != "ー" and old[cut] != "ー" and rng.random() < 0.5:
+            new = old[:cut] + "ー" + old[cut:]
+        else:
+            new = old[:cut] + "・" + old[cut:]
+    else:
+        new = rng.choice([r for r in ("委員長", "総書記", "大統領", "首相", "議長", "長官") if r != old])
+    pairs[k].tgt = t[:s] + new + t[e:]
+    return k, Injection("vary_name", "inconsistency", (s, s + len(new)))
+
+
+def halfwidth_punct(pairs, rng, glossary):
+    rx = re.compile(
+        r"(?<=[\u3041-\u30fa\u4e00-\u9fff])[、？！：](?=[\u3041-\u30fa\u4e00-\u9fff])|（[^（）]{1,30}）|「[^「」]{1,30}」"
+    )
+    i = _free(pairs, rng, lambda p: rx.search(p.tgt))
+    if i is None:
+        return None
+    t = pairs[i].tgt
+    m = rng.choice(list(rx.finditer(t)))
+    g = m.group()
+    new = {"、": ",", "？": "?", "！": "!", "：": ":"}.get(g) or (
+        "(" + g[1:-1] + ")" if g[0] == "（" else '"' + g[1:-1] + '"'
+    )
+    pairs[i].tgt = t[: m.start()] + new + t[m.end() :]
+    return i, Injection("halfwidth_punct", "punctuation", (m.start(), m.start() + len(new)))
+
+
+def debris(pairs, rng, glossary):
+    line = rng.choice(DEBRIS)
+    if rng.random() < 0.5:
+        i = rng.randrange(len(pairs) + 1)
+        pairs.insert(i, Pair("", line))
+        return i, Injection("debris", "boilerplate", (0, len(line)), {"addition"})
+    i = _free(pairs, rng, lambda p: True)
+    if i is None:
+        return None
+    start = len(pairs[i].tgt) + 1
+    pairs[i].tgt += "\n" + line
+    return i, Injection("debris", "boilerplate", (start, start + len(line)))
+
+
+def glossary_violation(pairs, rng, glossary):
+    def hits(p: Pair):
+        return [
+            (en, ja) for en, ja in glossary if re.search(rf"\b{re.escape(en)}", p.src, re.I) and ja in p.tgt
+        ]
+
+    i = _free(pairs, rng, hits)
+    if i is None:
+        return None
+    _, ja = rng.choice(hits(pairs[i]))
+    pairs[i].tgt = pairs[i].tgt.replace(ja, rng.choice(WRONG_TERMS))
+    return i, Injection("glossary", "glossary")
+
+
+INJECTORS = [
+    drop_sentence,
+    add_sentence,
+    drop_clause,
+    change_number,
+    duplicate_phrase,
+    break_quote,
+    untranslated,
+    vary_name,
+    halfwidth_punct,
+    debris,
+    glossary_violation,
+]
+
+
+def build_glossary(pairs: list[Pair]) -> tuple[tuple[str, str], ...]:
+    """Glossary entries that the professional translation itself follows, for the glossary injection.
+
+    An entry pairs a capitalised English name with a katakana word found in the
+    translation of every pair whose source has the name (matched as the glossary check
+    matches terms), in at least two pairs.
+    """
+    names = set()
+    for p in pairs:
+        names |= {
+            m.group() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,}){0,2}", p.src)
+        }
+    out = []
+    for name in sorted(names):
+        rx = re.compile(rf"\b{re.escape(name)}(?:s|es)?\b", re.IGNORECASE)
+        where = [k for k, p in enumerate(pairs) if p.tgt.strip() and rx.search(p.src)]
+        if len(where) < 2:
+            continue
+        common = None
+        for k in where:
+            words = {m.group() for m in KATAKANA_RUN.finditer(pairs[k].tgt) if len(m.group()) >= 3}
+            common = words if common is None else common & words
+        if common:
+            out.append((name, sorted(common, key=lambda w: (-len(w), w))[0]))
+    return tuple(out[:3])

@@ -1,0 +1,211 @@
+"""Inconsistency: one person, body or term rendered differently within one article.
+
+Document-level. Four kinds of evidence, each grouping mentions that must be written
+the same way and reporting the ones that differ from the article's majority form
+(ties: the first form seen is the reference):
+
+- a person with two ranks: 金正恩総書記 / 金正恩委員長 / 金委員長 (a surname alone joins the
+  full name; 氏 and さん are not ranks; 前大統領 and 元首相 are other ranks; company and
+  court titles such as 社長 / 会長, 容疑者 / 被告 are left out: they legitimately change);
+- an organisation with two country prefixes or a truncated name: 北朝鮮外務省 /
+  北の外務省 / 北朝鮮省;
+- a katakana word spelled two ways: バージニア・ビーチ / バージニアビーチ, サーバー / サーバ;
+- the same source sentence translated two different ways.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from typing import Any, ClassVar
+
+from ..records import Flag, Severity
+from .base import Article, Check
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+RANKS = sorted(_words(
+    "総書記 第1書記 第一書記 国務委員長 委員長 国家主席 主席 書記長 大統領 副大統領 "
+    "首相 副首相 外相 国防相 財務相 蔵相 国務長官 長官 大臣 官房長官 議長 総理 "
+    "総理大臣 国王 皇太子 女王 事務総長 報道官 大使 知事 市長 町長 村長 総裁 首席 "
+    "最高指導者 司令官 将軍 元帥 議員 上院議員 下院議員 党首 幹事長 "
+), key=len, reverse=True)
+NOT_RANKS = ("氏", "さん", "君", "ちゃん")
+# words before a rank that name a country or body, not a person (ロシア大統領, 同国外相)
+COUNTRIES = set(_words(
+    "ロシア アメリカ 米国 中国 韓国 北朝鮮 日本 ウクライナ フランス ドイツ イギリス "
+    "英国 イラン イラク イスラエル インド ブラジル トルコ カナダ メキシコ イタリア "
+    "スペイン 台湾 香港 シリア パキスタン アフガニスタン サウジアラビア エジプト "
+    "ベトナム タイ フィリピン インドネシア オーストラリア ポーランド ベラルーシ 政府 "
+    "同国 両国 各国 米 露 中 韓 日 英 独 仏 北 南 同 国連 自国 同省 同党 現 "
+))
+# a name ending like this is a body, not a person (自民党幹事長, 同社会長, 防衛省報道官)
+BODY_ENDINGS = tuple("国省府州県市町村区党軍側社会部局庁院団所校界連")
+KANJI = r"\u4e00-\u9fff\u3005"
+KATA = r"\u30a1-\u30fa\u30fc"
+PERSON = re.compile(
+    rf"(?<![{KANJI}{KATA}・])([{KANJI}]{{1,4}}|[{KATA}][{KATA}・＝=]{{1,15}})"
+    rf"(?:[（(][^）)]{{1,20}}[）)])?(前|元|次期|新|現)?({'|'.join(RANKS)}|{'|'.join(NOT_RANKS)})"
+)
+PREFIX_CANON = {
+    "北": "北朝鮮",
+    "北朝鮮": "北朝鮮",
+    "米": "米国",
+    "米国": "米国",
+    "アメリカ": "米国",
+    "露": "ロシア",
+    "ロシア": "ロシア",
+    "韓国": "韓国",
+    "中国": "中国",
+    "日本": "日本",
+    "英": "英国",
+    "英国": "英国",
+    "イギリス": "英国",
+    "ウクライナ": "ウクライナ",
+}
+_PREFIXES = "|".join(sorted(PREFIX_CANON, key=len, reverse=True))
+ORG = re.compile(rf"(?<![{KANJI}{KATA}])({_PREFIXES})(の)?([{KANJI}]{{0,4}}?)(省|庁)(?![{KANJI}])")
+KATA_RUN = re.compile(rf"[{KATA}][{KATA}・＝=]+[{KATA}]")
+KATA_FOLD = str.maketrans({"ヴ": "ブ", "ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ"})
+
+
+def _kata_key(word: str) -> str:
+    w = re.sub(r"[・＝=ーッ]", "", word).replace("ヴァ", "バ").replace("ヴィ", "ビ").replace("ヴェ", "ベ")
+    return w.replace("ヴォ", "ボ").translate(KATA_FOLD)
+
+
+Mention = tuple[int, int, int, str]  # segment, start, end, form
+
+
+class Inconsistency(Check):
+    id = "inconsistency"
+    category = "terminology/inconsistency"
+    severity = Severity.MINOR
+    description = "The same person, title, organisation or term is rendered differently within the article."
+    defaults: ClassVar[dict[str, Any]] = {
+        "rank_severity": "major",  # a person given two different ranks (総書記 / 委員長)
+        "min_katakana": 4,  # shortest katakana word (without ・ー) compared for spelling variants
+        "min_sentence_chars": 30,  # shortest repeated source sentence compared
+    }
+
+    def run(self, article: Article) -> list[tuple[int, Flag]]:
+        if not article.document_level:
+            return []
+        segs = article.segments
+        out = self._ranks(segs) + self._orgs(segs) + self._katakana(segs) + self._repeats(segs)
+        return out
+
+    def _report(
+        self,
+        segs: Any,
+        groups: dict[Any, list[Mention]],
+        what: str,
+        severity: Severity | None = None,
+        prefer: Any = None,
+    ) -> list[tuple[int, Flag]]:
+        """Flag every mention whose form differs from its group's reference form.
+
+        The reference is the one form ``prefer`` accepts, else the majority form; with no
+        majority (a tie) every mention is flagged.
+        """
+        out = []
+        for mentions in groups.values():
+            counts = Counter(m[3] for m in mentions)
+            if len(counts) < 2:
+                continue
+            first = {}
+            for m in mentions:
+                first.setdefault(m[3], (m[0], m[1]))
+            preferred = [f for f in counts if prefer and prefer(f)]
+            top = max(counts.values())
+            if len(preferred) == 1:
+                refs = set(preferred)
+            elif list(counts.values()).count(top) == 1:
+                refs = {max(counts, key=counts.__getitem__)}
+            else:
+                refs = set()  # no majority: every form is suspect
+            others = ", ".join(f"{f} ×{n}" for f, n in sorted(counts.items(), key=lambda kv: first[kv[0]]))
+            for i, s, e, form in mentions:
+                if form in refs:
+                    continue
+                ref = next(iter(refs)) if refs else None
+                tail = f"; elsewhere 「{ref}」" if ref else ""
+                msg = f"{what} written differently in this article ({others}){tail}."
+                out.append((i, self.flag("tgt", segs[i].tgt, s, e, msg, suggestion=ref, severity=severity)))
+        return out
+
+    def _ranks(self, segs: Any) -> list[tuple[int, Flag]]:
+        found: list[tuple[int, int, int, str, str]] = []
+        for i, seg in enumerate(segs):
+            for m in PERSON.finditer(seg.tgt):
+                name, mod, rank = m.group(1), m.group(2), m.group(3)
+                if name in COUNTRIES or name.endswith(BODY_ENDINGS):
+                    continue
+                if mod or rank in NOT_RANKS:
+                    continue
+                found.append((i, m.start(3), m.end(3), rank, name))
+        names = {f[4] for f in found}
+        # a surname alone (金) joins the one full name that starts with it (金正恩)
+        canon = {}
+        for n in names:
+            longer = [o for o in names if o != n and o.startswith(n)]
+            canon[n] = longer[0] if len(longer) == 1 else n
+        groups: dict[str, list[Mention]] = defaultdict(list)
+        for i, s, e, rank, name in found:
+            groups[canon[name]].append((i, s, e, rank))
+        sev = Severity.parse(self.params["rank_severity"])
+        return self._report(segs, groups, "This person's title is", sev)
+
+    def _orgs(self, segs: Any) -> list[tuple[int, Flag]]:
+        found = []
+        for i, seg in enumerate(segs):
+            for m in ORG.finditer(seg.tgt):
+                canon = PREFIX_CANON[m.group(1)]
+                found.append((i, m.start(), m.end(), m.group(), canon, m.group(3), m.group(4)))
+        cores = defaultdict(set)
+        for f in found:
+            if f[5]:
+                cores[(f[4], f[6])].add(f[5])
+        groups: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
+        for i, s, e, form, canon, core, head in found:
+            if not core and len(cores[(canon, head)]) == 1:
+                core = next(iter(cores[(canon, head)]))  # 北朝鮮省: the one ministry named in full
+            groups[(canon, core, head)].append((i, s, e, form))
+        full = {v for k, v in PREFIX_CANON.items()}
+        return self._report(
+            segs,
+            groups,
+            "This organisation is",
+            prefer=lambda f: (
+                any(f.startswith(c) and f[len(c)] != "の" for c in full)
+                and ORG.fullmatch(f) is not None
+                and ORG.fullmatch(f).group(3) != ""
+            ),
+        )
+
+    def _katakana(self, segs: Any) -> list[tuple[int, Flag]]:
+        groups: dict[str, list[Mention]] = defaultdict(list)
+        for i, seg in enumerate(segs):
+            for m in KATA_RUN.finditer(seg.tgt):
+                key = _kata_key(m.group())
+                if len(key) >= self.params["min_katakana"]:
+                    groups[key].append((i, m.start(), m.end(), m.group()))
+        return self._report(segs, groups, "This word is")
+
+    def _repeats(self, segs: Any) -> list[tuple[int, Flag]]:
+        seen: dict[str, int] = {}
+        out = []
+        for i, seg in enumerate(segs):
+            key = " ".join(unicodedata.normalize("NFKC", seg.src).split()).lower()
+            if len(key) < self.params["min_sentence_chars"] or not seg.tgt.strip():
+                continue
+            if key in seen and segs[seen[key]].tgt.strip() != seg.tgt.strip():
+                msg = f"The same source sentence is translated differently in segment {seen[key] + 1}."
+                first = segs[seen[key]].tgt.strip()
+                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, suggestion=first)))
+            seen.setdefault(key, i)
+        return out

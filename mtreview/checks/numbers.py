@@ -1,0 +1,117 @@
+"""Numbers: a number, date, time, amount or percentage that differs between source and target.
+
+Numbers are compared by value (9月 = September, 1万5000 = 15,000, 3分の1 = one-third,
+5割 = 50 percent, 日曜日 = Sunday), see ``numbers_extract``. A target number with no
+source counterpart is reported only when the source also has a number left over (a
+substitution, major, with the source value as suggestion); a source number written in
+digits that the target lacks is reported on the source side (minor).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..records import Flag, Severity
+from .base import Article, Check
+from .numbers_extract import HARD, ORDINALS, WORD, Num, english_numbers, japanese_numbers
+
+APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
+APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
+JA_WEEKDAY_NAMES = "月火水木金土日"
+
+
+def _close(a: float, b: float, tol: float) -> bool:
+    return abs(a - b) <= max(1e-6, tol * max(abs(a), abs(b)))
+
+
+def _matches(s: Num, t: Num, tol: float) -> bool:
+    return s.kind == t.kind and any(_close(a, b, tol) for a in s.values for b in t.values)
+
+
+def _approx(text: str, n: Num) -> bool:
+    """True when the Japanese number is hedged (約, 超, 余り ...) and large enough to be rounded."""
+    if max(n.values) < 100:
+        return False
+    before, after = text[max(0, n.start - 3) : n.start], text[n.end : n.end + 3]
+    return any(before.endswith(w) for w in APPROX_BEFORE) or any(
+        after.lstrip("人円ドル").startswith(w) for w in APPROX_AFTER
+    )
+
+
+def _ja_ordinal(text: str, n: Num) -> bool:
+    """第2, 2番目, 3例目, 5点目: a Japanese ordinal."""
+    return text[max(0, n.start - 1) : n.start] == "第" or "目" in text[n.end : n.end + 3]
+
+
+def format_value(n: Num, like: str = "") -> str:
+    """The value of ``n`` written the Japanese way (万/億 if ``like`` uses them)."""
+    v = min(n.values)
+    if n.kind == "weekday":
+        return JA_WEEKDAY_NAMES[int(v) - 1] + "曜日"
+    if v != int(v):
+        return f"{v:g}"
+    v = int(v)
+    if ("億" in like or "万" in like) and v >= 10_000:
+        parts = []
+        for unit, size in (("兆", 10**12), ("億", 10**8), ("万", 10**4)):
+            if v >= size:
+                parts.append(f"{v // size}{unit}")
+                v %= size
+        return "".join(parts) + (str(v) if v else "")
+    return str(v)
+
+
+class Numbers(Check):
+    id = "numbers"
+    category = "accuracy/mistranslation"
+    severity = Severity.MAJOR
+    description = "A number, date, time, amount or percentage missing or different in the translation."
+    defaults: ClassVar[dict[str, Any]] = {
+        "approx_tolerance": 0.1,  # relative difference accepted next to 約, 超, 余り ...
+        "report_missing": True,  # report source numbers (in digits) absent from the translation
+        "max_substitutions": 2,  # more unmatched target numbers than this in one segment: no report
+    }
+
+    def run(self, article: Article) -> list[tuple[int, Flag]]:
+        out: list[tuple[int, Flag]] = []
+        for i, seg in enumerate(article.segments):
+            if seg.src.strip() and seg.tgt.strip():
+                out += [(i, f) for f in self.compare(seg.src, seg.tgt)]
+        return out
+
+    def compare(self, src: str, tgt: str) -> list[Flag]:
+        snums, tnums = english_numbers(src), japanese_numbers(tgt)
+        tol = self.params["approx_tolerance"]
+
+        def found(s: Num) -> bool:
+            return any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for t in tnums)
+
+        left_src = [s for s in snums if not found(s)]
+        left_tgt = [
+            t
+            for t in tnums
+            if t.strength == HARD and not any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for s in snums)
+        ]
+        flags = []
+        flagged_kinds = set()
+        if len(left_tgt) > self.params["max_substitutions"]:
+            left_tgt = []  # many unmatched numbers: the sentences are built differently, not a typo
+        for t in left_tgt:
+            cands = [s for s in left_src if s.kind == t.kind and s.strength >= WORD]
+            if not cands and _ja_ordinal(tgt, t):  # ２例目 for "second": an ordinal word counts here
+                cands = [s for s in left_src if src[s.start : s.end].lower() in ORDINALS]
+            if not cands:
+                continue
+            flagged_kinds.add(t.kind)
+            sugg = format_value(cands[0], tgt[t.start : t.end]) if len(cands) == 1 else None
+            want = ", ".join(src[s.start : s.end] for s in cands)
+            msg = f"「{tgt[t.start : t.end]}」 does not match the source ({want})."
+            flags.append(self.flag("tgt", tgt, t.start, t.end, msg, suggestion=sugg))
+        if not self.params["report_missing"]:
+            return flags
+        for s in left_src:
+            if s.strength == HARD and s.kind not in flagged_kinds:
+                msg = f'"{src[s.start : s.end]}" is not in the translation.'
+                fix, minor = format_value(s), Severity.MINOR
+                flags.append(self.flag("src", src, s.start, s.end, msg, suggestion=fix, severity=minor))
+        return flags

@@ -1,0 +1,262 @@
+"""Numbers, dates, times and amounts found in English and Japanese text, as values with spans.
+
+Each ``Num`` carries every value the written form can mean (3 p.m. = 3 or 15; 令和3年 =
+3 or 2021), a ``kind`` (``num`` or ``weekday``) and a strength: ``HARD`` for digits,
+``WORD`` for number words, month and weekday names, ``WEAK`` for forms that are often
+not numbers at all ("one", 一 in 統一). Only HARD target numbers are ever reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold_width, tokens
+
+HARD, WORD, WEAK = 2, 1, 0
+
+
+@dataclass(frozen=True)
+class Num:
+    start: int
+    end: int
+    values: frozenset[float]
+    kind: str = "num"
+    strength: int = HARD
+
+
+def _r(x: float) -> float:
+    return round(x, 6)
+
+
+# ---------------------------------------------------------------- English
+_ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+EN_UNITS = {w: k for k, w in enumerate(_ONES, 1)} | {w: 10 * k for k, w in enumerate(_TENS, 2)}
+EN_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+             "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "bn": 1e9, "m": 1e6, "mn": 1e6,
+             "k": 1e3, "tn": 1e12}
+EN_FRACTIONS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+                "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]
+MONTHS = {w: k for k, w in enumerate(_MONTHS, 1)} | {w[:3]: k for k, w in enumerate(_MONTHS, 1)} | {"sept": 9}
+WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
+CURRENCY = ("$", "£", "€", "¥")
+# capitalised words that may stand before a plain number (dates, sentence starts)
+NOT_NAMES = set(MONTHS) | set(WEEKDAYS) | {
+    "in", "on", "at", "by", "from", "since", "until", "to", "for", "of", "about", "around", "over", "nearly",
+    "almost", "some", "the", "and", "only", "just", "more", "less", "than", "after", "before", "between",
+    "under", "with", "all", "roughly", "approximately", "another", "those", "these", "top", "page",
+    "no", "number", "sept",
+}
+DECADES = {w[:-1] + "ies": 10 * k for k, w in enumerate(_TENS, 2)}  # "fifties"
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10}
+MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
+
+EN_DIGITS = re.compile(
+    r"(?<![\w.,-])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|,\d)"
+    r"(?:\s*(?:-\s*)?(hundred|thousand|million|billion|trillion|lakhs?|crores?|bn|mn|m|k|tn)\b)?"
+    r"(?:\s*(a\.m\.|p\.m\.|am\b|pm\b))?"
+    r"(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ft|mph|GW|MW|kW|GB|%)"
+)
+LETTER_DIGITS = re.compile(r"(?<=[A-Za-z])-?(\d+)(?![\d.,])|(?<![\w.,])(\d+)(?=[A-Z])")  # G7, 9R
+EN_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+_WORD_NUM = "|".join(sorted(EN_UNITS, key=len, reverse=True))
+EN_WORDS = re.compile(
+    rf"\b(a|{_WORD_NUM})(?:-({_WORD_NUM}))?(?:\s+(hundred|thousand|million|billion|trillion))?\b"
+    rf"(?:-(half|thirds?|quarters?|fourths?|fifths?|tenths?)\b)?",
+    re.IGNORECASE,
+)
+EN_MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?", re.IGNORECASE)
+EN_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")s?\b", re.IGNORECASE)
+EN_MULTIPLE = re.compile(r"\b(" + "|".join(MULTIPLES) + r")\b", re.IGNORECASE)
+EN_DECADE = re.compile(r"\b(" + "|".join(DECADES) + r")\b", re.IGNORECASE)
+EN_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
+EN_DOZEN = re.compile(r"\ba dozen\b", re.IGNORECASE)
+
+
+def english_numbers(text: str) -> list[Num]:
+    out: list[Num] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(n: Num) -> None:
+        if any(s < n.end and n.start < e for s, e in taken):
+            return
+        taken.append((n.start, n.end))
+        out.append(n)
+
+    for m in EN_TIME.finditer(text):
+        h, mi = int(m.group(1)), int(m.group(2))
+        tail = text[m.end() : m.end() + 6].lower()
+        hours = {h, h + 12} if "p.m" in tail or "pm" in tail else {h}
+        add(Num(m.start(), m.start() + len(m.group(1)), frozenset(map(float, hours))))
+        if mi:
+            add(Num(m.end() - 2, m.end(), frozenset({float(mi)})))
+        else:
+            taken.append((m.end() - 3, m.end()))
+    for m in EN_DIGITS.finditer(text):
+        base = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+        scale = m.group(3)
+        value = base * EN_SCALES[scale.lower()] if scale else base
+        if scale and scale.lower() in ("m", "k") and text[m.start() - 1 : m.start()] not in CURRENCY:
+            value = base  # "5 m" is metres unless it is money
+        values = {value}
+        if m.group(4) and m.group(4).lower().startswith("p") and value < 12:
+            values.add(value + 12)
+        # "1st", "9th": Japanese often writes 一塁, 九回 (kanji inside a word): a word, not digits
+        ordinal = re.match(r"st|nd|rd|th", text[m.end() : m.end() + 2]) and value <= 12
+        # "Ligue 1", "Formula 1", "Apollo 11": a number that is part of a name
+        before = re.search(r"\b([A-Z][a-z]+) $", text[max(0, m.start() - 20) : m.start()])
+        named = before is not None and before.group(1).lower() not in NOT_NAMES and not m.group(3)
+        strength = WORD if ordinal or named else HARD
+        add(Num(m.start(), m.end(), frozenset(_r(v) for v in values), strength=strength))
+    for m in EN_DOZEN.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({12.0}), strength=WORD))
+    for m in EN_WORDS.finditer(text):
+        first, second, scale, frac = (g.lower() if g else g for g in m.groups())
+        if first == "a" and not (scale or frac):
+            continue
+        n = 1 if first == "a" else EN_UNITS[first]
+        if second:
+            if n % 10 or n < 20 or EN_UNITS[second] >= 10:
+                continue  # "one-two" is not a number
+            n += EN_UNITS[second]
+        values = {_r(n / EN_FRACTIONS[frac])} if frac else {float(n * (EN_SCALES[scale] if scale else 1))}
+        weak = first in ("one", "a") and not scale and not frac
+        add(Num(m.start(), m.end(), frozenset(values), strength=WEAK if weak else WORD))
+    for m in EN_ORDINAL.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({float(ORDINALS[m.group(1).lower()])}), strength=WEAK))
+    for m in EN_DECADE.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({float(DECADES[m.group(1).lower()])}), strength=WORD))
+    for m in EN_MONTH.finditer(text):
+        word = m.group(1)
+        after = text[m.end() : m.end() + 4]
+        ambiguous = word.lower() in ("may", "march", "mar") or (
+            len(word) <= 4 and not m.group().endswith(".") and word.lower() not in ("june", "july")
+        )
+        if ambiguous and not (word[0].isupper() and re.match(r"\s*\d", after)):
+            continue  # "may" the verb, "march" the noun, "Jan" without a date
+        if not word[0].isupper():
+            continue
+        add(Num(m.start(), m.end(), frozenset({float(MONTHS[word.lower()])}), strength=WORD))
+    for m in EN_WEEKDAY.finditer(text):
+        if m.group()[0].isupper():
+            add(Num(m.start(), m.end(), frozenset({float(WEEKDAYS[m.group(1).lower()])}), "weekday", WORD))
+    for m in LETTER_DIGITS.finditer(text):  # COVID-19, G7, ATP1000: part of a name, may match only
+        k = 1 if m.group(1) else 2
+        add(Num(m.start(k), m.end(k), frozenset({float(m.group(k))}), strength=WEAK))
+    for m in EN_MULTIPLE.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({float(MULTIPLES[m.group(1).lower()])}), strength=WEAK))
+    return sorted(out, key=lambda n: n.start)
+
+
+# ---------------------------------------------------------------- Japanese
+JA_UNIT = {"兆": 1e12, "億": 1e8, "千万": 1e7, "万": 1e4, "千": 1e3}
+KANJI_DIGIT = {c: k for k, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
+JA_WEEKDAY = {"月": 1, "火": 2, "水": 3, "木": 4, "金": 5, "土": 6, "日": 7}
+ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911}
+
+JA_DIGITS = re.compile(
+    r"(?<![A-Za-z\d.,])(?<![A-Za-z]-)(?:\d+(?:,\d{3})*(?:\.\d+)?(?: ?(?:千万|[兆億万千]))?)+(?![A-Za-z\d])"
+)
+JA_GROUP = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?) ?(千万|[兆億万千]?)")
+JA_KANJI = re.compile(r"[〇一二三四五六七八九十百千]+[兆億万]?(?:[〇一二三四五六七八九十百千]+[万]?)*")
+JA_FRACTION = re.compile(r"(\d+|[一二三四五六七八九十]+)分の(\d+|[一二三四五六七八九十]+)")
+JA_WEEKDAY_RE = re.compile(r"([月火水木金土日])曜日?|(?<=[日\d][（(])([月火水木金土日])(?=[）)])")
+JA_ERA = re.compile(r"(令和|平成|昭和|大正)(\d+|元)[)）]?年")
+JA_SHORT_YEAR = re.compile(r"\d{2}(?:[～~〜\-－]\d{2})?(?:[(（](?:令和|平成|昭和|大正)\d+[)）])?年")
+JA_WARI = re.compile(r"(\d+)割(?:(\d)分)?")
+
+
+def kanji_value(s: str) -> float | None:
+    """Value of a kanji numeral such as 二十五, 三千, 一億二千万; None if it is not one."""
+    total, section, digit = 0.0, 0.0, None
+    for ch in s:
+        if ch in KANJI_DIGIT:
+            digit = (digit or 0) * 10 + KANJI_DIGIT[ch] if digit is not None else KANJI_DIGIT[ch]
+        elif ch in KANJI_SMALL:
+            section += (digit if digit is not None else 1) * KANJI_SMALL[ch]
+            digit = None
+        elif ch in JA_UNIT:
+            total += (section + (digit or 0)) * JA_UNIT[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _ja_value(s: str) -> float:
+    total = 0.0
+    for num, unit in JA_GROUP.findall(s):
+        total += float(num.replace(",", "")) * (JA_UNIT[unit] if unit else 1)
+    return total
+
+
+def japanese_numbers(text: str) -> list[Num]:
+    folded = fold_width(text).replace("，", ",").replace("．", ".")
+    folded = re.sub(r"(?<=\d)・(?=\d)", ".", folded)  # １８２・４４ is a decimal in Japanese news
+    short_years = {m.start() for m in JA_SHORT_YEAR.finditer(folded)}
+    short_years |= {m.start() + 3 for m in JA_SHORT_YEAR.finditer(folded) if m.group()[2] in "～~〜-－"}
+    out: list[Num] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(n: Num) -> None:
+        if any(s < n.end and n.start < e for s, e in taken):
+            return
+        taken.append((n.start, n.end))
+        out.append(n)
+
+    for m in JA_ERA.finditer(folded):
+        n = 1 if m.group(2) == "元" else int(m.group(2))
+        add(
+            Num(
+                m.start(),
+                m.start() + len(m.group(1)) + len(m.group(2)),
+                frozenset({float(n), float(n + ERAS[m.group(1)])}),
+            )
+        )
+    for m in JA_FRACTION.finditer(folded):
+        den = float(m.group(1)) if m.group(1).isdigit() else kanji_value(m.group(1))
+        num = float(m.group(2)) if m.group(2).isdigit() else kanji_value(m.group(2))
+        if den and num is not None:
+            hard = m.group(1).isdigit()
+            add(Num(m.start(), m.end(), frozenset({_r(num / den)}), strength=HARD if hard else WORD))
+    for m in JA_WARI.finditer(folded):
+        v = int(m.group(1)) * 10 + int(m.group(2) or 0)
+        add(Num(m.start(), m.end(), frozenset({float(v)})))
+    for m in JA_DIGITS.finditer(folded):
+        s = m.group()
+        value = _ja_value(s)
+        values = {value}
+        if "・" in text[m.start() : m.end()] and re.fullmatch(r"\d+\.\d+", s):
+            values |= {float(x) for x in s.split(".")}  # ３・４８ may also be a time 3:48
+        if m.start() in short_years and value < 100:
+            values |= {1900 + value, 2000 + value}  # １８年 = 2018, ０４～０５年
+        if (
+            text[m.end() : m.end() + 1] == "時"
+            and text[max(0, m.start() - 2) : m.start()] == "午後"
+            and value < 12
+        ):
+            values.add(value + 12)
+        add(Num(m.start(), m.end(), frozenset(_r(v) for v in values)))
+    for m in JA_WEEKDAY_RE.finditer(folded):
+        day = m.group(1) or m.group(2)
+        add(Num(m.start(), m.end(), frozenset({float(JA_WEEKDAY[day])}), "weekday", HARD))
+    for m in LETTER_DIGITS.finditer(folded):
+        k = 1 if m.group(1) else 2
+        add(Num(m.start(k), m.end(k), frozenset({float(m.group(k))}), strength=WEAK))
+    kanji = list(JA_KANJI.finditer(folded))
+    numeral_chars = set()
+    if kanji:  # MeCab only when there is a kanji numeral to confirm
+        numeral_chars = {k for t in tokens(text) if t.pos2 == "数詞" for k in range(t.start, t.end)}
+    for m in kanji:
+        v = kanji_value(m.group())
+        if not all(k in numeral_chars for k in range(m.start(), m.end())):
+            continue  # 三振, 統一, 一部: a kanji numeral inside a word
+        if v is not None and v > 0:
+            add(Num(m.start(), m.end(), frozenset({float(v)}), strength=WEAK))
+    return sorted(out, key=lambda n: n.start)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+
+from mtreview.checks import Article
+from mtreview.checks.alignment import Addition, Omission
+from mtreview.records import Segment
+
+# four professional pairs (align-dev en-ja, abcnews.420102) to set the article's length norm
+PAIRS = [
+    ("Workers took down the 27-foot (8.2-meter) tall monument on Saturday morning, media outlets reported.",
+     "高さ27フィート（8.2メートル）の記念碑は土曜日の朝に作業員によって撤去された、と報道各社が報じた。"),
+    ("It was installed in 1905 and stood outside the old Princess Anne County courthouse, in the same place that "
+     "slave auctions were once held.",
+     "この記念碑は1905年に建立され、プリンセス・アン郡裁判所の外、かつて奴隷競売が行われたのと同じ場所に建っていた。"),
+    ("VIRGINIA BEACH, Va. -- The city of Virginia Beach removed a 115-year-old Confederate monument from public "
+     "grounds on Saturday, less than two days after the City Council voted unanimously to do so.",
+     "バージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、市議会が全会一致で撤去案の可決後二日足らずで、"
+     "建立115年の南部連合記念碑を公共グラウンドより撤去した。"),
+    ("The monument will be put in storage until the city decides where it should go.",
+     "この記念碑は、市が移設先を決定するまで保管される。"),
+]
+LONG_EN = ("Describing Foreign Minister Choe Son Hui's talks in Moscow last week with President Vladimir Putin and "
+           "Foreign Minister Sergey Lavrov, the North's Foreign Ministry said Putin had again expressed his intention "
+           "to visit Pyongyang.")
+LONG_JA = ("先週モスクワで行われた、崔善姫外相とプーチン大統領、ラブロフ外相との会談について、北朝鮮外務省は、"
+           "プーチン大統領は平壌訪問の意志を再び示したと述べた。")
+
+
+def _run(check, pairs):
+    art = Article(segments=tuple(Segment(k, s, t, (k,) if s else (), (k,) if t else ())
+                                 for k, (s, t) in enumerate(pairs)))
+    return [(i, f.check, f.side, f.start, f.end, f.severity.label) for i, f in check.run(art)]
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ((LONG_EN, LONG_JA), []),
+    ((LONG_EN, ""), [(4, "omission", "src", 0, 228, "major")]),  # 1-0 bead
+    # the clause "崔善姫外相とプーチン大統領、ラブロフ外相との会談について、" dropped: 40% shorter
+    ((LONG_EN, "先週モスクワで行われた、北朝鮮外務省は、プーチン大統領は平壌訪問の意志を再び示したと述べた。"),
+     [(4, "omission", "src", 0, 228, "minor")]),
+    ((LONG_EN, "北朝鮮外務省は述べた。"), [(4, "omission", "src", 0, 228, "major")]),  # most of it missing
+    # a quotation of the source with no quotation in the translation
+    (('Russia expressed "deep gratitude" to North Korea for its support of the war, the ministry said.',
+      "ロシアは北朝鮮に対し、戦争への支援に深い感謝を表明したと、同省は伝えた。"), [(4, "omission", "src", 17, 33, "minor")]),
+    (('Russia expressed "deep gratitude" to North Korea for its support of the war, the ministry said.',
+      "ロシアは北朝鮮に対し、戦争への支援に「深い感謝」を表明したと、同省は伝えた。"), []),
+])
+def test_omission(extra, expected):
+    assert _run(Omission(), [*PAIRS, extra]) == expected
+
+
+KIM_EN = ("North Korea has been actively expanding its relations with Russia, most visibly when leader Kim Jong Un "
+          "traveled to Russia in September 2023 for a summit with Putin.")
+
+
+@pytest.mark.parametrize("ja, expected", [
+    # 37% shorter and "2023" (with "September") is gone: a dropped clause
+    ("北朝鮮はロシアとの関係を積極的に強化しており、金正恩委員長がプーチン大統領と会談した。",
+     ["The translation is about 37% shorter than expected and lacks 2023: a clause may be missing."]),
+    # as short, but the year is there: not enough evidence
+    ("北朝鮮はロシアとの関係を強化しており、2023年に金正恩委員長がプーチン大統領と会談した。", []),
+])
+def test_omission_shorter_and_a_number_lost(ja, expected):
+    art = Article(segments=tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate([*PAIRS, (KIM_EN, ja)])))
+    assert [f.message for _, f in Omission().run(art)] == expected
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (("", "関係者によると、交渉は難航しているという。"), [(4, "addition", "tgt", 0, 21, "major")]),
+    (("", "return to top"), []),  # page debris: the boilerplate check's
+    ((LONG_EN, LONG_JA + "関係者によると、交渉は難航しており、両国の外相は来月にも再び会談する予定で、"
+      "その際には経済協力や軍事協力についても話し合われる見通しだという。ロシア側は、北朝鮮との協力関係を"
+      "今後も一層強化していく考えを示している。"), [(4, "addition", "tgt", 0, 182, "minor")]),
+])
+def test_addition(extra, expected):
+    assert _run(Addition(), [*PAIRS, extra]) == expected

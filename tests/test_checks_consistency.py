@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from mtreview.checks import Article
+from mtreview.checks.consistency import Inconsistency
+from mtreview.records import Segment
+
+
+def _flags(tgts, srcs=None, **params):
+    srcs = srcs or [f"s{k}" for k in range(len(tgts))]
+    art = Article(segments=tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate(zip(srcs, tgts, strict=True))))
+    return [(i, f.start, f.end, f.text, f.severity.label, f.suggestion) for i, f in Inconsistency(**params).run(art)]
+
+
+SEED_KIM = [
+    "北朝鮮はロシアとの関係を積極的に強化しており、金正恩(キム・ジョンウン)総書記が9月にロシアを訪問した。",
+    "北朝鮮はロシアとの関係を積極的に強化しており、金正恩委員長が9月にプーチン大統領との首脳会談のためにロシアを訪問した。",
+    "金正恩氏は外交的孤立から脱しようとしている。",
+    "金委員長は先週、平壌で開かれた総会で宣言した。",
+]
+SEED_MINISTRY = [
+    "会談について、北の外務省は、プーチン大統領は平壌訪問の意志を再び示したと述べた。",
+    "日曜日に発表された別の声明では、北の外務省は、国連安全保障理事会を非難した。同省は述べた。",
+    "北朝鮮外務省は、国営メディアに掲載されたコメントの中で述べた。",
+    "ロシアは「深い感謝」を表明したと、北朝鮮省は伝えた。",
+]
+
+
+@pytest.mark.parametrize("tgts, expected", [
+    # (segment, start, end, text, severity, suggestion)
+    (SEED_KIM, [(0, 36, 39, "総書記", "major", "委員長")]),
+    (SEED_MINISTRY, [(0, 7, 12, "北の外務省", "minor", "北朝鮮外務省"), (1, 16, 21, "北の外務省", "minor", "北朝鮮外務省"),
+                     (3, 17, 21, "北朝鮮省", "minor", "北朝鮮外務省")]),
+    (["バージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、記念碑を撤去した。",
+      "バージニア・ビーチ市議会は全会一致で可決した。"],
+     [(0, 19, 27, "バージニアビーチ", "minor", "バージニア・ビーチ")]),
+    # a tie: no majority, both forms are suspect
+    (["トニー・ブレアは述べた。", "トニーブレアに告げた。"],
+     [(0, 0, 7, "トニー・ブレア", "minor", None), (1, 0, 6, "トニーブレア", "minor", None)]),
+    # 氏 is not a rank; 前大統領 is another rank; two countries' leaders are two people
+    (["トランプ大統領は述べた。", "トランプ氏は語った。", "トランプ大統領が来日した。"], []),
+    (["バイデン大統領とトランプ前大統領が討論した。", "トランプ前大統領は反論した。"], []),
+    (["ロシア大統領と中国国家主席が会談した。", "ロシア外相も同席した。"], []),
+    (["米国防総省は発表した。", "国防総省は述べた。"], []),
+    # bodies and titles that legitimately change are not people with two ranks
+    (["同社社長は述べた。", "同社会長も出席した。"], []),
+    (["大久保容疑者が逮捕された。", "大久保被告は起訴内容を認めた。"], []),
+    (["自民党幹事長が会見した。", "自民党総裁も出席した。"], []),
+])
+def test_inconsistency(tgts, expected):
+    assert _flags(tgts) == expected
+
+
+def test_same_source_sentence_translated_two_ways():
+    src = "Heavy rain is expected through Monday, so caution against landslides is needed."
+    flags = _flags(["月曜にかけて雨量が増えるため土砂災害に警戒が必要です。", "別の文です。",
+                    "さらに月曜にかけて雨量が増えるため土砂災害などに警戒が必要です。"], [src, "Other.", src])
+    assert flags == [(2, 0, 32, "さらに月曜にかけて雨量が増えるため土砂災害などに警戒が必要です。", "minor",
+                      "月曜にかけて雨量が増えるため土砂災害に警戒が必要です。")]
+
+
+def test_rank_severity_param_and_sentence_level_mode():
+    assert _flags(SEED_KIM, rank_severity="minor")[0][4] == "minor"
+    art = Article(segments=tuple(Segment(k, "s", t, (k,), (k,)) for k, t in enumerate(SEED_KIM)),
+                  document_level=False)
+    assert Inconsistency().run(art) == []

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import pytest
+
+from mtreview.checks.numbers import Numbers
+from mtreview.checks.numbers_extract import english_numbers, japanese_numbers
+
+
+@pytest.mark.parametrize("text, expected", [
+    # (written form, sorted values)
+    ("Workers took down the 27-foot (8.2-meter) tall monument on Saturday",
+     [("27", [27.0]), ("8.2", [8.2]), ("Saturday", [6.0])]),
+    ("The ministry said the Jan. 14 launch", [("Jan.", [1.0]), ("14", [14.0])]),
+    ("Sales rose to $3 billion, twice the forecast, on Jan. 14, 2024",
+     [("3 billion", [3e9]), ("twice", [2.0]), ("Jan.", [1.0]), ("14", [14.0]), ("2024", [2024.0])]),
+    ("15,000 people and $1.5 billion", [("15,000", [15000.0]), ("1.5 billion", [1.5e9])]),
+    ("one-third of a 115-year-old monument", [("one-third", [0.333333]), ("115", [115.0])]),
+    ("at 3 p.m. on September 9", [("3 p.m.", [3.0, 15.0]), ("September", [9.0]), ("9", [9.0])]),
+    ("COVID-19 hit the G7 and F-35 makers", [("19", [19.0]), ("7", [7.0]), ("35", [35.0])]),  # weak: names
+    ("A£10m repair of the bridge", [("10m", [1e7])]),
+    ("more than 4.67 lakh are active cases", [("4.67 lakh", [467000.0])]),
+    ("one of two men in their fifties", [("one", [1.0]), ("two", [2.0]), ("fifties", [50.0])]),
+    ("you may march on", []),
+])
+def test_english_numbers(text, expected):
+    assert [(text[n.start : n.end], sorted(n.values)) for n in english_numbers(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("高さ27フィート（8.2メートル）の記念碑は土曜日の朝に", [("27", [27.0]), ("8.2", [8.2]), ("土曜日", [6.0])]),
+    ("1万5000人、15億ドル、5千万円", [("1万5000", [15000.0]), ("15億", [1.5e9]), ("5千万", [5e7])]),
+    ("3分の1、5割、令和3年", [("3分の1", [0.333333]), ("5割", [50.0]), ("令和3", [3.0, 2021.0])]),
+    ("７月２４日夜、前日比１８２・４４ドル安", [("７", [7.0]), ("２４", [24.0]), ("１８２・４４", [44.0, 182.0, 182.44])]),  # or a time, 3・48
+    ("１８年の知事選、０４～０５年の事件", [("１８", [18.0, 1918.0, 2018.0]), ("０４", [4.0, 1904.0, 2004.0]),
+                                        ("０５", [5.0, 1905.0, 2005.0])]),
+    ("午後3時、COVID-19、G7", [("3", [3.0, 15.0]), ("19", [19.0]), ("7", [7.0])]),
+    ("二日足らず", [("二", [2.0])]),
+    ("午後 6 時 30 分", [("6", [6.0]), ("30", [30.0])]),  # tokenised MT output: no space in the span
+])
+def test_japanese_numbers(text, expected):
+    assert [(text[n.start : n.end], sorted(n.values)) for n in japanese_numbers(text)] == expected
+
+
+@pytest.mark.parametrize("en, ja, expected", [
+    # (side, start, end, text, severity, suggestion)
+    ("Workers took down the 27-foot (8.2-meter) tall monument on Saturday morning, media outlets reported.",
+     "高さ27フィート（8.2メートル）の記念碑は土曜日の朝に作業員によって撤去された、と報道各社が報じた。", []),
+    ("The city removed a 115-year-old Confederate monument on Saturday, less than two days after the vote.",
+     "市は土曜、可決後二日足らずで、建立115年の南部連合記念碑を撤去した。", []),
+    ("Leader Kim Jong Un traveled to Russia in September.", "金正恩総書記が9月にロシアを訪問した。", []),
+    ("The ministry said the Jan. 14 launch was part of routine efforts.",
+     "同省は、1月14日の発射実験は定期的な活動のひとつであると述べた。", []),
+    ("The ministry said the Jan. 14 launch was part of routine efforts.",
+     "同省は、1月15日の発射実験は定期的な活動のひとつであると述べた。", [("tgt", 6, 8, "15", "major", "14")]),
+    ("North Korea said Sunday it had agreed with Russia.", "北朝鮮は土曜日、ロシアと合意したと発表した。",
+     [("tgt", 4, 7, "土曜日", "major", "日曜日")]),
+    ("In Madhya Pradesh, 799 people have died.", "マディヤ・プラデーシュ州では、779人が亡くなった。",
+     [("tgt", 15, 18, "779", "major", "799")]),
+    ("Sales rose 50 percent to $1.5 billion.", "売上高は5割増の15億ドルとなった。", []),
+    ("About one-third of 15,000 residents left.", "住民1万5000人の約3分の1が去った。", []),
+    ("The bridge costs £10m.", "橋には1,000 万ポンドがかかる。", []),
+    ("Sales rose to $3 billion, twice the forecast.", "売上高は30億ドルとなり、予想の2倍だった。", []),
+    ("Two men and two women were hurt.", "男性2人と女性二人がけがをした。", []),
+    ("The ATP 1000 event lasted an hour.", "ATP1000の大会は1時間続いた。", []),
+    # an ordinal word stands for a Japanese ordinal (N例目, 第N) only
+    ("The city confirmed its second infection case.", "市で２例目の感染者が確認された。", []),
+    ("The city confirmed its second infection case.", "市で３例目の感染者が確認された。", [("tgt", 2, 3, "３", "major", "2")]),
+    ("In the ninth race, Chihara won.", "第１弾・９Ｒは茅原悠紀が逃げ切り快勝！", []),
+    ("It was installed in 1905 and stood outside the old courthouse.",
+     "この記念碑は建立され、裁判所の外に建っていた。", [("src", 20, 24, "1905", "minor", "1905")]),
+    ("Two new cases were found in Sendai, a man in his fifties and a man in his sixties.",
+     "仙台市で新たに５０代と６０代の男性の感染が分かった。", []),
+])
+def test_numbers_compare(en, ja, expected):
+    flags = Numbers().compare(en, ja)
+    assert [(f.side, f.start, f.end, f.text, f.severity.label, f.suggestion) for f in flags] == expected
+
+
+@pytest.mark.parametrize("text, lang, strengths", [
+    ("COVID-19 hit the G7 in 2021", "en", [0, 0, 2]),  # numbers inside names only ever match
+    ("after Ligue 1 ended on Jan. 14, 2024", "en", [1, 1, 2, 2]),  # "Ligue 1": a name; "14," a date
+    ("one of two men", "en", [0, 1]),  # "one" is weak, "two" a word
+    ("ATP1000の大会、二日、統一", "ja", [0, 0]),  # kanji numerals only match; 統一 is no number at all
+])
+def test_strength(text, lang, strengths):
+    found = english_numbers(text) if lang == "en" else japanese_numbers(text)
+    assert [n.strength for n in found] == strengths
+
+
+def test_missing_numbers_can_be_switched_off():
+    assert Numbers(report_missing=False).compare("It was installed in 1905.", "建立された。") == []

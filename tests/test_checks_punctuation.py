@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from mtreview.checks import Article
+from mtreview.checks.punctuation import Punctuation, Quotes
+from mtreview.records import Segment
+
+
+def _article(*tgts: str) -> Article:
+    return Article(segments=tuple(Segment(k, "x", t, (k,), (k,)) for k, t in enumerate(tgts)))
+
+
+def _flags(check, *tgts: str):
+    return [(i, f.start, f.end, f.text, f.severity.label, f.suggestion) for i, f in check.run(_article(*tgts))]
+
+
+@pytest.mark.parametrize("tgts, expected", [
+    (["それは “早い時期 “に実現する可能性があると述べた。"],
+     [(0, 4, 11, "“早い時期 “", "major", "「早い時期」")]),
+    (["崔氏とロシア政府高官は会談で、”両国の核心的利益を守る強い意志 “を表明したと述べた。"],
+     [(0, 15, 33, "”両国の核心的利益を守る強い意志 “", "major", "「両国の核心的利益を守る強い意志」")]),
+    (["韓国は安保理に「沈黙を破る」よう求めた。"], []),
+    (["韓国は安保理に「沈黙を破るよう求めた。"], [(0, 7, 8, "「", "major", None)]),
+    (["韓国は安保理に沈黙を破る」よう求めた。"], [(0, 12, 13, "」", "major", None)]),
+    (["高さ27フィート（8.2メートルの記念碑。"], [(0, 8, 9, "（", "major", None)]),
+    (["理由は次の通り。1) 予算 2) 人員"], []),  # list numbering, not a stray bracket
+    # a quotation that runs over two segments, and a Japanese multi-paragraph quote
+    (["彼は「これは", "重要だ」と述べた。"], []),
+    (["彼は、「プライベートな事柄を公にしたことを妻に謝罪したい。", "俺は妻をかばえなかった。", "「許してくれ」と書いた。"], []),
+    (["「我々は祝典を予定していた", "a", "b", "c", "d"], [(0, 0, 1, "「", "major", None)]),
+])
+def test_quotes(tgts, expected):
+    assert _flags(Quotes(), *tgts) == expected
+
+
+@pytest.mark.parametrize("tgt, expected", [
+    ("ソウル:北朝鮮は日曜日、合意したと発表した。", [(0, 3, 4, ":", "minor", "：")]),
+    ("グレーター・ノイダで男を逮捕: 警察", [(0, 14, 15, ":", "minor", "：")]),
+    ("本当か?そうだ!", [(0, 3, 4, "?", "minor", "？"), (0, 7, 8, "!", "minor", "！")]),
+    ("金正恩(キム・ジョンウン)総書記が訪問した。", [(0, 3, 13, "(キム・ジョンウン)", "minor", "（キム・ジョンウン）")]),
+    ('来年の夏までに"完全版"を仕上げる。', [(0, 7, 12, '"完全版"', "minor", "「完全版」")]),
+    ("会談は終わった。。次に、、移る。", [(0, 7, 9, "。。", "minor", "。"), (0, 11, 13, "、、", "minor", "、")]),
+    ("21 Jan 2024 11:01:28 GMT9", []),
+    ("（AFP=時事）、午前11:30に開始。", []),
+    ("声明は（AFP/Jiji）と伝えた。", []),
+])
+def test_punctuation(tgt, expected):
+    assert _flags(Punctuation(), tgt) == expected
+
+
+def test_punctuation_params_switch_rules_off():
+    check = Punctuation(parentheses=False, latin_quotes=False)
+    assert _flags(check, '金正恩(キム・ジョンウン)総書記が"完全版"を') == []
