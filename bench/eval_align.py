@@ -184,6 +184,43 @@ def _print_errors(doc: str, gold, beads, missed: list[int], out) -> None:
             out.write(f"    pred {k}: EN {a[:160]!r}\n            JA {b[:100]!r}\n")
 
 
+class CachedEmbedder:
+    """Wraps an embedder with a text -> vector cache (optionally kept on disk between runs)."""
+
+    def __init__(self, inner, path: Path | None) -> None:
+        import numpy as np
+
+        self._np = np
+        self.inner, self.path = inner, path
+        self.name, self.version = inner.name, inner.version
+        self.cache: dict[str, object] = {}
+        if path and path.is_file():
+            data = np.load(path, allow_pickle=False)
+            self.cache = dict(zip(data["texts"].tolist(), data["vecs"], strict=True))
+
+    def encode(self, texts):
+        todo = sorted({t for t in texts if t not in self.cache})
+        if todo:
+            self.cache.update(zip(todo, self.inner.encode(todo), strict=True))
+        return self._np.stack([self.cache[t] for t in texts])
+
+    def save(self) -> None:
+        if self.path and self.cache:
+            texts = list(self.cache)
+            vecs = self._np.stack([self.cache[t] for t in texts])
+            self._np.savez(self.path, texts=self._np.array(texts), vecs=vecs)
+
+
+def _parse_set(items: list[str], config: Config) -> Config:
+    for item in items:
+        key, _, value = item.partition("=")
+        section, _, name = key.partition(".")
+        current = getattr(getattr(config, section), name)
+        typed = type(current)(value) if not isinstance(current, bool) else value.lower() == "true"
+        config = config.replace(**{f"{section}__{name}": typed})
+    return config
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (has align-dev/)")
@@ -194,12 +231,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embedder", default=None, help="override [align] embedder (e.g. hashing)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--errors", action="store_true", help="print the gold pairs that were missed")
+    ap.add_argument("--set", nargs="*", default=[], metavar="SECTION.KEY=VALUE",
+                    help="override config values, e.g. align.skip_cost=0.4")
+    ap.add_argument("--cache", type=Path, default=None, help="keep embeddings in this .npz between runs")
     args = ap.parse_args(argv)
 
-    config = Config()
+    config = _parse_set(args.set, Config())
     if args.embedder:
         config = config.replace(align__embedder=args.embedder)
     models = pipeline.load_models(config)
+    cached = CachedEmbedder(models.embedder, args.cache)
+    models = pipeline.Models(embedder=cached, extra=models.extra)
     results = {}
     for pair in args.pairs:
         for mode in args.modes:
@@ -208,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
             fig = counts.figures()
             fig["seconds"] = round(time.perf_counter() - t0, 2)
             results[f"{pair}/{mode}"] = fig
+    cached.save()
     if args.json:
         json.dump(results, sys.stdout, indent=2, sort_keys=True)
         sys.stdout.write("\n")

