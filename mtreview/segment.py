@@ -63,6 +63,16 @@ _DATELINE = re.compile(
     r"(?<=[a-z0-9)])\s+(?=[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3}"
     r"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s(?:\((?:AP|AFP|Reuters|UPI)\)\s)?(?:--|—|–|-)\s)"
 )
+# A sentence whose full stop is missing ("... with the objection of four MPs The Senate will ..."):
+# a capitalised opener after a content word, outside Title Case text.
+_MISSING_STOP = re.compile(
+    r"(?<=[a-z0-9A-Z])\s+(?=(?:The|And|According|But|This|These|That|However|A)\s[a-z0-9])"
+)
+_GLUE = _wordset(
+    "the a an of and or in on at to for by with from into onto as than that this these those his her their "
+    "its our my your is are was were be been said says told about over under after before between against "
+    "during without within like via per vs"
+)
 _EN_QUOTES = {'"': '"', "“": "”", "(": ")", "[": "]"}
 _EN_CLOSERS = {'"': '"', "”": "“", ")": "(", "]": "["}
 
@@ -160,10 +170,30 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         if mark == "." and m.group()[:3] in ("...", "…") and nxt[:1].isupper():
             cuts.append(cut)
             continue
+        lead = chunk[: m.start() - len(prev)].rstrip()
+        if mark == "." and re.fullmatch(r"\d{1,2}", prev) and (not lead or lead[-1] in ".!?\"”"):
+            continue  # a list number: "1. Double bangs"
+        if mark == "!" and prev.lower().endswith(("yahoo", "jeopardy")):
+            continue
         if not _en_keep_going(prev, mark, nxt, extra):
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
+    cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
+             if not _inside(start + m.end(), guard) and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
+
+
+def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
+    """True when the words before ``pos`` read as a finished sentence with no full stop."""
+    begin = max([c - start for c in cuts if c - start <= pos], default=0)
+    words = chunk[begin:pos].split()
+    if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in _GLUE:
+        return False
+    if chunk[pos:].lstrip().startswith("A ") and not words[-1][0].islower():
+        return False  # "Serie A side"
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    capital = sum(w[0].isupper() for w in long_words)
+    return capital < 0.6 * max(1, len(long_words))  # Title Case headlines have no missing stop
 
 
 def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
