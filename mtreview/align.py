@@ -98,9 +98,10 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
 
     # margin: mean cosine of each sentence to its knn nearest sentences on the other side;
     # a window takes the mean over its sentences, so joining sentences does not change it
-    one = src_emb[1] @ tgt_emb[1].T
-    src_knn = _window_mean(_topk_mean(one, config.knn, 1), ks)
-    tgt_knn = _window_mean(_topk_mean(one, config.knn, 0), ks)
+    if config.margin_weight:
+        one = src_emb[1] @ tgt_emb[1].T
+        src_knn = _window_mean(_topk_mean(one, config.knn, 1), ks)
+        tgt_knn = _window_mean(_topk_mean(one, config.knn, 0), ks)
 
     src_len = {k: np.array([len(t) for t in w], dtype=np.float64) for k, w in src_win.items()}
     tgt_len = {k: np.array([len(t) for t in w], dtype=np.float64) for k, w in tgt_win.items()}
@@ -119,9 +120,12 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         if a == 0 or b == 0 or a > n or b > m:
             continue
         c = src_emb[a] @ tgt_emb[b].T
-        margin = 0.5 * (src_knn[a][:, None] + tgt_knn[b][None, :])
-        sim = c - config.margin_weight * margin
-        z = (np.log((tgt_len[b][None, :] + 10.0) / (src_len[a][:, None] + 10.0)) - mu) / config.length_sigma
+        sim = c
+        if config.margin_weight:
+            sim = c - config.margin_weight * 0.5 * (src_knn[a][:, None] + tgt_knn[b][None, :])
+        # the log ratio of short texts varies more (Gale-Church: variance ~ 1 / length)
+        sigma = config.length_sigma * np.sqrt(1.0 + 100.0 / (src_len[a][:, None] + 1.0))
+        z = (np.log((tgt_len[b][None, :] + 10.0) / (src_len[a][:, None] + 10.0)) - mu) / sigma
         inter = src_inc[a] @ tgt_inc[b].T
         size = src_inc[a].sum(1)[:, None] + tgt_inc[b].sum(1)[None, :]
         dice = np.where(size > 0, 2 * inter / np.maximum(size, 1), 0.0)
@@ -181,9 +185,11 @@ def dp(scores: Scores, i0: int, i1: int, j0: int, j1: int, band: int | None = No
             arg[better] = s
         # 0-1 beads along the row: acc[j] = min_k<=j best[k] + (j - k) * skip
         idx = np.arange(len(js)) * scores.skip
-        run = np.minimum.accumulate(best - idx) + idx
-        arg[run < best] = len(all_shapes) - 1
-        acc[r, lo : hi + 1] = run
+        shifted = best - idx
+        run = np.minimum.accumulate(shifted)
+        row_skip = run < shifted  # compared in the shifted space: no rounding can flip it
+        arg[row_skip] = len(all_shapes) - 1
+        acc[r, lo : hi + 1] = np.where(row_skip, run + idx, best)
         back[r, lo : hi + 1] = arg
     if not np.isfinite(acc[rows - 1, cols - 1]):
         raise ValueError("alignment band does not reach the end")

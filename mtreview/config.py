@@ -36,9 +36,9 @@ class AlignConfig:
     use_paragraphs: bool = True  # align paragraphs first when both sides share them
     band: int = 30  # search band around the diagonal, in sentences (widens when the path reaches it)
     max_bead: int = 3  # most sentences on one side of a bead (1-1, 1-2, 2-1, 2-2, 1-3, 3-1)
-    skip_cost: float = 1.0  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
+    skip_cost: float = 0.45  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
     merge_cost: float = 0.45  # extra cost per sentence beyond 1-1 (prefer small beads)
-    margin_weight: float = 1.0  # weight of the knn margin subtracted from the cosine
+    margin_weight: float = 0.0  # weight of the knn margin subtracted from the cosine (0 = off)
     knn: int = 4  # neighbours in the margin
     length_weight: float = 0.25  # weight of the length-ratio term
     length_sigma: float = 0.25  # spread of log(JA chars / EN chars) around the document's ratio
