@@ -7,7 +7,8 @@ returns beads in document order, covering every sentence exactly once.
 A bead of ``a`` source and ``b`` target sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; 1-0 and 0-1
 for omissions and additions) costs
 
-    (1 - margin-normalised cosine) * (a + b) / 2            # meaning (a window embeds the joined text)
+    (1 - margin-normalised cosine) * (a + b) / 2            # meaning (a window embeds the joined text,
+                                                            # or sums its sentences in long documents)
     + length_weight * z**2 / 2                              # z: log char ratio vs the document's own ratio
     - anchor_weight * dice(numbers and Latin names)         # lexical anchors, see ``anchors``
     + merge_cost * (a + b - 2)                              # prefer small beads when equally good
@@ -93,8 +94,12 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     ks = range(1, config.max_bead + 1)
     src_win = {k: _windows(src, k, SEPARATOR["src"]) for k in ks}
     tgt_win = {k: _windows(tgt, k, SEPARATOR["tgt"]) for k in ks}
-    src_emb = _encode_groups(encode, src_win)
-    tgt_emb = _encode_groups(encode, tgt_win)
+    if max(n, m) <= config.window_encode_limit:
+        src_emb = _encode_groups(encode, src_win)
+        tgt_emb = _encode_groups(encode, tgt_win)
+    else:  # a window is the normalised sum of its sentences: one encoder call per sentence only
+        src_emb = _summed(np.asarray(encode(list(src)), dtype=np.float32), ks)
+        tgt_emb = _summed(np.asarray(encode(list(tgt)), dtype=np.float32), ks)
 
     # margin: mean cosine of each sentence to its knn nearest sentences on the other side;
     # a window takes the mean over its sentences, so joining sentences does not change it
@@ -134,6 +139,16 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         cost[(a, b)] = total.astype(np.float32)
         cos[(a, b)] = c.astype(np.float32)
     return Scores(cost=cost, cos=cos, skip=config.skip_cost)
+
+
+def _summed(one: np.ndarray, ks: range) -> dict[int, np.ndarray]:
+    out = {}
+    n = len(one)
+    for k in ks:
+        v = sum(one[d : n - k + 1 + d] for d in range(k)) if n >= k else np.zeros((0, one.shape[1]), np.float32)
+        norms = np.linalg.norm(v, axis=1, keepdims=True)
+        out[k] = (v / np.where(norms == 0, 1, norms)).astype(np.float32)
+    return out
 
 
 def _encode_groups(encode: Encode, groups: dict[int, list[str]]) -> dict[int, np.ndarray]:

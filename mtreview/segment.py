@@ -20,6 +20,7 @@ Offsets always index ``Document.text``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 
@@ -127,8 +128,18 @@ def _closes_quote(text: str, i: int, start: int) -> bool:
     return i > start and not (text[i - 1].isspace() or text[i - 1] in "([{—–-")
 
 
-def _inside(pos: int, spans: list[Span]) -> bool:
-    return any(a < pos < b for a, b in spans)
+class _Guard:
+    """Positions strictly inside protected spans of [start, end), looked up in O(1)."""
+
+    def __init__(self, start: int, end: int, spans: list[Span]) -> None:
+        self.start = start
+        self.mask = bytearray(end - start + 1)
+        for a, b in spans:
+            self.mask[a - start + 1 : b - start] = b"\x01" * max(0, b - a - 1)
+
+    def __contains__(self, pos: int) -> bool:
+        k = pos - self.start
+        return 0 <= k < len(self.mask) and self.mask[k] == 1
 
 
 def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> bool:
@@ -155,15 +166,16 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
 
 def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
     chunk = text[start:end]
-    guard = _protected(text, start, end, _EN_QUOTES, _EN_CLOSERS, '"', config.max_quote_chars)
-    guard += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
+    spans = _protected(text, start, end, _EN_QUOTES, _EN_CLOSERS, '"', config.max_quote_chars)
+    spans += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
+    guard = _Guard(start, end, spans)
     extra = frozenset(a.lower().rstrip(".") for a in config.en_abbreviations)
     cuts = []
     for m in _EN_END.finditer(chunk):
         cut = start + m.end()
-        if _inside(cut, guard):
+        if cut in guard:
             continue
-        before = _WORD_BEFORE.search(chunk, 0, m.end())
+        before = _WORD_BEFORE.search(chunk, max(0, m.start() - 200), m.end())
         prev = before.group(1) if before else ""
         mark = "." if "." in m.group() or "…" in m.group() else m.group()[0]
         nxt = chunk[m.end():].lstrip()[:40]
@@ -178,14 +190,16 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         if not _en_keep_going(prev, mark, nxt, extra):
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
+    cuts.sort()
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
-             if not _inside(start + m.end(), guard) and _missing_stop(chunk, m.start(), cuts, start)]
+             if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
 
 
 def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
     """True when the words before ``pos`` read as a finished sentence with no full stop."""
-    begin = max([c - start for c in cuts if c - start <= pos], default=0)
+    k = bisect.bisect_right(cuts, start + pos)
+    begin = cuts[k - 1] - start if k else 0
     words = chunk[begin:pos].split()
     if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in _GLUE:
         return False
@@ -198,12 +212,13 @@ def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
 
 def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
     chunk = text[start:end]
-    guard = _protected(text, start, end, _JA_OPEN, _JA_CLOSE, _JA_SYMMETRIC, config.max_quote_chars)
-    guard += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
+    spans = _protected(text, start, end, _JA_OPEN, _JA_CLOSE, _JA_SYMMETRIC, config.max_quote_chars)
+    spans += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
+    guard = _Guard(start, end, spans)
     cuts = []
     for m in _JA_END.finditer(chunk):
         cut = start + m.end()
-        if _inside(cut, guard) or cut >= end:
+        if cut in guard or cut >= end:
             continue
         if m.group()[0] in "!?" and m.start() > 0 and chunk[m.start() - 1].isascii() \
                 and chunk[m.start() - 1].isalnum() and not chunk[m.end():m.end() + 1].isspace():
