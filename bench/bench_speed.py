@@ -25,6 +25,7 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
 sys.path.insert(0, str(ROOT))
 
 from mtreview import pipeline, report, segment  # noqa: E402
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=default_data(), help="shared data folder (has align-dev/)")
     ap.add_argument("--runs", type=int, default=10, help="timed runs of the article")
     ap.add_argument("--article", nargs=2, type=Path, metavar=("EN", "JA"),
-                    default=(ROOT / "data" / "samples" / "seed.en.txt", ROOT / "data" / "samples" / "seed.ja.txt"),
+                    default=(SAMPLES / "seed.en.txt", SAMPLES / "seed.ja.txt"),
                     help="the article timed end to end (default: the seed article)")
     ap.add_argument("--sentences", type=int, default=2000, help="English sentences in the long document")
     args = ap.parse_args(argv)

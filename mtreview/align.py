@@ -145,7 +145,10 @@ def _summed(one: np.ndarray, ks: range) -> dict[int, np.ndarray]:
     out = {}
     n = len(one)
     for k in ks:
-        v = sum(one[d : n - k + 1 + d] for d in range(k)) if n >= k else np.zeros((0, one.shape[1]), np.float32)
+        if n < k:
+            out[k] = np.zeros((0, one.shape[1]), np.float32)
+            continue
+        v = sum(one[d : n - k + 1 + d] for d in range(k))
         norms = np.linalg.norm(v, axis=1, keepdims=True)
         out[k] = (v / np.where(norms == 0, 1, norms)).astype(np.float32)
     return out
