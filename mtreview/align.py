@@ -59,6 +59,8 @@ class Scores:
     cost: dict[Shape, np.ndarray]
     cos: dict[Shape, np.ndarray]
     skip: float
+    src_emb: np.ndarray  # one row per source sentence
+    tgt_emb: np.ndarray
 
 
 def _windows(texts: Sequence[str], k: int, sep: str) -> list[str]:
@@ -87,14 +89,20 @@ def _incidence(sets: list[set[str]], vocab: dict[str, int]) -> np.ndarray:
     return out
 
 
-def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignConfig) -> Scores:
-    """Embed every window of up to ``config.max_bead`` sentences and cost every bead shape."""
+def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignConfig,
+          embeddings: tuple[np.ndarray, np.ndarray] | None = None) -> Scores:
+    """Embed every window of up to ``config.max_bead`` sentences and cost every bead shape.
+
+    ``embeddings`` (one row per text) skips the encoder: windows then sum their rows.
+    """
     shapes = bead_shapes(config.max_bead)
     n, m = len(src), len(tgt)
     ks = range(1, config.max_bead + 1)
     src_win = {k: _windows(src, k, SEPARATOR["src"]) for k in ks}
     tgt_win = {k: _windows(tgt, k, SEPARATOR["tgt"]) for k in ks}
-    if max(n, m) <= config.window_encode_limit:
+    if embeddings is not None:
+        src_emb, tgt_emb = _summed(embeddings[0], ks), _summed(embeddings[1], ks)
+    elif max(n, m) <= config.window_encode_limit:
         src_emb = _encode_groups(encode, src_win)
         tgt_emb = _encode_groups(encode, tgt_win)
     else:  # a window is the normalised sum of its sentences: one encoder call per sentence only
@@ -138,7 +146,7 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
                  - config.anchor_weight * dice + config.merge_cost * (a + b - 2))
         cost[(a, b)] = total.astype(np.float32)
         cos[(a, b)] = c.astype(np.float32)
-    return Scores(cost=cost, cos=cos, skip=config.skip_cost)
+    return Scores(cost=cost, cos=cos, skip=config.skip_cost, src_emb=src_emb[1], tgt_emb=tgt_emb[1])
 
 
 def _summed(one: np.ndarray, ks: range) -> dict[int, np.ndarray]:
@@ -256,14 +264,21 @@ def _groups(blocks: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def _block_path(src: Sequence[str], tgt: Sequence[str], sg: list[tuple[int, int]], tg: list[tuple[int, int]],
-                encode: Encode, config: AlignConfig) -> list[Shape]:
+                sentences: Scores, config: AlignConfig) -> list[Shape]:
+    """Paragraph beads: 1-1 when the counts agree, else the same DP over summed sentence embeddings."""
     if len(sg) == len(tg):
         return [(1, 1)] * len(sg)
     src_text = [SEPARATOR["src"].join(src[a:b]) for a, b in sg]
     tgt_text = [SEPARATOR["tgt"].join(tgt[a:b]) for a, b in tg]
+    src_emb = np.stack([sentences.src_emb[a:b].sum(0) for a, b in sg])
+    tgt_emb = np.stack([sentences.tgt_emb[a:b].sum(0) for a, b in tg])
     block_config = AlignConfig(**{**config.__dict__, "max_bead": 2})
-    scores = score(src_text, tgt_text, encode, block_config)
+    scores = score(src_text, tgt_text, _no_encoder, block_config, embeddings=(src_emb, tgt_emb))
     return dp(scores, 0, len(sg), 0, len(tg), None)
+
+
+def _no_encoder(texts: Sequence[str]) -> np.ndarray:
+    raise RuntimeError("block scores reuse sentence embeddings")
 
 
 def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignConfig | None = None,
@@ -279,7 +294,7 @@ def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     tg = _groups(tgt_blocks) if tgt_blocks is not None else [(0, m)]
     if config.use_paragraphs and len(sg) > 1 and len(tg) > 1:
         bi = bj = 0
-        for a, b in _block_path(src, tgt, sg, tg, encode, config):
+        for a, b in _block_path(src, tgt, sg, tg, scores, config):
             i0 = sg[bi][0] if bi < len(sg) else n
             j0 = tg[bj][0] if bj < len(tg) else m
             i1 = sg[bi + a - 1][1] if a else i0

