@@ -25,6 +25,7 @@ joined with a single space, JA paragraphs with nothing.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -36,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mtreview import pipeline  # noqa: E402
+from mtreview import align, pipeline, segment  # noqa: E402
 from mtreview.config import Config  # noqa: E402
 from mtreview.load import load_document, load_text  # noqa: E402
 
@@ -170,6 +171,41 @@ def evaluate(data: Path, pair: str, mode: str, config: Config, models: pipeline.
     return total
 
 
+def evaluate_edits(data: Path, pair: str, config: Config, models: pipeline.Models, split: str) -> dict:
+    """Omission / addition detection: drop one sentence of a correct 1-1 bead and look for the skip.
+
+    For each document (paragraphs as given) the middle 1-1 bead of its own alignment is taken;
+    its JA sentence is removed (the EN sentence must become a 1-0 bead), then instead its EN
+    sentence is removed (the JA sentence must become a 0-1 bead). Also counts the 1-0 / 0-1
+    beads found in the unedited documents, which have no real omissions (false alarms).
+    """
+    folder = data / "align-dev" / pair
+    out = {"docs": 0, "omissions_found": 0, "additions_found": 0, "beads": 0, "false_skips": 0}
+    for doc in doc_ids(folder, split):
+        src = load_document(folder / f"{doc}.en.txt", "en", config.load)
+        tgt = load_document(folder / f"{doc}.ja.txt", "ja", config.load)
+        ssents, tsents = segment.split(src, config.segment), segment.split(tgt, config.segment)
+        run = functools.partial(align.align, encode=models.embedder.encode, config=config.align)
+        beads = run([s.text for s in ssents], [t.text for t in tsents],
+                    src_blocks=[s.block for s in ssents], tgt_blocks=[t.block for t in tsents])
+        out["beads"] += len(beads)
+        out["false_skips"] += sum(1 for b in beads if not b.src_ids or not b.tgt_ids)
+        ones = [b for b in beads if len(b.src_ids) == 1 and len(b.tgt_ids) == 1]
+        if not ones:
+            continue
+        out["docs"] += 1
+        i, j = ones[len(ones) // 2].src_ids[0], ones[len(ones) // 2].tgt_ids[0]
+        t2 = [t for t in tsents if t.id != j]
+        edited = run([s.text for s in ssents], [t.text for t in t2],
+                     src_blocks=[s.block for s in ssents], tgt_blocks=[t.block for t in t2])
+        out["omissions_found"] += any(b.src_ids == (i,) and not b.tgt_ids for b in edited)
+        s2 = [s for s in ssents if s.id != i]
+        edited = run([s.text for s in s2], [t.text for t in tsents],
+                     src_blocks=[s.block for s in s2], tgt_blocks=[t.block for t in tsents])
+        out["additions_found"] += any(b.tgt_ids == (j,) and not b.src_ids for b in edited)
+    return out
+
+
 def _print_errors(doc: str, gold, beads, missed: list[int], out) -> None:
     out.write(f"=== {doc}: {len(missed)} gold pairs missed\n")
     pred_keys = [(squeeze(a), squeeze(b)) for a, b in beads]
@@ -231,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embedder", default=None, help="override [align] embedder (e.g. hashing)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--errors", action="store_true", help="print the gold pairs that were missed")
+    ap.add_argument("--edits", action="store_true",
+                    help="also measure omission / addition detection (one sentence dropped per document)")
     ap.add_argument("--set", nargs="*", default=[], metavar="SECTION.KEY=VALUE",
                     help="override config values, e.g. align.skip_cost=0.4")
     ap.add_argument("--cache", type=Path, default=None, help="keep embeddings in this .npz between runs")
@@ -250,8 +288,13 @@ def main(argv: list[str] | None = None) -> int:
             fig = counts.figures()
             fig["seconds"] = round(time.perf_counter() - t0, 2)
             results[f"{pair}/{mode}"] = fig
+    edits = {}
+    if args.edits:
+        for pair in args.pairs:
+            edits[pair] = evaluate_edits(args.data, pair, config, models, args.split)
     cached.save()
     if args.json:
+        results.update({f"{pair}/edits": e for pair, e in edits.items()})
         json.dump(results, sys.stdout, indent=2, sort_keys=True)
         sys.stdout.write("\n")
         return 0
@@ -260,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, f in results.items():
         sys.stdout.write(f"{name:<20}{f['docs']:>5}{f['gold']:>6}{f['pred']:>6}{f['precision']:>8.4f}"
                          f"{f['recall']:>8.4f}{f['f1']:>8.4f}{f['refined_recall']:>8.4f}{f['seconds']:>7.1f}\n")
+    for pair, e in edits.items():
+        sys.stdout.write(f"{pair} edits: omissions found {e['omissions_found']}/{e['docs']}, additions found "
+                         f"{e['additions_found']}/{e['docs']}, 1-0/0-1 beads in unedited docs "
+                         f"{e['false_skips']}/{e['beads']}\n")
     return 0
 
 
