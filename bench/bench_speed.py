@@ -87,8 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     models = pipeline.load_models(config)
     models.embedder.encode(["warm up"])
     load_s = time.perf_counter() - t0
+    sample = [s.text for s in segment.split(load_document(args.article[0], "en"))]
+    t0 = time.perf_counter()
+    models.embedder.encode(sample)
+    rate = len(sample) / (time.perf_counter() - t0)
     times, n = article_seconds(*args.article, args.runs, config, models)
     print(f"model load (first call):             {load_s:7.2f} s")
+    print(f"encoder throughput right now:        {rate:7.0f} sentences/s ({models.embedder.name}; "
+          "all timings below scale with it)")
     print(f"article end to end, {n} EN sentences: median {statistics.median(times):.3f} s, "
           f"max {max(times):.3f} s over {len(times)} warm runs (target < 0.3 s)")
 
