@@ -17,9 +17,10 @@ and ``skip_cost`` for a 1-0 / 0-1 bead. The margin (as in vecalign / LASER minin
 the mean cosine of each side to its ``knn`` best candidates, so generic sentences that look like
 everything do not win by default.
 
-When both sides carry paragraph blocks, the blocks are aligned first with the same DP (so a
-dropped paragraph is a 1-0 block) and sentences are aligned inside each block bead. Without
-usable blocks the whole document is aligned in a band around the diagonal that widens until
+When both sides have the same number of paragraph blocks, sentences are aligned inside each
+pair of blocks. Otherwise (page debris, a merged caption, no paragraphs at all) the whole
+document is aligned at once, with ``block_cross_cost`` added to any bead that joins sentences
+of two paragraphs. A long region is aligned in a band around the diagonal that widens until
 the best path no longer touches its edge, so time and memory stay near-linear.
 """
 
@@ -142,7 +143,7 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         inter = src_inc[a] @ tgt_inc[b].T
         size = src_inc[a].sum(1)[:, None] + tgt_inc[b].sum(1)[None, :]
         dice = np.where(size > 0, 2 * inter / np.maximum(size, 1), 0.0)
-        total = ((1.0 - sim) * (a + b) / 2 + config.length_weight * np.minimum(z * z / 2, 8.0)
+        total = ((1.0 - sim) * (a + b) / 2 + config.length_weight * np.minimum(z * z / 2, config.length_cap)
                  - config.anchor_weight * dice + config.merge_cost * (a + b - 2))
         cost[(a, b)] = total.astype(np.float32)
         cos[(a, b)] = c.astype(np.float32)
@@ -263,22 +264,14 @@ def _groups(blocks: Sequence[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _block_path(src: Sequence[str], tgt: Sequence[str], sg: list[tuple[int, int]], tg: list[tuple[int, int]],
-                sentences: Scores, config: AlignConfig) -> list[Shape]:
-    """Paragraph beads: 1-1 when the counts agree, else the same DP over summed sentence embeddings."""
-    if len(sg) == len(tg):
-        return [(1, 1)] * len(sg)
-    src_text = [SEPARATOR["src"].join(src[a:b]) for a, b in sg]
-    tgt_text = [SEPARATOR["tgt"].join(tgt[a:b]) for a, b in tg]
-    src_emb = np.stack([sentences.src_emb[a:b].sum(0) for a, b in sg])
-    tgt_emb = np.stack([sentences.tgt_emb[a:b].sum(0) for a, b in tg])
-    block_config = AlignConfig(**{**config.__dict__, "max_bead": 2})
-    scores = score(src_text, tgt_text, _no_encoder, block_config, embeddings=(src_emb, tgt_emb))
-    return dp(scores, 0, len(sg), 0, len(tg), None)
-
-
-def _no_encoder(texts: Sequence[str]) -> np.ndarray:
-    raise RuntimeError("block scores reuse sentence embeddings")
+def _penalise_crossing(scores: Scores, src_blocks: Sequence[int], tgt_blocks: Sequence[int],
+                       penalty: float) -> None:
+    """Add ``penalty`` to every bead whose sentences on one side come from two paragraphs."""
+    sb, tb = np.asarray(src_blocks), np.asarray(tgt_blocks)
+    for (a, b), cost in scores.cost.items():
+        src_cross = sb[a - 1 :] != sb[: len(sb) - a + 1]
+        tgt_cross = tb[b - 1 :] != tb[: len(tb) - b + 1]
+        cost += penalty * (src_cross[:, None] | tgt_cross[None, :])
 
 
 def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignConfig | None = None,
@@ -288,21 +281,16 @@ def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    use_blocks = config.use_paragraphs and src_blocks is not None and tgt_blocks is not None
     scores = score(src, tgt, encode, config)
-    regions: list[tuple[int, int, int, int]] = []
-    sg = _groups(src_blocks) if src_blocks is not None else [(0, n)]
-    tg = _groups(tgt_blocks) if tgt_blocks is not None else [(0, m)]
-    if config.use_paragraphs and len(sg) > 1 and len(tg) > 1:
-        bi = bj = 0
-        for a, b in _block_path(src, tgt, sg, tg, scores, config):
-            i0 = sg[bi][0] if bi < len(sg) else n
-            j0 = tg[bj][0] if bj < len(tg) else m
-            i1 = sg[bi + a - 1][1] if a else i0
-            j1 = tg[bj + b - 1][1] if b else j0
-            regions.append((i0, i1, j0, j1))
-            bi, bj = bi + a, bj + b
-    else:
-        regions.append((0, n, 0, m))
+    sg = _groups(src_blocks) if use_blocks else [(0, n)]
+    tg = _groups(tgt_blocks) if use_blocks else [(0, m)]
+    if len(sg) == len(tg):  # shared paragraphs: align inside each pair of blocks
+        regions = [(a, b, c, d) for (a, b), (c, d) in zip(sg, tg, strict=True)]
+    else:  # paragraphs differ (debris, merged captions): the whole document, beads kept inside blocks
+        if use_blocks:
+            _penalise_crossing(scores, src_blocks, tgt_blocks, config.block_cross_cost)
+        regions = [(0, n, 0, m)]
     beads: list[Bead] = []
     for i0, i1, j0, j1 in regions:
         if i0 == i1 or j0 == j1:

@@ -33,7 +33,8 @@ class SegmentConfig:
 @dataclass(frozen=True)
 class AlignConfig:
     embedder: str = "usem3"  # key of mtreview.models.embed.EMBEDDERS
-    use_paragraphs: bool = True  # align paragraphs first when both sides share them
+    use_paragraphs: bool = True  # align inside paragraphs when both sides have as many
+    block_cross_cost: float = 0.3  # extra cost of a bead joining two paragraphs (when counts differ)
     band: int = 30  # search band around the diagonal, in sentences (widens when the path reaches it)
     max_bead: int = 2  # most sentences on one side of a bead (2: 1-1, 1-2, 2-1, 2-2; 3 adds 1-3, 3-1)
     window_encode_limit: int = 300  # up to this many sentences a side, embed joined sentences; above, sum
@@ -44,6 +45,7 @@ class AlignConfig:
     knn: int = 4  # neighbours in the margin
     length_weight: float = 0.25  # weight of the length-ratio term
     length_sigma: float = 0.25  # spread of log(JA chars / EN chars) around the document's ratio
+    length_cap: float = 1.0  # most the squared length z-score / 2 may add (before length_weight)
     anchor_weight: float = 0.25  # weight of the number / Latin-name anchor term
 
 

@@ -66,8 +66,10 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
         raise InputError(f"{src.path or 'source'}: no sentences found")
     if not tsents:
         raise InputError(f"{tgt.path or 'translation'}: no sentences found")
-    beads = align.align([s.text for s in ssents], [s.text for s in tsents], models.embedder.encode,
-                        config.align, src_blocks=[s.block for s in ssents], tgt_blocks=[s.block for s in tsents])
+    beads = align.align(
+        [s.text for s in ssents], [s.text for s in tsents], models.embedder.encode, config.align,
+        src_blocks=[s.block for s in ssents], tgt_blocks=[s.block for s in tsents],
+    )
     return ssents, tsents, beads
 
 
