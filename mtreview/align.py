@@ -4,18 +4,19 @@
 sides (English, Japanese) and an ``encode`` function (texts -> L2-normalised embeddings) and
 returns beads in document order, covering every sentence exactly once.
 
-A bead of ``a`` source and ``b`` target sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; 1-0 and 0-1
-for omissions and additions) costs
+A bead of ``a`` source and ``b`` target sentences (1-1, 1-2, 2-1, 2-2, up to ``max_bead``;
+1-0 and 0-1 for omissions and additions) costs
 
-    (1 - margin-normalised cosine) * (a + b) / 2            # meaning (a window embeds the joined text,
-                                                            # or sums its sentences in long documents)
-    + length_weight * z**2 / 2                              # z: log char ratio vs the document's own ratio
-    - anchor_weight * dice(numbers and Latin names)         # lexical anchors, see ``anchors``
-    + merge_cost * (a + b - 2)                              # prefer small beads when equally good
+    (1 - cosine) * (1 + size_scale * ((a + b) / 2 - 1))   # meaning: a window embeds its joined
+                                                          # text (long documents: summed sentences)
+    + length_weight * min(z**2 / 2, length_cap)           # z: log(JA/EN chars) vs the document's
+                                                          # own ratio; short texts vary more
+    - anchor_weight * dice(numbers, Latin names)          # lexical anchors, see ``anchors``
+    + merge_cost * (a + b - 2)                            # prefer small beads when equally good
 
-and ``skip_cost`` for a 1-0 / 0-1 bead. The margin (as in vecalign / LASER mining) subtracts
-the mean cosine of each side to its ``knn`` best candidates, so generic sentences that look like
-everything do not win by default.
+and ``skip_cost`` for a 1-0 / 0-1 bead. An optional margin (``margin_weight``, as in vecalign /
+LASER mining) subtracts from the cosine the mean cosine of each side to its ``knn`` best
+candidates; it did not help on the dev data and is off by default.
 
 When both sides have the same number of paragraph blocks, sentences are aligned inside each
 pair of blocks. Otherwise (page debris, a merged caption, no paragraphs at all) the whole
@@ -143,7 +144,8 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         inter = src_inc[a] @ tgt_inc[b].T
         size = src_inc[a].sum(1)[:, None] + tgt_inc[b].sum(1)[None, :]
         dice = np.where(size > 0, 2 * inter / np.maximum(size, 1), 0.0)
-        total = ((1.0 - sim) * (a + b) / 2 + config.length_weight * np.minimum(z * z / 2, config.length_cap)
+        total = ((1.0 - sim) * (1.0 + config.size_scale * ((a + b) / 2 - 1.0))
+                 + config.length_weight * np.minimum(z * z / 2, config.length_cap)
                  - config.anchor_weight * dice + config.merge_cost * (a + b - 2))
         cost[(a, b)] = total.astype(np.float32)
         cos[(a, b)] = c.astype(np.float32)

@@ -41,6 +41,7 @@ class AlignConfig:
     # the sentence embeddings (3x fewer encoder calls, slightly less accurate)
     skip_cost: float = 0.45  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
     merge_cost: float = 0.45  # extra cost per sentence beyond 1-1 (prefer small beads)
+    size_scale: float = 1.0  # (1 - cosine) grows with bead size: x (1 + size_scale * ((a + b) / 2 - 1))
     margin_weight: float = 0.0  # weight of the knn margin subtracted from the cosine (0 = off)
     knn: int = 4  # neighbours in the margin
     length_weight: float = 0.25  # weight of the length-ratio term
