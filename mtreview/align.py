@@ -92,24 +92,20 @@ def _incidence(sets: list[set[str]], vocab: dict[str, int]) -> np.ndarray:
 
 
 def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignConfig,
-          embeddings: tuple[np.ndarray, np.ndarray] | None = None) -> Scores:
+          src_blocks: Sequence[int] | None = None, tgt_blocks: Sequence[int] | None = None) -> Scores:
     """Embed every window of up to ``config.max_bead`` sentences and cost every bead shape.
 
-    ``embeddings`` (one row per text) skips the encoder: windows then sum their rows.
+    Windows inside one paragraph (per ``*_blocks``) embed their joined text when the document
+    has at most ``window_encode_limit`` sentences a side; other windows sum their sentences.
     """
     shapes = bead_shapes(config.max_bead)
     n, m = len(src), len(tgt)
     ks = range(1, config.max_bead + 1)
     src_win = {k: _windows(src, k, SEPARATOR["src"]) for k in ks}
     tgt_win = {k: _windows(tgt, k, SEPARATOR["tgt"]) for k in ks}
-    if embeddings is not None:
-        src_emb, tgt_emb = _summed(embeddings[0], ks), _summed(embeddings[1], ks)
-    elif max(n, m) <= config.window_encode_limit:
-        src_emb = _encode_groups(encode, src_win)
-        tgt_emb = _encode_groups(encode, tgt_win)
-    else:  # a window is the normalised sum of its sentences: one encoder call per sentence only
-        src_emb = _summed(np.asarray(encode(list(src)), dtype=np.float32), ks)
-        tgt_emb = _summed(np.asarray(encode(list(tgt)), dtype=np.float32), ks)
+    joined = max(n, m) <= config.window_encode_limit
+    src_emb = _embed(src, src_blocks, encode, ks, SEPARATOR["src"], joined)
+    tgt_emb = _embed(tgt, tgt_blocks, encode, ks, SEPARATOR["tgt"], joined)
 
     # margin: mean cosine of each sentence to its knn nearest sentences on the other side;
     # a window takes the mean over its sentences, so joining sentences does not change it
@@ -165,15 +161,19 @@ def _summed(one: np.ndarray, ks: range) -> dict[int, np.ndarray]:
     return out
 
 
-def _encode_groups(encode: Encode, groups: dict[int, list[str]]) -> dict[int, np.ndarray]:
-    flat = [t for k in sorted(groups) for t in groups[k]]
-    emb = np.asarray(encode(flat), dtype=np.float32) if flat else np.zeros((0, 1), dtype=np.float32)
-    out, pos = {}, 0
-    for k in sorted(groups):
-        out[k] = emb[pos : pos + len(groups[k])]
-        if out[k].shape[0] == 0:
-            out[k] = np.zeros((0, emb.shape[1] if emb.ndim == 2 else 1), dtype=np.float32)
-        pos += len(groups[k])
+def _embed(texts: Sequence[str], blocks: Sequence[int] | None, encode: Encode, ks: range, sep: str,
+           joined: bool) -> dict[int, np.ndarray]:
+    """Window embeddings: summed sentence embeddings, replaced by the joined text's own when asked."""
+    one = np.asarray(encode(list(texts)), dtype=np.float32)
+    out = _summed(one, ks)
+    if not joined:
+        return out
+    todo = [(k, i) for k in ks[1:] for i in range(len(texts) - k + 1)
+            if blocks is None or blocks[i] == blocks[i + k - 1]]
+    if todo:
+        emb = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in todo]), dtype=np.float32)
+        for (k, i), vec in zip(todo, emb, strict=True):
+            out[k][i] = vec
     return out
 
 
@@ -284,7 +284,8 @@ def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
     use_blocks = config.use_paragraphs and src_blocks is not None and tgt_blocks is not None
-    scores = score(src, tgt, encode, config)
+    scores = score(src, tgt, encode, config, src_blocks if use_blocks else None,
+                   tgt_blocks if use_blocks else None)
     sg = _groups(src_blocks) if use_blocks else [(0, n)]
     tg = _groups(tgt_blocks) if use_blocks else [(0, m)]
     if len(sg) == len(tg):  # shared paragraphs: align inside each pair of blocks
