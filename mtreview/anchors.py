@@ -65,9 +65,10 @@ def numbers(text: str, lang: str) -> set[str]:
 
 
 def latin_words(text: str) -> set[str]:
-    """Latin-script words (lower-cased, at least two letters, not function words)."""
+    """Latin-script words (lower-cased, at least two letters, no possessive 's, not function words)."""
     text = unicodedata.normalize("NFKC", text)
-    return {w.lower() for w in _LATIN.findall(text) if w.lower() not in _STOP}
+    words = (re.sub(r"'s$", "", w.lower()) for w in _LATIN.findall(text.replace("’", "'")))
+    return {w for w in words if w not in _STOP}
 
 
 def anchor_sets(src: Sequence[str], tgt: Sequence[str]) -> tuple[list[set[str]], list[set[str]]]:
