@@ -46,7 +46,7 @@ class AlignConfig:
     max_bead: int = 2  # most sentences on one side of a bead (2: 1-1, 1-2, 2-1, 2-2; 3 adds 1-3, 3-1)
     window_encode_limit: int = 300  # up to this many sentences a side, embed joined sentences; above, sum
     # the sentence embeddings (fewer encoder calls, slightly less accurate)
-    skip_cost: float = 0.45  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
+    skip_cost: float = 0.55  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
     merge_cost: float = 0.45  # extra cost per sentence beyond 1-1 (prefer small beads)
     size_scale: float = 1.0  # (1 - cosine) grows with bead size: x (1 + size_scale * ((a + b) / 2 - 1))
     margin_weight: float = 0.0  # weight of the knn margin subtracted from the cosine (0 = off)
