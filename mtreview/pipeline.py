@@ -70,8 +70,10 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
     if is_prealigned(src, tgt):
         beads = unit_beads(ssents, tsents, len(src.blocks), models.embedder.encode)
     else:
-        beads = align.align([s.text for s in ssents], [s.text for s in tsents], models.embedder.encode,
-                            config.align)
+        beads = align.align(
+            [s.text for s in ssents], [s.text for s in tsents], models.embedder.encode, config.align,
+            src_blocks=[s.block for s in ssents], tgt_blocks=[s.block for s in tsents],
+        )
     return ssents, tsents, beads
 
 

@@ -22,6 +22,9 @@ def test_default_toml_matches_dataclass_defaults():
         ({"align": {"band": "3"}}, "[align] band: expected an integer"),
         ({"load": {"strip_boilerplate": 1}}, "[load] strip_boilerplate: expected true/false"),
         ({"checks": {"allow": "x"}}, "[checks] allow: expected a list of strings"),
+        ({"align": {"max_bead": 0}}, "[align] max_bead must be at least 1, got 0"),
+        ({"align": {"length_sigma": 0.0}}, "[align] length_sigma must be positive, got 0.0"),
+        ({"segment": {"max_sentence_chars": 5}}, "[segment] max_sentence_chars must be 20 or more, not 5"),
     ],
 )
 def test_bad_config_is_a_clear_error(data, message):

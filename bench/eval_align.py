@@ -1,0 +1,314 @@
+"""Evaluate segmentation + alignment against the gold segment pairs of align-dev.
+
+    python bench/eval_align.py                     # table: en-ja and ja-en, with / without paragraphs
+    python bench/eval_align.py --json              # machine-readable figures
+    python bench/eval_align.py --errors --pairs en-ja --modes joined   # print failed gold pairs
+    python bench/eval_align.py --split even        # only every other document (held-out checks)
+
+For each document the EN and JA texts are loaded with ``mtreview.load``, segmented and aligned
+through ``pipeline.align_documents`` (the path the CLI uses). Bead texts join EN sentences with
+" " and JA sentences with "".
+
+Metrics (all micro-averaged over gold pairs / predicted beads of a language pair):
+- strict P/R/F1: a predicted bead equals a gold pair when both sides are equal after removing
+  all whitespace (1-0 and 0-1 beads count as predictions).
+- refined recall: a gold pair is recovered when the predicted beads lying inside it (both sides
+  non-empty, each side inside the gold side) together cover it exactly on both sides. Positions
+  are character offsets in the whitespace-free document, so a short bead cannot match by accident
+  elsewhere in the text.
+
+Modes: ``paragraphs`` loads the files as given (blank lines separate paragraphs); ``joined``
+joins every paragraph of a document into one block with no newline left: EN paragraphs are
+joined with a single space, JA paragraphs with nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mtreview import align, pipeline, segment  # noqa: E402
+from mtreview.config import Config  # noqa: E402
+from mtreview.load import load_document, load_text  # noqa: E402
+
+
+def default_data() -> Path:
+    """``../shared/data`` next to the project (or next to one of its parent folders)."""
+    for base in ROOT.parents:
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return ROOT.parent / "shared" / "data"
+
+
+DEFAULT_DATA = default_data()
+_WS = re.compile(r"\s+")
+_PARA = re.compile(r"\s*\n[ \t\u3000]*\n\s*")
+
+
+def squeeze(text: str) -> str:
+    return _WS.sub("", text)
+
+
+@dataclass
+class Counts:
+    gold: int = 0
+    pred: int = 0
+    strict: int = 0
+    refined: int = 0
+    docs: int = 0
+
+    def add(self, other: Counts) -> None:
+        for k in ("gold", "pred", "strict", "refined", "docs"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    def figures(self) -> dict[str, float | int]:
+        p = self.strict / self.pred if self.pred else 0.0
+        r = self.strict / self.gold if self.gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        rr = self.refined / self.gold if self.gold else 0.0
+        return {"docs": self.docs, "gold": self.gold, "pred": self.pred, "precision": round(p, 4),
+                "recall": round(r, 4), "f1": round(f, 4), "refined_recall": round(rr, 4)}
+
+
+def read_gold(path: Path) -> list[tuple[str, str]]:
+    rows = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        en, _, ja = line.partition("\t")
+        rows.append((en, ja))
+    return rows
+
+
+def joined(text: str, lang: str) -> str:
+    """All paragraphs of ``text`` in one block, no newline left."""
+    sep = " " if lang == "en" else ""
+    parts = [p.strip() for p in _PARA.split(text.strip())]
+    return sep.join(p.replace("\n", sep) for p in parts if p)
+
+
+def _spans(texts: list[str]) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for t in texts:
+        out.append((pos, pos + len(t)))
+        pos += len(t)
+    return out
+
+
+def score_document(gold: list[tuple[str, str]], beads: list[tuple[str, str]]) -> tuple[Counts, list[int]]:
+    """Counts for one document and the indices of gold pairs not recovered strictly."""
+    gold_n = [(squeeze(a), squeeze(b)) for a, b in gold]
+    pred_n = [(squeeze(a), squeeze(b)) for a, b in beads]
+    c = Counts(gold=len(gold_n), pred=len(pred_n), docs=1)
+    avail = Counter(pred_n)
+    strict_ok = []
+    for g in gold_n:
+        ok = avail[g] > 0
+        if ok:
+            avail[g] -= 1
+            c.strict += 1
+        strict_ok.append(ok)
+    gs, gt = _spans([a for a, _ in gold_n]), _spans([b for _, b in gold_n])
+    ps, pt = _spans([a for a, _ in pred_n]), _spans([b for _, b in pred_n])
+    same_text = "".join(a for a, _ in gold_n) == "".join(a for a, _ in pred_n) and \
+        "".join(b for _, b in gold_n) == "".join(b for _, b in pred_n)
+    for g, (ga, gb), (ta, tb) in zip(gold_n, gs, gt, strict=True):
+        if not same_text:  # fall back to the substring definition
+            inside = [p for p in pred_n if p[0] and p[1] and p[0] in g[0] and p[1] in g[1]]
+            if "".join(p[0] for p in inside) == g[0] and "".join(p[1] for p in inside) == g[1]:
+                c.refined += 1
+            continue
+        src_cov = tgt_cov = 0
+        for p, (pa, pb), (qa, qb) in zip(pred_n, ps, pt, strict=True):
+            if p[0] and p[1] and ga <= pa and pb <= gb and ta <= qa and qb <= tb:
+                src_cov += pb - pa
+                tgt_cov += qb - qa
+        if src_cov == gb - ga and tgt_cov == tb - ta and gb > ga and tb > ta:
+            c.refined += 1
+    return c, [i for i, ok in enumerate(strict_ok) if not ok]
+
+
+def doc_ids(folder: Path, split: str) -> list[str]:
+    ids = sorted(p.name[: -len(".gold.tsv")] for p in folder.glob("*.gold.tsv"))
+    if split == "even":
+        ids = ids[0::2]
+    elif split == "odd":
+        ids = ids[1::2]
+    return ids
+
+
+def evaluate(data: Path, pair: str, mode: str, config: Config, models: pipeline.Models, split: str,
+             errors: bool, out) -> Counts:
+    folder = data / "align-dev" / pair
+    if not folder.is_dir():
+        raise SystemExit(f"no such folder: {folder} (give --data)")
+    total = Counts()
+    for doc in doc_ids(folder, split):
+        src = load_document(folder / f"{doc}.en.txt", "en", config.load)
+        tgt = load_document(folder / f"{doc}.ja.txt", "ja", config.load)
+        if mode == "joined":
+            src = load_text(joined(src.text, "en"), "en", path=src.path)
+            tgt = load_text(joined(tgt.text, "ja"), "ja", path=tgt.path)
+        ssents, tsents, beads = pipeline.align_documents(src, tgt, config, models)
+        texts = [(" ".join(ssents[i].text for i in b.src_ids), "".join(tsents[i].text for i in b.tgt_ids))
+                 for b in beads]
+        gold = read_gold(folder / f"{doc}.gold.tsv")
+        counts, missed = score_document(gold, texts)
+        total.add(counts)
+        if errors and missed:
+            _print_errors(doc, gold, texts, missed, out)
+    return total
+
+
+def evaluate_edits(data: Path, pair: str, config: Config, models: pipeline.Models, split: str) -> dict:
+    """Omission / addition detection: drop one sentence of a correct 1-1 bead and look for the skip.
+
+    For each document (paragraphs as given) the middle 1-1 bead of its own alignment is taken;
+    its JA sentence is removed (the EN sentence must become a 1-0 bead), then instead its EN
+    sentence is removed (the JA sentence must become a 0-1 bead). Also counts the 1-0 / 0-1
+    beads found in the unedited documents, which have no real omissions (false alarms).
+    """
+    folder = data / "align-dev" / pair
+    out = {"docs": 0, "omissions_found": 0, "additions_found": 0, "beads": 0, "false_skips": 0}
+    for doc in doc_ids(folder, split):
+        src = load_document(folder / f"{doc}.en.txt", "en", config.load)
+        tgt = load_document(folder / f"{doc}.ja.txt", "ja", config.load)
+        ssents, tsents = segment.split(src, config.segment), segment.split(tgt, config.segment)
+        run = functools.partial(align.align, encode=models.embedder.encode, config=config.align)
+        beads = run([s.text for s in ssents], [t.text for t in tsents],
+                    src_blocks=[s.block for s in ssents], tgt_blocks=[t.block for t in tsents])
+        out["beads"] += len(beads)
+        out["false_skips"] += sum(1 for b in beads if not b.src_ids or not b.tgt_ids)
+        ones = [b for b in beads if len(b.src_ids) == 1 and len(b.tgt_ids) == 1]
+        if not ones:
+            continue
+        out["docs"] += 1
+        i, j = ones[len(ones) // 2].src_ids[0], ones[len(ones) // 2].tgt_ids[0]
+        t2 = [t for t in tsents if t.id != j]
+        edited = run([s.text for s in ssents], [t.text for t in t2],
+                     src_blocks=[s.block for s in ssents], tgt_blocks=[t.block for t in t2])
+        out["omissions_found"] += any(b.src_ids == (i,) and not b.tgt_ids for b in edited)
+        s2 = [s for s in ssents if s.id != i]
+        edited = run([s.text for s in s2], [t.text for t in tsents],
+                     src_blocks=[s.block for s in s2], tgt_blocks=[t.block for t in tsents])
+        out["additions_found"] += any(b.tgt_ids == (j,) and not b.src_ids for b in edited)
+    return out
+
+
+def _print_errors(doc: str, gold, beads, missed: list[int], out) -> None:
+    out.write(f"=== {doc}: {len(missed)} gold pairs missed\n")
+    pred_keys = [(squeeze(a), squeeze(b)) for a, b in beads]
+    for i in missed:
+        en, ja = gold[i]
+        ge, gj = squeeze(en), squeeze(ja)
+        out.write(f"- gold {i}: EN {en[:160]}\n           JA {ja[:100]}\n")
+        near = [k for k, (a, b) in enumerate(pred_keys)
+                if (a and (a in ge or ge in a)) or (b and (b in gj or gj in b))]
+        for k in near[:4]:
+            a, b = beads[k]
+            out.write(f"    pred {k}: EN {a[:160]!r}\n            JA {b[:100]!r}\n")
+
+
+class CachedEmbedder:
+    """Wraps an embedder with a text -> vector cache (optionally kept on disk between runs)."""
+
+    def __init__(self, inner, path: Path | None) -> None:
+        import numpy as np
+
+        self._np = np
+        self.inner, self.path = inner, path
+        self.name, self.version = inner.name, inner.version
+        self.cache: dict[str, object] = {}
+        if path and path.is_file():
+            data = np.load(path, allow_pickle=False)
+            self.cache = dict(zip(data["texts"].tolist(), data["vecs"], strict=True))
+
+    def encode(self, texts):
+        todo = sorted({t for t in texts if t not in self.cache})
+        if todo:
+            self.cache.update(zip(todo, self.inner.encode(todo), strict=True))
+        return self._np.stack([self.cache[t] for t in texts])
+
+    def save(self) -> None:
+        if self.path and self.cache:
+            texts = list(self.cache)
+            vecs = self._np.stack([self.cache[t] for t in texts])
+            self._np.savez(self.path, texts=self._np.array(texts), vecs=vecs)
+
+
+def _parse_set(items: list[str], config: Config) -> Config:
+    for item in items:
+        key, _, value = item.partition("=")
+        section, _, name = key.partition(".")
+        current = getattr(getattr(config, section), name)
+        typed = type(current)(value) if not isinstance(current, bool) else value.lower() == "true"
+        config = config.replace(**{f"{section}__{name}": typed})
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (has align-dev/)")
+    ap.add_argument("--pairs", nargs="+", default=["en-ja", "ja-en"], choices=["en-ja", "ja-en"])
+    ap.add_argument("--modes", nargs="+", default=["paragraphs", "joined"], choices=["paragraphs", "joined"])
+    ap.add_argument("--split", choices=["all", "even", "odd"], default="all",
+                    help="evaluate every document, or every other one (sorted by id)")
+    ap.add_argument("--embedder", default=None, help="override [align] embedder (e.g. hashing)")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--errors", action="store_true", help="print the gold pairs that were missed")
+    ap.add_argument("--edits", action="store_true",
+                    help="also measure omission / addition detection (one sentence dropped per document)")
+    ap.add_argument("--set", nargs="*", default=[], metavar="SECTION.KEY=VALUE",
+                    help="override config values, e.g. align.skip_cost=0.4")
+    ap.add_argument("--cache", type=Path, default=None, help="keep embeddings in this .npz between runs")
+    args = ap.parse_args(argv)
+
+    config = _parse_set(args.set, Config())
+    if args.embedder:
+        config = config.replace(align__embedder=args.embedder)
+    models = pipeline.load_models(config)
+    cached = CachedEmbedder(models.embedder, args.cache)
+    models = pipeline.Models(embedder=cached, extra=models.extra)
+    results = {}
+    for pair in args.pairs:
+        for mode in args.modes:
+            t0 = time.perf_counter()
+            counts = evaluate(args.data, pair, mode, config, models, args.split, args.errors, sys.stdout)
+            fig = counts.figures()
+            fig["seconds"] = round(time.perf_counter() - t0, 2)
+            results[f"{pair}/{mode}"] = fig
+    edits = {}
+    if args.edits:
+        for pair in args.pairs:
+            edits[pair] = evaluate_edits(args.data, pair, config, models, args.split)
+    cached.save()
+    if args.json:
+        results.update({f"{pair}/edits": e for pair, e in edits.items()})
+        json.dump(results, sys.stdout, indent=2, sort_keys=True)
+        sys.stdout.write("\n")
+        return 0
+    head = f"{'set':<20}{'docs':>5}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}{'refR':>8}{'sec':>7}"
+    sys.stdout.write(head + "\n" + "-" * len(head) + "\n")
+    for name, f in results.items():
+        sys.stdout.write(f"{name:<20}{f['docs']:>5}{f['gold']:>6}{f['pred']:>6}{f['precision']:>8.4f}"
+                         f"{f['recall']:>8.4f}{f['f1']:>8.4f}{f['refined_recall']:>8.4f}{f['seconds']:>7.1f}\n")
+    for pair, e in edits.items():
+        sys.stdout.write(f"{pair} edits: omissions found {e['omissions_found']}/{e['docs']}, additions found "
+                         f"{e['additions_found']}/{e['docs']}, 1-0/0-1 beads in unedited docs "
+                         f"{e['false_skips']}/{e['beads']}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

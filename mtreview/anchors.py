@@ -1,0 +1,80 @@
+"""Lexical anchors shared by an English sentence and its Japanese translation.
+
+Numbers are normalised to one canonical string whatever their script ("１万５０００",
+"15,000" and "15 thousand" all give "15000"; "July" gives "7", so "July 24" and "７月２４日"
+share "7" and "24"). Latin-script words (names, acronyms) that the Japanese text keeps as they
+are ("HSBC", "COVID") are anchors too. Pure functions, used by ``align``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+_MONTHS = {m: str(k) for k, ms in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for m in ms}
+_EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9}
+_JA_SCALE = {"千": 1e3, "万": 1e4, "億": 1e8, "兆": 1e12}
+_EN_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn|m)\b)?", re.I)
+_JA_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(兆|億|万|千)?")
+_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'&.-]*[A-Za-z0-9]")
+_STOP = frozenset(re.findall(r"\w+", "the a an of and or in on at to for by with is are was were be it he "
+                                      "she they we i you this that his her their its from as not no mr ms"))
+
+
+def _canon(value: float) -> str:
+    return f"{value:.10g}"
+
+
+def numbers(text: str, lang: str) -> set[str]:
+    """Canonical numbers in ``text`` (digits in any width, scale words, English month names)."""
+    text = unicodedata.normalize("NFKC", text)
+    out: set[str] = set()
+    if lang == "ja":
+        pos = 0
+        for m in _JA_NUM.finditer(text):
+            if m.start() < pos:
+                continue
+            value = float(m.group(1).replace(",", ""))
+            if m.group(2):  # 1万5000 = 15000, 3億2000万 = 320000000
+                value *= _JA_SCALE[m.group(2)]
+                tail = _JA_NUM.match(text, m.end())
+                if tail and (not tail.group(2) or _JA_SCALE[tail.group(2)] < _JA_SCALE[m.group(2)]):
+                    scale = _JA_SCALE[tail.group(2)] if tail.group(2) else 1
+                    value += float(tail.group(1).replace(",", "")) * scale
+                    pos = tail.end()
+            out.add(_canon(value))
+        return out
+    for m in _EN_NUM.finditer(text):
+        value = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            value *= _EN_SCALE[m.group(2).lower()]
+        out.add(_canon(value))
+    for m in _MONTH_WORD.finditer(text):
+        word = m.group(1)
+        if word.lower() == "may" and word[0].islower():
+            continue  # the verb
+        if len(word) <= 4 and not word[0].isupper():
+            continue
+        out.add(_MONTHS[word.lower()])
+    return out
+
+
+def latin_words(text: str) -> set[str]:
+    """Latin-script words (lower-cased, at least two letters, no possessive 's, not function words)."""
+    text = unicodedata.normalize("NFKC", text)
+    words = (re.sub(r"'s$", "", w.lower()) for w in _LATIN.findall(text.replace("’", "'")))
+    return {w for w in words if w not in _STOP}
+
+
+def anchor_sets(src: Sequence[str], tgt: Sequence[str]) -> tuple[list[set[str]], list[set[str]]]:
+    """Anchors of each English and Japanese text: numbers, plus Latin words the Japanese side uses."""
+    tgt_latin = [latin_words(t) for t in tgt]
+    vocab = set().union(*tgt_latin) if tgt_latin else set()
+    src_sets = [numbers(s, "en") | (latin_words(s) & vocab) for s in src]
+    tgt_sets = [numbers(t, "ja") | w for t, w in zip(tgt, tgt_latin, strict=True)]
+    return src_sets, tgt_sets

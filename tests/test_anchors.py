@@ -1,0 +1,44 @@
+"""Lexical anchors: numbers in any script and Latin names shared by both sides (real dev-set phrases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtreview.anchors import anchor_sets, latin_words, numbers
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("１万５０００人が参加した。", "ja", {"15000"}),
+        ("more than 15,000 people took part", "en", {"15000"}),
+        ("７月２４日夜", "ja", {"7", "24"}),
+        ("On the night of July 24th", "en", {"7", "24"}),
+        ("3億2000万円", "ja", {"320000000"}),
+        ("$3.2 million", "en", {"3200000"}),
+        ("300万ポンドから800万ポンドの損害賠償金", "ja", {"3000000", "8000000"}),
+        ("damages of between £3million and £8million", "en", {"3000000", "8000000"}),
+        ("高さ27フィート（8.2メートル）の記念碑", "ja", {"27", "8.2"}),
+        ("the 27-foot (8.2-meter) tall monument", "en", {"27", "8.2"}),
+        ("the Jan. 14 launch", "en", {"1", "14"}),
+        ("You may go in May.", "en", {"5"}),
+        ("50％", "ja", {"50"}),
+        ("no numbers here", "en", set()),
+    ],
+)
+def test_numbers(text, lang, expected):
+    assert numbers(text, lang) == expected
+
+
+def test_latin_words_skip_function_words_and_possessives():
+    assert latin_words("HSBC did not fabricate evidence or hide Huawei’s facts") == {
+        "hsbc", "did", "fabricate", "evidence", "hide", "huawei", "facts"}
+
+
+def test_anchor_sets_keep_only_latin_words_the_japanese_side_uses():
+    src, tgt = anchor_sets(
+        ["In response to US DOJ's requests for information, HSBC Group simply presented the facts."],
+        ["US DOJ（米国司法省）からの情報要請に応え、HSBCグループは客観的な事実を提供したに過ぎない。"],
+    )
+    assert src == [{"us", "doj", "hsbc"}]
+    assert tgt == [{"us", "doj", "hsbc"}]

@@ -1,0 +1,240 @@
+# ruff: noqa: E501  (literal sentences from the data are kept whole)
+"""Sentence splitting on real news text: the seed article and the align-dev documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtreview import segment
+from mtreview.config import SegmentConfig
+from mtreview.load import load_text
+
+EN_CASES = [
+    (
+        'VIRGINIA BEACH, Va. -- The city of Virginia Beach removed a 115-year-old Confederate monument from public grounds on Saturday, less than two days after the City Council voted unanimously to do so. Workers took down the 27-foot (8.2-meter) tall monument on Saturday morning, media outlets reported.',
+        [
+            'VIRGINIA BEACH, Va. -- The city of Virginia Beach removed a 115-year-old Confederate monument from public grounds on Saturday, less than two days after the City Council voted unanimously to do so.',
+            'Workers took down the 27-foot (8.2-meter) tall monument on Saturday morning, media outlets reported.',
+        ],
+    ),
+    (
+        'ISLAMABAD -- A U.N. report says more than 6,000 Pakistani insurgents are hiding in Afghanistan. The ministry said the Jan. 14 launch was part of routine efforts to strengthen its defensive capabilities.',
+        [
+            'ISLAMABAD -- A U.N. report says more than 6,000 Pakistani insurgents are hiding in Afghanistan.',
+            'The ministry said the Jan. 14 launch was part of routine efforts to strengthen its defensive capabilities.',
+        ],
+    ),
+    (
+        'The Chief Minister also repeated his warnings from yesterday, when he urged people to follow guidelines, such as social distancing and the use of face masks. "I am fine, my friends. The dedication of coronavirus warriors, who selflessly risk their lives, is praiseworthy. I salute all coronavirus warriors of the state," Mr Chouhan tweeted from Bhopal\'s Chirayu Hospital, where he was admitted yesterday.',
+        [
+            'The Chief Minister also repeated his warnings from yesterday, when he urged people to follow guidelines, such as social distancing and the use of face masks.',
+            '"I am fine, my friends. The dedication of coronavirus warriors, who selflessly risk their lives, is praiseworthy. I salute all coronavirus warriors of the state," Mr Chouhan tweeted from Bhopal\'s Chirayu Hospital, where he was admitted yesterday.',
+        ],
+    ),
+    (
+        'The protest in Oakland began peacefully, but turned violent later into the night. An "unlawful assembly" was declared by police around 11:30 p.m. and officers asked the crowd to disperse.',
+        [
+            'The protest in Oakland began peacefully, but turned violent later into the night.',
+            'An "unlawful assembly" was declared by police around 11:30 p.m. and officers asked the crowd to disperse.',
+        ],
+    ),
+    (
+        'Now leader Keir Starmer is under pressure to expel Mr Corbyn. Last night ex-party staff said they would drop the legal action if Mr Corbyn was ejected from the party.',
+        [
+            'Now leader Keir Starmer is under pressure to expel Mr Corbyn.',
+            'Last night ex-party staff said they would drop the legal action if Mr Corbyn was ejected from the party.',
+        ],
+    ),
+    (
+        'However, Labour MP Jon Trickett said: "It is a ridiculous demand." Supporters of Mr Corbyn said Mr Starmer needs to focus on tackling the Tories handling on coronavirus.',
+        [
+            'However, Labour MP Jon Trickett said: "It is a ridiculous demand."',
+            'Supporters of Mr Corbyn said Mr Starmer needs to focus on tackling the Tories handling on coronavirus.',
+        ],
+    ),
+    (
+        'The law passed with a two-thirds majority, with the objection of four MPs The Senate will consist of 300 members, 100 of whom are elected by a closed list system.',
+        [
+            'The law passed with a two-thirds majority, with the objection of four MPs',
+            'The Senate will consist of 300 members, 100 of whom are elected by a closed list system.',
+        ],
+    ),
+    (
+        'Car drives through crowd, protester shot in Colorado AURORA, Colo. (AP) - A car drove through a crowd and a protester was shot in the suburban Denver suburb of Aurora.',
+        [
+            'Car drives through crowd, protester shot in Colorado',
+            'AURORA, Colo. (AP) - A car drove through a crowd and a protester was shot in the suburban Denver suburb of Aurora.',
+        ],
+    ),
+    (
+        'Russia and China, both permanent members of the council, have blocked U.S.-led efforts to tighten sanctions. The United States, South Korea and Japan have responded by expanding their combined military exercises.',
+        [
+            'Russia and China, both permanent members of the council, have blocked U.S.-led efforts to tighten sanctions.',
+            'The United States, South Korea and Japan have responded by expanding their combined military exercises.',
+        ],
+    ),
+    (
+        'The momentum of No. 4 continues. The ball soared and landed in the stands.',
+        [
+            'The momentum of No. 4 continues.',
+            'The ball soared and landed in the stands.',
+        ],
+    ),
+    (
+        'Read more at https://www.rt.com/usa/495787-kanye-west-biden/ today. Write to news@example.com. Thanks.',
+        [
+            'Read more at https://www.rt.com/usa/495787-kanye-west-biden/ today.',
+            'Write to news@example.com.',
+            'Thanks.',
+        ],
+    ),
+    (
+        'Virginia Beach takes down Confederate monument\n\nVIRGINIA BEACH, Va. -- The city removed it.',
+        [
+            'Virginia Beach takes down Confederate monument',
+            'VIRGINIA BEACH, Va. -- The city removed it.',
+        ],
+    ),
+]
+
+JA_CASES = [
+    (
+        '北朝鮮はロシアとの関係を積極的に強化しており、金正恩委員長が9月にプーチン大統領との首脳会談のためにロシアを訪問したことで注目された。金正恩氏は外交的孤立と、ワシントン、ソウル、東京との核の対立が深まる中で足場を固めようとしている。',
+        [
+            '北朝鮮はロシアとの関係を積極的に強化しており、金正恩委員長が9月にプーチン大統領との首脳会談のためにロシアを訪問したことで注目された。',
+            '金正恩氏は外交的孤立と、ワシントン、ソウル、東京との核の対立が深まる中で足場を固めようとしている。',
+        ],
+    ),
+    (
+        '先週モスクワで行われた、崔善姫(チェ・ソンヒ)外相とプーチン大統領、ラブロフ外相との会談について、北の外務省は、プーチン大統領は平壌訪問の意志を再び示し、それは “早い時期 “に実現する可能性があると述べたと述べた。',
+        [
+            '先週モスクワで行われた、崔善姫(チェ・ソンヒ)外相とプーチン大統領、ラブロフ外相との会談について、北の外務省は、プーチン大統領は平壌訪問の意志を再び示し、それは “早い時期 “に実現する可能性があると述べたと述べた。',
+        ],
+    ),
+    (
+        '北朝鮮外務省は、国営メディアに掲載されたコメントの中で、崔氏とロシア政府高官は会談で、”両国の核心的利益を守り、新しい多極化された国際秩序を確立するために、戦略的・戦術的協力をさらに強化する強い意志 “を表明したと述べた。',
+        [
+            '北朝鮮外務省は、国営メディアに掲載されたコメントの中で、崔氏とロシア政府高官は会談で、”両国の核心的利益を守り、新しい多極化された国際秩序を確立するために、戦略的・戦術的協力をさらに強化する強い意志 “を表明したと述べた。',
+        ],
+    ),
+    (
+        '同州首相はまた、前日にソーシャルディスタンシングやマスク使用などのガイドラインに従うよう訴えた自身の忠告を繰り返した。「友人たちよ、私は元気だ。私心なく自らの命をかけてコロナウイルスと戦う人々の献身は、称賛に値する。この州のコロナウイルス戦士全員に敬意を表する」とチョーハン氏は昨日入院したボパールのチラユ病院からツイートした。',
+        [
+            '同州首相はまた、前日にソーシャルディスタンシングやマスク使用などのガイドラインに従うよう訴えた自身の忠告を繰り返した。',
+            '「友人たちよ、私は元気だ。私心なく自らの命をかけてコロナウイルスと戦う人々の献身は、称賛に値する。この州のコロナウイルス戦士全員に敬意を表する」とチョーハン氏は昨日入院したボパールのチラユ病院からツイートした。',
+        ],
+    ),
+    (
+        '上で「ワイリーの反ユダヤ主義のツイートを受けて、われわれA-List Management社は今日、彼とは手を切りました。社会には反ユダヤ主義が存在する余地はない。」と述べた。彼は以前、ワイリーの投稿を支持することも許すこともないと語った。',
+        [
+            '上で「ワイリーの反ユダヤ主義のツイートを受けて、われわれA-List Management社は今日、彼とは手を切りました。社会には反ユダヤ主義が存在する余地はない。」と述べた。',
+            '彼は以前、ワイリーの投稿を支持することも許すこともないと語った。',
+        ],
+    ),
+    (
+        '「友人たちよ、私は元気だ。私心なく自らの命をかけてコロナウイルスと戦う人々の献身は、称賛に値する。この州のコロナウイルス戦士全員に敬意を表する。',
+        [
+            '「友人たちよ、私は元気だ。',
+            '私心なく自らの命をかけてコロナウイルスと戦う人々の献身は、称賛に値する。',
+            'この州のコロナウイルス戦士全員に敬意を表する。',
+        ],
+    ),
+    (
+        'バージニア・ビーチ 南軍記念碑を撤去\nバージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、南部連合記念碑を撤去した。',
+        [
+            'バージニア・ビーチ 南軍記念碑を撤去',
+            'バージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、南部連合記念碑を撤去した。',
+        ],
+    ),
+    (
+        '中島翔哉、優勝セレモニー欠席は自らの選択？現地メディア報じる（フットボールチャンネル） - Yahoo!ニュース',
+        [
+            '中島翔哉、優勝セレモニー欠席は自らの選択？',
+            '現地メディア報じる（フットボールチャンネル） - Yahoo!ニュース',
+        ],
+    ),
+    (
+        '本当に？！「うちんち」……知らなかった？地元でも使ってるよ。',
+        [
+            '本当に？！',
+            '「うちんち」……知らなかった？',
+            '地元でも使ってるよ。',
+        ],
+    ),
+    (
+        '同法は3分の2の賛成多数で通過、国会議院４名の反対があった。上院は議員300名で構成される！',
+        [
+            '同法は3分の2の賛成多数で通過、国会議院４名の反対があった。',
+            '上院は議員300名で構成される！',
+        ],
+    ),
+]
+
+
+def _split(text: str, lang: str, config: SegmentConfig | None = None):
+    doc = load_text(text, lang)
+    sents = segment.split(doc, config)
+    for k, s in enumerate(sents):
+        assert s.id == k
+        assert doc.text[s.start : s.end] == s.text
+    return doc, sents
+
+
+@pytest.mark.parametrize("text, expected", EN_CASES)
+def test_english(text, expected):
+    _, sents = _split(text, "en")
+    assert [s.text for s in sents] == expected
+
+
+@pytest.mark.parametrize("text, expected", JA_CASES)
+def test_japanese(text, expected):
+    _, sents = _split(text, "ja")
+    assert [s.text for s in sents] == expected
+
+
+def test_blocks_and_offsets_follow_paragraphs():
+    text = (
+        "Virginia Beach takes down Confederate monument\n\n"
+        "VIRGINIA BEACH, Va. -- The city of Virginia Beach removed a 115-year-old Confederate monument. "
+        "It was installed in 1905.\n\n"
+        "The monument will be stored for now.\n"
+    )
+    _, sents = _split(text, "en")
+    assert [(s.block, s.start, s.end) for s in sents] == [(0, 0, 46), (1, 48, 142), (1, 143, 168), (2, 170, 206)]
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        # an extra abbreviation from the config
+        ("The talks with Amb. Smith ended. Both sides agreed.", "en",
+         ["The talks with Amb. Smith ended.", "Both sides agreed."]),
+        # a quotation longer than max_quote_chars no longer protects its full stops
+        ("「友人たちよ、私は元気だ。私心なく自らの命をかけてコロナウイルスと戦う人々の献身は、称賛に値する」と述べた。", "ja",
+         ["「友人たちよ、私は元気だ。", "私心なく自らの命をかけてコロナウイルスと戦う人々の献身は、称賛に値する」と述べた。"]),
+    ],
+)
+def test_config(text, lang, expected):
+    config = SegmentConfig(en_abbreviations=("Amb.",), max_quote_chars=20)
+    _, sents = _split(text, lang, config)
+    assert [s.text for s in sents] == expected
+
+
+def test_runaway_sentence_is_hard_split():
+    text = "、".join(["北朝鮮はロシアとの関係を積極的に強化しており"] * 30) + "。"
+    _, sents = _split(text, "ja", SegmentConfig(max_sentence_chars=100))
+    assert all(len(s.text) <= 100 for s in sents)
+    assert "".join(s.text for s in sents) == text
+
+
+def test_hard_wrapped_lines_are_joined_but_short_lines_are_not():
+    wrapped = (
+        "North Korea said Sunday it had agreed with Russia to step up strategic and\n"
+        "tactical cooperation in order to build a new multipolar international order,\n"
+        "as the two countries try to present a united front against the United States\n"
+        "amid their separate, deepening standoffs with Washington.\n"
+    )
+    _, sents = _split(wrapped, "en")
+    assert len(sents) == 1
+    _, sents = _split("ソウル\n北朝鮮は日曜日、ロシアと協力を進めることで合意したと発表した。", "ja")
+    assert [s.text for s in sents] == ["ソウル", "北朝鮮は日曜日、ロシアと協力を進めることで合意したと発表した。"]
