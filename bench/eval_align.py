@@ -19,7 +19,9 @@ Metrics (all micro-averaged over gold pairs / predicted beads of a language pair
 
 Modes: ``paragraphs`` loads the files as given (blank lines separate paragraphs); ``joined``
 joins every paragraph of a document into one block with no newline left: EN paragraphs are
-joined with a single space, JA paragraphs with nothing.
+joined with a single space, JA paragraphs with nothing (the hardest case: a headline without
+final punctuation runs into the next sentence); ``lines`` keeps one paragraph per line but
+removes the blank lines, so the document is one block whose line breaks remain.
 """
 
 from __future__ import annotations
@@ -91,6 +93,11 @@ def read_gold(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def lines(text: str) -> str:
+    """All paragraphs of ``text`` in one block: one paragraph per line, no blank line."""
+    return "\n".join(p.strip() for p in _PARA.split(text.strip()) if p.strip())
+
+
 def joined(text: str, lang: str) -> str:
     """All paragraphs of ``text`` in one block, no newline left."""
     sep = " " if lang == "en" else ""
@@ -160,6 +167,9 @@ def evaluate(data: Path, pair: str, mode: str, config: Config, models: pipeline.
         if mode == "joined":
             src = load_text(joined(src.text, "en"), "en", path=src.path)
             tgt = load_text(joined(tgt.text, "ja"), "ja", path=tgt.path)
+        elif mode == "lines":
+            src = load_text(lines(src.text), "en", path=src.path)
+            tgt = load_text(lines(tgt.text), "ja", path=tgt.path)
         ssents, tsents, beads = pipeline.align_documents(src, tgt, config, models)
         texts = [(" ".join(ssents[i].text for i in b.src_ids), "".join(tsents[i].text for i in b.tgt_ids))
                  for b in beads]
@@ -261,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (has align-dev/)")
     ap.add_argument("--pairs", nargs="+", default=["en-ja", "ja-en"], choices=["en-ja", "ja-en"])
-    ap.add_argument("--modes", nargs="+", default=["paragraphs", "joined"], choices=["paragraphs", "joined"])
+    ap.add_argument("--modes", nargs="+", default=["paragraphs", "lines", "joined"],
+                    choices=["paragraphs", "lines", "joined"])
     ap.add_argument("--split", choices=["all", "even", "odd"], default="all",
                     help="evaluate every document, or every other one (sorted by id)")
     ap.add_argument("--embedder", default=None, help="override [align] embedder (e.g. hashing)")
