@@ -1,6 +1,6 @@
 """Command line: parse -> pipeline -> report. Errors carry exit codes; only ``main`` exits.
 
-Subcommands: align, review (more arrive with their issues: score, batch, app, models).
+Subcommands: align, review, score, models (more arrive with their issues: batch, app).
 """
 
 from __future__ import annotations
@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
     p.add_argument("--out", help="also write the full JSON record to this file")
     p.set_defaults(func=cmd_review)
+
+    from . import models_cli, score_cli
+
+    score_cli.add_parser(sub)
+    models_cli.add_parser(sub)
     return parser
 
 

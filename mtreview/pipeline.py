@@ -11,12 +11,12 @@ import platform
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__, align, segment
+from . import __version__, align, quality, segment
 from .checks import Article, build_checks, run_checks
 from .config import Config
 from .errors import InputError
 from .models.embed import Embedder, get_embedder
-from .records import Document, Review, Segment, Sentence
+from .records import Document, Flag, Review, Segment, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,16 @@ class Models:
 
 def load_models(config: Config) -> Models:
     """Build the models the configuration asks for (cached per process)."""
-    return Models(embedder=get_embedder(config.align.embedder))
+    extra: dict[str, Any] = {}
+    if config.models.translator or config.models.back_translator:
+        from .models.translate import load_translator
+
+        if config.models.translator:
+            extra["translator"] = load_translator(config.models.translator, config.models, "en", "ja")
+        if config.models.back_translator:
+            extra["back_translator"] = load_translator(
+                config.models.back_translator, config.models, "ja", "en")
+    return Models(embedder=get_embedder(config.align.embedder), extra=extra)
 
 
 def _join(sents: list[Sentence], ids: tuple[int, ...], lang: str) -> str:
@@ -70,6 +79,17 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
     return ssents, tsents, beads
 
 
+def check_rows(srcs: list[str], tgts: list[str], config: Config) -> list[tuple[Flag, ...]]:
+    """Run the checks on independent sentence pairs (no document context), one row at a time."""
+    checks = build_checks(config.checks)
+    out = []
+    for k, (s, t) in enumerate(zip(srcs, tgts, strict=True)):
+        seg = Segment(id=k, src=s, tgt=t, src_ids=(0,) if s else (), tgt_ids=(0,) if t else ())
+        article = Article(segments=(seg,), document_level=False)
+        out.append(run_checks(article, checks, config.checks.allow)[0])
+    return out
+
+
 def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None) -> Review:
     """Review one article: segment, align, score and check it."""
     config = config or Config()
@@ -94,6 +114,11 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
     segments = tuple(
         Segment(**{**seg.__dict__, "flags": f}) for seg, f in zip(segments, flags, strict=True)
     )
+    scored = quality.score_segments(segments, models, config)
+    segments = tuple(
+        Segment(**{**seg.__dict__, "scores": {**seg.scores, **sc}, "quality": q})
+        for seg, sc, q in zip(segments, scored.scores, scored.quality, strict=True)
+    )
     meta = {
         "mtreview": __version__,
         "python": platform.python_version(),
@@ -103,5 +128,6 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         "src": {"path": src.path, "format": src.fmt, "encoding": src.encoding, "sentences": len(ssents)},
         "tgt": {"path": tgt.path, "format": tgt.fmt, "encoding": tgt.encoding, "sentences": len(tsents)},
         "checks": [c.id for c in checks],
+        **scored.meta,
     }
     return Review(meta=meta, segments=segments, removed={"src": src.removed, "tgt": tgt.removed})
