@@ -3,9 +3,10 @@
 The quality model is a small gradient-boosted tree ensemble learned from human judgements
 of English->Japanese translations (``bench/train_quality.py``). It ships as plain arrays in
 ``mtreview/resources/quality_gbdt.npz`` and is evaluated here in numpy: no scikit-learn, no
-pickle at inference. Its output is on the scale of the training targets (the percentile of
-a translation among the judged ones), so 30 reads "judged worse than ~70% of the dev
-translations".
+pickle at inference. The trees predict the percentile of a human judgement; ``predict`` then
+maps that raw prediction through the quantiles of the predictions on the training rows, so
+the score spreads over 0-100 and reads as a rank: 30 = "predicted worse than 70% of the
+judged dev translations". The mapping is monotonic: it changes no ranking.
 
 ``score_segments`` also computes every metric a reference makes possible (``metrics.py``):
 against a supplied ``ref`` / ``mt`` translation, against a translator model's output
@@ -53,6 +54,7 @@ class QualityModel:
     value: np.ndarray  # (T, M) float, only read at leaves
     depth: int
     meta: dict[str, Any]
+    knots: np.ndarray  # (101,) raw predictions at the 0th..100th percentile of the training rows
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values plus the baseline, for an (N, F) feature matrix."""
@@ -74,7 +76,7 @@ class QualityModel:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Quality 0-100 for each row of ``X``."""
-        return np.clip(self.raw(X) * 100.0, 0.0, 100.0)
+        return np.interp(self.raw(X), self.knots, np.linspace(0.0, 100.0, len(self.knots)))
 
 
 def save_model(path: Path, model: QualityModel) -> None:
@@ -84,7 +86,7 @@ def save_model(path: Path, model: QualityModel) -> None:
         path, meta=np.array(json.dumps(meta, sort_keys=True, ensure_ascii=False)),
         feature=model.feature.astype(np.int16), threshold=model.threshold,
         missing_left=model.missing_left, left=model.left.astype(np.int16),
-        right=model.right.astype(np.int16), value=model.value.astype(np.float32),
+        right=model.right.astype(np.int16), value=model.value.astype(np.float32), knots=model.knots,
     )
 
 
@@ -103,6 +105,7 @@ def load_quality_model(path: str = "") -> QualityModel:
             threshold=z["threshold"].astype(np.float64), missing_left=z["missing_left"].astype(bool),
             left=z["left"].astype(np.int64), right=z["right"].astype(np.int64),
             value=z["value"].astype(np.float64), depth=int(meta["depth"]), meta=meta,
+            knots=z["knots"].astype(np.float64),
         )
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"cannot read quality model {p}: {exc}") from None
