@@ -94,7 +94,8 @@ def test_reference_metrics_and_signatures(models):
     ("Is it true?", "本当ですか？", "punct_q_mismatch", 0.0),
     ("Is it true?", "本当です。", "punct_q_mismatch", 1.0),
     ("The monument was removed.", "The monument was removed.", "copied_words", 1.0),
-    ("It may happen early, he said.", "それは早い時期に実現する可能性があると述べたと述べた。", "tgt_rep", 0.08),
+    ("It may happen early, he said.", "それは早い時期に実現する可能性があると述べたと述べた。",
+     "tgt_rep", 0.08),
     ("It may happen early, he said.", "それは早い時期に実現する可能性があると述べた。", "tgt_rep", 0.0),
 ])
 def test_text_features(src, tgt, feature, expected):

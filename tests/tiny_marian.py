@@ -42,11 +42,12 @@ def build(out: Path, seed: int = 0, vocab_size: int = 1000) -> Path:
     pad = vocab["<pad>"] = len(vocab)
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tok = MarianTokenizer(source_spm=str(out / "spm.model"), target_spm=str(out / "spm.model"),
-                          vocab=str(out / "vocab.json"), source_lang="en", target_lang="ja")
+                          vocab=str(out / "vocab.json"), source_lang="en", target_lang="ja",
+                          model_max_length=64)
     torch.manual_seed(seed)
     config = MarianConfig(
         vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=256,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=64,
         pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
         share_encoder_decoder_embeddings=True,
     )

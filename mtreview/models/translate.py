@@ -68,9 +68,14 @@ def resolve(path_or_id: str, config: ModelsConfig) -> tuple[str, bool]:
     return path_or_id, config.offline
 
 
-def _max_new(n_src_tokens: int) -> int:
+def _max_new(n_src_tokens: int, cap: int = 512) -> int:
     """Decoding limit for a source of ``n_src_tokens`` tokens (a real model stops at EOS first)."""
-    return min(512, 2 * n_src_tokens + 10)
+    return min(cap, 2 * n_src_tokens + 10)
+
+
+def _cap(model_config: Any) -> int:
+    """The longest output the model's position embeddings allow (start token excluded)."""
+    return max(1, min(512, int(getattr(model_config, "max_position_embeddings", 512) or 512) - 2))
 
 
 class HFTranslator:
@@ -94,6 +99,7 @@ class HFTranslator:
                     if local_only else "")
             raise ModelError(f"cannot load MT model {path_or_id}: {str(exc).splitlines()[0]}{hint}") from None
         self.model.eval()
+        self.cap = _cap(mconf)
         self.family = "nllb" if "Nllb" in type(self.tokenizer).__name__ else mconf.model_type
         self.name = path_or_id
         self.version = f"{mconf.model_type}/transformers-{transformers.__version__}"
@@ -112,13 +118,14 @@ class HFTranslator:
                                  truncation=True)
             lengths = enc["attention_mask"].sum(dim=1).tolist()
             with self._torch.inference_mode():
-                gen = self.model.generate(**enc, max_new_tokens=max(map(_max_new, lengths)),
+                gen = self.model.generate(**enc, max_new_tokens=max(_max_new(n, self.cap) for n in lengths),
                                           **self.gen_kwargs)
             # Greedy decoding is causal: cutting each output at its own length limit gives
             # exactly what the text would get alone, whatever else shares its batch.
             start = 1  # the decoder start token
             for i, ids, n in zip(batch, gen.tolist(), lengths, strict=True):
-                out[i] = self.tokenizer.decode(ids[: start + _max_new(n)], skip_special_tokens=True).strip()
+                keep = ids[: start + _max_new(n, self.cap)]
+                out[i] = self.tokenizer.decode(keep, skip_special_tokens=True).strip()
         return out
 
     def score(self, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> list[float]:
@@ -165,8 +172,9 @@ class CT2Translator:
             self.model = ctranslate2.Translator(str(ct2_dir), device="cpu", intra_threads=2)
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"cannot load MT model {path_or_id}: {str(exc).splitlines()[0]}") from None
-        family = "nllb" if "Nllb" in type(self.tokenizer).__name__ else getattr(
-            transformers.AutoConfig.from_pretrained(where, local_files_only=local_only), "model_type", "")
+        mconf = transformers.AutoConfig.from_pretrained(where, local_files_only=local_only)
+        self.cap = _cap(mconf)
+        family = "nllb" if "Nllb" in type(self.tokenizer).__name__ else getattr(mconf, "model_type", "")
         codes = LANG_CODES.get(family)
         self.prefix = [codes[tgt_lang]] if codes else None
         if codes:
@@ -185,10 +193,10 @@ class CT2Translator:
         for batch in by_length(texts, self.batch_size):
             toks = self._tokens([texts[i] for i in batch])
             res = self.model.translate_batch(
-                toks, beam_size=1, max_decoding_length=max(_max_new(len(t)) for t in toks),
+                toks, beam_size=1, max_decoding_length=max(_max_new(len(t), self.cap) for t in toks),
                 target_prefix=[self.prefix] * len(toks) if self.prefix else None)
             for i, r, t in zip(batch, res, toks, strict=True):
-                ids = self.tokenizer.convert_tokens_to_ids(r.hypotheses[0][: _max_new(len(t))])
+                ids = self.tokenizer.convert_tokens_to_ids(r.hypotheses[0][: _max_new(len(t), self.cap)])
                 out[i] = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
         return out
 
@@ -199,6 +207,8 @@ class CT2Translator:
         for batch in by_length(src_texts, self.batch_size):
             src = self._tokens([src_texts[i] for i in batch])
             tgt = self._tokens([tgt_texts[i] for i in batch], target=True)
+            eos = self.tokenizer.eos_token
+            tgt = [t[:-1] if t and t[-1] == eos else t for t in tgt]  # score_batch adds EOS itself
             if self.prefix:
                 tgt = [t[1:] if t and t[0] == self.prefix[0] else t for t in tgt]
             prefix = [self.prefix] * len(tgt) if self.prefix else None
