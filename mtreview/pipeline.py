@@ -14,7 +14,7 @@ from typing import Any
 from . import __version__, align, quality, segment
 from .checks import Article, build_checks, run_checks
 from .config import Config
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .models.embed import Embedder, get_embedder
 from .records import Document, Flag, Review, Segment, Sentence
 
@@ -38,6 +38,8 @@ class Models:
 def load_models(config: Config) -> Models:
     """Build the models the configuration asks for (cached per process)."""
     extra: dict[str, Any] = {}
+    if config.models.lm:
+        raise ConfigError("[models] lm: the language-model signal is not implemented yet; leave it empty")
     if config.models.translator or config.models.back_translator:
         from .models.translate import load_translator
 
