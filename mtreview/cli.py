@@ -1,6 +1,6 @@
 """Command line: parse -> pipeline -> report. Errors carry exit codes; only ``main`` exits.
 
-Subcommands: align, review, app (more arrive with their issues: score, batch, app, models).
+Subcommands: align, review, score, models, app (batch arrives with its issue).
 """
 
 from __future__ import annotations
@@ -126,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="also write the full JSON record to this file")
     p.set_defaults(func=cmd_review)
     _add_app_parser(sub)
+
+    from . import models_cli, score_cli
+
+    score_cli.add_parser(sub)
+    models_cli.add_parser(sub)
     return parser
 
 

@@ -12,12 +12,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__, align, segment
+from . import __version__, align, quality, segment
 from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .models.embed import Embedder, get_embedder
-from .records import SEGMENT_FORMATS, Bead, Document, Review, Segment, Sentence
+from .records import SEGMENT_FORMATS, Bead, Document, Flag, Review, Segment, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,18 @@ class Models:
 
 def load_models(config: Config) -> Models:
     """Build the models the configuration asks for (cached per process)."""
-    return Models(embedder=get_embedder(config.align.embedder))
+    extra: dict[str, Any] = {}
+    if config.models.lm:
+        raise ConfigError("[models] lm: the language-model signal is not implemented yet; leave it empty")
+    if config.models.translator or config.models.back_translator:
+        from .models.translate import load_translator
+
+        if config.models.translator:
+            extra["translator"] = load_translator(config.models.translator, config.models, "en", "ja")
+        if config.models.back_translator:
+            extra["back_translator"] = load_translator(
+                config.models.back_translator, config.models, "ja", "en")
+    return Models(embedder=get_embedder(config.align.embedder), extra=extra)
 
 
 def _join(sents: list[Sentence], ids: tuple[int, ...], lang: str) -> str:
@@ -110,6 +121,18 @@ def unit_beads(ssents: list[Sentence], tsents: list[Sentence], units: int,
     ]
 
 
+def check_rows(srcs: list[str], tgts: list[str], config: Config) -> list[tuple[Flag, ...]]:
+    """Run the checks on independent sentence pairs (no document context), one row at a time."""
+    checks = build_checks(config.checks)
+    glossary = load_glossary(config.checks.glossary)
+    out = []
+    for k, (s, t) in enumerate(zip(srcs, tgts, strict=True)):
+        seg = Segment(id=k, src=s, tgt=t, src_ids=(0,) if s else (), tgt_ids=(0,) if t else ())
+        article = Article(segments=(seg,), glossary=glossary, document_level=False)
+        out.append(run_checks(article, checks, config.checks.allow)[0])
+    return out
+
+
 def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None,
            suppressed: Collection[str] = ()) -> Review:
     """Review one article: segment, align, score and check it.
@@ -139,6 +162,11 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
     segments = tuple(
         Segment(**{**seg.__dict__, "flags": f}) for seg, f in zip(segments, flags, strict=True)
     )
+    scored = quality.score_segments(segments, models, config)
+    segments = tuple(
+        Segment(**{**seg.__dict__, "scores": {**seg.scores, **sc}, "quality": q})
+        for seg, sc, q in zip(segments, scored.scores, scored.quality, strict=True)
+    )
     meta = {
         "mtreview": __version__,
         "python": platform.python_version(),
@@ -148,5 +176,6 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         "src": {"path": src.path, "format": src.fmt, "encoding": src.encoding, "sentences": len(ssents)},
         "tgt": {"path": tgt.path, "format": tgt.fmt, "encoding": tgt.encoding, "sentences": len(tsents)},
         "checks": [c.id for c in checks],
+        **scored.meta,
     }
     return Review(meta=meta, segments=segments, removed={"src": src.removed, "tgt": tgt.removed})

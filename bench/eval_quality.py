@@ -1,0 +1,102 @@
+"""Cross-validated quality-score figures on qe-dev (folds grouped by source text).
+
+    python bench/eval_quality.py [--data ../shared/data] [--folds 5]
+
+Every row is predicted by a model trained (same recipe as train_quality.py) on the folds that
+do not contain its source, so translations of one source never straddle folds. Reports:
+  DA   Spearman / Pearson with the z-scored direct assessments (MLQE-PE)
+  ESA  Spearman / Pearson with WMT24 ESA scores, and the mean within-source Kendall tau
+       (rows grouped by source paragraph: does the score rank translations of one source?)
+  ERR  ROC AUC of the score separating NOT (no critical error) from ERR
+and the same figures for single features (cosine, length ratio) and for chrF against the
+human reference on ESA.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import numpy as np
+import qe_data
+import train_quality
+
+
+def within_source_tau(groups: np.ndarray, pred: np.ndarray, human: np.ndarray) -> float:
+    from scipy.stats import kendalltau
+
+    taus = []
+    for g in np.unique(groups):
+        m = groups == g
+        if m.sum() < 2 or np.ptp(human[m]) == 0 or np.ptp(pred[m]) == 0:
+            continue
+        taus.append(kendalltau(pred[m], human[m]).statistic)
+    return float(np.mean(taus)) if taus else float("nan")
+
+
+def figures(df, pred: np.ndarray) -> dict[str, float]:
+    from scipy.stats import pearsonr, spearmanr
+    from sklearn.metrics import roc_auc_score
+
+    out = {}
+    for name in ("da", "esa"):
+        m = (df.set == name).to_numpy()
+        out[f"{name}_spearman"] = float(spearmanr(pred[m], df.human[m]).statistic)
+        out[f"{name}_pearson"] = float(pearsonr(pred[m], df.human[m]).statistic)
+    m = (df.set == "esa").to_numpy()
+    out["esa_within_tau"] = within_source_tau(df.group.to_numpy()[m], pred[m], df.human.to_numpy()[m])
+    m = (df.set == "crit").to_numpy()
+    out["crit_auc"] = float(roc_auc_score(df.human[m] > 0.5, pred[m]))
+    return out
+
+
+def cross_validate(df, X: np.ndarray, folds: int) -> np.ndarray:
+    from sklearn.model_selection import GroupKFold
+
+    pred = np.zeros(len(df))
+    y, w, groups = df.target.to_numpy(), train_quality.weights(df), df.group.to_numpy()
+    for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(X, y, groups)):
+        model = train_quality.fit(X[tr], y[tr], w[tr])
+        pred[te] = model.predict(X[te])
+        logging.info("fold %d/%d done", k + 1, folds)
+    return pred
+
+
+def chrf_vs_ref(df) -> np.ndarray:
+    from mtreview.metrics import get_metric
+
+    chrf = get_metric("chrf", "ja")
+    return np.array([chrf.sentence_score(t, r) if r else np.nan for t, r in zip(df.tgt, df.ref, strict=True)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    qe_data.add_data_arg(parser)
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from mtreview import quality_features as qf
+
+    df = qe_data.load_sets(args.data)
+    X, _, _ = qe_data.features(df)
+    rows = {"quality (CV)": figures(df, cross_validate(df, X, args.folds))}
+    col = {n: j for j, n in enumerate(qf.FEATURES)}
+    rows["cosine alone"] = figures(df, X[:, col["cos"]])
+    rows["-|log char ratio| alone"] = figures(df, -np.abs(X[:, col["char_ratio_log"]]))
+    esa = (df.set == "esa").to_numpy()
+    chrf = chrf_vs_ref(df)
+    tau = within_source_tau(df.group.to_numpy()[esa], chrf[esa], df.human.to_numpy()[esa])
+    from scipy.stats import spearmanr
+
+    rho = float(spearmanr(chrf[esa], df.human[esa]).statistic)
+    names = ("da_spearman", "da_pearson", "esa_spearman", "esa_pearson", "esa_within_tau", "crit_auc")
+    print(f"{'':26s}" + "".join(f"{n:>16s}" for n in names))
+    for label, figs in rows.items():
+        print(f"{label:26s}" + "".join(f"{figs[n]:16.3f}" for n in names))
+    print(f"{'chrF vs human ref (ESA)':26s}{'':32s}{rho:16.3f}{'':16s}{tau:16.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
