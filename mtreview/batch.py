@@ -36,6 +36,7 @@ ERROR_SUFFIX = ".error.json"
 RUN_LOG = "run.log.jsonl"
 
 _MODELS: dict[str, pipeline.Models] = {}
+WARM_UP = ("The model is loaded once per worker.", "モデルはワーカーごとに一度だけ読み込む。")
 
 
 def article_config(config: Config) -> Config:
@@ -44,10 +45,12 @@ def article_config(config: Config) -> Config:
 
 
 def models_for(config: Config) -> pipeline.Models:
-    """The models for ``config``, loaded once per process."""
+    """The models for ``config``, loaded (and warmed up) once per process."""
     key = config.digest()
     if key not in _MODELS:
-        _MODELS[key] = pipeline.load_models(config)
+        models = pipeline.load_models(config)
+        models.embedder.encode(list(WARM_UP))  # lazy weights load now, not inside the first article
+        _MODELS[key] = models
     return _MODELS[key]
 
 
@@ -57,11 +60,14 @@ def _load_side(side: Side, lang: str, config: Config) -> Document:
     return load_text(side.text or "", lang, config=config.load)
 
 
-def review_article(pair: Pair, config: Config) -> dict[str, Any]:
-    """Review one article; returns ``Review.to_dict()`` with ``meta["article"]``. Raises MtreviewError."""
+def review_article(pair: Pair, config: Config, models: pipeline.Models | None = None) -> dict[str, Any]:
+    """Review one article; returns ``Review.to_dict()`` with ``meta["article"]``. Raises MtreviewError.
+
+    A pure function of the article and the configuration (``models`` only saves loading them).
+    """
     src = _load_side(pair.src, "en", config)
     tgt = _load_side(pair.tgt, "ja", config)
-    data = pipeline.review(src, tgt, config, models_for(config)).to_dict()
+    data = pipeline.review(src, tgt, config, models or models_for(config)).to_dict()
     data["meta"]["article"] = pair.describe()
     return data
 
@@ -104,11 +110,12 @@ def is_done(out: Path, pair: Pair, stamp: dict[str, str]) -> bool:
     return False
 
 
-def process_article(pair: Pair, stamp: dict[str, str], config: Config, out: Path) -> str:
+def process_article(pair: Pair, stamp: dict[str, str], config: Config, out: Path,
+                    models: pipeline.Models | None = None) -> str:
     """Review one article and write its result file; returns "ok" or "error". Never raises for bad input."""
     review_path, error_path = result_paths(out, pair)
     try:
-        data = review_article(pair, config)
+        data = review_article(pair, config, models)
     except MtreviewError as exc:
         result, path, stale = _error(pair, stamp, type(exc).__name__, str(exc)), error_path, review_path
     except Exception as exc:  # a bug on one article must not stop the batch
@@ -133,27 +140,29 @@ def _error(pair: Pair, stamp: dict[str, str], kind: str, reason: str) -> dict[st
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(config: Config, out: str) -> None:
+def _init_worker(config: Config, out: str, threads: int) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    _WORKER.update(config=config, out=Path(out))
-    models_for(config)  # load the models once, before the first article
+    os.environ["MTREVIEW_EMBED_THREADS"] = str(threads)
+    _WORKER.update(config=config, out=Path(out), models=models_for(config))  # models load once, here
 
 
 def _work(item: tuple[Pair, dict[str, str]]) -> tuple[str, str]:
     pair, stamp = item
-    return pair.id, process_article(pair, stamp, _WORKER["config"], _WORKER["out"])
+    return pair.id, process_article(pair, stamp, _WORKER["config"], _WORKER["out"], _WORKER["models"])
 
 
 def _run(todo: list[tuple[Pair, dict[str, str]]], config: Config, out: Path, workers: int
          ) -> Iterable[tuple[str, str]]:
     if workers <= 1:
+        models = models_for(config)
         for pair, stamp in todo:
-            yield pair.id, process_article(pair, stamp, config, out)
+            yield pair.id, process_article(pair, stamp, config, out, models)
         return
     import multiprocessing
 
+    threads = max(1, (os.cpu_count() or 1) // workers)  # BLAS threads per worker: never more than the cores
     ctx = multiprocessing.get_context("spawn")  # workers start clean: no inherited threads or models
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(config, str(out))) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(config, str(out), threads)) as pool:
         yield from pool.imap_unordered(_work, todo, chunksize=1)
 
 

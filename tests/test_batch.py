@@ -225,11 +225,11 @@ def test_interrupted_run_resumes_to_identical_outputs(tmp_path, monkeypatch):
     calls = {"n": 0}
     real = batch.review_article
 
-    def flaky(pair, config):
+    def flaky(pair, config, models=None):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt  # Ctrl-C in the middle of the third article
-        return real(pair, config)
+        return real(pair, config, models)
 
     monkeypatch.setattr(batch, "review_article", flaky)
     out = tmp_path / "out"
