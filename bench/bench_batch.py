@@ -43,8 +43,25 @@ def dev_documents(data: Path) -> list[tuple[str, str, int]]:
     return docs
 
 
-def generate(folder: Path, n: int, docs: list[tuple[str, str, int]], sentences: int, seed: int) -> float:
-    """Write n article pairs and metadata.csv into folder; returns the mean gold segments per article."""
+DEBRIS = ("topics 特に人気 オススメ", "return to top", "この記事をシェアする", "関連記事：週間ランキング")
+
+
+def _defect(ja: list[str], rng: random.Random) -> None:
+    """Damage one translation the way scraped pages are damaged: a paragraph lost or page debris added."""
+    paras = "\n\n".join(ja).split("\n\n")
+    if len(paras) > 2 and rng.random() < 0.5:
+        del paras[rng.randrange(1, len(paras))]
+    else:
+        paras.insert(rng.randrange(1, len(paras) + 1), rng.choice(DEBRIS))
+    ja[:] = ["\n\n".join(paras)]
+
+
+def generate(folder: Path, n: int, docs: list[tuple[str, str, int]], sentences: int, seed: int,
+             defects: float = 0.0) -> float:
+    """Write n article pairs and metadata.csv into folder; returns the mean gold segments per article.
+
+    A share ``defects`` of the articles gets a damaged translation (see ``_defect``).
+    """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     total = 0
@@ -57,6 +74,8 @@ def generate(folder: Path, n: int, docs: list[tuple[str, str, int]], sentences: 
             ja.append(d[1])
             rows += d[2]
         total += rows
+        if defects and rng.random() < defects:
+            _defect(ja, rng)
         name = f"art{k:05d}"
         (folder / f"{name}.en.txt").write_text("\n\n".join(en) + "\n", encoding="utf-8")
         (folder / f"{name}.ja.txt").write_text("\n\n".join(ja) + "\n", encoding="utf-8")
@@ -127,6 +146,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, help="passed to --workers (default: all cores)")
     ap.add_argument("--config", help="TOML config passed to the batch")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--defects", type=float, default=0.0,
+                    help="share of articles with a dropped paragraph or added page debris (demo batches)")
     ap.add_argument("--keep", type=Path, help="keep generated inputs and outputs in this folder")
     args = ap.parse_args()
     docs = dev_documents(args.data)
@@ -138,7 +159,7 @@ def main() -> None:
         for n in (int(x) for x in args.sizes.split(",")):
             folder, out = base / f"in{n}", base / f"out{n}"
             shutil.rmtree(out, ignore_errors=True)
-            per_article = generate(folder, n, docs, args.sentences, args.seed)
+            per_article = generate(folder, n, docs, args.sentences, args.seed, args.defects)
             r = run(folder, out, args.workers, extra)
             print(f"{n:>8} {per_article:>8.1f} {r['seconds']:>8.1f} {n / r['seconds']:>7.1f} "
                   f"{r['segments'] / r['seconds']:>7.0f} {r['peak_mb']:>8.0f} {r['failed']:>6}", flush=True)
