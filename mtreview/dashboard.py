@@ -137,7 +137,7 @@ def flags_chart(data: BatchData) -> alt.Chart:
         alt.Chart(flag_counts(data), title="Flags by check and severity")
         .mark_bar()
         .encode(
-            x=alt.X("flags:Q", title="flags"),
+            x=alt.X("flags:Q", title="flags", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("check:N", sort="-x", title=None),
             color=alt.Color("severity:N", scale=alt.Scale(domain=list(SEVERITY_ORDER),
                                                           range=list(SEVERITY_COLORS)), title="severity"),
@@ -148,11 +148,20 @@ def flags_chart(data: BatchData) -> alt.Chart:
     )
 
 
+WEEKLY_AFTER_DAYS = 45  # a date trend longer than this is drawn per week (Mondays), else per day
+
+
 def trend_table(data: BatchData, by: str) -> pd.DataFrame:
-    """Per date (or desk, translator): articles and the trend metrics."""
+    """Per date (day, or week when the batch spans more than 45 days), desk or translator:
+    the number of articles and the trend metrics."""
+    import pandas as pd
+
     arts = data.articles.dropna(subset=[by])
     if by == "date":
-        arts = arts.assign(date=arts["date"].dt.strftime("%Y-%m-%d"))
+        dates = arts["date"].dt.normalize()
+        if len(dates) and (dates.max() - dates.min()).days > WEEKLY_AFTER_DAYS:
+            dates = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+        arts = arts.assign(date=dates.dt.strftime("%Y-%m-%d"))
     arts = arts.assign(major_or_worse=arts["flags_major"] + arts["flags_critical"])
     grouped = arts.groupby(by, sort=True)
     table = grouped.agg(articles=("article_id", "size"), flags_per_article=("flags_total", "mean"),
@@ -170,6 +179,7 @@ def trend_metrics(data: BatchData, by: str) -> list[str]:
 def trend_chart(data: BatchData, by: str, metric: str = "flags_per_article") -> alt.Chart:
     """A metric over time (line, by date) or per desk / translator (bars)."""
     import altair as alt
+    import pandas as pd
 
     if by not in META_DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r} (expected one of: {', '.join(META_DIMENSIONS)})")
@@ -177,6 +187,9 @@ def trend_chart(data: BatchData, by: str, metric: str = "flags_per_article") -> 
         raise ValueError(f"unknown metric {metric!r} (expected one of: {', '.join(TREND_METRICS)})")
     table = trend_table(data, by)
     label = TREND_METRICS[metric]
+    if by == "date" and len(table) > 1:
+        step = pd.to_datetime(table["date"]).diff().min().days
+        label += " (per week)" if step >= 7 else ""
     tooltip = [f"{by}:{'T' if by == 'date' else 'N'}", alt.Tooltip(f"{metric}:Q", title=label), "articles:Q"]
     chart = alt.Chart(table, title=f"{label.capitalize()} by {by}")
     if by == "date":
@@ -200,6 +213,10 @@ def worst_articles(data: BatchData, n: int = 20) -> pd.DataFrame:
     cols = ["article_id", "worst_severity", "flags_critical", "flags_major", "flags_minor", "mean_quality",
             "mean_align_score", *(d for d in META_DIMENSIONS if d in ranked)]
     out = ranked[cols].reset_index(drop=True)
+    if "date" in out:
+        out = out.assign(date=out["date"].dt.strftime("%Y-%m-%d"))
+    if out["mean_quality"].isna().all():
+        out = out.drop(columns="mean_quality")
     return out.assign(review=[review_link(data.path, a) for a in out["article_id"]])
 
 
