@@ -141,6 +141,9 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(config: Config, out: str, threads: int) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business: it stops the pool
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     os.environ["MTREVIEW_EMBED_THREADS"] = str(threads)
     _WORKER.update(config=config, out=Path(out), models=models_for(config))  # models load once, here
@@ -159,11 +162,33 @@ def _run(todo: list[tuple[Pair, dict[str, str]]], config: Config, out: Path, wor
             yield pair.id, process_article(pair, stamp, config, out, models)
         return
     import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     threads = max(1, (os.cpu_count() or 1) // workers)  # BLAS threads per worker: never more than the cores
     ctx = multiprocessing.get_context("spawn")  # workers start clean: no inherited threads or models
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(config, str(out), threads)) as pool:
-        yield from pool.imap_unordered(_work, todo, chunksize=1)
+    items = iter(todo)
+    pending: set[Future[tuple[str, str]]] = set()
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(config, str(out), threads)) as pool:
+        try:
+            while True:
+                while len(pending) < 4 * workers:  # a bounded queue: memory does not grow with the batch
+                    item = next(items, None)
+                    if item is None:
+                        break
+                    pending.add(pool.submit(_work, item))
+                if not pending:
+                    break
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: f.result()[0]):
+                    yield future.result()
+        except BrokenProcessPool:
+            raise MtreviewError("a worker process died (out of memory or killed); finished articles are kept,"
+                                " rerun the same command to resume") from None
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 @dataclass(frozen=True)
