@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pipeline
-from .batch_inputs import Pair, Problem, Side, discover
+from .batch_inputs import Pair, Problem, Side, discover, safe_name
 from .batch_tables import write_outputs
 from .config import BatchConfig, Config
 from .errors import GateError, MtreviewError
@@ -92,6 +92,11 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 def result_paths(out: Path, pair: Pair) -> tuple[Path, Path]:
     base = out / ARTICLES / pair.key
     return base.with_name(base.name + REVIEW_SUFFIX), base.with_name(base.name + ERROR_SUFFIX)
+
+
+def review_file(batch_dir: str | Path, article_id: str) -> Path:
+    """Where ``mtreview batch`` wrote the review of ``article_id`` (ids are made file-name safe)."""
+    return Path(batch_dir) / ARTICLES / (safe_name(article_id) + REVIEW_SUFFIX)
 
 
 def _stamp(input_hash: str, config_hash: str) -> dict[str, str]:

@@ -73,6 +73,17 @@ def test_folder_with_metadata(tmp_path):
     assert (out / "errors.jsonl").read_text(encoding="utf-8") == ""
 
 
+def test_cli_without_tty_prints_one_line_and_no_progress_bar(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["batch", str(_folder(tmp_path)), "--out", str(out), "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"3 article(s) reviewed (3 in this run, 0 done before), 0 failed; outputs in {out}\n")
+    assert batch.review_file(out, "abcnews.420102").is_file()
+    assert batch.review_file(out, "desk/1").name == "desk_1.review.json"
+
+
 def test_table_columns(tmp_path):
     out = tmp_path / "out"
     batch.run_batch(_folder(tmp_path, with_seed=True), out, workers=1, quiet=True)
