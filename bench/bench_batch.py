@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -115,6 +116,7 @@ def run(folder: Path, out: Path, workers: int | None, extra: list[str]) -> dict[
     if workers is not None:
         cmd += ["--workers", str(workers)]
     peak = 0
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     stop = threading.Event()
@@ -129,13 +131,16 @@ def run(folder: Path, out: Path, workers: int | None, extra: list[str]) -> dict[
     sampler.start()
     code = proc.wait()
     seconds = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     stop.set()
     sampler.join()
     if code not in (0, 5):
         raise SystemExit(f"batch failed with exit code {code}")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    return {"seconds": seconds, "peak_mb": peak / 2**20, "reviewed": summary["articles"]["reviewed"],
-            "failed": summary["articles"]["failed"], "segments": summary["segments"]}
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20,
+            "reviewed": summary["articles"]["reviewed"], "failed": summary["articles"]["failed"],
+            "segments": summary["segments"]}
 
 
 def main() -> None:
@@ -154,15 +159,19 @@ def main() -> None:
     extra = ["--config", args.config] if args.config else []
     base = args.keep or Path(tempfile.mkdtemp(prefix="mtreview-bench-"))
     try:
-        print(f"{'articles':>8} {'sent/art':>8} {'seconds':>8} {'art/s':>7} {'sent/s':>7} {'peak MB':>8} "
-              f"{'failed':>6}")
+        # art/cpu-s: articles per CPU-second of the whole tree; times the free cores, it is the rate
+        # the batch reaches on an otherwise idle machine (art/s depends on what else is running).
+        print(f"{'articles':>8} {'sent/art':>8} {'seconds':>8} {'art/s':>7} {'sent/s':>7} {'cpu s':>8} "
+              f"{'art/cpu-s':>9} {'peak MB':>8} {'failed':>6}  (load avg {os.getloadavg()[0]:.1f})")
         for n in (int(x) for x in args.sizes.split(",")):
             folder, out = base / f"in{n}", base / f"out{n}"
             shutil.rmtree(out, ignore_errors=True)
             per_article = generate(folder, n, docs, args.sentences, args.seed, args.defects)
             r = run(folder, out, args.workers, extra)
-            print(f"{n:>8} {per_article:>8.1f} {r['seconds']:>8.1f} {n / r['seconds']:>7.1f} "
-                  f"{r['segments'] / r['seconds']:>7.0f} {r['peak_mb']:>8.0f} {r['failed']:>6}", flush=True)
+            rate, cpu_rate = n / r["seconds"], n / r["cpu_seconds"]
+            print(f"{n:>8} {per_article:>8.1f} {r['seconds']:>8.1f} {rate:>7.1f} "
+                  f"{r['segments'] / r['seconds']:>7.0f} {r['cpu_seconds']:>8.0f} {cpu_rate:>9.2f} "
+                  f"{r['peak_mb']:>8.0f} {r['failed']:>6}  (load avg {os.getloadavg()[0]:.1f})", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
