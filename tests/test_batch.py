@@ -334,3 +334,17 @@ def test_duplicate_ids_are_reported(tmp_path):
     assert [p.id for p in pairs] == ["a/1"]
     assert [(p.id, p.reason) for p in problems] == [
         ("a_1", "duplicate article id (file name 'a_1' already used)")]
+
+
+@pytest.mark.parametrize("name, split", [
+    ("abcnews.420102.en.txt", ("abcnews.420102", "en")),
+    ("seed.ja.html", ("seed", "ja")),
+    ("page.EN.HTM", ("page", "en")),
+    ("notes.txt", None),
+    (".en.txt", None),
+    ("metadata.csv", None),
+])
+def test_folder_file_names(name, split):
+    from mtreview.batch_inputs import _split_name
+
+    assert _split_name(name) == split
