@@ -24,7 +24,7 @@ from . import pipeline
 from .batch_inputs import Pair, Problem, Side, discover, safe_name
 from .batch_tables import write_outputs
 from .config import BatchConfig, Config
-from .errors import GateError, MtreviewError
+from .errors import ConfigError, GateError, MtreviewError
 from .load import load_document, load_text
 from .records import Document, Severity
 
@@ -170,7 +170,7 @@ def _run(todo: list[tuple[Pair, dict[str, str]]], config: Config, out: Path, wor
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    threads = max(1, (os.cpu_count() or 1) // workers)  # BLAS threads per worker: never more than the cores
+    threads = max(1, cores() // workers)  # BLAS threads per worker: never more than the cores
     ctx = multiprocessing.get_context("spawn")  # workers start clean: no inherited threads or models
     items = iter(todo)
     pending: set[Future[tuple[str, str]]] = set()
@@ -206,11 +206,18 @@ class BatchResult:
     summary: dict[str, Any]
 
 
+def cores() -> int:
+    """The CPU cores this process may use (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def resolve_workers(requested: int | None, config: Config) -> int:
     n = requested if requested is not None else config.batch.workers
     if n < 0:
-        raise MtreviewError(f"workers must be 0 (all cores) or more, got {n}")
-    return n or os.cpu_count() or 1
+        raise ConfigError(f"workers must be 0 (all cores) or more, got {n}")
+    return n or cores()
 
 
 def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None = None, *,

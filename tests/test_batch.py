@@ -348,3 +348,8 @@ def test_folder_file_names(name, split):
     from mtreview.batch_inputs import _split_name
 
     assert _split_name(name) == split
+
+
+def test_negative_workers_is_a_config_error(tmp_path, capsys):
+    assert main(["batch", str(_folder(tmp_path)), "--out", str(tmp_path / "out"), "--workers", "-1"]) == 3
+    assert capsys.readouterr().err == "mtreview: error: workers must be 0 (all cores) or more, got -1\n"
