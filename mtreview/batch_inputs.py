@@ -25,6 +25,7 @@ SRC_COLUMNS = ("en", "src")
 TGT_COLUMNS = ("ja", "tgt")
 DOC_SUFFIXES = (".txt", ".html", ".htm")
 MANIFEST_SUFFIXES = (".jsonl", ".csv", ".parquet")
+DATASET_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # `datasets` save_to_disk
 _UNSAFE = re.compile(r"[^\w.\-]")
 
 
@@ -112,9 +113,9 @@ def discover(path: str | Path) -> tuple[list[Pair], list[Problem]]:
     if not p.exists():
         raise InputError(f"{p}: no such file or folder")
     if p.is_dir():
-        if (p / "dataset_info.json").is_file() or (p / "state.json").is_file():
+        if any((p / marker).is_file() for marker in DATASET_MARKERS):
             rows: Iterable[dict[str, Any]] = _dataset_rows(p)
-            pairs, problems = _from_rows(rows, p, str(p))
+            pairs, problems = _from_rows(rows, p.parent, str(p))  # relative paths: next to the dataset
         else:
             pairs, problems = _from_folder(p)
     elif p.suffix.lower() in MANIFEST_SUFFIXES:

@@ -164,9 +164,18 @@ def _write_dataset(folder: Path, inline: bool) -> Path:
     return path
 
 
+def _write_dataset_dict(folder: Path, inline: bool) -> Path:
+    import datasets
+
+    path = folder / "dataset_dict"
+    ds = datasets.Dataset.from_list(_manifest_rows(folder, inline))
+    datasets.DatasetDict({"test": ds}).save_to_disk(str(path))
+    return path
+
+
 @pytest.mark.parametrize("write, inline", [
     (_write_jsonl, False), (_write_jsonl, True), (_write_csv, True), (_write_csv, False),
-    (_write_parquet, True), (_write_dataset, True),
+    (_write_parquet, True), (_write_dataset, True), (_write_dataset_dict, False),
 ])
 def test_manifest_inputs_match_folder(tmp_path, write, inline):
     folder = _folder(tmp_path)
