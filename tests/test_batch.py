@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLES, TEST_DATA
+from conftest import ROOT, TEST_DATA
 
 from mtreview import batch
 from mtreview.batch_inputs import discover, safe_name
@@ -25,14 +25,21 @@ OUTPUTS = ("articles.csv", "articles.parquet", "segments.csv", "segments.parquet
            "flags.parquet", "summary.json", "errors.jsonl")
 
 
-def _folder(tmp_path: Path, with_seed: bool = False) -> Path:
+def write_padded(folder: Path) -> None:
+    """An article whose translation carries a paragraph of another article: additions to flag."""
+    shutil.copy(FIXTURES / "abcnews.420102.en.txt", folder / "padded.en.txt")
+    extra = (FIXTURES / "shizuoka_shimbun-ja.45497.ja.txt").read_text(encoding="utf-8").split("\n\n")[1]
+    ja = (FIXTURES / "abcnews.420102.ja.txt").read_text(encoding="utf-8").rstrip("\n")
+    (folder / "padded.ja.txt").write_text(f"{ja}\n\n{extra}", encoding="utf-8")
+
+
+def _folder(tmp_path: Path, with_defect: bool = False) -> Path:
     folder = tmp_path / "in"
     shutil.copytree(FIXTURES, folder)
     for f in folder.iterdir():
         f.chmod(0o644)
-    if with_seed:
-        shutil.copy(SAMPLES / "seed.en.txt", folder / "seed.en.txt")
-        shutil.copy(SAMPLES / "seed.ja.txt", folder / "seed.ja.txt")
+    if with_defect:
+        write_padded(folder)
     return folder
 
 
@@ -86,7 +93,7 @@ def test_cli_without_tty_prints_one_line_and_no_progress_bar(tmp_path, capsys):
 
 def test_table_columns(tmp_path):
     out = tmp_path / "out"
-    batch.run_batch(_folder(tmp_path, with_seed=True), out, workers=1, quiet=True)
+    batch.run_batch(_folder(tmp_path, with_defect=True), out, workers=1, quiet=True)
     import pyarrow.parquet as pq
 
     checks = json.loads((out / "summary.json").read_text(encoding="utf-8"))["checks"]
@@ -109,10 +116,11 @@ def test_table_columns(tmp_path):
         assert pq.read_schema(out / f"{name}.parquet").names == columns
         with (out / f"{name}.csv").open(encoding="utf-8") as fh:
             assert next(csv.reader(fh)) == columns
-    seed_row = next(a for a in _read_csv(out / "articles.csv") if a["article_id"] == "seed")
-    assert seed_row["date"] == ""  # no metadata row for it
+    padded = next(a for a in _read_csv(out / "articles.csv") if a["article_id"] == "padded")
+    assert padded["date"] == ""  # no metadata row for it
     flags = _read_csv(out / "flags.csv")
-    assert int(seed_row["flags_total"]) == sum(1 for f in flags if f["article_id"] == "seed") > 0
+    assert int(padded["flags_total"]) == sum(1 for f in flags if f["article_id"] == "padded") > 0
+    assert {f["check"] for f in flags} == {"addition"}
     # every flag's text is the exact span of its segment side
     segs = {(s["article_id"], s["segment_id"]): s for s in _read_csv(out / "segments.csv")}
     for f in flags:
@@ -240,7 +248,7 @@ def test_resume_skips_finished_and_redoes_changed(tmp_path):
 
 
 def test_interrupted_run_resumes_to_identical_outputs(tmp_path, monkeypatch):
-    folder = _folder(tmp_path, with_seed=True)
+    folder = _folder(tmp_path, with_defect=True)
     batch.run_batch(folder, tmp_path / "clean", workers=1, quiet=True)
     calls = {"n": 0}
     real = batch.review_article
@@ -297,7 +305,7 @@ def test_killed_process_tree_resumes_to_identical_outputs(tmp_path):
     ("critical", '[checks.severity]\naddition = "critical"\n', 5),
 ])
 def test_fail_on_exit_codes(tmp_path, capsys, level, overrides, code):
-    folder = _folder(tmp_path, with_seed=True)
+    folder = _folder(tmp_path, with_defect=True)
     config = tmp_path / "c.toml"
     config.write_text('[checks]\nenabled = ["addition"]\n' + overrides, encoding="utf-8")
     out = tmp_path / "out"

@@ -5,7 +5,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import SAMPLES, TEST_DATA
+from conftest import TEST_DATA
+from test_batch import write_padded
 
 from mtreview import batch, dashboard
 from mtreview.errors import InputError
@@ -18,8 +19,7 @@ def batch_dir(tmp_path_factory):
     shutil.copytree(TEST_DATA / "batch", folder)
     for f in folder.iterdir():
         f.chmod(0o644)
-    shutil.copy(SAMPLES / "seed.en.txt", folder / "seed.en.txt")
-    shutil.copy(SAMPLES / "seed.ja.txt", folder / "seed.ja.txt")
+    write_padded(folder)
     batch.run_batch(folder, root / "out", workers=1, quiet=True)
     return root / "out"
 
@@ -27,7 +27,7 @@ def batch_dir(tmp_path_factory):
 def test_load_batch(batch_dir):
     data = dashboard.load_batch(batch_dir)
     assert list(data.articles["article_id"]) == [
-        "abcnews.420102", "express.co.uk.44141", "seed", "shizuoka_shimbun-ja.45497"]
+        "abcnews.420102", "express.co.uk.44141", "padded", "shizuoka_shimbun-ja.45497"]
     assert data.dimensions() == ["date", "desk", "translator"]
     assert str(data.articles["date"].dtype).startswith("datetime64")
     assert len(data.segments) == data.summary["segments"] == data.articles["segments"].sum()
@@ -101,12 +101,12 @@ def test_charts_encode_expected_fields(batch_dir):
 def test_worst_tables_link_to_review(batch_dir):
     data = dashboard.load_batch(batch_dir)
     worst = dashboard.worst_articles(data)
-    assert worst["article_id"].iloc[0] == "seed"
+    assert worst["article_id"].iloc[0] == "padded"
     first = worst.iloc[0]
     assert first["flags_critical"] + first["flags_major"] + first["flags_minor"] > 0
-    assert worst["review"].iloc[0] == dashboard.review_link(batch_dir, "seed")
+    assert worst["review"].iloc[0] == dashboard.review_link(batch_dir, "padded")
     segs = dashboard.worst_segments(data, n=3)
-    assert len(segs) == 3 and segs["article_id"].iloc[0] == "seed"
+    assert len(segs) == 3 and segs["article_id"].iloc[0] == "padded"
     assert segs["flags_total"].iloc[0] > 0
 
 
