@@ -101,20 +101,35 @@ def review_link(batch_dir: str | Path, article_id: str) -> str:
 
 # --- charts ----------------------------------------------------------------------------------------
 
+def histogram(data: BatchData, field: str | None = None, bins: int = 30) -> pd.DataFrame:
+    """Segments per bin of ``field`` (default: quality, else alignment score), binned here so that
+    the chart carries 30 rows whatever the size of the batch."""
+    import numpy as np
+    import pandas as pd
+
+    field = field or data.quality_field()
+    values = data.segments[field].dropna().to_numpy(dtype=float) if field in data.segments else np.zeros(0)
+    if not len(values):
+        return pd.DataFrame({"start": [], "end": [], "segments": []})
+    counts, edges = np.histogram(values, bins=bins)
+    return pd.DataFrame({"start": edges[:-1].round(4), "end": edges[1:].round(4), "segments": counts})
+
+
 def quality_chart(data: BatchData, field: str | None = None) -> alt.Chart:
     """Histogram of the per-segment quality (or alignment score when there is no quality)."""
     import altair as alt
 
     field = field or data.quality_field()
-    values = data.segments[[field]].dropna()
-    title = "Segment quality" if field == "quality" else f"Segment {field.replace('_', ' ')}"
+    label = field.replace("_", " ")
+    title = "Segment quality" if field == "quality" else f"Segment {label}"
     return (
-        alt.Chart(values, title=title)
+        alt.Chart(histogram(data, field), title=title)
         .mark_bar()
         .encode(
-            x=alt.X(f"{field}:Q", bin=alt.Bin(maxbins=30), title=field.replace("_", " ")),
-            y=alt.Y("count():Q", title="segments"),
-            tooltip=[alt.Tooltip("count():Q", title="segments")],
+            x=alt.X("start:Q", bin="binned", title=label),
+            x2="end:Q",
+            y=alt.Y("segments:Q", title="segments"),
+            tooltip=[alt.Tooltip("start:Q", title="from"), alt.Tooltip("end:Q", title="to"), "segments:Q"],
         )
     )
 
@@ -222,13 +237,19 @@ def worst_articles(data: BatchData, n: int = 20) -> pd.DataFrame:
 
 def worst_segments(data: BatchData, n: int = 20) -> pd.DataFrame:
     """The n segments with the worst flags, then the lowest quality (or alignment score)."""
+    import pandas as pd
+
     segs = data.segments
     field = data.quality_field()
     if segs.empty:
         return segs
-    ranked = segs.assign(_q=segs[field].fillna(float("inf"))).sort_values(
+    flagged = segs[segs["flags_total"] > 0]
+    ranked = flagged.assign(_q=flagged[field].fillna(float("inf"))).sort_values(
         ["worst_rank", "flags_critical", "flags_major", "flags_total", "_q", "article_id", "segment_id"],
-        ascending=[False, False, False, False, True, True, True], kind="mergesort")
+        ascending=[False, False, False, False, True, True, True], kind="mergesort").head(n)
+    if len(ranked) < n:  # then the unflagged segments with the lowest scores (ties in table order)
+        rest = segs[segs["flags_total"] == 0].nsmallest(n - len(ranked), field, keep="first")
+        ranked = pd.concat([ranked, rest])
     cols = ["article_id", "segment_id", "worst_severity", "flags_total", field, "kind", "src", "tgt"]
-    out = ranked[cols].head(n).reset_index(drop=True)
+    out = ranked[cols].reset_index(drop=True)
     return out.assign(review=[review_link(data.path, a) for a in out["article_id"]])

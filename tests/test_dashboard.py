@@ -77,8 +77,10 @@ def test_charts_encode_expected_fields(batch_dir):
     data = dashboard.load_batch(batch_dir)
     q = dashboard.quality_chart(data).to_dict()
     assert q["mark"]["type"] == "bar"
-    assert q["encoding"]["x"]["field"] == data.quality_field()
-    assert q["encoding"]["x"]["bin"] == {"maxbins": 30}
+    assert (q["encoding"]["x"]["field"], q["encoding"]["x2"]["field"]) == ("start", "end")
+    assert q["encoding"]["x"]["title"] == data.quality_field().replace("_", " ")
+    hist = dashboard.histogram(data)
+    assert len(hist) == 30 and hist["segments"].sum() == data.segments[data.quality_field()].notna().sum()
 
     f = dashboard.flags_chart(data).to_dict()
     assert (f["encoding"]["y"]["field"], f["encoding"]["color"]["field"]) == ("check", "severity")
@@ -150,3 +152,14 @@ def test_view_without_a_batch(path, element, text):
     at = AppTest.from_function(_app, args=(path,), default_timeout=30).run()
     assert not at.exception
     assert text in getattr(at, element)[0].value
+
+
+def test_charts_of_a_large_batch_stay_small():
+    n = 12_000  # more rows than Altair embeds by default (5,000)
+    segs = pd.DataFrame({"quality": [i % 100 for i in range(n)], "align_score": [0.5] * n})
+    data = dashboard.BatchData(dashboard.Path("x"), pd.DataFrame(), segs, pd.DataFrame(), pd.DataFrame(), {})
+    spec = dashboard.quality_chart(data).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == 30
+    assert sum(r["segments"] for r in rows) == n
+    assert rows[0] == {"start": 0.0, "end": 3.3, "segments": 480}  # 0, 1, 2, 3 (x 120)
