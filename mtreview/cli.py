@@ -1,6 +1,6 @@
 """Command line: parse -> pipeline -> report. Errors carry exit codes; only ``main`` exits.
 
-Subcommands: align, review, score, models, app (batch arrives with its issue).
+Subcommands: align, review, score, batch, models, app.
 """
 
 from __future__ import annotations
@@ -67,6 +67,38 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from . import batch
+
+    config = _config(args)
+    result = batch.run_batch(args.input, args.out, config, workers=args.workers, quiet=args.quiet)
+    if not args.quiet:
+        arts = result.summary["articles"]
+        sys.stderr.write(
+            f"{arts['reviewed']} article(s) reviewed ({result.reviewed} in this run,"
+            f" {result.skipped} done before), {arts['failed']} failed; outputs in {result.out}\n"
+        )
+    if result.summary["articles"]["reviewed"] == 0 and result.summary["articles"]["failed"]:
+        raise InputError(f"no article could be reviewed; see {Path(args.out) / 'errors.jsonl'}")
+    batch.gate(result.summary, args.fail_on)
+    return 0
+
+
+def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("batch", help="review a folder or manifest of article pairs into tables and a summary")
+    p.add_argument("input", metavar="INPUT",
+                   help="folder of NAME.en.txt/NAME.ja.txt (+ metadata.csv|jsonl), a JSONL/CSV/Parquet "
+                        "manifest (id, en|src, ja|tgt, date, desk, translator) or a saved `datasets` folder")
+    p.add_argument("--out", required=True,
+                   help="output folder (rerun to resume: finished articles are skipped)")
+    p.add_argument("--workers", type=int, help="worker processes (default: [batch] workers; 0 = all cores)")
+    p.add_argument("--fail-on", choices=("minor", "major", "critical"),
+                   help="exit with code 5 when any flag of this severity or worse is found")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or final line")
+    p.add_argument("--config", help="TOML file overriding configs/default.toml values")
+    p.set_defaults(func=cmd_batch)
+
+
 APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
 
 
@@ -125,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
     p.add_argument("--out", help="also write the full JSON record to this file")
     p.set_defaults(func=cmd_review)
+    _add_batch_parser(sub)
     _add_app_parser(sub)
 
     from . import models_cli, score_cli

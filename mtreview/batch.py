@@ -1,0 +1,288 @@
+"""Batch review of many articles: `mtreview batch INPUT --out DIR`.
+
+The unit of work is ``review_article(pair, config) -> dict``, a pure function of one article and
+the configuration, so the same code can run under a process pool (here) or a distributed engine.
+Each result is written atomically to ``DIR/articles/<id>.review.json`` (or ``<id>.error.json``)
+together with the hashes of its input and configuration; a rerun skips what is already done.
+The tables and the summary are then rebuilt from those files alone, in id order, so a killed and
+resumed run ends with exactly the same outputs as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import pipeline
+from .batch_inputs import Pair, Problem, Side, discover, safe_name
+from .batch_tables import write_outputs
+from .config import BatchConfig, Config
+from .errors import ConfigError, GateError, MtreviewError
+from .load import load_document, load_text
+from .records import Document, Severity
+
+log = logging.getLogger(__name__)
+
+ARTICLES = "articles"
+REVIEW_SUFFIX = ".review.json"
+ERROR_SUFFIX = ".error.json"
+RUN_LOG = "run.log.jsonl"
+
+_MODELS: dict[str, pipeline.Models] = {}
+WARM_UP = ("The model is loaded once per worker.", "モデルはワーカーごとに一度だけ読み込む。")
+
+
+def article_config(config: Config) -> Config:
+    """The configuration an article's review depends on: the batch section (workers) is not part of it."""
+    return config.replace(batch=BatchConfig())
+
+
+def models_for(config: Config) -> pipeline.Models:
+    """The models for ``config``, loaded (and warmed up) once per process."""
+    key = config.digest()
+    if key not in _MODELS:
+        models = pipeline.load_models(config)
+        models.embedder.encode(list(WARM_UP))  # lazy weights load now, not inside the first article
+        _MODELS[key] = models
+    return _MODELS[key]
+
+
+def _load_side(side: Side, lang: str, config: Config) -> Document:
+    if side.path is not None:
+        return load_document(side.path, lang, config.load)
+    return load_text(side.text or "", lang, config=config.load)
+
+
+def review_article(pair: Pair, config: Config, models: pipeline.Models | None = None) -> dict[str, Any]:
+    """Review one article; returns ``Review.to_dict()`` with ``meta["article"]``. Raises MtreviewError.
+
+    A pure function of the article and the configuration (``models`` only saves loading them).
+    """
+    src = _load_side(pair.src, "en", config)
+    tgt = _load_side(pair.tgt, "ja", config)
+    data = pipeline.review(src, tgt, config, models or models_for(config)).to_dict()
+    data["meta"]["article"] = pair.describe()
+    return data
+
+
+# --- per-article files ---------------------------------------------------------------------------
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write to a temporary file next to ``path`` and rename it: readers never see half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+
+
+def result_paths(out: Path, pair: Pair) -> tuple[Path, Path]:
+    base = out / ARTICLES / pair.key
+    return base.with_name(base.name + REVIEW_SUFFIX), base.with_name(base.name + ERROR_SUFFIX)
+
+
+def review_file(batch_dir: str | Path, article_id: str) -> Path:
+    """Where ``mtreview batch`` wrote the review of ``article_id`` (ids are made file-name safe)."""
+    return Path(batch_dir) / ARTICLES / (safe_name(article_id) + REVIEW_SUFFIX)
+
+
+def _stamp(input_hash: str, config_hash: str) -> dict[str, str]:
+    return {"input_hash": input_hash, "config_hash": config_hash}
+
+
+def is_done(out: Path, pair: Pair, stamp: dict[str, str]) -> bool:
+    """True when a review or error file for this exact input and configuration already exists."""
+    for path in result_paths(out, pair):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if data.get("meta", data).get("batch") == stamp:
+            return True
+    return False
+
+
+def process_article(pair: Pair, stamp: dict[str, str], config: Config, out: Path,
+                    models: pipeline.Models | None = None) -> str:
+    """Review one article and write its result file; returns "ok" or "error". Never raises for bad input."""
+    review_path, error_path = result_paths(out, pair)
+    try:
+        data = review_article(pair, config, models)
+    except MtreviewError as exc:
+        result, path, stale = _error(pair, stamp, type(exc).__name__, str(exc)), error_path, review_path
+    except Exception as exc:  # a bug on one article must not stop the batch
+        log.exception("article %s failed", pair.id)
+        result, path, stale = _error(pair, stamp, type(exc).__name__, str(exc)), error_path, review_path
+    else:
+        data["meta"]["batch"] = stamp
+        result, path, stale = data, review_path, error_path
+    write_atomic(path, dumps(result))
+    stale.unlink(missing_ok=True)
+    return "ok" if path is review_path else "error"
+
+
+def _error(pair: Pair, stamp: dict[str, str], kind: str, reason: str) -> dict[str, Any]:
+    first_line = reason.strip().splitlines()[0] if reason.strip() else kind
+    return {"id": pair.id, "error": kind, "reason": first_line, "src_path": pair.src.path,
+            "tgt_path": pair.tgt.path, "batch": stamp}
+
+
+# --- worker pool ---------------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config: Config, out: str, threads: int) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business: it stops the pool
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.environ["MTREVIEW_EMBED_THREADS"] = str(threads)
+    _WORKER.update(config=config, out=Path(out), models=models_for(config))  # models load once, here
+
+
+def _work(item: tuple[Pair, dict[str, str]]) -> tuple[str, str]:
+    pair, stamp = item
+    return pair.id, process_article(pair, stamp, _WORKER["config"], _WORKER["out"], _WORKER["models"])
+
+
+def _run(todo: list[tuple[Pair, dict[str, str]]], config: Config, out: Path, workers: int
+         ) -> Iterable[tuple[str, str]]:
+    if workers <= 1:
+        models = models_for(config)
+        for pair, stamp in todo:
+            yield pair.id, process_article(pair, stamp, config, out, models)
+        return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    threads = max(1, cores() // workers)  # BLAS threads per worker: never more than the cores
+    ctx = multiprocessing.get_context("spawn")  # workers start clean: no inherited threads or models
+    items = iter(todo)
+    pending: set[Future[tuple[str, str]]] = set()
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(config, str(out), threads)) as pool:
+        try:
+            while True:
+                while len(pending) < 4 * workers:  # a bounded queue: memory does not grow with the batch
+                    item = next(items, None)
+                    if item is None:
+                        break
+                    pending.add(pool.submit(_work, item))
+                if not pending:
+                    break
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: f.result()[0]):
+                    yield future.result()
+        except BrokenProcessPool:
+            raise MtreviewError("a worker process died (out of memory or killed); finished articles are kept,"
+                                " rerun the same command to resume") from None
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    out: Path
+    articles: int
+    reviewed: int
+    skipped: int
+    failed: int
+    summary: dict[str, Any]
+
+
+def cores() -> int:
+    """The CPU cores this process may use (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def resolve_workers(requested: int | None, config: Config) -> int:
+    n = requested if requested is not None else config.batch.workers
+    if n < 0:
+        raise ConfigError(f"workers must be 0 (all cores) or more, got {n}")
+    return n or cores()
+
+
+def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None = None, *,
+              workers: int | None = None, quiet: bool = False) -> BatchResult:
+    """Review every article of ``input_path`` into ``out_dir``; skips articles already done."""
+    started = time.time()
+    config = config or Config()
+    n_workers = resolve_workers(workers, config)
+    conf = article_config(config)
+    config_hash = conf.digest()
+    pairs, problems = discover(input_path)
+    out = Path(out_dir)
+    (out / ARTICLES).mkdir(parents=True, exist_ok=True)
+    for tmp in (out / ARTICLES).glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+    readable: list[Pair] = []
+    todo: list[tuple[Pair, dict[str, str]]] = []
+    for pair in pairs:
+        try:
+            stamp = _stamp(pair.input_hash(), config_hash)
+        except MtreviewError as exc:
+            problems.append(Problem(pair.id, str(exc), pair.src.path, pair.tgt.path))
+            continue
+        readable.append(pair)
+        if not is_done(out, pair, stamp):
+            todo.append((pair, stamp))
+    skipped = len(readable) - len(todo)
+    log.info("%d article(s): %d to review, %d already done, %d not paired", len(pairs), len(todo), skipped,
+             len(problems))
+
+    reviewed = failed = 0
+    if todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="article", desc="reviewing", file=sys.stderr,
+                   disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
+        with bar:
+            for article_id, status in _run(todo, conf, out, min(n_workers, len(todo))):
+                reviewed += status == "ok"
+                failed += status == "error"
+                if status == "error":
+                    log.warning("article %s failed; see %s", article_id, out / "errors.jsonl")
+                bar.update(1)
+
+    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)))
+    _log_run(out, {"input": str(input_path), "articles": len(pairs), "reviewed": reviewed, "failed": failed,
+                   "skipped": skipped, "workers": n_workers, "config_hash": config_hash,
+                   "started": started, "seconds": round(time.time() - started, 3)})
+    return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)
+
+
+def _log_run(out: Path, entry: dict[str, Any]) -> None:
+    """Append to the run log: the only output carrying timestamps (the tables never do)."""
+    entry["started"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(entry["started"]))
+    with (out / RUN_LOG).open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def gate(summary: dict[str, Any], fail_on: str | None) -> None:
+    """Raise GateError when any flag of severity ``fail_on`` or worse was found."""
+    if not fail_on:
+        return
+    threshold = Severity.parse(fail_on)
+    worse = [s.label for s in Severity if s >= threshold]
+    hits = sum(summary["articles_by_worst_severity"].get(label, 0) for label in worse)
+    if hits:
+        raise GateError(f"{hits} article(s) have flags of severity {threshold.label} or worse")

@@ -1,0 +1,256 @@
+"""Batch tables and summary, rebuilt from the per-article result files alone.
+
+Two streaming passes over ``DIR/articles/`` in article-id order: the first collects the column
+set (score names, check ids), the second writes the per-article, per-segment and per-flag tables
+(Parquet and CSV) in fixed-size chunks. Memory stays flat in the number of articles and the
+bytes written depend only on the per-article files, never on timing or worker count.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .batch_inputs import META_FIELDS, Pair, Problem
+from .records import Severity
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+log = logging.getLogger(__name__)
+
+CHUNK = 256  # articles per written chunk (fixed, so that outputs are byte-identical run to run)
+WORST_N = 20
+TABLES = ("articles", "segments", "flags")
+SEVERITIES = tuple(s.label for s in Severity)
+QUANTILES = (("min", 0.0), ("p10", 0.1), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9),
+             ("max", 1.0))
+
+
+def _review_files(out: Path, pairs: Sequence[Pair]) -> Iterator[tuple[Pair, dict[str, Any] | None, Path]]:
+    from .batch import result_paths
+
+    for pair in pairs:
+        review_path, error_path = result_paths(out, pair)
+        if review_path.is_file():
+            yield pair, json.loads(review_path.read_text(encoding="utf-8")), review_path
+        else:
+            yield pair, None, error_path
+
+
+def _flag_counts(flags: Sequence[dict[str, Any]], checks: Sequence[str]) -> dict[str, Any]:
+    by_sev = dict.fromkeys(SEVERITIES, 0)
+    by_check = dict.fromkeys(checks, 0)
+    for f in flags:
+        by_sev[f["severity"]] += 1
+        by_check[f["check"]] = by_check.get(f["check"], 0) + 1
+    worst = max((Severity.parse(f["severity"]) for f in flags), default=None)
+    return {"flags_total": len(flags), **{f"flags_{s}": n for s, n in by_sev.items()},
+            **{f"check_{c}": n for c, n in by_check.items()},
+            "worst_severity": worst.label if worst else None, "worst_rank": int(worst or 0)}
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def _rows(pair: Pair, data: dict[str, Any], scores: Sequence[str], checks: Sequence[str]
+          ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """One article's row, its segment rows and its flag rows."""
+    meta = {k: pair.meta.get(k) for k in META_FIELDS}
+    segs, flags = [], []
+    for s in data["segments"]:
+        row = {"article_id": pair.id, **meta, "segment_id": s["id"], "kind": s["kind"],
+               "src_ids": " ".join(map(str, s["src_ids"])), "tgt_ids": " ".join(map(str, s["tgt_ids"])),
+               "src": s["src"], "tgt": s["tgt"], "align_score": s.get("align_score"),
+               "quality": s.get("quality"),
+               **{f"score_{k}": s.get("scores", {}).get(k) for k in scores},
+               **_flag_counts(s["flags"], checks)}
+        segs.append(row)
+        flags.extend({"article_id": pair.id, "segment_id": s["id"], **{k: f.get(k) for k in _FLAG_FIELDS}}
+                     for f in s["flags"])
+    qualities = [r["quality"] for r in segs if r["quality"] is not None]
+    article = {
+        "article_id": pair.id, **meta, "src_path": pair.src.path, "tgt_path": pair.tgt.path,
+        "segments": len(segs), "flagged_segments": sum(1 for r in segs if r["flags_total"]),
+        "src_sentences": data["meta"].get("src", {}).get("sentences"),
+        "tgt_sentences": data["meta"].get("tgt", {}).get("sentences"),
+        "unaligned_src": sum(1 for s in data["segments"] if not s["tgt_ids"]),
+        "unaligned_tgt": sum(1 for s in data["segments"] if not s["src_ids"]),
+        "mean_quality": _mean(qualities), "min_quality": min(qualities) if qualities else None,
+        "mean_align_score": _mean([r["align_score"] for r in segs if r["align_score"] is not None]),
+        **{f"mean_score_{k}": _mean([r[f"score_{k}"] for r in segs if r[f"score_{k}"] is not None])
+           for k in scores},
+        **_flag_counts([f for s in data["segments"] for f in s["flags"]], checks),
+        "config_hash": data["meta"].get("batch", {}).get("config_hash"),
+        "input_hash": data["meta"].get("batch", {}).get("input_hash"),
+    }
+    return article, segs, flags
+
+
+_FLAG_FIELDS = ("check", "category", "severity", "side", "start", "end", "text", "message", "suggestion")
+
+
+def _schema(kind: str, scores: Sequence[str], checks: Sequence[str]) -> pa.Schema:
+    import pyarrow as pa
+
+    s, i, f = pa.string(), pa.int64(), pa.float64()
+    meta = [("article_id", s), *((k, s) for k in META_FIELDS)]
+    counts = [("flags_total", i), *((f"flags_{x}", i) for x in SEVERITIES),
+              *((f"check_{c}", i) for c in checks), ("worst_severity", s), ("worst_rank", i)]
+    if kind == "segments":
+        cols = [*meta, ("segment_id", i), ("kind", s), ("src_ids", s), ("tgt_ids", s), ("src", s), ("tgt", s),
+                ("align_score", f), ("quality", f), *((f"score_{k}", f) for k in scores), *counts]
+    elif kind == "articles":
+        cols = [*meta, ("src_path", s), ("tgt_path", s), ("segments", i), ("flagged_segments", i),
+                ("src_sentences", i), ("tgt_sentences", i), ("unaligned_src", i), ("unaligned_tgt", i),
+                ("mean_quality", f), ("min_quality", f), ("mean_align_score", f),
+                *((f"mean_score_{k}", f) for k in scores), *counts, ("config_hash", s), ("input_hash", s)]
+    else:
+        cols = [("article_id", s), ("segment_id", i), ("check", s), ("category", s), ("severity", s),
+                ("side", s), ("start", i), ("end", i), ("text", s), ("message", s), ("suggestion", s)]
+    return pa.schema(cols)
+
+
+class _TableWriter:
+    """Streams rows to NAME.parquet and NAME.csv (via temporary files, renamed at the end)."""
+
+    def __init__(self, out: Path, name: str, schema: pa.Schema) -> None:
+        import pyarrow.csv as pcsv
+        import pyarrow.parquet as pq
+
+        self.schema = schema
+        self.final = [out / f"{name}.parquet", out / f"{name}.csv"]
+        self.tmp = [p.with_name(f".{p.name}.tmp") for p in self.final]
+        self.parquet = pq.ParquetWriter(self.tmp[0], schema, compression="zstd")
+        self.csv = pcsv.CSVWriter(self.tmp[1], schema)
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.rows.extend(rows)
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_pylist(self.rows, schema=self.schema)
+        self.parquet.write_table(table)
+        self.csv.write_table(table)
+        self.rows = []
+
+    def close(self) -> None:
+        if self.rows:
+            self.flush()
+        self.parquet.close()
+        self.csv.close()
+        for tmp, final in zip(self.tmp, self.final, strict=True):
+            tmp.replace(final)
+
+
+def _quantiles(values: Sequence[float]) -> dict[str, Any]:
+    import numpy as np
+
+    if not values:
+        return {"count": 0}
+    arr = np.asarray(values, dtype=np.float64)
+    return {"count": len(values), "mean": round(float(arr.mean()), 4),
+            **{name: round(float(np.quantile(arr, q)), 4) for name, q in QUANTILES}}
+
+
+def _worst_key(row: dict[str, Any]) -> tuple:
+    q = row["mean_quality"]
+    return (-row["worst_rank"], -row["flags_critical"], -row["flags_major"], -row["flags_minor"],
+            q if q is not None else float("inf"), row["article_id"])
+
+
+def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem]) -> dict[str, Any]:
+    """Rebuild the tables, errors.jsonl and summary.json from the per-article files; returns the summary."""
+    from .batch import dumps, write_atomic
+
+    scores: set[str] = set()
+    checks: set[str] = set()
+    for _pair, data, _path in _review_files(out, pairs):
+        if data is None:
+            continue
+        checks.update(data["meta"].get("checks", []))
+        for s in data["segments"]:
+            scores.update(s.get("scores", {}))
+            checks.update(f["check"] for f in s["flags"])
+    score_names, check_ids = sorted(scores), sorted(checks)
+    writers = {k: _TableWriter(out, k, _schema(k, score_names, check_ids)) for k in TABLES}
+
+    errors = [p.to_dict() for p in problems]
+    seg_quality: list[float] = []
+    seg_align: list[float] = []
+    art_quality: list[float] = []
+    worst: list[tuple] = []
+    kinds: dict[str, int] = {}
+    by_check = dict.fromkeys(check_ids, 0)
+    by_sev = dict.fromkeys(SEVERITIES, 0)
+    by_check_sev: dict[str, dict[str, int]] = {}
+    by_worst = dict.fromkeys(("none", *SEVERITIES), 0)
+    n_ok = n_segments = n_flagged = 0
+    for done, (pair, data, path) in enumerate(_review_files(out, pairs), 1):
+        if data is None:
+            if path.is_file():
+                err = json.loads(path.read_text(encoding="utf-8"))
+                errors.append({k: v for k, v in err.items() if k != "batch"})
+            else:
+                log.warning("article %s has no result file", pair.id)
+            continue
+        article, segs, flags = _rows(pair, data, score_names, check_ids)
+        n_ok += 1
+        n_segments += len(segs)
+        n_flagged += article["flagged_segments"]
+        for r in segs:
+            kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+            if r["quality"] is not None:
+                seg_quality.append(r["quality"])
+            if r["align_score"] is not None:
+                seg_align.append(r["align_score"])
+        for f in flags:
+            by_check[f["check"]] = by_check.get(f["check"], 0) + 1
+            by_sev[f["severity"]] += 1
+            cell = by_check_sev.setdefault(f["check"], dict.fromkeys(SEVERITIES, 0))
+            cell[f["severity"]] += 1
+        if article["mean_quality"] is not None:
+            art_quality.append(article["mean_quality"])
+        by_worst[article["worst_severity"] or "none"] += 1
+        worst.append(_worst_key(article))
+        writers["articles"].add([article])
+        writers["segments"].add(segs)
+        writers["flags"].add(flags)
+        if done % CHUNK == 0:
+            for w in writers.values():
+                w.flush()
+    for w in writers.values():
+        w.close()
+
+    errors.sort(key=lambda e: (e["id"], e["reason"]))
+    write_atomic(out / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n"
+                                               for e in errors))
+    worst.sort()
+    summary = {
+        "articles": {"total": len(pairs) + len(problems), "reviewed": n_ok, "failed": len(errors)},
+        "segments": n_segments,
+        "flagged_segments": n_flagged,
+        "kinds": dict(sorted(kinds.items())),
+        "quality": {"segments": _quantiles(seg_quality), "articles": _quantiles(art_quality)},
+        "align_score": _quantiles(seg_align),
+        "flags_by_check": dict(sorted(by_check.items())),
+        "flags_by_severity": by_sev,
+        "flags_by_check_severity": dict(sorted(by_check_sev.items())),
+        "articles_by_worst_severity": by_worst,
+        "worst_articles": [
+            {"id": k[-1], "worst_severity": SEVERITIES[-k[0] - 1], "flags_critical": -k[1],
+             "flags_major": -k[2], "flags_minor": -k[3],
+             "mean_quality": None if k[4] == float("inf") else k[4]}
+            for k in worst[:WORST_N] if k[0]
+        ],
+        "scores": score_names,
+        "checks": check_ids,
+    }
+    write_atomic(out / "summary.json", dumps(summary))
+    return summary

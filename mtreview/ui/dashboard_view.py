@@ -1,0 +1,98 @@
+"""Streamlit view of a batch folder: headline counts, charts, worst articles and segments.
+
+``render(batch_dir)`` is called by ``app.py`` (``?view=dashboard&batch=DIR``); every number and
+chart comes from ``mtreview.dashboard``, this module only lays them out. Each worst article links
+to ``?view=review&batch=DIR&article=ID``, which the review view opens.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from mtreview import dashboard
+from mtreview.errors import MtreviewError
+
+
+@st.cache_data(show_spinner="Loading batch…", max_entries=4)
+def _load(path: str, stamp: float) -> dashboard.BatchData:
+    del stamp  # part of the cache key only: reload when the batch is rebuilt
+    return dashboard.load_batch(path)
+
+
+def _stamp(path: str) -> float:
+    """Modification time of the batch summary, so a rerun of the batch refreshes the view."""
+    for name in ("summary.json", "articles.parquet", "articles.csv"):
+        p = Path(path).expanduser() / name
+        if p.is_file():
+            return p.stat().st_mtime
+    return 0.0
+
+
+def _pick_dir(batch_dir: str | None) -> str:
+    default = batch_dir or st.query_params.get("batch", "")
+    return st.text_input("Batch folder", value=default, key="dashboard_batch_dir",
+                         help="The --out folder of `mtreview batch INPUT --out DIR`").strip()
+
+
+def _headline(data: dashboard.BatchData) -> None:
+    arts = data.summary.get("articles", {})
+    sev = data.summary.get("flags_by_severity", {})
+    cols = st.columns(6)
+    cols[0].metric("Articles reviewed", arts.get("reviewed", len(data.articles)))
+    cols[1].metric("Failed", arts.get("failed", len(data.errors)))
+    cols[2].metric("Segments", data.summary.get("segments", len(data.segments)))
+    cols[3].metric("Flagged segments", data.summary.get("flagged_segments", 0))
+    cols[4].metric("Critical flags", sev.get("critical", 0))
+    cols[5].metric("Major flags", sev.get("major", 0))
+
+
+def _trends(data: dashboard.BatchData) -> None:
+    dims = data.dimensions()
+    if not dims:
+        st.caption("No date, desk or translator metadata in this batch: no trends to show.")
+        return
+    left, right = st.columns(2)
+    by = left.selectbox("Trend by", dims, key="dashboard_trend_by")
+    metrics = dashboard.trend_metrics(data, by)
+    metric = right.selectbox("Metric", metrics, format_func=dashboard.TREND_METRICS.get,
+                             key="dashboard_trend_metric")
+    if metric:
+        st.altair_chart(dashboard.trend_chart(data, by, metric), width="stretch")
+
+
+def render(batch_dir: str | None = None) -> None:
+    """Show the dashboard of the batch folder ``batch_dir`` (or the one the user types)."""
+    st.title("Batch QA dashboard")
+    path = _pick_dir(batch_dir)
+    if not path:
+        st.info("Enter the output folder of `mtreview batch INPUT --out DIR`.")
+        return
+    try:
+        data = _load(path, _stamp(path))
+    except MtreviewError as exc:
+        st.error(str(exc))
+        return
+    _headline(data)
+    left, right = st.columns(2)
+    left.altair_chart(dashboard.quality_chart(data), width="stretch")
+    if data.flags.empty:
+        right.success("No flags in this batch.")
+    else:
+        right.altair_chart(dashboard.flags_chart(data), width="stretch")
+    _trends(data)
+
+    st.subheader("Worst articles")
+    link = st.column_config.LinkColumn("Review", display_text="open")
+    worst = dashboard.worst_articles(data)
+    if worst.empty:
+        st.caption("No flagged articles.")
+    else:
+        st.dataframe(worst, hide_index=True, column_config={"review": link}, width="stretch")
+    st.subheader("Worst segments")
+    st.dataframe(dashboard.worst_segments(data), hide_index=True, column_config={"review": link},
+                 width="stretch")
+    if not data.errors.empty:
+        with st.expander(f"{len(data.errors)} article(s) failed"):
+            st.dataframe(data.errors, hide_index=True, width="stretch")
