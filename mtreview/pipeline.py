@@ -75,8 +75,8 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
             src_blocks=[s.block for s in ssents], tgt_blocks=[s.block for s in tsents],
         )
         if config.align.split_glued:
-            tsents, beads = refine.split_glued(ssents, tsents, beads, models.embedder.encode,
-                                               refine.RefineConfig(margin=config.align.split_margin))
+            ssents, tsents, beads = refine.split_glued(
+                ssents, tsents, beads, models.embedder.encode, refine.RefineConfig(margin=config.align.split_margin))
     return ssents, tsents, beads
 
 

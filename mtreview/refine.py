@@ -142,99 +142,121 @@ def _cos(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b)
 
 
-def split_glued(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], encode: Encode,
-                config: RefineConfig | None = None) -> tuple[list[Sentence], list[Bead]]:
-    """Cut Japanese sentences of beads with more English sentences; returns new ``tgt`` and beads.
+SideCut = tuple[int, int]  # (k, offset): before sentence k of a bead side, plus ``offset`` chars into it
 
-    Target sentences are renumbered in document order; a cut sentence becomes two sentences with
-    offsets into the same document text. Beads keep their order; a split bead becomes two.
-    """
-    config = config or RefineConfig()
-    src_chars = sum(len(s.text) for s in src)
-    tgt_chars = sum(len(t.text) for t in tgt)
-    mu = math.log((tgt_chars + 10.0) / (src_chars + 10.0))
-    jobs = []  # (bead index, k English sentences left, JA sentence id, offset in it)
-    texts: list[str] = []
-    index: dict[str, int] = {}
 
-    def want(t: str) -> int:
-        if t not in index:
-            index[t] = len(texts)
-            texts.append(t)
-        return index[t]
+def _halves(texts: Sequence[str], cut: SideCut, sep: str) -> tuple[str, str]:
+    k, off = cut
+    if off == 0:
+        return sep.join(texts[:k]), sep.join(texts[k:])
+    left = sep.join([*texts[:k], texts[k][:off].rstrip()])
+    return left, sep.join([texts[k][off:].lstrip(), *texts[k + 1 :]])
 
+
+def _candidates(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], mu: float,
+                config: RefineConfig):
+    """(bead index, EN cut, JA cut, typical) for every cut worth scoring."""
     for bi, bead in enumerate(beads):
-        a, b = len(bead.src_ids), len(bead.tgt_ids)
-        if a < 2 or b < 1 or a <= b:
-            continue
         en = [src[i].text for i in bead.src_ids]
         ja = [tgt[j].text for j in bead.tgt_ids]
-        want(" ".join(en))
-        want("".join(ja))
-        for k in range(1, a):
-            left_en, right_en = " ".join(en[:k]), " ".join(en[k:])
-            guide = len(left_en) * math.exp(mu)
-            for jj, sent in enumerate(ja):
-                for cut, typical in boundaries(sent):
-                    left_ja = "".join(ja[:jj]) + sent[:cut].rstrip()
-                    right_ja = sent[cut:].lstrip() + "".join(ja[jj + 1 :])
+        if not len(en) > len(ja) >= 1:
+            continue
+        for k in range(1, len(en)):  # the EN boundary is known, look for the JA one
+            en_cut = (k, 0)
+            guide = len(" ".join(en[:k])) * math.exp(mu)
+            for jj in range(len(ja)):
+                for off, typical in boundaries(ja[jj]):
+                    left_ja, right_ja = _halves(ja, (jj, off), "")
                     if min(len(left_ja.strip()), len(right_ja.strip())) < config.min_chars:
                         continue
                     if abs(math.log((len(left_ja) + 5.0) / (guide + 5.0))) > config.max_log_ratio:
                         continue
-                    jobs.append((bi, k, bead.tgt_ids[jj], cut, typical, left_en, right_en, left_ja, right_ja))
-                    for t in (left_en, right_en, left_ja, right_ja):
-                        want(t)
+                    yield bi, en_cut, (jj, off), typical
+
+
+def split_glued(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], encode: Encode,
+                config: RefineConfig | None = None) -> tuple[list[Sentence], list[Sentence], list[Bead]]:
+    """Cut beads whose sentences run together; returns new ``src``, ``tgt`` and beads.
+
+    Sentences are renumbered in document order; a cut sentence becomes two sentences with offsets
+    into the same document text. Beads keep their order; a cut bead becomes two.
+    """
+    config = config or RefineConfig()
+    mu = math.log((sum(len(t.text) for t in tgt) + 10.0) / (sum(len(s.text) for s in src) + 10.0))
+    jobs = []
+    texts: list[str] = []
+    index: dict[str, int] = {}
+    for bi, en_cut, ja_cut, typical in _candidates(src, tgt, beads, mu, config):
+        bead = beads[bi]
+        pieces = (*_halves([src[i].text for i in bead.src_ids], en_cut, " "),
+                  *_halves([tgt[j].text for j in bead.tgt_ids], ja_cut, ""))
+        for t in pieces:
+            index.setdefault(t, len(index))
+            if len(texts) < len(index):
+                texts.append(t)
+        jobs.append((bi, en_cut, ja_cut, typical, pieces))
     if not jobs:
-        return list(tgt), list(beads)
+        return list(src), list(tgt), list(beads)
     emb = np.asarray(encode(texts), dtype=np.float32)
     emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
 
     def z(en: str, ja: str) -> float:
         return (math.log((len(ja) + 10.0) / (len(en) + 10.0)) - mu) / config.length_sigma
 
-    best: dict[int, tuple[float, tuple]] = {}
-    for job in jobs:
-        bi, k, tid, cut, typical, le, re_, lj, rj = job
+    best: dict[int, tuple[float, SideCut, SideCut, float, float]] = {}
+    for bi, en_cut, ja_cut, typical, (le, re_, lj, rj) in jobs:
         cl, cr = _cos(emb[index[le]], emb[index[lj]]), _cos(emb[index[re_]], emb[index[rj]])
         xl, xr = _cos(emb[index[le]], emb[index[rj]]), _cos(emb[index[re_]], emb[index[lj]])
         value = ((cl + cr - xl - xr) / 2 - config.length_weight * (z(le, lj) ** 2 + z(re_, rj) ** 2) / 2
                  + config.typical_bonus * typical)
         if value > config.margin and (bi not in best or value > best[bi][0]):
-            best[bi] = (value, (k, tid, cut, cl, cr, value))
-    return _apply(tgt, beads, {bi: v[1] for bi, v in best.items()})
-
-
-def _apply(tgt: Sequence[Sentence], beads: Sequence[Bead], cuts: dict[int, tuple]) -> tuple[list[Sentence],
-                                                                                          list[Bead]]:
-    """Rebuild the target sentences and beads with the chosen cuts."""
-    at = {c[1]: c[2] for c in cuts.values()}
-    gain = {c[1]: c[5] for c in cuts.values()}
-    new_ids: dict[int, tuple[int, ...]] = {}
-    out: list[Sentence] = []
-    for t in tgt:
-        if t.id in at:
-            cut = at[t.id]
-            left = t.text[:cut].rstrip()
-            rest = t.text[cut:]
-            right = rest.lstrip()
-            rs = t.start + cut + (len(rest) - len(right))
-            out.append(Sentence(len(out), t.start, t.start + len(left), left, t.block))
-            out.append(Sentence(len(out), rs, t.end, right, t.block))
-            new_ids[t.id] = (len(out) - 2, len(out) - 1)
-            log.debug("split target sentence %d at %d (gain %.4f): %r | %r", t.id, cut, gain[t.id], left[-20:],
-                      right[:20])
-        else:
-            out.append(Sentence(len(out), t.start, t.end, t.text, t.block))
-            new_ids[t.id] = (len(out) - 1,)
+            best[bi] = (value, en_cut, ja_cut, cl, cr)
+    for bi, (value, en_cut, ja_cut, _, _) in sorted(best.items()):
+        log.debug("cut bead %d (gain %.4f) at EN %s, JA %s", bi, value, en_cut, ja_cut)
+    src_out, src_ids = _cut_sentences(src, {beads[bi].src_ids[c[1][0]]: c[1][1] for bi, c in best.items()})
+    tgt_out, tgt_ids = _cut_sentences(tgt, {beads[bi].tgt_ids[c[2][0]]: c[2][1] for bi, c in best.items()})
     result: list[Bead] = []
     for bi, bead in enumerate(beads):
-        ids = tuple(n for j in bead.tgt_ids for n in new_ids[j])
-        if bi not in cuts:
-            result.append(Bead(bead.src_ids, ids, bead.score))
+        if bi not in best:
+            result.append(Bead(_renumber(bead.src_ids, src_ids), _renumber(bead.tgt_ids, tgt_ids), bead.score))
             continue
-        k, tid, _, cl, cr, _ = cuts[bi]
-        split_at = ids.index(new_ids[tid][1])
-        result.append(Bead(bead.src_ids[:k], ids[:split_at], round(cl, 6)))
-        result.append(Bead(bead.src_ids[k:], ids[split_at:], round(cr, 6)))
-    return out, result
+        _, en_cut, ja_cut, cl, cr = best[bi]
+        sl, sr = _side(bead.src_ids, en_cut, src_ids)
+        tl, tr = _side(bead.tgt_ids, ja_cut, tgt_ids)
+        result += [Bead(sl, tl, round(cl, 6)), Bead(sr, tr, round(cr, 6))]
+    return src_out, tgt_out, result
+
+
+def _cut_sentences(sents: Sequence[Sentence], cuts: dict[int, int]
+                   ) -> tuple[list[Sentence], dict[int, tuple[int, ...]]]:
+    """Cut sentence ``id`` at ``cuts[id]`` chars (0 = no cut); new sentences and old id -> new ids."""
+    out: list[Sentence] = []
+    ids: dict[int, tuple[int, ...]] = {}
+    for s in sents:
+        off = cuts.get(s.id, 0)
+        if not off:
+            out.append(Sentence(len(out), s.start, s.end, s.text, s.block))
+            ids[s.id] = (len(out) - 1,)
+            continue
+        left, rest = s.text[:off].rstrip(), s.text[off:]
+        right = rest.lstrip()
+        out.append(Sentence(len(out), s.start, s.start + len(left), left, s.block))
+        out.append(Sentence(len(out), s.end - len(right), s.end, right, s.block))
+        ids[s.id] = (len(out) - 2, len(out) - 1)
+    return out, ids
+
+
+def _renumber(old: Sequence[int], ids: dict[int, tuple[int, ...]]) -> tuple[int, ...]:
+    return tuple(n for i in old for n in ids[i])
+
+
+def _side(old: Sequence[int], cut: SideCut, ids: dict[int, tuple[int, ...]]) -> tuple[tuple[int, ...],
+                                                                                     tuple[int, ...]]:
+    """The new ids of one bead side, left and right of ``cut``."""
+    k, off = cut
+    left = _renumber(old[:k], ids)
+    right = _renumber(old[k + (1 if off else 0):], ids)
+    if off:
+        first, second = ids[old[k]]
+        left, right = (*left, first), (second, *right)
+    return left, right
