@@ -94,8 +94,8 @@ def _can_end(t: _Token, nxt: _Token) -> bool:
         return True
     if t.pos[0] == "助詞":  # 「…へ」「…も」; 「…で」 only before これ / この / ただし
         return t.surface in _END_PARTICLES and (t.surface != "で" or nxt.pos[0] in _STRONG_START)
-    if t.pos[0] in ("動詞", "形容詞", "助動詞"):
-        return t.form.startswith("終止形")  # 撃たれる|, not 冷やし|中華
+    if t.pos[0] in ("動詞", "形容詞", "助動詞"):  # 撃たれる|コロラド, not 冷やし|中華 or 撃たれる|男性
+        return t.form.startswith("終止形") or (t.form.startswith("連体形") and nxt.pos[1] == "固有名詞")
     return t.pos[0] in _END_POS and t.surface[-1] not in "、，・"
 
 
@@ -118,7 +118,9 @@ def _compound(left: _Token, right: _Token) -> bool:
         return True  # 三重|県, 治療|法
     if left.pos[0] != "名詞" or right.pos[0] != "名詞" or right.pos[1] == "固有名詞":
         return False
-    return left.pos[2] != "サ変可能" and left.pos[1] != "固有名詞"  # 撤去|バージニア, 開始|全国
+    if left.pos[2] == "サ変可能":  # 撤去|バージニア, 開始|全国, but not デモ|参加
+        return right.pos[2] == "サ変可能"
+    return left.pos[1] != "固有名詞"
 
 
 def _typical(left: _Token, right: _Token) -> bool:
