@@ -88,6 +88,13 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
+def _stop(left: _Token, right: _Token) -> bool:
+    """A full stop inside a quotation (「…。…」) or a colon before one: the segmenter kept them whole."""
+    if left.surface[-1] in "。！？" and right.surface[0] not in _CLOSERS:
+        return True
+    return left.surface[-1] in "：:" and right.surface[0] in "「『"
+
+
 def _can_end(t: _Token, nxt: _Token) -> bool:
     """A headline, caption or quotation may end on ``t`` when ``nxt`` starts a sentence."""
     if t.surface[-1] in _CLOSERS or t.surface[-1].isdigit():
@@ -135,7 +142,9 @@ def boundaries(text: str) -> list[tuple[int, bool]]:
     tokens = _tokens(text)
     out = []
     for left, right in itertools.pairwise(tokens):
-        if _can_end(left, right) and _can_start(right) and not _compound(left, right):
+        if _stop(left, right):
+            out.append((right.start, True))
+        elif _can_end(left, right) and _can_start(right) and not _compound(left, right):
             out.append((right.start, _typical(left, right)))
     return out
 

@@ -36,6 +36,10 @@ def _marks(text: str) -> list[str]:
     # a quotation closing a headline, a conjunction starting the next sentence
     ("「例年よりも遅い時期に開催する」ただし、「詳細はまもなく発表する」",
      ["する」|ただし"], []),
+    # a full stop the segmenter kept inside a quotation, a colon before a quotation (rt.com.131263, sky.com.33889)
+    ("「US DOJ（米国司法省）からの情報要請に応え、HSBCグループは客観的な事実を提供したに過ぎない。HSBCは証拠の『捏造』あるいは事実の『隠蔽』をしていない。」",
+     ["ない。|HSB"], ["ない。|」"]),
+    ("労働党の国会議員ジェス・フィリップス氏は土曜日にこう語った：「ワイリーの投稿を全部見たところだ。」", ["った：|「ワイ"], []),
     # inside a compound, a counter, a verb stem, a katakana name: never a cut
     ("車が群衆に突っ込み、デモ参加者撃たれるコロラド州オーロラ市", ["たれる|コロラ"], ["、デモ|参加者"]),
     ("もうだめだと思ったことが８回くらいあった", [], ["とが８|回くら"]),
