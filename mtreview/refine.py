@@ -24,6 +24,7 @@ import functools
 import itertools
 import logging
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -164,25 +165,46 @@ def _halves(texts: Sequence[str], cut: SideCut, sep: str) -> tuple[str, str]:
     return left, sep.join([texts[k][off:].lstrip(), *texts[k + 1 :]])
 
 
+def en_stops(text: str) -> list[int]:
+    """Offsets in an English sentence after a full stop or a colon the segmenter kept inside it
+    (a quotation, an abbreviation): ``. It``, ``? The``, ``: "Just``."""
+    return [m.end() for m in _EN_STOP.finditer(text) if m.end() < len(text)]
+
+
+_EN_STOP = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<=[a-z0-9)\]][.!?])\s+"
+                      r"(?=[\"“‘]?[A-Z])|(?<=[a-z]:)\s+(?=[\"“])")
+
+
 def _candidates(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], mu: float,
                 config: RefineConfig):
     """(bead index, EN cut, JA cut, typical) for every cut worth scoring."""
+    ratio = math.exp(mu)
     for bi, bead in enumerate(beads):
         en = [src[i].text for i in bead.src_ids]
         ja = [tgt[j].text for j in bead.tgt_ids]
-        if not len(en) > len(ja) >= 1:
-            continue
-        for k in range(1, len(en)):  # the EN boundary is known, look for the JA one
-            en_cut = (k, 0)
-            guide = len(" ".join(en[:k])) * math.exp(mu)
-            for jj in range(len(ja)):
-                for off, typical in boundaries(ja[jj]):
-                    left_ja, right_ja = _halves(ja, (jj, off), "")
-                    if min(len(left_ja.strip()), len(right_ja.strip())) < config.min_chars:
-                        continue
-                    if abs(math.log((len(left_ja) + 5.0) / (guide + 5.0))) > config.max_log_ratio:
-                        continue
-                    yield bi, en_cut, (jj, off), typical
+        if len(en) > len(ja) >= 1:  # the EN boundary is known, look for the JA one
+            for k in range(1, len(en)):
+                guide = len(" ".join(en[:k])) * ratio
+                for jj in range(len(ja)):
+                    for off, typical in boundaries(ja[jj]):
+                        left, right = _halves(ja, (jj, off), "")
+                        if _fits(left, right, guide, config):
+                            yield bi, (k, 0), (jj, off), typical
+        elif len(ja) > len(en) >= 1:  # the JA boundary is known, look for a stop inside the EN text
+            for k in range(1, len(ja)):
+                guide = len("".join(ja[:k])) / ratio
+                for ii in range(len(en)):
+                    for off in en_stops(en[ii]):
+                        left, right = _halves(en, (ii, off), " ")
+                        if _fits(left, right, guide, config):
+                            yield bi, (ii, off), (k, 0), True
+
+
+def _fits(left: str, right: str, guide: float, config: RefineConfig) -> bool:
+    """Both parts long enough, the left one near the length the other side predicts."""
+    if min(len(left.strip()), len(right.strip())) < config.min_chars:
+        return False
+    return abs(math.log((len(left) + 5.0) / (guide + 5.0))) <= config.max_log_ratio
 
 
 def split_glued(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], encode: Encode,

@@ -54,6 +54,17 @@ def test_boundaries(text, present, absent):
         assert m not in marks
 
 
+@pytest.mark.parametrize("text, expected", [
+    ('"Although in territorial retreat, (the Islamic State) remains capable of carrying out high-profile attacks in various parts of the country, including Kabul. It also aims to attract Taliban fighters who oppose the agreement with the United States," the report said.',
+     ["Kabul.|It"]),
+    ('Labour MP Jess Phillips said on Saturday: "Just seen all the Wiley stuff. Why on earth have @Twitter left up such blatant antisemitism and hatred?"',
+     ["Saturday:|\"Just", "stuff.|Why"]),
+    ("Mr. Smith went to Washington with the U.S. Navy.", []),
+])
+def test_en_stops(text, expected):
+    assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_stops(text)] == expected
+
+
 @pytest.mark.parametrize("text, cut, typical", [
     (JA_HEAD + JA_BODY, len(JA_HEAD), True),  # a place name follows
     ("見かけが良すぎるガーデニングギミックにご用心植物学者が白状するには", 22, False),
@@ -135,3 +146,21 @@ def test_joined_document_headline_is_cut(doc, gold_head):
     assert first == [gold_head, (EN_BODY, JA_BODY)]
     assert all(tgt.text[t.start:t.end] == t.text for t in tsents)
     assert sorted(j for b in beads for j in b.tgt_ids) == list(range(len(tsents)))
+
+
+# rt.com.131263: the EN quotation is one sentence, the JA side has two
+EN_QUOTE = ['"In response to US DOJ\'s [US Justice Department] requests for information, HSBC Group simply presented the objective facts.',
+            'HSBC did not "fabricate" evidence or "hide" facts."']
+JA_QUOTE = ["「US DOJ（米国司法省）からの情報要請に応え、HSBCグループは客観的な事実を提供したに過ぎない。",
+            "HSBCは証拠の『捏造』あるいは事実の『隠蔽』をしていない。」"]
+
+
+def test_split_glued_cuts_an_english_quotation():
+    src = _sentences([" ".join(EN_QUOTE)], " ")
+    tgt = _sentences(JA_QUOTE, "")
+    encoder = TableEncoder(list(zip(EN_QUOTE, JA_QUOTE, strict=True)))
+    new_src, new_tgt, beads = refine.split_glued(src, tgt, [Bead((0,), (0, 1))], encoder.encode)
+    assert [s.text for s in new_src] == EN_QUOTE
+    assert [(s.start, s.end) for s in new_src] == [(0, 123), (124, 175)]
+    assert [(b.src_ids, b.tgt_ids) for b in beads] == [((0,), (0,)), ((1,), (1,))]
+    assert new_tgt == tgt
