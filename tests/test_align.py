@@ -191,7 +191,7 @@ def test_seed_with_page_debris_keeps_body_sentences_paired():
     config = Config()
     src = load_document(SAMPLES / "seed.en.txt", "en")
     tgt = load_document(SAMPLES / "seed.ja.txt", "ja")
-    assert len(src.blocks) != len(tgt.blocks)
+    assert tgt.removed  # the loader now cuts the page debris (so the block counts may agree)
     ssents, tsents, beads = pipeline.align_documents(src, tgt, config, pipeline.load_models(config))
     assert _covers(beads, len(ssents), len(tsents))
     body = next(k for k, s in enumerate(ssents) if s.text.startswith("SEOUL:"))
