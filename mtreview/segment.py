@@ -67,7 +67,7 @@ _DATELINE = re.compile(
 # A sentence whose full stop is missing ("... with the objection of four MPs The Senate will ..."):
 # a capitalised opener after a content word, outside Title Case text.
 _MISSING_STOP = re.compile(
-    r"(?<=[a-z0-9A-Z])\s+(?=(?:The|And|According|But|This|These|That|However|A)\s[A-Za-z0-9])"
+    r"(?<=[a-z0-9A-Z])\s+(?=(?:The|And|According|But|This|These|That|However|A|It|As|Some|In|When|After|While|How)\s[A-Za-z0-9])"
 )
 _GLUE = _wordset(
     "the a an of and or in on at to for by with from into onto as than that this these those his her their "

@@ -59,6 +59,24 @@ EN_CASES = [
             'The Senate will consist of 300 members, 100 of whom are elected by a closed list system.',
         ],
     ),
+    (  # guardian.306645 and cnbc.com.58093 with no paragraph breaks: a headline glued to "It" / "As"
+        'Be wary of gardening gimmicks that look too good It might be an embarrassing thing for a plant scientist to admit, but I am a total sucker for a garden gimmick.',
+        [
+            'Be wary of gardening gimmicks that look too good',
+            'It might be an embarrassing thing for a plant scientist to admit, but I am a total sucker for a garden gimmick.',
+        ],
+    ),
+    (
+        'Police try new, less-lethal tools as protests continue As violent clashes continue between law enforcement and protesters in Portland and around the country, departments are looking for new tools.',
+        [
+            'Police try new, less-lethal tools as protests continue',
+            'As violent clashes continue between law enforcement and protesters in Portland and around the country, departments are looking for new tools.',
+        ],
+    ),
+    (  # a Title Case run is no missing stop
+        'Made In China: How It Works In Practice',
+        ['Made In China: How It Works In Practice'],
+    ),
     (
         'Car drives through crowd, protester shot in Colorado AURORA, Colo. (AP) - A car drove through a crowd and a protester was shot in the suburban Denver suburb of Aurora.',
         [
