@@ -73,6 +73,13 @@ EN_CASES = [
             'As violent clashes continue between law enforcement and protesters in Portland and around the country, departments are looking for new tools.',
         ],
     ),
+    (  # en.ndtv.com.75227: a Title Case headline, then prose ("A 37-year-old man")
+        'Man Arrested For Allegedly Killing Alcoholic Brother In Greater Noida: Police A 37-year-old man was arrested on Sunday for allegedly killing his brother.',
+        [
+            'Man Arrested For Allegedly Killing Alcoholic Brother In Greater Noida: Police',
+            'A 37-year-old man was arrested on Sunday for allegedly killing his brother.',
+        ],
+    ),
     (  # a Title Case run is no missing stop
         'Made In China: How It Works In Practice',
         ['Made In China: How It Works In Practice'],
