@@ -207,7 +207,7 @@ def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
         return False  # "Serie A side"
     after = chunk[pos:].split()[1:3]
     if len(after) == 2 and all(w[0].islower() or w[0].isdigit() for w in after):
-        return True  # prose starts after a Title Case headline: "... Noida: Police | A 37-year-old man"
+        return True  # prose after a Title Case headline: "... 200 years old | A bridge linking"
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
     capital = sum(w[0].isupper() for w in long_words)
     return capital < 0.6 * max(1, len(long_words))  # Title Case headlines have no missing stop

@@ -73,12 +73,16 @@ EN_CASES = [
             'As violent clashes continue between law enforcement and protesters in Portland and around the country, departments are looking for new tools.',
         ],
     ),
-    (  # en.ndtv.com.75227: a Title Case headline, then prose ("A 37-year-old man")
-        'Man Arrested For Allegedly Killing Alcoholic Brother In Greater Noida: Police A 37-year-old man was arrested on Sunday for allegedly killing his brother.',
+    (  # bbc.500856: a headline in (mostly) Title Case, then prose ("A bridge linking")
+        'Scotland-England Union Chain Bridge is 200 years old A bridge linking Scotland and England has turned 200 years old ahead of a £10m renovation.',
         [
-            'Man Arrested For Allegedly Killing Alcoholic Brother In Greater Noida: Police',
-            'A 37-year-old man was arrested on Sunday for allegedly killing his brother.',
+            'Scotland-England Union Chain Bridge is 200 years old',
+            'A bridge linking Scotland and England has turned 200 years old ahead of a £10m renovation.',
         ],
+    ),
+    (  # "Serie A" stays whole even before lower-case words
+        'He joined the Italian giants from Serie A rivals Roma last summer for a fee.',
+        ['He joined the Italian giants from Serie A rivals Roma last summer for a fee.'],
     ),
     (  # a Title Case run is no missing stop
         'Made In China: How It Works In Practice',
