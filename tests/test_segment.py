@@ -80,6 +80,20 @@ EN_CASES = [
             'A bridge linking Scotland and England has turned 200 years old ahead of a £10m renovation.',
         ],
     ),
+    (  # en.ndtv.com.75227: "A" and a number after a capitalised word starts prose
+        'Man Arrested For Allegedly Killing Alcoholic Brother In Greater Noida: Police A 37-year-old man was arrested on Sunday for allegedly killing his brother.',
+        [
+            'Man Arrested For Allegedly Killing Alcoholic Brother In Greater Noida: Police',
+            'A 37-year-old man was arrested on Sunday for allegedly killing his brother.',
+        ],
+    ),
+    (  # guardian.306625: a headline ending in a quotation
+        'Sunday with Oliver Spencer: "I won\'t get dressed up, Sundays are for loungewear" How does Sunday start?',
+        [
+            'Sunday with Oliver Spencer: "I won\'t get dressed up, Sundays are for loungewear"',
+            'How does Sunday start?',
+        ],
+    ),
     (  # "Serie A" stays whole even before lower-case words
         'He joined the Italian giants from Serie A rivals Roma last summer for a fee.',
         ['He joined the Italian giants from Serie A rivals Roma last summer for a fee.'],
