@@ -55,6 +55,8 @@ class AlignConfig:
     length_sigma: float = 0.25  # spread of log(JA chars / EN chars) around the document's ratio
     length_cap: float = 1.0  # most the squared length z-score / 2 may add (before length_weight)
     anchor_weight: float = 0.25  # weight of the number / Latin-name anchor term
+    split_glued: bool = True  # cut a JA sentence holding two EN ones (headline glued to the text)
+    split_margin: float = 0.1  # least gain of a kept cut (see mtreview.refine)
 
     def __post_init__(self) -> None:
         for name in ("band", "max_bead", "knn"):

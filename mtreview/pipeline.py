@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__, align, quality, segment
+from . import __version__, align, quality, refine, segment
 from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
 from .errors import ConfigError, InputError
@@ -85,6 +85,9 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
             [s.text for s in ssents], [s.text for s in tsents], models.embedder.encode, config.align,
             src_blocks=[s.block for s in ssents], tgt_blocks=[s.block for s in tsents],
         )
+        if config.align.split_glued:
+            ssents, tsents, beads = refine.split_glued(
+                ssents, tsents, beads, models.embedder.encode, refine.RefineConfig(margin=config.align.split_margin))
     return ssents, tsents, beads
 
 

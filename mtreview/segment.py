@@ -67,7 +67,7 @@ _DATELINE = re.compile(
 # A sentence whose full stop is missing ("... with the objection of four MPs The Senate will ..."):
 # a capitalised opener after a content word, outside Title Case text.
 _MISSING_STOP = re.compile(
-    r"(?<=[a-z0-9A-Z])\s+(?=(?:The|And|According|But|This|These|That|However|A)\s[A-Za-z0-9])"
+    r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|It|As|Some|In|When|After|While|How)\s[A-Za-z0-9])"
 )
 _GLUE = _wordset(
     "the a an of and or in on at to for by with from into onto as than that this these those his her their "
@@ -203,8 +203,11 @@ def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
     words = chunk[begin:pos].split()
     if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in _GLUE:
         return False
-    if chunk[pos:].lstrip().startswith("A ") and not words[-1][0].islower():
-        return False  # "Serie A side"
+    after = chunk[pos:].split()[1:3]
+    if chunk[pos:].lstrip().startswith("A ") and not words[-1][0].islower() and not after[0][0].isdigit():
+        return False  # "Serie A side", but "... Police | A 37-year-old man"
+    if len(after) == 2 and all(w[0].islower() or w[0].isdigit() for w in after):
+        return True  # prose after a Title Case headline: "... 200 years old | A bridge linking"
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
     capital = sum(w[0].isupper() for w in long_words)
     return capital < 0.6 * max(1, len(long_words))  # Title Case headlines have no missing stop

@@ -59,6 +59,49 @@ EN_CASES = [
             'The Senate will consist of 300 members, 100 of whom are elected by a closed list system.',
         ],
     ),
+    (  # guardian.306645 and cnbc.com.58093 with no paragraph breaks: a headline glued to "It" / "As"
+        'Be wary of gardening gimmicks that look too good It might be an embarrassing thing for a plant scientist to admit, but I am a total sucker for a garden gimmick.',
+        [
+            'Be wary of gardening gimmicks that look too good',
+            'It might be an embarrassing thing for a plant scientist to admit, but I am a total sucker for a garden gimmick.',
+        ],
+    ),
+    (
+        'Police try new, less-lethal tools as protests continue As violent clashes continue between law enforcement and protesters in Portland and around the country, departments are looking for new tools.',
+        [
+            'Police try new, less-lethal tools as protests continue',
+            'As violent clashes continue between law enforcement and protesters in Portland and around the country, departments are looking for new tools.',
+        ],
+    ),
+    (  # bbc.500856: a headline in (mostly) Title Case, then prose ("A bridge linking")
+        'Scotland-England Union Chain Bridge is 200 years old A bridge linking Scotland and England has turned 200 years old ahead of a £10m renovation.',
+        [
+            'Scotland-England Union Chain Bridge is 200 years old',
+            'A bridge linking Scotland and England has turned 200 years old ahead of a £10m renovation.',
+        ],
+    ),
+    (  # en.ndtv.com.75227: "A" and a number after a capitalised word starts prose
+        'Man Arrested For Allegedly Killing Alcoholic Brother In Greater Noida: Police A 37-year-old man was arrested on Sunday for allegedly killing his brother.',
+        [
+            'Man Arrested For Allegedly Killing Alcoholic Brother In Greater Noida: Police',
+            'A 37-year-old man was arrested on Sunday for allegedly killing his brother.',
+        ],
+    ),
+    (  # guardian.306625: a headline ending in a quotation
+        'Sunday with Oliver Spencer: "I won\'t get dressed up, Sundays are for loungewear" How does Sunday start?',
+        [
+            'Sunday with Oliver Spencer: "I won\'t get dressed up, Sundays are for loungewear"',
+            'How does Sunday start?',
+        ],
+    ),
+    (  # "Serie A" stays whole even before lower-case words
+        'He joined the Italian giants from Serie A rivals Roma last summer for a fee.',
+        ['He joined the Italian giants from Serie A rivals Roma last summer for a fee.'],
+    ),
+    (  # a Title Case run is no missing stop
+        'Made In China: How It Works In Practice',
+        ['Made In China: How It Works In Practice'],
+    ),
     (
         'Car drives through crowd, protester shot in Colorado AURORA, Colo. (AP) - A car drove through a crowd and a protester was shot in the suburban Denver suburb of Aurora.',
         [

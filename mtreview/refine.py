@@ -1,0 +1,298 @@
+"""Alignment refinement: cut a sentence that holds two sentences of the other side.
+
+A headline, a caption or a dateline without final punctuation runs into the next sentence when a
+document has no paragraph breaks (「…南軍記念碑を撤去バージニア州バージニア・ビーチ -- …」). English
+has capitals and datelines to split on; Japanese has none, so the aligner makes a 2-1 bead. The
+same happens when one side keeps a quotation of two sentences whole and the other splits it.
+
+For a bead with more English than Japanese sentences, the cut goes between two of its English
+sentences and at a MeCab morpheme boundary of one of its Japanese sentences (``boundaries``:
+a headline-like end before a sentence-like start, or a full stop kept inside a quotation). For
+a bead with more Japanese sentences, the Japanese cut is a sentence boundary and the English one
+a stop or colon kept inside an English sentence (``en_stops``). Each cut is scored
+
+    gain = (cos(EN1, JA1) + cos(EN2, JA2) - cos(EN1, JA2) - cos(EN2, JA1)) / 2   # each part matches
+                                                                              # its own, not the other
+           - length_weight * (z1**2 + z2**2) / 2   # z: log(JA/EN chars) of a part vs the document's ratio
+           + typical_bonus * typical               # 」| or 。| before the cut, a name / 「 after it
+
+and the best cut of a bead is kept when its gain exceeds ``margin``. Only cuts whose length is
+near what the other side predicts are scored, all in one encoder call per document, so the step
+adds a few percent to the alignment time (see bench/README.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .records import Bead, Sentence
+
+log = logging.getLogger(__name__)
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+
+# a headline ends on a content word or a closing bracket ...
+_END_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "接尾辞", "代名詞", "助動詞"})
+_END_PARTICLES = frozenset("もへかで")  # 「…へ」「…も」「…か」 headline endings
+_CLOSERS = frozenset("」』）】〕”’)]")
+# ... and a sentence starts on a noun, a prefix, an opening bracket or a number
+_START_POS = frozenset({"名詞", "接頭辞", "代名詞", "連体詞", "接続詞"})
+_OPENERS = frozenset("「『【〔“‘[")  # not （: a parenthesis continues the sentence
+_STRONG_START = frozenset({"代名詞", "連体詞", "接続詞"})  # これは / この / ただし
+# 「８|回」「判定|する」「入場|時」 do not start a sentence
+_NO_START = frozenset({"助数詞", "助数詞可能", "非自立可能", "副詞可能"})
+
+
+@dataclass(frozen=True)
+class RefineConfig:
+    """Knobs of the split search (mirrored by ``AlignConfig.split_*`` fields)."""
+
+    margin: float = 0.1  # least gain of a kept cut
+    length_weight: float = 0.1
+    length_sigma: float = 0.35
+    max_log_ratio: float = 1.0  # cuts whose JA/EN length ratio is this far (log) from the guide are skipped
+    typical_bonus: float = 0.15  # added for a closing bracket before the cut or a name after it
+    min_chars: int = 4  # shortest Japanese piece
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger():
+    import fugashi
+
+    return fugashi.Tagger()
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    surface: str
+    pos: tuple[str, str, str]  # UniDic pos1, pos2, pos3
+    form: str  # conjugation form (終止形-一般 ...), "*" for words that do not conjugate
+    unknown: bool
+
+
+def _tokens(text: str) -> list[_Token]:
+    out, pos = [], 0
+    for w in _tagger()(text):
+        start = text.find(w.surface, pos)
+        if start < 0:
+            continue
+        pos = start + len(w.surface)
+        f = w.feature
+        out.append(_Token(start, pos, w.surface, (f.pos1, f.pos2, f.pos3), f.cForm or "*", bool(w.is_unk)))
+    return out
+
+
+def _stop(left: _Token, right: _Token) -> bool:
+    """A full stop inside a quotation (「…。…」) or a colon before one: the segmenter kept them whole."""
+    if left.surface[-1] in "。！？" and right.surface[0] not in _CLOSERS:
+        return True
+    return left.surface[-1] in "：:" and right.surface[0] in "「『"
+
+
+def _can_end(t: _Token, nxt: _Token) -> bool:
+    """A headline, caption or quotation may end on ``t`` when ``nxt`` starts a sentence."""
+    if t.surface[-1] in _CLOSERS or t.surface[-1].isdigit():
+        return True
+    if t.pos[0] == "助詞":  # 「…へ」「…も」; 「…で」 only before これ / この / ただし
+        return t.surface in _END_PARTICLES and (t.surface != "で" or nxt.pos[0] in _STRONG_START)
+    if t.pos[0] in ("動詞", "形容詞", "助動詞"):  # 撃たれる|コロラド, not 冷やし|中華 or 撃たれる|男性
+        return t.form.startswith("終止形") or (t.form.startswith("連体形") and nxt.pos[1] == "固有名詞")
+    return t.pos[0] in _END_POS and t.surface[-1] not in "、，・"
+
+
+def _can_start(t: _Token) -> bool:
+    """A sentence may start on this token."""
+    if t.surface[0] in _OPENERS or t.surface[0].isdigit() or t.surface[0].isascii():
+        return t.surface[0] not in "()-"
+    return t.pos[0] in _START_POS and t.pos[1] not in _NO_START and t.pos[2] not in _NO_START
+
+
+def _katakana(ch: str) -> bool:
+    return "\u30a0" <= ch <= "\u30ff"
+
+
+def _compound(left: _Token, right: _Token) -> bool:
+    """Two common nouns that read as one compound (データ|登録, デモ|参加者), or a name split in two."""
+    if left.unknown or right.unknown or (_katakana(left.surface[-1]) and _katakana(right.surface[0])):
+        return True  # ディー|ニー
+    if right.pos[0] == "名詞" and len(right.surface) == 1:
+        return True  # 三重|県, 治療|法
+    if left.pos[0] != "名詞" or right.pos[0] != "名詞" or right.pos[1] == "固有名詞":
+        return False
+    if left.pos[2] == "サ変可能":  # 撤去|バージニア, 開始|全国, but not デモ|参加
+        return right.pos[2] == "サ変可能"
+    return left.pos[1] != "固有名詞"
+
+
+def _typical(left: _Token, right: _Token) -> bool:
+    """A typical headline / caption / quotation end: a closing bracket, or a name or dateline next."""
+    return (left.surface[-1] in _CLOSERS or right.surface[0] in _OPENERS or right.pos[1] == "固有名詞"
+            or (right.surface[0].isascii() and right.surface[0].isalpha()))
+
+
+def boundaries(text: str) -> list[tuple[int, bool]]:
+    """Offsets in ``text`` between two morphemes where one sentence may end and the next begin,
+    each with whether the boundary is a typical one (see ``_typical``)."""
+    tokens = _tokens(text)
+    out = []
+    for left, right in itertools.pairwise(tokens):
+        if _stop(left, right):
+            out.append((right.start, True))
+        elif _can_end(left, right) and _can_start(right) and not _compound(left, right):
+            out.append((right.start, _typical(left, right)))
+    return out
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b)
+
+
+SideCut = tuple[int, int]  # (k, offset): before sentence k of a bead side, plus ``offset`` chars into it
+
+
+def _halves(texts: Sequence[str], cut: SideCut, sep: str) -> tuple[str, str]:
+    k, off = cut
+    if off == 0:
+        return sep.join(texts[:k]), sep.join(texts[k:])
+    left = sep.join([*texts[:k], texts[k][:off].rstrip()])
+    return left, sep.join([texts[k][off:].lstrip(), *texts[k + 1 :]])
+
+
+def en_stops(text: str) -> list[int]:
+    """Offsets in an English sentence after a full stop or a colon the segmenter kept inside it
+    (a quotation, an abbreviation): ``. It``, ``? The``, ``: "Just``."""
+    return [m.end() for m in _EN_STOP.finditer(text) if m.end() < len(text)]
+
+
+_EN_STOP = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<=[a-z0-9)\]][.!?])\s+"
+                      r"(?=[\"“‘]?[A-Z])|(?<=[a-z]:)\s+(?=[\"“])")
+
+
+def _candidates(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], mu: float,
+                config: RefineConfig):
+    """(bead index, EN cut, JA cut, typical) for every cut worth scoring."""
+    ratio = math.exp(mu)
+    for bi, bead in enumerate(beads):
+        en = [src[i].text for i in bead.src_ids]
+        ja = [tgt[j].text for j in bead.tgt_ids]
+        if len(en) > len(ja) >= 1:  # the EN boundary is known, look for the JA one
+            for k in range(1, len(en)):
+                guide = len(" ".join(en[:k])) * ratio
+                for jj in range(len(ja)):
+                    for off, typical in boundaries(ja[jj]):
+                        left, right = _halves(ja, (jj, off), "")
+                        if _fits(left, right, guide, config):
+                            yield bi, (k, 0), (jj, off), typical
+        elif len(ja) > len(en) >= 1:  # the JA boundary is known, look for a stop inside the EN text
+            for k in range(1, len(ja)):
+                guide = len("".join(ja[:k])) / ratio
+                for ii in range(len(en)):
+                    for off in en_stops(en[ii]):
+                        left, right = _halves(en, (ii, off), " ")
+                        if _fits(left, right, guide, config):
+                            yield bi, (ii, off), (k, 0), True
+
+
+def _fits(left: str, right: str, guide: float, config: RefineConfig) -> bool:
+    """Both parts long enough, the left one near the length the other side predicts."""
+    if min(len(left.strip()), len(right.strip())) < config.min_chars:
+        return False
+    return abs(math.log((len(left) + 5.0) / (guide + 5.0))) <= config.max_log_ratio
+
+
+def split_glued(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], encode: Encode,
+                config: RefineConfig | None = None) -> tuple[list[Sentence], list[Sentence], list[Bead]]:
+    """Cut beads whose sentences run together; returns new ``src``, ``tgt`` and beads.
+
+    Sentences are renumbered in document order; a cut sentence becomes two sentences with offsets
+    into the same document text. Beads keep their order; a cut bead becomes two.
+    """
+    config = config or RefineConfig()
+    mu = math.log((sum(len(t.text) for t in tgt) + 10.0) / (sum(len(s.text) for s in src) + 10.0))
+    jobs = []
+    texts: list[str] = []
+    index: dict[str, int] = {}
+    for bi, en_cut, ja_cut, typical in _candidates(src, tgt, beads, mu, config):
+        bead = beads[bi]
+        pieces = (*_halves([src[i].text for i in bead.src_ids], en_cut, " "),
+                  *_halves([tgt[j].text for j in bead.tgt_ids], ja_cut, ""))
+        for t in pieces:
+            index.setdefault(t, len(index))
+            if len(texts) < len(index):
+                texts.append(t)
+        jobs.append((bi, en_cut, ja_cut, typical, pieces))
+    if not jobs:
+        return list(src), list(tgt), list(beads)
+    emb = np.asarray(encode(texts), dtype=np.float32)
+    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
+
+    def z(en: str, ja: str) -> float:
+        return (math.log((len(ja) + 10.0) / (len(en) + 10.0)) - mu) / config.length_sigma
+
+    best: dict[int, tuple[float, SideCut, SideCut, float, float]] = {}
+    for bi, en_cut, ja_cut, typical, (le, re_, lj, rj) in jobs:
+        cl, cr = _cos(emb[index[le]], emb[index[lj]]), _cos(emb[index[re_]], emb[index[rj]])
+        xl, xr = _cos(emb[index[le]], emb[index[rj]]), _cos(emb[index[re_]], emb[index[lj]])
+        value = ((cl + cr - xl - xr) / 2 - config.length_weight * (z(le, lj) ** 2 + z(re_, rj) ** 2) / 2
+                 + config.typical_bonus * typical)
+        if value > config.margin and (bi not in best or value > best[bi][0]):
+            best[bi] = (value, en_cut, ja_cut, cl, cr)
+    for bi, (value, en_cut, ja_cut, _, _) in sorted(best.items()):
+        log.debug("cut bead %d (gain %.4f) at EN %s, JA %s", bi, value, en_cut, ja_cut)
+    src_out, src_ids = _cut_sentences(src, {beads[bi].src_ids[c[1][0]]: c[1][1] for bi, c in best.items()})
+    tgt_out, tgt_ids = _cut_sentences(tgt, {beads[bi].tgt_ids[c[2][0]]: c[2][1] for bi, c in best.items()})
+    result: list[Bead] = []
+    for bi, bead in enumerate(beads):
+        if bi not in best:
+            result.append(Bead(_renumber(bead.src_ids, src_ids), _renumber(bead.tgt_ids, tgt_ids), bead.score))
+            continue
+        _, en_cut, ja_cut, cl, cr = best[bi]
+        sl, sr = _side(bead.src_ids, en_cut, src_ids)
+        tl, tr = _side(bead.tgt_ids, ja_cut, tgt_ids)
+        result += [Bead(sl, tl, round(cl, 6)), Bead(sr, tr, round(cr, 6))]
+    return src_out, tgt_out, result
+
+
+def _cut_sentences(sents: Sequence[Sentence], cuts: dict[int, int]
+                   ) -> tuple[list[Sentence], dict[int, tuple[int, ...]]]:
+    """Cut sentence ``id`` at ``cuts[id]`` chars (0 = no cut); new sentences and old id -> new ids."""
+    out: list[Sentence] = []
+    ids: dict[int, tuple[int, ...]] = {}
+    for s in sents:
+        off = cuts.get(s.id, 0)
+        if not off:
+            out.append(Sentence(len(out), s.start, s.end, s.text, s.block))
+            ids[s.id] = (len(out) - 1,)
+            continue
+        left, rest = s.text[:off].rstrip(), s.text[off:]
+        right = rest.lstrip()
+        out.append(Sentence(len(out), s.start, s.start + len(left), left, s.block))
+        out.append(Sentence(len(out), s.end - len(right), s.end, right, s.block))
+        ids[s.id] = (len(out) - 2, len(out) - 1)
+    return out, ids
+
+
+def _renumber(old: Sequence[int], ids: dict[int, tuple[int, ...]]) -> tuple[int, ...]:
+    return tuple(n for i in old for n in ids[i])
+
+
+def _side(old: Sequence[int], cut: SideCut, ids: dict[int, tuple[int, ...]]) -> tuple[tuple[int, ...],
+                                                                                     tuple[int, ...]]:
+    """The new ids of one bead side, left and right of ``cut``."""
+    k, off = cut
+    left = _renumber(old[:k], ids)
+    right = _renumber(old[k + (1 if off else 0):], ids)
+    if off:
+        first, second = ids[old[k]]
+        left, right = (*left, first), (second, *right)
+    return left, right

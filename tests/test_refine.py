@@ -1,0 +1,166 @@
+# ruff: noqa: E501  (literal sentences from the data are kept whole)
+"""Cutting a Japanese sentence that holds a glued headline (mtreview.refine), on align-dev text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mtreview import pipeline, refine
+from mtreview.config import Config
+from mtreview.load import load_text
+from mtreview.records import Bead, Sentence
+
+ALIGN_DATA = Path(__file__).resolve().parent / "data" / "align"
+
+# abcnews.420102 (en-ja, WMT21 newstest): headline and first sentence, JA paragraphs joined with nothing
+EN_HEAD = "Virginia Beach takes down Confederate monument"
+EN_BODY = "VIRGINIA BEACH, Va. -- The city of Virginia Beach removed a 115-year-old Confederate monument from public grounds on Saturday, less than two days after the City Council voted unanimously to do so."
+JA_HEAD = "バージニア・ビーチ 南軍記念碑を撤去"
+JA_BODY = "バージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、市議会が全会一致で撤去案の可決後二日足らずで、建立115年の南部連合記念碑を公共グラウンドより撤去した。"
+EN_NEXT = "Workers took down the 27-foot (8.2-meter) tall monument on Saturday morning, media outlets reported."
+JA_NEXT = "高さ27フィート（8.2メートル）の記念碑は土曜日の朝に作業員によって撤去された、と報道各社が報じた。"
+
+
+def _marks(text: str) -> list[str]:
+    return [f"{text[max(0, c - 3):c]}|{text[c:c + 3]}" for c, _ in refine.boundaries(text)]
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a headline ending in a verbal noun before a dateline place name
+    (JA_HEAD + JA_BODY, ["を撤去|バージ"], ["ビーチ |南軍", "州バージ|ニア"]),
+    ("カリフォルニアのデモで裁判所放火カリフォルニア州オークランド市 -- オークランド警察によると",
+     ["所放火|カリフ"], ["のデモで|裁判所"]),
+    # a quotation closing a headline, a conjunction starting the next sentence
+    ("「例年よりも遅い時期に開催する」ただし、「詳細はまもなく発表する」",
+     ["する」|ただし"], []),
+    # a full stop the segmenter kept inside a quotation, a colon before a quotation (rt.com.131263, sky.com.33889)
+    ("「US DOJ（米国司法省）からの情報要請に応え、HSBCグループは客観的な事実を提供したに過ぎない。HSBCは証拠の『捏造』あるいは事実の『隠蔽』をしていない。」",
+     ["ない。|HSB"], ["ない。|」"]),
+    ("労働党の国会議員ジェス・フィリップス氏は土曜日にこう語った：「ワイリーの投稿を全部見たところだ。」", ["った：|「ワイ"], []),
+    # inside a compound, a counter, a verb stem, a katakana name: never a cut
+    ("車が群衆に突っ込み、デモ参加者撃たれるコロラド州オーロラ市", ["たれる|コロラ"], ["、デモ|参加者"]),
+    ("もうだめだと思ったことが８回くらいあった", [], ["とが８|回くら"]),
+    ("冒頭に述べたように、冷やし中華は", [], ["冷やし|中華は"]),
+    ("ペレイラとトロイ・ディーニーを擁して", [], ["・ディー|ニーを"]),
+])
+def test_boundaries(text, present, absent):
+    marks = _marks(text)
+    for m in present:
+        assert m in marks
+    for m in absent:
+        assert m not in marks
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"Although in territorial retreat, (the Islamic State) remains capable of carrying out high-profile attacks in various parts of the country, including Kabul. It also aims to attract Taliban fighters who oppose the agreement with the United States," the report said.',
+     ["Kabul.|It"]),
+    ('Labour MP Jess Phillips said on Saturday: "Just seen all the Wiley stuff. Why on earth have @Twitter left up such blatant antisemitism and hatred?"',
+     ["Saturday:|\"Just", "stuff.|Why"]),
+    ("Mr. Smith went to Washington with the U.S. Navy.", []),
+])
+def test_en_stops(text, expected):
+    assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_stops(text)] == expected
+
+
+@pytest.mark.parametrize("text, cut, typical", [
+    (JA_HEAD + JA_BODY, len(JA_HEAD), True),  # a place name follows
+    ("見かけが良すぎるガーデニングギミックにご用心植物学者が白状するには", 22, False),
+])
+def test_boundary_typical_flags(text, cut, typical):
+    assert dict(refine.boundaries(text))[cut] is typical
+
+
+class TableEncoder:
+    """Toy embedder: one dimension per known translation pair; a text holding a pair's part gets it."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.parts = [(s, k) for k, pair in enumerate(pairs) for s in pair]
+        self.dim = len(pairs) + 1
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for s, k in self.parts:
+                if s in text:
+                    out[i, k] += 1.0
+            out[i, -1] += 0.05
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _sentences(texts: list[str], sep: str) -> list[Sentence]:
+    out, pos = [], 0
+    for t in texts:
+        out.append(Sentence(len(out), pos, pos + len(t), t, 0))
+        pos += len(t) + len(sep)
+    return out
+
+
+ENCODER = TableEncoder([(EN_HEAD, JA_HEAD), (EN_BODY, JA_BODY), (EN_NEXT, JA_NEXT)])
+
+
+@pytest.mark.parametrize("beads, expected", [
+    # 2-1 then 1-1: the JA sentence is cut after the headline, the next ids shift by one
+    ([Bead((0, 1), (0,)), Bead((2,), (1,))], [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]),
+    # nothing to cut: 1-1 beads are left as they are
+    ([Bead((0, 1, 2), (0, 1))], [((0,), (0,)), ((1, 2), (1, 2))]),
+])
+def test_split_glued_cuts_the_headline(beads, expected):
+    src = _sentences([EN_HEAD, EN_BODY, EN_NEXT], " ")
+    tgt = _sentences([JA_HEAD + JA_BODY, JA_NEXT], "")
+    new_src, new_tgt, new_beads = refine.split_glued(src, tgt, beads, ENCODER.encode)
+    assert [(b.src_ids, b.tgt_ids) for b in new_beads] == expected
+    assert [t.text for t in new_tgt] == [JA_HEAD, JA_BODY, JA_NEXT]
+    assert [(t.start, t.end) for t in new_tgt] == [(0, 18), (18, 102), (102, 153)]
+    assert new_src == src
+
+
+@pytest.mark.parametrize("beads", [
+    [Bead((0,), (0,)), Bead((1,), ()), Bead((2,), (1,))],  # no bead has more EN than JA sentences
+    [Bead((0, 1), (0,)), Bead((2,), (1,))],  # ... or the cut does not beat the margin (below)
+])
+def test_split_glued_leaves_beads_alone(beads):
+    src = _sentences([EN_HEAD, EN_BODY, EN_NEXT], " ")
+    tgt = _sentences([JA_HEAD + JA_BODY, JA_NEXT], "")
+    _, new_tgt, new_beads = refine.split_glued(src, tgt, beads, ENCODER.encode, refine.RefineConfig(margin=5.0))
+    assert new_beads == beads
+    assert new_tgt == tgt
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc, gold_head", [
+    ("abcnews.420102", (EN_HEAD, JA_HEAD)),
+])
+def test_joined_document_headline_is_cut(doc, gold_head):
+    """No paragraph breaks at all: the headline and the dateline sentence are two beads again."""
+    config = Config()
+    en = (ALIGN_DATA / f"{doc}.en.txt").read_text(encoding="utf-8")
+    ja = (ALIGN_DATA / f"{doc}.ja.txt").read_text(encoding="utf-8")
+    src = load_text(" ".join(p.strip() for p in en.split("\n\n") if p.strip()), "en")
+    tgt = load_text("".join(p.strip() for p in ja.split("\n\n") if p.strip()), "ja")
+    ssents, tsents, beads = pipeline.align_documents(src, tgt, config, pipeline.load_models(config))
+    first = [(" ".join(ssents[i].text for i in b.src_ids), "".join(tsents[j].text for j in b.tgt_ids))
+             for b in beads[:2]]
+    assert first == [gold_head, (EN_BODY, JA_BODY)]
+    assert all(tgt.text[t.start:t.end] == t.text for t in tsents)
+    assert sorted(j for b in beads for j in b.tgt_ids) == list(range(len(tsents)))
+
+
+# rt.com.131263: the EN quotation is one sentence, the JA side has two
+EN_QUOTE = ['"In response to US DOJ\'s [US Justice Department] requests for information, HSBC Group simply presented the objective facts.',
+            'HSBC did not "fabricate" evidence or "hide" facts."']
+JA_QUOTE = ["「US DOJ（米国司法省）からの情報要請に応え、HSBCグループは客観的な事実を提供したに過ぎない。",
+            "HSBCは証拠の『捏造』あるいは事実の『隠蔽』をしていない。」"]
+
+
+def test_split_glued_cuts_an_english_quotation():
+    src = _sentences([" ".join(EN_QUOTE)], " ")
+    tgt = _sentences(JA_QUOTE, "")
+    encoder = TableEncoder(list(zip(EN_QUOTE, JA_QUOTE, strict=True)))
+    new_src, new_tgt, beads = refine.split_glued(src, tgt, [Bead((0,), (0, 1))], encoder.encode)
+    assert [s.text for s in new_src] == EN_QUOTE
+    assert [(s.start, s.end) for s in new_src] == [(0, 123), (124, 175)]
+    assert [(b.src_ids, b.tgt_ids) for b in beads] == [((0,), (0,)), ((1,), (1,))]
+    assert new_tgt == tgt
