@@ -87,11 +87,15 @@ class CachedEmbedder:
         with self._lock:
             return self._encode(list(texts))
 
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
     def _encode(self, texts: list[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
             for t, v in zip(missing, self.inner.encode(missing), strict=True):
-                self._cache[t] = v
+                self._cache[t] = v.copy()  # not a view that would keep the whole batch alive
         rows = []
         for t in texts:
             self._cache.move_to_end(t)
