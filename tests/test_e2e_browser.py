@@ -118,10 +118,12 @@ def test_review_accept_edit_reload(server, seed_paths):
             reviewer = page.get_by_label("Reviewer")
             reviewer.fill("Aiko")
             reviewer.press("Enter")
+            expect(page.get_by_label("Translation")).to_have_count(1, timeout=20_000)
             page.get_by_role("button", name="✔ Accept").nth(k).click()
             expect(page.get_by_text(f"segment {seg.id}: repetition flag accepted")).to_be_visible(timeout=20_000)
 
             box = page.get_by_label("Translation")
+            expect(box).to_have_count(1, timeout=20_000)  # a rerun may briefly show the old editor too
             box.fill(fixed)
             page.get_by_role("button", name="Save segment").click()
             expect(page.get_by_text(f"segment {seg.id} saved")).to_be_visible(timeout=20_000)
