@@ -35,9 +35,14 @@ SEED_MINISTRY = [
     (["バージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、記念碑を撤去した。",
       "バージニア・ビーチ市議会は全会一致で可決した。"],
      [(0, 19, 27, "バージニアビーチ", "minor", "バージニア・ビーチ")]),
-    # a tie: no majority, both forms are suspect
-    (["トニー・ブレアは述べた。", "トニーブレアに告げた。"],
-     [(0, 0, 7, "トニー・ブレア", "minor", None), (1, 0, 6, "トニーブレア", "minor", None)]),
+    # a tie with no evidence: the first form is the reference, the later one is flagged (minor)
+    (["トニー・ブレアは述べた。", "トニーブレアに告げた。"], [(1, 0, 6, "トニーブレア", "minor", "トニー・ブレア")]),
+    # a tie broken by spelling: ー after ン, ・ before ン, ー before a small kana are not Japanese
+    (["リャンーピーを食べた。", "夏の定番はリャンピーだ。"], [(0, 0, 6, "リャンーピー", "minor", "リャンピー")]),
+    (["ウスマン・デンベレが出場。", "ウスマ・ン・デンベレも。"], [(1, 0, 10, "ウスマ・ン・デンベレ", "minor", "ウスマン・デンベレ")]),
+    (["ラウンジウーェアの日", "ラウンジウェアを着る"], [(0, 0, 8, "ラウンジウーェア", "minor", "ラウンジウェア")]),
+    # a tie of ranks with no evidence: minor, not major
+    (["金正恩総書記が訪問した。", "金正恩委員長が述べた。"], [(1, 3, 6, "委員長", "minor", "総書記")]),
     # 氏 is not a rank; 前大統領 is another rank; two countries' leaders are two people
     (["トランプ大統領は述べた。", "トランプ氏は語った。", "トランプ大統領が来日した。"], []),
     (["バイデン大統領とトランプ前大統領が討論した。", "トランプ前大統領は反論した。"], []),
