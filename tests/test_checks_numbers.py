@@ -70,6 +70,20 @@ def test_japanese_numbers(text, expected):
      "この記念碑は建立され、裁判所の外に建っていた。", [("src", 20, 24, "1905", "minor", "1905")]),
     ("Two new cases were found in Sendai, a man in his fifties and a man in his sixties.",
      "仙台市で新たに５０代と６０代の男性の感染が分かった。", []),
+    # a value written more often than the source has it, while another source number is missing
+    ("It is, until 8am when two or three of our boys bang on the door demanding breakfast.",
+     "そうです、３人、いや３人の息子たちが朝食を要求してドアをバンバン叩く午前８時までは。",
+     [("tgt", 5, 6, "３", "major", "2"), ("tgt", 10, 11, "３", "major", "2")]),
+    ("It is, until 8am when two or three of our boys bang on the door demanding breakfast.",
+     "そうです、２人、いや３人の息子たちが朝食を要求してドアをバンバン叩く午前８時までは。", []),
+    # "one" counts only against a number with a counter
+    ("Rajasthan Governor Kalraj Mishra has turned down one proposal to start an assembly session.",
+     "ラジャスタン州のカルラージ・ミシュラ知事は、議会を開始するという３つの提案を拒否。",
+     [("tgt", 32, 33, "３", "major", "1")]),
+    ("It wasn't just one time.", "１回だけじゃない。", []),
+    ("One of them scored 3 goals.", "そのうちの一人が3得点を挙げた。", []),
+    ("The team will return as one of the top groups at the Sevens World Series.",
+     "代表は７人制ワールドシリーズの上位グループに復帰する。", []),
 ])
 def test_numbers_compare(en, ja, expected):
     flags = Numbers().compare(en, ja)
