@@ -21,6 +21,8 @@ from .base import Article, Check
 from .boilerplate import is_debris
 from .numbers_extract import HARD, Num, english_numbers, japanese_numbers
 
+EN_CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-–—]+\s|\s(?=(?:and|but|while|after|before|because|which|who|when|where)\s)")
+JA_CLAUSE_END = re.compile(r"(?<=[、。；：])")
 EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 JA_QUOTE = re.compile(r"[「『“\"〝]")
 
@@ -71,6 +73,49 @@ def _lost_numbers(seg: Segment) -> list[Num]:
     return [n for n in snums if n.strength == HARD and not n.values & tvals]
 
 
+def en_clauses(text: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of an English sentence with at least three words."""
+    spans, start = [], 0
+    for m in [*EN_CLAUSE_CUT.finditer(text), None]:
+        end = m.start() if m else len(text)
+        a = start + len(text[start:end]) - len(text[start:end].lstrip())
+        b = a + len(text[a:end].rstrip())
+        if len(text[a:b].split()) >= 3:
+            spans.append((a, b))
+        start = m.end() if m else end
+    return spans
+
+
+def ja_windows(text: str, width: int = 3) -> list[str]:
+    """Every run of one to ``width`` consecutive clauses of a Japanese sentence."""
+    parts = [p for p in JA_CLAUSE_END.split(text) if p.strip()]
+    return ["".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, min(len(parts), i + width) + 1)]
+
+
+def uncovered_clauses(encode: Any, pairs: list[tuple[str, str]]) -> list[tuple[tuple[int, int], float] | None]:
+    """Per (src, tgt) pair: the source clause least like any stretch of the translation, and
+    its best cosine similarity; None for a source of fewer than two clauses. One batch."""
+    jobs = [(en_clauses(src), ja_windows(tgt)) for src, tgt in pairs]
+    texts = [src[a:b] for (src, _), (cl, _) in zip(pairs, jobs, strict=True) if len(cl) >= 2 for a, b in cl]
+    texts += [w for cl, wins in jobs if len(cl) >= 2 for w in wins]
+    if not texts:
+        return [None] * len(pairs)
+    vecs = encode(texts)
+    n_cl = sum(len(cl) for cl, _ in jobs if len(cl) >= 2)
+    out: list[tuple[tuple[int, int], float] | None] = []
+    ci, wi = 0, n_cl
+    for cl, wins in jobs:
+        if len(cl) < 2:
+            out.append(None)
+            continue
+        sims = vecs[ci : ci + len(cl)] @ vecs[wi : wi + len(wins)].T
+        best = sims.max(axis=1)
+        k = int(best.argmin())
+        out.append((cl[k], float(best[k])))
+        ci, wi = ci + len(cl), wi + len(wins)
+    return out
+
+
 class Omission(Check):
     id = "omission"
     category = "accuracy/omission"
@@ -81,11 +126,23 @@ class Omission(Check):
         "short_log": -0.5,  # residual below this: likely dropped clause (minor); about 40% shorter
         "anchored_log": -0.3,  # residual below this AND a source number missing: minor
         "very_short_log": -0.8,  # below this: major (more than half of the expected length missing)
+        "clause_sim": 0.0,  # with a short translation (anchored_log): a source clause less similar
+        # than this to every stretch of the translation is reported (needs Article.encode; 0 = off)
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
         res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
+        short = [
+            i for i, seg in enumerate(article.segments)
+            if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p["min_src_chars"]
+            and p["short_log"] <= res[i] < p["anchored_log"]
+        ]
+        clauses: dict[int, tuple[tuple[int, int], float] | None] = {}
+        if article.encode is not None and short:
+            segs = article.segments
+            clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
+                               strict=True))
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
@@ -106,6 +163,14 @@ class Omission(Check):
                 msg = (f"The translation is about {pct}% shorter than expected and lacks "
                        f"{', '.join(seg.src[n.start : n.end] for n in lost)}: a clause may be missing.")
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)))
+                continue
+            weak = clauses.get(i)
+            if weak is not None and weak[1] < p["clause_sim"]:
+                (a, b), sim = weak
+                pct = round(100 * (1 - math.exp(r)))
+                msg = (f"The translation is about {pct}% shorter than expected and nothing in it resembles "
+                       f"this clause (similarity {sim:.2f}): it may be missing.")
+                out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
                 continue
             out += [(i, f) for f in self._quotes(seg)]
         return out
