@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from ..records import Flag, Segment, Severity
 from .base import Article, Check
 from .boilerplate import is_debris
+from .names import katakana_words, latin_names, spells
 from .numbers_extract import HARD, Num, english_numbers, japanese_numbers
 
 EN_CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-–—]+\s|\s(?=(?:and|but|while|after|before|because|which|who|when|where)\s)")
@@ -71,6 +72,50 @@ def _lost_numbers(seg: Segment) -> list[Num]:
         return []
     tvals = {v for n in tnums for v in n.values}
     return [n for n in snums if n.strength == HARD and not n.values & tvals]
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+NOT_NAMES = set(_words("""
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+August September October November December President Minister Prime Governor Mayor Chief Council City
+State States National Ministry Department Police Party University Street House Court Government Secretary
+Chairman Director General Committee Association Prefecture County North South East West New Republic
+Democratic Republican Senate Congress Parliament Army Force Forces Office Agency Health Foreign Defense
+Defence International Federal Central United Kingdom World Cup League Club Team Coach Manager Mr Mrs Ms
+Dr The This That These Those They We He She It In On At For But And Or If As By With From After Before
+"""))
+
+
+def lost_names(seg: Segment, rendered: set[str]) -> list[tuple[int, int]]:
+    """Spans of source names the translation does not spell in katakana (nor keeps in Latin script).
+
+    Only names the article renders in katakana elsewhere (``rendered``) count: a name met
+    once may be written in kanji (Japanese, Chinese, Korean names) or left out on purpose
+    (on the tune half, counting those too tripled the false alarms).
+    """
+    words = katakana_words(seg.tgt)
+    out = []
+    for m in latin_names(seg.src):
+        name = m.group()
+        if name in NOT_NAMES or name.lower() in seg.tgt.lower() or spells(name, words):
+            continue
+        if name in rendered:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def rendered_names(segments: tuple[Segment, ...]) -> dict[str, set[int]]:
+    """Source names and the segments whose translation spells them in katakana."""
+    out: dict[str, set[int]] = {}
+    for i, seg in enumerate(segments):
+        words = katakana_words(seg.tgt)
+        for m in latin_names(seg.src):
+            if m.group() not in NOT_NAMES and spells(m.group(), words):
+                out.setdefault(m.group(), set()).add(i)
+    return out
 
 
 def en_clauses(text: str) -> list[tuple[int, int]]:
@@ -126,6 +171,7 @@ class Omission(Check):
         "short_log": -0.5,  # residual below this: likely dropped clause (minor); about 40% shorter
         "anchored_log": -0.3,  # residual below this AND a source number missing: minor
         "very_short_log": -0.8,  # below this: major (more than half of the expected length missing)
+        "name_log": -0.3,  # residual below this AND a source name the translation lacks: minor
         "clause_sim": 0.0,  # with a short translation (anchored_log): a source clause less similar
         # than this to every stretch of the translation is reported (needs Article.encode; 0 = off)
     }
@@ -143,6 +189,7 @@ class Omission(Check):
             segs = article.segments
             clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
                                strict=True))
+        names = rendered_names(article.segments) if article.document_level else {}
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
@@ -163,6 +210,15 @@ class Omission(Check):
                 msg = (f"The translation is about {pct}% shorter than expected and lacks "
                        f"{', '.join(seg.src[n.start : n.end] for n in lost)}: a clause may be missing.")
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)))
+                continue
+            elsewhere = {n for n, where in names.items() if where - {i}}
+            gone = lost_names(seg, elsewhere) if long_enough and r < p["name_log"] else []
+            if gone:
+                pct = round(100 * (1 - math.exp(r)))
+                what = ", ".join(seg.src[a:b] for a, b in gone)
+                msg = (f"The translation is about {pct}% shorter than expected and does not name {what}"
+                       " (named elsewhere in the article): a clause may be missing.")
+                out.append((i, self.flag("src", seg.src, *gone[0], msg, severity=Severity.MINOR)))
                 continue
             weak = clauses.get(i)
             if weak is not None and weak[1] < p["clause_sim"]:
