@@ -89,32 +89,22 @@ Dr The This That These Those They We He She It In On At For But And Or If As By 
 """))
 
 
-def lost_names(seg: Segment, rendered: set[str]) -> list[tuple[int, int]]:
-    """Spans of source names the translation does not spell in katakana (nor keeps in Latin script).
+def lost_names(segments: tuple[Segment, ...], i: int) -> list[tuple[int, int]]:
+    """Spans of names in source ``i`` that its translation does not spell in katakana (nor keep
+    in Latin script) although the translation of another segment naming them does.
 
-    Only names the article renders in katakana elsewhere (``rendered``) count: a name met
-    once may be written in kanji (Japanese, Chinese, Korean names) or left out on purpose
-    (on the tune half, counting those too tripled the false alarms).
+    A name met once may be written in kanji (Japanese, Chinese, Korean names) or left out
+    on purpose: on the tune half, counting those too tripled the false alarms.
     """
-    words = katakana_words(seg.tgt)
+    seg = segments[i]
     out = []
     for m in latin_names(seg.src):
         name = m.group()
-        if name in NOT_NAMES or name.lower() in seg.tgt.lower() or spells(name, words):
+        if name in NOT_NAMES or name.lower() in seg.tgt.lower() or spells(name, katakana_words(seg.tgt)):
             continue
-        if name in rendered:
+        if any(j != i and name in other.src and spells(name, katakana_words(other.tgt))
+               for j, other in enumerate(segments)):
             out.append((m.start(), m.end()))
-    return out
-
-
-def rendered_names(segments: tuple[Segment, ...]) -> dict[str, set[int]]:
-    """Source names and the segments whose translation spells them in katakana."""
-    out: dict[str, set[int]] = {}
-    for i, seg in enumerate(segments):
-        words = katakana_words(seg.tgt)
-        for m in latin_names(seg.src):
-            if m.group() not in NOT_NAMES and spells(m.group(), words):
-                out.setdefault(m.group(), set()).add(i)
     return out
 
 
@@ -189,7 +179,6 @@ class Omission(Check):
             segs = article.segments
             clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
                                strict=True))
-        names = rendered_names(article.segments) if article.document_level else {}
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
@@ -211,8 +200,8 @@ class Omission(Check):
                        f"{', '.join(seg.src[n.start : n.end] for n in lost)}: a clause may be missing.")
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)))
                 continue
-            elsewhere = {n for n, where in names.items() if where - {i}}
-            gone = lost_names(seg, elsewhere) if long_enough and r < p["name_log"] else []
+            in_band = article.document_level and long_enough and r < p["name_log"]
+            gone = lost_names(article.segments, i) if in_band else []
             if gone:
                 pct = round(100 * (1 - math.exp(r)))
                 what = ", ".join(seg.src[a:b] for a, b in gone)

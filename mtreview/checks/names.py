@@ -79,6 +79,7 @@ def kata_skeleton(word: str) -> str:
     return _skeleton(re.sub(r"n(?=[bp])", "m", "".join(out)))
 
 
+@functools.lru_cache(maxsize=8192)
 def similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
