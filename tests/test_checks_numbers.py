@@ -65,6 +65,11 @@ def test_japanese_numbers(text, expected):
     # an ordinal word stands for a Japanese ordinal (N例目, 第N) only
     ("The city confirmed its second infection case.", "市で２例目の感染者が確認された。", []),
     ("The city confirmed its second infection case.", "市で３例目の感染者が確認された。", [("tgt", 2, 3, "３", "major", "2")]),
+    # 二 in the name 剛二 is no match for "second"
+    ("Mayor Fujita Koji released a message on the 23rd after the second COVID-19 infection in Sanyo Onoda city "
+     "was confirmed.",
+     "山陽小野田市で３例目となる新型コロナウイルスの感染者が確認されたのを受けて、藤田剛二市長は２３日、メッセージを発表した。",
+     [("tgt", 7, 8, "３", "major", "2")]),
     ("In the ninth race, Chihara won.", "第１弾・９Ｒは茅原悠紀が逃げ切り快勝！", []),
     ("It was installed in 1905 and stood outside the old courthouse.",
      "この記念碑は建立され、裁判所の外に建っていた。", [("src", 20, 24, "1905", "minor", "1905")]),

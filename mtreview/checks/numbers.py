@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
-from .numbers_extract import HARD, ORDINALS, WORD, Num, english_numbers, japanese_numbers
+from .numbers_extract import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
+from .text import fold_width
 
 APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
 APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
@@ -97,8 +98,9 @@ class Numbers(Check):
         snums, tnums = english_numbers(src), japanese_numbers(tgt)
         tol = self.params["approx_tolerance"]
 
-        def found(s: Num) -> bool:
-            return any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for t in tnums)
+        def found(s: Num) -> bool:  # a weak word against a kanji inside a word (second / 剛二) is no match
+            return any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for t in tnums
+                       if s.strength > WEAK or t.strength > WEAK or fold_width(tgt[t.start]).isdigit())
 
         left_src = [s for s in snums if not found(s)]
         left_tgt = [
