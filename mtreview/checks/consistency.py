@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
+from .names import spells
 from .text import word_pieces
 
 
@@ -49,6 +50,7 @@ COUNTRIES = set(_words(
 # a name ending like this is a body, not a person (自民党幹事長, 同社会長, 防衛省報道官)
 BODY_ENDINGS = tuple("国省府州県市町村区党軍側社会部局庁院団所校界連")
 KANJI = r"\u4e00-\u9fff\u3005"
+SURNAME_MURA = re.compile(r"[\u4e00-\u9fff]村")  # 中村, 吉村, 木村: surnames, not villages
 KATA = r"\u30a1-\u30fa\u30fc"
 PERSON = re.compile(
     rf"(?<![{KANJI}{KATA}・])([{KANJI}]{{1,4}}|[{KATA}][{KATA}・＝=]{{1,15}})"
@@ -119,6 +121,17 @@ def kata_oddities(word: str) -> int:
         else:
             pos += 1
     return len(ILL_FORMED.findall(word)) + pieces.count(False) + sum(d not in cuts for d in dots)
+
+
+LATIN_WORD = re.compile(r"[A-Z][a-z]+")
+
+
+def dot_in_one_word(form: str, src: str) -> bool:
+    """A ・ inside a word its source writes as one Latin word (アマ・ビエ for Amabie)."""
+    if "・" not in form:
+        return False
+    bare = form.replace("・", "")
+    return any(spells(m.group(), [bare], threshold=0.9) for m in LATIN_WORD.finditer(src))
 
 
 def _kata_key(word: str) -> str:
@@ -197,7 +210,7 @@ class Inconsistency(Check):
         for i, seg in enumerate(segs):
             for m in PERSON.finditer(seg.tgt):
                 name, mod, rank = m.group(1), m.group(2), m.group(3)
-                if name in COUNTRIES or name.endswith(BODY_ENDINGS):
+                if name in COUNTRIES or (name.endswith(BODY_ENDINGS) and not SURNAME_MURA.fullmatch(name)):
                     continue
                 if mod or rank in NOT_RANKS:
                     continue
@@ -254,7 +267,10 @@ class Inconsistency(Check):
                 key = _kata_key(m.group())
                 if len(key) >= self.params["min_katakana"]:
                     groups[key].append((i, m.start(), m.end(), m.group()))
-        return self._report(segs, groups, "This word is", oddities=lambda form, _: kata_oddities(form))
+        def odd(form: str, mentions: list[Mention]) -> int:
+            return kata_oddities(form) + any(dot_in_one_word(form, segs[i].src) for i, *_ in mentions)
+
+        return self._report(segs, groups, "This word is", oddities=odd)
 
     def _repeats(self, segs: Any) -> list[tuple[int, Flag]]:
         seen: dict[str, int] = {}
