@@ -151,6 +151,53 @@ def uncovered_clauses(encode: Any, pairs: list[tuple[str, str]]) -> list[tuple[t
     return out
 
 
+EN_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])")
+JA_SENTENCE_END = re.compile(r"(?<=[。！？])(?![」』）)])")
+
+
+def sentences(text: str, side: str) -> list[tuple[int, int]]:
+    """Sentence spans of a segment's text (the aligner joins its sentences with a space / nothing)."""
+    cut = EN_SENTENCE_END if side == "src" else JA_SENTENCE_END
+    spans, start = [], 0
+    for m in [*cut.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if text[start:end].strip():
+            a = start + len(text[start:end]) - len(text[start:end].lstrip())
+            spans.append((a, a + len(text[a:end].rstrip())))
+        start = m.end() if m else end
+    return spans
+
+
+def lone_sentences(article: Article, side: str, max_sim: float, gap: float) -> dict[int, tuple[int, int, float, float]]:
+    """Segments that join two or more sentences on ``side``, one of which is unlike the other side.
+
+    An aligner can fold a dropped or added sentence into its neighbour's bead (2-1, 1-2).
+    Each sentence is compared with the other side's whole text; the least similar is
+    reported when it is below ``max_sim`` and ``gap`` below the most similar. Needs
+    ``article.encode``. Returns {segment: (start, end, its similarity, the best one)}.
+    """
+    if article.encode is None:
+        return {}
+    jobs = []
+    for i, seg in enumerate(article.segments):
+        ids, text, other = (seg.src_ids, seg.src, seg.tgt) if side == "src" else (seg.tgt_ids, seg.tgt, seg.src)
+        spans = sentences(text, side) if len(ids) >= 2 and other.strip() else []
+        if len(spans) >= 2:
+            jobs.append((i, text, other, spans))
+    if not jobs:
+        return {}
+    vecs = article.encode([text[a:b] for _, text, _, spans in jobs for a, b in spans] + [o for *_, o, _ in jobs])
+    others = vecs[len(vecs) - len(jobs) :]
+    out, k = {}, 0
+    for n, (i, _, _, spans) in enumerate(jobs):
+        sims = vecs[k : k + len(spans)] @ others[n]
+        k += len(spans)
+        low = int(sims.argmin())
+        if sims[low] < max_sim and sims.max() - sims[low] > gap:
+            out[i] = (*spans[low], float(sims[low]), float(sims.max()))
+    return out
+
+
 class Omission(Check):
     id = "omission"
     category = "accuracy/omission"
@@ -162,6 +209,8 @@ class Omission(Check):
         "anchored_log": -0.3,  # residual below this AND a source number missing: minor
         "very_short_log": -0.8,  # below this: major (more than half of the expected length missing)
         "name_log": -0.3,  # residual below this AND a source name the translation lacks: minor
+        "lone_sim": 0.15,  # a sentence folded into a bead less similar than this to the other side
+        "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
         "clause_sim": 0.0,  # with a short translation (anchored_log): a source clause less similar
         # than this to every stretch of the translation is reported (needs Article.encode; 0 = off)
     }
@@ -179,11 +228,18 @@ class Omission(Check):
             segs = article.segments
             clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
                                strict=True))
+        lone = lone_sentences(article, "src", p["lone_sim"], p["lone_gap"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
                 msg = "This source sentence has no translation."
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg)))
+                continue
+            if i in lone:
+                a, b, sim, best = lone[i]
+                msg = (f"This source sentence seems to have no translation: it resembles the translation far less "
+                       f"({sim:.2f}) than the sentence beside it ({best:.2f}).")
+                out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
                 continue
             r = res[i]
             long_enough = r is not None and _chars(seg.src) >= p["min_src_chars"]
@@ -239,17 +295,26 @@ class Addition(Check):
     defaults: ClassVar[dict[str, Any]] = {
         **LENGTH_MODEL,
         "long_log": 0.6,  # residual above this: likely added material (minor); about 80% longer
+        "lone_sim": 0.15,  # a sentence folded into a bead less similar than this to the source
+        "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
         res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
+        lone = lone_sentences(article, "tgt", p["lone_sim"], p["lone_gap"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.tgt.strip() and not seg.src.strip():
                 if not is_debris(seg.tgt):  # page debris is the boilerplate check's
                     msg = "This sentence has no counterpart in the source."
                     out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg)))
+                continue
+            if i in lone and not is_debris(seg.tgt[lone[i][0] : lone[i][1]]):
+                a, b, sim, best = lone[i]
+                msg = (f"This sentence seems to have no source: it resembles the source far less ({sim:.2f}) "
+                       f"than the sentence beside it ({best:.2f}).")
+                out.append((i, self.flag("tgt", seg.tgt, a, b, msg, severity=Severity.MINOR)))
                 continue
             r = res[i]
             if r is not None and _chars(seg.src) >= p["min_src_chars"] and r > p["long_log"]:
