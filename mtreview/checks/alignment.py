@@ -224,7 +224,7 @@ class Omission(Check):
             and p["short_log"] <= res[i] < p["anchored_log"]
         ]
         clauses: dict[int, tuple[tuple[int, int], float] | None] = {}
-        if article.encode is not None and short:
+        if article.encode is not None and short and p["clause_sim"] > 0:  # 0 = off
             segs = article.segments
             clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
                                strict=True))
