@@ -244,9 +244,9 @@ def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path):
         gpath = tmp / f"{name}.glossary.tsv"
         gpath.write_text("".join(f"{en}\t{ja}\n" for en, ja in glossary), encoding="utf-8")
         cfg = from_dict({"checks": {"glossary": str(gpath)}}, config)
-        for r in range(rounds):
+        for r in range(-1, rounds):  # round -1: the untouched article (false alarms)
             rng = random.Random(zlib.crc32(f"{seed}:{name}:{r}".encode()))
-            bad = corrupt(pairs, rng, glossary)
+            bad = corrupt(pairs, rng, glossary) if r >= 0 else [Pair(p.src, p.tgt) for p in pairs]
             en, ja, sr, tr = _texts(bad)
             try:
                 src, tgt = load_text(en, "en", path=f"{name}.en"), load_text(ja, "ja", path=f"{name}.ja")
@@ -258,6 +258,12 @@ def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path):
             ss, ts = segment.split(src, cfg.segment), segment.split(tgt, cfg.segment)
             removed = [tgt.text[x.start : x.end] for x in tgt.removed]
             flagged = defaultdict(set)  # (pair, check) seen
+            if r < 0:
+                stats["clean"]["pairs"] += len(pairs)
+                for seg in rev.segments:
+                    for f in seg.flags:
+                        stats["clean"][(f.check, f.severity.label)] += 1
+                continue
             for seg in rev.segments:
                 touched = _touching(ss, seg.src_ids, sr) | _touching(ts, seg.tgt_ids, tr)
                 for f in seg.flags:
@@ -353,6 +359,13 @@ def main() -> None:
 
         with tempfile.TemporaryDirectory() as tmp:
             stats, failed = end_to_end(all_docs, config, args.rounds, args.seed, Path(tmp))
+        clean = stats.pop("clean")
+        npairs = clean.pop("pairs")
+        major = sum(v for (c, sev), v in clean.items() if sev != "minor")
+        print(f"\n## clean through pipeline.review: {len(all_docs)} docs, {npairs} gold pairs; flags per 100 pairs")
+        print(f"major+critical: {100 * major / npairs:.2f}   all: {100 * sum(clean.values()) / npairs:.2f}")
+        for (c, sev), v in sorted(clean.items()):
+            print(f"  {c:<14} {sev:<8} {100 * v / npairs:6.2f}  ({v})")
         print_table(stats, f"\n## injected errors through pipeline.review ({len(all_docs)} docs x {args.rounds}"
                            f" rounds, {failed} runs failed)")
         return
