@@ -141,3 +141,12 @@ def test_a_sentence_folded_into_a_bead():
         [[0.0, 1.0] if "government" in t else [1.0, 0.0] for t in ts])))
     assert [(f.text, f.severity.label) for _, f in flags] == [
         ("The government will announce new measures next week.", "minor")]
+
+
+def test_a_very_short_translation_is_major_only_in_a_one_to_one_bead():
+    src = PAIRS[2][0]
+    tgt = "バージニアビーチ市は記念碑を撤去した。"
+    one = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0,), (0,)),)))
+    two = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0, 1), (0,)),)))
+    assert [f.severity.label for _, f in one] == ["major"]
+    assert [f.severity.label for _, f in two] == ["minor"]
