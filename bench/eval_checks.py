@@ -2,6 +2,7 @@
 
     python bench/eval_checks.py [--data ../shared/data] [--split report|tune|all] [--rounds 4] [--seed 0]
     python bench/eval_checks.py --time-only
+    python bench/eval_checks.py --e2e [--split report]   # through pipeline.review (aligner included)
 
 Articles are the gold segment pairs of align-dev (``DOCID.gold.tsv``), so the figures do
 not depend on the aligner. Split: in each direction (en-ja, ja-en) the documents sorted
@@ -17,6 +18,15 @@ report half.
    flags overlap it); precision = flags of that id on a segment injected with an error of
    that id (or one listed in ``also``) / all flags of that id on the corrupted articles.
 3. Time: milliseconds for all checks on a 30-segment article.
+
+``--e2e`` instead writes each corrupted article as two plain texts (one line per
+segment, one paragraph per side, so the aligner gets no shared paragraph breaks) and
+runs them through ``pipeline.review`` (load -> segment -> align -> checks) with the
+default configuration and models. A flag belongs to the gold pairs its segment's
+sentences overlap: recall = injections with a flag of their id on a segment touching
+their pair (a debris line the loader removed counts as found: the review lists it
+under ``removed``); precision = flags touching a pair injected with that id (or
+``also``) / all flags of that id.
 """
 
 from __future__ import annotations
@@ -40,7 +50,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from inject import INJECTORS, Pair, build_glossary  # noqa: E402
 
 from mtreview.checks import Article, build_checks, run_checks  # noqa: E402
-from mtreview.config import ChecksConfig  # noqa: E402
+from mtreview.config import Config, from_dict  # noqa: E402
 from mtreview.records import Segment  # noqa: E402
 
 VERBOSE = False
@@ -80,11 +90,32 @@ def read_docs(data: Path, direction: str, split: str) -> list[tuple[str, list[Pa
     return docs
 
 
+ENCODE = None  # the embedder's encode, cached by text (set in main unless --no-embed)
+
+
+def cached_encoder(name: str):
+    """The named embedder's ``encode`` with a per-text cache (corrupted copies share most texts)."""
+    import numpy as np
+
+    from mtreview.models.embed import get_embedder
+
+    model = get_embedder(name)
+    cache: dict[str, object] = {}
+
+    def encode(texts):
+        new = [t for t in dict.fromkeys(texts) if t not in cache]
+        if new:
+            cache.update(zip(new, model.encode(new), strict=True))
+        return np.stack([cache[t] for t in texts]) if texts else model.encode([])
+
+    return encode
+
+
 def article(pairs: list[Pair], glossary: tuple[tuple[str, str], ...]) -> Article:
     segs = tuple(
         Segment(k, p.src, p.tgt, (k,) if p.src else (), (k,) if p.tgt else ()) for k, p in enumerate(pairs)
     )
-    return Article(segments=segs, glossary=glossary)
+    return Article(segments=segs, glossary=glossary, encode=ENCODE)
 
 
 DIGITS = re.compile(r"[0-9０-９]+")
@@ -155,7 +186,7 @@ def injected(docs, checks, rounds: int, seed: int):
                         side = p.src if f.side == "src" else p.tgt
                         print(
                             f"FP {f.check} {f.severity.label} [{inj.kind if inj else '-'}] {f.text[:40]!r} "
-                            f"{f.message[:70]} | {side[:120]!r}"
+                            f"{f.message[:150]} | {side[:120]!r}"
                         )
                 if inj is None:
                     continue
@@ -175,6 +206,87 @@ def injected(docs, checks, rounds: int, seed: int):
     return stats
 
 
+def _texts(pairs: list[Pair]) -> tuple[str, str, list[tuple[int, int]], list[tuple[int, int]]]:
+    """Both sides as one line per non-empty segment, with each pair's character range per side."""
+    out: dict[str, list[str]] = {"src": [], "tgt": []}
+    ranges: dict[str, list[tuple[int, int]]] = {"src": [], "tgt": []}
+    for p in pairs:
+        for side, text in (("src", p.src), ("tgt", p.tgt)):
+            start = sum(len(x) + 1 for x in out[side])
+            if text.strip():
+                out[side].append(text)
+                ranges[side].append((start, start + len(text)))
+            else:
+                ranges[side].append((start, start))
+    return "\n".join(out["src"]), "\n".join(out["tgt"]), ranges["src"], ranges["tgt"]
+
+
+def _touching(sents, ids, ranges) -> set[int]:
+    """Gold pairs whose range on this side overlaps one of the sentences ``ids``."""
+    out = set()
+    for i in ids:
+        a, b = sents[i].start, sents[i].end
+        out |= {k for k, (s, e) in enumerate(ranges) if s < b and a < e}
+    return out
+
+
+def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path):
+    """Injected errors through pipeline.review: load, segment, align, checks."""
+    from mtreview import pipeline, segment
+    from mtreview.errors import MtreviewError
+    from mtreview.load import load_text
+
+    models = pipeline.load_models(config)
+    stats = defaultdict(Counter)
+    failed = 0
+    for name, pairs in docs:
+        glossary = build_glossary(pairs)
+        gpath = tmp / f"{name}.glossary.tsv"
+        gpath.write_text("".join(f"{en}\t{ja}\n" for en, ja in glossary), encoding="utf-8")
+        cfg = from_dict({"checks": {"glossary": str(gpath)}}, config)
+        for r in range(-1, rounds):  # round -1: the untouched article (false alarms)
+            rng = random.Random(zlib.crc32(f"{seed}:{name}:{r}".encode()))
+            bad = corrupt(pairs, rng, glossary) if r >= 0 else [Pair(p.src, p.tgt) for p in pairs]
+            en, ja, sr, tr = _texts(bad)
+            try:
+                src, tgt = load_text(en, "en", path=f"{name}.en"), load_text(ja, "ja", path=f"{name}.ja")
+                rev = pipeline.review(src, tgt, cfg, models)
+            except MtreviewError as exc:
+                print(f"# {name} round {r}: {exc}")
+                failed += 1
+                continue
+            ss, ts = segment.split(src, cfg.segment), segment.split(tgt, cfg.segment)
+            removed = [tgt.text[x.start : x.end] for x in tgt.removed]
+            flagged = defaultdict(set)  # (pair, check) seen
+            if r < 0:
+                stats["clean"]["pairs"] += len(pairs)
+                for seg in rev.segments:
+                    for f in seg.flags:
+                        stats["clean"][(f.check, f.severity.label)] += 1
+                continue
+            for seg in rev.segments:
+                touched = _touching(ss, seg.src_ids, sr) | _touching(ts, seg.tgt_ids, tr)
+                for f in seg.flags:
+                    ok = any(bad[k].injection and f.check in {bad[k].injection.check} | bad[k].injection.also
+                             for k in touched)
+                    stats[f.check]["flags"] += 1
+                    stats[f.check]["tp_flags"] += ok
+                    for k in touched:
+                        flagged[k].add(f.check)
+            for k, p in enumerate(bad):
+                inj = p.injection
+                if inj is None:
+                    continue
+                hit = inj.check in flagged[k] or (
+                    inj.kind == "debris" and inj.span and p.tgt[inj.span[0] : inj.span[1]] in removed)
+                if not hit and VERBOSE:
+                    print(f"MISS {inj.check} [{inj.kind}] | {p.src[:80]!r} | {p.tgt[:140]!r}")
+                for key in (inj.check, "kind:" + inj.kind):
+                    stats[key]["injected"] += 1
+                    stats[key]["found"] += hit
+    return stats, failed
+
+
 def timing(docs, checks, n: int = 30, repeat: int = 20) -> tuple[float, float]:
     pairs = [p for _, ps in docs for p in ps][:n]
     art = article(pairs, ())
@@ -190,44 +302,8 @@ def timing(docs, checks, n: int = 30, repeat: int = 20) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=default_data())
-    ap.add_argument("--split", choices=("report", "tune", "all"), default="report")
-    ap.add_argument("--rounds", type=int, default=4)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--set", action="append", default=[], metavar="CHECK.PARAM=VALUE",
-                    help="override a check parameter (repeatable), e.g. omission.short_log=-0.5")
-    ap.add_argument("--time-only", action="store_true", help="only time the checks on a 30-segment article")
-    ap.add_argument("--verbose", action="store_true", help="print every false positive on corrupted articles")
-    args = ap.parse_args()
-    global VERBOSE
-    VERBOSE = args.verbose
-    params: dict[str, dict[str, object]] = {}
-    for item in args.set:
-        key, _, value = item.partition("=")
-        cid, _, name = key.partition(".")
-        params.setdefault(cid, {})[name] = json.loads(value)
-    checks = build_checks(ChecksConfig(params=params))
-    if args.time_only:
-        docs = read_docs(args.data, "en-ja", "all")
-        best, median = timing(docs, checks)
-        print(f"all checks on a 30-segment article: {best:.1f} ms best, {median:.1f} ms median of 20")
-        return
-    print(f"# mtreview check evaluation: split={args.split} rounds={args.rounds} seed={args.seed}"
-          f" set={args.set}")
-    all_docs = []
-    for direction in ("en-ja", "ja-en"):
-        docs = read_docs(args.data, direction, args.split)
-        all_docs += docs
-        nseg, counts = clean_rates(docs, checks)
-        print(f"\n## clean {direction}: {len(docs)} docs, {nseg} segments; flags per 100 segments")
-        major = sum(v for (c, sev), v in counts.items() if sev != "minor")
-        print(f"major+critical: {100 * major / nseg:.2f}   all: {100 * sum(counts.values()) / nseg:.2f}")
-        for (c, sev), v in sorted(counts.items()):
-            print(f"  {c:<14} {sev:<8} {100 * v / nseg:6.2f}  ({v})")
-    stats = injected(all_docs, checks, args.rounds, args.seed)
-    print(f"\n## injected errors ({len(all_docs)} docs x {args.rounds} rounds)")
+def print_table(stats, header: str) -> None:
+    print(header)
     print(f"{'check':<14} {'inj':>5} {'recall':>7} {'span':>7} {'flags':>6} {'precision':>9}")
     for c in REQUIRED:
         s = stats[c]
@@ -239,6 +315,70 @@ def main() -> None:
     for k in sorted(x for x in stats if x.startswith("kind:")):
         s = stats[k]
         print(f"  {k[5:]:<18} {s['found']:>4}/{s['injected']:<4} {s['found'] / s['injected']:.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=default_data())
+    ap.add_argument("--split", choices=("report", "tune", "all"), default="report")
+    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--set", action="append", default=[], metavar="CHECK.PARAM=VALUE",
+                    help="override a check parameter (repeatable), e.g. omission.short_log=-0.5")
+    ap.add_argument("--time-only", action="store_true", help="only time the checks on a 30-segment article")
+    ap.add_argument("--verbose", action="store_true", help="print every false positive on corrupted articles")
+    ap.add_argument("--no-embed", action="store_true",
+                    help="run the checks without the sentence embedder (as `mtreview score` rows would)")
+    ap.add_argument("--e2e", action="store_true",
+                    help="run injected articles through pipeline.review (aligner included), not gold pairs")
+    args = ap.parse_args()
+    global VERBOSE, ENCODE
+    VERBOSE = args.verbose
+    params: dict[str, dict[str, object]] = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        cid, _, name = key.partition(".")
+        params.setdefault(cid, {})[name] = json.loads(value)
+    config = from_dict({"checks": {"params": params}}) if params else Config()
+    checks = build_checks(config.checks)
+    if not args.no_embed:
+        ENCODE = cached_encoder(config.align.embedder)
+    if args.time_only:
+        docs = read_docs(args.data, "en-ja", "all")
+        best, median = timing(docs, checks)
+        print(f"all checks on a 30-segment article: {best:.1f} ms best, {median:.1f} ms median of 20")
+        return
+    mode = "e2e" if args.e2e else "gold pairs"
+    print(f"# mtreview check evaluation ({mode}): split={args.split} rounds={args.rounds} seed={args.seed}"
+          f" set={args.set} embedder={'none' if args.no_embed else config.align.embedder}")
+    all_docs = []
+    for direction in ("en-ja", "ja-en"):
+        all_docs += read_docs(args.data, direction, args.split)
+    if args.e2e:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            stats, failed = end_to_end(all_docs, config, args.rounds, args.seed, Path(tmp))
+        clean = stats.pop("clean")
+        npairs = clean.pop("pairs")
+        major = sum(v for (c, sev), v in clean.items() if sev != "minor")
+        print(f"\n## clean through pipeline.review: {len(all_docs)} docs, {npairs} gold pairs; flags per 100 pairs")
+        print(f"major+critical: {100 * major / npairs:.2f}   all: {100 * sum(clean.values()) / npairs:.2f}")
+        for (c, sev), v in sorted(clean.items()):
+            print(f"  {c:<14} {sev:<8} {100 * v / npairs:6.2f}  ({v})")
+        print_table(stats, f"\n## injected errors through pipeline.review ({len(all_docs)} docs x {args.rounds}"
+                           f" rounds, {failed} runs failed)")
+        return
+    for direction in ("en-ja", "ja-en"):
+        docs = read_docs(args.data, direction, args.split)
+        nseg, counts = clean_rates(docs, checks)
+        print(f"\n## clean {direction}: {len(docs)} docs, {nseg} segments; flags per 100 segments")
+        major = sum(v for (c, sev), v in counts.items() if sev != "minor")
+        print(f"major+critical: {100 * major / nseg:.2f}   all: {100 * sum(counts.values()) / nseg:.2f}")
+        for (c, sev), v in sorted(counts.items()):
+            print(f"  {c:<14} {sev:<8} {100 * v / nseg:6.2f}  ({v})")
+    stats = injected(all_docs, checks, args.rounds, args.seed)
+    print_table(stats, f"\n## injected errors ({len(all_docs)} docs x {args.rounds} rounds)")
     best, median = timing(all_docs, checks)
     print(f"\n## time: all checks on a 30-segment article: {best:.1f} ms best, {median:.1f} ms median of 20"
           " (warm, MeCab tokenising included; the median depends on the machine's load)")

@@ -159,7 +159,8 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         )
         for k, b in enumerate(beads)
     )
-    article = Article(segments=segments, removed_tgt=tgt.removed, glossary=glossary)
+    article = Article(segments=segments, removed_tgt=tgt.removed, glossary=glossary,
+                      encode=models.embedder.encode)
     checks = build_checks(config.checks)
     flags = run_checks(article, checks, config.checks.allow, suppressed=suppressed)
     segments = tuple(

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mtreview.checks import Article
-from mtreview.checks.alignment import Addition, Omission
+from mtreview.checks.alignment import Addition, Omission, en_clauses, sentences, uncovered_clauses
 from mtreview.records import Segment
 
 # four professional pairs (align-dev en-ja, abcnews.420102) to set the article's length norm
@@ -75,3 +76,77 @@ def test_omission_shorter_and_a_number_lost(ja, expected):
 ])
 def test_addition(extra, expected):
     assert _run(Addition(), [*PAIRS, extra]) == expected
+
+
+@pytest.mark.parametrize("text, clauses", [
+    ("It certainly paid off, since he played splendidly in a different role from normal, and was able to score "
+     "15 points.",
+     ["It certainly paid off", "since he played splendidly in a different role from normal",
+      "and was able to score 15 points."]),
+    ("The monument will be put in storage until the city decides where it should go.",
+     ["The monument will be put in storage until the city decides", "where it should go."]),
+    ("Not now, he said.", []),
+])
+def test_en_clauses(text, clauses):
+    assert [text[a:b] for a, b in en_clauses(text)] == clauses
+
+
+def test_clause_evidence_needs_the_embedder_and_a_short_translation():
+    # the second source clause ("and was able to score many points") was cut from the translation
+    src = ("It certainly paid off, since he played splendidly in a different role from normal, "
+           "and was able to score many points.")
+    tgt = "その甲斐あって、いつもとは違う役割で見事にプレーした。"
+
+    def encode(texts):  # a stand-in embedder: the cut clause resembles nothing, the rest matches
+        return np.array([[0.0, 1.0] if "score" in t else [1.0, 0.0] for t in texts])
+
+    seg = Segment(0, src, tgt, (0,), (0,))
+    on = Omission(clause_sim=0.3, short_log=-1.0, min_segments=99)
+    assert uncovered_clauses(encode, [(src, tgt)]) == [((83, 117), 0.0)]
+    flags = on.run(Article(segments=(seg,), encode=encode))
+    assert [(f.start, f.end, f.text, f.severity.label) for _, f in flags] == [
+        (83, 117, "and was able to score many points.", "minor")]
+    assert on.run(Article(segments=(seg,))) == []  # no embedder: no clause evidence
+    assert Omission(min_segments=99, short_log=-1.0).run(Article(segments=(seg,), encode=encode)) == []  # off
+
+
+@pytest.mark.parametrize("text, side, expected", [
+    ('He said so. "It was good," she added. The U.S. team won 2-0.', "src",
+     ["He said so.", '"It was good," she added.', "The U.S. team won 2-0."]),
+    ("政府は来週にも新たな対策を発表する見通しだ。「よかった。」と述べた。", "tgt",
+     ["政府は来週にも新たな対策を発表する見通しだ。", "「よかった。」と述べた。"]),
+])
+def test_sentences(text, side, expected):
+    assert [text[a:b] for a, b in sentences(text, side)] == expected
+
+
+def test_a_sentence_folded_into_a_bead():
+    # the aligner joined an added sentence (bench/inject.py) with a real translation in a 1-2 bead
+    src = PAIRS[3][0]
+    tgt = PAIRS[3][1] + "政府は来週にも新たな対策を発表する見通しだ。"
+
+    def encode(texts):  # a stand-in embedder: the added sentence resembles nothing
+        return np.array([[0.0, 1.0] if "政府" in t else [1.0, 0.0] for t in texts])
+
+    bead = Segment(0, src, tgt, (0,), (0, 1))
+    flags = Addition().run(Article(segments=(bead,), encode=encode))
+    assert [(f.start, f.end, f.text, f.severity.label) for _, f in flags] == [
+        (25, 47, "政府は来週にも新たな対策を発表する見通しだ。", "minor")]
+    assert Addition().run(Article(segments=(bead,))) == []  # no embedder
+    one = Segment(0, src, tgt, (0,), (0,))  # one target sentence by the aligner's count: not judged
+    assert Addition().run(Article(segments=(one,), encode=encode)) == []
+    # the same on the source side: a source sentence folded into a 2-1 bead
+    bead = Segment(0, src + " The government will announce new measures next week.", PAIRS[3][1], (0, 1), (0,))
+    flags = Omission().run(Article(segments=(bead,), encode=lambda ts: np.array(
+        [[0.0, 1.0] if "government" in t else [1.0, 0.0] for t in ts])))
+    assert [(f.text, f.severity.label) for _, f in flags] == [
+        ("The government will announce new measures next week.", "minor")]
+
+
+def test_a_very_short_translation_is_major_only_in_a_one_to_one_bead():
+    src = PAIRS[2][0]
+    tgt = "バージニアビーチ市は記念碑を撤去した。"
+    one = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0,), (0,)),)))
+    two = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0, 1), (0,)),)))
+    assert [f.severity.label for _, f in one] == ["major"]
+    assert [f.severity.label for _, f in two] == ["minor"]

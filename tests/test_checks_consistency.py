@@ -35,9 +35,16 @@ SEED_MINISTRY = [
     (["バージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、記念碑を撤去した。",
       "バージニア・ビーチ市議会は全会一致で可決した。"],
      [(0, 19, 27, "バージニアビーチ", "minor", "バージニア・ビーチ")]),
-    # a tie: no majority, both forms are suspect
-    (["トニー・ブレアは述べた。", "トニーブレアに告げた。"],
-     [(0, 0, 7, "トニー・ブレア", "minor", None), (1, 0, 6, "トニーブレア", "minor", None)]),
+    # a tie with no evidence: the first form is the reference, the later one is flagged (minor)
+    (["トニー・ブレアは述べた。", "トニーブレアに告げた。"], [(1, 0, 6, "トニーブレア", "minor", "トニー・ブレア")]),
+    # a tie broken by spelling: ー after ン, ・ before ン, ー before a small kana are not Japanese
+    (["リャンーピーを食べた。", "夏の定番はリャンピーだ。"], [(0, 0, 6, "リャンーピー", "minor", "リャンピー")]),
+    (["ウスマン・デンベレが出場。", "ウスマ・ン・デンベレも。"], [(1, 0, 10, "ウスマ・ン・デンベレ", "minor", "ウスマン・デンベレ")]),
+    (["ラウンジウーェアの日", "ラウンジウェアを着る"], [(0, 0, 8, "ラウンジウーェア", "minor", "ラウンジウェア")]),
+    # 吉村 is a surname, not a village (2 kanji ending in 村)
+    (["吉村洋文知事が出演した。", "吉村知事は説明した。", "そこで吉村大統領は述べた。"], [(2, 5, 8, "大統領", "major", "知事")]),
+    # a tie of ranks with no evidence: minor, not major
+    (["金正恩総書記が訪問した。", "金正恩委員長が述べた。"], [(1, 3, 6, "委員長", "minor", "総書記")]),
     # 氏 is not a rank; 前大統領 is another rank; two countries' leaders are two people
     (["トランプ大統領は述べた。", "トランプ氏は語った。", "トランプ大統領が来日した。"], []),
     (["バイデン大統領とトランプ前大統領が討論した。", "トランプ前大統領は反論した。"], []),
@@ -50,6 +57,13 @@ SEED_MINISTRY = [
 ])
 def test_inconsistency(tgts, expected):
     assert _flags(tgts) == expected
+
+
+def test_tie_broken_by_the_source():
+    # Amabie is one word in the source, so アマ・ビエ is the odd form (align-dev ja-en, first form or not)
+    srcs = ["Bringing Joy with Bizen Ware Amabie Ornaments", "They are making Bizen ware Amabie ornaments."]
+    tgts = ["「アマ・ビエ」備前焼置物で元気に", "妖怪「アマビエ」の備前焼の置物を作っている。"]
+    assert _flags(tgts, srcs) == [(0, 1, 6, "アマ・ビエ", "minor", "アマビエ")]
 
 
 def test_same_source_sentence_translated_two_ways():

@@ -65,11 +65,30 @@ def test_japanese_numbers(text, expected):
     # an ordinal word stands for a Japanese ordinal (N例目, 第N) only
     ("The city confirmed its second infection case.", "市で２例目の感染者が確認された。", []),
     ("The city confirmed its second infection case.", "市で３例目の感染者が確認された。", [("tgt", 2, 3, "３", "major", "2")]),
+    # 二 in the name 剛二 is no match for "second"
+    ("Mayor Fujita Koji released a message on the 23rd after the second COVID-19 infection in Sanyo Onoda city "
+     "was confirmed.",
+     "山陽小野田市で３例目となる新型コロナウイルスの感染者が確認されたのを受けて、藤田剛二市長は２３日、メッセージを発表した。",
+     [("tgt", 7, 8, "３", "major", "2")]),
     ("In the ninth race, Chihara won.", "第１弾・９Ｒは茅原悠紀が逃げ切り快勝！", []),
     ("It was installed in 1905 and stood outside the old courthouse.",
      "この記念碑は建立され、裁判所の外に建っていた。", [("src", 20, 24, "1905", "minor", "1905")]),
     ("Two new cases were found in Sendai, a man in his fifties and a man in his sixties.",
      "仙台市で新たに５０代と６０代の男性の感染が分かった。", []),
+    # a value written more often than the source has it, while another source number is missing
+    ("It is, until 8am when two or three of our boys bang on the door demanding breakfast.",
+     "そうです、３人、いや３人の息子たちが朝食を要求してドアをバンバン叩く午前８時までは。",
+     [("tgt", 5, 6, "３", "major", "2"), ("tgt", 10, 11, "３", "major", "2")]),
+    ("It is, until 8am when two or three of our boys bang on the door demanding breakfast.",
+     "そうです、２人、いや３人の息子たちが朝食を要求してドアをバンバン叩く午前８時までは。", []),
+    # "one" counts only against a number with a counter
+    ("Rajasthan Governor Kalraj Mishra has turned down one proposal to start an assembly session.",
+     "ラジャスタン州のカルラージ・ミシュラ知事は、議会を開始するという３つの提案を拒否。",
+     [("tgt", 32, 33, "３", "major", "1")]),
+    ("It wasn't just one time.", "１回だけじゃない。", []),
+    ("One of them scored 3 goals.", "そのうちの一人が3得点を挙げた。", []),
+    ("The team will return as one of the top groups at the Sevens World Series.",
+     "代表は７人制ワールドシリーズの上位グループに復帰する。", []),
 ])
 def test_numbers_compare(en, ja, expected):
     flags = Numbers().compare(en, ja)

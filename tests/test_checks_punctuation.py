@@ -52,3 +52,19 @@ def test_punctuation(tgt, expected):
 def test_punctuation_params_switch_rules_off():
     check = Punctuation(parentheses=False, latin_quotes=False)
     assert _flags(check, '金正恩(キム・ジョンウン)総書記が"完全版"を') == []
+
+
+HOUSE_STYLE = [
+    "ただＥＵ圏外枠の関係で\"保有権\"を持つ同１部レアル・マドリードへの帰還は困難とあって来季も他クラブでプレーする予定。",
+    "果たして世界ナンバーワンのビッグクラブは\"日本の至宝\"の去就にどのような決断を下すか。",
+]
+
+
+@pytest.mark.parametrize("tgts, expected", [
+    # "…" in two segments of one article is its house style (a Japanese-original sports page)
+    (HOUSE_STYLE, []),
+    (HOUSE_STYLE[1:], [(0, 20, 27, '"日本の至宝"')]),
+])
+def test_latin_quotes_house_style(tgts, expected):
+    art = Article(segments=tuple(Segment(k, "s", t, (k,), (k,)) for k, t in enumerate(tgts)))
+    assert [(i, f.start, f.end, f.text) for i, f in Punctuation().run(art)] == expected

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..config import ChecksConfig
@@ -23,6 +23,9 @@ class Article:
     glossary: tuple[tuple[str, str], ...] = ()
     removed_tgt: tuple[Removed, ...] = ()
     document_level: bool = True  # False for independent rows (`mtreview score`)
+    # the pipeline's sentence embedder (texts -> L2-normalised rows), for checks that compare
+    # meaning across languages; None when no model is loaded (those checks fall back or skip)
+    encode: Callable[[Sequence[str]], Any] | None = field(default=None, compare=False, repr=False)
 
 
 class Check:

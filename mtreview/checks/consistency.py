@@ -1,8 +1,10 @@
 """Inconsistency: one person, body or term rendered differently within one article.
 
 Document-level. Four kinds of evidence, each grouping mentions that must be written
-the same way and reporting the ones that differ from the article's majority form
-(ties: the first form seen is the reference):
+the same way and reporting the ones that differ from the article's majority form. With
+no majority (one mention each), a katakana spelling that breaks Japanese orthography
+(ン or ー after ・, ー after ッ or ン) loses; otherwise the first form seen is the
+reference and the flag is minor (unsure):
 
 - a person with two ranks: 金正恩総書記 / 金正恩委員長 / 金委員長 (a surname alone joins the
   full name; 氏 and さん are not ranks; 前大統領 and 元首相 are other ranks; company and
@@ -22,6 +24,8 @@ from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
+from .names import spells
+from .text import word_pieces
 
 
 def _words(text: str) -> list[str]:
@@ -46,11 +50,30 @@ COUNTRIES = set(_words(
 # a name ending like this is a body, not a person (自民党幹事長, 同社会長, 防衛省報道官)
 BODY_ENDINGS = tuple("国省府州県市町村区党軍側社会部局庁院団所校界連")
 KANJI = r"\u4e00-\u9fff\u3005"
+SURNAME_MURA = re.compile(r"[\u4e00-\u9fff]村")  # 中村, 吉村, 木村: surnames, not villages
 KATA = r"\u30a1-\u30fa\u30fc"
 PERSON = re.compile(
     rf"(?<![{KANJI}{KATA}・])([{KANJI}]{{1,4}}|[{KATA}][{KATA}・＝=]{{1,15}})"
     rf"(?:[（(][^）)]{{1,20}}[）)])?(前|元|次期|新|現)?({'|'.join(RANKS)}|{'|'.join(NOT_RANKS)})"
 )
+_PM = "prime minister|premier|pm"
+# the English of each rank: with no majority, the rank its source sentence names wins
+RANK_EN = {
+    "総書記": "general secretary|secretary.general|leader", "第1書記": "first secretary",
+    "第一書記": "first secretary", "国務委員長": "chairman|chair|leader", "委員長": "chairman|chair|leader",
+    "国家主席": "president|chairman", "主席": "president|chairman", "書記長": "general secretary|secretary.general",
+    "大統領": "president", "副大統領": "vice.president", "首相": _PM, "総理": _PM, "総理大臣": _PM,
+    "副首相": "deputy prime minister|deputy premier", "外相": "foreign minister|foreign secretary",
+    "国防相": "defen[cs]e minister|defen[cs]e secretary", "財務相": "finance minister|treasury",
+    "蔵相": "finance minister|chancellor", "国務長官": "secretary of state", "長官": "secretary|director|chief",
+    "大臣": "minister|secretary", "官房長官": "chief cabinet secretary", "議長": "speaker|chair|president",
+    "国王": "king", "皇太子": "crown prince", "女王": "queen", "事務総長": "secretary.general",
+    "報道官": "spokes|press secretary", "大使": "ambassador", "知事": "governor", "市長": "mayor",
+    "町長": "mayor", "村長": "mayor", "総裁": "governor|president|leader", "首席": "chief",
+    "最高指導者": "supreme leader", "司令官": "commander", "将軍": "general", "元帥": "marshal",
+    "議員": "lawmaker|senator|representative|congress|mp|member", "上院議員": "senator",
+    "下院議員": "representative|congress", "党首": "leader", "幹事長": "secretary.general",
+}
 PREFIX_CANON = {
     "北": "北朝鮮",
     "北朝鮮": "北朝鮮",
@@ -71,6 +94,44 @@ _PREFIXES = "|".join(sorted(PREFIX_CANON, key=len, reverse=True))
 ORG = re.compile(rf"(?<![{KANJI}{KATA}])({_PREFIXES})(の)?([{KANJI}]{{0,4}}?)(省|庁)(?![{KANJI}])")
 KATA_RUN = re.compile(rf"[{KATA}][{KATA}・＝=]+[{KATA}]")
 KATA_FOLD = str.maketrans({"ヴ": "ブ", "ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ"})
+
+
+SMALL = "ァィゥェォャュョヮッ"
+ILL_FORMED = re.compile(rf"・[ンー{SMALL}]|[ッンー・]ー|ー[{SMALL}ー]")
+
+
+def kata_oddities(word: str) -> int:
+    """How unlike a real katakana word ``word`` is.
+
+    One point for each break of katakana spelling (・ before ン/ー/small kana, ー after
+    ッ/ン), each piece MeCab does not know (or cuts to one character), and each ・ that
+    does not fall where MeCab cuts the word written without it (ガイド・ライン: ガイドライン
+    is one word).
+    """
+    pieces = [known for surface, known in word_pieces(word) if surface != "・"]
+    bare = word.replace("・", "")
+    cuts, pos = set(), 0
+    for surface, _ in word_pieces(bare):
+        pos += len(surface)
+        cuts.add(pos)
+    dots, pos = [], 0
+    for ch in word:
+        if ch == "・":
+            dots.append(pos)
+        else:
+            pos += 1
+    return len(ILL_FORMED.findall(word)) + pieces.count(False) + sum(d not in cuts for d in dots)
+
+
+LATIN_WORD = re.compile(r"[A-Z][a-z]+")
+
+
+def dot_in_one_word(form: str, src: str) -> bool:
+    """A ・ inside a word its source writes as one Latin word (アマ・ビエ for Amabie)."""
+    if "・" not in form:
+        return False
+    bare = form.replace("・", "")
+    return any(spells(m.group(), [bare], threshold=0.9) for m in LATIN_WORD.finditer(src))
 
 
 def _kata_key(word: str) -> str:
@@ -106,36 +167,42 @@ class Inconsistency(Check):
         what: str,
         severity: Severity | None = None,
         prefer: Any = None,
+        oddities: Any = None,  # (form, its mentions) -> count of reasons to doubt it
     ) -> list[tuple[int, Flag]]:
         """Flag every mention whose form differs from its group's reference form.
 
-        The reference is the one form ``prefer`` accepts, else the majority form; with no
-        majority (a tie) every mention is flagged.
+        The reference is the one form ``prefer`` accepts, else the majority form. With no
+        majority, the tied form with the fewest ``oddities`` wins; failing that the first
+        form seen, and the flags are minor (unsure).
         """
         out = []
         for mentions in groups.values():
             counts = Counter(m[3] for m in mentions)
             if len(counts) < 2:
                 continue
-            first = {}
+            first: dict[str, tuple[int, int]] = {}
             for m in mentions:
                 first.setdefault(m[3], (m[0], m[1]))
             preferred = [f for f in counts if prefer and prefer(f)]
             top = max(counts.values())
+            tied = sorted((f for f in counts if counts[f] == top), key=first.__getitem__)
+            sev = severity
             if len(preferred) == 1:
-                refs = set(preferred)
-            elif list(counts.values()).count(top) == 1:
-                refs = {max(counts, key=counts.__getitem__)}
+                ref = preferred[0]
+            elif len(tied) == 1:
+                ref = tied[0]
             else:
-                refs = set()  # no majority: every form is suspect
+                odd = {f: oddities(f, [m for m in mentions if m[3] == f]) if oddities else 0 for f in tied}
+                best = [f for f in tied if odd[f] == min(odd.values())]
+                ref = best[0]
+                if len(best) > 1:
+                    sev = Severity.MINOR  # no evidence which form is right: the later one is suspect
             others = ", ".join(f"{f} ×{n}" for f, n in sorted(counts.items(), key=lambda kv: first[kv[0]]))
             for i, s, e, form in mentions:
-                if form in refs:
+                if form == ref:
                     continue
-                ref = next(iter(refs)) if refs else None
-                tail = f"; elsewhere 「{ref}」" if ref else ""
-                msg = f"{what} written differently in this article ({others}){tail}."
-                out.append((i, self.flag("tgt", segs[i].tgt, s, e, msg, suggestion=ref, severity=severity)))
+                msg = f"{what} written differently in this article ({others}); elsewhere 「{ref}」."
+                out.append((i, self.flag("tgt", segs[i].tgt, s, e, msg, suggestion=ref, severity=sev)))
         return out
 
     def _ranks(self, segs: Any) -> list[tuple[int, Flag]]:
@@ -143,7 +210,7 @@ class Inconsistency(Check):
         for i, seg in enumerate(segs):
             for m in PERSON.finditer(seg.tgt):
                 name, mod, rank = m.group(1), m.group(2), m.group(3)
-                if name in COUNTRIES or name.endswith(BODY_ENDINGS):
+                if name in COUNTRIES or (name.endswith(BODY_ENDINGS) and not SURNAME_MURA.fullmatch(name)):
                     continue
                 if mod or rank in NOT_RANKS:
                     continue
@@ -158,7 +225,13 @@ class Inconsistency(Check):
         for i, s, e, rank, name in found:
             groups[canon[name]].append((i, s, e, rank))
         sev = Severity.parse(self.params["rank_severity"])
-        return self._report(segs, groups, "This person's title is", sev)
+
+        def unsupported(rank: str, mentions: list[Mention]) -> int:
+            """Mentions whose source sentence does not name this rank in English."""
+            rx = re.compile(rf"\b(?:{RANK_EN.get(rank, '$^')})", re.IGNORECASE)
+            return sum(not rx.search(segs[i].src) for i, *_ in mentions)
+
+        return self._report(segs, groups, "This person's title is", sev, oddities=unsupported)
 
     def _orgs(self, segs: Any) -> list[tuple[int, Flag]]:
         found = []
@@ -194,7 +267,10 @@ class Inconsistency(Check):
                 key = _kata_key(m.group())
                 if len(key) >= self.params["min_katakana"]:
                     groups[key].append((i, m.start(), m.end(), m.group()))
-        return self._report(segs, groups, "This word is")
+        def odd(form: str, mentions: list[Mention]) -> int:
+            return kata_oddities(form) + any(dot_in_one_word(form, segs[i].src) for i, *_ in mentions)
+
+        return self._report(segs, groups, "This word is", oddities=odd)
 
     def _repeats(self, segs: Any) -> list[tuple[int, Flag]]:
         seen: dict[str, int] = {}

@@ -5,19 +5,27 @@ Numbers are compared by value (9月 = September, 1万5000 = 15,000, 3分の1 = o
 source counterpart is reported only when the source also has a number left over (a
 substitution, major, with the source value as suggestion); a source number written in
 digits that the target lacks is reported on the source side (minor).
+
+Matching counts occurrences: a value written twice in the translation but once in the
+source, while another source number is missing, is a substitution (「２人、いや３人」 →
+「３人、いや３人」 for "two or three"). "one" is too often a pronoun to count as a number,
+except against a Japanese number with a counter (３つの提案 for "one proposal").
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
-from .numbers_extract import HARD, ORDINALS, WORD, Num, english_numbers, japanese_numbers
+from .numbers_extract import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
+from .text import fold_width
 
 APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
 APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
 JA_WEEKDAY_NAMES = "月火水木金土日"
+COUNTER = re.compile(r"[つ回人件個度本枚台点冊匹頭]")
 
 
 def _close(a: float, b: float, tol: float) -> bool:
@@ -41,6 +49,13 @@ def _approx(text: str, n: Num) -> bool:
 def _ja_ordinal(text: str, n: Num) -> bool:
     """第2, 2番目, 3例目, 5点目: a Japanese ordinal."""
     return text[max(0, n.start - 1) : n.start] == "第" or "目" in text[n.end : n.end + 3]
+
+
+def _counted_one(src: str, n: Num) -> bool:
+    """"one proposal", "one time": not a pronoun (one of, no one, the one, one's, one another)."""
+    before, after = src[max(0, n.start - 6) : n.start].lower(), src[n.end : n.end + 9].lower()
+    return not (re.search(r"\b(no|the|any|every|each|this|that)\s+$", before)
+                or re.match(r"\s+(of|another|by)\b|'s|-", after))
 
 
 def format_value(n: Num, like: str = "") -> str:
@@ -83,8 +98,9 @@ class Numbers(Check):
         snums, tnums = english_numbers(src), japanese_numbers(tgt)
         tol = self.params["approx_tolerance"]
 
-        def found(s: Num) -> bool:
-            return any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for t in tnums)
+        def found(s: Num) -> bool:  # a weak word against a kanji inside a word (second / 剛二) is no match
+            return any(_matches(s, t, tol if _approx(tgt, t) else 0.0) for t in tnums
+                       if s.strength > WEAK or t.strength > WEAK or fold_width(tgt[t.start]).isdigit())
 
         left_src = [s for s in snums if not found(s)]
         left_tgt = [
@@ -96,10 +112,14 @@ class Numbers(Check):
         flagged_kinds = set()
         if len(left_tgt) > self.params["max_substitutions"]:
             left_tgt = []  # many unmatched numbers: the sentences are built differently, not a typo
+        if not left_tgt and any(s.strength >= WORD for s in left_src):
+            left_tgt = self._surplus(snums, tnums, tgt)
         for t in left_tgt:
             cands = [s for s in left_src if s.kind == t.kind and s.strength >= WORD]
             if not cands and _ja_ordinal(tgt, t):  # ２例目 for "second": an ordinal word counts here
                 cands = [s for s in left_src if src[s.start : s.end].lower() in ORDINALS]
+            if not cands and COUNTER.match(tgt, t.end):  # ３つの提案 for "one proposal"
+                cands = [s for s in left_src if src[s.start : s.end].lower() == "one" and _counted_one(src, s)]
             if not cands:
                 continue
             flagged_kinds.add(t.kind)
@@ -115,3 +135,13 @@ class Numbers(Check):
                 fix, minor = format_value(s), Severity.MINOR
                 flags.append(self.flag("src", src, s.start, s.end, msg, suggestion=fix, severity=minor))
         return flags
+
+    def _surplus(self, snums: list[Num], tnums: list[Num], tgt: str) -> list[Num]:
+        """Target numbers (digits, exact) written more often than the source has their value."""
+        out = []
+        for value in sorted({v for t in tnums if t.strength == HARD for v in t.values}):
+            same = [t for t in tnums if t.strength == HARD and value in t.values and not _approx(tgt, t)]
+            have = sum(1 for s in snums if value in s.values)
+            if have and len(same) > have:
+                out += same
+        return out

@@ -3,7 +3,8 @@
 ``quotes`` pairs brackets over the whole article (a quotation may run across segments)
 and reports curly quotes of the wrong shape (“…“, ”…“), unclosed and stray brackets.
 ``punctuation`` reports half-width , : ; ! ? ( ) " between Japanese characters (「ソウル:」)
-and doubled 、、 。。.
+and doubled 、、 。。. Latin quotes "…" are left alone in an article that uses them in
+several segments: Japanese-original pages (sports above all) set emphasis that way.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class Quotes(Check):
 
 
 J = f"[{JA_CHAR}、。「」]"
+LATIN_QUOTES = re.compile(f'"(?=[^"\n]*{J})[^"\n]*"')
 FULL = {",": "、", ":": "：", ";": "；", "!": "！", "?": "？"}
 # (rule name, pattern, message, suggestion for the matched text)
 RULES = [
@@ -112,7 +114,7 @@ RULES = [
     ),
     (
         "latin_quotes",
-        re.compile(f'"(?=[^"\n]*{J})[^"\n]*"'),
+        LATIN_QUOTES,
         'Latin quotes "…" in Japanese prose (house style: 「…」)',
         lambda s: "「" + s[1:-1] + "」",
     ),
@@ -135,16 +137,21 @@ class Punctuation(Check):
     defaults: ClassVar[dict[str, Any]] = {
         "parentheses": True,  # report half-width ( ) around Japanese text
         "latin_quotes": True,  # report "..." in Japanese prose (house style 「」)
+        "house_style_segments": 2,  # "..." in this many segments of one article: its house style
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
+        quoting = [i for i, seg in enumerate(article.segments) if LATIN_QUOTES.search(seg.tgt)]
+        house_style = article.document_level and len(quoting) >= self.params["house_style_segments"]
         for i, seg in enumerate(article.segments):
             text = seg.tgt
             if ja_ratio(text) < 0.5:
                 continue
             for name, rx, what, fix in RULES:
                 if name in ("parentheses", "latin_quotes") and not self.params[name]:
+                    continue
+                if name == "latin_quotes" and house_style:
                     continue
                 for m in rx.finditer(text):
                     if name == "parentheses" and not _ja_parentheses(text, m.start(), m.end()):

@@ -97,3 +97,10 @@ def tokens(text: str) -> tuple[Token, ...]:
         out.append(Token(surface, start, end, pos1, lemma, pos2))
         pos = end
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def word_pieces(word: str) -> tuple[tuple[str, bool], ...]:
+    """MeCab's pieces of a single word: (surface, known to the dictionary and longer than one character)."""
+    return tuple((n.surface, not n.is_unk and len(n.surface) > 1 and n.feature.pos1 != "記号")
+                 for n in _tagger()(word))
