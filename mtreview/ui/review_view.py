@@ -49,9 +49,9 @@ def review_of(opened: Opened, config: Config, suppressed: frozenset[str]) -> Rev
 
 def _reviewer_to_url() -> None:
     name = st.session_state.get("reviewer", "").strip()
-    if name:
+    if name and st.query_params.get("reviewer") != name:
         st.query_params["reviewer"] = name
-    else:
+    elif not name and "reviewer" in st.query_params:
         st.query_params.pop("reviewer", None)
 
 
@@ -228,8 +228,8 @@ def render_view(config: Config, store: Store) -> None:
     """The whole review page."""
     if "reviewer" not in st.session_state:  # kept in the URL so that a page reload keeps it
         st.session_state["reviewer"] = st.query_params.get("reviewer", "")
-    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)",
-                          on_change=_reviewer_to_url)
+    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)")
+    _reviewer_to_url()  # on every run, not only on change: a URL update lost in a rerun is redone
     opened = open_work(config, store)
     if opened is None:
         st.info("Open an article from the sidebar.")
