@@ -24,8 +24,10 @@ import threading
 import time
 from pathlib import Path
 
+from shared_data import default_data
+
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = default_data()
 DESKS = ("world", "business", "politics", "sports", "science")
 TRANSLATORS = ("tanaka", "sato", "suzuki", "takahashi", "ito", "watanabe")
 

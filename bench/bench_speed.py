@@ -28,16 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 sys.path.insert(0, str(ROOT))
 
+from shared_data import default_data  # noqa: E402
+
 from mtreview import pipeline, report, segment  # noqa: E402
 from mtreview.config import Config  # noqa: E402
 from mtreview.load import load_document, load_text  # noqa: E402
-
-
-def default_data() -> Path:
-    for base in ROOT.parents:
-        if (base / "shared" / "data").is_dir():
-            return base / "shared" / "data"
-    return ROOT.parent / "shared" / "data"
 
 
 def article_seconds(en: Path, ja: Path, runs: int, config: Config, models: pipeline.Models

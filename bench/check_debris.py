@@ -18,12 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from shared_data import default_data  # noqa: E402
+
 from mtreview.load import load_document, paragraphs  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
-if not DEFAULT_DATA.exists():  # a git worktree sits one level deeper than the checkout
-    DEFAULT_DATA = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").exists()),
-                        DEFAULT_DATA)
+DEFAULT_DATA = default_data()
 
 
 def check_clean(files: list[Path], verbose: bool) -> int:

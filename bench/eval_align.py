@@ -39,18 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from shared_data import default_data  # noqa: E402
+
 from mtreview import align, pipeline, segment  # noqa: E402
 from mtreview.config import Config  # noqa: E402
 from mtreview.load import load_document, load_text  # noqa: E402
-
-
-def default_data() -> Path:
-    """``../shared/data`` next to the project (or next to one of its parent folders)."""
-    for base in ROOT.parents:
-        if (base / "shared" / "data").is_dir():
-            return base / "shared" / "data"
-    return ROOT.parent / "shared" / "data"
-
 
 DEFAULT_DATA = default_data()
 _WS = re.compile(r"\s+")

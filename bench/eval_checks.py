@@ -45,6 +45,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from shared_data import default_data  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "bench"))
 
 from inject import INJECTORS, Pair, build_glossary  # noqa: E402
@@ -68,12 +71,6 @@ REQUIRED = [
 ]
 
 
-def default_data() -> Path:
-    """``../shared/data`` beside the project (searched upwards, for git worktrees)."""
-    for parent in ROOT.parents:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    return ROOT.parent / "shared" / "data"
 
 
 def read_docs(data: Path, direction: str, split: str) -> list[tuple[str, list[Pair]]]:

@@ -17,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from shared_data import default_data  # noqa: E402
+
 from mtreview import pipeline  # noqa: E402
 from mtreview.config import Config  # noqa: E402
 from mtreview.load import load_document  # noqa: E402
@@ -24,7 +26,7 @@ from mtreview.load import load_document  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=default_data())
     ap.add_argument("-v", "--verbose", action="store_true", help="print every major/critical flag")
     args = ap.parse_args(argv)
     folder = args.data / "align-dev"

@@ -20,7 +20,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
+
+from shared_data import default_data  # noqa: E402
+
+DEFAULT_DATA = default_data()
 CACHE = ROOT / "bench" / ".cache"
 ERR_TARGET, NOT_TARGET = 0.05, 0.6  # critical error / no critical error on the percentile scale
 
