@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -12,3 +13,21 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def seed_paths() -> tuple[Path, Path]:
     return SAMPLES / "seed.en.txt", SAMPLES / "seed.ja.txt"
+
+
+class TableEncoder:
+    """Toy embedder for alignment tests: one dimension per known translation pair; a text
+    holding a part of pair k (a sentence, or a joined text) gets dimension k."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.parts = [(s, k) for k, pair in enumerate(pairs) for s in pair]
+        self.dim = len(pairs) + 1
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for s, k in self.parts:
+                if s in text:
+                    out[i, k] += 1.0
+            out[i, -1] += 0.05
+        return out / np.linalg.norm(out, axis=1, keepdims=True)

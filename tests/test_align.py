@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from mtreview import align, pipeline
 from mtreview.config import AlignConfig, Config
 from mtreview.load import load_document, load_text
 from mtreview.records import Bead
+from tests.conftest import TableEncoder
 
 ALIGN_DATA = Path(__file__).resolve().parent / "data" / "align"
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -36,23 +36,6 @@ JA = [
 ]
 # an unrelated sentence (en.ndtv.com.75227) to play an addition
 FOREIGN_JA = "同容疑者は逮捕され、殺人とその他関連する罪で起訴されたと警察は述べた。"
-
-
-class TableEncoder:
-    """Toy embedder for DP tests: one dimension per known sentence; a joined text sums its parts."""
-
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
-        self.parts = [(s, k) for k, pair in enumerate(pairs) for s in pair]
-        self.dim = len(pairs) + 1
-
-    def encode(self, texts):
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for s, k in self.parts:
-                if s in text:
-                    out[i, k] += 1.0
-            out[i, -1] += 0.05
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
 def _ids(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from mtreview import pipeline, refine
 from mtreview.config import Config
 from mtreview.load import load_text
 from mtreview.records import Bead, Sentence
+from tests.conftest import TableEncoder
 
 ALIGN_DATA = Path(__file__).resolve().parent / "data" / "align"
 
@@ -71,23 +71,6 @@ def test_en_stops(text, expected):
 ])
 def test_boundary_typical_flags(text, cut, typical):
     assert dict(refine.boundaries(text))[cut] is typical
-
-
-class TableEncoder:
-    """Toy embedder: one dimension per known translation pair; a text holding a pair's part gets it."""
-
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
-        self.parts = [(s, k) for k, pair in enumerate(pairs) for s in pair]
-        self.dim = len(pairs) + 1
-
-    def encode(self, texts):
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for s, k in self.parts:
-                if s in text:
-                    out[i, k] += 1.0
-            out[i, -1] += 0.05
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
 def _sentences(texts: list[str], sep: str) -> list[Sentence]:
