@@ -78,15 +78,29 @@ EN_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
 EN_DOZEN = re.compile(r"\ba dozen\b", re.IGNORECASE)
 
 
-def english_numbers(text: str) -> list[Num]:
-    out: list[Num] = []
-    taken: list[tuple[int, int]] = []
+class _Found:
+    """Numbers found so far; the first pattern to claim a stretch of text wins it."""
 
-    def add(n: Num) -> None:
-        if any(s < n.end and n.start < e for s, e in taken):
+    def __init__(self) -> None:
+        self.nums: list[Num] = []
+        self.taken: list[tuple[int, int]] = []
+
+    def block(self, start: int, end: int) -> None:
+        self.taken.append((start, end))
+
+    def add(self, n: Num) -> None:
+        if any(s < n.end and n.start < e for s, e in self.taken):
             return
-        taken.append((n.start, n.end))
-        out.append(n)
+        self.block(n.start, n.end)
+        self.nums.append(n)
+
+    def in_order(self) -> list[Num]:
+        return sorted(self.nums, key=lambda n: n.start)
+
+
+def english_numbers(text: str) -> list[Num]:
+    found = _Found()
+    add = found.add
 
     for m in EN_TIME.finditer(text):
         h, mi = int(m.group(1)), int(m.group(2))
@@ -96,7 +110,7 @@ def english_numbers(text: str) -> list[Num]:
         if mi:
             add(Num(m.end() - 2, m.end(), frozenset({float(mi)})))
         else:
-            taken.append((m.end() - 3, m.end()))
+            found.block(m.end() - 3, m.end())
     for m in EN_DIGITS.finditer(text):
         base = float(m.group(1).replace(",", "") + (m.group(2) or ""))
         scale = m.group(3)
@@ -150,7 +164,7 @@ def english_numbers(text: str) -> list[Num]:
         add(Num(m.start(k), m.end(k), frozenset({float(m.group(k))}), strength=WEAK))
     for m in EN_MULTIPLE.finditer(text):
         add(Num(m.start(), m.end(), frozenset({float(MULTIPLES[m.group(1).lower()])}), strength=WEAK))
-    return sorted(out, key=lambda n: n.start)
+    return found.in_order()
 
 
 # ---------------------------------------------------------------- Japanese
@@ -201,14 +215,8 @@ def japanese_numbers(text: str) -> list[Num]:
     folded = re.sub(r"(?<=\d)・(?=\d)", ".", folded)  # １８２・４４ is a decimal in Japanese news
     short_years = {m.start() for m in JA_SHORT_YEAR.finditer(folded)}
     short_years |= {m.start() + 3 for m in JA_SHORT_YEAR.finditer(folded) if m.group()[2] in "～~〜-－"}
-    out: list[Num] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(n: Num) -> None:
-        if any(s < n.end and n.start < e for s, e in taken):
-            return
-        taken.append((n.start, n.end))
-        out.append(n)
+    found = _Found()
+    add = found.add
 
     for m in JA_ERA.finditer(folded):
         n = 1 if m.group(2) == "元" else int(m.group(2))
@@ -259,4 +267,4 @@ def japanese_numbers(text: str) -> list[Num]:
             continue  # 三振, 統一, 一部: a kanji numeral inside a word
         if v is not None and v > 0:
             add(Num(m.start(), m.end(), frozenset({float(v)}), strength=WEAK))
-    return sorted(out, key=lambda n: n.start)
+    return found.in_order()
