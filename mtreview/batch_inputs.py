@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .formats import json_objects
 
 log = logging.getLogger(__name__)
 
@@ -191,15 +192,7 @@ def _folder_metadata(folder: Path) -> dict[str, dict[str, str | None]]:
 
 def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise InputError(f"{path}:{n}: expected a JSON object per line")
+        for _, row in json_objects(fh, str(path)):
             yield row
 
 

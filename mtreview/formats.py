@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -110,10 +111,9 @@ def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def read_jsonl(text: str, name: str) -> list[dict[str, Any]]:
-    rows = []
-    cols: dict[str, str] | None = None
-    for line, raw in enumerate(text.split("\n"), 1):
+def json_objects(lines: Iterable[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSONL file; anything else is an InputError."""
+    for line, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
         try:
@@ -122,6 +122,13 @@ def read_jsonl(text: str, name: str) -> list[dict[str, Any]]:
             raise InputError(f"{name}:{line}: bad JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(obj, dict):
             raise InputError(f"{name}:{line}: expected a JSON object, got {type(obj).__name__}")
+        yield line, obj
+
+
+def read_jsonl(text: str, name: str) -> list[dict[str, Any]]:
+    rows = []
+    cols: dict[str, str] | None = None
+    for line, obj in json_objects(text.split("\n"), name):
         cols = _columns(list(obj), name, line)
         rows.append(_row(obj, cols, line, name))
     return rows
