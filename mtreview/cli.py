@@ -107,8 +107,6 @@ def cmd_app(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    from .errors import InputError
-
     if not APP_PATH.is_file():
         raise InputError(f"the review UI is not installed here: {APP_PATH} is missing (run from a clone)")
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(args.port),
