@@ -99,16 +99,16 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_batch)
 
 
-APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
+APP_PATH = Path(__file__).resolve().parent / "ui" / "streamlit_app.py"
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """Run the Streamlit review UI (``streamlit run app.py``) until it is stopped."""
+    """Run the Streamlit review UI (``mtreview/ui/streamlit_app.py``) until it is stopped."""
     import os
     import subprocess
 
     if not APP_PATH.is_file():
-        raise InputError(f"the review UI is not installed here: {APP_PATH} is missing (run from a clone)")
+        raise InputError(f"the review UI is missing from this installation: {APP_PATH}")
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(args.port),
            "--browser.gatherUsageStats", "false"]
     if args.headless:

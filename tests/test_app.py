@@ -31,12 +31,19 @@ def env(tmp_path, monkeypatch, seed_paths):
         yield url, review, article_id("seed (sample)", src.text, tgt.text)
 
 
-def _app():
+def _app(script: str = "app.py"):
     from conftest import ROOT
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / script), default_timeout=120)
     return at.run()
+
+
+def test_the_packaged_page_runs_as_streamlit_runs_it(env):
+    """`mtreview app` runs mtreview/ui/streamlit_app.py itself (no checkout needed): same page."""
+    at = _app("mtreview/ui/streamlit_app.py")
+    assert not at.exception and not at.error
+    assert "述べたと述べた" in _table(at)
 
 
 def _table(at) -> str:
@@ -156,7 +163,7 @@ def test_html_in_an_article_is_shown_as_text(env, tmp_path):
     assert "<script" not in table and "<img" not in table
 
 
-def test_cli_app_runs_streamlit_on_app_py(monkeypatch):
+def test_cli_app_runs_streamlit_on_the_packaged_page(monkeypatch):
     import subprocess
 
     from conftest import ROOT
@@ -167,7 +174,9 @@ def test_cli_app_runs_streamlit_on_app_py(monkeypatch):
     monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
     assert main(["app", "--port", "8765", "--db", "sqlite:///x.db", "--headless"]) == 0
     cmd, env = calls[0]
-    assert cmd[1:] == ["-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", "8765",
+    page = ROOT / "mtreview" / "ui" / "streamlit_app.py"
+    assert page.is_file()
+    assert cmd[1:] == ["-m", "streamlit", "run", str(page), "--server.port", "8765",
                        "--browser.gatherUsageStats", "false", "--server.headless", "true"]
     assert env["MTREVIEW_DB"] == "sqlite:///x.db"
 

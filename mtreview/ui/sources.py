@@ -17,8 +17,9 @@ from ..config import LoadConfig
 from ..errors import InputError
 from ..records import Document, Review, review_from_dict
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = (ROOT / "data" / "samples" / "seed.en.txt", ROOT / "data" / "samples" / "seed.ja.txt")
+# The bundled sample ships inside the package (data/samples in a checkout links to it).
+SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
+SAMPLE = (SAMPLES / "seed.en.txt", SAMPLES / "seed.ja.txt")
 _PAIR = re.compile(r"^(?P<name>.+?)[._-](?P<lang>en|ja)\.(?P<ext>txt|html?|xml|md)$", re.I)
 
 
