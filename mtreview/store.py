@@ -18,28 +18,19 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    create_engine,
-    event,
-    select,
-    update,
-)
+from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from .config import StoreConfig
 from .errors import ConfigError, InputError, MtreviewError
+from .store_schema import ArticleRow, AuditRow, Base, DecisionRow, SegmentRow, SuppressionRow
 
 log = logging.getLogger(__name__)
 
@@ -68,72 +59,6 @@ def article_id(name: str, src_text: str, tgt_text: str) -> str:
     """A stable article id: hash of the name and both texts."""
     blob = "\x1f".join((name, src_text, tgt_text)).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class ArticleRow(Base):
-    __tablename__ = "articles"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(512))
-    src_text: Mapped[str] = mapped_column(Text)
-    tgt_text: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(1024), default="")  # where it was opened from
-    status: Mapped[str] = mapped_column(String(16), default="in_progress")
-    reviewer: Mapped[str] = mapped_column(String(128), default="")
-    version: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
-
-
-class SegmentRow(Base):
-    __tablename__ = "segment_states"
-    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), primary_key=True)
-    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    edit: Mapped[str | None] = mapped_column(Text, nullable=True)  # None = translation unchanged
-    comment: Mapped[str] = mapped_column(Text, default="")
-    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
-    src: Mapped[str | None] = mapped_column(Text, nullable=True)  # the segment's texts when saved, to
-    tgt: Mapped[str | None] = mapped_column(Text, nullable=True)  # notice a re-alignment moved them
-    version: Mapped[int] = mapped_column(Integer, default=0)
-    updated_by: Mapped[str] = mapped_column(String(128), default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
-
-
-class DecisionRow(Base):
-    __tablename__ = "flag_decisions"
-    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), primary_key=True)
-    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    flag_key: Mapped[str] = mapped_column(String(128), primary_key=True)  # checks.suppression_key
-    check: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text, default="")
-    decision: Mapped[str] = mapped_column(String(8))
-    reviewer: Mapped[str] = mapped_column(String(128))
-    decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
-
-
-class SuppressionRow(Base):
-    __tablename__ = "suppressions"
-    key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    article_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    check: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text, default="")
-    reviewer: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-
-
-class AuditRow(Base):
-    __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime)
-    reviewer: Mapped[str] = mapped_column(String(128))
-    article_id: Mapped[str] = mapped_column(String(64))
-    seg_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    action: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON: before/after values
 
 
 @dataclass(frozen=True)
@@ -286,6 +211,44 @@ class Store:
             for r in rows
         }
 
+    def relocate(self, aid: str, segments: Sequence[tuple[int, str, str]], reviewer: str = "") -> dict[int, int]:
+        """Move saved work to the segment that now holds its texts (the article was re-aligned).
+
+        ``segments`` = (id, source, translation) of the current review. Saved work moves from id
+        a to id b when the texts it was saved on are no longer a's but are exactly b's (and no
+        other segment's), and b holds no saved work that stays. Edits, comments, decisions and
+        suppressions move together in one transaction, audited. Returns {old id: new id}.
+        """
+        current = {sid: (src, tgt) for sid, src, tgt in segments}
+        holders: dict[tuple[str, str], list[int]] = {}
+        for sid, src, tgt in segments:
+            holders.setdefault((src, tgt), []).append(sid)
+        with self._tx() as s:
+            rows = s.scalars(select(SegmentRow).where(SegmentRow.article_id == aid)).all()
+            moves = {
+                r.seg_id: holders[(r.src, r.tgt)][0] for r in rows
+                if r.src is not None and current.get(r.seg_id) != (r.src, r.tgt)
+                and len(holders.get((r.src, r.tgt), ())) == 1
+            }
+            while True:  # drop moves onto a segment whose own work stays or that two rows want
+                staying = {r.seg_id for r in rows} - set(moves)
+                wanted = Counter(moves.values())
+                kept = {a: b for a, b in moves.items() if b not in staying and wanted[b] == 1}
+                if kept == moves:
+                    break
+                moves = kept
+            if not moves:
+                return {}
+            who = _reviewer(reviewer) if reviewer.strip() else "mtreview"
+            for a in moves:  # first to a free negative id, so that a chain a -> b -> c never collides
+                _move_segment(s, aid, a, -1 - a)
+            for a, b in moves.items():
+                _move_segment(s, aid, -1 - a, b)
+            for a, b in sorted(moves.items()):
+                _audit(s, who, aid, b, "relocate", {"before": a, "after": b})
+        log.info("article %s: saved work of %d segment(s) moved after re-alignment", aid, len(moves))
+        return moves
+
     def segment_state(self, aid: str, seg_id: int) -> SegmentState:
         return self.segment_states(aid).get(seg_id, SegmentState(seg_id))
 
@@ -405,6 +368,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _move_segment(s: Session, aid: str, old: int, new: int) -> None:
+    for table in (SegmentRow, DecisionRow, SuppressionRow):
+        s.execute(update(table).where(table.article_id == aid, table.seg_id == old).values(seg_id=new))
 
 
 def _article_state(r: ArticleRow) -> ArticleState:

@@ -227,3 +227,17 @@ def test_history_lists_the_audit_log(env):
     frame = next(d.value for d in at.dataframe if "action" in d.value.columns)
     assert list(frame["action"]) == ["decision"]
     assert list(frame["reviewer"]) == ["Aiko"] and list(frame["seg_id"]) == [seg.id]
+
+
+def test_saved_work_follows_its_segment_after_a_realignment(env):
+    url, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    at = _app()
+    assert not at.info
+    # work saved when this text was segment 999 (an earlier alignment of the article)
+    Store(url).save_segment(aid, 999, "Aiko", 0, comment="moved with its text", texts=(seg.src, seg.tgt))
+    at.run()
+    assert not at.exception and not at.error
+    assert any(f"999→{seg.id}" in i.value for i in at.info)
+    states = Store(url).segment_states(aid)
+    assert 999 not in states and states[seg.id].comment == "moved with its text"

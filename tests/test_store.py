@@ -167,3 +167,51 @@ def test_saved_texts_reveal_a_realignment(store):
     assert (st.src, st.tgt) == (EN, JA)
     assert st.matches(EN, JA) and not st.matches(EN, "別の訳文。")
     assert store.save_segment(art.id, 1, "Aiko", 0, comment="x").matches("any", "thing")  # no texts given
+
+
+# Three segments of the seed; a re-alignment that merges the first two shifts the third to id 1.
+SEGS = [(0, "North Korea stresses cooperation with Russia.", "北朝鮮、ロシアとの協力を強調"),
+        (1, "Putin may visit at an early date.", "プーチン氏が早期に訪問する可能性"),
+        (2, "The statement did not give a date.", "声明は日付を明らかにしなかった。")]
+REALIGNED = [(0, SEGS[0][1] + " " + SEGS[1][1], SEGS[0][2] + SEGS[1][2]), (1, SEGS[2][1], SEGS[2][2])]
+
+
+def _save(store, aid, seg, comment, reject=None):
+    decisions = (FlagDecision(reject, "quotes", "”", "reject"),) if reject else ()
+    return store.save_segment(aid, seg[0], "Aiko", 0, comment=comment, texts=(seg[1], seg[2]),
+                              decisions=decisions)
+
+
+@pytest.mark.parametrize(("segments", "expected"), [
+    (REALIGNED, {2: 1}),  # segment 2's texts now sit at id 1: its work follows them
+    (SEGS, {}),  # nothing moved
+    ([(0, SEGS[2][1], SEGS[2][2]), (1, SEGS[2][1], SEGS[2][2])], {}),  # two holders: ambiguous, stays
+    ([(0, "x", "y")], {}),  # texts gone from the article: stays (the UI warns)
+])
+def test_relocate_moves_saved_work_to_the_segment_that_now_holds_its_texts(store, segments, expected):
+    aid = store.open_article("seed", EN, JA).id
+    _save(store, aid, SEGS[2], "check the date", reject="k1")
+    assert store.relocate(aid, segments) == expected
+    states = store.segment_states(aid)
+    new = expected.get(2, 2)
+    assert set(states) == {new}
+    assert (states[new].comment, states[new].decisions) == ("check the date", (("k1", "reject"),))
+    assert [a["detail"] for a in store.audit(aid) if a["action"] == "relocate"] == (
+        [{"before": 2, "after": 1}] if expected else [])
+    assert store.suppressed_keys() == {"k1"}
+
+
+def test_relocate_follows_a_chain_and_never_overwrites_work_that_stays(store):
+    aid = store.open_article("seed", EN, JA).id
+    _save(store, aid, SEGS[0], "a")
+    _save(store, aid, SEGS[1], "b")
+    # a 0-1 segment inserted at the top shifts both down by one: 0 -> 1 -> 2 is a chain
+    shifted = [(0, "", "追加された文。")] + [(i + 1, src, tgt) for i, src, tgt in SEGS[:2]]
+    assert store.relocate(aid, shifted) == {0: 1, 1: 2}
+    assert {k: v.comment for k, v in store.segment_states(aid).items()} == {1: "a", 2: "b"}
+    # segment 0's new texts belong to saved work elsewhere, but 0 keeps its own work: nothing moves
+    aid2 = store.open_article("other", EN, JA).id
+    _save(store, aid2, SEGS[0], "stays")
+    _save(store, aid2, (1, SEGS[1][1], SEGS[1][2]), "wants 0")
+    assert store.relocate(aid2, [(0, SEGS[1][1], SEGS[1][2]), (1, "z", "z")]) == {}
+    assert {k: v.comment for k, v in store.segment_states(aid2).items()} == {0: "stays", 1: "wants 0"}

@@ -240,6 +240,11 @@ def render_view(config: Config, store: Store) -> None:
     except MtreviewError as exc:
         st.error(str(exc))
         return
+    moved = store.relocate(art.id, [(seg.id, seg.src, seg.tgt) for seg in review.segments],
+                           st.session_state.get("reviewer", ""))
+    if moved:
+        st.info(f"The article was re-aligned since the last save: the saved work of {len(moved)} segment(s)"
+                f" followed its text to the new position ({', '.join(f'{a}→{b}' for a, b in moved.items())}).")
     states = store.segment_states(art.id)
     _status(store, art)
     flash = st.session_state.pop("flash", None)

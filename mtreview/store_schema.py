@@ -1,0 +1,80 @@
+"""The review database's tables (SQLAlchemy 2.x ORM), used by :mod:`mtreview.store`.
+
+``articles`` (stable id from a hash of name + both texts, status, reviewer), ``segment_states``
+(edited translation, comment, reviewed, version, and the texts it was saved on),
+``flag_decisions`` (accept = real problem, reject = false positive), ``suppressions`` (keys of
+rejected flags) and ``audit_log`` (every change, as JSON before/after).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(512))
+    src_text: Mapped[str] = mapped_column(Text)
+    tgt_text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(1024), default="")  # where it was opened from
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    reviewer: Mapped[str] = mapped_column(String(128), default="")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SegmentRow(Base):
+    __tablename__ = "segment_states"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edit: Mapped[str | None] = mapped_column(Text, nullable=True)  # None = translation unchanged
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    src: Mapped[str | None] = mapped_column(Text, nullable=True)  # the segment's texts when saved, to
+    tgt: Mapped[str | None] = mapped_column(Text, nullable=True)  # notice a re-alignment moved them
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_by: Mapped[str] = mapped_column(String(128), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class DecisionRow(Base):
+    __tablename__ = "flag_decisions"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flag_key: Mapped[str] = mapped_column(String(128), primary_key=True)  # checks.suppression_key
+    check: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(8))
+    reviewer: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SuppressionRow(Base):
+    __tablename__ = "suppressions"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seg_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    check: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reviewer: Mapped[str] = mapped_column(String(128))
+    article_id: Mapped[str] = mapped_column(String(64))
+    seg_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON: before/after values
