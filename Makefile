@@ -1,6 +1,6 @@
 # Two commands matter on a fresh machine:
 #   make demo   set up (.venv) and review the bundled sample article
-#   make test   set up with the model and browser extras and run the whole test suite
+#   make test   set up with the model, PostgreSQL and browser extras and run the whole test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
@@ -16,8 +16,8 @@ $(VENV)/.core: pyproject.toml
 $(VENV)/.dev: $(VENV)/.core
 	# CPU build of torch from local disk first: an unpinned torch pulls a multi-GB CUDA build.
 	$(PIP) install -q "torch==2.13.0"
-	$(PIP) install -q -e ".[mt,ct2,dev]"
-	bash scripts/install-browser.sh
+	$(PIP) install -q -e ".[mt,ct2,postgres,dev]"
+	bash scripts/install-system.sh
 	touch $@
 
 setup: $(VENV)/.core

@@ -127,6 +127,9 @@ class Store:
             self.engine = create_engine(self.url)
         except (SQLAlchemyError, ValueError) as exc:
             raise ConfigError(f"bad database URL {self.url!r}: {exc}") from None
+        except ImportError as exc:
+            raise ConfigError(f"database URL {self.url!r}: its driver is not installed ({exc}); install it, e.g."
+                              " pip install 'mtreview[postgres]' for postgresql+psycopg://") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:

@@ -34,7 +34,7 @@ pytestmark = [
     pytest.mark.slow,
     # In CI a missing browser is a failure, never a silent skip.
     pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium") and not os.environ.get("CI"),
-                       reason="chromium not installed (scripts/install-browser.sh)"),
+                       reason="chromium not installed (scripts/install-system.sh)"),
 ]
 
 

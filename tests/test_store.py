@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from stutter_check import STUTTER_ID, registered_stutter
 
@@ -14,9 +16,33 @@ EN = "Palestinian health officials said 24 people were killed."
 JA = "パレスチナの保健当局者は、24人が死亡したと述べたと述べた。"
 
 
-@pytest.fixture
-def url(tmp_path):
-    return f"sqlite:///{tmp_path / 'review.db'}"
+@pytest.fixture(scope="module")
+def postgres():
+    """One private PostgreSQL server for this module; in CI its absence fails, never skips."""
+    import os
+
+    import postgres_server
+
+    if postgres_server.binaries() is None and not os.environ.get("CI"):
+        pytest.skip("PostgreSQL server binaries not installed (scripts/install-system.sh installs them)")
+    with postgres_server.postgres_url() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """Every store test runs on SQLite and on PostgreSQL (a fresh database each time)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.db'}"
+    from sqlalchemy import create_engine
+
+    from mtreview.store_schema import Base
+
+    base = request.getfixturevalue("postgres")
+    engine = create_engine(base)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+    return base
 
 
 @pytest.fixture
@@ -144,12 +170,14 @@ def test_suppression_keys_feed_back_into_a_new_review(store, seed_paths, stutter
     assert [f.text for s in own.segments for f in s.flags] == ["述べたと述べた"]
 
 
-def test_sqlite_runs_in_wal_mode(store):
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'review.db'}")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.close()
 
 
-def test_two_engines_on_one_file_cannot_overwrite_each_other(url):
+def test_two_engines_on_one_database_cannot_overwrite_each_other(url):
     a, b = Store(url), Store(url)  # two app processes on the same database
     art = a.open_article("seed", EN, JA)
     seen_by_b = b.segment_state(art.id, 5).version
@@ -215,3 +243,15 @@ def test_relocate_follows_a_chain_and_never_overwrites_work_that_stays(store):
     _save(store, aid2, (1, SEGS[1][1], SEGS[1][2]), "wants 0")
     assert store.relocate(aid2, [(0, SEGS[1][1], SEGS[1][2]), (1, "z", "z")]) == {}
     assert {k: v.comment for k, v in store.segment_states(aid2).items()} == {0: "stays", 1: "wants 0"}
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("not a url", "bad database URL 'not a url'"),
+    ("mysql://a@localhost/reviews", "its driver is not installed (No module named 'MySQLdb')"),
+    ("postgresql+psycopg://a@/nodb?host=/nonexistent", "cannot open database postgresql+psycopg://"),
+])
+def test_a_bad_database_url_is_a_clear_error(url, message):
+    from mtreview.errors import MtreviewError
+
+    with pytest.raises(MtreviewError, match=re.escape(message)):
+        Store(url)
