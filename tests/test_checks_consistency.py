@@ -79,3 +79,33 @@ def test_rank_severity_param_and_sentence_level_mode():
     art = Article(segments=tuple(Segment(k, "s", t, (k,), (k,)) for k, t in enumerate(SEED_KIM)),
                   document_level=False)
     assert Inconsistency().run(art) == []
+
+
+@pytest.mark.parametrize("srcs, tgts, expected", [
+    # the ・ between two words the source writes apart, in an article that writes ・ between name words
+    (["In March, it lost the Kamal Nath-led government in Madhya Pradesh.",
+      "It has done the same in Madhya Pradesh, the Congress said."],
+     ["3月にはマディヤ・プラデーシュ州でカマル・ナート氏率いる政権を失った。",
+      "インド人民党がマディヤプラデーシュ州でも同様のことを行ったと議会は主張。"],
+     [(1, 7, 17, "マディヤプラデーシュ", "minor", "マディヤ・プラデーシュ")]),
+    # ... whichever comes first
+    (["It has done the same in Madhya Pradesh, the Congress said.",
+      "In March, it lost the Kamal Nath-led government in Madhya Pradesh."],
+     ["インド人民党がマディヤプラデーシュ州でも同様のことを行ったと議会は主張。",
+      "3月にはマディヤ・プラデーシュ州でカマル・ナート氏率いる政権を失った。"],
+     [(0, 7, 17, "マディヤプラデーシュ", "minor", "マディヤ・プラデーシュ")]),
+    # a short word is compared when one form breaks katakana spelling (ー after ッ)
+    (["Mayor Fujita Koji released a message on the 23rd.", "The message reads as follows."],
+     ["藤田剛二市長は２３日、メッーセージを発表した。", "メッセージは次の通り。"],
+     [(0, 11, 17, "メッーセージ", "minor", "メッセージ")]),
+    (["He sent a message.", "The message was short."], ["メッセージを送った。", "メッセージは短かった。"], []),
+])
+def test_katakana_variants_with_source(srcs, tgts, expected):
+    assert _flags(tgts, srcs) == expected
+
+
+def test_same_source_sentence_differing_only_in_punctuation():
+    src = "The amount of precipitation is expected to further increase into the 27th (Mon)."
+    tgts = ["さらに27日（月）にかけて雨量が増えるため、土砂災害などに警戒が必要です。", "別の文です。",
+            "さらに27日（月）にかけて雨量が増えるため土砂災害などに警戒が必要です。"]
+    assert _flags(tgts, [src, "Other.", src]) == []

@@ -134,12 +134,34 @@ def dot_in_one_word(form: str, src: str) -> bool:
     return any(spells(m.group(), [bare], threshold=0.9) for m in LATIN_WORD.finditer(src))
 
 
+def dot_dropped(form: str, forms: set[str], src: str) -> bool:
+    """``form`` lacks the ・ another form has between words its source writes apart (マディヤプラデーシュ
+    for Madhya Pradesh, written マディヤ・プラデーシュ elsewhere)."""
+    if "・" in form:
+        return False
+    words = LATIN_WORD.findall(src)
+    for other in forms:
+        parts = other.split("・")
+        if len(parts) < 2 or "".join(parts) != form:
+            continue
+        for k in range(len(words) - len(parts) + 1):
+            if all(spells(w, [p], threshold=0.75) for w, p in zip(words[k:], parts, strict=False)):
+                return True
+    return False
+
+
 def _kata_key(word: str) -> str:
     w = re.sub(r"[・＝=ーッ]", "", word).replace("ヴァ", "バ").replace("ヴィ", "ビ").replace("ヴェ", "ベ")
     return w.replace("ヴォ", "ボ").translate(KATA_FOLD)
 
 
 Mention = tuple[int, int, int, str]  # segment, start, end, form
+
+
+def _plain(text: str) -> str:
+    """The words of ``text`` without spaces and punctuation: a missing 、 is no other translation."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if not c.isspace() and not unicodedata.category(c).startswith("P"))
 
 
 class Inconsistency(Check):
@@ -265,10 +287,19 @@ class Inconsistency(Check):
         for i, seg in enumerate(segs):
             for m in KATA_RUN.finditer(seg.tgt):
                 key = _kata_key(m.group())
-                if len(key) >= self.params["min_katakana"]:
+                if len(key) >= 2:
                     groups[key].append((i, m.start(), m.end(), m.group()))
+        # a short word is compared only when one of its forms breaks katakana spelling (メッーセージ)
+        groups = {k: ms for k, ms in groups.items() if len(k) >= self.params["min_katakana"]
+                  or {bool(ILL_FORMED.search(m[3])) for m in ms} == {True, False}}
+        dotted = {k for k, ms in groups.items() if any("・" in m[3] for m in ms)}
+
         def odd(form: str, mentions: list[Mention]) -> int:
-            return kata_oddities(form) + any(dot_in_one_word(form, segs[i].src) for i, *_ in mentions)
+            key = _kata_key(form)
+            forms = {m[3] for m in groups[key]}
+            dots_elsewhere = bool(dotted - {key})
+            return (kata_oddities(form) + any(dot_in_one_word(form, segs[i].src) for i, *_ in mentions)
+                    + (dots_elsewhere and any(dot_dropped(form, forms, segs[i].src) for i, *_ in mentions)))
 
         return self._report(segs, groups, "This word is", oddities=odd)
 
@@ -279,7 +310,7 @@ class Inconsistency(Check):
             key = " ".join(unicodedata.normalize("NFKC", seg.src).split()).lower()
             if len(key) < self.params["min_sentence_chars"] or not seg.tgt.strip():
                 continue
-            if key in seen and segs[seen[key]].tgt.strip() != seg.tgt.strip():
+            if key in seen and _plain(segs[seen[key]].tgt) != _plain(seg.tgt):
                 msg = f"The same source sentence is translated differently in segment {seen[key] + 1}."
                 first = segs[seen[key]].tgt.strip()
                 out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, suggestion=first)))
