@@ -29,6 +29,11 @@ def _flags(check, *tgts: str):
     (["彼は「これは", "重要だ」と述べた。"], []),
     (["彼は、「プライベートな事柄を公にしたことを妻に謝罪したい。", "俺は妻をかばえなかった。", "「許してくれ」と書いた。"], []),
     (["「我々は祝典を予定していた", "a", "b", "c", "d"], [(0, 0, 1, "「", "major", None)]),
+    # a new quotation mid-sentence while one from an earlier segment is open: 「 does not nest in 「
+    (["しかし、この物議をかもす政治家は「これを観ているたくさんの人が、私がしゃべるのをやめるべきだと思っているかもしれないことを認めた。",
+      "ソフィー・リッジはトニー・ブレアに告げた: 「政治から身を振りほどくことがおできにならないんだと、いつも感じています。」",
+      "「常にコロナウイルスの報告書を発表していらっしゃいますね。」"],
+     [(0, 16, 17, "「", "major", None)]),
 ])
 def test_quotes(tgts, expected):
     assert _flags(Quotes(), *tgts) == expected

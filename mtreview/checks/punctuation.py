@@ -28,6 +28,7 @@ PAIRS = {
     "〔": "〕",
 }
 CLOSERS = {v: k for k, v in PAIRS.items()}
+QUOTE_OPENERS = ("「", "『")
 LIST_MARKER = re.compile(r"(?:^|[\s。、：:])[0-9０-９a-zA-Zａ-ｚ①-⑳]{1,2}$")  # "1)" "a）" list numbering
 CURLY = re.compile(r"[“”]")
 
@@ -50,9 +51,15 @@ class Quotes(Check):
             lead = len(text) - len(text.lstrip())
             for k, ch in enumerate(text):
                 if ch in PAIRS:
-                    if k == lead and any(o == ch and si < i for si, _, o in stack):
+                    earlier = [e for e in stack if e[2] == ch and e[0] < i]
+                    if earlier and k == lead:
                         # a quotation continued over paragraphs reopens 「 without closing the last one
-                        stack = [e for e in stack if not (e[2] == ch and e[0] < i)]
+                        stack = [e for e in stack if e not in earlier]
+                    elif earlier and ch in QUOTE_OPENERS:
+                        # 「 does not nest in 「 (that is 『): a new quotation mid-sentence means the last one
+                        # was never closed (a quotation continued over segments reopens at their start)
+                        out += [self._unclosed(article, *e) for e in earlier]
+                        stack = [e for e in stack if e not in earlier]
                     stack.append((i, k, ch))
                 elif ch in CLOSERS:
                     opener = CLOSERS[ch]
