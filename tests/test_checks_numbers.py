@@ -29,6 +29,11 @@ from mtreview.checks.numbers_extract import english_numbers, japanese_numbers
     ("Only 1 Loss for Shodai and 3 Others", [("1", [1.0]), ("3", [3.0, 4.0])]),
     ("a 50/50 chance at the end of June", [("50/50", [0.5, 50.0]), ("June", [6.0])]),
     ("as of midnight that day", [("midnight", [0.0, 12.0, 24.0])]),
+    # amounts with a unit glued on; words that stand for a number (200周年, 過去5年, 10代)
+    ("sixty 500ml bottles of dilluted hypochlorite solution", [("sixty", [60.0]), ("500", [500.0])]),
+    ("a whitebait kettle-frying experience for 1,500 yen per 200g", [("1,500", [1500.0]), ("200", [200.0])]),
+    ("the crossing's bicentennial over the last half-decade", [("bicentennial", [200.0]), ("half-decade", [5.0])]),
+    ("and moved overseas as a teenager", [("teenager", [10.0])]),
 ])
 def test_english_numbers(text, expected):
     assert [(text[n.start : n.end], sorted(n.values)) for n in english_numbers(text)] == expected
@@ -118,6 +123,18 @@ def test_japanese_numbers(text, expected):
      "この日午前1時現在の感染者数は前日午前0時の時点から113人増えた。", [("tgt", 5, 6, "1", "major", "0")]),
     ("the number of infected people as of midnight that day had increased by 113 from midnight the day before.",
      "この日午前0時現在の感染者数は前日午前0時の時点から113人増えた。", []),
+    # ... also when the target writes another value more often than the source (７勝 for "4 wins")
+    ("(Central League, Nagoya D on the 24th, Chunichi 2-5 Hanshin, seventh game, Hanshin 4 wins, 3 losses) "
+     "The momentum of No. 4 continues.", "（セ・リーグ、中日２－５阪神、７回戦、阪神７勝３敗、２４日、ナゴヤＤ）４番の勢いが止まらない。",
+     [("tgt", 15, 16, "７", "major", "4"), ("tgt", 21, 22, "７", "major", "4")]),
+    ("(Central League, Nagoya D on the 24th, Chunichi 2-5 Hanshin, seventh game, Hanshin 4 wins, 3 losses) "
+     "The momentum of No. 4 continues.", "（セ・リーグ、中日２－５阪神、７回戦、阪神４勝３敗、２４日、ナゴヤＤ）４番の勢いが止まらない。", []),
+    # "one" before a noun against a number before a katakana noun; 冠 counts titles
+    ("it left him one goal short of the golden boot", "自身のゴールデンブーツ賞まであと４ゴールに迫り", [("tgt", 16, 17, "４", "major", "1")]),
+    ("PSG achieved second national title", "PSGが国内3冠を達成", [("tgt", 6, 7, "3", "major", "2")]),
+    # "both" only ever matches a number
+    ("an unidentified body, both age and gender unclear, was discovered on the 25th",
+     "県は２５日、性別、年齢ともに不詳の１人の遺体を発見した。", []),
 ])
 def test_numbers_compare(en, ja, expected):
     flags = Numbers().compare(en, ja)
@@ -141,6 +158,10 @@ def test_strength(text, lang, strengths):
     ([("Hakuho won on the 23rd.", "白鵬は２３日に勝った。"),
       ("He had 7 straight wins.", "８連勝は朝乃山。"),
       ("Asanoyama made it 8.", "朝乃山は７連勝。")], []),
+    # the neighbours' numbers that their own pairs match are no evidence of a misalignment
+    ([("In the 8th inning, he faced Diekman, the No. 5 left-hander.", "8回の第4打席は5番手左腕のディークマンと対戦。"),
+      ("He hit the second pitch straight to the opposite field.", "5球目の真っ直ぐを逆方向へ弾き返した。"),
+      ("The Angels gave up two runs.", "エンゼルスは2点を失った。")], [("tgt", "5", "major")]),
     # the same segment alone is a substitution
     ([("He had 7 straight wins.", "８連勝は朝乃山。")], [("tgt", "８", "major")]),
     # a number missing here but present in the neighbouring translation: no omission flag

@@ -26,9 +26,9 @@ from .text import fold_width
 APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
 APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
 JA_WEEKDAY_NAMES = "月火水木金土日"
-COUNTER = re.compile(r"[つ回人件個度本枚台点冊匹頭]")
+COUNTER = re.compile(r"[つ回人件個度本枚台点冊匹頭\u30a1-\u30fa]")  # or a katakana noun: １ゴール, １セット
 # counters that make a number an ordinal: ２位 (second place), ５部リーグ (fifth tier), ３代目, ２期
-ORDINAL_COUNTER = re.compile(r"[目位部期代次弾号着世]")
+ORDINAL_COUNTER = re.compile(r"[目位部期代次弾号着世冠]")
 # school years: 高校３年生 for "a senior", 1年生 for "a freshman"
 SCHOOL_YEARS = {"freshman": {1.0}, "freshmen": {1.0}, "sophomore": {2.0}, "sophomores": {2.0},
                 "junior": {3.0}, "juniors": {3.0}, "senior": {3.0, 4.0}, "seniors": {3.0, 4.0}}
@@ -41,6 +41,10 @@ def _close(a: float, b: float, tol: float) -> bool:
 
 def _matches(s: Num, t: Num, tol: float) -> bool:
     return s.kind == t.kind and any(_close(a, b, tol) for a in s.values for b in t.values)
+
+
+def _unmatched(nums: list[Num], others: list[Num]) -> list[Num]:
+    return [n for n in nums if not any(n.kind == o.kind and n.values & o.values for o in others)]
 
 
 def _approx(text: str, n: Num) -> bool:
@@ -107,21 +111,25 @@ class Numbers(Check):
         segs = article.segments
         en = [english_numbers(seg.src) if seg.src.strip() else [] for seg in segs]
         ja = [japanese_numbers(seg.tgt) if seg.tgt.strip() else [] for seg in segs]
+        # numbers a segment leaves unmatched on each side: a misaligned neighbour's numbers are there
+        en_left = [_unmatched(en[k], ja[k]) for k in range(len(segs))]
+        ja_left = [_unmatched(ja[k], en[k]) for k in range(len(segs))]
         for i, seg in enumerate(segs):
             if seg.src.strip() and seg.tgt.strip():
                 near = [k for k in (i - 1, i + 1) if article.document_level and 0 <= k < len(segs)]
-                near_en = [n for k in near for n in en[k]]
-                near_ja = [n for k in near for n in ja[k]]
+                near_en = [n for k in near for n in en_left[k]]
+                near_ja = [n for k in near for n in ja_left[k]]
                 out += [(i, f) for f in self.compare(seg.src, seg.tgt, near_en, near_ja, en[i], ja[i])]
         return out
 
     def compare(self, src: str, tgt: str, near_en: Sequence[Num] = (), near_ja: Sequence[Num] = (),
                 snums: list[Num] | None = None, tnums: list[Num] | None = None) -> list[Flag]:
-        """Flags for one segment; ``near_en``/``near_ja`` are the numbers of the neighbouring segments.
+        """Flags for one segment; ``near_en``/``near_ja`` are the numbers the neighbouring segments
+        leave unmatched (source / target side).
 
-        A number that the neighbours account for (the target number is in a neighbouring
-        source sentence and the source number in a neighbouring translation) is what a
-        misaligned segment looks like, not a mistranslation: no flag.
+        A number that the neighbours account for (the target number is left over in a
+        neighbouring source sentence and the source number in a neighbouring translation) is
+        what a misaligned segment looks like, not a mistranslation: no flag.
         """
         snums = english_numbers(src) if snums is None else snums
         tnums = japanese_numbers(tgt) if tnums is None else tnums
@@ -143,7 +151,8 @@ class Numbers(Check):
         flagged_kinds = set()
         if len(left_tgt) > self.params["max_substitutions"]:
             left_tgt = []  # many unmatched numbers: the sentences are built differently, not a typo
-        if not left_tgt and any(s.strength >= WORD for s in left_src):
+        short = self._short(snums, tnums, match)
+        if not left_tgt and (short or any(s.strength >= WORD for s in left_src)):
             left_tgt = self._surplus(snums, tnums, tgt)
         for t in left_tgt:
             cands = [s for s in left_src if s.kind == t.kind and s.strength >= WORD]
@@ -152,7 +161,7 @@ class Numbers(Check):
             if not cands and COUNTER.match(tgt, t.end):  # ３つの提案 for "one proposal"
                 cands = [s for s in left_src if src[s.start : s.end].lower() == "one" and _counted_one(src, s)]
             if not cands:  # "midnight ... midnight" → 午前0時 ... 午前1時: a value written fewer times
-                cands = [s for s in self._short(snums, tnums, match) if s.kind == t.kind]
+                cands = [s for s in short if s.kind == t.kind]
             if not cands:
                 continue
             if any(_matches(n, t, 0.0) for n in near_en if n.strength >= WORD) and all(
@@ -183,7 +192,7 @@ class Numbers(Check):
         for s in snums:
             if s.strength < WORD:
                 continue
-            same = [x for x in snums if x.values == s.values and x.kind == s.kind]
+            same = [x for x in snums if x.values == s.values and x.kind == s.kind and x.strength >= WORD]
             if len(same) > sum(1 for t in tnums if match(s, t)):
                 out.append(s)
         return out

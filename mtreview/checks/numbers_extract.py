@@ -54,14 +54,18 @@ NOT_NAMES = set(MONTHS) | set(WEEKDAYS) | {
 DECADES = {w[:-1] + "ies": 10 * k for k, w in enumerate(_TENS, 2)}  # "fifties"
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10}
-MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
+MULTIPLES = {"both": 2, "twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
 CLOCK_WORDS = {"midnight": (0.0, 12.0, 24.0), "noon": (12.0,), "midday": (12.0,)}
+# words that stand for a number: 200周年, 10代, 過去5年
+NUMBER_WORDS = {"bicentennial": 200, "bicentenary": 200, "centennial": 100, "centenary": 100,
+                "half-century": 50, "half-decade": 5, "decade": 10, "teens": 10, "teenager": 10,
+                "teenage": 10}
 
 EN_DIGITS = re.compile(
     r"(?<![\w.,])(?:(?<=\d-)|(?<!-))(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|,\d)"
     r"(?:\s*(?:-\s*)?(hundred|thousand|million|billion|trillion|lakhs?|crores?|bn|mn|m|k|tn)\b)?"
     r"(?:\s*(a\.m\.|p\.m\.|am\b|pm\b))?"
-    r"(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ft|mph|GW|MW|kW|GB|%)"
+    r"(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ml\b|mg\b|g\b|lbs?\b|oz\b|ft|mph|GW|MW|kW|GB|%)"
 )
 LETTER_DIGITS = re.compile(r"(?<=[A-Za-z])-?(\d+)(?![\d.,])|(?<![\w.,])(\d+)(?=[A-Z])")  # G7, 9R
 EN_PHONE = re.compile(r"(?<![\w-])\d+(?:-\d+){2,}(?![\w-])")  # 090-8859-5928: a phone or code, not a number
@@ -78,6 +82,7 @@ EN_MULTIPLE = re.compile(r"\b(" + "|".join(MULTIPLES) + r")\b", re.IGNORECASE)
 EN_DECADE = re.compile(r"\b(" + "|".join(DECADES) + r")\b", re.IGNORECASE)
 EN_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
 EN_DOZEN = re.compile(r"\ba dozen\b", re.IGNORECASE)
+EN_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 EN_CLOCK = re.compile(r"\b(" + "|".join(CLOCK_WORDS) + r")\b", re.IGNORECASE)
 EN_EVEN = re.compile(r"\b50 ?/ ?50\b|\bfifty-fifty\b", re.IGNORECASE)  # "a 50/50 chance" = 半々
 # "Shodai and 3 others" counts Shodai too in Japanese: 正代ら４人
@@ -155,6 +160,8 @@ def english_numbers(text: str) -> list[Num]:
             values.add(float(n + 1))
         weak = first in ("one", "a") and not scale and not frac
         add(Num(m.start(), m.end(), frozenset(values), strength=WEAK if weak else WORD))
+    for m in EN_NUMBER_WORD.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({float(NUMBER_WORDS[m.group(1).lower()])}), strength=WORD))
     for m in EN_CLOCK.finditer(text):
         add(Num(m.start(), m.end(), frozenset(CLOCK_WORDS[m.group(1).lower()]), strength=WORD))
     for m in EN_ORDINAL.finditer(text):
