@@ -184,3 +184,40 @@ def test_neighbouring_segments(rows, expected):
 
 def test_missing_numbers_can_be_switched_off():
     assert Numbers(report_missing=False).compare("It was installed in 1905.", "建立された。") == []
+
+
+@pytest.mark.parametrize("en, ja, expected", [
+    # a year is only ever replaced by a year; other numbers keep their order of magnitude unless a unit slipped
+    ("The sequel of Avatar is expected to be released in December 2022, followed by the third installment in 2024.",
+     "『スター・ウォーズ』の新たな3部作についても1年先送りとなった。", []),
+    ("The sequel is expected in 2022.", "続編は2023年に公開の見込み。", [("tgt", 3, 7, "2023", "major", "2022")]),
+    ("NHK first used Spectee at the time of the Kumamoto earthquake in April 2016.",
+     "国内350社以上が現在スペクティを導入している。", []),
+    ("About 15,000 people attended.", "約1500人が参加した。", [("tgt", 1, 5, "1500", "major", "15000")]),
+])
+def test_substitutions_keep_their_magnitude(en, ja, expected):
+    flags = [f for f in Numbers().compare(en, ja) if f.side == "tgt"]
+    assert [(f.side, f.start, f.end, f.text, f.severity.label, f.suggestion) for f in flags] == expected
+
+
+TENTH = "In the top of the 10th inning, the Angels first batter, Walsh, hit a strong grounder to first base."
+
+
+@pytest.mark.parametrize("rows, threshold, expected", [
+    # (src, tgt) of one segment; the toy embedder knows which texts translate each other
+    ([(TENTH, "大谷は9回最後の打者だったため、二塁走者に。")], 0.25, []),  # unlike: a misaligned segment
+    ([(TENTH, "大谷は9回最後の打者だったため、二塁走者に。")], 0.0, [1]),  # rule off
+    ([("The ministry said the Jan. 14 launch was routine.", "同省は、1月15日の発射実験は定期的な活動だと述べた。")], 0.25,
+     [1]),
+])
+def test_misaligned_segments_are_not_compared(rows, threshold, expected):
+    from conftest import TableEncoder
+
+    from mtreview.checks import Article
+    from mtreview.records import Segment
+
+    enc = TableEncoder([("The ministry said the Jan. 14 launch was routine.", "同省は、1月15日の発射実験は定期的な活動だと述べた。"),
+                        (TENTH, "(its translation)"), ("(its source)", "大谷は9回最後の打者だったため、二塁走者に。")])
+    segs = tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate(rows))
+    flags = Numbers(misaligned_sim=threshold).run(Article(segments=segs, encode=enc.encode))
+    assert [f.severity.value for _, f in flags if f.side == "tgt"] == [x * 2 for x in expected]
