@@ -9,7 +9,13 @@ digits that the target lacks is reported on the source side (minor).
 Matching counts occurrences: a value written twice in the translation but once in the
 source, while another source number is missing, is a substitution (「２人、いや３人」 →
 「３人、いや３人」 for "two or three"). "one" is too often a pronoun to count as a number,
-except against a Japanese number with a counter (３つの提案 for "one proposal").
+except against a Japanese number with a counter (３つの提案 for "one proposal"). A
+substitution keeps its order of magnitude (or is off by a power of ten: a unit slipped),
+and a year is replaced only by a year.
+
+Misalignment (through ``pipeline.review`` a segment may pair different sentences): no
+flag when the neighbouring segments leave over both numbers, nor on a segment whose two
+sides the embedder finds unlike (``misaligned_sim``).
 """
 
 from __future__ import annotations
