@@ -35,8 +35,6 @@ SEED_MINISTRY = [
     (["バージニア州バージニア・ビーチ -- バージニアビーチ市は土曜、記念碑を撤去した。",
       "バージニア・ビーチ市議会は全会一致で可決した。"],
      [(0, 19, 27, "バージニアビーチ", "minor", "バージニア・ビーチ")]),
-    # a tie with no evidence: the first form is the reference, the later one is flagged (minor)
-    (["トニー・ブレアは述べた。", "トニーブレアに告げた。"], [(1, 0, 6, "トニーブレア", "minor", "トニー・ブレア")]),
     # a tie broken by spelling: ー after ン, ・ before ン, ー before a small kana are not Japanese
     (["リャンーピーを食べた。", "夏の定番はリャンピーだ。"], [(0, 0, 6, "リャンーピー", "minor", "リャンピー")]),
     (["ウスマン・デンベレが出場。", "ウスマ・ン・デンベレも。"], [(1, 0, 10, "ウスマ・ン・デンベレ", "minor", "ウスマン・デンベレ")]),
@@ -79,3 +77,45 @@ def test_rank_severity_param_and_sentence_level_mode():
     art = Article(segments=tuple(Segment(k, "s", t, (k,), (k,)) for k, t in enumerate(SEED_KIM)),
                   document_level=False)
     assert Inconsistency().run(art) == []
+
+
+@pytest.mark.parametrize("srcs, tgts, expected", [
+    # the ・ between two words the source writes apart, in an article that writes ・ between name words
+    (["In March, it lost the Kamal Nath-led government in Madhya Pradesh.",
+      "It has done the same in Madhya Pradesh, the Congress said."],
+     ["3月にはマディヤ・プラデーシュ州でカマル・ナート氏率いる政権を失った。",
+      "インド人民党がマディヤプラデーシュ州でも同様のことを行ったと議会は主張。"],
+     [(1, 7, 17, "マディヤプラデーシュ", "minor", "マディヤ・プラデーシュ")]),
+    # ... whichever comes first
+    (["It has done the same in Madhya Pradesh, the Congress said.",
+      "In March, it lost the Kamal Nath-led government in Madhya Pradesh."],
+     ["インド人民党がマディヤプラデーシュ州でも同様のことを行ったと議会は主張。",
+      "3月にはマディヤ・プラデーシュ州でカマル・ナート氏率いる政権を失った。"],
+     [(0, 7, 17, "マディヤプラデーシュ", "minor", "マディヤ・プラデーシュ")]),
+    # a short word is compared when one form breaks katakana spelling (ー after ッ)
+    (["Mayor Fujita Koji released a message on the 23rd.", "The message reads as follows."],
+     ["藤田剛二市長は２３日、メッーセージを発表した。", "メッセージは次の通り。"],
+     [(0, 11, 17, "メッーセージ", "minor", "メッセージ")]),
+    (["He sent a message.", "The message was short."], ["メッセージを送った。", "メッセージは短かった。"], []),
+    # a tie with no evidence: the first form is the reference, the later one is flagged (minor)
+    (["Tony Blair said.", "Sophy Ridge told Mr Blair:"], ["トニー・ブレアは述べた。", "ソフィー・リッジはトニーブレアに告げた:"],
+     [(1, 9, 15, "トニーブレア", "minor", "トニー・ブレア")]),
+    # a ・ in a word no source names is a loanword's (ホームページ), whichever comes first
+    (["According to the official homepage of the National Election Authority (NEA), the NEA began registering.",
+      "Voters must register their data on the NEA's website from July 25."],
+     ["全国選挙管理局（NEA）の公式ホーム・ページによると、NEAは登録を開始した。", "投票者は7月25日からNEAのホームページで登録する必要がある。"],
+     [(0, 15, 22, "ホーム・ページ", "minor", "ホームページ")]),
+    # MeCab reads ファウル as one word, ファーウル as two pieces
+    (["He swung from the first pitch, and after a foul, the second pitch.", "Even his fouls have an air."],
+     ["初球から積極的に振っていき、ファーウルの後の２球目。", "ファウルでも雰囲気がある。"],
+     [(0, 14, 19, "ファーウル", "minor", "ファウル")]),
+])
+def test_katakana_variants_with_source(srcs, tgts, expected):
+    assert _flags(tgts, srcs) == expected
+
+
+def test_same_source_sentence_differing_only_in_punctuation():
+    src = "The amount of precipitation is expected to further increase into the 27th (Mon)."
+    tgts = ["さらに27日（月）にかけて雨量が増えるため、土砂災害などに警戒が必要です。", "別の文です。",
+            "さらに27日（月）にかけて雨量が増えるため土砂災害などに警戒が必要です。"]
+    assert _flags(tgts, [src, "Other.", src]) == []

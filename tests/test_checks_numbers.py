@@ -21,6 +21,19 @@ from mtreview.checks.numbers_extract import english_numbers, japanese_numbers
     ("more than 4.67 lakh are active cases", [("4.67 lakh", [467000.0])]),
     ("one of two men in their fifties", [("one", [1.0]), ("two", [2.0]), ("fifties", [50.0])]),
     ("you may march on", []),
+    # a range's second end ("1825-1869", a score "1-0"); a phone number is no number
+    ("a bronze statue of Omura Masujiro (1825-1869)", [("1825", [1825.0]), ("1869", [1869.0])]),
+    ("(Central League, 25th, Nagoya Dome: Chunichi 1-0 Hanshin", [("25", [25.0]), ("1", [1.0]), ("0", [0.0])]),
+    ("apply to Sugawara Toshikazu (090-8859-5928), chairman", []),
+    # "and 3 others" is four people in Japanese (正代ら４人); 50/50 = 半々; midnight = 午前0時 or 12時
+    ("Only 1 Loss for Shodai and 3 Others", [("1", [1.0]), ("3", [3.0, 4.0])]),
+    ("a 50/50 chance at the end of June", [("50/50", [0.5, 50.0]), ("June", [6.0])]),
+    ("as of midnight that day", [("midnight", [0.0, 12.0, 24.0])]),
+    # amounts with a unit glued on; words that stand for a number (200周年, 過去5年, 10代)
+    ("sixty 500ml bottles of dilluted hypochlorite solution", [("sixty", [60.0]), ("500", [500.0])]),
+    ("a whitebait kettle-frying experience for 1,500 yen per 200g", [("1,500", [1500.0]), ("200", [200.0])]),
+    ("the crossing's bicentennial over the last half-decade", [("bicentennial", [200.0]), ("half-decade", [5.0])]),
+    ("and moved overseas as a teenager", [("teenager", [10.0])]),
 ])
 def test_english_numbers(text, expected):
     assert [(text[n.start : n.end], sorted(n.values)) for n in english_numbers(text)] == expected
@@ -36,6 +49,14 @@ def test_english_numbers(text, expected):
     ("午後3時、COVID-19、G7", [("3", [3.0, 15.0]), ("19", [19.0]), ("7", [7.0])]),
     ("二日足らず", [("二", [2.0])]),
     ("午後 6 時 30 分", [("6", [6.0]), ("30", [30.0])]),  # tokenised MT output: no space in the span
+    # a year range written short; a season 2019/20
+    ("大村益次郎（１８２５～６９年）", [("１８２５", [1825.0]), ("６９", [69.0, 1869.0, 1969.0, 2069.0])]),
+    ("2019/20シーズンのポルトガルリーグ", [("2019", [2019.0]), ("20", [20.0, 2020.0])]),
+    # race numbers glued to Japanese (１１Ｒ); ２台おき = every third; 半々; アラフィフ = around 50
+    ("続く１１Ｒは大外枠の徳増秀樹", [("１１", [11.0])]),
+    ("1台または2台おきの稼動", [("1", [1.0]), ("2", [2.0, 3.0])]),
+    ("「プロか進学か半々」と語った", [("半々", [0.5, 50.0])]),
+    ("アラフィフのワーママです", [("アラフィフ", [50.0])]),
 ])
 def test_japanese_numbers(text, expected):
     assert [(text[n.start : n.end], sorted(n.values)) for n in japanese_numbers(text)] == expected
@@ -89,6 +110,31 @@ def test_japanese_numbers(text, expected):
     ("One of them scored 3 goals.", "そのうちの一人が3得点を挙げた。", []),
     ("The team will return as one of the top groups at the Sevens World Series.",
      "代表は７人制ワールドシリーズの上位グループに復帰する。", []),
+    # an ordinal counter (５部リーグ) stands for an ordinal word
+    ("nor do the foundations put in place by the Pozzo family offer any guarantee they will sail straight back "
+     "up from the second tier.", "財団はチームが５部リーグからすぐに浮上できる保証を提供してくれるわけでもない。",
+     [("tgt", 7, 8, "５", "major", "2")]),
+    # school years: 高校3年生 for "a senior"
+    ("a working mother around 50 who has two daughters, a freshman and a senior, in high school.",
+     "A子さんは、高校3年生と高校1年生の娘がいるアラフィフのワーママです。", []),
+    ("Only 1 Loss for Shodai and 3 Others| Shizuoka Shimbun At-S", "１敗に正代ら４人｜静岡新聞アットエス", []),
+    # a value written fewer times than the source has it: "midnight ... midnight" -> 午前1時, 午前0時
+    ("the number of infected people as of midnight that day had increased by 113 from midnight the day before.",
+     "この日午前1時現在の感染者数は前日午前0時の時点から113人増えた。", [("tgt", 5, 6, "1", "major", "0")]),
+    ("the number of infected people as of midnight that day had increased by 113 from midnight the day before.",
+     "この日午前0時現在の感染者数は前日午前0時の時点から113人増えた。", []),
+    # ... also when the target writes another value more often than the source (７勝 for "4 wins")
+    ("(Central League, Nagoya D on the 24th, Chunichi 2-5 Hanshin, seventh game, Hanshin 4 wins, 3 losses) "
+     "The momentum of No. 4 continues.", "（セ・リーグ、中日２－５阪神、７回戦、阪神７勝３敗、２４日、ナゴヤＤ）４番の勢いが止まらない。",
+     [("tgt", 15, 16, "７", "major", "4"), ("tgt", 21, 22, "７", "major", "4")]),
+    ("(Central League, Nagoya D on the 24th, Chunichi 2-5 Hanshin, seventh game, Hanshin 4 wins, 3 losses) "
+     "The momentum of No. 4 continues.", "（セ・リーグ、中日２－５阪神、７回戦、阪神４勝３敗、２４日、ナゴヤＤ）４番の勢いが止まらない。", []),
+    # "one" before a noun against a number before a katakana noun; 冠 counts titles
+    ("it left him one goal short of the golden boot", "自身のゴールデンブーツ賞まであと４ゴールに迫り", [("tgt", 16, 17, "４", "major", "1")]),
+    ("PSG achieved second national title", "PSGが国内3冠を達成", [("tgt", 6, 7, "3", "major", "2")]),
+    # "both" only ever matches a number
+    ("an unidentified body, both age and gender unclear, was discovered on the 25th",
+     "県は２５日、性別、年齢ともに不詳の１人の遺体を発見した。", []),
 ])
 def test_numbers_compare(en, ja, expected):
     flags = Numbers().compare(en, ja)
@@ -106,5 +152,72 @@ def test_strength(text, lang, strengths):
     assert [n.strength for n in found] == strengths
 
 
+@pytest.mark.parametrize("rows, expected", [
+    # (src, tgt) rows of one article; the middle one is checked
+    # a misaligned segment: the target number belongs to the next source, the source number to the last target
+    ([("Hakuho won on the 23rd.", "白鵬は２３日に勝った。"),
+      ("He had 7 straight wins.", "８連勝は朝乃山。"),
+      ("Asanoyama made it 8.", "朝乃山は７連勝。")], []),
+    # the neighbours' numbers that their own pairs match are no evidence of a misalignment
+    ([("In the 8th inning, he faced Diekman, the No. 5 left-hander.", "8回の第4打席は5番手左腕のディークマンと対戦。"),
+      ("He hit the second pitch straight to the opposite field.", "5球目の真っ直ぐを逆方向へ弾き返した。"),
+      ("The Angels gave up two runs.", "エンゼルスは2点を失った。")], [("tgt", "5", "major")]),
+    # the same segment alone is a substitution
+    ([("He had 7 straight wins.", "８連勝は朝乃山。")], [("tgt", "８", "major")]),
+    # a number missing here but present in the neighbouring translation: no omission flag
+    ([("The monument was unveiled.", "記念碑は1905年に建立され、除幕された。"),
+      ("It was installed in 1905 outside the court.", "裁判所の外に設置された。"),
+      ("It stood there.", "そこに建っていた。")], []),
+    ([("The monument was unveiled.", "記念碑は除幕された。"),
+      ("It was installed in 1905 outside the court.", "裁判所の外に設置された。"),
+      ("It stood there.", "そこに建っていた。")], [("src", "1905", "minor")]),
+])
+def test_neighbouring_segments(rows, expected):
+    from mtreview.checks import Article
+    from mtreview.records import Segment
+
+    segs = tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate(rows))
+    flags = Numbers().run(Article(segments=segs))
+    mid = len(rows) // 2
+    assert [(f.side, f.text, f.severity.label) for i, f in flags if i == mid] == expected
+
+
 def test_missing_numbers_can_be_switched_off():
     assert Numbers(report_missing=False).compare("It was installed in 1905.", "建立された。") == []
+
+
+@pytest.mark.parametrize("en, ja, expected", [
+    # a year is only ever replaced by a year; other numbers keep their order of magnitude unless a unit slipped
+    ("The sequel of Avatar is expected to be released in December 2022, followed by the third installment in 2024.",
+     "『スター・ウォーズ』の新たな3部作についても1年先送りとなった。", []),
+    ("The sequel is expected in 2022.", "続編は2023年に公開の見込み。", [("tgt", 3, 7, "2023", "major", "2022")]),
+    ("NHK first used Spectee at the time of the Kumamoto earthquake in April 2016.",
+     "国内350社以上が現在スペクティを導入している。", []),
+    ("About 15,000 people attended.", "約1500人が参加した。", [("tgt", 1, 5, "1500", "major", "15000")]),
+])
+def test_substitutions_keep_their_magnitude(en, ja, expected):
+    flags = [f for f in Numbers().compare(en, ja) if f.side == "tgt"]
+    assert [(f.side, f.start, f.end, f.text, f.severity.label, f.suggestion) for f in flags] == expected
+
+
+TENTH = "In the top of the 10th inning, the Angels first batter, Walsh, hit a strong grounder to first base."
+
+
+@pytest.mark.parametrize("rows, threshold, expected", [
+    # (src, tgt) of one segment; the toy embedder knows which texts translate each other
+    ([(TENTH, "大谷は9回最後の打者だったため、二塁走者に。")], 0.25, []),  # unlike: a misaligned segment
+    ([(TENTH, "大谷は9回最後の打者だったため、二塁走者に。")], 0.0, [1]),  # rule off
+    ([("The ministry said the Jan. 14 launch was routine.", "同省は、1月15日の発射実験は定期的な活動だと述べた。")], 0.25,
+     [1]),
+])
+def test_misaligned_segments_are_not_compared(rows, threshold, expected):
+    from conftest import TableEncoder
+
+    from mtreview.checks import Article
+    from mtreview.records import Segment
+
+    enc = TableEncoder([("The ministry said the Jan. 14 launch was routine.", "同省は、1月15日の発射実験は定期的な活動だと述べた。"),
+                        (TENTH, "(its translation)"), ("(its source)", "大谷は9回最後の打者だったため、二塁走者に。")])
+    segs = tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate(rows))
+    flags = Numbers(misaligned_sim=threshold).run(Article(segments=segs, encode=enc.encode))
+    assert [f.severity.value for _, f in flags if f.side == "tgt"] == [x * 2 for x in expected]

@@ -29,6 +29,11 @@ def _flags(check, *tgts: str):
     (["彼は「これは", "重要だ」と述べた。"], []),
     (["彼は、「プライベートな事柄を公にしたことを妻に謝罪したい。", "俺は妻をかばえなかった。", "「許してくれ」と書いた。"], []),
     (["「我々は祝典を予定していた", "a", "b", "c", "d"], [(0, 0, 1, "「", "major", None)]),
+    # a new quotation mid-sentence while one from an earlier segment is open: 「 does not nest in 「
+    (["しかし、この物議をかもす政治家は「これを観ているたくさんの人が、私がしゃべるのをやめるべきだと思っているかもしれないことを認めた。",
+      "ソフィー・リッジはトニー・ブレアに告げた: 「政治から身を振りほどくことがおできにならないんだと、いつも感じています。」",
+      "「常にコロナウイルスの報告書を発表していらっしゃいますね。」"],
+     [(0, 16, 17, "「", "major", None)]),
 ])
 def test_quotes(tgts, expected):
     assert _flags(Quotes(), *tgts) == expected
@@ -66,5 +71,32 @@ HOUSE_STYLE = [
     (HOUSE_STYLE[1:], [(0, 20, 27, '"日本の至宝"')]),
 ])
 def test_latin_quotes_house_style(tgts, expected):
+    art = Article(segments=tuple(Segment(k, "s", t, (k,), (k,)) for k, t in enumerate(tgts)))
+    assert [(i, f.start, f.end, f.text) for i, f in Punctuation().run(art)] == expected
+
+
+CANCAM = ["ほのかが【田中みな実さん風ヘア】になる！カットの全貌をレポート(CanCam.jp ) - Yahoo!ニュース",
+          "人気ヘアサロン（東京・表参道）でカットした。"]
+RYANPI = ["中国で、夏を感じる麺料理といえば「涼皮 (リャンピー) 」 ではないだろうか。",
+          "涼皮は、陕西 (シャンシー) 省発祥の平打ち麺。",
+          "価格は10～20元 (150～300円) 前後と、非常にリーズナブルだ。"]
+
+
+@pytest.mark.parametrize("tgts, expected", [
+    # in an article with full-width （…）, a half-width (…) after Japanese counts whatever it holds,
+    # also in a headline with much Latin text
+    (CANCAM, [(0, 31, 43, "(CanCam.jp )")]),
+    (CANCAM[:1], []),
+    # after a Japanese closing bracket or full-width letters, spaces aside
+    (["矢野監督「見ていて風格ある 」 ( サンケイスポーツ ) - Yahoo!ニュース", "（セ・リーグ、中日２－５阪神）"],
+     [(0, 16, 28, "( サンケイスポーツ )")]),
+    (["ブランビーズ、フォースに貫録勝ちで首位に／ＳＲ(サンケイスポーツ ) - Yahoo!ニュース",
+      "スーパーラグビー（ＳＲ）のオーストラリア大会は２４日、シドニーで第４節最終日を行い、ウェスタンフォースとブランビーズが対戦。"],
+     [(0, 23, 34, "(サンケイスポーツ )")]),
+    # ... not in an article that writes (…) more often than （…） (its house style), unless glued into Japanese
+    (RYANPI, []),
+    ([*RYANPI, "金正恩(キム・ジョンウン)総書記が訪問した。"], [(3, 3, 13, "(キム・ジョンウン)")]),
+])
+def test_half_width_parentheses_in_the_article(tgts, expected):
     art = Article(segments=tuple(Segment(k, "s", t, (k,), (k,)) for k, t in enumerate(tgts)))
     assert [(i, f.start, f.end, f.text) for i, f in Punctuation().run(art)] == expected

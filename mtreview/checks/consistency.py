@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
-from .names import spells
+from .names import en_skeleton, kata_skeleton, similar
 from .text import word_pieces
 
 
@@ -126,12 +126,48 @@ def kata_oddities(word: str) -> int:
 LATIN_WORD = re.compile(r"[A-Z][a-z]+")
 
 
+def source_words(form: str, src: str) -> int:
+    """How many Latin words the source writes ``form`` as (0: not found).
+
+    Runs of one to three capitalised words are compared with the katakana by sound skeleton
+    (names.py); the closest run counts (Rakitic -> 1, Brian May -> 2, Star Wars -> 2).
+    """
+    bare = kata_skeleton(form.replace("・", ""))
+    words = LATIN_WORD.findall(src)
+    best, best_k = 0.8, 0
+    for n in (1, 2, 3):
+        for k in range(len(words) - n + 1):
+            run = en_skeleton("".join(words[k : k + n]))
+            if len(run) >= 2 and similar(run, bare) > best:
+                best, best_k = similar(run, bare), n
+    return best_k
+
+
 def dot_in_one_word(form: str, src: str) -> bool:
     """A ・ inside a word its source writes as one Latin word (アマ・ビエ for Amabie)."""
-    if "・" not in form:
+    return "・" in form and source_words(form, src) == 1
+
+
+def dot_in_common_noun(form: str, srcs: list[str]) -> bool:
+    """A ・ in a word no source sentence names (ホーム・ページ, ドレス・アップ): loanwords are written
+    without ・, which separates the words of foreign names."""
+    return "・" in form and not any(source_words(form, src) for src in srcs)
+
+
+def dot_dropped(form: str, forms: set[str], src: str) -> bool:
+    """``form`` lacks the ・ another form has between words its source writes apart (マディヤプラデーシュ
+    for Madhya Pradesh, written マディヤ・プラデーシュ elsewhere)."""
+    if "・" in form or not any("・" in f and f.replace("・", "") == form for f in forms):
         return False
-    bare = form.replace("・", "")
-    return any(spells(m.group(), [bare], threshold=0.9) for m in LATIN_WORD.finditer(src))
+    return source_words(form, src) >= 2
+
+
+def more_pieces(form: str, forms: set[str]) -> bool:
+    """MeCab needs more pieces for ``form`` than for another form (ファー+ウル, ファウル is one word)."""
+    def count(f: str) -> int:
+        return len(word_pieces(f.replace("・", "")))
+
+    return count(form) > min(count(f) for f in forms)
 
 
 def _kata_key(word: str) -> str:
@@ -140,6 +176,12 @@ def _kata_key(word: str) -> str:
 
 
 Mention = tuple[int, int, int, str]  # segment, start, end, form
+
+
+def _plain(text: str) -> str:
+    """The words of ``text`` without spaces and punctuation: a missing 、 is no other translation."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if not c.isspace() and not unicodedata.category(c).startswith("P"))
 
 
 class Inconsistency(Check):
@@ -265,10 +307,21 @@ class Inconsistency(Check):
         for i, seg in enumerate(segs):
             for m in KATA_RUN.finditer(seg.tgt):
                 key = _kata_key(m.group())
-                if len(key) >= self.params["min_katakana"]:
+                if len(key) >= 2:
                     groups[key].append((i, m.start(), m.end(), m.group()))
+        # a short word is compared only when one of its forms breaks katakana spelling (メッーセージ)
+        groups = {k: ms for k, ms in groups.items() if len(k) >= self.params["min_katakana"]
+                  or {bool(ILL_FORMED.search(m[3])) for m in ms} == {True, False}}
+        dotted = {k for k, ms in groups.items() if any("・" in m[3] for m in ms)}
+
         def odd(form: str, mentions: list[Mention]) -> int:
-            return kata_oddities(form) + any(dot_in_one_word(form, segs[i].src) for i, *_ in mentions)
+            key = _kata_key(form)
+            forms = {m[3] for m in groups[key]}
+            dots_elsewhere = bool(dotted - {key})
+            srcs = [segs[i].src for i, *_ in groups[key]]
+            return (kata_oddities(form) + more_pieces(form, forms) + dot_in_common_noun(form, srcs)
+                    + any(dot_in_one_word(form, segs[i].src) for i, *_ in mentions)
+                    + (dots_elsewhere and any(dot_dropped(form, forms, segs[i].src) for i, *_ in mentions)))
 
         return self._report(segs, groups, "This word is", oddities=odd)
 
@@ -279,7 +332,7 @@ class Inconsistency(Check):
             key = " ".join(unicodedata.normalize("NFKC", seg.src).split()).lower()
             if len(key) < self.params["min_sentence_chars"] or not seg.tgt.strip():
                 continue
-            if key in seen and segs[seen[key]].tgt.strip() != seg.tgt.strip():
+            if key in seen and _plain(segs[seen[key]].tgt) != _plain(seg.tgt):
                 msg = f"The same source sentence is translated differently in segment {seen[key] + 1}."
                 first = segs[seen[key]].tgt.strip()
                 out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, suggestion=first)))

@@ -54,15 +54,21 @@ NOT_NAMES = set(MONTHS) | set(WEEKDAYS) | {
 DECADES = {w[:-1] + "ies": 10 * k for k, w in enumerate(_TENS, 2)}  # "fifties"
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10}
-MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
+MULTIPLES = {"both": 2, "twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
+CLOCK_WORDS = {"midnight": (0.0, 12.0, 24.0), "noon": (12.0,), "midday": (12.0,)}
+# words that stand for a number: 200周年, 10代, 過去5年
+NUMBER_WORDS = {"bicentennial": 200, "bicentenary": 200, "centennial": 100, "centenary": 100,
+                "half-century": 50, "half-decade": 5, "decade": 10, "teens": 10, "teenager": 10,
+                "teenage": 10}
 
 EN_DIGITS = re.compile(
-    r"(?<![\w.,-])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|,\d)"
+    r"(?<![\w.,])(?:(?<=\d-)|(?<!-))(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|,\d)"
     r"(?:\s*(?:-\s*)?(hundred|thousand|million|billion|trillion|lakhs?|crores?|bn|mn|m|k|tn)\b)?"
     r"(?:\s*(a\.m\.|p\.m\.|am\b|pm\b))?"
-    r"(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ft|mph|GW|MW|kW|GB|%)"
+    r"(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ml\b|mg\b|g\b|lbs?\b|oz\b|ft|mph|GW|MW|kW|GB|%)"
 )
 LETTER_DIGITS = re.compile(r"(?<=[A-Za-z])-?(\d+)(?![\d.,])|(?<![\w.,])(\d+)(?=[A-Z])")  # G7, 9R
+EN_PHONE = re.compile(r"(?<![\w-])\d+(?:-\d+){2,}(?![\w-])")  # 090-8859-5928: a phone or code, not a number
 EN_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 _WORD_NUM = "|".join(sorted(EN_UNITS, key=len, reverse=True))
 EN_WORDS = re.compile(
@@ -76,6 +82,11 @@ EN_MULTIPLE = re.compile(r"\b(" + "|".join(MULTIPLES) + r")\b", re.IGNORECASE)
 EN_DECADE = re.compile(r"\b(" + "|".join(DECADES) + r")\b", re.IGNORECASE)
 EN_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
 EN_DOZEN = re.compile(r"\ba dozen\b", re.IGNORECASE)
+EN_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+EN_CLOCK = re.compile(r"\b(" + "|".join(CLOCK_WORDS) + r")\b", re.IGNORECASE)
+EN_EVEN = re.compile(r"\b50 ?/ ?50\b|\bfifty-fifty\b", re.IGNORECASE)  # "a 50/50 chance" = 半々
+# "Shodai and 3 others" counts Shodai too in Japanese: 正代ら４人
+OTHERS = re.compile(r"\s+others?\b", re.IGNORECASE)
 
 
 class _Found:
@@ -102,6 +113,10 @@ def english_numbers(text: str) -> list[Num]:
     found = _Found()
     add = found.add
 
+    for m in EN_PHONE.finditer(text):
+        found.block(m.start(), m.end())
+    for m in EN_EVEN.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({0.5, 50.0})))
     for m in EN_TIME.finditer(text):
         h, mi = int(m.group(1)), int(m.group(2))
         tail = text[m.end() : m.end() + 6].lower()
@@ -118,6 +133,8 @@ def english_numbers(text: str) -> list[Num]:
         if scale and scale.lower() in ("m", "k") and text[m.start() - 1 : m.start()] not in CURRENCY:
             value = base  # "5 m" is metres unless it is money
         values = {value}
+        if OTHERS.match(text, m.end()):
+            values.add(value + 1)
         if m.group(4) and m.group(4).lower().startswith("p") and value < 12:
             values.add(value + 12)
         # "1st", "9th": Japanese often writes 一塁, 九回 (kanji inside a word): a word, not digits
@@ -139,8 +156,14 @@ def english_numbers(text: str) -> list[Num]:
                 continue  # "one-two" is not a number
             n += EN_UNITS[second]
         values = {_r(n / EN_FRACTIONS[frac])} if frac else {float(n * (EN_SCALES[scale] if scale else 1))}
+        if not frac and OTHERS.match(text, m.end()):
+            values.add(float(n + 1))
         weak = first in ("one", "a") and not scale and not frac
         add(Num(m.start(), m.end(), frozenset(values), strength=WEAK if weak else WORD))
+    for m in EN_NUMBER_WORD.finditer(text):
+        add(Num(m.start(), m.end(), frozenset({float(NUMBER_WORDS[m.group(1).lower()])}), strength=WORD))
+    for m in EN_CLOCK.finditer(text):
+        add(Num(m.start(), m.end(), frozenset(CLOCK_WORDS[m.group(1).lower()]), strength=WORD))
     for m in EN_ORDINAL.finditer(text):
         add(Num(m.start(), m.end(), frozenset({float(ORDINALS[m.group(1).lower()])}), strength=WEAK))
     for m in EN_DECADE.finditer(text):
@@ -184,6 +207,14 @@ JA_WEEKDAY_RE = re.compile(r"([月火水木金土日])曜日?|(?<=[日\d][（(])
 JA_ERA = re.compile(r"(令和|平成|昭和|大正)(\d+|元)[)）]?年")
 JA_SHORT_YEAR = re.compile(r"\d{2}(?:[～~〜\-－]\d{2})?(?:[(（](?:令和|平成|昭和|大正)\d+[)）])?年")
 JA_WARI = re.compile(r"(\d+)割(?:(\d)分)?")
+JA_EVEN = re.compile(r"半々|半分ずつ|五分五分")
+JA_AROUND = {"アラサー": 30.0, "アラフォー": 40.0, "アラフィフ": 50.0, "アラカン": 60.0}  # "around 50"
+JA_AROUND_RE = re.compile("|".join(JA_AROUND))
+EVERY_NTH = re.compile(r"[^\d\s、。]?おき")  # ２台おき = every third (one in three)
+# a year range written short: １８２５～６９年 = 1825-1869
+JA_YEAR_FROM = re.compile(r"(\d{4})年?[～~〜\-－/／]$")
+# letters and digits in one token (１１Ｒ, G7): Japanese script before the digits does not matter
+JA_LETTER_DIGITS = re.compile(r"(?<=[A-Za-z])-?(\d+)(?![\d.,])|(?<![A-Za-z\d.,])(\d+)(?=[A-Z])")
 
 
 def kanji_value(s: str) -> float | None:
@@ -233,6 +264,10 @@ def japanese_numbers(text: str) -> list[Num]:
         if den and num is not None:
             hard = m.group(1).isdigit()
             add(Num(m.start(), m.end(), frozenset({_r(num / den)}), strength=HARD if hard else WORD))
+    for m in JA_EVEN.finditer(folded):
+        add(Num(m.start(), m.end(), frozenset({0.5, 50.0}), strength=WORD))
+    for m in JA_AROUND_RE.finditer(folded):
+        add(Num(m.start(), m.end(), frozenset({JA_AROUND[m.group()]}), strength=WORD))
     for m in JA_WARI.finditer(folded):
         v = int(m.group(1)) * 10 + int(m.group(2) or 0)
         add(Num(m.start(), m.end(), frozenset({float(v)})))
@@ -242,8 +277,14 @@ def japanese_numbers(text: str) -> list[Num]:
         values = {value}
         if "・" in text[m.start() : m.end()] and re.fullmatch(r"\d+\.\d+", s):
             values |= {float(x) for x in s.split(".")}  # ３・４８ may also be a time 3:48
+        if EVERY_NTH.match(folded, m.end()):
+            values.add(value + 1)
         if m.start() in short_years and value < 100:
             values |= {1900 + value, 2000 + value}  # １８年 = 2018, ０４～０５年
+        since = JA_YEAR_FROM.search(folded, 0, m.start())
+        if since and value < 100 and len(s) == 2:
+            century = int(since.group(1)) // 100 * 100
+            values.add(century + value + (100 if century + value < int(since.group(1)) else 0))
         if (
             text[m.end() : m.end() + 1] == "時"
             and text[max(0, m.start() - 2) : m.start()] == "午後"
@@ -254,7 +295,7 @@ def japanese_numbers(text: str) -> list[Num]:
     for m in JA_WEEKDAY_RE.finditer(folded):
         day = m.group(1) or m.group(2)
         add(Num(m.start(), m.end(), frozenset({float(JA_WEEKDAY[day])}), "weekday", HARD))
-    for m in LETTER_DIGITS.finditer(folded):
+    for m in JA_LETTER_DIGITS.finditer(folded):
         k = 1 if m.group(1) else 2
         add(Num(m.start(k), m.end(k), frozenset({float(m.group(k))}), strength=WEAK))
     kanji = list(JA_KANJI.finditer(folded))

@@ -28,8 +28,11 @@ PAIRS = {
     "〔": "〕",
 }
 CLOSERS = {v: k for k, v in PAIRS.items()}
+QUOTE_OPENERS = ("「", "『")
 LIST_MARKER = re.compile(r"(?:^|[\s。、：:])[0-9０-９a-zA-Zａ-ｚ①-⑳]{1,2}$")  # "1)" "a）" list numbering
 CURLY = re.compile(r"[“”]")
+FULL_PARENS = re.compile(r"（[^（）()]{1,60}）")
+HALF_PARENS = re.compile(r"\(([^()\n]{0,60})\)")
 
 
 class Quotes(Check):
@@ -50,9 +53,15 @@ class Quotes(Check):
             lead = len(text) - len(text.lstrip())
             for k, ch in enumerate(text):
                 if ch in PAIRS:
-                    if k == lead and any(o == ch and si < i for si, _, o in stack):
+                    earlier = [e for e in stack if e[2] == ch and e[0] < i]
+                    if earlier and k == lead:
                         # a quotation continued over paragraphs reopens 「 without closing the last one
-                        stack = [e for e in stack if not (e[2] == ch and e[0] < i)]
+                        stack = [e for e in stack if e not in earlier]
+                    elif earlier and ch in QUOTE_OPENERS:
+                        # 「 does not nest in 「 (that is 『): a new quotation mid-sentence means the last one
+                        # was never closed (a quotation continued over segments reopens at their start)
+                        out += [self._unclosed(article, *e) for e in earlier]
+                        stack = [e for e in stack if e not in earlier]
                     stack.append((i, k, ch))
                 elif ch in CLOSERS:
                     opener = CLOSERS[ch]
@@ -129,6 +138,13 @@ def _ja_parentheses(text: str, start: int, end: int) -> bool:
     return bool(re.match(f"[{JA_CHAR}]", before)) and bool(re.search(f"[{JA_CHAR}\uff01-\uff5e]", inside))
 
 
+def _loose_parentheses(text: str, start: int, end: int) -> bool:
+    """Half-width (…) after Japanese text, a Japanese bracket or full-width letters (ＳＲ), spaces
+    aside, whatever it holds: レポート(CanCam.jp), 」 ( サンケイスポーツ )."""
+    before = text[:start].rstrip()[-1:]
+    return bool(re.match(f"[{JA_CHAR}」』）】\uff01-\uff5e]", before))
+
+
 class Punctuation(Check):
     id = "punctuation"
     category = "fluency/punctuation"
@@ -144,9 +160,15 @@ class Punctuation(Check):
         out = []
         quoting = [i for i, seg in enumerate(article.segments) if LATIN_QUOTES.search(seg.tgt)]
         house_style = article.document_level and len(quoting) >= self.params["house_style_segments"]
+        # parentheses glued into Japanese (金正恩(キム・ジョンウン)) are reported; looser ones (after a
+        # space or a bracket, holding Latin text) only in an article that writes （…） more than (…)
+        full = sum(bool(FULL_PARENS.search(seg.tgt)) for seg in article.segments)
+        half = sum(any(_loose_parentheses(seg.tgt, m.start(), m.end()) for m in HALF_PARENS.finditer(seg.tgt))
+                   for seg in article.segments)
+        full_width_style = article.document_level and full > 0 and full >= half
         for i, seg in enumerate(article.segments):
             text = seg.tgt
-            if ja_ratio(text) < 0.5:
+            if ja_ratio(text) < 0.3:
                 continue
             for name, rx, what, fix in RULES:
                 if name in ("parentheses", "latin_quotes") and not self.params[name]:
@@ -154,7 +176,10 @@ class Punctuation(Check):
                 if name == "latin_quotes" and house_style:
                     continue
                 for m in rx.finditer(text):
-                    if name == "parentheses" and not _ja_parentheses(text, m.start(), m.end()):
+                    if name == "parentheses" and not (
+                        _ja_parentheses(text, m.start(), m.end())
+                        or (full_width_style and _loose_parentheses(text, m.start(), m.end()))
+                    ):
                         continue
                     found = m.group()
                     msg = f"{what}: {found!r}."

@@ -20,6 +20,10 @@ WORD = r"[A-Za-z][A-Za-z'’\-]*"
 TOKEN = r"[A-Za-z0-9][A-Za-z0-9'’\-]*"  # "23rd", "2021" inside an English clause
 LATIN_RUN = re.compile(rf"{WORD}(?:[ ,.;:\-]+{TOKEN})*")
 LOWER = re.compile(r"^[a-z][a-z'’\-]*$")
+# lowercase words that belong inside names (School of Engineering and Applied Science, Centers for Disease
+# Control, Abu Bakr al-Baghdadi)
+NAME_PARTICLES = frozenset({"of", "the", "and", "for", "at", "on", "de", "la", "le", "du", "da", "di", "von",
+                            "van", "der", "den", "al", "el", "bin", "ibn", "y"})
 
 
 class Untranslated(Check):
@@ -31,6 +35,7 @@ class Untranslated(Check):
         "min_lowercase": 3,  # lowercase English words a run needs
         "min_lowercase_share": 0.3,  # ... and their share of the run's words
         "min_copied_words": 5,  # or: words of a run copied verbatim from the source (with 3 lowercase)
+        "min_copied_clause": 4,  # or: words of a copied run with a lowercase word that is no name particle
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
@@ -55,7 +60,10 @@ class Untranslated(Check):
             )
             # a long run copied verbatim from the source is a clause left in English (headline case too)
             long_copy = copied and len(words) >= self.params["min_copied_words"] and len(lower) >= 3
-            if not prose and not long_copy:
+            # a shorter copied run is a clause when it has a word no name has (with, and, to, hitter)
+            clause_copy = copied and len(words) >= self.params["min_copied_clause"] and any(
+                w not in NAME_PARTICLES for w in lower)
+            if not prose and not long_copy and not clause_copy:
                 continue
             what = "copied from the source" if copied else "English"
             msg = f"Untranslated text ({what}): {len(words)} English words in the translation."
