@@ -150,3 +150,36 @@ def test_a_very_short_translation_is_major_only_in_a_one_to_one_bead():
     two = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0, 1), (0,)),)))
     assert [f.severity.label for _, f in one] == ["major"]
     assert [f.severity.label for _, f in two] == ["minor"]
+
+
+STORAGE_EN, STORAGE_JA = PAIRS[3]
+INSTALLED_EN, INSTALLED_JA = PAIRS[1]
+
+
+def _concepts(texts):
+    """A stand-in embedder: one dimension per fact (storage / 1905 / workers), found in either language."""
+    keys = [("storage", "保管"), ("1905", "1905"), ("Workers", "作業員")]
+    rows = np.array([[1.0 if en in t or ja in t else 0.0 for en, ja in keys] + [0.01] for t in texts])
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("beads, expected", [
+    # the aligner left STORAGE_EN alone (1-0) although the next bead's translation covers it too
+    ([(STORAGE_EN, ""), (INSTALLED_EN, STORAGE_JA + INSTALLED_JA)], [(0, "omission", "minor")]),
+    # the same 1-0 bead when the next translation covers only its own source: a real omission
+    ([(STORAGE_EN, ""), (INSTALLED_EN, INSTALLED_JA)], [(0, "omission", "major")]),
+    # a 1-0 bead beside the 0-1 bead that translates it
+    ([(STORAGE_EN, ""), ("", STORAGE_JA)], [(0, "omission", "minor"), (1, "addition", "minor")]),
+    # a 0-1 bead whose source is folded into the previous bead's source
+    ([(STORAGE_EN + " " + INSTALLED_EN, INSTALLED_JA), ("", STORAGE_JA)], [(1, "addition", "minor")]),
+    # a 0-1 bead unrelated to both neighbours: a real addition
+    ([(PAIRS[0][0], PAIRS[0][1]), ("", STORAGE_JA), (INSTALLED_EN, INSTALLED_JA)], [(1, "addition", "major")]),
+    # a stray quotation mark cut off as a sentence adds nothing
+    ([(INSTALLED_EN, INSTALLED_JA), ("", "“")], []),
+])
+def test_a_lone_sentence_a_neighbour_translates_is_minor(beads, expected):
+    segs = tuple(Segment(k, s, t, (k,) if s else (), (k,) if t else ()) for k, (s, t) in enumerate(beads))
+    art = Article(segments=segs, encode=_concepts, document_level=False)
+    flags = [(i, f.check, f.severity.label) for check in (Omission(), Addition()) for i, f in check.run(art)
+             if not segs[i].src or not segs[i].tgt]  # the 1-0 / 0-1 beads
+    assert flags == expected

@@ -17,6 +17,7 @@ import statistics
 from typing import Any, ClassVar
 
 from ..records import Flag, Segment, Severity
+from .artefacts import explained_skips, has_words
 from .base import Article, Check
 from .boilerplate import is_debris
 from .names import katakana_words, latin_names, spells
@@ -35,6 +36,14 @@ LENGTH_MODEL: dict[str, Any] = {
     "min_segments": 5,  # articles with fewer pairs are not re-centred (median of the model)
 }
 
+
+NEIGHBOUR: dict[str, Any] = {
+    # a 1-0 / 0-1 bead is minor (an alignment artefact) when its sentence joined to a neighbouring
+    # bead resembles that bead's other side at least this much ...
+    "neighbour_sim": 0.3,
+    # ... and this much more than the neighbour's own pair (see checks/artefacts.py)
+    "neighbour_gain": 0.1,
+}
 
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -213,6 +222,7 @@ class Omission(Check):
         "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
         "clause_sim": 0.0,  # with a short translation (anchored_log): a source clause less similar
         # than this to every stretch of the translation is reported (needs Article.encode; 0 = off)
+        **NEIGHBOUR,
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
@@ -229,11 +239,19 @@ class Omission(Check):
             clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
                                strict=True))
         lone = lone_sentences(article, "src", p["lone_sim"], p["lone_gap"])
+        explained = explained_skips(article, "src", p["neighbour_sim"], p["neighbour_gain"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
-                msg = "This source sentence has no translation."
-                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg)))
+                if not has_words(seg.src):
+                    continue
+                msg, sev = "This source sentence has no translation.", None
+                if i in explained:
+                    e = explained[i]
+                    msg += (f" The translation beside it may cover it too (with it, that bead's similarity is "
+                            f"{e.joined:.2f} instead of {e.own:.2f}): possibly an alignment error.")
+                    sev = Severity.MINOR
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=sev)))
                 continue
             if i in lone:
                 a, b, sim, best = lone[i]
@@ -299,18 +317,26 @@ class Addition(Check):
         "long_log": 0.6,  # residual above this: likely added material (minor); about 80% longer
         "lone_sim": 0.15,  # a sentence folded into a bead less similar than this to the source
         "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
+        **NEIGHBOUR,
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
         res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
         lone = lone_sentences(article, "tgt", p["lone_sim"], p["lone_gap"])
+        explained = explained_skips(article, "tgt", p["neighbour_sim"], p["neighbour_gain"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.tgt.strip() and not seg.src.strip():
-                if not is_debris(seg.tgt):  # page debris is the boilerplate check's
-                    msg = "This sentence has no counterpart in the source."
-                    out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg)))
+                # page debris is the boilerplate check's; a stray quote mark or ！ adds nothing
+                if not is_debris(seg.tgt) and has_words(seg.tgt):
+                    msg, sev = "This sentence has no counterpart in the source.", None
+                    if i in explained:
+                        e = explained[i]
+                        msg += (f" The source beside it may be its source too (with it, that bead's similarity "
+                                f"is {e.joined:.2f} instead of {e.own:.2f}): possibly an alignment error.")
+                        sev = Severity.MINOR
+                    out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, severity=sev)))
                 continue
             if i in lone and not is_debris(seg.tgt[lone[i][0] : lone[i][1]]):
                 a, b, sim, best = lone[i]
