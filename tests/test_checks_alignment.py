@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from mtreview.checks import Article
-from mtreview.checks.alignment import Addition, Omission, en_clauses, sentences, uncovered_clauses
+from mtreview.checks.alignment import Addition, Omission, sentences
+from mtreview.checks.clauses import clause_gains, en_clauses, uncovered_clauses, without
 from mtreview.records import Segment
 
 # four professional pairs (align-dev en-ja, abcnews.420102) to set the article's length norm
@@ -101,13 +102,56 @@ def test_clause_evidence_needs_the_embedder_and_a_short_translation():
         return np.array([[0.0, 1.0] if "score" in t else [1.0, 0.0] for t in texts])
 
     seg = Segment(0, src, tgt, (0,), (0,))
-    on = Omission(clause_sim=0.3, short_log=-1.0, min_segments=99)
+    on = Omission(clause_sim=0.3, short_log=-1.0, min_segments=99, ablation_gain=0)
     assert uncovered_clauses(encode, [(src, tgt)]) == [((83, 117), 0.0)]
     flags = on.run(Article(segments=(seg,), encode=encode))
     assert [(f.start, f.end, f.text, f.severity.label) for _, f in flags] == [
         (83, 117, "and was able to score many points.", "minor")]
     assert on.run(Article(segments=(seg,))) == []  # no embedder: no clause evidence
-    assert Omission(min_segments=99, short_log=-1.0).run(Article(segments=(seg,), encode=encode)) == []  # off
+    off = Omission(min_segments=99, short_log=-1.0, ablation_gain=0)
+    assert off.run(Article(segments=(seg,), encode=encode)) == []  # off
+
+
+def _facts(texts):
+    """A stand-in embedder: one dimension per fact, found in either language."""
+    keys = [("paid off", "甲斐"), ("splendidly", "見事"), ("score", "得点")]
+    rows = np.array([[1.0 if en in t or ja in t else 0.0 for en, ja in keys] + [0.3] for t in texts])
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+ABLATION_EN = ("It certainly paid off, since he played splendidly in a different role from normal, "
+               "and was able to score many points.")
+
+
+@pytest.mark.parametrize("ja, expected", [
+    # the last clause ("and was able to score many points") is cut: the source matches better without it
+    ("その甲斐あって、いつもとは違う役割で見事にプレーした。", [(83, 117, "and was able to score many points.")]),
+    # the whole translation (as short for the length model, nothing missing)
+    ("その甲斐あって、いつもと違う役割で見事にプレーし、得点も重ねた。", []),
+])
+def test_a_clause_the_source_matches_better_without(ja, expected):
+    seg = Segment(0, ABLATION_EN, ja, (0,), (0,))
+    check = Omission(min_segments=99, short_log=-1.0)  # judged by the clauses, not by length alone
+    flags = check.run(Article(segments=(seg,), encode=_facts))
+    assert [(f.start, f.end, f.text) for _, f in flags] == expected
+    assert check.run(Article(segments=(seg,))) == []  # no embedder
+
+
+def test_clause_gains():
+    pairs = [(ABLATION_EN, "その甲斐あって、いつもとは違う役割で見事にプレーした。"),  # the last clause cut
+             (ABLATION_EN, "その甲斐あって、いつもと違う役割で見事にプレーし、得点も重ねた。"),  # whole
+             ("Not now, he said.", "今は駄目だ、と彼は言った。")]  # one clause of three words or more
+    got = [(g[0], round(g[1], 3)) if g else None for g in clause_gains(_facts, pairs)]
+    assert got == [((83, 117), 0.178), ((0, 21), -0.178), None]
+
+
+@pytest.mark.parametrize("text, span, rest", [
+    (ABLATION_EN, (83, 117), "It certainly paid off, since he played splendidly in a different role from normal"),
+    (ABLATION_EN, (23, 81), "It certainly paid off, and was able to score many points."),
+    (ABLATION_EN, (0, 21), "since he played splendidly in a different role from normal, and was able to score many points."),
+])
+def test_without(text, span, rest):
+    assert without(text, span) == rest
 
 
 @pytest.mark.parametrize("text, side, expected", [

@@ -20,11 +20,10 @@ from ..records import Flag, Segment, Severity
 from .artefacts import explained_skips, has_words
 from .base import Article, Check
 from .boilerplate import is_debris
+from .clauses import clause_gains, uncovered_clauses
 from .names import katakana_words, latin_names, spells
 from .numbers_extract import HARD, Num, english_numbers, japanese_numbers
 
-EN_CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-–—]+\s|\s(?=(?:and|but|while|after|before|because|which|who|when|where)\s)")
-JA_CLAUSE_END = re.compile(r"(?<=[、。；：])")
 EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 JA_QUOTE = re.compile(r"[「『“\"〝]")
 
@@ -117,49 +116,6 @@ def lost_names(segments: tuple[Segment, ...], i: int) -> list[tuple[int, int]]:
     return out
 
 
-def en_clauses(text: str) -> list[tuple[int, int]]:
-    """Spans of the clauses of an English sentence with at least three words."""
-    spans, start = [], 0
-    for m in [*EN_CLAUSE_CUT.finditer(text), None]:
-        end = m.start() if m else len(text)
-        a = start + len(text[start:end]) - len(text[start:end].lstrip())
-        b = a + len(text[a:end].rstrip())
-        if len(text[a:b].split()) >= 3:
-            spans.append((a, b))
-        start = m.end() if m else end
-    return spans
-
-
-def ja_windows(text: str, width: int = 3) -> list[str]:
-    """Every run of one to ``width`` consecutive clauses of a Japanese sentence."""
-    parts = [p for p in JA_CLAUSE_END.split(text) if p.strip()]
-    return ["".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, min(len(parts), i + width) + 1)]
-
-
-def uncovered_clauses(encode: Any, pairs: list[tuple[str, str]]) -> list[tuple[tuple[int, int], float] | None]:
-    """Per (src, tgt) pair: the source clause least like any stretch of the translation, and
-    its best cosine similarity; None for a source of fewer than two clauses. One batch."""
-    jobs = [(en_clauses(src), ja_windows(tgt)) for src, tgt in pairs]
-    texts = [src[a:b] for (src, _), (cl, _) in zip(pairs, jobs, strict=True) if len(cl) >= 2 for a, b in cl]
-    texts += [w for cl, wins in jobs if len(cl) >= 2 for w in wins]
-    if not texts:
-        return [None] * len(pairs)
-    vecs = encode(texts)
-    n_cl = sum(len(cl) for cl, _ in jobs if len(cl) >= 2)
-    out: list[tuple[tuple[int, int], float] | None] = []
-    ci, wi = 0, n_cl
-    for cl, wins in jobs:
-        if len(cl) < 2:
-            out.append(None)
-            continue
-        sims = vecs[ci : ci + len(cl)] @ vecs[wi : wi + len(wins)].T
-        best = sims.max(axis=1)
-        k = int(best.argmin())
-        out.append((cl[k], float(best[k])))
-        ci, wi = ci + len(cl), wi + len(wins)
-    return out
-
-
 EN_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])")
 JA_SENTENCE_END = re.compile(r"(?<=[。！？])(?![」』）)])")
 
@@ -222,22 +178,31 @@ class Omission(Check):
         "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
         "clause_sim": 0.0,  # with a short translation (anchored_log): a source clause less similar
         # than this to every stretch of the translation is reported (needs Article.encode; 0 = off)
+        "ablation_log": -0.1,  # residual below this AND cutting one source clause raises the
+        "ablation_gain": 0.08,  # similarity to the translation by more than this: minor (needs
+        # Article.encode; see checks/clauses.py; 0 = off)
         **NEIGHBOUR,
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
         res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
-        short = [
-            i for i, seg in enumerate(article.segments)
-            if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p["min_src_chars"]
-            and p["short_log"] <= res[i] < p["anchored_log"]
-        ]
+        segs = article.segments
+
+        def band(upper: float) -> list[int]:
+            return [i for i, seg in enumerate(segs)
+                    if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p["min_src_chars"]
+                    and p["short_log"] <= res[i] < upper]
+
         clauses: dict[int, tuple[tuple[int, int], float] | None] = {}
-        if article.encode is not None and short and p["clause_sim"] > 0:  # 0 = off
-            segs = article.segments
-            clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
-                               strict=True))
+        gains: dict[int, tuple[tuple[int, int], float] | None] = {}
+        if article.encode is not None:
+            if p["clause_sim"] > 0 and (short := band(p["anchored_log"])):  # 0 = off
+                clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt)
+                                                                             for i in short]), strict=True))
+            if p["ablation_gain"] > 0 and (short := band(p["ablation_log"])):
+                gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
+                                 strict=True))
         lone = lone_sentences(article, "src", p["lone_sim"], p["lone_gap"])
         explained = explained_skips(article, "src", p["neighbour_sim"], p["neighbour_gain"])
         out = []
@@ -291,6 +256,14 @@ class Omission(Check):
                 pct = round(100 * (1 - math.exp(r)))
                 msg = (f"The translation is about {pct}% shorter than expected and nothing in it resembles "
                        f"this clause (similarity {sim:.2f}): it may be missing.")
+                out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
+                continue
+            cut = gains.get(i)
+            if cut is not None and cut[1] > p["ablation_gain"]:
+                (a, b), gain = cut
+                pct = round(100 * (1 - math.exp(r)))
+                msg = (f"The translation is about {pct}% shorter than expected and matches the source better "
+                       f"without this clause (similarity +{gain:.2f}): it may be missing.")
                 out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
                 continue
             out += [(i, f) for f in self._quotes(seg)]
