@@ -227,3 +227,15 @@ def test_a_lone_sentence_a_neighbour_translates_is_minor(beads, expected):
     flags = [(i, f.check, f.severity.label) for check in (Omission(), Addition()) for i, f in check.run(art)
              if not segs[i].src or not segs[i].tgt]  # the 1-0 / 0-1 beads
     assert flags == expected
+
+
+@pytest.mark.parametrize("src, tgt, severity", [
+    # a sentence three quarters shorter than expected: major
+    (PAIRS[2][0], "バージニアビーチ市は記念碑を撤去した。", "major"),
+    # a Japanese headline (no closing 。) is telegraphic: minor (yahoo-ja.977696, align-dev ja-en)
+    ("PSG achieved second national title, defeating Saint-Étienne with Neymar's winning goal.", "PSGが国内2冠を達成",
+     "minor"),
+])
+def test_a_very_short_headline_is_minor(src, tgt, severity):
+    flags = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0,), (0,)),)))
+    assert [f.severity.label for _, f in flags] == [severity]

@@ -45,6 +45,7 @@ NEIGHBOUR: dict[str, Any] = {
 }
 
 LATIN = re.compile(r"[A-Za-z]")
+JA_SENTENCE_CLOSE = re.compile(r"[。！？!?．.][」』）)\]\s]*$")  # a headline ends without one
 
 
 def _chars(text: str) -> int:
@@ -227,11 +228,15 @@ class Omission(Check):
             r = res[i]
             long_enough = r is not None and _chars(seg.src) >= p["min_src_chars"]
             if long_enough and r < p["short_log"]:
-                # a bead the aligner built from several sentences may simply be misaligned: minor
+                # a bead the aligner built from several sentences may simply be misaligned, and a
+                # Japanese headline (no closing 。) is telegraphic: minor
                 single = len(seg.src_ids) <= 1 and len(seg.tgt_ids) <= 1
-                sev = self.level if r < p["very_short_log"] and single else Severity.MINOR
+                headline = not JA_SENTENCE_CLOSE.search(seg.tgt)
+                sev = self.level if r < p["very_short_log"] and single and not headline else Severity.MINOR
                 pct = round(100 * (1 - math.exp(r)))
                 msg = f"The translation is about {pct}% shorter than expected: a clause may be missing."
+                if headline:
+                    msg = msg[:-1] + " (or it is a headline, which Japanese keeps short)."
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=sev)))
                 continue
             lost = _lost_numbers(seg) if long_enough and r < p["anchored_log"] else []
