@@ -239,3 +239,20 @@ def test_a_lone_sentence_a_neighbour_translates_is_minor(beads, expected):
 def test_a_very_short_headline_is_minor(src, tgt, severity):
     flags = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0,), (0,)),)))
     assert [f.severity.label for _, f in flags] == [severity]
+
+
+@pytest.mark.parametrize("ja, params, expected", [
+    # 25 characters for a 117-character source: short enough for the length rule, but every fact
+    # of the source is there (cutting any clause lowers the similarity): not reported
+    ("その甲斐あって、見事なプレーで多くの得点を挙げた。", {}, []),
+    ("その甲斐あって、見事なプレーで多くの得点を挙げた。", {"covered_gain": -1},  # veto off
+     [(0, 117, "The translation is about 53% shorter than expected: a clause may be missing.")]),
+    # as short, the last clause missing: reported on that clause
+    ("その甲斐あって、いつもとは違う役割で見事にプレーした。", {},
+     [(83, 117, "The translation is about 50% shorter than expected and matches the source better "
+                "without this clause (similarity +0.18): it may be missing.")]),
+])
+def test_a_short_translation_that_renders_every_clause(ja, params, expected):
+    seg = Segment(0, ABLATION_EN, ja, (0,), (0,))
+    flags = Omission(min_segments=99, **params).run(Article(segments=(seg,), encode=_facts))
+    assert [(f.start, f.end, f.message) for _, f in flags] == expected

@@ -182,6 +182,8 @@ class Omission(Check):
         "ablation_log": -0.1,  # residual below this AND cutting one source clause raises the
         "ablation_gain": 0.08,  # similarity to the translation by more than this: minor (needs
         # Article.encode; see checks/clauses.py; 0 = off)
+        "covered_gain": -0.08,  # a pair short_log short (not very_short_log) is not reported when
+        # cutting any one source clause lowers its similarity by more than this (-1 = off)
         **NEIGHBOUR,
     }
 
@@ -190,10 +192,11 @@ class Omission(Check):
         res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
         segs = article.segments
 
-        def band(upper: float) -> list[int]:
+        def band(upper: float, lower: float | None = None) -> list[int]:
+            lower = p["short_log"] if lower is None else lower
             return [i for i, seg in enumerate(segs)
                     if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p["min_src_chars"]
-                    and p["short_log"] <= res[i] < upper]
+                    and lower <= res[i] < upper]
 
         clauses: dict[int, tuple[tuple[int, int], float] | None] = {}
         gains: dict[int, tuple[tuple[int, int], float] | None] = {}
@@ -201,7 +204,8 @@ class Omission(Check):
             if p["clause_sim"] > 0 and (short := band(p["anchored_log"])):  # 0 = off
                 clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt)
                                                                              for i in short]), strict=True))
-            if p["ablation_gain"] > 0 and (short := band(p["ablation_log"])):
+            lower = p["very_short_log"] if p["covered_gain"] > -1 else None  # the veto needs these too
+            if p["ablation_gain"] > 0 and (short := band(p["ablation_log"], lower)):
                 gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
                                  strict=True))
         lone = lone_sentences(article, "src", p["lone_sim"], p["lone_gap"])
@@ -233,11 +237,19 @@ class Omission(Check):
                 single = len(seg.src_ids) <= 1 and len(seg.tgt_ids) <= 1
                 headline = not JA_SENTENCE_CLOSE.search(seg.tgt)
                 sev = self.level if r < p["very_short_log"] and single and not headline else Severity.MINOR
+                cut = gains.get(i)
+                if r >= p["very_short_log"] and cut is not None and cut[1] < p["covered_gain"]:
+                    continue  # the translation seems to render every clause of the source
                 pct = round(100 * (1 - math.exp(r)))
                 msg = f"The translation is about {pct}% shorter than expected: a clause may be missing."
+                a, b = 0, len(seg.src)
+                if cut is not None and cut[1] > p["ablation_gain"]:  # point at the likely clause
+                    (a, b), gain = cut
+                    msg = (f"The translation is about {pct}% shorter than expected and matches the source better "
+                           f"without this clause (similarity +{gain:.2f}): it may be missing.")
                 if headline:
                     msg = msg[:-1] + " (or it is a headline, which Japanese keeps short)."
-                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=sev)))
+                out.append((i, self.flag("src", seg.src, a, b, msg, severity=sev)))
                 continue
             lost = _lost_numbers(seg) if long_enough and r < p["anchored_log"] else []
             if lost:
