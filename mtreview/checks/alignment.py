@@ -1,12 +1,16 @@
 """Omission and addition: beads with no counterpart, and pairs whose lengths do not match.
 
-1-0 / 0-1 beads are reported as they are (major). Inside an aligned pair, the
+1-0 / 0-1 beads are reported as major, or minor when a neighbouring bead seems to
+translate their sentence too (an alignment error, ``checks/artefacts.py``). Inside an aligned pair, the
 translation's length is compared with what the source's length predicts: a log-linear
 model ``log(ja chars) = a + b * log(en chars)`` fitted on professional EN->JA news
 (``bench/fit_length.py``), re-centred on each article's median so one translator's
 style does not count as an error. A translation far shorter than predicted is a likely
 dropped clause (omission); far longer, an added one (addition). A quoted phrase of the
 source with no quotation at all in the translation is also reported as an omission.
+With the sentence embedder, a clause the source matches the translation better without
+points at the likely dropped clause, and a pair whose every clause seems rendered is not
+reported for its length alone (``checks/clauses.py``).
 """
 
 from __future__ import annotations
