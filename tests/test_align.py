@@ -100,6 +100,20 @@ def test_paragraph_blocks_are_aligned_first():
     assert _ids(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ()), ((4,), ()), ((5,), ())]
 
 
+@pytest.mark.parametrize("src_blocks, tgt, tgt_blocks, expected", [
+    # paragraphs that correspond: aligned pairwise, as before
+    ([0, 1, 2, 3, 4, 5], JA, [0, 1, 2, 3, 4, 5], [((k,), (k,)) for k in range(6)]),
+    # one JA paragraph dropped (the 2nd) and an unrelated one added at the end: six blocks a
+    # side, but block k of the source is no longer block k of the translation
+    ([0, 1, 2, 3, 4, 5], [JA[0], *JA[2:], FOREIGN_JA], [0, 1, 2, 3, 4, 5],
+     [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,)), ((4,), (3,)), ((5,), (4,)), ((), (5,))]),
+])
+def test_paragraphs_that_do_not_correspond_are_aligned_across(src_blocks, tgt, tgt_blocks, expected):
+    enc = TableEncoder(list(zip(EN, JA, strict=True)))
+    beads = align.align(EN, tgt, enc.encode, AlignConfig(), src_blocks=src_blocks, tgt_blocks=tgt_blocks)
+    assert _ids(beads) == expected
+
+
 @pytest.mark.parametrize("n, m", [(0, 0), (2, 0), (0, 3)])
 def test_empty_sides(n, m):
     beads = align.align(EN[:n], JA[:m], TableEncoder([]).encode)

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from mtreview.checks import Article
-from mtreview.checks.alignment import Addition, Omission, en_clauses, sentences, uncovered_clauses
+from mtreview.checks.alignment import Addition, Omission, sentences
+from mtreview.checks.clauses import clause_gains, en_clauses, uncovered_clauses, without
 from mtreview.records import Segment
 
 # four professional pairs (align-dev en-ja, abcnews.420102) to set the article's length norm
@@ -101,13 +102,56 @@ def test_clause_evidence_needs_the_embedder_and_a_short_translation():
         return np.array([[0.0, 1.0] if "score" in t else [1.0, 0.0] for t in texts])
 
     seg = Segment(0, src, tgt, (0,), (0,))
-    on = Omission(clause_sim=0.3, short_log=-1.0, min_segments=99)
+    on = Omission(clause_sim=0.3, short_log=-1.0, min_segments=99, ablation_gain=0)
     assert uncovered_clauses(encode, [(src, tgt)]) == [((83, 117), 0.0)]
     flags = on.run(Article(segments=(seg,), encode=encode))
     assert [(f.start, f.end, f.text, f.severity.label) for _, f in flags] == [
         (83, 117, "and was able to score many points.", "minor")]
     assert on.run(Article(segments=(seg,))) == []  # no embedder: no clause evidence
-    assert Omission(min_segments=99, short_log=-1.0).run(Article(segments=(seg,), encode=encode)) == []  # off
+    off = Omission(min_segments=99, short_log=-1.0, ablation_gain=0)
+    assert off.run(Article(segments=(seg,), encode=encode)) == []  # off
+
+
+def _facts(texts):
+    """A stand-in embedder: one dimension per fact, found in either language."""
+    keys = [("paid off", "甲斐"), ("splendidly", "見事"), ("score", "得点")]
+    rows = np.array([[1.0 if en in t or ja in t else 0.0 for en, ja in keys] + [0.3] for t in texts])
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+ABLATION_EN = ("It certainly paid off, since he played splendidly in a different role from normal, "
+               "and was able to score many points.")
+
+
+@pytest.mark.parametrize("ja, expected", [
+    # the last clause ("and was able to score many points") is cut: the source matches better without it
+    ("その甲斐あって、いつもとは違う役割で見事にプレーした。", [(83, 117, "and was able to score many points.")]),
+    # the whole translation (as short for the length model, nothing missing)
+    ("その甲斐あって、いつもと違う役割で見事にプレーし、得点も重ねた。", []),
+])
+def test_a_clause_the_source_matches_better_without(ja, expected):
+    seg = Segment(0, ABLATION_EN, ja, (0,), (0,))
+    check = Omission(min_segments=99, short_log=-1.0)  # judged by the clauses, not by length alone
+    flags = check.run(Article(segments=(seg,), encode=_facts))
+    assert [(f.start, f.end, f.text) for _, f in flags] == expected
+    assert check.run(Article(segments=(seg,))) == []  # no embedder
+
+
+def test_clause_gains():
+    pairs = [(ABLATION_EN, "その甲斐あって、いつもとは違う役割で見事にプレーした。"),  # the last clause cut
+             (ABLATION_EN, "その甲斐あって、いつもと違う役割で見事にプレーし、得点も重ねた。"),  # whole
+             ("Not now, he said.", "今は駄目だ、と彼は言った。")]  # one clause of three words or more
+    got = [(g[0], round(g[1], 3)) if g else None for g in clause_gains(_facts, pairs)]
+    assert got == [((83, 117), 0.178), ((0, 21), -0.178), None]
+
+
+@pytest.mark.parametrize("text, span, rest", [
+    (ABLATION_EN, (83, 117), "It certainly paid off, since he played splendidly in a different role from normal"),
+    (ABLATION_EN, (23, 81), "It certainly paid off, and was able to score many points."),
+    (ABLATION_EN, (0, 21), "since he played splendidly in a different role from normal, and was able to score many points."),
+])
+def test_without(text, span, rest):
+    assert without(text, span) == rest
 
 
 @pytest.mark.parametrize("text, side, expected", [
@@ -150,3 +194,65 @@ def test_a_very_short_translation_is_major_only_in_a_one_to_one_bead():
     two = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0, 1), (0,)),)))
     assert [f.severity.label for _, f in one] == ["major"]
     assert [f.severity.label for _, f in two] == ["minor"]
+
+
+STORAGE_EN, STORAGE_JA = PAIRS[3]
+INSTALLED_EN, INSTALLED_JA = PAIRS[1]
+
+
+def _concepts(texts):
+    """A stand-in embedder: one dimension per fact (storage / 1905 / workers), found in either language."""
+    keys = [("storage", "保管"), ("1905", "1905"), ("Workers", "作業員")]
+    rows = np.array([[1.0 if en in t or ja in t else 0.0 for en, ja in keys] + [0.01] for t in texts])
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("beads, expected", [
+    # the aligner left STORAGE_EN alone (1-0) although the next bead's translation covers it too
+    ([(STORAGE_EN, ""), (INSTALLED_EN, STORAGE_JA + INSTALLED_JA)], [(0, "omission", "minor")]),
+    # the same 1-0 bead when the next translation covers only its own source: a real omission
+    ([(STORAGE_EN, ""), (INSTALLED_EN, INSTALLED_JA)], [(0, "omission", "major")]),
+    # a 1-0 bead beside the 0-1 bead that translates it
+    ([(STORAGE_EN, ""), ("", STORAGE_JA)], [(0, "omission", "minor"), (1, "addition", "minor")]),
+    # a 0-1 bead whose source is folded into the previous bead's source
+    ([(STORAGE_EN + " " + INSTALLED_EN, INSTALLED_JA), ("", STORAGE_JA)], [(1, "addition", "minor")]),
+    # a 0-1 bead unrelated to both neighbours: a real addition
+    ([(PAIRS[0][0], PAIRS[0][1]), ("", STORAGE_JA), (INSTALLED_EN, INSTALLED_JA)], [(1, "addition", "major")]),
+    # a stray quotation mark cut off as a sentence adds nothing
+    ([(INSTALLED_EN, INSTALLED_JA), ("", "“")], []),
+])
+def test_a_lone_sentence_a_neighbour_translates_is_minor(beads, expected):
+    segs = tuple(Segment(k, s, t, (k,) if s else (), (k,) if t else ()) for k, (s, t) in enumerate(beads))
+    art = Article(segments=segs, encode=_concepts, document_level=False)
+    flags = [(i, f.check, f.severity.label) for check in (Omission(), Addition()) for i, f in check.run(art)
+             if not segs[i].src or not segs[i].tgt]  # the 1-0 / 0-1 beads
+    assert flags == expected
+
+
+@pytest.mark.parametrize("src, tgt, severity", [
+    # a sentence three quarters shorter than expected: major
+    (PAIRS[2][0], "バージニアビーチ市は記念碑を撤去した。", "major"),
+    # a Japanese headline (no closing 。) is telegraphic: minor (yahoo-ja.977696, align-dev ja-en)
+    ("PSG achieved second national title, defeating Saint-Étienne with Neymar's winning goal.", "PSGが国内2冠を達成",
+     "minor"),
+])
+def test_a_very_short_headline_is_minor(src, tgt, severity):
+    flags = Omission(min_segments=99).run(Article(segments=(Segment(0, src, tgt, (0,), (0,)),)))
+    assert [f.severity.label for _, f in flags] == [severity]
+
+
+@pytest.mark.parametrize("ja, params, expected", [
+    # 25 characters for a 117-character source: short enough for the length rule, but every fact
+    # of the source is there (cutting any clause lowers the similarity): not reported
+    ("その甲斐あって、見事なプレーで多くの得点を挙げた。", {}, []),
+    ("その甲斐あって、見事なプレーで多くの得点を挙げた。", {"covered_gain": -1},  # veto off
+     [(0, 117, "The translation is about 53% shorter than expected: a clause may be missing.")]),
+    # as short, the last clause missing: reported on that clause
+    ("その甲斐あって、いつもとは違う役割で見事にプレーした。", {},
+     [(83, 117, "The translation is about 50% shorter than expected and matches the source better "
+                "without this clause (similarity +0.18): it may be missing.")]),
+])
+def test_a_short_translation_that_renders_every_clause(ja, params, expected):
+    seg = Segment(0, ABLATION_EN, ja, (0,), (0,))
+    flags = Omission(min_segments=99, **params).run(Article(segments=(seg,), encode=_facts))
+    assert [(f.start, f.end, f.message) for _, f in flags] == expected

@@ -1,12 +1,16 @@
 """Omission and addition: beads with no counterpart, and pairs whose lengths do not match.
 
-1-0 / 0-1 beads are reported as they are (major). Inside an aligned pair, the
+1-0 / 0-1 beads are reported as major, or minor when a neighbouring bead seems to
+translate their sentence too (an alignment error, ``checks/artefacts.py``). Inside an aligned pair, the
 translation's length is compared with what the source's length predicts: a log-linear
 model ``log(ja chars) = a + b * log(en chars)`` fitted on professional EN->JA news
 (``bench/fit_length.py``), re-centred on each article's median so one translator's
 style does not count as an error. A translation far shorter than predicted is a likely
 dropped clause (omission); far longer, an added one (addition). A quoted phrase of the
 source with no quotation at all in the translation is also reported as an omission.
+With the sentence embedder, a clause the source matches the translation better without
+points at the likely dropped clause, and a pair whose every clause seems rendered is not
+reported for its length alone (``checks/clauses.py``).
 """
 
 from __future__ import annotations
@@ -17,13 +21,13 @@ import statistics
 from typing import Any, ClassVar
 
 from ..records import Flag, Segment, Severity
+from .artefacts import explained_skips, has_words
 from .base import Article, Check
 from .boilerplate import is_debris
+from .clauses import clause_gains, uncovered_clauses
 from .names import katakana_words, latin_names, spells
 from .numbers_extract import HARD, Num, english_numbers, japanese_numbers
 
-EN_CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-–—]+\s|\s(?=(?:and|but|while|after|before|because|which|who|when|where)\s)")
-JA_CLAUSE_END = re.compile(r"(?<=[、。；：])")
 EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 JA_QUOTE = re.compile(r"[「『“\"〝]")
 
@@ -36,7 +40,16 @@ LENGTH_MODEL: dict[str, Any] = {
 }
 
 
+NEIGHBOUR: dict[str, Any] = {
+    # a 1-0 / 0-1 bead is minor (an alignment artefact) when its sentence joined to a neighbouring
+    # bead resembles that bead's other side at least this much ...
+    "neighbour_sim": 0.3,
+    # ... and this much more than the neighbour's own pair (see checks/artefacts.py)
+    "neighbour_gain": 0.1,
+}
+
 LATIN = re.compile(r"[A-Za-z]")
+JA_SENTENCE_CLOSE = re.compile(r"[。！？!?．.][」』）)\]\s]*$")  # a headline ends without one
 
 
 def _chars(text: str) -> int:
@@ -108,49 +121,6 @@ def lost_names(segments: tuple[Segment, ...], i: int) -> list[tuple[int, int]]:
     return out
 
 
-def en_clauses(text: str) -> list[tuple[int, int]]:
-    """Spans of the clauses of an English sentence with at least three words."""
-    spans, start = [], 0
-    for m in [*EN_CLAUSE_CUT.finditer(text), None]:
-        end = m.start() if m else len(text)
-        a = start + len(text[start:end]) - len(text[start:end].lstrip())
-        b = a + len(text[a:end].rstrip())
-        if len(text[a:b].split()) >= 3:
-            spans.append((a, b))
-        start = m.end() if m else end
-    return spans
-
-
-def ja_windows(text: str, width: int = 3) -> list[str]:
-    """Every run of one to ``width`` consecutive clauses of a Japanese sentence."""
-    parts = [p for p in JA_CLAUSE_END.split(text) if p.strip()]
-    return ["".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, min(len(parts), i + width) + 1)]
-
-
-def uncovered_clauses(encode: Any, pairs: list[tuple[str, str]]) -> list[tuple[tuple[int, int], float] | None]:
-    """Per (src, tgt) pair: the source clause least like any stretch of the translation, and
-    its best cosine similarity; None for a source of fewer than two clauses. One batch."""
-    jobs = [(en_clauses(src), ja_windows(tgt)) for src, tgt in pairs]
-    texts = [src[a:b] for (src, _), (cl, _) in zip(pairs, jobs, strict=True) if len(cl) >= 2 for a, b in cl]
-    texts += [w for cl, wins in jobs if len(cl) >= 2 for w in wins]
-    if not texts:
-        return [None] * len(pairs)
-    vecs = encode(texts)
-    n_cl = sum(len(cl) for cl, _ in jobs if len(cl) >= 2)
-    out: list[tuple[tuple[int, int], float] | None] = []
-    ci, wi = 0, n_cl
-    for cl, wins in jobs:
-        if len(cl) < 2:
-            out.append(None)
-            continue
-        sims = vecs[ci : ci + len(cl)] @ vecs[wi : wi + len(wins)].T
-        best = sims.max(axis=1)
-        k = int(best.argmin())
-        out.append((cl[k], float(best[k])))
-        ci, wi = ci + len(cl), wi + len(wins)
-    return out
-
-
 EN_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])")
 JA_SENTENCE_END = re.compile(r"(?<=[。！？])(?![」』）)])")
 
@@ -213,27 +183,49 @@ class Omission(Check):
         "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
         "clause_sim": 0.0,  # with a short translation (anchored_log): a source clause less similar
         # than this to every stretch of the translation is reported (needs Article.encode; 0 = off)
+        "ablation_log": -0.1,  # residual below this AND cutting one source clause raises the
+        "ablation_gain": 0.08,  # similarity to the translation by more than this: minor (needs
+        # Article.encode; see checks/clauses.py; 0 = off)
+        "covered_gain": -0.08,  # a pair short_log short (not very_short_log) is not reported when
+        # cutting any one source clause lowers its similarity by more than this (-1 = off)
+        **NEIGHBOUR,
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
         res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
-        short = [
-            i for i, seg in enumerate(article.segments)
-            if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p["min_src_chars"]
-            and p["short_log"] <= res[i] < p["anchored_log"]
-        ]
+        segs = article.segments
+
+        def band(upper: float, lower: float | None = None) -> list[int]:
+            lower = p["short_log"] if lower is None else lower
+            return [i for i, seg in enumerate(segs)
+                    if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p["min_src_chars"]
+                    and lower <= res[i] < upper]
+
         clauses: dict[int, tuple[tuple[int, int], float] | None] = {}
-        if article.encode is not None and short and p["clause_sim"] > 0:  # 0 = off
-            segs = article.segments
-            clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
-                               strict=True))
+        gains: dict[int, tuple[tuple[int, int], float] | None] = {}
+        if article.encode is not None:
+            if p["clause_sim"] > 0 and (short := band(p["anchored_log"])):  # 0 = off
+                clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt)
+                                                                             for i in short]), strict=True))
+            lower = p["very_short_log"] if p["covered_gain"] > -1 else None  # the veto needs these too
+            if p["ablation_gain"] > 0 and (short := band(p["ablation_log"], lower)):
+                gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
+                                 strict=True))
         lone = lone_sentences(article, "src", p["lone_sim"], p["lone_gap"])
+        explained = explained_skips(article, "src", p["neighbour_sim"], p["neighbour_gain"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
-                msg = "This source sentence has no translation."
-                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg)))
+                if not has_words(seg.src):
+                    continue
+                msg, sev = "This source sentence has no translation.", None
+                if i in explained:
+                    e = explained[i]
+                    msg += (f" The translation beside it may cover it too (with it, that bead's similarity is "
+                            f"{e.joined:.2f} instead of {e.own:.2f}): possibly an alignment error.")
+                    sev = Severity.MINOR
+                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=sev)))
                 continue
             if i in lone:
                 a, b, sim, best = lone[i]
@@ -244,12 +236,24 @@ class Omission(Check):
             r = res[i]
             long_enough = r is not None and _chars(seg.src) >= p["min_src_chars"]
             if long_enough and r < p["short_log"]:
-                # a bead the aligner built from several sentences may simply be misaligned: minor
+                # a bead the aligner built from several sentences may simply be misaligned, and a
+                # Japanese headline (no closing 。) is telegraphic: minor
                 single = len(seg.src_ids) <= 1 and len(seg.tgt_ids) <= 1
-                sev = self.level if r < p["very_short_log"] and single else Severity.MINOR
+                headline = not JA_SENTENCE_CLOSE.search(seg.tgt)
+                sev = self.level if r < p["very_short_log"] and single and not headline else Severity.MINOR
+                cut = gains.get(i)
+                if r >= p["very_short_log"] and cut is not None and cut[1] < p["covered_gain"]:
+                    continue  # the translation seems to render every clause of the source
                 pct = round(100 * (1 - math.exp(r)))
                 msg = f"The translation is about {pct}% shorter than expected: a clause may be missing."
-                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=sev)))
+                a, b = 0, len(seg.src)
+                if cut is not None and cut[1] > p["ablation_gain"]:  # point at the likely clause
+                    (a, b), gain = cut
+                    msg = (f"The translation is about {pct}% shorter than expected and matches the source better "
+                           f"without this clause (similarity +{gain:.2f}): it may be missing.")
+                if headline:
+                    msg = msg[:-1] + " (or it is a headline, which Japanese keeps short)."
+                out.append((i, self.flag("src", seg.src, a, b, msg, severity=sev)))
                 continue
             lost = _lost_numbers(seg) if long_enough and r < p["anchored_log"] else []
             if lost:
@@ -273,6 +277,14 @@ class Omission(Check):
                 pct = round(100 * (1 - math.exp(r)))
                 msg = (f"The translation is about {pct}% shorter than expected and nothing in it resembles "
                        f"this clause (similarity {sim:.2f}): it may be missing.")
+                out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
+                continue
+            cut = gains.get(i)
+            if cut is not None and cut[1] > p["ablation_gain"]:
+                (a, b), gain = cut
+                pct = round(100 * (1 - math.exp(r)))
+                msg = (f"The translation is about {pct}% shorter than expected and matches the source better "
+                       f"without this clause (similarity +{gain:.2f}): it may be missing.")
                 out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
                 continue
             out += [(i, f) for f in self._quotes(seg)]
@@ -299,18 +311,26 @@ class Addition(Check):
         "long_log": 0.6,  # residual above this: likely added material (minor); about 80% longer
         "lone_sim": 0.15,  # a sentence folded into a bead less similar than this to the source
         "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
+        **NEIGHBOUR,
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
         res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
         lone = lone_sentences(article, "tgt", p["lone_sim"], p["lone_gap"])
+        explained = explained_skips(article, "tgt", p["neighbour_sim"], p["neighbour_gain"])
         out = []
         for i, seg in enumerate(article.segments):
             if seg.tgt.strip() and not seg.src.strip():
-                if not is_debris(seg.tgt):  # page debris is the boilerplate check's
-                    msg = "This sentence has no counterpart in the source."
-                    out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg)))
+                # page debris is the boilerplate check's; a stray quote mark or ！ adds nothing
+                if not is_debris(seg.tgt) and has_words(seg.tgt):
+                    msg, sev = "This sentence has no counterpart in the source.", None
+                    if i in explained:
+                        e = explained[i]
+                        msg += (f" The source beside it may be its source too (with it, that bead's similarity "
+                                f"is {e.joined:.2f} instead of {e.own:.2f}): possibly an alignment error.")
+                        sev = Severity.MINOR
+                    out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, severity=sev)))
                 continue
             if i in lone and not is_debris(seg.tgt[lone[i][0] : lone[i][1]]):
                 a, b, sim, best = lone[i]
