@@ -5,8 +5,8 @@
 The language model is slow on CPU (~10 short rows/s), so the LM figures use a subset chosen
 up front and reproducibly (``subset``):
   da    all 1000 rows
-  crit  a seeded sample of 1500 rows, stratified by label (ERR / NOT in their qe-dev shares)
-  esa   a seeded sample of 100 source paragraphs with ALL their translations;
+  crit  a seeded sample of 1000 rows, stratified by label (ERR / NOT in their qe-dev shares)
+  esa   a seeded sample of 60 source paragraphs with ALL their translations;
         long paragraphs are cut to mtreview.models.lm.MAX_TOKENS tokens per side
 Scores are kept in ``bench/.cache/lm-scores.sqlite`` (the scorer's own cache), so an
 interrupted run resumes where it stopped; ``lm_signals`` returns the (N, 4) matrix.
@@ -23,8 +23,8 @@ import numpy as np
 import qe_data
 
 SEED = 13
-CRIT_ROWS = 1500
-ESA_SOURCES = 100
+CRIT_ROWS = 1000
+ESA_SOURCES = 60
 CHUNK = 64
 
 log = logging.getLogger("lm_features")
@@ -47,18 +47,30 @@ def subset(df):
     return keep
 
 
-def scorer(spec: str):
+def scorer(spec: str, cached_only: bool = False):
+    """The LM scorer with the bench cache; ``cached_only``: NaN for rows not scored yet, no model."""
     from mtreview.config import ModelsConfig
     from mtreview.models.lm import CausalLMScorer, ScoreCache
 
-    return CausalLMScorer(spec, ModelsConfig(lm=spec), cache=ScoreCache(qe_data.CACHE / "lm-scores.sqlite"))
+    class ReadOnly(ScoreCache):
+        def put(self, rows) -> None:
+            pass
+
+    class CachedOnly(CausalLMScorer):
+        def _run(self, items):
+            return [(np.nan, np.nan, 0)] * len(items)
+
+    path = qe_data.CACHE / "lm-scores.sqlite"
+    if cached_only:
+        return CachedOnly(spec, ModelsConfig(lm=spec), cache=ReadOnly(path))
+    return CausalLMScorer(spec, ModelsConfig(lm=spec), cache=ScoreCache(path))
 
 
-def lm_signals(df, spec: str = "gemma3-270m") -> np.ndarray:
+def lm_signals(df, spec: str = "gemma3-270m", cached_only: bool = False) -> np.ndarray:
     """(N, len(SIGNALS)) LM signals for the rows of ``df``, computed in chunks with progress logs."""
     from mtreview.models.lm import SIGNALS
 
-    lm = scorer(spec)
+    lm = scorer(spec, cached_only)
     srcs, tgts = df.src.tolist(), df.tgt.tolist()
     out = np.zeros((len(df), len(SIGNALS)))
     t0, done = time.perf_counter(), 0

