@@ -104,21 +104,21 @@ def main(argv: list[str] | None = None) -> int:
 
     df = qe_data.load_sets(args.data)
     if args.lm:
-        sub, X = qe_data.lm_features(df, args.lm, args.partial)
-        n = len(qf.FEATURES)
-        print(f"LM subset: {sub.set.value_counts().sort_index().to_dict()} rows; LM {args.lm}")
-        rows = {"quality without LM (CV)": figures(sub, cross_validate(sub, X[:, :n], args.folds)),
-                "quality with LM (CV)": figures(sub, cross_validate(sub, X, args.folds))}
-        # The same recipes trained on all qe-dev rows (LM columns missing outside the subset),
-        # still scored on the subset rows only.
-        X_all = np.hstack([qe_data.features(df)[0], np.full((len(df), len(qf.LM_FEATURES)), np.nan)])
-        X_all[sub.orig.to_numpy(), n:] = X[:, n:]
-        at = sub.orig.to_numpy()
-        rows["without LM, all rows (CV)"] = figures(sub, cross_validate(df, X_all[:, :n], args.folds)[at])
-        rows["with LM, all rows (CV)"] = figures(sub, cross_validate(df, X_all, args.folds)[at])
-        for j, name in enumerate(qf.LM_FEATURES):
-            rows[f"{name} alone"] = figures(sub, X[:, n + j])
-        rows["cosine alone"] = figures(sub, X[:, qf.FEATURES.index("cos")])
+        from mtreview.models.lm import SIGNALS
+
+        X, L, at = qe_data.lm_features(df, args.lm, args.partial)
+        sub, n = df.iloc[at].reset_index(drop=True), len(qf.FEATURES)
+        print(f"LM subset: {sub.set.value_counts().sort_index().to_dict()} rows; LM {args.lm}; "
+              f"LM features of the model: {', '.join(qf.LM_FEATURES)}")
+        # Trained on all qe-dev rows (the LM columns are missing outside the subset) as the
+        # shipped models are, and on the subset rows alone; always scored on the subset rows.
+        rows = {"without LM (CV)": figures(sub, cross_validate(df, X[:, :n], args.folds)[at]),
+                "with LM (CV)": figures(sub, cross_validate(df, X, args.folds)[at]),
+                "without LM, subset (CV)": figures(sub, cross_validate(sub, X[at, :n], args.folds)),
+                "with LM, subset (CV)": figures(sub, cross_validate(sub, X[at], args.folds))}
+        for j, name in enumerate(SIGNALS):
+            rows[f"{name} alone"] = figures(sub, L[:, j])
+        rows["cosine alone"] = figures(sub, X[at, qf.FEATURES.index("cos")])
         report(sub, rows)
         return 0
     X, _, _ = qe_data.features(df)

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     qe_data.add_data_arg(parser)
     parser.add_argument("--out", help=f"default {DEFAULT_MODEL} ({DEFAULT_LM_MODEL} with --lm)")
     parser.add_argument("--lm", nargs="?", const="gemma3-270m", default="",
-                        help="train the LM model on the LM subset (bench/lm_features.py) with this LM")
+                        help="train the LM model (all rows; LM signals of the LM subset, bench/lm_features.py)")
     parser.add_argument("--partial", action="store_true", help="with --lm: only the subset rows scored so far")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -86,20 +86,23 @@ def main(argv: list[str] | None = None) -> int:
     df = qe_data.load_sets(args.data)
     trained_on = "qe-dev: mlqe-pe-en-ja-da, mlqe-pe-en-ja-critical-errors, wmt24-esa-en-ja.dev"
     if args.lm:
-        df, X = qe_data.lm_features(df, args.lm, args.partial)
+        # All rows; the LM columns are missing (NaN) outside the LM subset of bench/lm_features.py.
+        X, _, at = qe_data.lm_features(df, args.lm, args.partial)
+        knot_rows = at  # the 0-100 mapping comes from rows that have the LM signal, as at run time
         names, version, out = qf.FEATURES + qf.LM_FEATURES, LM_VERSION, args.out or str(DEFAULT_LM_MODEL)
-        trained_on += f" (LM subset of bench/lm_features.py; LM {args.lm})"
+        trained_on += f" (LM signals of {args.lm} on {len(at)} rows: bench/lm_features.py)"
     else:
         X, _, _ = qe_data.features(df)
         names, version, out = qf.FEATURES, VERSION, args.out or str(DEFAULT_MODEL)
+        knot_rows = np.arange(len(df))
     y = df.target.to_numpy()
     model = fit(X, y, weights(df))
     meta = {"trained_on": trained_on,
             "rows": len(df), "seed": SEED, "params": PARAMS, "set_weights": SET_WEIGHTS,
             "target": f"within-set percentile (DA, ESA); ERR={qe_data.ERR_TARGET} NOT={qe_data.NOT_TARGET}"}
-    qm = export(model, names, meta, X, version)
+    qm = export(model, names, meta, X[knot_rows], version)
     # The numpy evaluation must reproduce sklearn's predictions.
-    diff = float(np.max(np.abs(qm.raw(X) - model.predict(X))))
+    diff = float(np.max(np.abs(qm.raw(X) - model.predict(X))))  # all rows, NaN branches included
     if diff > 1e-6:
         raise SystemExit(f"exported trees disagree with sklearn (max diff {diff})")
     save_model(out, qm)

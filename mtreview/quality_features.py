@@ -29,8 +29,9 @@ FEATURES: tuple[str, ...] = (
 )
 
 # Extra columns of the LM quality model (``quality_gbdt_lm.npz``): signals of
-# mtreview.models.lm, appended after FEATURES when ``[models] lm`` is on.
-LM_FEATURES: tuple[str, ...] = ("lm_logprob", "lm_prior", "lm_gain", "lm_min")
+# mtreview.models.lm, appended after FEATURES when ``[models] lm`` is on. Chosen by
+# bench/eval_quality.py --lm: adding lm_prior, lm_gain or lm_min as well did not help.
+LM_FEATURES: tuple[str, ...] = ("lm_logprob",)
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")

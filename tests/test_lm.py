@@ -140,3 +140,21 @@ def test_real_gemma_prefers_the_real_translation(tmp_path):
     rows = lm.signals([src, src], [TGT[3], TGT[5]])  # its translation, another sentence's
     assert rows[0]["lm_gain"] > rows[1]["lm_gain"]
     assert rows[0]["lm_logprob"] > rows[1]["lm_logprob"]
+
+
+def test_review_cli_with_the_lm(model_dir, tmp_path, seed_paths, capsys):
+    import json
+
+    from mtreview.cli import main
+
+    cfg = tmp_path / "lm.toml"
+    cfg.write_text(f'[models]\nlm = "{model_dir}"\ncache_dir = "{tmp_path}"\n', encoding="utf-8")
+    out = tmp_path / "review.json"
+    args = ["review", str(seed_paths[0]), str(seed_paths[1]), "--format", "json", "--config", str(cfg)]
+    assert main([*args, "--out", str(out)]) == 0
+    review = json.loads(out.read_text(encoding="utf-8"))
+    assert review["meta"]["quality_model"]["uses_lm"] is True
+    both = [s for s in review["segments"] if s["src"] and s["tgt"]]
+    assert both and all(s["scores"]["lm_logprob"] <= 0 and 0 <= s["quality"] <= 100 for s in both)
+    assert main(["models", "--config", str(cfg), "list"]) == 0
+    assert "gemma3-270m" in capsys.readouterr().out
