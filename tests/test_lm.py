@@ -112,6 +112,7 @@ def test_pipeline_loads_the_lm_and_quality_uses_the_lm_model(model_dir, tmp_path
     models = pipeline.load_models(config)
     assert isinstance(models.extra["lm"], CausalLMScorer)
     assert models.describe()["lm"]["name"] == str(model_dir)
+    assert models.describe()["lm"]["version"].endswith(f"/prompt-{lm_mod.TEMPLATE_ID}")
     scored = quality.score_pairs(SRC, TGT, models, config)
     assert all(0.0 <= q <= 100.0 for q in scored.quality)
     assert all(set(lm_mod.SIGNALS) <= set(row) for row in scored.scores)

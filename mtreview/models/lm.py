@@ -137,8 +137,9 @@ class CausalLMScorer:
     def __init__(self, spec: str, config: ModelsConfig, cache: ScoreCache | None = None) -> None:
         self.path, self.identity = resolve_lm(spec)
         self.name = spec
-        self.version = f"{self.identity.rsplit('/', 1)[-1] if spec == GEMMA_NAME else self.identity[-12:]}" \
-                       f"/prompt-{TEMPLATE_ID}"
+        # package version + file checksum, or the weights' size stamp; then the prompt template
+        weights = self.identity.split("/", 1)[1] if spec == GEMMA_NAME else self.identity[-12:]
+        self.version = f"{weights}/prompt-{TEMPLATE_ID}"
         self.batch_size = max(1, config.batch_size)
         self.cache = cache if cache is not None else ScoreCache(_cache_path(config))
         self.model_runs = 0  # forward passes (batches) actually run
