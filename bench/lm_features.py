@@ -2,7 +2,7 @@
 
     nice python bench/lm_features.py [--data ../shared/data] [--lm gemma3-270m] [--limit N]
 
-The language model is slow on CPU (~10 short rows/s), so the LM figures use a subset chosen
+The language model is slow on CPU (~2-3.5 rows/s on a busy 2-core machine), so the LM figures use a subset chosen
 up front and reproducibly (``subset``):
   da    all 1000 rows
   crit  a seeded sample of 1000 rows, stratified by label (ERR / NOT in their qe-dev shares)
