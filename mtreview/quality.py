@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 DEFAULT_MODEL = RESOURCES / "quality_gbdt.npz"
+DEFAULT_LM_MODEL = RESOURCES / "quality_gbdt_lm.npz"  # features + LM signals, used when [models] lm is on
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class QualityModel:
 
     version: str
     embedder: str
-    features: tuple[str, ...]
+    features: tuple[str, ...]  # qf.FEATURES, or qf.FEATURES + qf.LM_FEATURES
     baseline: float
     feature: np.ndarray  # (T, M) int
     threshold: np.ndarray  # (T, M) float
@@ -74,6 +75,10 @@ class QualityModel:
             total += self.value[t, node]
         return total
 
+    @property
+    def uses_lm(self) -> bool:
+        return self.features == qf.FEATURES + qf.LM_FEATURES
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Quality 0-100 for each row of ``X``."""
         return np.interp(self.raw(X), self.knots, np.linspace(0.0, 100.0, len(self.knots)))
@@ -91,9 +96,10 @@ def save_model(path: Path, model: QualityModel) -> None:
 
 
 @functools.cache
-def load_quality_model(path: str = "") -> QualityModel:
-    """The model at ``path`` ("" = the one shipped in the package), loaded once."""
-    p = Path(path) if path else DEFAULT_MODEL
+def load_quality_model(path: str = "", lm: bool = False) -> QualityModel:
+    """The model at ``path`` ("" = the one shipped in the package: with ``lm``, the one that
+    reads the LM signals too), loaded once."""
+    p = Path(path) if path else DEFAULT_LM_MODEL if lm else DEFAULT_MODEL
     if not p.is_file():
         raise ModelError(f"quality model not found: {p}")
     try:
@@ -109,7 +115,7 @@ def load_quality_model(path: str = "") -> QualityModel:
         )
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"cannot read quality model {p}: {exc}") from None
-    if model.features != qf.FEATURES:
+    if model.features not in (qf.FEATURES, qf.FEATURES + qf.LM_FEATURES):
         raise ModelError(
             f"quality model {p} was trained on other features; retrain it with bench/train_quality.py"
         )
@@ -153,7 +159,10 @@ def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Any, config: C
     from .models.embed import get_embedder
 
     srcs, tgts = list(srcs), list(tgts)
-    qm = load_quality_model(config.score.quality_model)
+    lm = models.extra.get("lm")
+    qm = load_quality_model(config.score.quality_model, lm=lm is not None)
+    if qm.uses_lm and lm is None:
+        raise ModelError("the quality model reads LM signals: set [models] lm (e.g. \"gemma3-270m\")")
     embedder = models.embedder if models.embedder.name == qm.embedder else get_embedder(qm.embedder)
     both = [i for i, (s, t) in enumerate(zip(srcs, tgts, strict=True)) if s.strip() and t.strip()]
     rows: list[dict[str, float]] = [{} for _ in srcs]
@@ -171,13 +180,17 @@ def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Any, config: C
         sub_s, sub_t = [srcs[i] for i in both], [tgts[i] for i in both]
         cos = _cosines(embedder, sub_s, sub_t)
         sub_flags = [flags[i] for i in both] if flags is not None else None
-        X = qf.feature_matrix(sub_s, sub_t, cos, sub_flags)
+        lm_rows = lm.signals(sub_s, sub_t) if lm is not None else None
+        X = qf.feature_matrix(sub_s, sub_t, cos, sub_flags, lm=lm_rows if qm.uses_lm else None)
         q = qm.predict(X)
         for k, i in enumerate(both):
             rows[i]["cosine"] = float(cos[k])
+            if lm_rows is not None:
+                rows[i].update(lm_rows[k])
             quality[i] = float(q[k])
     meta = {"signatures": dict(sorted(signatures.items())),
-            "quality_model": {"version": qm.version, "embedder": qm.embedder,
+            "quality_model": {"version": qm.version, "embedder": qm.embedder, "uses_lm": qm.uses_lm,
+                              "lm": getattr(lm, "name", None) if qm.uses_lm else None,
                               "trained_on": qm.meta.get("trained_on")}}
     return Scored(tuple(rows), tuple(quality), meta)
 

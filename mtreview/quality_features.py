@@ -28,6 +28,11 @@ FEATURES: tuple[str, ...] = (
     "flags_minor", "flags_major", "flags_critical",
 )
 
+# Extra columns of the LM quality model (``quality_gbdt_lm.npz``): signals of
+# mtreview.models.lm, appended after FEATURES when ``[models] lm`` is on. Chosen by
+# bench/eval_quality.py --lm: adding lm_prior, lm_gain or lm_min as well did not help.
+LM_FEATURES: tuple[str, ...] = ("lm_logprob",)
+
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b|\b[A-Z]{2,}\b")  # acronyms, CamelCase
@@ -135,13 +140,17 @@ def flag_counts(flags: Sequence[Flag]) -> dict[str, float]:
 
 
 def feature_matrix(srcs: Sequence[str], tgts: Sequence[str], cosines: Sequence[float],
-                   flags: Sequence[Sequence[Flag]] | None = None) -> np.ndarray:
-    """An (N, len(FEATURES)) float64 matrix."""
-    out = np.full((len(srcs), len(FEATURES)), np.nan)
-    col = {name: j for j, name in enumerate(FEATURES)}
+                   flags: Sequence[Sequence[Flag]] | None = None,
+                   lm: Sequence[dict[str, float]] | None = None) -> np.ndarray:
+    """An (N, len(FEATURES)) float64 matrix; with ``lm`` (LM signals per row), (N, len(FEATURES + LM_FEATURES))."""
+    names = FEATURES + LM_FEATURES if lm is not None else FEATURES
+    out = np.full((len(srcs), len(names)), np.nan)
+    col = {name: j for j, name in enumerate(names)}
     for i, (s, t) in enumerate(zip(srcs, tgts, strict=True)):
         row: dict[str, float] = {"cos": float(cosines[i]), **text_features(s, t)}
         row.update(flag_counts(flags[i] if flags is not None else ()))
+        if lm is not None:
+            row.update({name: lm[i][name] for name in LM_FEATURES})
         for name, value in row.items():
             out[i, col[name]] = value
     return out

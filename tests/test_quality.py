@@ -134,9 +134,3 @@ def test_review_fills_scores_and_quality(seed_paths, models):
     assert review.meta["quality_model"]["version"] == quality.load_quality_model().version
     assert review.meta["signatures"] == {}
 
-
-def test_lm_signal_is_refused_not_ignored():
-    from mtreview.errors import ConfigError
-
-    with pytest.raises(ConfigError, match=r"\[models\] lm"):
-        pipeline.load_models(Config().replace(models__lm="gemma3-270m"))
