@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
 APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
 JA_WEEKDAY_NAMES = "月火水木金土日"
-COUNTER = re.compile(r"[つ回人件個度本枚台点冊匹頭\u30a1-\u30fa]")  # or a katakana noun: １ゴール, １セット
+# a counter, or a katakana noun: １ゴール, １セット; durations (１時間, ２年間) but not dates (２４日)
+COUNTER = re.compile(r"[つ回人名件個度本枚台点冊匹頭\u30a1-\u30fa]|時間|[年日週]間|[カかヶケ]月|試合|歳")
 # counters that make a number an ordinal: ２位 (second place), ５部リーグ (fifth tier), ３代目, ２期
 ORDINAL_COUNTER = re.compile(r"[目位部期代次弾号着世冠]")
 # school years: 高校３年生 for "a senior", 1年生 for "a freshman"
@@ -64,8 +65,8 @@ def _is_year(v: float) -> bool:
 def _comparable(s: Num, t: Num, tgt: str) -> bool:
     """Could ``t`` be a mistranslation of ``s``? A wrong number keeps its order of magnitude (within a
     factor of ten) unless a unit slipped (万 for 千: a power of ten); a year is written as a year."""
-    if s.kind != "num":
-        return True
+    if s.kind != "num" or tgt.startswith("月", t.end):
+        return True  # a month is mistaken for any month (１月 for November)
     for a in s.values:
         for b in t.values:
             if _is_year(a) and not (_is_year(b) or tgt.startswith("年", t.end)):
@@ -74,6 +75,19 @@ def _comparable(s: Num, t: Num, tgt: str) -> bool:
             if lo == 0 or hi / lo <= 10 or abs(math.log10(hi / lo) - round(math.log10(hi / lo))) < 1e-9:
                 return True
     return False
+
+
+def _roundness(v: float) -> int:
+    """Trailing zeros of an integer value (350 -> 1, 6000 -> 3; 0 for fractions)."""
+    k, v = 0, abs(v)
+    while v >= 10 and v == int(v) and v % 10 == 0:
+        v, k = v / 10, k + 1
+    return k
+
+
+def _rounded(s: Num, t: Num) -> bool:
+    """``t`` is at least as round as ``s``: 約350 may round 347, 約347 does not round "roughly 350"."""
+    return max(map(_roundness, t.values)) >= min(map(_roundness, s.values))
 
 
 def _approx(text: str, n: Num) -> bool:
@@ -183,7 +197,7 @@ class Numbers(Check):
         tol = self.params["approx_tolerance"]
 
         def match(s: Num, t: Num) -> bool:
-            return _matches(s, t, tol if _approx(tgt, t) else 0.0)
+            return _matches(s, t, tol if _approx(tgt, t) and _rounded(s, t) else 0.0)
 
         def found(s: Num) -> bool:  # a weak word against a kanji inside a word (second / 剛二) is no match
             return any(match(s, t) for t in tnums
@@ -206,7 +220,8 @@ class Numbers(Check):
             if not cands and _ja_ordinal(tgt, t):  # ２例目 for "second": an ordinal word counts here
                 cands = [s for s in left_src if src[s.start : s.end].lower() in ORDINALS]
             if not cands and COUNTER.match(tgt, t.end):  # ３つの提案 for "one proposal"
-                cands = [s for s in left_src if src[s.start : s.end].lower() == "one" and _counted_one(src, s)]
+                cands = [s for s in left_src if src[s.start : s.end].lower() in ("one", "a", "an")
+                         and _counted_one(src, s)]
             if not cands:  # "midnight ... midnight" → 午前0時 ... 午前1時: a value written fewer times
                 cands = [s for s in short if s.kind == t.kind]
             cands = [s for s in cands if _comparable(s, t, tgt)]
