@@ -157,6 +157,14 @@ def test_japanese_numbers(text, expected):
     ("applications will be accepted until reaching roughly 350 lanterns.", "ぼんぼり全約３４７基に達するまで応募を受け付ける。",
      [("tgt", 6, 9, "３４７", "major", "350")]),
     ("applications will be accepted until reaching 347 lanterns.", "ぼんぼり全約３５０基に達するまで応募を受け付ける。", []),
+    # "A and B have both" = ２名; "one year" = １年 (a duration; ２４日 stays a date)
+    ("Coutinho and Umtiti have both been linked with moves to Arsenal, with the Brazilian also being eyed up by Chelsea.",
+     "アーセナルへの移籍にはコウチーニョとユムティティの5名が挙がっており、コウチーニョにはチェルシーFCも注目。",
+     [("tgt", 25, 26, "5", "major", "2")]),
+    ("Coutinho and Umtiti have both been linked with moves to Arsenal, with the Brazilian also being eyed up by Chelsea.",
+     "アーセナルへの移籍にはコウチーニョとユムティティの2名が挙がっており、コウチーニョにはチェルシーFCも注目。", []),
+    ("On the night of July 24th, which marks one year until the opening of the Tokyo Olympic Games",
+     "東京五輪開幕まで２年を切った７月２４日夜", [("tgt", 8, 9, "２", "major", "1")]),
     # "both" only ever matches a number
     ("an unidentified body, both age and gender unclear, was discovered on the 25th",
      "県は２５日、性別、年齢ともに不詳の１人の遺体を発見した。", []),

@@ -36,8 +36,8 @@ logger = logging.getLogger(__name__)
 APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
 APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
 JA_WEEKDAY_NAMES = "月火水木金土日"
-# a counter, or a katakana noun: １ゴール, １セット; durations (１時間, ２年間) but not dates (２４日)
-COUNTER = re.compile(r"[つ回人名件個度本枚台点冊匹頭\u30a1-\u30fa]|時間|[年日週]間|[カかヶケ]月|試合|歳")
+# a counter, or a katakana noun: １ゴール, １セット; durations (１時間, ２年) but not days (２４日: a date)
+COUNTER = re.compile(r"[つ回人名件個度本枚台点冊匹頭年\u30a1-\u30fa]|時間|[日週]間|[カかヶケ]月|試合|歳")
 # counters that make a number an ordinal: ２位 (second place), ５部リーグ (fifth tier), ３代目, ２期
 ORDINAL_COUNTER = re.compile(r"[目位部期代次弾号着世冠]")
 # school years: 高校３年生 for "a senior", 1年生 for "a freshman"

@@ -86,6 +86,10 @@ EN_ONE_OF = re.compile(
     rf"\b(one)\s+(?:of|for|in|out of)\s+(?:the\s+|every\s+|its\s+|their\s+)?(?=\d|(?:{_WORD_NUM})\b)",
     re.IGNORECASE,
 )
+# "Coutinho and Umtiti have both": two named people (２名); "both age and gender" is no count
+EN_BOTH_NAMED = re.compile(
+    r"\b[A-Z][a-z]+ and [A-Z][a-z]+,? (?:(?:have|had|are|were|will|would|could|can)\s+)?(both)\b"
+)
 # "an hour", "a point": one unit; only ever a candidate for a Japanese number with that counter (1時間)
 EN_A_UNIT = re.compile(r"\b(an?)\s+(?=(?:hour|day|week|month|year|minute|point|game|person|goal)\b)",
                        re.IGNORECASE)
@@ -157,6 +161,8 @@ def english_numbers(text: str) -> list[Num]:
         add(Num(m.start(), m.end(), frozenset(_r(v) for v in values), strength=strength))
     for m in EN_ONE_OF.finditer(text):
         add(Num(m.start(1), m.end(1), frozenset({1.0}), strength=WORD))
+    for m in EN_BOTH_NAMED.finditer(text):
+        add(Num(m.start(1), m.end(1), frozenset({2.0}), strength=WORD))
     for m in EN_A_UNIT.finditer(text):
         add(Num(m.start(1), m.end(1), frozenset({1.0}), strength=WEAK))
     for m in EN_DOZEN.finditer(text):
