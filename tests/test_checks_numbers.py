@@ -165,6 +165,19 @@ def test_japanese_numbers(text, expected):
      "アーセナルへの移籍にはコウチーニョとユムティティの2名が挙がっており、コウチーニョにはチェルシーFCも注目。", []),
     ("On the night of July 24th, which marks one year until the opening of the Tokyo Olympic Games",
      "東京五輪開幕まで２年を切った７月２４日夜", [("tgt", 8, 9, "２", "major", "1")]),
+    # digits glued to a name (乃木坂46 for Nogizaka46); rugby sevens = ７人制; a hedged source ("roughly 350")
+    # leaves 約 no tolerance; "one minute" = １分
+    ("Nogizaka46 Yamashita Mizuki, her first cover with her new, short look!", "乃木坂48 山下美月、ショートヘアになって初表紙！",
+     [("tgt", 3, 5, "48", "major", "46")]),
+    ("Nogizaka46 Yamashita Mizuki, her first cover with her new, short look!", "乃木坂46 山下美月、ショートヘアになって初表紙！", []),
+    ("Iwabuchi HC \"Unite for medals\" Men's Rugby Sevens, training camp for the first time in 4 months",
+     "岩渕ＨＣ「メダルへ団結」 ラグビー８人制男子、４カ月ぶり合宿", [("tgt", 17, 18, "８", "major", "7")]),
+    ("Papers inscribed by local residents and fans from all over the country will be attached to roughly 350 lanterns.",
+     "全国のファンや地元住民が書き込んだ用紙をぼんぼり約３４０基に張り付けて、", [("tgt", 25, 28, "３４０", "major", "350")]),
+    ("Papers inscribed by local residents and fans from all over the country will be attached to roughly 350 lanterns.",
+     "全国のファンや地元住民が書き込んだ用紙をぼんぼり約３５０基に張り付けて、", []),
+    ("Winger Tom Wright scored an early try for Brumbies one minute into the game",
+     "ブランビーズは試合開始３分過ぎにＷＴＢトム・ライトが先制トライをあげる", [("tgt", 11, 12, "３", "major", "1")]),
     # "both" only ever matches a number
     ("an unidentified body, both age and gender unclear, was discovered on the 25th",
      "県は２５日、性別、年齢ともに不詳の１人の遺体を発見した。", []),

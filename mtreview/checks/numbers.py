@@ -37,7 +37,10 @@ APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
 APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
 JA_WEEKDAY_NAMES = "月火水木金土日"
 # a counter, or a katakana noun: １ゴール, １セット; durations (１時間, ２年) but not days (２４日: a date)
-COUNTER = re.compile(r"[つ回人名件個度本枚台点冊匹頭年\u30a1-\u30fa]|時間|[日週]間|[カかヶケ]月|試合|歳")
+COUNTER = re.compile(r"[つ回人名件個度本枚台点冊匹頭年分秒\u30a1-\u30fa]|時間|[日週]間|[カかヶケ]月|試合|歳")
+# a hedge before an English number: the Japanese 約 repeats it and must keep the value (約３４０ for "roughly 350")
+EN_HEDGE = re.compile(r"\b(?:about|around|roughly|approximately|some|nearly|almost|over|more than|up to)\s+[$£€¥]?$",
+                      re.IGNORECASE)
 # counters that make a number an ordinal: ２位 (second place), ５部リーグ (fifth tier), ３代目, ２期
 ORDINAL_COUNTER = re.compile(r"[目位部期代次弾号着世冠]")
 # school years: 高校３年生 for "a senior", 1年生 for "a freshman"
@@ -111,6 +114,12 @@ def _school_year(src: str, tgt: str, t: Num) -> bool:
     if not tgt.startswith("年生", t.end):
         return False
     return any(t.values & SCHOOL_YEARS[m.group(1).lower()] for m in SCHOOL_YEAR.finditer(src))
+
+
+def _name_digits(tgt: str, t: Num) -> bool:
+    """Digits glued to the end of a name (乃木坂46, AKB48): after a letter, before a space, punctuation or the end."""
+    after = tgt[t.end : t.end + 1]
+    return tgt[t.start - 1 : t.start].isalpha() and (not after or after.isspace() or not after.isalnum())
 
 
 def _counted_one(src: str, n: Num) -> bool:
@@ -197,7 +206,8 @@ class Numbers(Check):
         tol = self.params["approx_tolerance"]
 
         def match(s: Num, t: Num) -> bool:
-            return _matches(s, t, tol if _approx(tgt, t) and _rounded(s, t) else 0.0)
+            hedged = EN_HEDGE.search(src, 0, s.start) is not None
+            return _matches(s, t, tol if _approx(tgt, t) and _rounded(s, t) and not hedged else 0.0)
 
         def found(s: Num) -> bool:  # a weak word against a kanji inside a word (second / 剛二) is no match
             return any(match(s, t) for t in tnums
@@ -222,6 +232,9 @@ class Numbers(Check):
             if not cands and COUNTER.match(tgt, t.end):  # ３つの提案 for "one proposal"
                 cands = [s for s in left_src if src[s.start : s.end].lower() in ("one", "a", "an")
                          and _counted_one(src, s)]
+            if not cands and _name_digits(tgt, t):  # 乃木坂48 for "Nogizaka46": digits of a name
+                cands = [s for s in left_src if src[s.start : s.end].isdigit() and s.end - s.start == t.end - t.start
+                         and src[s.start - 1 : s.start].isalpha()]
             if not cands:  # "midnight ... midnight" → 午前0時 ... 午前1時: a value written fewer times
                 cands = [s for s in short if s.kind == t.kind]
             cands = [s for s in cands if _comparable(s, t, tgt)]

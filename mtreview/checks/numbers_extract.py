@@ -59,7 +59,7 @@ CLOCK_WORDS = {"midnight": (0.0, 12.0, 24.0), "noon": (12.0,), "midday": (12.0,)
 # words that stand for a number: 200周年, 10代, 過去5年
 NUMBER_WORDS = {"bicentennial": 200, "bicentenary": 200, "centennial": 100, "centenary": 100,
                 "half-century": 50, "half-decade": 5, "decade": 10, "teens": 10, "teenager": 10,
-                "teenage": 10}
+                "teenage": 10, "sevens": 7}  # rugby sevens = ７人制
 
 EN_DIGITS = re.compile(
     r"(?:(?<![\w.,])|(?<=\bNo\.))(?:(?<=\d-)|(?<!-))(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|,\d)"
