@@ -11,7 +11,8 @@ source, while another source number is missing, is a substitution (「２人、�
 「３人、いや３人」 for "two or three"). "one" is too often a pronoun to count as a number,
 except against a Japanese number with a counter (３つの提案 for "one proposal"). A
 substitution keeps its order of magnitude (or is off by a power of ten: a unit slipped),
-and a year is replaced only by a year.
+and a year is replaced only by a year; a month may be mistaken for any month. 約 rounds
+only towards a rounder number, and not a number the source hedges itself ("roughly 350").
 
 Misalignment (through ``pipeline.review`` a segment may pair different sentences): no
 flag when the neighbouring segments leave over both numbers, nor on a segment whose two
