@@ -109,6 +109,22 @@ def test_rank_severity_param_and_sentence_level_mode():
     (["He swung from the first pitch, and after a foul, the second pitch.", "Even his fouls have an air."],
      ["初球から積極的に振っていき、ファーウルの後の２球目。", "ファウルでも雰囲気がある。"],
      [(0, 14, 19, "ファーウル", "minor", "ファウル")]),
+    # MeCab cuts リャンピー in two known pieces but does not know リャーンピー at all: no evidence against リャンピー;
+    # the unknown word is the odd one, whichever comes first
+    (["The summer staple is \"Liangpi\".", "In China, the noodle dish of summer is \"Liangpi\"."],
+     ["夏の定番は「涼皮（リャーンピー）」", "中国で、夏を感じる麺料理といえば「涼皮 (リャンピー) 」"],
+     [(0, 9, 15, "リャーンピー", "minor", "リャンピー")]),
+    (["Sundays are for loungewear.", "Sundays are for loungewear, half-length tracksuit bottoms."],
+     ["日曜日はラウーンジウェアの日", "日曜日はラウンジウェアの日、ハーフ丈のトラックスーツの下。"],
+     [(0, 4, 12, "ラウーンジウェア", "minor", "ラウンジウェア")]),
+    # two ・ in a row is no spelling
+    (["Home Secretary Priti Patel demands explanation.", "Priti Patel has demanded answers."],
+     ["内務大臣プリティ・・パテル、説明要求", "プリティ・パテル氏は説明を求めている。"],
+     [(0, 4, 13, "プリティ・・パテル", "minor", "プリティ・パテル")]),
+    # MeCab does not know the name キムカーダシアン: its cuts say nothing about the ・; the source writes two words
+    (["he has been trying to divorce his wife Kim Kardashian", "Kanye West plans to divorce Kim Kardashian"],
+     ["この2年間妻のキムカーダシアンと離婚しようとしている", "カニエ・ウェストがキム・カーダシアンとの離婚を計画"],
+     [(0, 7, 15, "キムカーダシアン", "minor", "キム・カーダシアン")]),
 ])
 def test_katakana_variants_with_source(srcs, tgts, expected):
     assert _flags(tgts, srcs) == expected

@@ -132,6 +132,52 @@ def test_japanese_numbers(text, expected):
     # "one" before a noun against a number before a katakana noun; 冠 counts titles
     ("it left him one goal short of the golden boot", "自身のゴールデンブーツ賞まであと４ゴールに迫り", [("tgt", 16, 17, "４", "major", "1")]),
     ("PSG achieved second national title", "PSGが国内3冠を達成", [("tgt", 6, 7, "3", "major", "2")]),
+    # value-level rules of the fourth pass (tune-half misses): "No.5" glued to its number; "March" after "and";
+    # "one of / for" another number is a count; "one person" = １名, "an hour" = １時間; a month for any month;
+    # 約 rounds only towards a rounder number
+    ("Milner, a left-handed reliever, was homered off by the No.5 hitter, Olson, with a walk-off home run.",
+     "代わった左腕のミルナーが、8番・オルソンにサヨナラとなる満塁弾を右翼席へ運ばれ勝負が決した。",
+     [("tgt", 13, 14, "8", "major", "5")]),
+    ("Herro missed 15 games in February and March due to an ankle injury.",
+     "ヒーローは足首のケガにより2月から5月にかけての15試合を欠場し、", [("tgt", 17, 18, "5", "major", "3")]),
+    ("Herro missed 15 games in February and March due to an ankle injury.",
+     "ヒーローは足首のケガにより2月から3月にかけての15試合を欠場し、", []),
+    ("One of the 34 soldiers who made it back alive from Peleliu Island, Palau.",
+     "パラオのペリリュー島から生還した３４人のうちの３人。", [("tgt", 23, 24, "３", "major", "1")]),
+    ("One of the 34 soldiers who made it back alive from Peleliu Island, Palau.",
+     "パラオのペリリュー島から生還した３４人のうちの１人。", []),
+    ("Angels lose the opening game ... Otani, one for five, strikes out in the 9th inning, on three pitches with the "
+     "bases loaded", "エンゼルス、開幕戦はサヨナラ負け...大谷は5の2、9回は満塁で3球三振", [("tgt", 24, 25, "2", "major", "1")]),
+    ("Police said a protester fired a weapon, striking at least one person who was taken to a hospital.",
+     "警察発表では、一人のデモ参加者が発砲、少なくとも2名に当たり病院に運ばれた。", [("tgt", 24, 25, "2", "major", "1")]),
+    ("successful bidders will also be able to join Dimitrov and his coaching team for an hour of practice",
+     "落札者はディミトロフとコーチングチームによる4時間の練習に参加することができ", [("tgt", 22, 23, "4", "major", "1")]),
+    ("The lighting of the bonbori lanterns is planned to last through the end of November.",
+     "ぼんぼりの点灯は１月末までを予定する。", [("tgt", 8, 9, "１", "major", "11")]),
+    ("applications will be accepted until reaching roughly 350 lanterns.", "ぼんぼり全約３４７基に達するまで応募を受け付ける。",
+     [("tgt", 6, 9, "３４７", "major", "350")]),
+    ("applications will be accepted until reaching 347 lanterns.", "ぼんぼり全約３５０基に達するまで応募を受け付ける。", []),
+    # "A and B have both" = ２名; "one year" = １年 (a duration; ２４日 stays a date)
+    ("Coutinho and Umtiti have both been linked with moves to Arsenal, with the Brazilian also being eyed up by Chelsea.",
+     "アーセナルへの移籍にはコウチーニョとユムティティの5名が挙がっており、コウチーニョにはチェルシーFCも注目。",
+     [("tgt", 25, 26, "5", "major", "2")]),
+    ("Coutinho and Umtiti have both been linked with moves to Arsenal, with the Brazilian also being eyed up by Chelsea.",
+     "アーセナルへの移籍にはコウチーニョとユムティティの2名が挙がっており、コウチーニョにはチェルシーFCも注目。", []),
+    ("On the night of July 24th, which marks one year until the opening of the Tokyo Olympic Games",
+     "東京五輪開幕まで２年を切った７月２４日夜", [("tgt", 8, 9, "２", "major", "1")]),
+    # digits glued to a name (乃木坂46 for Nogizaka46); rugby sevens = ７人制; a hedged source ("roughly 350")
+    # leaves 約 no tolerance; "one minute" = １分
+    ("Nogizaka46 Yamashita Mizuki, her first cover with her new, short look!", "乃木坂48 山下美月、ショートヘアになって初表紙！",
+     [("tgt", 3, 5, "48", "major", "46")]),
+    ("Nogizaka46 Yamashita Mizuki, her first cover with her new, short look!", "乃木坂46 山下美月、ショートヘアになって初表紙！", []),
+    ("Iwabuchi HC \"Unite for medals\" Men's Rugby Sevens, training camp for the first time in 4 months",
+     "岩渕ＨＣ「メダルへ団結」 ラグビー８人制男子、４カ月ぶり合宿", [("tgt", 17, 18, "８", "major", "7")]),
+    ("Papers inscribed by local residents and fans from all over the country will be attached to roughly 350 lanterns.",
+     "全国のファンや地元住民が書き込んだ用紙をぼんぼり約３４０基に張り付けて、", [("tgt", 25, 28, "３４０", "major", "350")]),
+    ("Papers inscribed by local residents and fans from all over the country will be attached to roughly 350 lanterns.",
+     "全国のファンや地元住民が書き込んだ用紙をぼんぼり約３５０基に張り付けて、", []),
+    ("Winger Tom Wright scored an early try for Brumbies one minute into the game",
+     "ブランビーズは試合開始３分過ぎにＷＴＢトム・ライトが先制トライをあげる", [("tgt", 11, 12, "３", "major", "1")]),
     # "both" only ever matches a number
     ("an unidentified body, both age and gender unclear, was discovered on the 25th",
      "県は２５日、性別、年齢ともに不詳の１人の遺体を発見した。", []),
@@ -144,7 +190,8 @@ def test_numbers_compare(en, ja, expected):
 @pytest.mark.parametrize("text, lang, strengths", [
     ("COVID-19 hit the G7 in 2021", "en", [0, 0, 2]),  # numbers inside names only ever match
     ("after Ligue 1 ended on Jan. 14, 2024", "en", [1, 1, 2, 2]),  # "Ligue 1": a name; "14," a date
-    ("one of two men", "en", [0, 1]),  # "one" is weak, "two" a word
+    ("one of them and two men", "en", [0, 1]),  # "one" is weak, "two" a word
+    ("one of two men, one for five", "en", [1, 1, 1, 1]),  # "one of / for" another number is a count
     ("ATP1000の大会、二日、統一", "ja", [0, 0]),  # kanji numerals only match; 統一 is no number at all
 ])
 def test_strength(text, lang, strengths):

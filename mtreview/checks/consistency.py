@@ -97,23 +97,27 @@ KATA_FOLD = str.maketrans({"ヴ": "ブ", "ァ": "ア", "ィ": "イ", "ゥ": "ウ
 
 
 SMALL = "ァィゥェォャュョヮッ"
-ILL_FORMED = re.compile(rf"・[ンー{SMALL}]|[ッンー・]ー|ー[{SMALL}ー]")
+ILL_FORMED = re.compile(rf"・[ンー{SMALL}・]|[ッンー・]ー|ー[{SMALL}ー]")
 
 
 def kata_oddities(word: str) -> int:
     """How unlike a real katakana word ``word`` is.
 
-    One point for each break of katakana spelling (・ before ン/ー/small kana, ー after
+    One point for each break of katakana spelling (・ before ン/ー/small kana/・, ー after
     ッ/ン), each piece MeCab does not know (or cuts to one character), and each ・ that
-    does not fall where MeCab cuts the word written without it (ガイド・ライン: ガイドライン
-    is one word).
+    does not fall where MeCab cuts the word written without it, when MeCab knows every
+    piece of that word (ガイド・ライン: ガイドライン is one word; the cuts of a foreign name
+    MeCab does not know, キムカーダシアン, say nothing about where its ・ belongs).
     """
     pieces = [known for surface, known in word_pieces(word) if surface != "・"]
     bare = word.replace("・", "")
     cuts, pos = set(), 0
-    for surface, _ in word_pieces(bare):
+    bare_pieces = word_pieces(bare)
+    for surface, _ in bare_pieces:
         pos += len(surface)
         cuts.add(pos)
+    if not all(known for _, known in bare_pieces):
+        cuts = set(range(len(bare) + 1))
     dots, pos = [], 0
     for ch in word:
         if ch == "・":
@@ -163,11 +167,13 @@ def dot_dropped(form: str, forms: set[str], src: str) -> bool:
 
 
 def more_pieces(form: str, forms: set[str]) -> bool:
-    """MeCab needs more pieces for ``form`` than for another form (ファー+ウル, ファウル is one word)."""
-    def count(f: str) -> int:
-        return len(word_pieces(f.replace("・", "")))
+    """MeCab needs more pieces for ``form`` than for another form made of words it knows (ファー+ウル,
+    ファウル is one word; リャン+ピー against リャーンピー, which MeCab does not know, is no evidence)."""
+    def pieces(f: str) -> list[tuple[str, bool]]:
+        return word_pieces(f.replace("・", ""))
 
-    return count(form) > min(count(f) for f in forms)
+    known = [len(pieces(f)) for f in forms if all(k for _, k in pieces(f))]
+    return bool(known) and len(pieces(form)) > min(known)
 
 
 def _kata_key(word: str) -> str:

@@ -11,7 +11,8 @@ source, while another source number is missing, is a substitution (「２人、�
 「３人、いや３人」 for "two or three"). "one" is too often a pronoun to count as a number,
 except against a Japanese number with a counter (３つの提案 for "one proposal"). A
 substitution keeps its order of magnitude (or is off by a power of ten: a unit slipped),
-and a year is replaced only by a year.
+and a year is replaced only by a year; a month may be mistaken for any month. 約 rounds
+only towards a rounder number, and not a number the source hedges itself ("roughly 350").
 
 Misalignment (through ``pipeline.review`` a segment may pair different sentences): no
 flag when the neighbouring segments leave over both numbers, nor on a segment whose two
@@ -36,7 +37,11 @@ logger = logging.getLogger(__name__)
 APPROX_BEFORE = ("約", "およそ", "ほぼ", "概算")
 APPROX_AFTER = ("余", "超", "以上", "近く", "強", "弱", "足らず", "未満", "程度", "前後")
 JA_WEEKDAY_NAMES = "月火水木金土日"
-COUNTER = re.compile(r"[つ回人件個度本枚台点冊匹頭\u30a1-\u30fa]")  # or a katakana noun: １ゴール, １セット
+# a counter, or a katakana noun: １ゴール, １セット; durations (１時間, ２年) but not days (２４日: a date)
+COUNTER = re.compile(r"[つ回人名件個度本枚台点冊匹頭年分秒\u30a1-\u30fa]|時間|[日週]間|[カかヶケ]月|試合|歳")
+# a hedge before an English number: the Japanese 約 repeats it and must keep the value (約３４０ for "roughly 350")
+EN_HEDGE = re.compile(r"\b(?:about|around|roughly|approximately|some|nearly|almost|over|more than|up to)\s+[$£€¥]?$",
+                      re.IGNORECASE)
 # counters that make a number an ordinal: ２位 (second place), ５部リーグ (fifth tier), ３代目, ２期
 ORDINAL_COUNTER = re.compile(r"[目位部期代次弾号着世冠]")
 # school years: 高校３年生 for "a senior", 1年生 for "a freshman"
@@ -64,8 +69,8 @@ def _is_year(v: float) -> bool:
 def _comparable(s: Num, t: Num, tgt: str) -> bool:
     """Could ``t`` be a mistranslation of ``s``? A wrong number keeps its order of magnitude (within a
     factor of ten) unless a unit slipped (万 for 千: a power of ten); a year is written as a year."""
-    if s.kind != "num":
-        return True
+    if s.kind != "num" or tgt.startswith("月", t.end):
+        return True  # a month is mistaken for any month (１月 for November)
     for a in s.values:
         for b in t.values:
             if _is_year(a) and not (_is_year(b) or tgt.startswith("年", t.end)):
@@ -74,6 +79,19 @@ def _comparable(s: Num, t: Num, tgt: str) -> bool:
             if lo == 0 or hi / lo <= 10 or abs(math.log10(hi / lo) - round(math.log10(hi / lo))) < 1e-9:
                 return True
     return False
+
+
+def _roundness(v: float) -> int:
+    """Trailing zeros of an integer value (350 -> 1, 6000 -> 3; 0 for fractions)."""
+    k, v = 0, abs(v)
+    while v >= 10 and v == int(v) and v % 10 == 0:
+        v, k = v / 10, k + 1
+    return k
+
+
+def _rounded(s: Num, t: Num) -> bool:
+    """``t`` is at least as round as ``s``: 約350 may round 347, 約347 does not round "roughly 350"."""
+    return max(map(_roundness, t.values)) >= min(map(_roundness, s.values))
 
 
 def _approx(text: str, n: Num) -> bool:
@@ -97,6 +115,12 @@ def _school_year(src: str, tgt: str, t: Num) -> bool:
     if not tgt.startswith("年生", t.end):
         return False
     return any(t.values & SCHOOL_YEARS[m.group(1).lower()] for m in SCHOOL_YEAR.finditer(src))
+
+
+def _name_digits(tgt: str, t: Num) -> bool:
+    """Digits glued to the end of a name (乃木坂46, AKB48): after a letter, before a space, punctuation or the end."""
+    after = tgt[t.end : t.end + 1]
+    return tgt[t.start - 1 : t.start].isalpha() and (not after or after.isspace() or not after.isalnum())
 
 
 def _counted_one(src: str, n: Num) -> bool:
@@ -183,7 +207,8 @@ class Numbers(Check):
         tol = self.params["approx_tolerance"]
 
         def match(s: Num, t: Num) -> bool:
-            return _matches(s, t, tol if _approx(tgt, t) else 0.0)
+            hedged = EN_HEDGE.search(src, 0, s.start) is not None
+            return _matches(s, t, tol if _approx(tgt, t) and _rounded(s, t) and not hedged else 0.0)
 
         def found(s: Num) -> bool:  # a weak word against a kanji inside a word (second / 剛二) is no match
             return any(match(s, t) for t in tnums
@@ -206,7 +231,11 @@ class Numbers(Check):
             if not cands and _ja_ordinal(tgt, t):  # ２例目 for "second": an ordinal word counts here
                 cands = [s for s in left_src if src[s.start : s.end].lower() in ORDINALS]
             if not cands and COUNTER.match(tgt, t.end):  # ３つの提案 for "one proposal"
-                cands = [s for s in left_src if src[s.start : s.end].lower() == "one" and _counted_one(src, s)]
+                cands = [s for s in left_src if src[s.start : s.end].lower() in ("one", "a", "an")
+                         and _counted_one(src, s)]
+            if not cands and _name_digits(tgt, t):  # 乃木坂48 for "Nogizaka46": digits of a name
+                cands = [s for s in left_src if src[s.start : s.end].isdigit() and s.end - s.start == t.end - t.start
+                         and src[s.start - 1 : s.start].isalpha()]
             if not cands:  # "midnight ... midnight" → 午前0時 ... 午前1時: a value written fewer times
                 cands = [s for s in short if s.kind == t.kind]
             cands = [s for s in cands if _comparable(s, t, tgt)]

@@ -59,10 +59,10 @@ CLOCK_WORDS = {"midnight": (0.0, 12.0, 24.0), "noon": (12.0,), "midday": (12.0,)
 # words that stand for a number: 200周年, 10代, 過去5年
 NUMBER_WORDS = {"bicentennial": 200, "bicentenary": 200, "centennial": 100, "centenary": 100,
                 "half-century": 50, "half-decade": 5, "decade": 10, "teens": 10, "teenager": 10,
-                "teenage": 10}
+                "teenage": 10, "sevens": 7}  # rugby sevens = ７人制
 
 EN_DIGITS = re.compile(
-    r"(?<![\w.,])(?:(?<=\d-)|(?<!-))(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|,\d)"
+    r"(?:(?<![\w.,])|(?<=\bNo\.))(?:(?<=\d-)|(?<!-))(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|,\d)"
     r"(?:\s*(?:-\s*)?(hundred|thousand|million|billion|trillion|lakhs?|crores?|bn|mn|m|k|tn)\b)?"
     r"(?:\s*(a\.m\.|p\.m\.|am\b|pm\b))?"
     r"(?=$|[^\w]|st\b|nd\b|rd\b|th\b|s\b|km|kg|cm|mm|m\b|ml\b|mg\b|g\b|lbs?\b|oz\b|ft|mph|GW|MW|kW|GB|%)"
@@ -81,6 +81,21 @@ EN_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")s?\b", re.IGNORECASE)
 EN_MULTIPLE = re.compile(r"\b(" + "|".join(MULTIPLES) + r")\b", re.IGNORECASE)
 EN_DECADE = re.compile(r"\b(" + "|".join(DECADES) + r")\b", re.IGNORECASE)
 EN_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
+# "one of the 34", "one for five", "one in three": a count, not a pronoun
+EN_ONE_OF = re.compile(
+    rf"\b(one)\s+(?:of|for|in|out of)\s+(?:the\s+|every\s+|its\s+|their\s+)?(?=\d|(?:{_WORD_NUM})\b)",
+    re.IGNORECASE,
+)
+# "Coutinho and Umtiti have both": two named people (２名); "both age and gender" is no count
+EN_BOTH_NAMED = re.compile(
+    r"\b[A-Z][a-z]+ and [A-Z][a-z]+,? (?:(?:have|had|are|were|will|would|could|can)\s+)?(both)\b"
+)
+# "an hour", "a point": one unit; only ever a candidate for a Japanese number with that counter (1時間)
+EN_A_UNIT = re.compile(r"\b(an?)\s+(?=(?:hour|day|week|month|year|minute|point|game|person|goal)\b)",
+                       re.IGNORECASE)
+# a month name that may be a word ("may", "march") is a month after these words
+MONTH_CONTEXT = re.compile(r"\b(?:in|on|since|until|till|by|of|from|to|and|or|through|early|late|mid|"
+                           r"last|next|this|end|between|during)[\s-]+$", re.IGNORECASE)
 EN_DOZEN = re.compile(r"\ba dozen\b", re.IGNORECASE)
 EN_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 EN_CLOCK = re.compile(r"\b(" + "|".join(CLOCK_WORDS) + r")\b", re.IGNORECASE)
@@ -144,6 +159,12 @@ def english_numbers(text: str) -> list[Num]:
         named = before is not None and before.group(1).lower() not in NOT_NAMES and not m.group(3)
         strength = WORD if ordinal or named else HARD
         add(Num(m.start(), m.end(), frozenset(_r(v) for v in values), strength=strength))
+    for m in EN_ONE_OF.finditer(text):
+        add(Num(m.start(1), m.end(1), frozenset({1.0}), strength=WORD))
+    for m in EN_BOTH_NAMED.finditer(text):
+        add(Num(m.start(1), m.end(1), frozenset({2.0}), strength=WORD))
+    for m in EN_A_UNIT.finditer(text):
+        add(Num(m.start(1), m.end(1), frozenset({1.0}), strength=WEAK))
     for m in EN_DOZEN.finditer(text):
         add(Num(m.start(), m.end(), frozenset({12.0}), strength=WORD))
     for m in EN_WORDS.finditer(text):
@@ -174,7 +195,8 @@ def english_numbers(text: str) -> list[Num]:
         ambiguous = word.lower() in ("may", "march", "mar") or (
             len(word) <= 4 and not m.group().endswith(".") and word.lower() not in ("june", "july")
         )
-        if ambiguous and not (word[0].isupper() and re.match(r"\s*\d", after)):
+        dated = re.match(r"\s*\d", after) or MONTH_CONTEXT.search(text, 0, m.start())
+        if ambiguous and not (word[0].isupper() and dated):
             continue  # "may" the verb, "march" the noun, "Jan" without a date
         if not word[0].isupper():
             continue
