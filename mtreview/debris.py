@@ -232,7 +232,7 @@ def find_debris(text: str, lang: str, config: LoadConfig) -> list[_Line]:
         if not config.strip_boilerplate or ln.reason is not None:
             continue
         ln.reason = _zone_reason(ln, i < top_end, i > last_prose, head_key)
-        if ln.reason is None and i < top_end and _norm(ln.item) in crumbs:
+        if ln.reason is None and i < top_end and not ln.bullet and _norm(ln.item) in crumbs:
             ln.reason = "navigation"  # a section label above the headline that the menu lists
         if ln.reason is None and ln.bullet and not is_sentence_like(ln.item) and ln.para in menus:
             ln.reason = "navigation"  # an item of a bulleted menu that also lists "Home", "facebook" ...

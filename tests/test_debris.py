@@ -210,6 +210,9 @@ def test_debris_lines_anywhere(line, reason):
         ("\n\n".join(["西武・外崎が初サヨナラ打", JA[2], "関連する動き", JA[3]]), "ja"),
         # a body paragraph that repeats the photo caption further down is article text
         ("\n\n".join([EN[0], EN[1], EN[2], EN[3], EN[1], EN[4]]), "en"),
+        # a whole article run into one bulleted line (a page's share row glued in front of it):
+        # the line is not a menu item that lists itself
+        ("• facebook • twitter" + "".join(JA[2:6]), "ja"),
     ],
 )
 def test_article_structures_lose_nothing(page, lang):
