@@ -19,14 +19,15 @@ report half.
    that id (or one listed in ``also``) / all flags of that id on the corrupted articles.
 3. Time: milliseconds for all checks on a 30-segment article.
 
-``--e2e`` instead writes each corrupted article as two plain texts (one line per
-segment, one paragraph per side, so the aligner gets no shared paragraph breaks) and
-runs them through ``pipeline.review`` (load -> segment -> align -> checks) with the
-default configuration and models. A flag belongs to the gold pairs its segment's
-sentences overlap: recall = injections with a flag of their id on a segment touching
-their pair (a debris line the loader removed counts as found: the review lists it
-under ``removed``); precision = flags touching a pair injected with that id (or
-``also``) / all flags of that id.
+``--e2e`` instead writes each corrupted article as two plain texts and runs them
+through ``pipeline.review`` (load -> segment -> align -> checks) with the default
+configuration and models. A flag belongs to the gold pairs its segment's sentences
+overlap: recall = injections with a flag of their id on a segment touching their pair
+(a debris line the loader removed counts as found: the review lists it under
+``removed``); precision = flags touching a pair injected with that id (or ``also``) /
+all flags of that id. ``--layout lines`` (default) writes one line per segment: the
+loader sees each segment boundary as a line break on both sides, which helps the
+aligner; ``--layout joined`` writes one running paragraph per side (no help at all).
 """
 
 from __future__ import annotations
@@ -203,19 +204,27 @@ def injected(docs, checks, rounds: int, seed: int):
     return stats
 
 
-def _texts(pairs: list[Pair]) -> tuple[str, str, list[tuple[int, int]], list[tuple[int, int]]]:
-    """Both sides as one line per non-empty segment, with each pair's character range per side."""
+# --layout: how the segments of a corrupted article are written for pipeline.review.
+# lines: one line per segment (the loader sees every segment boundary as a line break on both
+# sides); joined: one running paragraph per side (English segments joined by a space, Japanese
+# ones by nothing), so segmentation and alignment get no help from the layout at all.
+SEPARATORS = {"lines": {"src": "\n", "tgt": "\n"}, "joined": {"src": " ", "tgt": ""}}
+
+
+def _texts(pairs: list[Pair], layout: str = "lines") -> tuple[str, str, list[tuple[int, int]], list[tuple[int, int]]]:
+    """Both sides as text in ``layout`` (non-empty segments only), with each pair's character range per side."""
+    sep = SEPARATORS[layout]
     out: dict[str, list[str]] = {"src": [], "tgt": []}
     ranges: dict[str, list[tuple[int, int]]] = {"src": [], "tgt": []}
     for p in pairs:
         for side, text in (("src", p.src), ("tgt", p.tgt)):
-            start = sum(len(x) + 1 for x in out[side])
+            start = sum(len(x) + len(sep[side]) for x in out[side])
             if text.strip():
                 out[side].append(text)
                 ranges[side].append((start, start + len(text)))
             else:
                 ranges[side].append((start, start))
-    return "\n".join(out["src"]), "\n".join(out["tgt"]), ranges["src"], ranges["tgt"]
+    return sep["src"].join(out["src"]), sep["tgt"].join(out["tgt"]), ranges["src"], ranges["tgt"]
 
 
 def _touching(sents, ids, ranges) -> set[int]:
@@ -233,7 +242,7 @@ def _print_fp(what: str, name: str, seg, f) -> None:
           f" | {seg.src[:100]!r} | {seg.tgt[:80]!r}")
 
 
-def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path):
+def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path, layout: str = "lines"):
     """Injected errors through pipeline.review: load, segment, align, checks."""
     from mtreview import pipeline
     from mtreview.errors import MtreviewError
@@ -250,7 +259,7 @@ def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path):
         for r in range(-1, rounds):  # round -1: the untouched article (false alarms)
             rng = random.Random(zlib.crc32(f"{seed}:{name}:{r}".encode()))
             bad = corrupt(pairs, rng, glossary) if r >= 0 else [Pair(p.src, p.tgt) for p in pairs]
-            en, ja, sr, tr = _texts(bad)
+            en, ja, sr, tr = _texts(bad, layout)
             try:
                 src, tgt = load_text(en, "en", path=f"{name}.en"), load_text(ja, "ja", path=f"{name}.ja")
                 rev = pipeline.review(src, tgt, cfg, models)
@@ -340,6 +349,8 @@ def main() -> None:
                     help="run the checks without the sentence embedder (as `mtreview score` rows would)")
     ap.add_argument("--e2e", action="store_true",
                     help="run injected articles through pipeline.review (aligner included), not gold pairs")
+    ap.add_argument("--layout", choices=tuple(SEPARATORS), default="lines",
+                    help="--e2e: one line per segment (default) or one running paragraph per side (joined)")
     args = ap.parse_args()
     global VERBOSE, ENCODE
     VERBOSE = args.verbose
@@ -357,7 +368,7 @@ def main() -> None:
         best, median = timing(docs, checks)
         print(f"all checks on a 30-segment article: {best:.1f} ms best, {median:.1f} ms median of 20")
         return
-    mode = "e2e" if args.e2e else "gold pairs"
+    mode = f"e2e, layout={args.layout}" if args.e2e else "gold pairs"
     print(f"# mtreview check evaluation ({mode}): split={args.split} rounds={args.rounds} seed={args.seed}"
           f" set={args.set} embedder={'none' if args.no_embed else config.align.embedder}")
     all_docs = []
@@ -367,7 +378,7 @@ def main() -> None:
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            stats, failed = end_to_end(all_docs, config, args.rounds, args.seed, Path(tmp))
+            stats, failed = end_to_end(all_docs, config, args.rounds, args.seed, Path(tmp), args.layout)
         clean = stats.pop("clean")
         npairs = clean.pop("pairs")
         major = sum(v for (c, sev), v in clean.items() if sev != "minor")
