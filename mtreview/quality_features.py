@@ -2,7 +2,8 @@
 
 Pure functions over texts (plus embeddings computed elsewhere): length ratios in characters
 and MeCab tokens, number / Latin name / punctuation agreement, untranslated Latin, script
-mix and repetition of the translation, and counts of flags by severity. ``FEATURES``
+mix and repetition of the translation, negation and profanity on each side (``cue_features``:
+the usual ways a fluent translation changes the meaning), and counts of flags by severity. ``FEATURES``
 fixes the order of the columns the model reads.
 """
 
@@ -26,7 +27,10 @@ FEATURES: tuple[str, ...] = (
     "punct_q_mismatch", "punct_x_mismatch", "quote_mismatch", "paren_mismatch",
     "tgt_hira", "tgt_kata", "tgt_kanji", "tgt_rep", "src_rep", "tgt_final_punct", "src_sents", "tgt_sents",
     "flags_minor", "flags_major", "flags_critical",
+    "neg_src", "neg_tgt", "neg_diff", "prof_src", "prof_tgt", "prof_diff",
 )
+
+CUE_FEATURES: tuple[str, ...] = FEATURES[-6:]  # the columns of ``cue_features``
 
 # Extra columns of the LM quality model (``quality_gbdt_lm.npz``): signals of
 # mtreview.models.lm, appended after FEATURES when ``[models] lm`` is on. Chosen by
@@ -38,6 +42,23 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b|\b[A-Z]{2,}\b")  # acronyms, CamelCase
 _EN_SENT = re.compile(r"[.!?](?:\s|$)")
 _JA_SENT = re.compile(r"[。！？!?]")
+_EN_NEG = re.compile(
+    r"\b(?:not|no|never|none|nothing|nobody|nowhere|neither|nor|without|cannot|"
+    r"(?:do|does|did|is|are|was|were|ca|wo|could|would|should|have|has|ai)nt)\b|n['’]t\b", re.I)
+# (dont, cant, wont ... : comments often drop the apostrophe)
+# Japanese negation: negative endings and negating prefixes. ない also ends 少ない / 危ない;
+# the feature compares counts on both sides, it is no parser.
+_JA_NEG = re.compile(r"ない|なく|ません|ず[、。にともはしでの]|ぬ|無[いくし]?|非|不|否")
+# Profanity and insults: MLQE-PE's critical errors are mostly toxicity added to or lost from
+# a comment, so a swear word on one side only is a strong cue.
+_EN_PROF = re.compile(
+    r"\b(?:fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|ass|damn\w*|crap\w*|dick\w*|cunt\w*|"
+    r"idiot\w*|stupid\w*|moron\w*|retard\w*|dumb\w*|suck\w*|hell|piss\w*|whore\w*|slut\w*|"
+    r"jerk\w*|loser\w*|scum\w*|pathetic|fool\w*|nigg\w*|fag\w*|kill yourself|die)\b", re.I)
+_JA_PROF = re.compile(
+    r"クソ|くそ|糞|馬鹿|バカ|ばか|アホ|あほ|死ね|しね|くたばれ|畜生|ちくしょう|ファック|野郎|クズ|くず|"
+    r"カス|ボケ|間抜け|まぬけ|うんこ|ちんこ|まんこ|売春婦|あばずれ|ビッチ|くだらない|愚か|バーカ|最低|"
+    r"黙れ|うるさい|ふざけ|キモ|きも|ゴミ|ごみ|地獄|ブス|デブ|変態|負け犬|哀れ|間抜|低能|無能")
 _STOP = frozenset((  # noqa: SIM905
     "the a an and or of to in on for with by at from as is are was were be been this that it its"
     " he she they we you i not but"
@@ -135,6 +156,14 @@ def text_features(src: str, tgt: str) -> dict[str, float]:
     }
 
 
+def cue_features(src: str, tgt: str) -> dict[str, float]:
+    """Meaning-changing cues: negation and profanity counts a side (capped at 3) and their differences."""
+    neg_s, neg_t = min(len(_EN_NEG.findall(src)), 3), min(len(_JA_NEG.findall(tgt)), 3)
+    prof_s, prof_t = min(len(_EN_PROF.findall(src)), 3), min(len(_JA_PROF.findall(tgt)), 3)
+    return {"neg_src": float(neg_s), "neg_tgt": float(neg_t), "neg_diff": float(neg_t - neg_s),
+            "prof_src": float(prof_s), "prof_tgt": float(prof_t), "prof_diff": float(prof_t - prof_s)}
+
+
 def flag_counts(flags: Sequence[Flag]) -> dict[str, float]:
     return {f"flags_{sev.label}": float(sum(1 for f in flags if f.severity is sev)) for sev in Severity}
 
@@ -147,7 +176,7 @@ def feature_matrix(srcs: Sequence[str], tgts: Sequence[str], cosines: Sequence[f
     out = np.full((len(srcs), len(names)), np.nan)
     col = {name: j for j, name in enumerate(names)}
     for i, (s, t) in enumerate(zip(srcs, tgts, strict=True)):
-        row: dict[str, float] = {"cos": float(cosines[i]), **text_features(s, t)}
+        row: dict[str, float] = {"cos": float(cosines[i]), **text_features(s, t), **cue_features(s, t)}
         row.update(flag_counts(flags[i] if flags is not None else ()))
         if lm is not None:
             row.update({name: lm[i][name] for name in LM_FEATURES})

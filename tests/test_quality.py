@@ -102,6 +102,24 @@ def test_text_features(src, tgt, feature, expected):
     assert qf.text_features(src, tgt)[feature] == pytest.approx(expected, abs=0.01)
 
 
+# Real MLQE-PE critical-error rows (ERR): the translation drops an insult or a negation.
+@pytest.mark.parametrize(("src", "tgt", "expected"), [
+    ("bastards, i said nothing about changing it! that was not a complaint!",
+     "バッカーズ変えるなんて何も言ってない ! それは苦情じゃない !",
+     {"neg_src": 2.0, "neg_tgt": 2.0, "neg_diff": 0.0, "prof_src": 1.0, "prof_tgt": 0.0, "prof_diff": -1.0}),
+    ("No one is vandalizing assholes, so get it straight!!!",
+     "誰もアショルズを破壊していないので、まっすぐにそれを得る ! ! !",
+     {"neg_src": 1.0, "neg_tgt": 1.0, "neg_diff": 0.0, "prof_src": 1.0, "prof_tgt": 0.0, "prof_diff": -1.0}),
+    ("OK ill respect your decision, i dont like or understand it but i wont complain anymore.",
+     "OK あなたの決定を尊重しない、私はそれを好きまたは理解していないが、私はもう苦情することはありません。",
+     {"neg_src": 2.0, "neg_tgt": 3.0, "neg_diff": 1.0, "prof_src": 0.0, "prof_tgt": 0.0, "prof_diff": 0.0}),
+    ("Is it true?", "本当ですか？",
+     {"neg_src": 0.0, "neg_tgt": 0.0, "neg_diff": 0.0, "prof_src": 0.0, "prof_tgt": 0.0, "prof_diff": 0.0}),
+])
+def test_cue_features(src, tgt, expected):
+    assert qf.cue_features(src, tgt) == expected
+
+
 def test_tree_evaluation_in_numpy():
     # One stump on feature 0 (x <= 0.5 -> 0.2 else 0.8; NaN goes right) plus baseline 0.1.
     m = quality.QualityModel(
