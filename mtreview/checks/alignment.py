@@ -221,9 +221,7 @@ class Omission(Check):
                     continue
                 msg, sev = "This source sentence has no translation.", None
                 if i in explained:
-                    e = explained[i]
-                    msg += (f" The translation beside it may cover it too (with it, that bead's similarity is "
-                            f"{e.joined:.2f} instead of {e.own:.2f}): possibly an alignment error.")
+                    msg += explained[i].note("The translation beside it may cover it too")
                     sev = Severity.MINOR
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=sev)))
                 continue
@@ -326,9 +324,7 @@ class Addition(Check):
                 if not is_debris(seg.tgt) and has_words(seg.tgt):
                     msg, sev = "This sentence has no counterpart in the source.", None
                     if i in explained:
-                        e = explained[i]
-                        msg += (f" The source beside it may be its source too (with it, that bead's similarity "
-                                f"is {e.joined:.2f} instead of {e.own:.2f}): possibly an alignment error.")
+                        msg += explained[i].note("The source beside it may be its source too")
                         sev = Severity.MINOR
                     out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, severity=sev)))
                 continue

@@ -27,6 +27,11 @@ class Explained:
     own: float
     joined: float
 
+    def note(self, neighbour: str) -> str:
+        """The message tail: ``neighbour`` (e.g. "The translation beside it may cover it too") and the evidence."""
+        return (f" {neighbour} (with it, that bead's similarity is {self.joined:.2f} instead of {self.own:.2f}):"
+                " possibly an alignment error.")
+
 
 def has_words(text: str) -> bool:
     """False for a "sentence" of punctuation only (a stray quote mark or ！ the segmenter cut off)."""
