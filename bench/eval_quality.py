@@ -95,9 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     qe_data.add_data_arg(parser)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--lm", nargs="?", const="gemma3-270m", default="",
-                        help="compare with / without the LM signals on the LM subset")
-    parser.add_argument("--partial", action="store_true", help="with --lm: only the subset rows scored so far")
+    qe_data.add_lm_args(parser, "compare with / without the LM signals on the LM subset")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from mtreview import quality_features as qf

@@ -38,6 +38,12 @@ def add_data_arg(parser: argparse.ArgumentParser) -> None:
                         help="the shared data folder (has qe-dev/)")
 
 
+def add_lm_args(parser: argparse.ArgumentParser, lm_help: str) -> None:
+    """``--lm [NAME]`` (the LM whose cached signals to use, bench/lm_features.py) and ``--partial``."""
+    parser.add_argument("--lm", nargs="?", const="gemma3-270m", default="", help=lm_help)
+    parser.add_argument("--partial", action="store_true", help="with --lm: only the subset rows scored so far")
+
+
 def load_sets(data: Path):
     """One DataFrame: src, tgt, ref, set, human, target, group."""
     import pandas as pd

@@ -76,9 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     qe_data.add_data_arg(parser)
     parser.add_argument("--out", help=f"default {DEFAULT_MODEL} ({DEFAULT_LM_MODEL} with --lm)")
-    parser.add_argument("--lm", nargs="?", const="gemma3-270m", default="",
-                        help="train the LM model (all rows; LM signals of the LM subset, bench/lm_features.py)")
-    parser.add_argument("--partial", action="store_true", help="with --lm: only the subset rows scored so far")
+    qe_data.add_lm_args(parser, "train the LM model (all rows; LM signals of the LM subset, bench/lm_features.py)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from mtreview import quality_features as qf
