@@ -138,6 +138,20 @@ def check_rows(srcs: list[str], tgts: list[str], config: Config) -> list[tuple[F
     return out
 
 
+def meaning_meta(checks: list[Any], models: Models) -> dict[str, Any]:
+    """``meaning_model`` for the review record: which head made the meaning flags, or why none."""
+    if not any(c.id == "meaning" for c in checks):
+        return {}
+    lm = models.extra.get("lm")
+    if lm is None:
+        return {"meaning_model": {"ran": False, "why": "[models] lm is off"}}
+    from .meaning import load_head
+
+    head = load_head(next(c for c in checks if c.id == "meaning").params["model"])
+    return {"meaning_model": {"ran": True, "version": head.version, "lm": lm.name,
+                              "lm_version": lm.version, "threshold": head.threshold}}
+
+
 def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None,
            suppressed: Collection[str] = ()) -> Review:
     """Review one article: segment, align, score and check it.
@@ -162,7 +176,7 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         for k, b in enumerate(beads)
     )
     article = Article(segments=segments, removed_tgt=tgt.removed, glossary=glossary,
-                      encode=models.embedder.encode)
+                      encode=models.embedder.encode, lm=models.extra.get("lm"))
     checks = build_checks(config.checks)
     flags = run_checks(article, checks, config.checks.allow, suppressed=suppressed)
     segments = tuple(
@@ -183,5 +197,6 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         "tgt": {"path": tgt.path, "format": tgt.fmt, "encoding": tgt.encoding, "sentences": len(tsents)},
         "checks": [c.id for c in checks],
         **scored.meta,
+        **meaning_meta(checks, models),
     }
     return Review(meta=meta, segments=segments, removed={"src": src.removed, "tgt": tgt.removed})

@@ -26,6 +26,8 @@ class Article:
     # the pipeline's sentence embedder (texts -> L2-normalised rows), for checks that compare
     # meaning across languages; None when no model is loaded (those checks fall back or skip)
     encode: Callable[[Sequence[str]], Any] | None = field(default=None, compare=False, repr=False)
+    # the opt-in causal LM scorer (``[models] lm``, models/lm.py) for the meaning check; None when off
+    lm: Any = field(default=None, compare=False, repr=False)
 
 
 class Check:

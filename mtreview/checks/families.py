@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     boilerplate,
     consistency,
     glossary,
+    meaning,
     numbers,
     punctuation,
     repetition,

@@ -23,9 +23,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,11 +45,73 @@ MAX_TOKENS = 192  # per side (source in the prompt, translation scored)
 COND = ("Translate English to Japanese.\nEnglish: ", "\nJapanese:")
 PRIOR = ("Japanese text.", "\nJapanese:")
 TEMPLATE_ID = hashlib.sha1(repr((COND, PRIOR, MAX_TOKENS)).encode()).hexdigest()[:10]
+# Token-level scoring (``token_logprobs``): the translation after the source (``cond``) and
+# alone (``prior``), and the reverse direction: the English source after the translation
+# (``rev``) and alone (``rev_prior``). Their differences say which tokens the other side explains.
+TOKEN_PROMPTS: dict[str, tuple[str, str]] = {
+    "cond": COND, "prior": PRIOR,
+    "rev": ("Translate Japanese to English.\nJapanese: ", "\nEnglish:"),
+    "rev_prior": ("English text.", "\nEnglish:"),
+}
+TOKEN_TEMPLATE_ID = hashlib.sha1(repr((TOKEN_PROMPTS, MAX_TOKENS)).encode()).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class TokenLogProbs:
+    """Per-token log-probabilities of one text and each token's character span in it."""
+
+    logprob: tuple[float, ...]
+    start: tuple[int, ...]
+    end: tuple[int, ...]
+
+    @property
+    def mean(self) -> float:
+        return sum(self.logprob) / len(self.logprob) if self.logprob else 0.0
 
 
 class LogProbScorer(Protocol):
     name: str
     version: str
+
+    def _token_run(self, items: list[tuple[str, str | None, str]]) -> list[TokenLogProbs]:
+        if self._model is None:
+            self._load()
+        seqs, spans = [], []
+        for kind, context, text in items:
+            head, tail = TOKEN_PROMPTS[kind]
+            bos = [self._tok.bos_token_id] if self._tok.bos_token_id is not None else []
+            prompt = bos + self._ids(head) + (self._ids(context) if context is not None else []) + self._ids(tail)
+            enc = self._tok(text, add_special_tokens=False, return_offsets_mapping=True)
+            ids, offs = enc["input_ids"][:MAX_TOKENS], enc["offset_mapping"][:MAX_TOKENS]
+            seqs.append((prompt, ids))
+            spans.append(offs)
+        vals = self._forward(seqs)
+        return [TokenLogProbs(tuple(round(float(x), 4) for x in v), tuple(int(a) for a, _ in o),
+                              tuple(int(b) for _, b in o)) for v, o in zip(vals, spans, strict=True)]
+
+    def token_keys(self, kind: str, contexts: Sequence[str | None], texts: Sequence[str]
+                   ) -> tuple[list[tuple[str, str | None, str]], list[str]]:
+        """The normalised (kind, context, text) items and their cache keys."""
+        if kind not in TOKEN_PROMPTS:
+            raise ValueError(f"unknown prompt kind {kind!r} (known: {', '.join(TOKEN_PROMPTS)})")
+        items = [(kind, None if kind.endswith("prior") else (c or "").strip(), t.strip())
+                 for c, t in zip(contexts, texts, strict=True)]
+        keys = [hashlib.sha1("\x1f".join((self.identity, TOKEN_TEMPLATE_ID, k, "\x00" if c is None else c, t))
+                             .encode()).hexdigest() for k, c, t in items]
+        return items, keys
+
+    def token_logprobs(self, kind: str, contexts: Sequence[str | None], texts: Sequence[str]) -> list[TokenLogProbs]:
+        """Per-token log-probs of each text after the ``TOKEN_PROMPTS[kind]`` prompt holding its
+        context (``cond`` / ``rev``: the other side; ``prior`` / ``rev_prior``: none), cached."""
+        items, keys = self.token_keys(kind, contexts, texts)
+        got = self.cache.get_tokens(sorted(set(keys)))
+        todo = sorted({k: it for k, it in zip(keys, items, strict=True) if k not in got}.items())
+        if todo:
+            log.info("LM: scoring the tokens of %d texts (%d cached)", len(todo), len(got))
+            fresh = dict(zip([k for k, _ in todo], self._token_run([it for _, it in todo]), strict=True))
+            self.cache.put_tokens(fresh)
+            got.update(fresh)
+        return [got[k] for k in keys]
 
     def signals(self, srcs: Sequence[str], tgts: Sequence[str]) -> list[dict[str, float]]:
         """One dict of ``SIGNALS`` per (src, tgt) pair, in input order."""
@@ -73,6 +137,7 @@ class ScoreCache:
         try:
             with con:  # one transaction
                 con.execute("CREATE TABLE IF NOT EXISTS lp (key TEXT PRIMARY KEY, mean REAL, min REAL, n INTEGER)")
+                con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, data TEXT)")
                 yield con
         finally:
             con.close()
@@ -90,6 +155,31 @@ class ScoreCache:
         self.hits += len(out)
         self.misses += len(set(keys)) - len(out)
         return out
+
+    def get_tokens(self, keys: Sequence[str]) -> dict[str, TokenLogProbs]:
+        out: dict[str, TokenLogProbs] = {}
+        try:
+            with self._connect() as con:
+                for k in range(0, len(keys), 500):
+                    chunk = list(keys[k : k + 500])
+                    q = f"SELECT key, data FROM tok WHERE key IN ({','.join('?' * len(chunk))})"
+                    for key, data in con.execute(q, chunk):
+                        d = json.loads(data)
+                        out[key] = TokenLogProbs(tuple(d["lp"]), tuple(d["start"]), tuple(d["end"]))
+        except (sqlite3.Error, OSError, ValueError, KeyError) as exc:
+            log.warning("LM score cache %s unreadable (%s); scoring without it", self.path, exc)
+        self.hits += len(out)
+        self.misses += len(set(keys)) - len(out)
+        return out
+
+    def put_tokens(self, rows: dict[str, TokenLogProbs]) -> None:
+        data = [(k, json.dumps({"lp": [round(x, 4) for x in v.logprob], "start": v.start, "end": v.end}))
+                for k, v in sorted(rows.items())]
+        try:
+            with self._connect() as con:
+                con.executemany("INSERT OR REPLACE INTO tok VALUES (?, ?)", data)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("cannot write LM score cache %s: %s", self.path, exc)
 
     def put(self, rows: dict[str, tuple[float, float, int]]) -> None:
         try:
@@ -177,13 +267,17 @@ class CausalLMScorer:
 
     def _run(self, items: list[tuple[str | None, str]]) -> list[tuple[float, float, int]]:
         """(mean, min, n) token log-prob of each text after the prompt for its source
-        (None: the prior prompt), batched by length, in input order."""
-        import torch
-
+        (None: the prior prompt), in input order."""
         if self._model is None:
             self._load()
-        seqs = [(self._prompt(s), self._ids(t)) for s, t in items]
-        out: list[tuple[float, float, int]] = [(0.0, 0.0, 0)] * len(items)
+        vals = self._forward([(self._prompt(s), self._ids(t)) for s, t in items])
+        return [(float(v.mean()), float(v.min()), len(v)) if len(v) else (0.0, 0.0, 0) for v in vals]
+
+    def _forward(self, seqs: list[tuple[list[int], list[int]]]) -> list[Any]:
+        """Log-probs of each (prompt ids, text ids)'s text tokens, batched by length, in input order."""
+        import torch
+
+        out: list[Any] = [torch.zeros(0)] * len(seqs)
         order = sorted(range(len(seqs)), key=lambda i: (-(len(seqs[i][0]) + len(seqs[i][1])), i))
         for k in range(0, len(order), self.batch_size):
             batch = order[k : k + self.batch_size]
@@ -201,8 +295,7 @@ class CausalLMScorer:
                 vals = self._target_logprobs(ids, mask, target)
             self.model_runs += 1
             for r, i in enumerate(batch):
-                if len(vals[r]):
-                    out[i] = (float(vals[r].mean()), float(vals[r].min()), len(vals[r]))
+                out[i] = vals[r]
         return out
 
     def _target_logprobs(self, ids: Any, mask: Any, target: Any) -> list[Any]:
@@ -232,6 +325,46 @@ class CausalLMScorer:
             log.info("LM: scoring %d texts (%d cached)", len(todo), len(got))
             fresh = dict(zip([k for k, _ in todo], self._run([it for _, it in todo]), strict=True))
             self.cache.put(fresh)
+            got.update(fresh)
+        return [got[k] for k in keys]
+
+    def _token_run(self, items: list[tuple[str, str | None, str]]) -> list[TokenLogProbs]:
+        if self._model is None:
+            self._load()
+        seqs, spans = [], []
+        for kind, context, text in items:
+            head, tail = TOKEN_PROMPTS[kind]
+            bos = [self._tok.bos_token_id] if self._tok.bos_token_id is not None else []
+            prompt = bos + self._ids(head) + (self._ids(context) if context is not None else []) + self._ids(tail)
+            enc = self._tok(text, add_special_tokens=False, return_offsets_mapping=True)
+            ids, offs = enc["input_ids"][:MAX_TOKENS], enc["offset_mapping"][:MAX_TOKENS]
+            seqs.append((prompt, ids))
+            spans.append(offs)
+        vals = self._forward(seqs)
+        return [TokenLogProbs(tuple(round(float(x), 4) for x in v), tuple(int(a) for a, _ in o),
+                              tuple(int(b) for _, b in o)) for v, o in zip(vals, spans, strict=True)]
+
+    def token_keys(self, kind: str, contexts: Sequence[str | None], texts: Sequence[str]
+                   ) -> tuple[list[tuple[str, str | None, str]], list[str]]:
+        """The normalised (kind, context, text) items and their cache keys."""
+        if kind not in TOKEN_PROMPTS:
+            raise ValueError(f"unknown prompt kind {kind!r} (known: {', '.join(TOKEN_PROMPTS)})")
+        items = [(kind, None if kind.endswith("prior") else (c or "").strip(), t.strip())
+                 for c, t in zip(contexts, texts, strict=True)]
+        keys = [hashlib.sha1("\x1f".join((self.identity, TOKEN_TEMPLATE_ID, k, "\x00" if c is None else c, t))
+                             .encode()).hexdigest() for k, c, t in items]
+        return items, keys
+
+    def token_logprobs(self, kind: str, contexts: Sequence[str | None], texts: Sequence[str]) -> list[TokenLogProbs]:
+        """Per-token log-probs of each text after the ``TOKEN_PROMPTS[kind]`` prompt holding its
+        context (``cond`` / ``rev``: the other side; ``prior`` / ``rev_prior``: none), cached."""
+        items, keys = self.token_keys(kind, contexts, texts)
+        got = self.cache.get_tokens(sorted(set(keys)))
+        todo = sorted({k: it for k, it in zip(keys, items, strict=True) if k not in got}.items())
+        if todo:
+            log.info("LM: scoring the tokens of %d texts (%d cached)", len(todo), len(got))
+            fresh = dict(zip([k for k, _ in todo], self._token_run([it for _, it in todo]), strict=True))
+            self.cache.put_tokens(fresh)
             got.update(fresh)
         return [got[k] for k in keys]
 
