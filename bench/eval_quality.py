@@ -2,6 +2,8 @@
 
     python bench/eval_quality.py [--data ../shared/data] [--folds 5]
     python bench/eval_quality.py --lm   # on the LM subset: with and without the LM signals
+    python bench/eval_quality.py --meaning   # the meaning model (bench/eval_meaning.py): spans,
+                                             # shipped vs new vs chrF vs source-only, the seed
 
 Every row is predicted by a model trained (same recipe as train_quality.py) on the folds that
 do not contain its source, so translations of one source never straddle folds. Reports:
@@ -96,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     qe_data.add_data_arg(parser)
     parser.add_argument("--folds", type=int, default=5)
     qe_data.add_lm_args(parser, "compare with / without the LM signals on the LM subset")
+    parser.add_argument("--meaning", action="store_true", help="the meaning model's figures (bench/eval_meaning.py)")
     args = parser.parse_args(argv)
+    if args.meaning:
+        import eval_meaning
+
+        return eval_meaning.main(["--data", str(args.data)])
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from mtreview import quality_features as qf
 

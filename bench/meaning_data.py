@@ -47,8 +47,8 @@ def esa_spans(data: Path):
     def parse(blob: str) -> list[tuple[int, int, bool]]:
         out = []
         for s in json.loads(blob):
-            if s.get("start") in (None, "") or s.get("end") in (None, ""):
-                continue  # an error without a position (an omission)
+            if not str(s.get("start")).isdigit() or not str(s.get("end")).isdigit():
+                continue  # an error without a position (an omission: null or "missing")
             out.append((int(s["start"]), int(s["end"]) + 1, s.get("severity") == "major"))
         return out
 

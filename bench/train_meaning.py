@@ -118,7 +118,8 @@ def build(rows_train: list[dict], rows_tune: list[dict], meta: dict) -> meaning.
 
 
 def load_rows(data, sets=("esa", "synth")) -> dict[str, tuple]:
-    """{set: (DataFrame, rows)} keeping only rows already in the token cache."""
+    """{set: (DataFrame, rows)} keeping only rows already in the token cache (column ``row``:
+    the row's number in the full set)."""
     import lm_tokens
 
     lm = lm_tokens.scorer()
@@ -128,7 +129,7 @@ def load_rows(data, sets=("esa", "synth")) -> dict[str, tuple]:
         rows = token_rows(lm, df)
         keep = [i for i, r in enumerate(rows) if r is not None]
         log.info("%s: %d of %d rows have LM token features", name, len(keep), len(df))
-        out[name] = (df.iloc[keep].reset_index(drop=True), [rows[i] for i in keep])
+        out[name] = (df.iloc[keep].assign(row=keep).reset_index(drop=True), [rows[i] for i in keep])
     return out
 
 

@@ -20,7 +20,10 @@ log = logging.getLogger("mtreview")
 
 
 def _config(args: argparse.Namespace) -> Config:
-    return load_config(args.config)
+    config = load_config(args.config)
+    if getattr(args, "fast", False):  # the light model only, whatever [models] lm says
+        config = config.replace(models__lm="")
+    return config
 
 
 def _load_pair(args: argparse.Namespace, config: Config):
@@ -154,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pair_args(p)
     p.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
     p.add_argument("--out", help="also write the full JSON record to this file")
+    p.add_argument("--fast", action="store_true",
+                   help="the light quality model only: no LM signal and no meaning check, even with [models] lm set")
     p.set_defaults(func=cmd_review)
     _add_batch_parser(sub)
     _add_app_parser(sub)

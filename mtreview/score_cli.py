@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 def cmd_score(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    if args.fast:  # the light model only, whatever [models] lm says
+        config = config.replace(models__lm="")
     rows = load_rows(args.pairs)
     if not rows:
         raise InputError(f"{args.pairs}: no rows to score")
@@ -57,4 +59,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--config", help="TOML file overriding configs/default.toml values")
     p.add_argument("--meta", metavar="FILE",
                    help="write how the scores were made (metric signatures, models) to this JSON file")
+    p.add_argument("--fast", action="store_true",
+                   help="the light quality model only (no LM), even with [models] lm set")
     p.set_defaults(func=cmd_score)

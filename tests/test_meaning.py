@@ -177,3 +177,19 @@ def test_real_gemma_shipped_head_prefers_the_corrupted_word(tmp_path):
         at = tgt.index("金利") if tgt == good else tgt.index("給料")
         probs.append(max(pr[i] for i, (a, b) in enumerate(zip(c.start, c.end, strict=True)) if a < at + 2 and b > at))
     assert probs[1] > probs[0]
+
+
+def test_review_fast_keeps_the_light_model(model_dir, tmp_path, seed_paths):
+    import json
+
+    from mtreview.cli import main
+
+    cfg = tmp_path / "lm.toml"
+    cfg.write_text(f'[models]\nlm = "{model_dir}"\ncache_dir = "{tmp_path}"\n', encoding="utf-8")
+    out = tmp_path / "review.json"
+    args = ["review", str(seed_paths[0]), str(seed_paths[1]), "--format", "json", "--config", str(cfg)]
+    assert main([*args, "--fast", "--out", str(out)]) == 0
+    meta = json.loads(out.read_text(encoding="utf-8"))["meta"]
+    assert meta["quality_model"]["uses_lm"] is False
+    assert meta["meaning_model"]["ran"] is False
+    assert not (tmp_path / "lm-scores.sqlite").exists()

@@ -86,7 +86,7 @@ class LogProbScorer(Protocol):
             seqs.append((prompt, ids))
             spans.append(offs)
         vals = self._forward(seqs)
-        return [TokenLogProbs(tuple(round(float(x), 4) for x in v), tuple(int(a) for a, _ in o),
+        return [TokenLogProbs(tuple(float(x) for x in v), tuple(int(a) for a, _ in o),
                               tuple(int(b) for _, b in o)) for v, o in zip(vals, spans, strict=True)]
 
     def token_keys(self, kind: str, contexts: Sequence[str | None], texts: Sequence[str]
@@ -173,7 +173,7 @@ class ScoreCache:
         return out
 
     def put_tokens(self, rows: dict[str, TokenLogProbs]) -> None:
-        data = [(k, json.dumps({"lp": [round(x, 4) for x in v.logprob], "start": v.start, "end": v.end}))
+        data = [(k, json.dumps({"lp": list(v.logprob), "start": v.start, "end": v.end}))
                 for k, v in sorted(rows.items())]
         try:
             with self._connect() as con:
@@ -341,7 +341,7 @@ class CausalLMScorer:
             seqs.append((prompt, ids))
             spans.append(offs)
         vals = self._forward(seqs)
-        return [TokenLogProbs(tuple(round(float(x), 4) for x in v), tuple(int(a) for a, _ in o),
+        return [TokenLogProbs(tuple(float(x) for x in v), tuple(int(a) for a, _ in o),
                               tuple(int(b) for _, b in o)) for v, o in zip(vals, spans, strict=True)]
 
     def token_keys(self, kind: str, contexts: Sequence[str | None], texts: Sequence[str]
@@ -371,10 +371,11 @@ class CausalLMScorer:
     def signals(self, srcs: Sequence[str], tgts: Sequence[str]) -> list[dict[str, float]]:
         if len(srcs) != len(tgts):
             raise ValueError(f"{len(srcs)} sources but {len(tgts)} targets")
-        cond = self.logprobs([(s.strip(), t.strip()) for s, t in zip(srcs, tgts, strict=True)])
-        prior = self.logprobs([(None, t.strip()) for t in tgts])
-        return [{"lm_logprob": c[0], "lm_prior": p[0], "lm_gain": c[0] - p[0], "lm_min": c[1]}
-                for c, p in zip(cond, prior, strict=True)]
+        # from the per-token log-probs, which the meaning check reads too: one pass serves both
+        cond = self.token_logprobs("cond", srcs, tgts)
+        prior = self.token_logprobs("prior", [None] * len(tgts), tgts)
+        return [{"lm_logprob": c.mean, "lm_prior": p.mean, "lm_gain": c.mean - p.mean,
+                 "lm_min": min(c.logprob, default=0.0)} for c, p in zip(cond, prior, strict=True)]
 
 
 @functools.cache

@@ -1,0 +1,189 @@
+"""Figures of the meaning model (token-level LM evidence): spans, sentence quality, the seed.
+
+    python bench/eval_meaning.py [--data ../shared/data]     (or: python bench/eval_quality.py --meaning)
+
+Only rows whose LM token log-probs are cached (``bench/lm_tokens.py``) are used; the counts are
+printed. Folds are frozen by source (``meaning_data.fold``). Reports, in one run:
+  spans     character F1 against the WMT24 ESA annotators' spans (5-fold CV by source): the
+            head trained on ESA + synthetic spans, on ESA alone, on synthetic spans alone; and
+            two references: every character flagged, the shipped rule checks' flags
+  sentence  on the LM rows of DA / ESA / critical errors: the shipped quality model as shipped
+            (trained on all qe-dev, these rows included: optimistic), the same recipe CV'd on
+            these rows, the new model (the same features + the meaning head's aggregates + the
+            sentence LM signals, CV'd), the aggregates alone, a source-only model (never reads
+            the translation) and chrF against the human reference
+  seed      the seed article's exercises sentence: flagged? its rank by each quality score
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import eval_quality
+import meaning_data
+import numpy as np
+import qe_data
+import train_meaning
+import train_quality
+
+log = logging.getLogger("eval_meaning")
+EXERCISES = "金正恩氏が合同軍事演習を強化"
+AGGREGATES = ("m_mean", "m_max", "m_share", "lm_cond", "lm_gain", "lm_rev_gain")
+SOURCE_ONLY = ("src_chars_log", "src_rep", "src_sents", "neg_src", "prof_src")
+
+
+def oof_probs(rows, folds, train_extra, which: str) -> list[np.ndarray]:
+    """Out-of-fold token probabilities of ``rows`` (ESA) for head variant ``which``."""
+    out: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    for k in range(meaning_data.FOLDS):
+        test = [i for i in range(len(rows)) if folds[i] == k]
+        train = [rows[i] for i in range(len(rows)) if folds[i] != k]
+        if which == "synth":
+            train = list(train_extra)
+        elif which == "esa+synth":
+            train = train + list(train_extra)
+        head = train_meaning.build(train, [rows[i] for i in range(len(rows)) if folds[i] != k], {})
+        thr_probs = [head.token_probs(rows[i]["X"]) for i in test]
+        for i, p in zip(test, thr_probs, strict=True):
+            out[i] = p
+        # the threshold was picked on the training ESA rows: remember it per row
+        for i in test:
+            rows[i]["thr_" + which] = head.threshold
+    return out
+
+
+def span_figures(esa_df, esa_rows, synth_rows) -> dict[str, dict]:
+    from mtreview.config import Config
+    from mtreview.pipeline import check_rows
+
+    folds = meaning_data.fold(esa_df)
+    out = {}
+    for which in ("esa+synth", "esa", "synth"):
+        probs = oof_probs(esa_rows, folds, synth_rows, which)
+        tp = pred = gold = 0
+        for r, p in zip(esa_rows, probs, strict=True):
+            a, b, c = train_meaning.char_counts([r], [p], r["thr_" + which])
+            tp, pred, gold = tp + a, pred + b, gold + c
+        out[f"meaning head, trained on {which}"] = {"f1": train_meaning.f1(tp, pred, gold),
+                                                   "precision": tp / pred if pred else float("nan"),
+                                                   "recall": tp / gold if gold else float("nan")}
+        if which == "esa+synth":
+            kept = probs
+    gold = sum(int(r["gold"].sum()) for r in esa_rows)
+    chars = sum(len(r["text"]) for r in esa_rows)
+    out["every character flagged"] = {"f1": train_meaning.f1(gold, chars, gold), "precision": gold / chars,
+                                      "recall": 1.0}
+    flags = check_rows(esa_df.src.tolist(), [t.strip() for t in esa_df.tgt], Config())
+    tp = pred = 0
+    for r, fs in zip(esa_rows, flags, strict=True):
+        m = np.zeros(len(r["text"]), dtype=bool)
+        for f in fs:
+            if f.side == "tgt":
+                m[f.start : f.end] = True
+        tp, pred = tp + int((m & r["gold"]).sum()), pred + int(m.sum())
+    out["shipped rule checks' flags"] = {"f1": train_meaning.f1(tp, pred, gold),
+                                         "precision": tp / pred if pred else float("nan"), "recall": tp / gold}
+    return out, kept
+
+
+def aggregates(rows, probs, threshold: float) -> np.ndarray:
+    out = []
+    for r, p in zip(rows, probs, strict=True):
+        s = r["sent"]
+        out.append([float(p.mean()) if len(p) else 0.0, float(p.max()) if len(p) else 0.0,
+                    float((p >= threshold).mean()) if len(p) else 0.0, s["cond"], s["gain"], s["rev_gain"]])
+    return np.array(out)
+
+
+def set_features(name: str, data) -> np.ndarray:
+    """The quality features (``quality_features.FEATURES``) of every row of a fixed set (cached)."""
+    X, _, _ = qe_data.features(meaning_data.load(name, data)[["src", "tgt"]])
+    return X
+
+
+def grouped_cv(X: np.ndarray, df) -> np.ndarray:
+    folds = meaning_data.fold(df)
+    pred = np.zeros(len(df))
+    y, w = df.target.to_numpy(), train_quality.weights(df)
+    for k in range(meaning_data.FOLDS):
+        tr, te = folds != k, folds == k
+        pred[te] = train_quality.fit(X[tr], y[tr], w[tr]).predict(X[te])
+    return pred
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    qe_data.add_data_arg(parser)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    import pandas as pd
+
+    from mtreview import quality_features as qf
+    from mtreview.quality import load_quality_model
+
+    got = train_meaning.load_rows(args.data, ("esa", "synth", "crit", "da", "seed"))
+    esa_df, esa_rows = got["esa"]
+    synth_rows = got["synth"][1]
+    print(f"LM token rows: {', '.join(f'{k} {len(v[1])}' for k, v in got.items())}; "
+          f"ESA rows from {esa_df.src.nunique()} sources")
+    spans, esa_probs = span_figures(esa_df, esa_rows, synth_rows)
+    print("\nspan character F1 vs WMT24 ESA spans (5-fold CV by source)")
+    for name, f in spans.items():
+        print(f"  {name:38s} F1 {f['f1']:.3f}  precision {f['precision']:.3f}  recall {f['recall']:.3f}")
+
+    # sentence level: the head trained on all ESA + synth rows for crit / DA / seed (never in
+    # its training), out-of-fold probabilities for ESA rows
+    head = train_meaning.build(esa_rows + synth_rows, esa_rows, {})
+    parts, feats, xs = [], [], []
+    for name in ("da", "esa", "crit"):
+        df, rows = got[name]
+        if not rows:
+            continue
+        probs = esa_probs if name == "esa" else [head.token_probs(r["X"]) for r in rows]
+        df = df.assign(set=name)
+        if name == "esa" or name == "da":
+            df = df.assign(target=df.human.rank(pct=True))
+        parts.append(df[["src", "tgt", "set", "human", "group", "target"] + (["ref"] if "ref" in df else [])])
+        xs.append(set_features(name, args.data)[df.row.to_numpy()])
+        feats.append(aggregates(rows, probs, head.threshold))
+    sub = pd.concat(parts, ignore_index=True)
+    sub["ref"] = sub["ref"].fillna("") if "ref" in sub else ""
+    A = np.vstack(feats)
+    X = np.vstack(xs)
+    shipped = load_quality_model()
+    col = [qf.FEATURES.index(c) for c in SOURCE_ONLY]
+    rows = {
+        "shipped quality (gbdt-3, as shipped)": eval_quality.figures(sub, shipped.predict(X)),
+        "same recipe, CV on these rows": eval_quality.figures(sub, grouped_cv(X, sub)),
+        "new: + meaning + LM, CV": eval_quality.figures(sub, grouped_cv(np.hstack([X, A]), sub)),
+        "meaning aggregates only, CV": eval_quality.figures(sub, grouped_cv(A, sub)),
+        "-max token prob alone": eval_quality.figures(sub, -A[:, 1]),
+        "reverse gain alone": eval_quality.figures(sub, A[:, 5]),
+        "source-only model, CV": eval_quality.figures(sub, grouped_cv(X[:, col], sub)),
+    }
+    print(f"\nsentence level on the LM rows {sub.set.value_counts().sort_index().to_dict()}")
+    eval_quality.report(sub, rows)
+
+    seed_df, seed_rows = got["seed"]
+    if seed_rows:
+        at = [i for i, t in enumerate(seed_df.tgt) if EXERCISES in t]
+        probs = [head.token_probs(r["X"]) for r in seed_rows]
+        Xs = set_features("seed", args.data)[seed_df.row.to_numpy()]
+        As = aggregates(seed_rows, probs, head.threshold)
+        q_old = shipped.predict(Xs)
+        new = train_quality.fit(np.hstack([X, A]), sub.target.to_numpy(), train_quality.weights(sub))
+        q_new = new.predict(np.hstack([Xs, As]))
+        for i in at:
+            flagged = train_meaning.meaning.spans(probs[i], seed_rows[i]["starts"], seed_rows[i]["ends"],
+                                                  head.threshold, seed_rows[i]["text"])
+            print(f"\nseed exercises sentence (segment {i} of {len(seed_df)}): meaning spans "
+                  f"{[seed_rows[i]['text'][a:b] for a, b, _ in flagged]}; rank by shipped quality "
+                  f"{int((q_old < q_old[i]).sum()) + 1}, by the new model {int((q_new < q_new[i]).sum()) + 1} "
+                  f"(1 = lowest)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
