@@ -28,6 +28,8 @@ import qe_data
 import train_meaning
 import train_quality
 
+from mtreview import meaning
+
 log = logging.getLogger("eval_meaning")
 EXERCISES = "金正恩氏が合同軍事演習を強化"
 AGGREGATES = ("m_mean", "m_max", "m_share", "lm_cond", "lm_gain", "lm_rev_gain")
@@ -54,37 +56,47 @@ def oof_probs(rows, folds, train_extra, which: str) -> list[np.ndarray]:
     return out
 
 
-def span_figures(esa_df, esa_rows, synth_rows) -> dict[str, dict]:
+def _mask(r, spans) -> np.ndarray:
+    m = np.zeros(len(r["text"]), dtype=bool)
+    for a, b, *_ in spans:
+        m[a:b] = True
+    return m
+
+
+def span_scores(rows, masks) -> dict[str, float]:
+    """Character F1 of predicted masks vs gold: pooled over all characters (micro), averaged over
+    rows with a gold or predicted character (macro), and pooled over the mostly-Japanese rows."""
+    def pooled(keep) -> float:
+        tp = sum(int((m & r["gold"]).sum()) for r, m, k in zip(rows, masks, keep, strict=True) if k)
+        pred = sum(int(m.sum()) for m, k in zip(masks, keep, strict=True) if k)
+        gold = sum(int(r["gold"].sum()) for r, k in zip(rows, keep, strict=True) if k)
+        return train_meaning.f1(tp, pred, gold)
+
+    per = [train_meaning.f1(int((m & r["gold"]).sum()), int(m.sum()), int(r["gold"].sum()))
+           for r, m in zip(rows, masks, strict=True) if m.any() or r["gold"].any()]
+    return {"micro": pooled([True] * len(rows)), "macro": float(np.mean(per)) if per else float("nan"),
+            "micro_ja": pooled([train_meaning.japanese(r["text"]) for r in rows])}
+
+
+def span_figures(esa_df, esa_rows, synth_rows) -> tuple[dict[str, dict], list]:
     from mtreview.config import Config
     from mtreview.pipeline import check_rows
 
     folds = meaning_data.fold(esa_df)
-    out = {}
-    for which in ("esa+synth", "esa", "synth"):
-        probs = oof_probs(esa_rows, folds, synth_rows, which)
-        tp = pred = gold = 0
-        for r, p in zip(esa_rows, probs, strict=True):
-            a, b, c = train_meaning.char_counts([r], [p], r["thr_" + which])
-            tp, pred, gold = tp + a, pred + b, gold + c
-        out[f"meaning head, trained on {which}"] = {"f1": train_meaning.f1(tp, pred, gold),
-                                                   "precision": tp / pred if pred else float("nan"),
-                                                   "recall": tp / gold if gold else float("nan")}
-        if which == "esa+synth":
-            kept = probs
-    gold = sum(int(r["gold"].sum()) for r in esa_rows)
-    chars = sum(len(r["text"]) for r in esa_rows)
-    out["every character flagged"] = {"f1": train_meaning.f1(gold, chars, gold), "precision": gold / chars,
-                                      "recall": 1.0}
     flags = check_rows(esa_df.src.tolist(), [t.strip() for t in esa_df.tgt], Config())
-    tp = pred = 0
-    for r, fs in zip(esa_rows, flags, strict=True):
-        m = np.zeros(len(r["text"]), dtype=bool)
-        for f in fs:
-            if f.side == "tgt":
-                m[f.start : f.end] = True
-        tp, pred = tp + int((m & r["gold"]).sum()), pred + int(m.sum())
-    out["shipped rule checks' flags"] = {"f1": train_meaning.f1(tp, pred, gold),
-                                         "precision": tp / pred if pred else float("nan"), "recall": tp / gold}
+    rule = [_mask(r, [(f.start, f.end) for f in fs if f.side == "tgt"]) for r, fs in zip(esa_rows, flags, strict=True)]
+    out = {"every character flagged": span_scores(esa_rows, [np.ones(len(r["text"]), bool) for r in esa_rows]),
+           "shipped rule checks' flags": span_scores(esa_rows, rule)}
+    kept = None
+    for which in ("esa+synth", "esa", "synth") if synth_rows else ("esa",):
+        probs = oof_probs(esa_rows, folds, synth_rows, which)
+        masks = [_mask(r, meaning.spans(p, r["starts"], r["ends"], r["thr_" + which], r["text"]))
+                 for r, p in zip(esa_rows, probs, strict=True)]
+        out[f"meaning head ({which})"] = span_scores(esa_rows, masks)
+        out[f"rule checks + meaning head ({which})"] = span_scores(
+            esa_rows, [m | q for m, q in zip(masks, rule, strict=True)])
+        if kept is None:
+            kept = probs
     return out, kept
 
 
@@ -109,8 +121,15 @@ def grouped_cv(X: np.ndarray, df) -> np.ndarray:
     y, w = df.target.to_numpy(), train_quality.weights(df)
     for k in range(meaning_data.FOLDS):
         tr, te = folds != k, folds == k
-        pred[te] = train_quality.fit(X[tr], y[tr], w[tr]).predict(X[te])
+        cols = ~np.isnan(X[tr]).all(axis=0)  # a column the training rows never have (partial LM passes)
+        pred[te] = train_quality.fit(X[tr][:, cols], y[tr], w[tr]).predict(X[te][:, cols])
     return pred
+
+
+def _where(df, pred: np.ndarray) -> dict[str, float]:
+    """``figures`` on the rows where ``pred`` is known (the reverse LM pass may be partial)."""
+    ok = ~np.isnan(pred)
+    return eval_quality.figures(df[ok].reset_index(drop=True), pred[ok])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,9 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"LM token rows: {', '.join(f'{k} {len(v[1])}' for k, v in got.items())}; "
           f"ESA rows from {esa_df.src.nunique()} sources")
     spans, esa_probs = span_figures(esa_df, esa_rows, synth_rows)
-    print("\nspan character F1 vs WMT24 ESA spans (5-fold CV by source)")
+    print("\nspan character F1 vs WMT24 ESA spans (5-fold CV by source; micro = all characters pooled,"
+          " macro = mean over rows with a gold or flagged character, ja = micro over mostly-Japanese rows)")
     for name, f in spans.items():
-        print(f"  {name:38s} F1 {f['f1']:.3f}  precision {f['precision']:.3f}  recall {f['recall']:.3f}")
+        print(f"  {name:44s} micro {f['micro']:.3f}  macro {f['macro']:.3f}  ja {f['micro_ja']:.3f}")
 
     # sentence level: the head trained on all ESA + synth rows for crit / DA / seed (never in
     # its training), out-of-fold probabilities for ESA rows
@@ -155,15 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     shipped = load_quality_model()
     col = [qf.FEATURES.index(c) for c in SOURCE_ONLY]
     rows = {
-        "shipped quality (gbdt-3, as shipped)": eval_quality.figures(sub, shipped.predict(X)),
-        "same recipe, CV on these rows": eval_quality.figures(sub, grouped_cv(X, sub)),
-        "new: + meaning + LM, CV": eval_quality.figures(sub, grouped_cv(np.hstack([X, A]), sub)),
-        "meaning aggregates only, CV": eval_quality.figures(sub, grouped_cv(A, sub)),
+        "shipped gbdt-3 (as shipped)": eval_quality.figures(sub, shipped.predict(X)),
+        "gbdt-3 recipe, CV": eval_quality.figures(sub, grouped_cv(X, sub)),
+        "new: +meaning +LM, CV": eval_quality.figures(sub, grouped_cv(np.hstack([X, A]), sub)),
+        "meaning aggregates, CV": eval_quality.figures(sub, grouped_cv(A, sub)),
         "-max token prob alone": eval_quality.figures(sub, -A[:, 1]),
-        "reverse gain alone": eval_quality.figures(sub, A[:, 5]),
+        "reverse gain (rows w/ it)": _where(sub, A[:, 5]),
         "source-only model, CV": eval_quality.figures(sub, grouped_cv(X[:, col], sub)),
     }
-    print(f"\nsentence level on the LM rows {sub.set.value_counts().sort_index().to_dict()}")
+    print(f"\nsentence level on the LM rows {sub.set.value_counts().sort_index().to_dict()} "
+          f"({int((~np.isnan(A[:, 5])).sum())} with the reverse pass)")
     eval_quality.report(sub, rows)
 
     seed_df, seed_rows = got["seed"]
@@ -173,10 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         Xs = set_features("seed", args.data)[seed_df.row.to_numpy()]
         As = aggregates(seed_rows, probs, head.threshold)
         q_old = shipped.predict(Xs)
-        new = train_quality.fit(np.hstack([X, A]), sub.target.to_numpy(), train_quality.weights(sub))
-        q_new = new.predict(np.hstack([Xs, As]))
+        XA = np.hstack([X, A])
+        cols = ~np.isnan(XA).all(axis=0)
+        new = train_quality.fit(XA[:, cols], sub.target.to_numpy(), train_quality.weights(sub))
+        q_new = new.predict(np.hstack([Xs, As])[:, cols])
         for i in at:
-            flagged = train_meaning.meaning.spans(probs[i], seed_rows[i]["starts"], seed_rows[i]["ends"],
+            flagged = meaning.spans(probs[i], seed_rows[i]["starts"], seed_rows[i]["ends"],
                                                   head.threshold, seed_rows[i]["text"])
             print(f"\nseed exercises sentence (segment {i} of {len(seed_df)}): meaning spans "
                   f"{[seed_rows[i]['text'][a:b] for a, b, _ in flagged]}; rank by shipped quality "

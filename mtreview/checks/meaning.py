@@ -2,9 +2,11 @@
 
 The spans come from the meaning model (``mtreview/meaning.py``): a head trained on human
 error spans and synthetic errors, reading each translation token's log-probability under the
-causal LM of ``[models] lm`` with and without the source. Without ``[models] lm`` the check
-reports nothing (the LM is off by default because it is slow on CPU); ``Review.meta`` says
-whether it ran (``meaning_model``). Severity: major above the head's ``major`` probability.
+causal LM of ``[models] lm`` with and without the source. It is opt-in twice: it runs only with
+``[models] lm`` (slow on CPU) and ``[checks.params.meaning] active = true``, because on the
+WMT24 ESA human spans it measured no better than flagging every character (docs/quality-model.md).
+``Review.meta`` says whether it ran (``meaning_model``). Severity: major above the head's
+``major`` probability.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ class Meaning(Check):
     description = ("A part of the translation the source does not seem to explain (a possible "
                    "mistranslation); needs [models] lm.")
     defaults: ClassVar[dict[str, Any]] = {
+        "active": False,  # opt-in: see the module docstring
         "model": "",  # meaning head (.npz); "" = the one shipped in mtreview/resources
         "threshold": 0.0,  # token probability to flag from; 0 = the head's own threshold
     }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
-        if article.lm is None:
+        if article.lm is None or not self.params["active"]:
             return []
         from ..meaning import find_spans, load_head
 
