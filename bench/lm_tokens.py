@@ -1,6 +1,6 @@
 """Per-token LM log-probs (mtreview.models.lm.token_logprobs) of the meaning model's row sets.
 
-    nice python bench/lm_tokens.py [--plan "seed:cond,prior esa:cond,prior ..."]
+    nice python bench/lm_tokens.py [--plan "seed:cond,prior esa:cond,prior da@300:cond,prior ..."]
 
 For every row of each set (``meaning_data``), in the order of ``PLAN``: the translation's tokens
 after the source and alone (cond, prior), the source's tokens after the translation and alone
@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     lm = scorer()
     for step in args.plan.split():
         name, _, kinds = step.partition(":")
+        name, _, limit = name.partition("@")  # SET@N: its first N rows only
         df = meaning_data.load(name, args.data)
+        df = df.head(int(limit)) if limit else df
         log.info("set %s: %d rows, %s", name, len(df), kinds)
         t0 = time.process_time()
         token_features(lm, df, tuple(kinds.split(",")))
