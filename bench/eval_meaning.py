@@ -230,13 +230,17 @@ def main(argv: list[str] | None = None) -> int:
         cols = ~np.isnan(XA).all(axis=0)
         new = train_quality.fit(XA[:, cols], sub.target.to_numpy(), train_quality.weights(sub))
         q_new = new.predict(np.hstack([Xs, As])[:, cols])
+        n_flagged = sum(bool(meaning.spans(p, r["starts"], r["ends"], head.threshold))
+                        for p, r in zip(probs, seed_rows, strict=True))
         for i in at:
             flagged = meaning.spans(probs[i], seed_rows[i]["starts"], seed_rows[i]["ends"],
                                                   head.threshold, seed_rows[i]["text"])
             print(f"\nseed exercises sentence (segment {i} of {len(seed_df)}): meaning spans "
                   f"{[seed_rows[i]['text'][a:b] for a, b, _ in flagged]}; rank by shipped quality "
-                  f"{int((q_old < q_old[i]).sum()) + 1}, by the new model {int((q_new < q_new[i]).sum()) + 1} "
-                  f"(1 = lowest)")
+                  f"{int((q_old < q_old[i]).sum()) + 1}, by the new model {int((q_new < q_new[i]).sum()) + 1}, "
+                  f"by reverse gain {int((As[:, 5] < As[i, 5]).sum()) + 1} ({As[i, 5]:.2f}, median "
+                  f"{np.median(As[:, 5]):.2f}) (1 = lowest); segments with meaning spans: "
+                  f"{n_flagged} of {len(seed_rows)}")
     return 0
 
 
