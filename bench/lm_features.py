@@ -50,15 +50,21 @@ def subset(df):
 def scorer(spec: str, cached_only: bool = False):
     """The LM scorer with the bench cache; ``cached_only``: NaN for rows not scored yet, no model."""
     from mtreview.config import ModelsConfig
-    from mtreview.models.lm import CausalLMScorer, ScoreCache
+    from mtreview.models.lm import CausalLMScorer, ScoreCache, TokenLogProbs
 
     class ReadOnly(ScoreCache):
         def put(self, rows) -> None:
             pass
 
+        def put_tokens(self, rows) -> None:
+            pass
+
     class CachedOnly(CausalLMScorer):
         def _run(self, items):
             return [(np.nan, np.nan, 0)] * len(items)
+
+        def _token_run(self, items):  # the signals come from the token pass
+            return [TokenLogProbs((np.nan,), (0,), (0,))] * len(items)
 
     path = qe_data.CACHE / "lm-scores.sqlite"
     if cached_only:
