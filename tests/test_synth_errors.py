@@ -43,7 +43,7 @@ def test_swap_exchanges_agent_and_object():
 
 
 def test_swap_falls_back_when_there_is_no_agent():
-    tgt, used, _ = check("とても静かな朝だった。", "swap")
+    _, used, _ = check("とても静かな朝だった。", "swap")
     assert used != "swap"
 
 
