@@ -93,10 +93,31 @@ class MeaningModel:
         return 1.0 / (1.0 + np.exp(-(z @ self.coef + self.intercept)))
 
 
+def _script(ch: str) -> str:
+    o = ord(ch)
+    if 0x4E00 <= o <= 0x9FFF or ch in "々〆ヶ":
+        return "kanji"
+    if 0x30A0 <= o <= 0x30FF:
+        return "kata"
+    return ""
+
+
+def _widen(text: str, a: int, b: int) -> tuple[int, int]:
+    """Extend a span that cuts into a run of kanji or katakana to the whole run (a word the
+    LM's tokenizer split: 正 of 金正恩 -> 金正恩, プ of プーチン -> プーチン)."""
+    while a > 0 and _script(text[a - 1]) and _script(text[a - 1]) == _script(text[a]):
+        a -= 1
+    while b < len(text) and _script(text[b]) and _script(text[b]) == _script(text[b - 1]):
+        b += 1
+    return a, b
+
+
 def spans(probs: np.ndarray, starts: Sequence[int], ends: Sequence[int], threshold: float,
           text: str = "") -> list[tuple[int, int, float]]:
     """Runs of consecutive tokens with probability >= ``threshold`` as (start, end, max prob)
-    character spans; leading / trailing white space of a span is trimmed."""
+    character spans; leading / trailing white space of a span is trimmed, and a span that cuts
+    into a kanji or katakana word is widened to the whole word (``_widen``; with ``text``).
+    Overlapping spans after widening are merged."""
     out: list[tuple[int, int, float]] = []
     run: list[int] = []
     for i in [*range(len(probs)), -1]:
@@ -109,8 +130,14 @@ def spans(probs: np.ndarray, starts: Sequence[int], ends: Sequence[int], thresho
                 a += 1
             while text and b > a and text[b - 1].isspace():
                 b -= 1
+            if text and b > a:
+                a, b = _widen(text, a, b)
             if b > a:
-                out.append((a, b, float(max(probs[run]))))
+                p = float(max(probs[run]))
+                if out and a <= out[-1][1]:  # widened into the previous span
+                    out[-1] = (out[-1][0], max(b, out[-1][1]), max(p, out[-1][2]))
+                else:
+                    out.append((a, b, p))
             run = []
     return out
 

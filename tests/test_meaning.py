@@ -87,6 +87,19 @@ def test_spans_merge_runs_and_trim_space():
     assert meaning.spans(probs, starts, ends, 0.95, text) == []
 
 
+def test_spans_widen_to_the_whole_kanji_or_katakana_word():
+    text = "金正恩氏はプーチン大統領と会った。"
+    # tokens: 金 | 正 | 恩氏 | は | プ | ーチン | 大統領 | と会った。
+    starts, ends = [0, 1, 2, 4, 5, 6, 9, 12], [1, 2, 4, 5, 6, 9, 12, 17]
+    probs = np.array([0.1, 0.9, 0.1, 0.1, 0.8, 0.1, 0.1, 0.1])
+    got = [(text[a:b], p) for a, b, p in meaning.spans(probs, starts, ends, 0.5, text)]
+    assert got == [("金正恩氏", 0.9), ("プーチン", 0.8)]  # katakana and kanji runs end at 大
+    # hiragana is not widened; two spans widened into one word merge
+    probs = np.array([0.9, 0.1, 0.8, 0.1, 0.1, 0.1, 0.1, 0.6])
+    got = [(text[a:b], p) for a, b, p in meaning.spans(probs, starts, ends, 0.5, text)]
+    assert got == [("金正恩氏", 0.9), ("と会った。", 0.6)]
+
+
 def test_head_round_trip_and_wrong_features(tmp_path):
     h = head(threshold=0.6)
     path = tmp_path / "h.npz"
