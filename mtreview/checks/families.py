@@ -8,5 +8,6 @@ from . import (  # noqa: F401
     numbers,
     punctuation,
     repetition,
+    tags,
     untranslated,
 )

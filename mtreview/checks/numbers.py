@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 from ..records import Flag, Severity
 from .base import Article, Check
 from .numbers_extract import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
+from .tags import protected_spans
 from .text import fold_width
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,13 @@ ORDINAL_COUNTER = re.compile(r"[目位部期代次弾号着世冠]")
 SCHOOL_YEARS = {"freshman": {1.0}, "freshmen": {1.0}, "sophomore": {2.0}, "sophomores": {2.0},
                 "junior": {3.0}, "juniors": {3.0}, "senior": {3.0, 4.0}, "seniors": {3.0, 4.0}}
 SCHOOL_YEAR = re.compile(r"\b(" + "|".join(SCHOOL_YEARS) + r")\b", re.IGNORECASE)
+
+
+def _outside_codes(extract: Any, text: str) -> list[Num]:
+    """Numbers of ``text`` not inside a placeholder, tag, URL or e-mail ({0}, %1$s, <x id="2"/>):
+    those are the tags check's."""
+    spans = protected_spans(text)
+    return [n for n in extract(text) if not any(s < n.end and n.start < e for s, e in spans)]
 
 
 def _close(a: float, b: float, tol: float) -> bool:
@@ -165,8 +173,8 @@ class Numbers(Check):
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
         segs = article.segments
-        en = [english_numbers(seg.src) if seg.src.strip() else [] for seg in segs]
-        ja = [japanese_numbers(seg.tgt) if seg.tgt.strip() else [] for seg in segs]
+        en = [_outside_codes(english_numbers, seg.src) if seg.src.strip() else [] for seg in segs]
+        ja = [_outside_codes(japanese_numbers, seg.tgt) if seg.tgt.strip() else [] for seg in segs]
         # numbers a segment leaves unmatched on each side: a misaligned neighbour's numbers are there
         en_left = [_unmatched(en[k], ja[k]) for k in range(len(segs))]
         ja_left = [_unmatched(ja[k], en[k]) for k in range(len(segs))]
@@ -202,8 +210,8 @@ class Numbers(Check):
         neighbouring source sentence and the source number in a neighbouring translation) is
         what a misaligned segment looks like, not a mistranslation: no flag.
         """
-        snums = english_numbers(src) if snums is None else snums
-        tnums = japanese_numbers(tgt) if tnums is None else tnums
+        snums = _outside_codes(english_numbers, src) if snums is None else snums
+        tnums = _outside_codes(japanese_numbers, tgt) if tnums is None else tnums
         tol = self.params["approx_tolerance"]
 
         def match(s: Num, t: Num) -> bool:

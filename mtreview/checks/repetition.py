@@ -1,9 +1,18 @@
 """Repetition: a stuttered word or phrase (「…と述べたと述べた」, "to to").
 
-Japanese is compared on MeCab tokens, so a repeat is a repeat of whole words, never a
-character accident. Legitimate reduplication is left alone: 々 forms (人々, 次々) are
-single tokens, short kana units (ゴロゴロ, ますます, いろいろ) and numerals (一つ一つ,
-１０００) are skipped, and a repeat must contain a content word.
+Japanese is compared on MeCab tokens first, so a repeat of whole words is judged as words.
+Legitimate reduplication is left alone: 々 forms (人々, 次々) are single tokens, short kana
+units (ゴロゴロ, ますます, いろいろ) and numerals (一つ一つ, １０００) are skipped, and a
+repeat must contain a content word.
+
+A second pass looks at characters: a stutter often restarts in the middle of a word
+(「明らかにしたらかにした」, 「やっていないっていない」), so its halves are not whole tokens and
+the word pass cannot see it. Any immediate repeat of ``min_chars`` or more characters is
+reported unless (a) its three edges all fall on token boundaries (then the word pass has
+already judged it, reduplication rules included), (b) both copies lie inside one token
+(ンゴロンゴロ, ちょくちょく: a word that is itself doubled), (c) the unit is itself a
+repeat of something shorter (！！！！！！, ーーーーーー), or (d) it holds fewer than
+``min_chars`` letters (punctuation and spaces do not count) or no Japanese at all.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from typing import Any, ClassVar
 
 from ..records import Flag, Severity
 from .base import Article, Check
-from .text import Token, tokens
+from .text import Token, is_ja, tokens
 
 CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞", "連体詞"}
 KANA_ONLY = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc]+$")
@@ -44,14 +53,42 @@ def _legit_unit(unit: tuple[Token, ...]) -> bool:
     return bool(len(text) <= 4 and re.match(r"^[\u30a1-\u30fa\u30fc]+$", text))  # ニャーニャー
 
 
+def _letters(unit: str) -> int:
+    return sum(1 for c in unit if c.isalnum() or is_ja(c))
+
+
+def _periodic(unit: str) -> bool:
+    """True when ``unit`` is itself a repeat of a shorter string (ーーー, ！！！！, ははは)."""
+    n = len(unit)
+    return any(n % p == 0 and unit == unit[:p] * (n // p) for p in range(1, n // 2 + 1))
+
+
+def _char_repeat(text: str, i: int, lo: int, hi: int, edges: set[int], token_of: dict[int, int]) -> int | None:
+    """Length of the longest reportable immediate repeat starting at ``i``, or None."""
+    for n in range(min(hi, (len(text) - i) // 2), lo - 1, -1):
+        if text[i : i + n] != text[i + n : i + 2 * n]:
+            continue
+        unit = text[i : i + n]
+        if {i, i + n, i + 2 * n} <= edges:
+            return None  # whole words: the word pass's call
+        if token_of.get(i) is not None and token_of.get(i) == token_of.get(i + 2 * n - 1):
+            return None  # one token holds both copies: a doubled word
+        if _periodic(unit) or _letters(unit) < lo or not any(is_ja(c) for c in unit):
+            return None
+        return n
+    return None
+
+
 class Repetition(Check):
     id = "repetition"
     category = "fluency/repetition"
     severity = Severity.MAJOR
     description = "A word or phrase written twice in a row (a stutter)."
     defaults: ClassVar[dict[str, Any]] = {
-        "max_tokens": 8
-    }  # longest repeated unit looked for, in MeCab tokens
+        "max_tokens": 8,  # longest repeated unit looked for, in MeCab tokens
+        "min_chars": 3,  # shortest repeat across word boundaries, in letters
+        "max_chars": 24,  # longest repeat across word boundaries, in characters
+    }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -81,6 +118,29 @@ class Repetition(Check):
             start, end, unit, n = hit
             msg = f"「{unit}」 is written twice in a row."
             flags.append(self.flag("tgt", text, start, end, msg, suggestion=unit))
+            i += 2 * n
+        return sorted(flags + self.characters(text, toks, flags), key=lambda f: f.start)
+
+    def characters(self, text: str, toks: list[Token], found: list[Flag]) -> list[Flag]:
+        """Immediate repeats that cut across word boundaries (see the module docstring)."""
+        edges = {t.start for t in toks} | {t.end for t in toks}
+        token_of = {}
+        for k, t in enumerate(toks):
+            for c in range(t.start, t.end):
+                token_of[c] = k
+        lo, hi = self.params["min_chars"], self.params["max_chars"]
+        taken = [(f.start, f.end) for f in found]
+        flags: list[Flag] = []
+        i = 0
+        while i < len(text):
+            n = _char_repeat(text, i, lo, hi, edges, token_of)
+            if n is None or any(s < i + 2 * n and i < e for s, e in taken):
+                i += 1
+                continue
+            unit = text[i : i + n]
+            msg = f"「{unit}」 is written twice in a row (a stutter that restarts inside a word)."
+            flags.append(self.flag("tgt", text, i, i + 2 * n, msg, suggestion=unit))
+            taken.append((i, i + 2 * n))
             i += 2 * n
         return flags
 
