@@ -6,8 +6,10 @@ from . import (  # noqa: F401
     consistency,
     glossary,
     numbers,
+    orthography,
     punctuation,
     repetition,
+    style,
     tags,
     untranslated,
 )

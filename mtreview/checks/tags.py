@@ -11,9 +11,11 @@ without case; a URL without a trailing slash), so Japanese word order may move t
 - paired tags the source nests properly but the target closes before it opens, or crosses
   (``<b><i>…</b></i>``), are reported on the target (reordered).
 
-A hashtag is often translated on purpose (#東京五輪 for #Tokyo2020): a missing or extra
-hashtag is minor; everything else is major. ``protected_spans`` gives other checks the
-spans to ignore, so that ``{0}`` is not also read as a number.
+A hashtag is often translated on purpose (#東京五輪 for #Tokyo2020): as many hashtags
+missing as added are taken for translations, and a hashtag or handle left missing or extra
+(news prose often writes "@Twitter" as ツイッター) is minor; everything else is major.
+``protected_spans`` gives other checks the spans to ignore, so that ``{0}`` is not also read
+as a number.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("url", re.compile(r"(?<![A-Za-z0-9])(?:https?://|www\.)[!-~]+")),
     ("email", re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
     ("tag", re.compile(r"</?[A-Za-z][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>/]+))*\s*/?>")),
-    ("placeholder", re.compile(r"\{\{\s*[\w.-]+\s*\}\}|\$\{[\w.-]+\}|\{\d*\}|\{[A-Za-z_][\w.-]*(?:[:,][^{}]*)?\}"
+    ("placeholder", re.compile(r"#[A-Z][A-Z0-9_]*#|\{\{\s*[\w.-]+\s*\}\}|\$\{[\w.-]+\}|\{\d*\}"
+                               r"|\{[A-Za-z_][\w.-]*(?:[:,][^{}]*)?\}"
                                r"|%(?:\d+\$)?(?:\([\w.-]+\))?[-+0#]?\d*(?:\.\d+)?[sdifuxXeEgGc@]")),
     ("handle", re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z0-9_]{2,30}(?![A-Za-z0-9_])")),
     # an ASCII hashtag ends at the first non-ASCII letter (#Tokyo2020を); a Japanese one at a space or sign
@@ -133,13 +136,23 @@ class Tags(Check):
         flags = []
         missing = Counter(c.key for c in sc) - Counter(c.key for c in tc)
         extra = Counter(c.key for c in tc) - Counter(c.key for c in sc)
+        # as many hashtags missing as added: translated on purpose (#Tokyo2020 -> #東京五輪)
+        translated = min(sum(v for k, v in missing.items() if k.startswith("#")),
+                         sum(v for k, v in extra.items() if k.startswith("#")))
+        for left in (missing, extra):
+            n = translated
+            for k in [k for k in left if k.startswith("#")]:
+                take = min(n, left[k])
+                left[k] -= take
+                n -= take
+            left += Counter()  # drop the zeros
         for side, text, side_codes, left, what in (("src", src, sc, missing, "missing from the translation"),
                                                    ("tgt", tgt, tc, extra, "not in the source")):
             for c in side_codes:
                 if left[c.key] <= 0:
                     continue
                 left[c.key] -= 1
-                minor = Severity.MINOR if c.kind == "hashtag" else None
+                minor = Severity.MINOR if c.kind in ("hashtag", "handle") else None
                 msg = f"{LABELS[c.kind].capitalize()} {text[c.start : c.end]} is {what}."
                 flags.append(self.flag(side, text, c.start, c.end, msg, severity=minor))
         if not missing and not extra:
