@@ -85,7 +85,8 @@ class ChecksConfig:
     disabled: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)  # check id -> minor|major|critical
     allow: tuple[str, ...] = ()  # flagged texts never to report (exact, after normalisation)
-    glossary: str = ""  # TSV: English term <TAB> required Japanese rendering
+    glossary: str = ""  # TSV or TBX glossary (relative paths: from the config file's folder)
+    rules: tuple[dict[str, Any], ...] = ()  # [[checks.rules]] regular-expression rules (see checks/rules.py)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # check id -> its parameters
 
 
@@ -164,6 +165,10 @@ def _coerce(section: str, name: str, hint: Any, value: Any) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected a string, got {value!r}")
         return value
+    if origin is tuple and getattr(hint, "__args__", (str,))[0] is not str:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ConfigError(f"{where}: expected a list of tables ([[{section}.{name}]]), got {value!r}")
+        return tuple(dict(v) for v in value)
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
@@ -210,4 +215,8 @@ def load_config(path: str | Path | None = None) -> Config:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot parse config {p}: {exc}") from None
-    return from_dict(data)
+    config = from_dict(data)
+    glossary = config.checks.glossary
+    if glossary and not Path(glossary).is_absolute():  # a file named in a config lives beside it
+        config = config.replace(checks__glossary=str(p.resolve().parent / glossary))
+    return config

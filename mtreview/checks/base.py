@@ -20,7 +20,7 @@ class Article:
     """What every check sees: the aligned segments of one article (no flags yet) and context."""
 
     segments: tuple[Segment, ...]
-    glossary: tuple[tuple[str, str], ...] = ()
+    glossary: tuple[tuple[str, ...], ...] = ()  # glossary.Term rows (en, ja[, forbidden])
     removed_tgt: tuple[Removed, ...] = ()
     document_level: bool = True  # False for independent rows (`mtreview score`)
     # the pipeline's sentence embedder (texts -> L2-normalised rows), for checks that compare
@@ -62,6 +62,9 @@ class Check:
             start=start, end=end, text=text[start:end], message=message, suggestion=suggestion,
         )
 
+    def configure(self, config: ChecksConfig) -> None:
+        """Read what the check needs from the whole [checks] section beyond its params (most need nothing)."""
+
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         raise NotImplementedError
 
@@ -83,7 +86,9 @@ def build_checks(config: ChecksConfig) -> list[Check]:
             level = Severity.parse(sev) if sev else None
         except ValueError as exc:
             raise ConfigError(f"[checks.severity] {cid}: {exc}") from None
-        out.append(CHECKS[cid](level, **config.params.get(cid, {})))
+        check = CHECKS[cid](level, **config.params.get(cid, {}))
+        check.configure(config)
+        out.append(check)
     return out
 
 

@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     orthography,
     punctuation,
     repetition,
+    rules,
     style,
     tags,
     untranslated,
