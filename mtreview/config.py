@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -202,6 +203,11 @@ def from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
             updates[key] = _coerce(sec_name, key, hints[key], value)
         sections[sec_name] = dataclasses.replace(current, **updates)
     return dataclasses.replace(base, **sections)
+
+
+def config_path(given: str | None) -> str | None:
+    """The config file a command uses: the one given, else ``$MTREVIEW_CONFIG`` (as the app reads it), else none."""
+    return given or os.environ.get("MTREVIEW_CONFIG") or None
 
 
 def load_config(path: str | Path | None = None) -> Config:

@@ -4,6 +4,10 @@ Each row is ``{"line", "id", "src", "tgt", "ref", "mt"}``: ``line`` is the 1-bas
 the unit in the file (for XML formats: the unit's 1-based index), ``id`` the id column or
 attribute (else the line number as a string), ``ref``/``mt`` are None when absent.
 
+A TSV/CSV without a header (as sacrebleu and COMET users keep them) is read as
+``src<TAB>tgt[<TAB>ref]`` when its first row has two or three fields, none a column name
+below, and Japanese text in one of them.
+
 Column names (case-insensitive, first match wins): src = src | source | en | english;
 tgt = tgt | target | ja | japanese | translation (when there is no tgt column, the mt
 column is the translation under review); id = id | segid | seg_id; ref = ref |
@@ -81,6 +85,19 @@ def _row(values: dict[str, Any], cols: dict[str, str], line: int, name: str) -> 
     return {k: out[k] for k in ("line", "id", "src", "tgt", "ref", "mt")}
 
 
+HEADERLESS = {2: ("src", "tgt"), 3: ("src", "tgt", "ref")}
+
+
+def _headerless(first: list[str]) -> bool:
+    """True when the first row is data, not a header: two or three fields, none a known column
+    name, one with Japanese script, and one longer than a column name would be."""
+    known = {a for aliases in COLUMNS.values() for a in aliases}
+    if len(first) not in HEADERLESS or any(f.strip().lower() in known for f in first):
+        return False
+    japanese = any(any("\u3041" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in f) for f in first)
+    return japanese and any(len(f.strip()) > 8 for f in first)
+
+
 def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
     """TSV (no quoting: one unit per line) or CSV (quoted fields may span lines)."""
     if name.lower().endswith(".csv"):
@@ -101,9 +118,13 @@ def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
     if not records:
         raise InputError(f"{name}: empty file")
     head_line, header = records[0]
+    body = records[1:]
+    if _headerless(header):  # sacrebleu/COMET style: src TAB tgt [TAB ref], no header line
+        header = list(HEADERLESS[len(header)])
+        body = records
     cols = _columns(header, name, head_line)
     rows = []
-    for line, fields in records[1:]:
+    for line, fields in body:
         if len(fields) != len(header):
             raise InputError(f"{name}:{line}: expected {len(header)} fields as in the header, "
                              f"got {len(fields)}")

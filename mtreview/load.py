@@ -325,6 +325,20 @@ def load_rows(path: str | Path) -> list[dict]:
     return _units(data, str(p))[0]
 
 
+def load_rows_bytes(data: bytes, name: str) -> list[dict]:
+    """``load_rows`` for bytes read elsewhere (standard input); ``name``'s suffix names the format."""
+    return _units(data, name)[0]
+
+
+def load_lines(data: bytes, name: str) -> list[str]:
+    """The lines of a line-aligned text file (one sentence per line, as sacrebleu reads them)."""
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(f"{name}: empty file")
+    text, _ = decode(data, name)
+    text, _ = normalise_newlines(text.removeprefix("\ufeff"))
+    return text.removesuffix("\n").split("\n")
+
+
 def load_pairs(path: str | Path) -> tuple[Document, Document]:
     """An English and a Japanese Document whose block i (kind "segment") are unit i's two sides."""
     p, data = _read(path)
