@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, ModelError
 from .formats import json_objects
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,10 @@ def _manifest_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _dataset_rows(path: Path) -> Iterator[dict[str, Any]]:
-    import datasets
+    try:
+        import datasets
+    except ImportError:
+        raise ModelError(f"{path}: a saved `datasets` folder needs `pip install 'mtreview[datasets]'`") from None
 
     try:
         ds = datasets.load_from_disk(str(path))

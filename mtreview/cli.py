@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__, pipeline, report
 from .config import Config, config_path, load_config
-from .errors import USAGE_EXIT, InputError, MtreviewError, UsageError
+from .errors import USAGE_EXIT, InputError, ModelError, MtreviewError, UsageError
 from .load import is_pair_file, load_bytes, load_document, load_pairs, load_pairs_bytes
 
 log = logging.getLogger("mtreview")
@@ -38,7 +38,7 @@ exit codes:
   1   unexpected error
   2   bad input (missing, empty, binary or malformed file; wrong language)
   3   bad configuration (unknown key, bad value, missing glossary)
-  4   a model is not available (not installed, not found offline)
+  4   a model or optional package is not available (not installed, not found offline)
   5   a quality gate failed (batch --fail-on)
   64  usage error (wrong or conflicting command-line arguments)
   130 interrupted"""
@@ -152,6 +152,10 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     if not APP_PATH.is_file():
         raise InputError(f"the review UI is missing from this installation: {APP_PATH}")
+    try:
+        import streamlit  # noqa: F401  (only to say how to install it when it is missing)
+    except ImportError:
+        raise ModelError("the review UI needs Streamlit: pip install 'mtreview[ui]'") from None
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(args.port),
            "--browser.gatherUsageStats", "false"]
     if args.headless:

@@ -1,4 +1,5 @@
-"""``mtreview config show``: print the effective configuration (defaults + the given file) as TOML."""
+"""``mtreview config show|init|glossary``: the effective configuration as TOML; the shipped, commented
+default configuration (a starting point for your own file); the shipped example glossary."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import sys
 from typing import Any
 
 from .config import config_path, load_config
+
+RESOURCES = "mtreview.resources"  # configs/default.toml and configs/glossary.tsv ship here in the wheel
 
 
 def _toml_value(value: Any) -> str:
@@ -49,7 +52,17 @@ def to_toml(data: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def shipped(name: str) -> str:
+    """The text of a file shipped in the package (default.toml, glossary.tsv)."""
+    from importlib import resources
+
+    return resources.files(RESOURCES).joinpath(name).read_text(encoding="utf-8")
+
+
 def cmd_config(args: argparse.Namespace) -> int:
+    if args.action in ("init", "glossary"):
+        sys.stdout.write(shipped("default.toml" if args.action == "init" else "glossary.tsv"))
+        return 0
     path = config_path(args.config)
     config = load_config(path)
     sys.stdout.write(f"# effective mtreview configuration: defaults{' + ' + path if path else ''}"
@@ -63,4 +76,6 @@ def add_parser(sub: Any) -> None:
     acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     s = acts.add_parser("show", help="print every setting with its effective value")
     s.add_argument("--config", help="TOML file overriding the defaults (default: $MTREVIEW_CONFIG)")
+    acts.add_parser("init", help="print the commented default configuration (mtreview config init > my.toml)")
+    acts.add_parser("glossary", help="print the example glossary TSV (English term, Japanese rendering(s))")
     p.set_defaults(func=cmd_config)

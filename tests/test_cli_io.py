@@ -210,3 +210,51 @@ def test_review_and_align_read_a_side_from_stdin(seed_paths, capsys, monkeypatch
     assert main(["align", str(en), "-"]) == 0
     assert capsys.readouterr().out == from_files
     assert main(["align", "-", "-"]) == 64
+
+
+# -- packaging ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["default.toml", "glossary.tsv"])
+def test_shipped_copies_match_configs(name):
+    from mtreview.config_cli import shipped
+    from tests.conftest import ROOT
+
+    assert shipped(name) == (ROOT / "configs" / name).read_text(encoding="utf-8")
+
+
+def test_config_init_and_glossary_print_the_shipped_files(capsys):
+    assert main(["config", "init"]) == 0
+    assert from_dict(tomllib.loads(capsys.readouterr().out)) == Config()
+    assert main(["config", "glossary"]) == 0
+    assert "Security Council\t安全保障理事会|安保理" in capsys.readouterr().out
+
+
+BLOCK = """
+import importlib.abc, sys
+BLOCKED = ("streamlit", "datasets", "sklearn", "altair")
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ImportError(f"blocked: {name}")
+sys.meta_path.insert(0, Block())
+from mtreview.cli import main
+code = main(sys.argv[1:])
+assert not [m for m in sys.modules if m.split(".")[0] in BLOCKED], "an extra was imported"
+sys.exit(code)
+"""
+
+
+def test_cli_works_without_the_ui_datasets_and_bench_extras(seed_paths, tmp_path):
+    import os
+    import subprocess
+
+    en, ja = seed_paths
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(__import__("tests.conftest").conftest.ROOT),
+                                                        os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", BLOCK, "review", str(en), str(ja), "--out", str(tmp_path / "r.json")],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["segments"]
+    run = subprocess.run([sys.executable, "-c", BLOCK, "app"], capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 4 and "pip install 'mtreview[ui]'" in run.stderr
