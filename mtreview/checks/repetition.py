@@ -65,8 +65,9 @@ def _periodic(unit: str) -> bool:
 
 def _char_repeat(text: str, i: int, lo: int, hi: int, edges: set[int], token_of: dict[int, int]) -> int | None:
     """Length of the longest reportable immediate repeat starting at ``i``, or None."""
+    first = text[i]
     for n in range(min(hi, (len(text) - i) // 2), lo - 1, -1):
-        if text[i : i + n] != text[i + n : i + 2 * n]:
+        if text[i + n] != first or text[i : i + n] != text[i + n : i + 2 * n]:
             continue
         unit = text[i : i + n]
         if {i, i + n, i + 2 * n} <= edges:
