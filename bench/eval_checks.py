@@ -323,7 +323,8 @@ def timing(docs, checks, n: int = 30, repeat: int = 20) -> tuple[float, float]:
 def print_table(stats, header: str) -> None:
     print(header)
     print(f"{'check':<14} {'inj':>5} {'recall':>7} {'span':>7} {'flags':>6} {'precision':>9}")
-    for c in REQUIRED:
+    extra = sorted(c for c in stats if not c.startswith("kind:") and c not in REQUIRED and stats[c]["injected"])
+    for c in REQUIRED + extra:
         s = stats[c]
         rec = s["found"] / s["injected"] if s["injected"] else float("nan")
         span = s["span_hit"] / s["with_span"] if s["with_span"] else float("nan")

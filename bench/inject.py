@@ -10,6 +10,7 @@ those an injection really gives cause to: a dropped clause that held a number lo
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from dataclasses import dataclass, field
@@ -177,6 +178,38 @@ def char_stutter(pairs, rng, glossary):
     return i, Injection("char_stutter", "repetition", (s, e + (e - s)))
 
 
+def doubled_particle(pairs, rng, glossary):
+    """A case particle written twice (東京の天気 -> 東京のの天気)."""
+    def spots(p: Pair):
+        return [t for t in tokens(p.tgt) if t.pos == "助詞" and t.surface in ("の", "が", "を", "に", "で", "と", "は")]
+
+    i = _free(pairs, rng, spots)
+    if i is None:
+        return None
+    t = rng.choice(spots(pairs[i]))
+    pairs[i].tgt = pairs[i].tgt[: t.end] + t.surface + pairs[i].tgt[t.end :]
+    return i, Injection("doubled_particle", "doubled_particle", (t.start, t.end + len(t.surface)))
+
+
+def ra_nuki(pairs, rng, glossary):
+    """The ら of られる dropped after an 一段 verb (求められる -> 求めれる)."""
+    from mtreview.checks.text import morphs
+
+    def spots(p: Pair):
+        ms = morphs(p.tgt)
+        return [(a, b) for a, b in itertools.pairwise(ms)
+                if a.pos == "動詞" and a.ctype.startswith(("上一段", "下一段")) and b.lemma == "られる"
+                and b.surface.startswith("られ") and a.end == b.start]
+
+    i = _free(pairs, rng, spots)
+    if i is None:
+        return None
+    a, b = rng.choice(spots(pairs[i]))
+    t = pairs[i].tgt
+    pairs[i].tgt = t[: b.start] + t[b.start + 1 :]
+    return i, Injection("ra_nuki", "ra_nuki", (a.start, b.end - 1))
+
+
 def break_quote(pairs, rng, glossary):
     rx = re.compile(r"「([^「」]{1,60})」")
     i = _free(pairs, rng, lambda p: rx.search(p.tgt))
@@ -308,7 +341,7 @@ INJECTORS = [
 ]
 # injectors run only when asked for by name (eval_checks.py --inject), so that the default
 # mix, and the figures measured with it, stay as they were
-EXTRA = {f.__name__: f for f in (char_stutter,)}
+EXTRA = {f.__name__: f for f in (char_stutter, doubled_particle, ra_nuki)}
 
 
 def build_glossary(pairs: list[Pair]) -> tuple[tuple[str, str], ...]:

@@ -258,3 +258,24 @@ def test_cli_works_without_the_ui_datasets_and_bench_extras(seed_paths, tmp_path
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["segments"]
     run = subprocess.run([sys.executable, "-c", BLOCK, "app"], capture_output=True, text=True, env=env, timeout=60)
     assert run.returncode == 4 and "pip install 'mtreview[ui]'" in run.stderr
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("North Korea fired a missile.\t北朝鮮はミサイルを発射した。\n",
+     [("North Korea fired a missile.", "北朝鮮はミサイルを発射した。", None)]),
+    ("It rained.\t雨が降った。\t雨だった。\n", [("It rained.", "雨が降った。", "雨だった。")]),
+    ("en\tja\nIt rained.\t雨が降った。\n", [("It rained.", "雨が降った。", None)]),  # a header
+])
+def test_headerless_rows(text, expected):
+    from mtreview.formats import read_delimited
+
+    assert [(r["src"], r["tgt"], r["ref"]) for r in read_delimited(text, "x.tsv")] == expected
+
+
+@pytest.mark.parametrize("text", ["原文\t訳文\nIt rained.\t雨が降った。\n", "text\tnote\nA\tB\n"])
+def test_a_header_without_known_names_is_still_a_header(text):
+    from mtreview.errors import InputError
+    from mtreview.formats import read_delimited
+
+    with pytest.raises(InputError, match="missing column src and tgt"):
+        read_delimited(text, "x.tsv")

@@ -35,6 +35,7 @@ SENTENCE_PARTICLE = "終助詞"
 LIST_ITEM = re.compile(r"\s*(?:[-•・*]|[0-9０-９]+[.)）]|[(（][0-9０-９]+[)）])")  # steps of a procedure
 CASE_PARTICLES = {"の", "が", "を", "に", "は", "で", "と", "へ", "も", "から", "まで", "より"}
 ICHIDAN = ("上一段", "下一段", "カ行変格")
+FUNCTION_POS = {"助詞", "助動詞", "接続詞"}
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -144,8 +145,10 @@ class DoubledParticle(Check):
         for i, seg in enumerate(article.segments):
             ms = morphs(seg.tgt) if seg.tgt.strip() else ()
             for a, b in itertools.pairwise(ms):
-                if (a.pos == b.pos == "助詞" and a.surface == b.surface and a.surface in CASE_PARTICLES
-                        and a.end == b.start):
+                # MeCab tags a doubled で otherwise (助動詞 だ + 接続詞 で): two function words will do
+                particle = "助詞" in (a.pos, b.pos) or a.surface == "で"
+                if (a.surface == b.surface and a.surface in CASE_PARTICLES and a.end == b.start
+                        and {a.pos, b.pos} <= FUNCTION_POS and particle):
                     msg = f"The particle 「{a.surface}」 is written twice in a row."
                     out.append((i, self.flag("tgt", seg.tgt, a.start, b.end, msg, suggestion=a.surface)))
         return out
@@ -159,12 +162,22 @@ def _ra_nuki(ms: tuple[Morph, ...], k: int) -> tuple[int, str] | None:
     nxt = ms[k + 1] if k + 1 < len(ms) else None
     if m.ctype.startswith(("上一段", "下一段")) and nxt is not None and nxt.lemma == "れる" and nxt.start == m.end:
         return nxt.end, m.surface + "ら" + nxt.surface  # 借り+れる
-    lemma = m.lemma
-    if (m.ctype.startswith("下一段-ラ行") and lemma.endswith("る") and lemma != m.surface
-            and m.surface.startswith(lemma[:-1] + "れ") and conjugation(lemma).startswith(ICHIDAN)):
-        stem = len(lemma) - 1
-        return m.end, m.surface[:stem] + "ら" + m.surface[stem:]  # 見れる -> 見られる
-    return None
+    # MeCab reads 見れる / みれる as a 下一段 verb whose lemma is 見る: the dictionary form's kana is the
+    # lemma's with ル -> レル (ミル -> ミレル; 来る: クル -> コレル). 居る is left out: いれる is
+    # more often 入れる written in kana.
+    if not m.ctype.startswith("下一段-ラ行") or m.lemma == "居る" or not m.lemma_kana.endswith("ル"):
+        return None
+    if m.lemma == "来る":
+        if m.kana != "コレル":
+            return None
+    elif m.kana != m.lemma_kana[:-1] + "レル" or not conjugation(m.lemma).startswith(ICHIDAN):
+        return None
+    surface = m.surface
+    body = surface[:-1] if len(surface) > 2 and surface[-1] in "るれろよ" and surface[-2] == "れ" else surface
+    if not body.endswith("れ"):
+        return None
+    at = len(body) - 1
+    return m.end, surface[:at] + "ら" + surface[at:]  # 見れる -> 見られる, 晴れれる -> 晴れられる
 
 
 class RaNuki(Check):

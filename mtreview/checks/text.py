@@ -117,6 +117,8 @@ class Morph:
     pos2: str
     ctype: str
     lemma: str
+    kana: str = ""  # the surface's dictionary form in katakana (UniDic kanaBase): 見れる -> ミレル
+    lemma_kana: str = ""  # the lemma's reading (UniDic lForm): 見る -> ミル
 
 
 @functools.lru_cache(maxsize=4096)
@@ -130,7 +132,8 @@ def morphs(text: str) -> tuple[Morph, ...]:
             continue
         f = w.feature
         end = start + len(w.surface)
-        out.append(Morph(w.surface, start, end, f.pos1 or "", f.pos2 or "", f.cType or "", f.lemma or w.surface))
+        out.append(Morph(w.surface, start, end, f.pos1 or "", f.pos2 or "", f.cType or "", f.lemma or w.surface,
+                         getattr(f, "kanaBase", "") or "", getattr(f, "lForm", "") or ""))
         pos = end
     return tuple(out)
 
