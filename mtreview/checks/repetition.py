@@ -11,8 +11,10 @@ the word pass cannot see it. Any immediate repeat of ``min_chars`` or more chara
 reported unless (a) its three edges all fall on token boundaries (then the word pass has
 already judged it, reduplication rules included), (b) both copies lie inside one token
 (ンゴロンゴロ, ちょくちょく: a word that is itself doubled), (c) the unit is itself a
-repeat of something shorter (！！！！！！, ーーーーーー), or (d) it holds fewer than
-``min_chars`` letters (punctuation and spaces do not count) or no Japanese at all.
+repeat of something shorter (！！！！！！, ーーーーーー), (d) it holds fewer than
+``min_chars`` letters (punctuation and spaces do not count) or no Japanese at all, or (e) it
+holds a list mark 、・ (a list of names shares parts: 「マディヤ・プラデーシュ州、ウルタ・プラデーシュ州、
+ウルタラカンド州」 repeats 「・プラデーシュ州、ウルタ」 by chance).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名�
 KANA_ONLY = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc]+$")
 NUMERAL = re.compile(r"^[0-9０-９〇一二三四五六七八九十百千万億兆]+$")
 SENTENCE_END = {"。", "！", "？", "!", "?", "\n"}
+LIST_MARK = re.compile(r"[、・,，]")  # names in a list share parts: マディヤ・プラデーシュ州、ウルタ・プラデーシュ州
 
 # English doubled words that are sometimes grammatical ("had had", "that that", "is is").
 EN_SOMETIMES = {"had", "that", "is", "bye", "very", "really", "so", "no", "yes", "ha", "far", "many", "knock"}
@@ -74,7 +77,7 @@ def _char_repeat(text: str, i: int, lo: int, hi: int, edges: set[int], token_of:
             return None  # whole words: the word pass's call
         if token_of.get(i) is not None and token_of.get(i) == token_of.get(i + 2 * n - 1):
             return None  # one token holds both copies: a doubled word
-        if _periodic(unit) or _letters(unit) < lo or not any(is_ja(c) for c in unit):
+        if _periodic(unit) or _letters(unit) < lo or not any(is_ja(c) for c in unit) or LIST_MARK.search(unit):
             return None
         return n
     return None
