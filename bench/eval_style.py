@@ -13,6 +13,10 @@ Prints, per corpus and in total, flags per 100 segments of each check this scrip
 the translators). ``repetition`` counts only the flags of the character pass (the word
 pass is measured by eval_checks.py). Target: at most 1 flag per 100 segments per check.
 ``-v`` prints every flag (use it on the tune split only).
+
+``--esa`` instead runs ``repetition`` on the MT output of ``qe-dev/wmt24-esa-en-ja.dev-spans.tsv``
+(5,952 rows) and counts, for the word pass and the character pass apart, the flags and those
+overlapping an error span the human annotators marked (no split: nothing was tuned on it).
 """
 
 from __future__ import annotations
@@ -69,6 +73,27 @@ def read_corpora(data: Path, split: str) -> dict[str, list[tuple[str, list[tuple
     return out
 
 
+def esa(data: Path) -> None:
+    from mtreview.checks.repetition import Repetition
+
+    csv.field_size_limit(1 << 30)
+    path = data / "qe-dev" / "wmt24-esa-en-ja.dev-spans.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rep, counts = Repetition(), Counter()
+    for r in rows:
+        spans = [(int(s["start"]), int(s["end"]) + 1) for s in json.loads(r["spans"] or "[]")
+                 if str(s.get("start")).isdigit() and str(s.get("end")).isdigit()]  # end is inclusive
+        for f in rep.japanese(r["mt"]):
+            kind = "char" if CHAR_PASS in f.message else "word"
+            counts[kind] += 1
+            counts[kind + "_annotated"] += any(s < f.end and f.start < e for s, e in spans)
+    print(f"# eval_style --esa: {path.name}, {len(rows)} MT outputs")
+    for kind in ("word", "char"):
+        print(f"repetition {kind} pass: {counts[kind]} flags, {counts[kind + '_annotated']} overlapping an"
+              " annotated error span")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=default_data())
@@ -76,7 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="print every flag")
     ap.add_argument("--set", action="append", default=[], metavar="CHECK.PARAM=VALUE",
                     help="override a check parameter (repeatable), e.g. sentence_length.max_chars=120")
+    ap.add_argument("--esa", action="store_true", help="repetition flags on WMT24 MT output vs annotated spans")
     args = ap.parse_args(argv)
+    if args.esa:
+        esa(args.data)
+        return 0
     params: dict[str, dict[str, object]] = {}
     for item in args.set:
         key, _, value = item.partition("=")

@@ -86,6 +86,7 @@ def test_character_stutter_across_word_boundaries(text, flagged, suggestion):
     "松城北工 ０００００００―０ ４",  # digits, no Japanese
     "品質が ... ... このような状態では困る。",
     "マディヤ・プラデーシュ州、ウルタ・プラデーシュ州、ウルタラカンド州を構成する。",  # a list of names (MLQE-PE MT)
+    "チェック。チェック。チョキはパーに勝ちます。",  # sentences repeated on purpose (WMT24 MT)
 ])
 def test_character_pass_leaves_words_that_double_alone(text):
     assert Repetition().japanese(text) == []

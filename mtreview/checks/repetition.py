@@ -13,8 +13,9 @@ already judged it, reduplication rules included), (b) both copies lie inside one
 (ンゴロンゴロ, ちょくちょく: a word that is itself doubled), (c) the unit is itself a
 repeat of something shorter (！！！！！！, ーーーーーー), (d) it holds fewer than
 ``min_chars`` letters (punctuation and spaces do not count) or no Japanese at all, or (e) it
-holds a list mark 、・ (a list of names shares parts: 「マディヤ・プラデーシュ州、ウルタ・プラデーシュ州、
-ウルタラカンド州」 repeats 「・プラデーシュ州、ウルタ」 by chance).
+holds a list mark 、・ or a sentence end 。！？ (a list of names shares parts:
+「マディヤ・プラデーシュ州、ウルタ・プラデーシュ州、ウルタラカンド州」 repeats
+「・プラデーシュ州、ウルタ」 by chance).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名�
 KANA_ONLY = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc]+$")
 NUMERAL = re.compile(r"^[0-9０-９〇一二三四五六七八九十百千万億兆]+$")
 SENTENCE_END = {"。", "！", "？", "!", "?", "\n"}
-LIST_MARK = re.compile(r"[、・,，]")  # names in a list share parts: マディヤ・プラデーシュ州、ウルタ・プラデーシュ州
+# names in a list share parts (マディヤ・プラデーシュ州、ウルタ・プラデーシュ州); a sentence end is no stutter
+LIST_MARK = re.compile(r"[、・,，。！？!?]")
 
 # English doubled words that are sometimes grammatical ("had had", "that that", "is is").
 EN_SOMETIMES = {"had", "that", "is", "bye", "very", "really", "so", "no", "yes", "ha", "far", "many", "knock"}
