@@ -19,11 +19,12 @@ from pathlib import Path
 from . import debris, formats
 from .config import LoadConfig
 from .errors import InputError
+from .lang.ja import JA_SCRIPT
 from .records import Block, Document
 
 log = logging.getLogger(__name__)
 
-_JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_JA_CHAR = re.compile(f"[{JA_SCRIPT}]")
 _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _NAMES = {"en": "English", "ja": "Japanese"}
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .errors import ConfigError
+from .lang.mecab import bleu_tokenizer
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class Ter(Metric):
     higher_is_better = False
 
     def __init__(self, lang: str) -> None:
-        self._tok = _mecab() if lang == "ja" else None
+        self._tok = bleu_tokenizer() if lang == "ja" else None
         super().__init__(lang)
 
     def _build(self, sentence: bool) -> Any:
@@ -121,13 +122,6 @@ class Ter(Metric):
         if self._tok is not None:
             sig += f"|pretok:{self._tok.signature()}"
         return sig
-
-
-@functools.cache
-def _mecab() -> Any:
-    from sacrebleu.tokenizers.tokenizer_ja_mecab import TokenizerJaMecab
-
-    return TokenizerJaMecab()
 
 
 METRICS: dict[str, type[Metric]] = {"chrf": ChrF, "bleu": Bleu, "ter": Ter}

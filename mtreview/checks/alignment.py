@@ -20,13 +20,14 @@ import re
 import statistics
 from typing import Any, ClassVar
 
+from ..lang.en import NOT_PERSON_NAMES
+from ..lang.names import katakana_words, latin_names, spells
+from ..lang.numbers import HARD, Num, english_numbers, japanese_numbers
 from ..records import Flag, Segment, Severity
 from .artefacts import explained_skips, has_words
 from .base import Article, Check
 from .boilerplate import is_debris
 from .clauses import clause_gains, uncovered_clauses
-from .names import katakana_words, latin_names, spells
-from .numbers_extract import HARD, Num, english_numbers, japanese_numbers
 
 EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 JA_QUOTE = re.compile(r"[「『“\"〝]")
@@ -87,19 +88,7 @@ def _lost_numbers(seg: Segment) -> list[Num]:
     return [n for n in snums if n.strength == HARD and not n.values & tvals]
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-NOT_NAMES = set(_words("""
-Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-August September October November December President Minister Prime Governor Mayor Chief Council City
-State States National Ministry Department Police Party University Street House Court Government Secretary
-Chairman Director General Committee Association Prefecture County North South East West New Republic
-Democratic Republican Senate Congress Parliament Army Force Forces Office Agency Health Foreign Defense
-Defence International Federal Central United Kingdom World Cup League Club Team Coach Manager Mr Mrs Ms
-Dr The This That These Those They We He She It In On At For But And Or If As By With From After Before
-"""))
+NOT_NAMES = NOT_PERSON_NAMES
 
 
 def lost_names(segments: tuple[Segment, ...], i: int) -> list[tuple[int, int]]:

@@ -22,10 +22,11 @@ import unicodedata
 from collections import Counter, defaultdict
 from typing import Any, ClassVar
 
+from ..lang import ja
+from ..lang.mecab import word_pieces
+from ..lang.names import en_skeleton, kata_skeleton, similar
 from ..records import Flag, Severity
 from .base import Article, Check
-from .names import en_skeleton, kata_skeleton, similar
-from .text import word_pieces
 
 
 def _words(text: str) -> list[str]:
@@ -49,9 +50,9 @@ COUNTRIES = set(_words(
 ))
 # a name ending like this is a body, not a person (自民党幹事長, 同社会長, 防衛省報道官)
 BODY_ENDINGS = tuple("国省府州県市町村区党軍側社会部局庁院団所校界連")
-KANJI = r"\u4e00-\u9fff\u3005"
-SURNAME_MURA = re.compile(r"[\u4e00-\u9fff]村")  # 中村, 吉村, 木村: surnames, not villages
-KATA = r"\u30a1-\u30fa\u30fc"
+KANJI = f"{ja.KANJI}\u3005"  # and 々
+SURNAME_MURA = re.compile(f"[{ja.KANJI}]村")  # 中村, 吉村, 木村: surnames, not villages
+KATA = ja.KATAKANA
 PERSON = re.compile(
     rf"(?<![{KANJI}{KATA}・])([{KANJI}]{{1,4}}|[{KATA}][{KATA}・＝=]{{1,15}})"
     rf"(?:[（(][^）)]{{1,20}}[）)])?(前|元|次期|新|現)?({'|'.join(RANKS)}|{'|'.join(NOT_RANKS)})"

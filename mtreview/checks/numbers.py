@@ -1,7 +1,7 @@
 """Numbers: a number, date, time, amount or percentage that differs between source and target.
 
 Numbers are compared by value (9月 = September, 1万5000 = 15,000, 3分の1 = one-third,
-5割 = 50 percent, 日曜日 = Sunday), see ``numbers_extract``. A target number with no
+5割 = 50 percent, 日曜日 = Sunday), see ``lang.numbers``. A target number with no
 source counterpart is reported only when the source also has a number left over (a
 substitution, major, with the source value as suggestion); a source number written in
 digits that the target lacks is reported on the source side (minor).
@@ -27,10 +27,10 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from ..lang.ja import fold_width
+from ..lang.numbers import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
 from ..records import Flag, Severity
 from .base import Article, Check
-from .numbers_extract import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
-from .text import fold_width
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ..lang.ja import JA_CHAR, ja_ratio
 from ..records import Flag, Severity
 from .base import Article, Check
-from .text import JA_CHAR, ja_ratio
 
 PAIRS = {
     "「": "」",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ..lang.ja import fold_width
 from ..records import Flag, Severity
 from .base import Article, Check
 from .boilerplate import debris_spans
-from .text import fold_width
 
 WORD = r"[A-Za-z][A-Za-z'’\-]*"
 TOKEN = r"[A-Za-z0-9][A-Za-z0-9'’\-]*"  # "23rd", "2021" inside an English clause
