@@ -88,6 +88,12 @@ class ChecksConfig:
     glossary: str = ""  # TSV: English term <TAB> required Japanese rendering
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # check id -> its parameters
 
+    def __post_init__(self) -> None:
+        if self.params:  # each check's Params dataclass types and validates its table
+            from .checks.base import coerce_params  # the check registry; imported only when needed
+
+            object.__setattr__(self, "params", coerce_params(self.params))
+
 
 @dataclass(frozen=True)
 class ScoreConfig:
@@ -145,7 +151,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _coerce(section: str, name: str, hint: Any, value: Any) -> Any:
+def coerce(section: str, name: str, hint: Any, value: Any) -> Any:
+    """``value`` as read from TOML, checked against the type ``hint`` of ``[section] name``."""
     where = f"[{section}] {name}"
     origin = getattr(hint, "__origin__", None)
     if hint is bool:
@@ -194,7 +201,7 @@ def from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
                 raise ConfigError(
                     f"unknown config key [{sec_name}] {key} (known: {', '.join(sorted(sub_known))})"
                 )
-            updates[key] = _coerce(sec_name, key, hints[key], value)
+            updates[key] = coerce(sec_name, key, hints[key], value)
         sections[sec_name] = dataclasses.replace(current, **updates)
     return dataclasses.replace(base, **sections)
 

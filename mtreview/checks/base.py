@@ -1,14 +1,19 @@
-"""The Check base class, the registry and the runner."""
+"""The Check base class, its typed parameters, the registry and the runner.
+
+Every check declares its parameters as a frozen ``Params`` dataclass (nested in the class);
+``[checks.params.ID]`` tables are coerced and validated against it when the configuration
+is built (unknown key -> ConfigError listing the known ones; wrong type -> ConfigError).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, get_type_hints
 
-from ..config import ChecksConfig
+from ..config import ChecksConfig, coerce
 from ..errors import ConfigError
 from ..records import Flag, Removed, Segment, Severity
 
@@ -28,30 +33,32 @@ class Article:
     encode: Callable[[Sequence[str]], Any] | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class NoParams:
+    """The parameters of a check that has none."""
+
+
 class Check:
-    """Base class. Subclasses set the class attributes and implement ``run``."""
+    """Base class. Subclasses set the class attributes, a ``Params`` dataclass, and implement ``run``."""
 
     id: ClassVar[str]
     category: ClassVar[str]
     severity: ClassVar[Severity] = Severity.MINOR
     description: ClassVar[str] = ""
-    defaults: ClassVar[dict[str, Any]] = {}
+    Params: ClassVar[type] = NoParams  # a frozen dataclass: every field has a default
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "defaults" in cls.__dict__:
+            raise TypeError(f"check {cls.__name__}: declare parameters as a frozen Params dataclass, "
+                            "not a defaults dict (see checks/base.py)")
         if "id" in cls.__dict__:
             if cls.id in CHECKS:
                 raise RuntimeError(f"duplicate check id {cls.id!r}")
             CHECKS[cls.id] = cls
 
     def __init__(self, severity: Severity | None = None, **params: Any) -> None:
-        unknown = set(params) - set(self.defaults)
-        if unknown:
-            raise ConfigError(
-                f"[checks.params.{self.id}] unknown parameter(s): {', '.join(sorted(unknown))}"
-                f" (known: {', '.join(sorted(self.defaults)) or 'none'})"
-            )
-        self.params = {**self.defaults, **params}
+        self.params: Any = parse_params(type(self), params)
         self.level = severity or type(self).severity
 
     def flag(self, side: str, text: str, start: int, end: int, message: str, *,
@@ -66,10 +73,43 @@ class Check:
         raise NotImplementedError
 
 
+def parse_params(cls: type[Check], values: Mapping[str, Any]) -> Any:
+    """``cls.Params`` built from ``values`` (a ``[checks.params.ID]`` table), each value coerced."""
+    where = f"checks.params.{cls.id}"
+    known = {f.name for f in fields(cls.Params)}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"[{where}] unknown parameter(s): {', '.join(sorted(unknown))}"
+                          f" (known: {', '.join(sorted(known)) or 'none'})")
+    hints = get_type_hints(cls.Params)
+    return cls.Params(**{k: coerce(where, k, hints[k], v) for k, v in values.items()})
+
+
+def coerce_params(params: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Validate ``[checks.params]`` (check id -> table) against each check's Params; the tables
+    come back with their values coerced (1 -> 1.0 for a float parameter)."""
+    registered()
+    out = {}
+    for cid, table in params.items():
+        if cid not in CHECKS:
+            raise ConfigError(f"unknown check id {cid!r} in [checks.params] (known: {', '.join(sorted(CHECKS))})")
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[checks.params.{cid}] must be a table, got {table!r}")
+        parsed = parse_params(CHECKS[cid], table)
+        out[cid] = {k: getattr(parsed, k) for k in table}
+    return out
+
+
+def registered() -> dict[str, type[Check]]:
+    """The check registry, with every family imported (each class registers itself)."""
+    from . import families  # noqa: F401
+
+    return CHECKS
+
+
 def build_checks(config: ChecksConfig) -> list[Check]:
     """Instantiate the enabled checks with their configured severity and parameters."""
-    from . import families  # noqa: F401  (registers the check classes)
-
+    registered()
     for cid in (*config.enabled, *config.disabled, *config.severity, *config.params):
         if cid not in CHECKS:
             raise ConfigError(f"unknown check id {cid!r} in [checks] (known: {', '.join(sorted(CHECKS))})")

@@ -9,7 +9,6 @@ such words. Prose that merely mentions Twitter or a date is left alone.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
 
 from ..lang.ja import fold_width
 from ..lang.page import CHECK_PHRASES
@@ -73,7 +72,6 @@ class Boilerplate(Check):
     category = "fluency/other"
     severity = Severity.MAJOR
     description = "Web-page debris (navigation, share links, timestamps) inside the translation."
-    defaults: ClassVar[dict[str, Any]] = {}
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []

@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
+from ..errors import ConfigError
 from ..lang import ja
 from ..lang.mecab import word_pieces
 from ..lang.names import en_skeleton, kata_skeleton, similar
@@ -196,11 +198,18 @@ class Inconsistency(Check):
     category = "terminology/inconsistency"
     severity = Severity.MINOR
     description = "The same person, title, organisation or term is rendered differently within the article."
-    defaults: ClassVar[dict[str, Any]] = {
-        "rank_severity": "major",  # a person given two different ranks (総書記 / 委員長)
-        "min_katakana": 4,  # shortest katakana word (without ・ー) compared for spelling variants
-        "min_sentence_chars": 30,  # shortest repeated source sentence compared
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        rank_severity: str = "major"  # a person given two different ranks (総書記 / 委員長)
+        min_katakana: int = 4  # shortest katakana word (without ・ー) compared for spelling variants
+        min_sentence_chars: int = 30  # shortest repeated source sentence compared
+
+        def __post_init__(self) -> None:
+            try:
+                Severity.parse(self.rank_severity)
+            except ValueError as exc:
+                raise ConfigError(f"[checks.params.inconsistency] rank_severity: {exc}") from None
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.document_level:
@@ -273,7 +282,7 @@ class Inconsistency(Check):
         groups: dict[str, list[Mention]] = defaultdict(list)
         for i, s, e, rank, name in found:
             groups[canon[name]].append((i, s, e, rank))
-        sev = Severity.parse(self.params["rank_severity"])
+        sev = Severity.parse(self.params.rank_severity)
 
         def unsupported(rank: str, mentions: list[Mention]) -> int:
             """Mentions whose source sentence does not name this rank in English."""
@@ -317,7 +326,7 @@ class Inconsistency(Check):
                 if len(key) >= 2:
                     groups[key].append((i, m.start(), m.end(), m.group()))
         # a short word is compared only when one of its forms breaks katakana spelling (メッーセージ)
-        groups = {k: ms for k, ms in groups.items() if len(k) >= self.params["min_katakana"]
+        groups = {k: ms for k, ms in groups.items() if len(k) >= self.params.min_katakana
                   or {bool(ILL_FORMED.search(m[3])) for m in ms} == {True, False}}
         dotted = {k for k, ms in groups.items() if any("・" in m[3] for m in ms)}
 
@@ -337,7 +346,7 @@ class Inconsistency(Check):
         out = []
         for i, seg in enumerate(segs):
             key = " ".join(unicodedata.normalize("NFKC", seg.src).split()).lower()
-            if len(key) < self.params["min_sentence_chars"] or not seg.tgt.strip():
+            if len(key) < self.params.min_sentence_chars or not seg.tgt.strip():
                 continue
             if key in seen and _plain(segs[seen[key]].tgt) != _plain(seg.tgt):
                 msg = f"The same source sentence is translated differently in segment {seen[key] + 1}."

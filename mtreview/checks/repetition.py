@@ -9,7 +9,7 @@ single tokens, short kana units (ゴロゴロ, ますます, いろいろ) and n
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from dataclasses import dataclass
 
 from ..lang.ja import HIRAGANA, KATAKANA
 from ..lang.mecab import Token, tokens
@@ -50,9 +50,10 @@ class Repetition(Check):
     category = "fluency/repetition"
     severity = Severity.MAJOR
     description = "A word or phrase written twice in a row (a stutter)."
-    defaults: ClassVar[dict[str, Any]] = {
-        "max_tokens": 8
-    }  # longest repeated unit looked for, in MeCab tokens
+
+    @dataclass(frozen=True)
+    class Params:
+        max_tokens: int = 8  # longest repeated unit looked for, in MeCab tokens
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -68,7 +69,7 @@ class Repetition(Check):
         i = 0
         while i < len(toks):
             hit = None
-            for n in range(min(self.params["max_tokens"], (len(toks) - i) // 2), 0, -1):
+            for n in range(min(self.params.max_tokens, (len(toks) - i) // 2), 0, -1):
                 if surf[i] != surf[i + n] or surf[i : i + n] != surf[i + n : i + 2 * n]:
                     continue
                 a, b = toks[i : i + n], toks[i + n : i + 2 * n]
