@@ -2,7 +2,8 @@
 
 The unit of work is ``review_article(pair, config) -> dict``, a pure function of one article and
 the configuration, so the same code can run under a process pool (here) or a distributed engine.
-Each result is written atomically to ``DIR/articles/<id>.review.json`` (or ``<id>.error.json``)
+Each result is written atomically to ``DIR/articles/<id>.review.json`` (or ``<id>.error.json``;
+the folder's layout is ``output.BatchFolder``)
 together with the hashes of its input and configuration; a rerun skips what is already done.
 The tables and the summary are then rebuilt from those files alone, in id order, so a killed and
 resumed run ends with exactly the same outputs as an uninterrupted one.
@@ -10,6 +11,7 @@ resumed run ends with exactly the same outputs as an uninterrupted one.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -26,14 +28,10 @@ from .batch_tables import write_outputs
 from .config import BatchConfig, Config
 from .errors import ConfigError, GateError, MtreviewError
 from .load import load_document, load_text
-from .records import Document, Severity
+from .output import BatchFolder, dumps, json_file, review_record, write_atomic
+from .records import Document, Review, Severity
 
 log = logging.getLogger(__name__)
-
-ARTICLES = "articles"
-REVIEW_SUFFIX = ".review.json"
-ERROR_SUFFIX = ".error.json"
-RUN_LOG = "run.log.jsonl"
 
 _MODELS: dict[str, pipeline.Models] = {}
 WARM_UP = ("The model is loaded once per worker.", "モデルはワーカーごとに一度だけ読み込む。")
@@ -60,43 +58,27 @@ def _load_side(side: Side, lang: str, config: Config) -> Document:
     return load_text(side.text or "", lang, config=config.load)
 
 
-def review_article(pair: Pair, config: Config, models: pipeline.Models | None = None) -> dict[str, Any]:
-    """Review one article; returns ``Review.to_dict()`` with ``meta["article"]``. Raises MtreviewError.
+def review_article(pair: Pair, config: Config, models: pipeline.Models | None = None) -> Review:
+    """Review one article; its ``meta["article"]`` describes the pair. Raises MtreviewError.
 
     A pure function of the article and the configuration (``models`` only saves loading them).
     """
     src = _load_side(pair.src, "en", config)
     tgt = _load_side(pair.tgt, "ja", config)
-    data = pipeline.review(src, tgt, config, models or models_for(config)).to_dict()
-    data["meta"]["article"] = pair.describe()
-    return data
+    review = pipeline.review(src, tgt, config, models or models_for(config))
+    return dataclasses.replace(review, meta={**review.meta, "article": pair.describe()})
 
 
 # --- per-article files ---------------------------------------------------------------------------
 
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file next to ``path`` and rename it: readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-
-
 def result_paths(out: Path, pair: Pair) -> tuple[Path, Path]:
-    base = out / ARTICLES / pair.key
-    return base.with_name(base.name + REVIEW_SUFFIX), base.with_name(base.name + ERROR_SUFFIX)
+    folder = BatchFolder(out)
+    return folder.review_path(pair.key), folder.error_path(pair.key)
 
 
 def review_file(batch_dir: str | Path, article_id: str) -> Path:
     """Where ``mtreview batch`` wrote the review of ``article_id`` (ids are made file-name safe)."""
-    return Path(batch_dir) / ARTICLES / (safe_name(article_id) + REVIEW_SUFFIX)
+    return BatchFolder(Path(batch_dir)).review_path(safe_name(article_id))
 
 
 def _stamp(input_hash: str, config_hash: str) -> dict[str, str]:
@@ -120,16 +102,15 @@ def process_article(pair: Pair, stamp: dict[str, str], config: Config, out: Path
     """Review one article and write its result file; returns "ok" or "error". Never raises for bad input."""
     review_path, error_path = result_paths(out, pair)
     try:
-        data = review_article(pair, config, models)
+        review = review_article(pair, config, models)
     except MtreviewError as exc:
         result, path, stale = _error(pair, stamp, type(exc).__name__, str(exc)), error_path, review_path
     except Exception as exc:  # a bug on one article must not stop the batch
         log.exception("article %s failed", pair.id)
         result, path, stale = _error(pair, stamp, type(exc).__name__, str(exc)), error_path, review_path
     else:
-        data["meta"]["batch"] = stamp
-        result, path, stale = data, review_path, error_path
-    write_atomic(path, dumps(result))
+        result, path, stale = review_record(review, batch=stamp), review_path, error_path
+    write_atomic(path, json_file(result))
     stale.unlink(missing_ok=True)
     return "ok" if path is review_path else "error"
 
@@ -230,8 +211,9 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
     config_hash = conf.digest()
     pairs, problems = discover(input_path)
     out = Path(out_dir)
-    (out / ARTICLES).mkdir(parents=True, exist_ok=True)
-    for tmp in (out / ARTICLES).glob(".*.tmp"):
+    folder = BatchFolder(out)
+    folder.articles.mkdir(parents=True, exist_ok=True)
+    for tmp in folder.articles.glob(".*.tmp"):
         tmp.unlink(missing_ok=True)
 
     readable: list[Pair] = []
@@ -260,7 +242,7 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
                 reviewed += status == "ok"
                 failed += status == "error"
                 if status == "error":
-                    log.warning("article %s failed; see %s", article_id, out / "errors.jsonl")
+                    log.warning("article %s failed; see %s", article_id, folder.errors)
                 bar.update(1)
 
     summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)))
@@ -273,8 +255,8 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
 def _log_run(out: Path, entry: dict[str, Any]) -> None:
     """Append to the run log: the only output carrying timestamps (the tables never do)."""
     entry["started"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(entry["started"]))
-    with (out / RUN_LOG).open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+    with BatchFolder(out).run_log.open("a", encoding="utf-8") as fh:
+        fh.write(dumps(entry) + "\n")
 
 
 def gate(summary: dict[str, Any], fail_on: str | None) -> None:

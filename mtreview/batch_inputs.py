@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -18,6 +17,7 @@ from typing import Any
 
 from .errors import InputError
 from .formats import json_objects
+from .output import dumps
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Pair:
         """A hash of everything the article's review depends on besides the configuration."""
         h = hashlib.sha256()
         for part in (self.src.read_bytes(), self.tgt.read_bytes(),
-                     json.dumps(self.describe(), sort_keys=True, ensure_ascii=False).encode()):
+                     dumps(self.describe()).encode()):
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)
         return h.hexdigest()[:16]

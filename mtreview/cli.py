@@ -6,6 +6,7 @@ Subcommands: align, review, score, batch, models, app.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,8 @@ from . import __version__, pipeline, report
 from .config import Config, load_config
 from .errors import InputError, MtreviewError
 from .load import is_pair_file, load_document, load_pairs
+from .output import BatchFolder, write_atomic
+from .registry import REVIEW_FORMATS
 
 log = logging.getLogger("mtreview")
 
@@ -57,10 +60,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            report.write_review(review, fh, "json")
-        tmp.replace(out)
+        record = io.StringIO()
+        report.write_review(review, record, "json")
+        write_atomic(out, record.getvalue())
     report.write_review(review, sys.stdout, args.format)
     if args.out and args.format == "text":
         sys.stdout.write(f"full record written to {args.out}\n")
@@ -79,7 +81,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             f" {result.skipped} done before), {arts['failed']} failed; outputs in {result.out}\n"
         )
     if result.summary["articles"]["reviewed"] == 0 and result.summary["articles"]["failed"]:
-        raise InputError(f"no article could be reviewed; see {Path(args.out) / 'errors.jsonl'}")
+        raise InputError(f"no article could be reviewed; see {BatchFolder(Path(args.out)).errors}")
     batch.gate(result.summary, args.fail_on)
     return 0
 
@@ -152,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("review", help="align, score and flag an article pair")
     _add_pair_args(p)
-    p.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
+    p.add_argument("--format", choices=tuple(REVIEW_FORMATS), default="json")
     p.add_argument("--out", help="also write the full JSON record to this file")
     p.set_defaults(func=cmd_review)
     _add_batch_parser(sub)

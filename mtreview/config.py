@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
 from .errors import ConfigError
+from .output import dumps
+from .registry import CHECKS
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,7 @@ class ChecksConfig:
 
     def __post_init__(self) -> None:
         if self.params:  # each check's Params dataclass types and validates its table
-            from .checks.base import coerce_params  # the check registry; imported only when needed
-
-            object.__setattr__(self, "params", coerce_params(self.params))
+            object.__setattr__(self, "params", _check_params(self.params))
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ class Config:
 
     def digest(self) -> str:
         """A short hash of the whole configuration, recorded with every score."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode()
+        blob = dumps(self.to_dict()).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
 
     def replace(self, **sections: Any) -> Config:
@@ -180,6 +180,30 @@ def coerce(section: str, name: str, hint: Any, value: Any) -> Any:
             raise ConfigError(f"{where}: expected a table, got {value!r}")
         return dict(value)
     return value
+
+
+def params_from_dict(cls: type, values: Mapping[str, Any], where: str) -> Any:
+    """A frozen parameters dataclass ``cls`` built from a TOML table, each value coerced to its type."""
+    known = {f.name for f in fields(cls)}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"[{where}] unknown parameter(s): {', '.join(sorted(unknown))}"
+                          f" (known: {', '.join(sorted(known)) or 'none'})")
+    hints = get_type_hints(cls)
+    return cls(**{k: coerce(where, k, hints[k], v) for k, v in values.items()})
+
+
+def _check_params(params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``[checks.params]`` (check id -> table) validated against each check's ``Params``; the tables
+    come back with their values coerced (1 -> 1.0 for a float parameter)."""
+    out = {}
+    for cid, table in params.items():
+        check = CHECKS.lookup(cid, "[checks.params]")
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[checks.params.{cid}] must be a table, got {table!r}")
+        parsed = params_from_dict(check.Params, table, f"checks.params.{cid}")
+        out[cid] = {k: getattr(parsed, k) for k in table}
+    return out
 
 
 def from_dict(data: dict[str, Any], base: Config | None = None) -> Config:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .registry import READERS
 
 SUFFIXES = {
     ".tsv": "tsv", ".tab": "tsv", ".csv": "tsv",
@@ -201,9 +202,6 @@ def read_tmx(text: str, name: str) -> list[dict[str, Any]]:
     return rows
 
 
-READERS = {"tsv": read_delimited, "jsonl": read_jsonl, "xliff": read_xliff, "tmx": read_tmx}
-
-
 def read_units(text: str, fmt: str, name: str) -> list[dict[str, Any]]:
     """Rows of a segment file already decoded to text."""
-    return READERS[fmt](text, name)
+    return READERS.lookup(fmt)(text, name)

@@ -156,7 +156,9 @@ def cue_features(src: str, tgt: str) -> dict[str, float]:
 
 
 def flag_counts(flags: Sequence[Flag]) -> dict[str, float]:
-    return {f"flags_{sev.label}": float(sum(1 for f in flags if f.severity is sev)) for sev in Severity}
+    """Flags by the severity their check gives them (a [checks.severity] override does not count)."""
+    return {f"flags_{sev.label}": float(sum(1 for f in flags if (f.base_severity or f.severity) is sev))
+            for sev in Severity}
 
 
 def feature_matrix(srcs: Sequence[str], tgts: Sequence[str], cosines: Sequence[float],

@@ -156,6 +156,9 @@ class Flag:
     message: str
     text: str = ""
     suggestion: str | None = None
+    # the severity the check gives by itself, before a [checks.severity] override (the quality
+    # model counts flags by it); not part of the record written to disk
+    base_severity: Severity | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.side not in SIDES:
@@ -194,8 +197,6 @@ class Segment:
     scores: dict[str, float] = field(default_factory=dict)
     quality: float | None = None
     flags: tuple[Flag, ...] = ()
-    src_block: int | None = None
-    tgt_block: int | None = None
 
     @property
     def kind(self) -> str:

@@ -1,8 +1,10 @@
-"""The Check base class, its typed parameters, the registry and the runner.
+"""The Check base class, its typed parameters and the runner.
 
 Every check declares its parameters as a frozen ``Params`` dataclass (nested in the class);
 ``[checks.params.ID]`` tables are coerced and validated against it when the configuration
 is built (unknown key -> ConfigError listing the known ones; wrong type -> ConfigError).
+Checks are listed by id in ``mtreview.registry.CHECKS``: one not listed there never runs (and
+a test fails).
 """
 
 from __future__ import annotations
@@ -10,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, get_type_hints
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
-from ..config import ChecksConfig, coerce
+from ..config import ChecksConfig, params_from_dict
 from ..errors import ConfigError
 from ..records import Flag, Removed, Segment, Severity
-
-CHECKS: dict[str, type[Check]] = {}
+from ..registry import CHECKS
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,6 @@ class Check:
         if "defaults" in cls.__dict__:
             raise TypeError(f"check {cls.__name__}: declare parameters as a frozen Params dataclass, "
                             "not a defaults dict (see checks/base.py)")
-        if "id" in cls.__dict__:
-            if cls.id in CHECKS:
-                raise RuntimeError(f"duplicate check id {cls.id!r}")
-            CHECKS[cls.id] = cls
 
     def __init__(self, severity: Severity | None = None, **params: Any) -> None:
         self.params: Any = parse_params(type(self), params)
@@ -67,6 +64,7 @@ class Check:
         return Flag(
             check=self.id, category=self.category, severity=severity or self.level, side=side,
             start=start, end=end, text=text[start:end], message=message, suggestion=suggestion,
+            base_severity=severity or type(self).severity,
         )
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
@@ -75,44 +73,13 @@ class Check:
 
 def parse_params(cls: type[Check], values: Mapping[str, Any]) -> Any:
     """``cls.Params`` built from ``values`` (a ``[checks.params.ID]`` table), each value coerced."""
-    where = f"checks.params.{cls.id}"
-    known = {f.name for f in fields(cls.Params)}
-    unknown = set(values) - known
-    if unknown:
-        raise ConfigError(f"[{where}] unknown parameter(s): {', '.join(sorted(unknown))}"
-                          f" (known: {', '.join(sorted(known)) or 'none'})")
-    hints = get_type_hints(cls.Params)
-    return cls.Params(**{k: coerce(where, k, hints[k], v) for k, v in values.items()})
-
-
-def coerce_params(params: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Validate ``[checks.params]`` (check id -> table) against each check's Params; the tables
-    come back with their values coerced (1 -> 1.0 for a float parameter)."""
-    registered()
-    out = {}
-    for cid, table in params.items():
-        if cid not in CHECKS:
-            raise ConfigError(f"unknown check id {cid!r} in [checks.params] (known: {', '.join(sorted(CHECKS))})")
-        if not isinstance(table, Mapping):
-            raise ConfigError(f"[checks.params.{cid}] must be a table, got {table!r}")
-        parsed = parse_params(CHECKS[cid], table)
-        out[cid] = {k: getattr(parsed, k) for k in table}
-    return out
-
-
-def registered() -> dict[str, type[Check]]:
-    """The check registry, with every family imported (each class registers itself)."""
-    from . import families  # noqa: F401
-
-    return CHECKS
+    return params_from_dict(cls.Params, values, f"checks.params.{cls.id}")
 
 
 def build_checks(config: ChecksConfig) -> list[Check]:
     """Instantiate the enabled checks with their configured severity and parameters."""
-    registered()
     for cid in (*config.enabled, *config.disabled, *config.severity, *config.params):
-        if cid not in CHECKS:
-            raise ConfigError(f"unknown check id {cid!r} in [checks] (known: {', '.join(sorted(CHECKS))})")
+        CHECKS.lookup(cid, "[checks]")
     ids = config.enabled or tuple(CHECKS)
     out = []
     for cid in ids:
