@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import re
 import shutil
 import subprocess
@@ -113,6 +114,35 @@ GLOBS = {'"tests/test_checks_*.py"': '"tests/checks/test_checks_*.py"'}
 
 NEW_MODULES = set(MODULES.values())
 EXISTING: set[str] = set()  # modules of the tree after the moves (filled by main)
+ROOT = Path(".")
+
+
+@functools.cache
+def defines(module: str, name: str) -> bool:
+    """True when ``module`` (in the tree after the moves) defines ``name`` at its top level."""
+    path = module_file(ROOT, module)
+    if path is None:
+        return False
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name == name:
+            return True
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                return True
+    return False
+
+
+def _submodule_import(target: str, name: str) -> bool:
+    """``from target import name`` imports the submodule ``name`` (not an attribute of target's
+    old module): a module of the new tree, unless the old module's new home defines that name
+    (``from mtreview.cli import main`` is cli.py's function, now in mtreview/cli/main.py)."""
+    sub = f"{target}.{name}"
+    if sub not in NEW_MODULES and sub not in EXISTING:
+        return False
+    new = MODULES.get(target)
+    return not (new == sub and defines(new, name))
 
 
 def sh(*args: str) -> str:
@@ -243,7 +273,7 @@ def rewrite_import(node: ast.ImportFrom | ast.Import, old_mod: str, is_pkg: bool
             groups.setdefault(SYMBOLS[target][a.name], []).append(
                 _alias(a.name, a.asname or (a.name if renamed else None), renamed))
             changed = True
-        elif _is_old(target) and sub not in NEW_MODULES and sub not in EXISTING:
+        elif _is_old(target) and not _submodule_import(target, a.name):
             groups.setdefault(_new_module(target), []).append(_alias(a.name, a.asname))
             changed = True
         else:
@@ -380,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     if sh("git", "-C", str(root), "status", "--porcelain").strip() and not args.force:
         print("the tree has uncommitted changes; commit them first (or --force)", file=sys.stderr)
         return 2
+    global ROOT
+    ROOT = root
     moved = move(root)
     EXISTING.update(dotted_of(p.relative_to(root)) for p in (root / "mtreview").rglob("*.py"))
     changed = 0
