@@ -1,6 +1,6 @@
 """Batch review of many articles: `mtreview batch INPUT --out DIR`.
 
-The unit of work is ``review_article(pair, config) -> dict``, a pure function of one article and
+The unit of work is ``review_article(pair, config) -> Review``, a pure function of one article and
 the configuration, so the same code can run under a process pool (here) or a distributed engine.
 Each result is written atomically to ``DIR/articles/<id>.review.json`` (or ``<id>.error.json``;
 the folder's layout is ``output.BatchFolder``)
