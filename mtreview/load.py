@@ -325,6 +325,17 @@ def load_rows(path: str | Path) -> list[dict]:
     return _units(data, str(p))[0]
 
 
+def check_columns(rows: list[dict], name: str) -> None:
+    """The src column must read as English and tgt as Japanese (a swapped file is an InputError)."""
+    found = {side: detect_lang("\n".join(r[side] for r in rows)) for side in ("src", "tgt")}
+    if found == {"src": "ja", "tgt": "en"}:
+        raise InputError(f"{name}: src looks Japanese and tgt English: are the columns swapped? "
+                         "(src is the English source, tgt the Japanese translation)")
+    for side, lang in (("src", "en"), ("tgt", "ja")):
+        if found[side] not in (None, lang):
+            raise InputError(f"{name}: the {side} column should be {_NAMES[lang]} but looks {_NAMES[found[side]]}")
+
+
 def load_pairs(path: str | Path) -> tuple[Document, Document]:
     """An English and a Japanese Document whose block i (kind "segment") are unit i's two sides."""
     p, data = _read(path)
