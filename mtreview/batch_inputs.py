@@ -138,7 +138,7 @@ def discover(path: str | Path, root: str | Path | None = None, allow_outside_roo
             rows: Iterable[dict[str, Any]] = _dataset_rows(p)
             pairs, problems = _from_rows(rows, roots, str(p))  # relative paths: next to the dataset
         else:
-            pairs, problems = _from_folder(p)
+            pairs, problems = _from_folder(p, allow_outside_root)
     elif p.suffix.lower() in MANIFEST_SUFFIXES:
         pairs, problems = _from_rows(_manifest_rows(p), roots, str(p))
     else:
@@ -170,13 +170,14 @@ def _split_name(name: str) -> tuple[str, str] | None:
     return None
 
 
-def _from_folder(folder: Path) -> tuple[list[Pair], list[Problem]]:
+def _from_folder(folder: Path, allow_outside: bool = False) -> tuple[list[Pair], list[Problem]]:
     files: dict[str, dict[str, list[Path]]] = {}
     for f in sorted(folder.iterdir()):
         split = _split_name(f.name) if f.is_file() else None
         if split:
             files.setdefault(split[0], {"en": [], "ja": []})[split[1]].append(f)
     meta = _folder_metadata(folder)
+    real = folder.resolve()
     pairs, problems = [], []
     for name, sides in sorted(files.items()):
         en, ja = sides["en"], sides["ja"]
@@ -186,6 +187,11 @@ def _from_folder(folder: Path) -> tuple[list[Pair], list[Problem]]:
                     if len(xs) != 1]
             problems.append(Problem(name, f"needs one English and one Japanese file, found {', '.join(what)}",
                                     first(en), first(ja)))
+            continue
+        outside = [f for f in (en[0], ja[0]) if not allow_outside and not f.resolve().is_relative_to(real)]
+        if outside:  # a symbolic link out of the folder
+            problems.append(Problem(name, f"{outside[0]}: a link to a file outside {real}; pass "
+                                          "--allow-outside-root to read it", str(en[0]), str(ja[0])))
             continue
         pairs.append(Pair(name, Side(path=str(en[0])), Side(path=str(ja[0])), meta.pop(name, {})))
     for name in sorted(meta):

@@ -51,6 +51,20 @@ def test_paths_outside_the_manifest_folder_are_refused_per_row(tmp_path):
     assert b"secret plan" not in everything and b"root:" not in everything
 
 
+def test_folder_links_out_of_the_folder_are_refused(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (tmp_path / "secret.txt").write_text("The secret plan of the board.\n", encoding="utf-8")
+    (folder / "leak.en.txt").symlink_to(tmp_path / "secret.txt")
+    (folder / "leak.ja.txt").write_text(JA, encoding="utf-8")
+    (folder / "inner.en.txt").symlink_to(folder / "leak.ja.txt")  # a link inside the folder is fine
+    (folder / "inner.ja.txt").write_text(JA, encoding="utf-8")
+    pairs, problems = discover(folder)
+    assert [p.id for p in pairs] == ["inner"]
+    assert [p.id for p in problems] == ["leak"] and "a link to a file outside" in problems[0].reason
+    assert [p.id for p in discover(folder, allow_outside_root=True)[0]] == ["inner", "leak"]
+
+
 def test_allow_outside_root_and_root_option(tmp_path, capsys):
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "a.en.txt").write_text(EN, encoding="utf-8")
