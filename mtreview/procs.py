@@ -73,7 +73,7 @@ def run_child(cmd: Sequence[str], env: Mapping[str, str] | None = None) -> int:
 
     for name in FORWARDED:
         sig = getattr(signal, name, None)
-        if sig is not None:
+        if sig is not None and signal.getsignal(sig) is not signal.SIG_IGN:  # nohup / background: left alone
             previous[sig] = signal.signal(sig, forward)
     try:
         while True:

@@ -17,7 +17,8 @@ from mtreview.cli import main
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-WRAPPER = ("import sys\nfrom mtreview import procs\n"
+WRAPPER = ("import signal, sys\nfrom mtreview import procs\n"
+           "signal.signal(signal.SIGINT, signal.default_int_handler)\n"  # a background job starts with it ignored
            "sys.exit(procs.run_child([sys.executable, '-c', "
            "'import os, time; print(os.getpid(), flush=True); time.sleep(300)']))")
 
