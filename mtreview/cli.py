@@ -138,9 +138,14 @@ def _check_app_args(args: argparse.Namespace) -> None:
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
         try:
-            make_url(args.db).get_dialect()
+            url = make_url(args.db)
+            url.get_dialect()
         except (ArgumentError, NoSuchModuleError, ValueError) as exc:
             raise InputError(f"--db {args.db}: not a usable database URL ({exc})") from None
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            folder = Path(url.database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise InputError(f"--db {args.db}: no such folder {folder}")
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -60,6 +60,7 @@ def test_run_child_passes_signals_on_and_dies_with_us(sig, code):
     (["--port", "70000"], "--port must be between 1 and 65535, got 70000"),
     (["--config", "/missing.toml"], "config file not found: /missing.toml"),
     (["--db", "notadb://x"], "--db notadb://x: not a usable database URL"),
+    (["--db", "sqlite:////no/such/folder/x.db"], "--db sqlite:////no/such/folder/x.db: no such folder /no/such/folder"),
 ])
 def test_app_options_fail_at_start(capsys, monkeypatch, argv, message):
     monkeypatch.setattr("mtreview.procs.run_child", lambda *a, **k: pytest.fail("the server was started"))
