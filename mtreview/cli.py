@@ -129,23 +129,25 @@ APP_PATH = Path(__file__).resolve().parent / "ui" / "streamlit_app.py"
 
 def _check_app_args(args: argparse.Namespace) -> None:
     """What the server would only find out in the browser: fail now, with one line."""
+    import os
+
     if not 1 <= args.port <= 65535:
         raise InputError(f"--port must be between 1 and 65535, got {args.port}")
-    if args.config:
-        load_config(args.config)
-    if args.db:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    config = load_config(args.config)
+    db, where = next((v, w) for v, w in ((args.db, "--db"), (os.environ.get("MTREVIEW_DB"), "$MTREVIEW_DB"),
+                                         (config.store.url, "[store] url")) if v)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-        try:
-            url = make_url(args.db)
-            url.get_dialect()
-        except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-            raise InputError(f"--db {args.db}: not a usable database URL ({exc})") from None
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            folder = Path(url.database).expanduser().resolve().parent
-            if not folder.is_dir():
-                raise InputError(f"--db {args.db}: no such folder {folder}")
+    try:
+        url = make_url(db)
+        url.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise InputError(f"{where} {db}: not a usable database URL ({exc})") from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise InputError(f"{where} {db}: no such folder {folder}")
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -69,6 +69,13 @@ def test_app_options_fail_at_start(capsys, monkeypatch, argv, message):
     assert len(err) == 1 and message in err[0], err
 
 
+def test_app_database_from_the_environment_is_checked_too(capsys, monkeypatch):
+    monkeypatch.setattr("mtreview.procs.run_child", lambda *a, **k: pytest.fail("the server was started"))
+    monkeypatch.setenv("MTREVIEW_DB", "notadb://x")
+    assert main(["app", "--headless"]) == 2
+    assert "$MTREVIEW_DB notadb://x: not a usable database URL" in capsys.readouterr().err
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
