@@ -110,6 +110,11 @@ def safe_name(article_id: str) -> str:
     return f"{head}~{digest}"
 
 
+def _missing(value: Any) -> bool:
+    """An empty cell: None, or NaN (how pandas fills a missing value of a column)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
 def _clean(value: Any) -> str | None:
     """Metadata value as a string; empty, NaN and None become None."""
     if value is None:
@@ -309,8 +314,8 @@ class Roots:
 
     def side(self, row: dict[str, Any], lang: str) -> Side:
         """The ``en``/``ja`` side of a manifest row, from its ``*_path`` or ``*_text`` column."""
-        cells = {kind: row.get(f"{prefix}_{kind}") for prefix in SIDE_PREFIXES[lang] for kind in KINDS
-                 if row.get(f"{prefix}_{kind}") is not None}
+        cells = {kind: value for prefix in SIDE_PREFIXES[lang] for kind in KINDS
+                 if not _missing(value := row.get(f"{prefix}_{kind}"))}
         if len(cells) == 2:
             raise InputError(f"both {lang}_path and {lang}_text are given; keep one")
         if not cells:

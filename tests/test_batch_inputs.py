@@ -152,6 +152,18 @@ def test_long_article_id_is_reviewed_kept_intact_and_resumed(tmp_path):
     assert (second.reviewed, second.skipped) == (0, 2)
 
 
+def test_parquet_manifest_mixing_paths_and_texts(tmp_path):
+    import pandas as pd
+
+    (tmp_path / "a.en.txt").write_text(EN, encoding="utf-8")
+    pd.DataFrame([{"id": "a", "en_path": "a.en.txt", "en_text": None, "ja_text": JA},
+                  {"id": "b", "en_path": None, "en_text": EN, "ja_text": JA}]).to_parquet(tmp_path / "m.parquet")
+    pairs, problems = discover(tmp_path / "m.parquet")
+    assert not problems
+    assert [(p.id, p.src.path is not None, p.src.text is not None) for p in pairs] == [
+        ("a", True, False), ("b", False, True)]
+
+
 def test_utf16_jsonl_manifest_is_read(tmp_path):
     manifest = tmp_path / "manifest.jsonl"
     manifest.write_bytes(json.dumps({"id": "a", "en_text": "Hi.", "ja_text": "やあ。"},
