@@ -31,7 +31,7 @@ from .batch_inputs import Pair, Problem, Side, discover, safe_name
 from .batch_tables import write_outputs
 from .config import BatchConfig, Config
 from .errors import ConfigError, GateError, InputError, MtreviewError
-from .load import load_document, load_text
+from .load import check_size, load_document, load_text
 from .records import Document, Severity
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,11 @@ def models_for(config: Config) -> pipeline.Models:
 
 def _load_side(side: Side, lang: str, config: Config) -> Document:
     if side.path is not None:
+        check_size(side.path, config.limits.max_chars)
         return load_document(side.path, lang, config.load)
+    if len(side.text or "") > config.limits.max_chars:
+        raise InputError(f"{lang}_text: {len(side.text or ''):,} characters, more than the limit of "
+                         f"{config.limits.max_chars:,} ([limits] max_chars)")
     return load_text(side.text or "", lang, config=config.load)
 
 

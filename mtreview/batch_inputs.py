@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,21 @@ class Side:
                 raise InputError(f"{self.path}: cannot read ({exc.strerror})") from None
         return (self.text or "").encode("utf-8")
 
+    def hash_into(self, h: Any) -> None:
+        """Feed the length and the bytes of this side to ``h``, reading a file in chunks (flat memory)."""
+        if self.path is None:
+            data = (self.text or "").encode("utf-8")
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+            return
+        try:
+            with Path(self.path).open("rb") as fh:
+                h.update(os.fstat(fh.fileno()).st_size.to_bytes(8, "little"))
+                while chunk := fh.read(1 << 20):
+                    h.update(chunk)
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot read ({exc.strerror})") from None
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -77,10 +93,9 @@ class Pair:
     def input_hash(self) -> str:
         """A hash of everything the article's review depends on besides the configuration."""
         h = hashlib.sha256()
-        for part in (self.src.read_bytes(), self.tgt.read_bytes(),
-                     json.dumps(self.describe(), sort_keys=True, ensure_ascii=False).encode()):
-            h.update(len(part).to_bytes(8, "little"))
-            h.update(part)
+        self.src.hash_into(h)
+        self.tgt.hash_into(h)
+        Side(text=json.dumps(self.describe(), sort_keys=True, ensure_ascii=False)).hash_into(h)
         return h.hexdigest()[:16]
 
 

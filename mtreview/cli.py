@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__, pipeline, report
 from .config import Config, load_config
 from .errors import InputError, MtreviewError
-from .load import is_pair_file, load_document, load_pairs
+from .load import check_size, is_pair_file, load_document, load_pairs
 
 log = logging.getLogger("mtreview")
 
@@ -30,7 +30,10 @@ def _load_pair(args: argparse.Namespace, config: Config):
                 f"{args.en_file}: give two article files (EN_FILE JA_FILE) "
                 "or one segment file (.tsv, .csv, .jsonl, .xlf/.xliff, .tmx)"
             )
+        check_size(args.en_file, config.limits.max_chars, sides=2)
         return load_pairs(args.en_file)
+    check_size(args.en_file, config.limits.max_chars)
+    check_size(args.ja_file, config.limits.max_chars)
     src = load_document(args.en_file, "en", config.load)
     tgt = load_document(args.ja_file, "ja", config.load)
     return src, tgt

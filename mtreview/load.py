@@ -280,6 +280,21 @@ def load_bytes(data: bytes, name: str = "input", lang: str | None = None,
     return load_text(text, lang, path=name, config=config, encoding=encoding)
 
 
+BYTES_PER_CHAR = 4  # the most one character takes in UTF-8 (and in UTF-16)
+
+
+def check_size(path: str | Path, max_chars: int, sides: int = 1) -> None:
+    """Refuse, before reading it, a file too large to hold at most ``max_chars`` characters per side
+    (``[limits] max_chars``): the exact count is checked once decoded, this bounds the work before."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return  # reading it reports why
+    if size > BYTES_PER_CHAR * max_chars * sides:
+        raise InputError(f"{path}: {size:,} bytes, more than {max_chars:,} characters a side can take "
+                         "([limits] max_chars)")
+
+
 def _read(path: str | Path) -> tuple[Path, bytes]:
     p = Path(path)
     if not p.exists():

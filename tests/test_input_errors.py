@@ -151,6 +151,28 @@ def test_limits_from_the_cli(tmp_path, capsys):
     assert "([limits] max_sentences)" in _one_line_error(capsys, ["review", *seed, "--config", str(config)])
 
 
+def test_a_file_too_large_for_the_limit_is_refused_before_reading(tmp_path, capsys, monkeypatch):
+    import mtreview.cli as cli
+
+    monkeypatch.setattr(cli, "load_document", lambda *a, **k: pytest.fail("read a file over the limit"))
+    config = tmp_path / "c.toml"
+    config.write_text("[limits]\nmax_chars = 100\n", encoding="utf-8")
+    big = tmp_path / "big.en.txt"
+    big.write_text("The minister spoke. " * 21, encoding="utf-8")  # 420 bytes > 4 x 100
+    err = _one_line_error(capsys, ["review", str(big), str(SAMPLES / "seed.ja.txt"), "--config", str(config)])
+    assert "420 bytes, more than 100 characters a side can take ([limits] max_chars)" in err
+
+
+def test_batch_text_over_the_limit_is_an_article_error(tmp_path):
+    from mtreview import batch
+    from mtreview.batch_inputs import Pair, Side
+
+    config = from_dict({"limits": {"max_chars": 100}, "align": {"embedder": "hashing"}})
+    pair = Pair("a", Side(text="The minister spoke. " * 10), Side(text="大臣が話した。"))
+    with pytest.raises(InputError, match=r"en_text: 200 characters, more than the limit of 100"):
+        batch.review_article(pair, config)
+
+
 @pytest.mark.parametrize("value", [0, -5])
 def test_limits_must_be_positive(value):
     with pytest.raises(ConfigError, match="must be at least 1"):
