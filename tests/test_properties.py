@@ -100,3 +100,33 @@ def test_row_checks_flag_spans_slice_to_their_text(rows):
     for src, tgt, flags in zip(srcs, tgts, pipeline.check_rows(srcs, tgts, CONFIG), strict=True):
         for flag in flags:
             assert (src if flag.side == "src" else tgt)[flag.start:flag.end] == flag.text
+
+
+@EXAMPLES
+@given(article_id=st.text(min_size=1, max_size=300))
+def test_safe_names_are_file_names(article_id):
+    from mtreview.batch_inputs import MAX_NAME_BYTES, safe_name
+
+    name = safe_name(article_id)
+    assert 0 < len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    assert "/" not in name and "\x00" not in name and not name.startswith(".")
+    assert safe_name(article_id) == name
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@EXAMPLES
+@given(rows=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=5))
+def test_jsonl_segment_files_round_trip_any_text(tmp_path_factory, rows):
+    from mtreview.load import load_rows
+
+    path = tmp_path_factory.mktemp("jsonl") / "pairs.jsonl"
+    path.write_text("".join(json.dumps({"src": s, "tgt": t}, ensure_ascii=False) + "\n" for s, t in rows),
+                    encoding="utf-8")
+    try:
+        got = load_rows(path)
+    except InputError as exc:  # refused with a reason (e.g. binary-looking control characters), never a crash
+        assert str(exc).startswith(str(path))
+        return
+    assert [(r["src"], r["tgt"]) for r in got] == rows
