@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,14 +33,33 @@ QUANTILES = (("min", 0.0), ("p10", 0.1), ("p25", 0.25), ("p50", 0.5), ("p75", 0.
              ("max", 1.0))
 
 
-def _review_files(out: Path, pairs: Sequence[Pair]) -> Iterator[tuple[Pair, Review | None, Path]]:
+STALE = "StaleResult"
+
+
+def _review_files(out: Path, pairs: Sequence[Pair], stamps: Mapping[str, dict[str, str]] | None
+                  ) -> Iterator[tuple[Pair, Review | None, Path]]:
+    """Each article's review (or None and its error file). With ``stamps``, a review whose input and
+    config hashes are not this run's is not taken: another run wrote it."""
     folder = BatchFolder(out)
     for pair in pairs:
         review_path = folder.review_path(pair.key)
         if review_path.is_file():
-            yield pair, read_review(review_path), review_path
-        else:
-            yield pair, None, folder.error_path(pair.key)
+            review = read_review(review_path)
+            if stamps is None or review.meta.get("batch") == stamps.get(pair.id):
+                yield pair, review, review_path
+                continue
+        yield pair, None, folder.error_path(pair.key)
+
+
+def _error_record(pair: Pair, path: Path, stamps: Mapping[str, dict[str, str]] | None) -> dict[str, Any]:
+    """The errors.jsonl entry of an article with no review of this run."""
+    err = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if err is not None and (stamps is None or err.get("batch") == stamps.get(pair.id)):
+        return {k: v for k, v in err.items() if k != "batch"}
+    log.warning("article %s has no result file of this run", pair.id)
+    return {"id": pair.id, "error": STALE, "src_path": pair.src.path, "tgt_path": pair.tgt.path,
+            "reason": "no result of this run: the file there has another input or config hash "
+                      "(another run wrote it); rerun to review it"}
 
 
 def _flag_counts(flags: Sequence[Flag], checks: Sequence[str]) -> dict[str, Any]:
@@ -164,12 +183,16 @@ def _worst_key(row: dict[str, Any]) -> tuple:
             q if q is not None else float("inf"), row["article_id"])
 
 
-def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem]) -> dict[str, Any]:
-    """Rebuild the tables, errors.jsonl and summary.json from the per-article files; returns the summary."""
+def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem],
+                  stamps: Mapping[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """Rebuild the tables, errors.jsonl and summary.json from the per-article files; returns the summary.
+
+    ``stamps`` (article id -> this run's input and config hashes): only result files carrying them
+    are taken; any other is reported in errors.jsonl instead (None: take every file)."""
     folder = BatchFolder(out)
     scores: set[str] = set()
     checks: set[str] = set()
-    for _pair, review, _path in _review_files(out, pairs):
+    for _pair, review, _path in _review_files(out, pairs, stamps):
         if review is None:
             continue
         checks.update(review.meta.get("checks", []))
@@ -190,13 +213,9 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem])
     by_check_sev: dict[str, dict[str, int]] = {}
     by_worst = dict.fromkeys(("none", *SEVERITIES), 0)
     n_ok = n_segments = n_flagged = 0
-    for done, (pair, review, path) in enumerate(_review_files(out, pairs), 1):
+    for done, (pair, review, path) in enumerate(_review_files(out, pairs, stamps), 1):
         if review is None:
-            if path.is_file():
-                err = json.loads(path.read_text(encoding="utf-8"))
-                errors.append({k: v for k, v in err.items() if k != "batch"})
-            else:
-                log.warning("article %s has no result file", pair.id)
+            errors.append(_error_record(pair, path, stamps))
             continue
         article, segs, flags = _rows(pair, review, score_names, check_ids)
         n_ok += 1

@@ -112,6 +112,19 @@ class BatchConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """Hard bounds on one document, checked before segmenting and aligning (a one-line error beyond)."""
+
+    max_chars: int = 2_000_000  # characters of one side's text
+    max_sentences: int = 20_000  # sentences of one side
+
+    def __post_init__(self) -> None:
+        for name in ("max_chars", "max_sentences"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"[limits] {name} must be at least 1, got {getattr(self, name)}")
+
+
+@dataclass(frozen=True)
 class Config:
     load: LoadConfig = field(default_factory=LoadConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
@@ -121,6 +134,7 @@ class Config:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     batch: BatchConfig = field(default_factory=BatchConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))

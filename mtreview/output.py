@@ -8,7 +8,7 @@ is ``Review.to_dict()``; ``review_record`` / ``read_review`` are its one writer 
 
     DIR/articles/<key>.review.json   one review record per article (or <key>.error.json)
     DIR/{articles,segments,flags}.{parquet,csv}
-    DIR/summary.json  DIR/errors.jsonl  DIR/run.log.jsonl
+    DIR/summary.json  DIR/errors.jsonl  DIR/run.log.jsonl  DIR/.lock (held by the writing run)
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ class BatchFolder:
     SUMMARY = "summary.json"
     ERRORS = "errors.jsonl"
     RUN_LOG = "run.log.jsonl"
+    LOCK = ".lock"
     TABLES = ("articles", "segments", "flags")
     TABLE_FORMATS = ("parquet", "csv")
 
@@ -131,3 +132,8 @@ class BatchFolder:
     @property
     def run_log(self) -> Path:
         return self.root / self.RUN_LOG
+
+    @property
+    def lock(self) -> Path:
+        """Held (flock) by the one run writing to the folder."""
+        return self.root / self.LOCK

@@ -40,8 +40,17 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
                     ) -> tuple[list[Sentence], list[Sentence], list[align.Bead]]:
     """Segment both documents and align their sentences."""
     check_languages(src, tgt)
+    limits = config.limits
+    for doc, side in ((src, "source"), (tgt, "translation")):
+        if len(doc.text) > limits.max_chars:
+            raise InputError(f"{doc.path or side}: {len(doc.text):,} characters, more than the limit of "
+                             f"{limits.max_chars:,} ([limits] max_chars)")
     ssents = segment.split(src, config.segment)
     tsents = segment.split(tgt, config.segment)
+    for sents, doc, side in ((ssents, src, "source"), (tsents, tgt, "translation")):
+        if len(sents) > limits.max_sentences:
+            raise InputError(f"{doc.path or side}: {len(sents):,} sentences, more than the limit of "
+                             f"{limits.max_sentences:,} ([limits] max_sentences)")
     if not ssents:
         raise InputError(f"{src.path or 'source'}: no sentences found")
     if not tsents:

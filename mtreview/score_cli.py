@@ -16,16 +16,21 @@ from typing import Any
 from . import pipeline, quality
 from .config import load_config
 from .errors import InputError
-from .load import load_rows
+from .load import check_columns, load_rows
 from .output import dumps, json_file
 
 log = logging.getLogger(__name__)
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from .cli import writable_file
+
     config = load_config(args.config)
+    if args.meta:
+        writable_file(args.meta, "--meta")
     rows = load_rows(args.pairs)
     if not rows:
         raise InputError(f"{args.pairs}: no rows to score")
+    check_columns(rows, args.pairs)
     models = pipeline.load_models(config)
     srcs, tgts = [r["src"] for r in rows], [r["tgt"] for r in rows]
     flags = pipeline.check_rows(srcs, tgts, config)
