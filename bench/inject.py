@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from mtreview.checks.consistency import PERSON, RANKS
-from mtreview.checks.numbers_extract import HARD, japanese_numbers
-from mtreview.checks.text import KATAKANA_RUN, tokens
+from mtreview.lang.ja import KATAKANA_RUN
+from mtreview.lang.mecab import tokens
+from mtreview.lang.numbers import HARD, japanese_numbers
 
 
 @dataclass
@@ -193,7 +194,7 @@ def doubled_particle(pairs, rng, glossary):
 
 def ra_nuki(pairs, rng, glossary):
     """The ら of られる dropped after an 一段 verb (求められる -> 求めれる)."""
-    from mtreview.checks.text import morphs
+    from mtreview.lang.mecab import morphs
 
     def spots(p: Pair):
         ms = morphs(p.tgt)

@@ -8,6 +8,9 @@ A TSV/CSV without a header (as sacrebleu and COMET users keep them) is read as
 ``src<TAB>tgt[<TAB>ref]`` when its first row has two or three fields, none a column name
 below, and Japanese text in one of them.
 
+XML is parsed without the network and without reading external entities: a reference to one is an
+error, not a silent deletion; entities declared with their text inside the file are expanded.
+
 Column names (case-insensitive, first match wins): src = src | source | en | english;
 tgt = tgt | target | ja | japanese | translation (when there is no tgt column, the mt
 column is the translation under review); id = id | segid | seg_id; ref = ref |
@@ -19,11 +22,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .lang.ja import JA_SCRIPT
+from .registry import READERS
 
 SUFFIXES = {
     ".tsv": "tsv", ".tab": "tsv", ".csv": "tsv",
@@ -86,6 +93,7 @@ def _row(values: dict[str, Any], cols: dict[str, str], line: int, name: str) -> 
 
 
 HEADERLESS = {2: ("src", "tgt"), 3: ("src", "tgt", "ref")}
+_JA = re.compile(f"[{JA_SCRIPT}]")
 
 
 def _headerless(first: list[str]) -> bool:
@@ -94,25 +102,32 @@ def _headerless(first: list[str]) -> bool:
     known = {a for aliases in COLUMNS.values() for a in aliases}
     if len(first) not in HEADERLESS or any(f.strip().lower() in known for f in first):
         return False
-    japanese = any(any("\u3041" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in f) for f in first)
+    japanese = any(_JA.search(f) for f in first)
     return japanese and any(len(f.strip()) > 8 for f in first)
+
+
+def csv_records(text: str, name: str, delimiter: str = ",") -> list[tuple[int, list[str]]]:
+    """(first line, fields) of each non-empty CSV record, read strictly: a stray quote (one that
+    swallows the rows after it, or a quote left open to the end of the file) is an InputError."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    records = []
+    start = 1
+    try:
+        for fields in reader:
+            if fields:
+                records.append((start, fields))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{name}:{start}: bad CSV ({exc}): a stray quote? Quote whole fields and "
+                         "double the quotes inside them") from None
+    return records
 
 
 def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
     """TSV (no quoting: one unit per line) or CSV (quoted fields may span lines)."""
     if name.lower().endswith(".csv"):
         first = text.split("\n", 1)[0]
-        delim = max(",;\t", key=first.count)
-        reader = csv.reader(io.StringIO(text), delimiter=delim)
-        records = []
-        start = 1
-        try:
-            for fields in reader:
-                if fields:
-                    records.append((start, fields))
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            raise InputError(f"{name}:{reader.line_num}: bad CSV ({exc})") from None
+        records = csv_records(text, name, max(",;\t", key=first.count))
     else:
         records = [(i, ln.split("\t")) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
     if not records:
@@ -132,15 +147,35 @@ def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
     return rows
 
 
+class _NotJson(ValueError):
+    """A number JSON does not have (NaN, Infinity, 1e400)."""
+
+
+def _constant(text: str) -> float:
+    raise _NotJson(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(text)
+    return value
+
+
 def json_objects(lines: Iterable[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line of a JSONL file; anything else is an InputError."""
+    """(line number, object) for each non-blank line of a JSONL file; anything else is an InputError
+    (including NaN, Infinity, numbers that overflow to infinity and nesting too deep to read)."""
     for line, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
+            obj = json.loads(raw, parse_constant=_constant, parse_float=_finite)
         except json.JSONDecodeError as exc:
             raise InputError(f"{name}:{line}: bad JSON ({exc.msg} at column {exc.colno})") from None
+        except _NotJson as exc:
+            raise InputError(f"{name}:{line}: {exc} is not a JSON number") from None
+        except RecursionError:
+            raise InputError(f"{name}:{line}: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise InputError(f"{name}:{line}: expected a JSON object, got {type(obj).__name__}")
         yield line, obj
@@ -167,6 +202,13 @@ def _parse_xml(text: str, name: str):
         line = exc.lineno or (exc.position[0] if exc.position else 0)
         msg = str(exc.msg).split(" (line")[0] if exc.msg else "syntax error"
         raise InputError(f"{name}:{line}: invalid XML ({msg})") from None
+    dtd = root.getroottree().docinfo.internalDTD
+    declared = {e.name: e for e in dtd.iterentities()} if dtd is not None else {}
+    for node in root.iter(etree.Entity):
+        decl = declared.get(node.name)
+        if decl is None or decl.content is None:  # external (SYSTEM/PUBLIC): never read, so it would vanish
+            raise InputError(f"{name}:{node.sourceline}: the entity reference {node.text} names no text in "
+                             "this file (an external entity is never read); write its text instead")
     return root, data
 
 
@@ -222,9 +264,6 @@ def read_tmx(text: str, name: str) -> list[dict[str, Any]]:
     return rows
 
 
-READERS = {"tsv": read_delimited, "jsonl": read_jsonl, "xliff": read_xliff, "tmx": read_tmx}
-
-
 def read_units(text: str, fmt: str, name: str) -> list[dict[str, Any]]:
     """Rows of a segment file already decoded to text."""
-    return READERS[fmt](text, name)
+    return READERS.lookup(fmt)(text, name)

@@ -68,7 +68,7 @@ def embedder_status(name: str) -> str:
 def cmd_list(args: argparse.Namespace, config: Config) -> int:
     m = config.models
     rows: list[tuple[str, str, str]] = []
-    from .models.embed import EMBEDDERS
+    from .registry import EMBEDDERS
 
     for name in EMBEDDERS:
         status = embedder_status(name)

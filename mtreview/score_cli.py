@@ -16,7 +16,6 @@ before the end; a chunk's rows score exactly as they would in one batch.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Iterator
@@ -27,12 +26,12 @@ from typing import IO, Any
 from . import pipeline, quality
 from .config import config_path, load_config
 from .errors import InputError, UsageError
-from .load import load_lines, load_rows, load_rows_bytes
+from .load import check_columns, load_lines, load_rows, load_rows_bytes
+from .output import dumps, json_file, temp_path, writable_file, write_atomic
 
 log = logging.getLogger(__name__)
 
 CHUNK = 32  # rows scored at a time (progress steps of ~6 s with the opt-in LM at 5 rows/s; output after each)
-SWAPPED_SHARE = 0.6  # share of rows with Japanese source and English translation that earns a warning
 
 
 def _stdin_bytes(what: str) -> bytes:
@@ -86,15 +85,6 @@ def read_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
     return load_rows(args.pairs)
 
 
-def looks_swapped(rows: list[dict[str, Any]]) -> bool:
-    """True when most rows have Japanese in src and English in tgt (the columns are the wrong way round)."""
-    from .checks.text import ja_ratio
-
-    judged = [r for r in rows if r["src"].strip() and r["tgt"].strip()]
-    swapped = sum(1 for r in judged if ja_ratio(r["src"]) > 0.3 and ja_ratio(r["tgt"]) < 0.05)
-    return bool(judged) and swapped >= SWAPPED_SHARE * len(judged)
-
-
 @contextmanager
 def _output(path: str) -> Iterator[IO[str]]:
     """Standard output for ``-``, else the file (written beside it and renamed when complete)."""
@@ -103,10 +93,14 @@ def _output(path: str) -> Iterator[IO[str]]:
         return
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        yield fh
-    tmp.replace(out)
+    tmp = temp_path(out)
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            yield fh
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _progress(total: int, quiet: bool) -> Any:
@@ -118,12 +112,14 @@ def _progress(total: int, quiet: bool) -> Any:
 
 def cmd_score(args: argparse.Namespace) -> int:
     config = load_config(config_path(args.config))
+    for path, option in ((args.meta, "--meta"), (args.out, "--out")):
+        if path and path != "-":
+            writable_file(path, option)
     rows = read_rows(args)
+    name = args.pairs or args.src
     if not rows:
-        raise InputError(f"{args.pairs or args.src}: no rows to score")
-    if looks_swapped(rows):
-        log.warning("the source column looks Japanese and the translation English: mtreview scores English -> "
-                    "Japanese (src = English, tgt = Japanese); are the columns swapped?")
+        raise InputError(f"{name}: no rows to score")
+    check_columns(rows, name)  # swapped columns (Japanese src, English tgt) are an error
     models = pipeline.load_models(config)
     meta: dict[str, Any] = {}
     with _output(args.out) as out, _progress(len(rows), args.quiet) as bar:
@@ -143,8 +139,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             bar.update(len(chunk))
     if args.meta:
         info = {"config_hash": config.digest(), "models": models.describe(), **meta}
-        Path(args.meta).write_text(json.dumps(info, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-                                   encoding="utf-8")
+        write_atomic(Path(args.meta), json_file(info))
     return 0
 
 
@@ -153,7 +148,7 @@ def _write_row(out: IO[str], fmt: str, row: dict[str, Any], sc: dict[str, float]
     if fmt == "jsonl":
         obj = {"id": row["id"], "quality": None if q is None else round(q, 2),
                "scores": {k: round(v, 4) for k, v in sorted(sc.items())}, "flags": [f.to_dict() for f in fl]}
-        out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
+        out.write(dumps(obj) + "\n")
     else:
         qs = "" if q is None else f"{q:.1f}"
         out.write(f"{row['id']}\t{qs}\t{len(fl)}\t{row['tgt']}\n")

@@ -162,15 +162,22 @@ def test_pairs_from_stdin_tsv_and_jsonl(monkeypatch, capsys, reference):
     assert [o["scores"] for o in _jsonl(capsys.readouterr().out)] == [o["scores"] for o in reference]
 
 
-def test_swapped_columns_warn(tmp_path, caplog):
+def test_swapped_columns_are_refused(tmp_path, capsys):
     p = tmp_path / "swapped.tsv"
     p.write_text("src\ttgt\n" + "".join(f"{ja}\t{en}\n" for en, ja in PAIRS), encoding="utf-8")
-    assert main(["score", str(p)]) == 0
-    assert "are the columns swapped?" in caplog.text
-    caplog.clear()
+    assert main(["score", str(p)]) == 2
+    assert "are the columns swapped?" in capsys.readouterr().err
     p.write_text("src\ttgt\n" + "".join(f"{en}\t{ja}\n" for en, ja in PAIRS), encoding="utf-8")
     assert main(["score", str(p)]) == 0
-    assert "swapped" not in caplog.text
+    assert "swapped" not in capsys.readouterr().err
+
+
+def test_swapped_line_aligned_files_are_refused(tmp_path, capsys):
+    en, ja = tmp_path / "src.en", tmp_path / "hyp.ja"
+    en.write_text("".join(f"{e}\n" for e, _ in PAIRS), encoding="utf-8")
+    ja.write_text("".join(f"{j}\n" for _, j in PAIRS), encoding="utf-8")
+    assert main(["score", "-s", str(ja), "-t", str(en)]) == 2
+    assert "are the columns swapped?" in capsys.readouterr().err
 
 
 def test_chunked_scoring_gives_the_same_rows(tmp_path, capsys, monkeypatch, reference):

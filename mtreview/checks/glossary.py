@@ -23,12 +23,12 @@ import functools
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import ConfigError
+from ..lang.mecab import tokens
 from ..records import Flag, Severity
 from .base import Article, Check
-from .text import tokens
 
 FORBIDDEN_STATUS = re.compile(r"deprecated|superseded|forbidden|notRecommended", re.IGNORECASE)
 
@@ -163,7 +163,6 @@ class Glossary(Check):
     category = "terminology/wrong-term"
     severity = Severity.MAJOR
     description = "A glossary term not rendered as the glossary requires, or a forbidden rendering used."
-    defaults: ClassVar[dict[str, Any]] = {}
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.glossary:

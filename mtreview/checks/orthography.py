@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, ClassVar
+from dataclasses import dataclass
 
+from ..lang.ja import HIRAGANA
+from ..lang.mecab import morphs
 from ..records import Flag, Severity
 from .base import Article, Check
 from .tags import protected_spans
-from .text import morphs
 
 RUN = re.compile(r"[0-9０-９]+(?:[.,．，][0-9０-９]+)*|[A-Za-zＡ-Ｚａ-ｚ]+")
 FULL = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
-HIRAGANA_TAIL = re.compile(r"[\u3041-\u3096]+$")
+HIRAGANA_TAIL = re.compile(f"[{HIRAGANA}]+$")
 
 # MeCab (UniDic) lemma -> the words whose spelling varies; a spelling is told by its kanji
 # part (the surface without trailing hiragana): 子供 "子供", 子ども "子", こども "".
@@ -80,11 +81,12 @@ class Width(Check):
     category = "fluency/inconsistency"
     severity = Severity.MINOR
     description = "Digits or Latin letters written both full-width and half-width in one article."
-    defaults: ClassVar[dict[str, Any]] = {
-        "split_single": True,  # judge one-character runs (１人, Ａ社) apart from longer runs
-        "min_usual": 3,  # runs in the article's usual width before the other width is reported
-        "max_share": 0.25,  # ... and the other width's share of the runs at most this
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        split_single: bool = True  # judge one-character runs (１人, Ａ社) apart from longer runs
+        min_usual: int = 3  # runs in the article's usual width before the other width is reported
+        max_share: float = 0.25  # ... and the other width's share of the runs at most this
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.document_level:
@@ -99,13 +101,13 @@ class Width(Check):
                 if full != all(FULL.match(c) for c in m.group()):
                     continue  # a run mixing widths (Ｇ7) is a typo of another kind
                 script = "digits" if m.group()[0] in "0123456789０１２３４５６７８９" else "letters"
-                single = self.params["split_single"] and len(m.group()) == 1
+                single = self.params.split_single and len(m.group()) == 1
                 groups.setdefault((script, single), []).append(
                     ("full-width" if full else "half-width", i, m.start(), m.end()))
         out = []
         for (script, single), items in sorted(groups.items()):
-            odd, usual = _minority(items, self.params["min_usual"], self.params["max_share"])
-            what = ("single " if single else "") + script if self.params["split_single"] else script
+            odd, usual = _minority(items, self.params.min_usual, self.params.max_share)
+            what = ("single " if single else "") + script if self.params.split_single else script
             for width, i, s, e in odd:
                 tgt = article.segments[i].tgt
                 msg = f"「{tgt[s:e]}」 is {width}; elsewhere the article writes {what} {usual}."
@@ -118,7 +120,6 @@ class Variants(Check):
     category = "fluency/inconsistency"
     severity = Severity.MINOR
     description = "One word spelt two ways in one article (子供 / 子ども, 出来る / できる)."
-    defaults: ClassVar[dict[str, Any]] = {}
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.document_level:

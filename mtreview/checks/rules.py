@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from ..config import ChecksConfig
 from ..errors import ConfigError
@@ -92,7 +92,6 @@ class Rules(Check):
     category = "other/custom"
     severity = Severity.MINOR
     description = "The user's regular-expression rules ([[checks.rules]] in the configuration)."
-    defaults: ClassVar[dict[str, Any]] = {}
     rules: tuple[Rule, ...] = ()
 
     def configure(self, config: ChecksConfig) -> None:

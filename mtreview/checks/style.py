@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any, ClassVar
+from dataclasses import dataclass
 
+from ..lang.ja import is_ja
+from ..lang.mecab import Morph, conjugation, morphs
 from ..records import Flag, Severity
 from .base import Article, Check
-from .text import Morph, conjugation, is_ja, morphs
 
 OPEN, CLOSE = "「『（(【", "」』）)】"
 END = "。！？!?"
@@ -102,10 +103,11 @@ class StyleMix(Check):
     category = "style/register"
     severity = Severity.MINOR
     description = "A sentence in polite style (です/ます) in an article in plain style (だ/である), or the reverse."
-    defaults: ClassVar[dict[str, Any]] = {
-        "min_sentences": 4,  # sentences in the article's style before the other style is reported
-        "max_share": 0.15,  # ... and the other style's share of the narrative sentences at most this
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        min_sentences: int = 4  # sentences in the article's style before the other style is reported
+        max_share: float = 0.15  # ... and the other style's share of the narrative sentences at most this
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.document_level:
@@ -120,7 +122,7 @@ class StyleMix(Check):
         plain = len(found) - polite
         major, minor = ("plain", "polite") if plain >= polite else ("polite", "plain")
         n_major, n_minor = max(plain, polite), min(plain, polite)
-        if not n_minor or n_major < self.params["min_sentences"] or n_minor > self.params["max_share"] * len(found):
+        if not n_minor or n_major < self.params.min_sentences or n_minor > self.params.max_share * len(found):
             return []
         names = {"plain": "plain style (だ/である)", "polite": "polite style (です/ます)"}
         out = []
@@ -138,7 +140,6 @@ class DoubledParticle(Check):
     category = "fluency/grammar"
     severity = Severity.MINOR
     description = "The same particle written twice in a row (のの, がが, をを)."
-    defaults: ClassVar[dict[str, Any]] = {}
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
@@ -185,7 +186,6 @@ class RaNuki(Check):
     category = "fluency/grammar"
     severity = Severity.MINOR
     description = "A potential form without ら (見れる, 来れる): written Japanese has 見られる, 来られる."
-    defaults: ClassVar[dict[str, Any]] = {}
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
@@ -207,13 +207,14 @@ class SentenceLength(Check):
     category = "style/awkward"
     severity = Severity.MINOR
     description = "A Japanese sentence too long to read easily."
-    defaults: ClassVar[dict[str, Any]] = {
-        "max_chars": 150,  # longest sentence, in characters (spaces not counted)
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        max_chars: int = 150  # longest sentence, in characters (spaces not counted)
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
-        limit = self.params["max_chars"]
+        limit = self.params.max_chars
         for i, seg in enumerate(article.segments):
             for s, e in sentences(seg.tgt):
                 n = len(re.sub(r"\s", "", seg.tgt[s:e]))

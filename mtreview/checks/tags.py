@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, ClassVar
 
+from ..lang.ja import HIRAGANA
 from ..records import Flag, Severity
 from .base import Article, Check
 
@@ -41,7 +41,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hashtag", re.compile(r"(?<![A-Za-z0-9_&#/])[#＃](?:(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{2,}(?![A-Za-z0-9_])"
                            r"|(?![A-Za-z0-9_])(?=\w*[^\W\d_])\w{2,})")),
 )
-HIRAGANA = re.compile(r"[\u3041-\u3096]")
+HIRAGANA_RE = re.compile(f"[{HIRAGANA}]")
 TRAILING = ".,;:!?)]}'\"”’」』。、"
 TAG_PARTS = re.compile(r"<(/?)([A-Za-z][\w:.-]*)([^>]*?)(/?)>")
 TAG_ID = re.compile(r"\bid\s*=\s*[\"']?([^\"'\s/>]+)")
@@ -82,7 +82,7 @@ def codes(text: str) -> list[Code]:
                     end -= 1
             elif kind == "hashtag" and end < len(text) and not text[end].isspace():
                 # a Japanese hashtag runs into the sentence (#東京五輪を付けて): cut before its particles
-                cut = HIRAGANA.search(text, start + 2, end)
+                cut = HIRAGANA_RE.search(text, start + 2, end)
                 end = cut.start() if cut else end
             if any(c.start < end and start < c.end for c in out):
                 continue
@@ -116,9 +116,10 @@ class Tags(Check):
     category = "design/markup"
     severity = Severity.MAJOR
     description = "An inline tag, placeholder, URL, e-mail, @handle or hashtag missing, added or misplaced."
-    defaults: ClassVar[dict[str, Any]] = {
-        "hashtags": True,  # compare #hashtags (minor: they are sometimes translated)
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        hashtags: bool = True  # compare #hashtags (minor: they are sometimes translated)
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -128,7 +129,7 @@ class Tags(Check):
         return out
 
     def compare(self, src: str, tgt: str) -> list[Flag]:
-        kinds = {k for k, _ in PATTERNS} - (set() if self.params["hashtags"] else {"hashtag"})
+        kinds = {k for k, _ in PATTERNS} - (set() if self.params.hashtags else {"hashtag"})
         sc = [c for c in codes(src) if c.kind in kinds]
         tc = [c for c in codes(tgt) if c.kind in kinds]
         if not sc and not tc:
