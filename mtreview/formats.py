@@ -7,7 +7,8 @@ attribute (else the line number as a string), ``ref``/``mt`` are None when absen
 Column names (case-insensitive, first match wins): src = src | source | en | english;
 tgt = tgt | target | ja | japanese | translation (when there is no tgt column, the mt
 column is the translation under review); id = id | segid | seg_id; ref = ref |
-reference; mt = mt | hyp | hypothesis. XLIFF and TMX are read with translate-toolkit.
+reference; mt = mt | hyp | hypothesis. XLIFF and TMX are read by ``cat``
+(lxml), keeping inline tags as placeholders for the round trip.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .errors import InputError
 SUFFIXES = {
     ".tsv": "tsv", ".tab": "tsv", ".csv": "tsv",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".xlf": "xliff", ".xliff": "xliff", ".xlif": "xliff",
+    ".xlf": "xliff", ".xliff": "xliff", ".xlif": "xliff", ".sdlxliff": "xliff", ".mqxliff": "xliff",
     ".tmx": "tmx",
 }
 COLUMNS = {
@@ -34,7 +35,6 @@ COLUMNS = {
     "ref": ("ref", "reference"),
     "mt": ("mt", "hyp", "hypothesis"),
 }
-_XML_NS = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def format_of(path: Path) -> str | None:
@@ -150,55 +150,26 @@ def _parse_xml(text: str, name: str):
 
 
 def read_xliff(text: str, name: str) -> list[dict[str, Any]]:
-    from translate.storage import xliff, xliff2
+    """XLIFF 1.2 / 2.x units (SDLXLIFF/MQXLIFF ``<mrk mtype="seg">`` segments one row each); inline
+    tags become protected placeholders (see ``cat``)."""
+    from . import cat
 
-    root, data = _parse_xml(text, name)
-    if not root.tag.endswith("xliff"):
-        raise InputError(f"{name}:{root.sourceline}: not an XLIFF file (root element <{root.tag}>)")
-    version = root.get("version", "1.2")
-    try:
-        if version.startswith("2"):
-            store = xliff2.Xliff2File.parsestring(data)
-        else:
-            store = xliff.xlifffile.parsestring(data)
-    except Exception as exc:  # the toolkit raises many kinds on bad structure
-        raise InputError(f"{name}:{root.sourceline}: cannot read XLIFF {version} ({exc})") from None
-    rows = []
-    units = [u for u in store.units if not u.isheader()]
-    for index, unit in enumerate(units, 1):
-        uid = unit.getid() if version.startswith("2") else unit.xmlelement.get("id")
-        values = {"src": unit.source or "", "tgt": unit.target or "", "id": uid}
-        rows.append(_row(values, {"src": "src", "tgt": "tgt", "id": "id"}, index, name))
-    if not rows:
-        raise InputError(f"{name}: no translation units found")
-    return rows
+    _parse_xml(text, name)
+    doc = cat.read(text.encode("utf-8"), name)
+    if doc.kind == "tmx":
+        raise InputError(f"{name}:{doc.root.sourceline}: not an XLIFF file (root element <tmx>)")
+    return [_row(r, {"src": "src", "tgt": "tgt", "id": "id"}, r["line"], name) for r in doc.rows()]
 
 
 def read_tmx(text: str, name: str) -> list[dict[str, Any]]:
-    from translate.storage import tmx
+    """TMX translation units (the en and ja variants); inline tags become placeholders (see ``cat``)."""
+    from . import cat
 
-    root, data = _parse_xml(text, name)
+    root, _ = _parse_xml(text, name)
     if root.tag != "tmx":
         raise InputError(f"{name}:{root.sourceline}: not a TMX file (root element <{root.tag}>)")
-    try:
-        store = tmx.tmxfile.parsestring(data)
-    except Exception as exc:  # the toolkit raises many kinds on bad structure
-        raise InputError(f"{name}:{root.sourceline}: cannot read TMX ({exc})") from None
-    rows = []
-    for index, unit in enumerate(store.units, 1):
-        by_lang: dict[str, str] = {}
-        for node in unit.getlanguageNodes():
-            lang = (node.get(_XML_NS) or node.get("lang") or "").lower().split("-")[0].split("_")[0]
-            if lang and lang not in by_lang:
-                by_lang[lang] = unit.getNodeText(node) or ""
-        if not ({"en", "ja"} & set(by_lang)):
-            got = ", ".join(sorted(by_lang)) or "none"
-            raise InputError(f"{name}: unit {index}: no en or ja variant (languages: {got})")
-        values = {"src": by_lang.get("en", ""), "tgt": by_lang.get("ja", ""), "id": unit.getid() or None}
-        rows.append(_row(values, {"src": "src", "tgt": "tgt", "id": "id"}, index, name))
-    if not rows:
-        raise InputError(f"{name}: no translation units found")
-    return rows
+    doc = cat.read(text.encode("utf-8"), name)
+    return [_row(r, {"src": "src", "tgt": "tgt", "id": "id"}, r["line"], name) for r in doc.rows()]
 
 
 READERS = {"tsv": read_delimited, "jsonl": read_jsonl, "xliff": read_xliff, "tmx": read_tmx}
