@@ -14,7 +14,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import mqm
 from .batch_inputs import META_FIELDS, Pair, Problem
+from .config import MqmConfig
 from .records import Severity
 
 if TYPE_CHECKING:
@@ -57,18 +59,28 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
+def _mqm_config(data: dict[str, Any]) -> MqmConfig:
+    """The [mqm] section the article was reviewed with (defaults for records made before it existed)."""
+    from .config import from_dict
+
+    recorded = data["meta"].get("config", {}).get("mqm")
+    return from_dict({"mqm": recorded}).mqm if recorded else MqmConfig()
+
+
 def _rows(pair: Pair, data: dict[str, Any], scores: Sequence[str], checks: Sequence[str]
           ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """One article's row, its segment rows and its flag rows."""
     meta = {k: pair.meta.get(k) for k in META_FIELDS}
     segs, flags = [], []
-    for s in data["segments"]:
+    mqm_config = _mqm_config(data)
+    seg_mqm, art_mqm = mqm.review_scores(data, mqm_config)
+    for s, sm in zip(data["segments"], seg_mqm, strict=True):
         row = {"article_id": pair.id, **meta, "segment_id": s["id"], "kind": s["kind"],
                "src_ids": " ".join(map(str, s["src_ids"])), "tgt_ids": " ".join(map(str, s["tgt_ids"])),
                "src": s["src"], "tgt": s["tgt"], "align_score": s.get("align_score"),
                "quality": s.get("quality"),
                **{f"score_{k}": s.get("scores", {}).get(k) for k in scores},
-               **_flag_counts(s["flags"], checks)}
+               **_flag_counts(s["flags"], checks), "mqm_penalty": sm.penalty}
         segs.append(row)
         flags.extend({"article_id": pair.id, "segment_id": s["id"], **{k: f.get(k) for k in _FLAG_FIELDS}}
                      for f in s["flags"])
@@ -85,6 +97,8 @@ def _rows(pair: Pair, data: dict[str, Any], scores: Sequence[str], checks: Seque
         **{f"mean_score_{k}": _mean([r[f"score_{k}"] for r in segs if r[f"score_{k}"] is not None])
            for k in scores},
         **_flag_counts([f for s in data["segments"] for f in s["flags"]], checks),
+        "mqm_penalty": art_mqm.penalty, "mqm_words": art_mqm.words, "mqm_score": art_mqm.score,
+        "mqm_pass": art_mqm.passed,
         "config_hash": data["meta"].get("batch", {}).get("config_hash"),
         "input_hash": data["meta"].get("batch", {}).get("input_hash"),
     }
@@ -103,12 +117,14 @@ def _schema(kind: str, scores: Sequence[str], checks: Sequence[str]) -> pa.Schem
               *((f"check_{c}", i) for c in checks), ("worst_severity", s), ("worst_rank", i)]
     if kind == "segments":
         cols = [*meta, ("segment_id", i), ("kind", s), ("src_ids", s), ("tgt_ids", s), ("src", s), ("tgt", s),
-                ("align_score", f), ("quality", f), *((f"score_{k}", f) for k in scores), *counts]
+                ("align_score", f), ("quality", f), *((f"score_{k}", f) for k in scores), *counts,
+                ("mqm_penalty", f)]
     elif kind == "articles":
         cols = [*meta, ("src_path", s), ("tgt_path", s), ("segments", i), ("flagged_segments", i),
                 ("src_sentences", i), ("tgt_sentences", i), ("unaligned_src", i), ("unaligned_tgt", i),
                 ("mean_quality", f), ("min_quality", f), ("mean_align_score", f),
-                *((f"mean_score_{k}", f) for k in scores), *counts, ("config_hash", s), ("input_hash", s)]
+                *((f"mean_score_{k}", f) for k in scores), *counts, ("mqm_penalty", f), ("mqm_words", i),
+                ("mqm_score", f), ("mqm_pass", pa.bool_()), ("config_hash", s), ("input_hash", s)]
     else:
         cols = [("article_id", s), ("segment_id", i), ("check", s), ("category", s), ("severity", s),
                 ("side", s), ("start", i), ("end", i), ("text", s), ("message", s), ("suggestion", s)]
@@ -191,7 +207,9 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem])
     by_sev = dict.fromkeys(SEVERITIES, 0)
     by_check_sev: dict[str, dict[str, int]] = {}
     by_worst = dict.fromkeys(("none", *SEVERITIES), 0)
-    n_ok = n_segments = n_flagged = 0
+    n_ok = n_segments = n_flagged = n_pass = 0
+    batch_mqm: list[mqm.MqmScore] = []
+    mqm_config = MqmConfig()
     for done, (pair, data, path) in enumerate(_review_files(out, pairs), 1):
         if data is None:
             if path.is_file():
@@ -202,6 +220,9 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem])
             continue
         article, segs, flags = _rows(pair, data, score_names, check_ids)
         n_ok += 1
+        mqm_config = _mqm_config(data)
+        batch_mqm.append(mqm.MqmScore(article["mqm_penalty"], article["mqm_words"]))
+        n_pass += bool(article["mqm_pass"])
         n_segments += len(segs)
         n_flagged += article["flagged_segments"]
         for r in segs:
@@ -251,6 +272,8 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem])
         ],
         "scores": score_names,
         "checks": check_ids,
+        "mqm": {**mqm.combine(batch_mqm, mqm_config).to_dict(), "articles_passed": n_pass,
+                "pass_rate": round(n_pass / n_ok, 4) if n_ok else None},
     }
     write_atomic(out / "summary.json", dumps(summary))
     return summary
