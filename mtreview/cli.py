@@ -1,6 +1,6 @@
 """Command line: parse -> pipeline -> report. Errors carry exit codes; only ``main`` exits.
 
-Subcommands: align, review, score, batch, models, app.
+Subcommands: align, review, score, batch, models, app, export.
 """
 
 from __future__ import annotations
@@ -158,10 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch_parser(sub)
     _add_app_parser(sub)
 
-    from . import models_cli, score_cli
+    from . import export_cli, models_cli, score_cli
 
     score_cli.add_parser(sub)
     models_cli.add_parser(sub)
+    export_cli.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,174 @@
+"""`mtreview export`: review records, a review database and batch folders out to CAT/Excel/HTML/MQM files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import TEST_DATA
+from lxml import etree
+
+from mtreview import batch
+from mtreview.checks import suppression_key
+from mtreview.cli import main
+from mtreview.records import review_from_dict
+from mtreview.store import FlagDecision, Store
+
+CAT = TEST_DATA / "cat"
+X12 = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> Path:
+    """`mtreview review memoq.mqxliff --out R.json` on a copy of the memoQ file."""
+    d = tmp_path_factory.mktemp("exp")
+    shutil.copy(CAT / "memoq.mqxliff", d / "memoq.mqxliff")
+    record = d / "memoq.review.json"
+    assert main(["review", str(d / "memoq.mqxliff"), "--out", str(record), "--format", "text"]) == 0
+    return record
+
+
+def _export(capsysbinary, *argv) -> bytes:
+    capsysbinary.readouterr()
+    assert main(["export", *map(str, argv)]) == 0
+    return capsysbinary.readouterr().out
+
+
+def test_xliff_round_trips_the_file_the_review_came_from(reviewed, capsysbinary):
+    out = _export(capsysbinary, reviewed, "--format", "xliff")
+    root = etree.fromstring(out)
+    assert root.xpath("//x:trans-unit/@id", namespaces=X12) == ["1", "2"]
+    assert root.xpath("//x:file/@original", namespaces=X12) == ["pakistan_militants.html"]
+    assert len(root.xpath("//x:target//x:bpt | //x:target//x:ept | //x:target//x:ph", namespaces=X12)) == 4
+
+
+def test_db_edits_and_decisions_apply(reviewed, tmp_path, capsysbinary):
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    review = review_from_dict(json.loads(reviewed.read_text(encoding="utf-8")))
+    seg = review.segments[1]
+    flag = next(f for f in seg.flags if f.check == "numbers")
+    store = Store(url)
+    art = store.open_article("memoq", "src", "tgt", "upload")
+    store.save_segment(art.id, 1, "sato", 0, edit="警察によると、月曜日の攻撃で12人が死亡した。", reviewed=True,
+                       decisions=(FlagDecision(suppression_key(flag, seg.tgt), "numbers", "21", "accept"),))
+    store.close()
+    out = _export(capsysbinary, reviewed, "--format", "xliff", "--db", url, "--article", art.id)
+    root = etree.fromstring(out)
+    unit = root.xpath("//x:trans-unit[@id='2']", namespaces=X12)[0]
+    target = unit.find("x:target", X12)
+    assert "".join(target.itertext()) == "警察によると、月曜日の攻撃で12人が死亡した。"
+    assert target.get("state") == "signed-off" and unit.get("{MQXliff}status") == "Reviewer1Confirmed"
+    assert "[accepted by the reviewer]" in out.decode()
+    mqm_tsv = _export(capsysbinary, reviewed, "--format", "mqm", "--db", url, "--article", art.id).decode()
+    rows = list(csv.reader(io.StringIO(mqm_tsv), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows[0][:4] == ["system", "doc", "docSegId", "globalSegId"]
+    assert any(r[8] == "Major" and "<v>21</v>" in r[6] for r in rows[1:])
+
+
+def test_csv_with_bom_xlsx_and_html(reviewed, tmp_path, capsysbinary):
+    data = _export(capsysbinary, reviewed, "--format", "csv", "--bom")
+    assert data.startswith("\ufeff".encode()) and "警察によると".encode() in data
+    assert not _export(capsysbinary, reviewed, "--format", "csv").startswith(b"\xef\xbb\xbf")
+
+    from openpyxl import load_workbook
+
+    assert main(["export", str(reviewed), "--format", "xlsx", "--out", str(tmp_path / "r.xlsx")]) == 0
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames == ["segments", "flags", "summary"]
+    header = [c.value for c in wb["segments"][1]]
+    assert header[:4] == ["article_id", "id", "src", "tgt"] and "mqm_penalty" in header
+    assert wb["segments"].max_row == 3
+    assert [c.value for c in wb["flags"][2]][:3] == [1, "numbers", "accuracy/mistranslation"]
+
+    page = _export(capsysbinary, reviewed, "--format", "html").decode()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "MQM score" in page
+    assert '<mark class="major"' in page and ">21</mark>" in page
+    assert not re.search(r"<script|<link|<img|src=\"http|url\(", page)  # self-contained
+
+
+def test_tmx_from_a_plain_review_is_a_new_memory(tmp_path, capsysbinary):
+    from translate.storage import tmx
+
+    record = tmp_path / "r.json"
+    assert main(["review", str(TEST_DATA / "pairs.tsv"), "--out", str(record), "--format", "text"]) == 0
+    out = _export(capsysbinary, record, "--format", "tmx")
+    units = tmx.tmxfile.parsestring(out).units
+    review = review_from_dict(json.loads(record.read_text(encoding="utf-8")))
+    assert [u.source for u in units] == [s.src for s in review.segments]
+    assert [u.target for u in units] == [s.tgt for s in review.segments]
+
+
+@pytest.mark.parametrize(
+    "argv, code, message",
+    [
+        (["nope.json", "--format", "csv"], 2, "nope.json: no such file"),
+        (["missing.db", "--format", "csv"], 2, "missing.db: no such database file"),
+    ],
+)
+def test_bad_input_is_one_line(argv, code, message, capsys):
+    assert main(["export", *argv]) == code
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_not_a_review_record(tmp_path, capsys):
+    (tmp_path / "x.json").write_text('{"a": 1}', encoding="utf-8")
+    assert main(["export", str(tmp_path / "x.json"), "--format", "html"]) == 2
+    assert "not a review record" in capsys.readouterr().err
+
+
+def test_missing_original_is_named(reviewed, tmp_path, capsys):
+    moved = tmp_path / "elsewhere.json"
+    data = json.loads(reviewed.read_text(encoding="utf-8"))
+    data["meta"]["src"]["path"] = str(tmp_path / "gone.mqxliff")
+    moved.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["export", str(moved), "--format", "xliff"]) == 2
+    assert "give --original FILE" in capsys.readouterr().err
+    assert main(["export", str(moved), "--format", "xliff", "--original", str(CAT / "memoq.mqxliff"),
+                 "--out", str(tmp_path / "o.xlf")]) == 0
+
+
+def test_database_needs_an_article_when_it_holds_several(tmp_path, capsys):
+    db = tmp_path / "r.db"
+    store = Store(f"sqlite:///{db}")
+    store.open_article("one", "a", "b")
+    store.open_article("two", "c", "d")
+    store.close()
+    assert main(["export", str(db), "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert "give --article ID" in err and "(one)" in err and "(two)" in err
+
+
+@pytest.fixture(scope="module")
+def batch_out(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("batch")
+    shutil.copytree(TEST_DATA / "batch", d / "in")
+    batch.run_batch(d / "in", d / "out", workers=1, quiet=True)
+    return d / "out"
+
+
+def test_batch_folder_html_xlsx_mqm(batch_out, tmp_path, capsysbinary):
+    page = _export(capsysbinary, batch_out, "--format", "html").decode()
+    assert "pass rate % by desk" in page and "pass rate % by translator" in page
+    assert page.count("<tr><td>") == 3  # one row per article
+
+    from openpyxl import load_workbook
+
+    assert main(["export", str(batch_out), "--format", "xlsx", "-o", str(tmp_path / "b.xlsx")]) == 0
+    wb = load_workbook(tmp_path / "b.xlsx")
+    assert wb.sheetnames == ["articles", "segments", "flags", "summary"]
+    assert wb["articles"].max_row == 4
+
+    tsv = _export(capsysbinary, batch_out, "--format", "mqm").decode()
+    docs = {line.split("\t")[1] for line in tsv.splitlines()[1:]}
+    assert docs == {"abcnews.420102", "express.co.uk.44141", "shizuoka_shimbun-ja.45497"}
+
+
+def test_batch_folder_refuses_article_formats(batch_out, capsys):
+    assert main(["export", str(batch_out), "--format", "xliff"]) == 2
+    assert "a batch folder exports as html, xlsx, mqm" in capsys.readouterr().err
