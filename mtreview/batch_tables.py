@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import mqm
 from .batch_inputs import META_FIELDS, Pair, Problem
 from .config import MqmConfig
-from .records import Severity
+from .records import SCHEMA_VERSION, Severity
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -254,6 +254,7 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem])
                                                for e in errors))
     worst.sort()
     summary = {
+        "schema_version": SCHEMA_VERSION,
         "articles": {"total": len(pairs) + len(problems), "reviewed": n_ok, "failed": len(errors)},
         "segments": n_segments,
         "flagged_segments": n_flagged,

@@ -1,6 +1,6 @@
 """Command line: parse -> pipeline -> report. Errors carry exit codes; only ``main`` exits.
 
-Subcommands: align, review, score, batch, models, app, export.
+Subcommands: align, review, score, batch, models, app, export, schema.
 """
 
 from __future__ import annotations
@@ -158,11 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch_parser(sub)
     _add_app_parser(sub)
 
-    from . import export_cli, models_cli, score_cli
+    from . import export_cli, models_cli, schema, score_cli
 
     score_cli.add_parser(sub)
     models_cli.add_parser(sub)
     export_cli.add_parser(sub)
+    schema.add_parser(sub)
     return parser
 
 
