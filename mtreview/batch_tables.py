@@ -8,6 +8,7 @@ bytes written depend only on the per-article files, never on timing or worker co
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Iterator, Sequence
@@ -59,6 +60,21 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
+def _date(value: Any, article: str) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD, also with / or . between) as a date; anything else is None (logged;
+    the text stays in the article's review record, meta.article.date)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value if not isinstance(value, dt.datetime) else value.date()
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        log.warning("article %s: date %r is not YYYY-MM-DD; left empty in the tables", article, value)
+        return None
+
+
 def _mqm_config(data: dict[str, Any]) -> MqmConfig:
     """The [mqm] section the article was reviewed with (defaults for records made before it existed)."""
     from .config import from_dict
@@ -71,12 +87,13 @@ def _rows(pair: Pair, data: dict[str, Any], scores: Sequence[str], checks: Seque
           ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """One article's row, its segment rows and its flag rows."""
     meta = {k: pair.meta.get(k) for k in META_FIELDS}
+    meta["date"] = _date(meta.get("date"), pair.id)
     segs, flags = [], []
     mqm_config = _mqm_config(data)
     seg_mqm, art_mqm = mqm.review_scores(data, mqm_config)
     for s, sm in zip(data["segments"], seg_mqm, strict=True):
         row = {"article_id": pair.id, **meta, "segment_id": s["id"], "kind": s["kind"],
-               "src_ids": " ".join(map(str, s["src_ids"])), "tgt_ids": " ".join(map(str, s["tgt_ids"])),
+               "src_ids": list(s["src_ids"]), "tgt_ids": list(s["tgt_ids"]),
                "src": s["src"], "tgt": s["tgt"], "align_score": s.get("align_score"),
                "quality": s.get("quality"),
                **{f"score_{k}": s.get("scores", {}).get(k) for k in scores},
@@ -108,15 +125,32 @@ def _rows(pair: Pair, data: dict[str, Any], scores: Sequence[str], checks: Seque
 _FLAG_FIELDS = ("check", "category", "severity", "side", "start", "end", "text", "message", "suggestion")
 
 
-def _schema(kind: str, scores: Sequence[str], checks: Sequence[str]) -> pa.Schema:
+CATEGORICAL = {"severity": SEVERITIES, "worst_severity": SEVERITIES}  # column -> its categories, in order
+
+
+def stable_columns(seen_scores: set[str], seen_checks: set[str]) -> tuple[list[str], list[str]]:
+    """Score and check column names: every score and check this version of mtreview can produce
+    (so the tables have the same columns whatever the configuration), plus any other seen."""
+    from .checks import CHECKS
+    from .metrics import METRICS
+    from .models.lm import SIGNALS
+
+    scores = {"cosine", *SIGNALS, *(f"{m}_{s}" for m in METRICS for s in ("ref", "mt", "bt"))}
+    return sorted(scores | seen_scores), sorted(set(CHECKS) | seen_checks)
+
+
+def _schema(kind: str, scores: Sequence[str], checks: Sequence[str], metadata: dict[str, str] | None = None
+            ) -> pa.Schema:
     import pyarrow as pa
 
     s, i, f = pa.string(), pa.int64(), pa.float64()
-    meta = [("article_id", s), *((k, s) for k in META_FIELDS)]
+    cat = pa.dictionary(pa.int8(), pa.string(), ordered=True)
+    ids = pa.list_(pa.int64())
+    meta = [("article_id", s), ("date", pa.date32()), ("desk", s), ("translator", s)]
     counts = [("flags_total", i), *((f"flags_{x}", i) for x in SEVERITIES),
-              *((f"check_{c}", i) for c in checks), ("worst_severity", s), ("worst_rank", i)]
+              *((f"check_{c}", i) for c in checks), ("worst_severity", cat), ("worst_rank", i)]
     if kind == "segments":
-        cols = [*meta, ("segment_id", i), ("kind", s), ("src_ids", s), ("tgt_ids", s), ("src", s), ("tgt", s),
+        cols = [*meta, ("segment_id", i), ("kind", s), ("src_ids", ids), ("tgt_ids", ids), ("src", s), ("tgt", s),
                 ("align_score", f), ("quality", f), *((f"score_{k}", f) for k in scores), *counts,
                 ("mqm_penalty", f)]
     elif kind == "articles":
@@ -126,9 +160,40 @@ def _schema(kind: str, scores: Sequence[str], checks: Sequence[str]) -> pa.Schem
                 *((f"mean_score_{k}", f) for k in scores), *counts, ("mqm_penalty", f), ("mqm_words", i),
                 ("mqm_score", f), ("mqm_pass", pa.bool_()), ("config_hash", s), ("input_hash", s)]
     else:
-        cols = [("article_id", s), ("segment_id", i), ("check", s), ("category", s), ("severity", s),
+        cols = [("article_id", s), ("segment_id", i), ("check", s), ("category", s), ("severity", cat),
                 ("side", s), ("start", i), ("end", i), ("text", s), ("message", s), ("suggestion", s)]
-    return pa.schema(cols)
+    return pa.schema(cols, metadata=metadata)
+
+
+def _csv_schema(schema: pa.Schema) -> pa.Schema:
+    """The CSV twin of a table schema: id lists as space-separated text, categories as text."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_list(f.type) or pa.types.is_dictionary(f.type)
+                      else f for f in schema])
+
+
+def _arrow_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Rows to a table; categorical columns get their fixed category list, so every chunk agrees."""
+    import pyarrow as pa
+
+    plain = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) else f for f in schema])
+    table = pa.Table.from_pylist(rows, schema=plain)
+    for name, cats in CATEGORICAL.items():
+        if name in schema.names:
+            index = {c: k for k, c in enumerate(cats)}
+            codes = pa.array([index.get(v) if v is not None else None for v in table[name].to_pylist()],
+                             type=pa.int8())
+            arr = pa.DictionaryArray.from_arrays(codes, pa.array(cats), ordered=True)
+            table = table.set_column(schema.get_field_index(name), pa.field(name, arr.type), arr)
+    return table.replace_schema_metadata(schema.metadata)
+
+
+def _csv_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    import pyarrow as pa
+
+    out = [{k: " ".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
+    return pa.Table.from_pylist(out, schema=_csv_schema(schema))
 
 
 class _TableWriter:
@@ -142,18 +207,16 @@ class _TableWriter:
         self.final = [out / f"{name}.parquet", out / f"{name}.csv"]
         self.tmp = [p.with_name(f".{p.name}.tmp") for p in self.final]
         self.parquet = pq.ParquetWriter(self.tmp[0], schema, compression="zstd")
-        self.csv = pcsv.CSVWriter(self.tmp[1], schema)
+        self.csv = pcsv.CSVWriter(self.tmp[1], _csv_schema(schema).remove_metadata())
         self.rows: list[dict[str, Any]] = []
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self.rows.extend(rows)
 
     def flush(self) -> None:
-        import pyarrow as pa
 
-        table = pa.Table.from_pylist(self.rows, schema=self.schema)
-        self.parquet.write_table(table)
-        self.csv.write_table(table)
+        self.parquet.write_table(_arrow_table(self.rows, self.schema))
+        self.csv.write_table(_csv_table(self.rows, self.schema).replace_schema_metadata(None))
         self.rows = []
 
     def close(self) -> None:
@@ -163,6 +226,17 @@ class _TableWriter:
         self.csv.close()
         for tmp, final in zip(self.tmp, self.final, strict=True):
             tmp.replace(final)
+
+
+def _metadata(provenance: dict[str, set[str]]) -> dict[str, str]:
+    """Parquet key-value metadata: which mtreview, configuration(s) and models made the tables."""
+    from . import __version__
+
+    return {"mtreview.writer_version": __version__, "mtreview.schema_version": SCHEMA_VERSION,
+            "mtreview.reviewed_with": json.dumps(sorted(provenance["mtreview"])),
+            "mtreview.config_hashes": json.dumps(sorted(provenance["config_hash"])),
+            "mtreview.models": json.dumps([json.loads(m) for m in sorted(provenance["models"])],
+                                          ensure_ascii=False, sort_keys=True)}
 
 
 def _quantiles(values: Sequence[float]) -> dict[str, Any]:
@@ -187,15 +261,19 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem])
 
     scores: set[str] = set()
     checks: set[str] = set()
+    provenance: dict[str, set[str]] = {"mtreview": set(), "config_hash": set(), "models": set()}
     for _pair, data, _path in _review_files(out, pairs):
         if data is None:
             continue
         checks.update(data["meta"].get("checks", []))
+        provenance["mtreview"].add(str(data["meta"].get("mtreview")))
+        provenance["config_hash"].add(str(data["meta"].get("config_hash")))
+        provenance["models"].add(json.dumps(data["meta"].get("models", {}), sort_keys=True))
         for s in data["segments"]:
             scores.update(s.get("scores", {}))
             checks.update(f["check"] for f in s["flags"])
-    score_names, check_ids = sorted(scores), sorted(checks)
-    writers = {k: _TableWriter(out, k, _schema(k, score_names, check_ids)) for k in TABLES}
+    score_names, check_ids = stable_columns(scores, checks)
+    writers = {k: _TableWriter(out, k, _schema(k, score_names, check_ids, _metadata(provenance))) for k in TABLES}
 
     errors = [p.to_dict() for p in problems]
     seg_quality: list[float] = []

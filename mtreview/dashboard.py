@@ -64,7 +64,11 @@ def _read_table(folder: Path, name: str) -> pd.DataFrame:
         if parquet.is_file():
             return pd.read_parquet(parquet)
         if csv.is_file():
-            return pd.read_csv(csv, keep_default_na=True)
+            table = pd.read_csv(csv, keep_default_na=True)
+            for col in ("severity", "worst_severity"):  # categorical in Parquet: the same from CSV
+                if col in table:
+                    table[col] = pd.Categorical(table[col], categories=SEVERITY_ORDER, ordered=True)
+            return table
     except Exception as exc:  # pyarrow / pandas raise many types for a damaged file
         raise InputError(f"{folder}: cannot read {name} table ({exc})") from None
     if name == "flags":
@@ -89,7 +93,8 @@ def load_batch(path: str | Path) -> BatchData:
         errors = [json.loads(line) for line in lines if line.strip()]
     articles = tables["articles"]
     if "date" in articles:
-        articles = articles.assign(date=pd.to_datetime(articles["date"], errors="coerce"))
+        # Parquet holds dates (date32), CSV text: one datetime64[ns] column either way
+        articles = articles.assign(date=pd.to_datetime(articles["date"], errors="coerce").astype("datetime64[ns]"))
     return BatchData(folder, articles, tables["segments"], tables["flags"],
                      pd.DataFrame(errors, columns=["id", "error", "reason", "src_path", "tgt_path"]), summary)
 
@@ -141,7 +146,7 @@ def flag_counts(data: BatchData) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame({"check": [], "severity": [], "flags": []})
-    return flags.groupby(["check", "severity"], sort=True).size().reset_index(name="flags")
+    return flags.groupby(["check", "severity"], sort=True, observed=True).size().reset_index(name="flags")
 
 
 def flags_chart(data: BatchData) -> alt.Chart:
