@@ -5,7 +5,10 @@ INPUT is one of
     ``--db URL --article ID`` the edits, comments and flag decisions saved in the review UI apply;
   * a review database (an SQLAlchemy URL, or a ``.db``/``.sqlite`` file) with ``--article ID``:
     the article is reviewed again from its stored texts, as the UI does, with its saved state;
-  * a batch output folder (``mtreview batch --out DIR``): html, xlsx or mqm over all its articles.
+  * a batch output folder (``mtreview batch --out DIR``): html, xlsx or mqm over all its articles;
+    with ``--db URL`` the decisions saved on its articles in the review UI apply (rejected flags
+    no longer count in MQM), and ``--format decisions`` writes them into the folder as the
+    ``decisions`` table (``decisions.parquet`` / ``.csv``).
 
 Article formats: xliff and tmx (when the review was made from an XLIFF/TMX file, that file goes
 out again with the same ids and inline tags, see ``cat_export``; otherwise a new file), csv
@@ -30,8 +33,8 @@ from .records import Review, review_from_dict
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("xliff", "tmx", "csv", "jsonl", "xlsx", "html", "mqm")
-BATCH_FORMATS = ("html", "xlsx", "mqm")
+FORMATS = ("xliff", "tmx", "csv", "jsonl", "xlsx", "html", "mqm", "decisions")
+BATCH_FORMATS = ("html", "xlsx", "mqm", "decisions")
 DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
@@ -207,9 +210,11 @@ def article_bytes(r: Reviewed, fmt: str, config: Config, original: str | None = 
     raise InputError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
 
-def batch_bytes(folder: Path, fmt: str, config: Config) -> bytes:
+def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -> bytes:
     """The export of a batch output folder in ``fmt`` (one of BATCH_FORMATS)."""
     import pyarrow.parquet as pq
+
+    from . import batch_decisions
 
     if fmt not in BATCH_FORMATS:
         raise InputError(f"a batch folder exports as {', '.join(BATCH_FORMATS)} (its CSV and Parquet tables "
@@ -219,18 +224,31 @@ def batch_bytes(folder: Path, fmt: str, config: Config) -> bytes:
         raise InputError(f"{folder}: not a batch output folder (no summary.json / articles.parquet)")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     articles = pq.read_table(folder / "articles.parquet").to_pylist()
+    states = batch_decisions.store_states(folder, _db_url(db) or db) if db else {}
+    decisions = batch_decisions.decision_rows(folder, articles, states)
+    if fmt == "decisions":
+        if not db:
+            raise InputError("--format decisions needs --db URL: the review database holding the decisions")
+        paths = batch_decisions.write_decisions(folder, decisions)
+        note = f"{len(decisions)} decision(s) on {len(states)} article(s) written to {paths[0]} and {paths[1]}\n"
+        return note.encode()
+    if states:
+        articles = batch_decisions.rescore(folder, articles, states, config.mqm)
     if fmt == "html":
         return html_report.batch_html(summary, articles, f"batch {folder.name}", config.mqm).encode("utf-8")
     if fmt == "xlsx":
-        tables = {name: pq.read_table(folder / f"{name}.parquet").to_pylist()
-                  for name in ("articles", "segments", "flags", "decisions")
-                  if (folder / f"{name}.parquet").is_file()}
+        tables = {"articles": articles, **{name: pq.read_table(folder / f"{name}.parquet").to_pylist()
+                                           for name in ("segments", "flags")}}
+        if decisions or (folder / "decisions.parquet").is_file():
+            tables["decisions"] = decisions or pq.read_table(folder / "decisions.parquet").to_pylist()
         tables["summary"] = [{"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)
                               if isinstance(v, (dict, list)) else v} for k, v in summary.items()]
         return workbook.xlsx(tables)
     from .batch import review_file
 
-    records = [(a["article_id"], _read_record(review_file(folder, a["article_id"])), None) for a in articles]
+    records = [(a["article_id"], _read_record(review_file(folder, a["article_id"])),
+                mqm.store_decider(states[a["article_id"]]) if a["article_id"] in states else None)
+               for a in articles]
     return mqm.anthea_tsv(records, config.mqm).encode("utf-8")
 
 
@@ -238,7 +256,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     folder = Path(args.input)
     if folder.is_dir():
-        data = batch_bytes(folder, args.format, config)
+        data = batch_bytes(folder, args.format, config, args.db)
+        if args.format == "decisions":
+            sys.stderr.write(data.decode("utf-8"))
+            return 0
     else:
         reviewed = load_reviewed(args.input, config, args.db, args.article)
         data = article_bytes(reviewed, args.format, config, args.original, args.bom)
@@ -265,10 +286,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="review record (.json), review database (URL or .db/.sqlite file) or batch output folder")
     p.add_argument("--format", "-f", required=True, choices=FORMATS,
                    help="xliff/tmx: the original CAT file round-tripped (or a new one); csv, jsonl, xlsx, html; "
-                        "mqm: MQM Viewer / Marot TSV")
+                        "mqm: MQM Viewer / Marot TSV; decisions (batch folder + --db): the decisions table")
     p.add_argument("--out", "-o", help="output file (default: standard output)")
     p.add_argument("--article", help="article id in the database (see the error message for a list)")
-    p.add_argument("--db", help="review database whose saved edits and decisions apply to a review record")
+    p.add_argument("--db", help="review database whose saved edits and decisions apply (to a review record, "
+                                "with --article, or to a batch folder's articles)")
     p.add_argument("--original", help="the XLIFF/TMX file the review was made from (default: its recorded path)")
     p.add_argument("--bom", action="store_true", help="csv: start with a UTF-8 byte-order mark (Japanese Excel)")
     p.add_argument("--config", help="TOML file overriding configs/default.toml values ([mqm] weights, threshold)")

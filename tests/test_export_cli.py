@@ -172,3 +172,55 @@ def test_batch_folder_html_xlsx_mqm(batch_out, tmp_path, capsysbinary):
 def test_batch_folder_refuses_article_formats(batch_out, capsys):
     assert main(["export", str(batch_out), "--format", "xliff"]) == 2
     assert "a batch folder exports as html, xlsx, mqm" in capsys.readouterr().err
+
+
+def test_batch_decisions_table_and_decided_mqm(batch_out, tmp_path, capsysbinary):
+    import pyarrow.parquet as pq
+
+    from mtreview.records import flag_from_dict
+
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    arts = pq.read_table(batch_out / "articles.parquet").to_pylist()
+    flagged = next(a for a in arts if a["flags_total"] and a["mqm_penalty"] > 0)
+    record = json.loads(batch.review_file(batch_out, flagged["article_id"]).read_text(encoding="utf-8"))
+    seg = next(s for s in record["segments"] if s["flags"])
+    f = seg["flags"][0]
+    key = suppression_key(flag_from_dict(f), seg["src"] if f["side"] == "src" else seg["tgt"])
+    store = Store(url)
+    art = store.open_article(flagged["article_id"], "s", "t", f"batch:{batch_out}")
+    store.save_segment(art.id, seg["id"], "tanaka", 0, reviewed=True,
+                       decisions=(FlagDecision(key, f["check"], f["text"], "reject"),))
+    store.open_article("other", "s", "t", "upload")  # not from this batch: ignored
+    store.close()
+
+    assert main(["export", str(batch_out), "--format", "decisions"]) == 2
+    assert b"needs --db" in capsysbinary.readouterr().err
+    assert main(["export", str(batch_out), "--format", "decisions", "--db", url]) == 0
+    assert b"1 decision(s) on 1 article(s)" in capsysbinary.readouterr().err
+    rows = pq.read_table(batch_out / "decisions.parquet").to_pylist()
+    assert [(r["article_id"], r["segment_id"], r["check"], r["decision"], r["reviewer"]) for r in rows] == [
+        (flagged["article_id"], seg["id"], f["check"], "reject", "tanaka")]
+    assert rows[0]["desk"] == flagged["desk"] and rows[0]["date"] == flagged["date"]
+
+    from mtreview import mqm
+    from mtreview.config import MqmConfig
+
+    weight = getattr(MqmConfig(), mqm.level(f, seg, MqmConfig()))
+    tsv_all = _export(capsysbinary, batch_out, "--format", "mqm").decode()
+    tsv_decided = _export(capsysbinary, batch_out, "--format", "mqm", "--db", url).decode()
+    def errors(tsv):
+        return sum(1 for line in tsv.splitlines()[1:] if line.split("\t")[8] != "No-error")
+
+    assert errors(tsv_decided) == errors(tsv_all) - 1  # the rejected flag is no error any more
+
+    from openpyxl import load_workbook
+
+    assert main(["export", str(batch_out), "--format", "xlsx", "--db", url, "-o", str(tmp_path / "d.xlsx")]) == 0
+    wb = load_workbook(tmp_path / "d.xlsx")
+    assert wb.sheetnames == ["articles", "segments", "flags", "decisions", "summary"]
+    header = [c.value for c in wb["articles"][1]]
+    row = next(r for r in wb["articles"].iter_rows(min_row=2, values_only=True)
+               if r[0] == flagged["article_id"])
+    assert row[header.index("mqm_penalty")] == flagged["mqm_penalty"] - weight
+    (batch_out / "decisions.parquet").unlink()
+    (batch_out / "decisions.csv").unlink()
