@@ -2,8 +2,7 @@
 
 ``xlsx(tables) -> bytes`` writes ``{sheet name: list of row dicts}`` with openpyxl: a bold,
 frozen header row, an autofilter, columns sized to their content (capped), lists and dicts as
-JSON text, and cells that Excel would read as formulas (``=``, ``+``, ``-``, ``@`` first)
-kept as text. The file is deterministic: fixed creation time and no volatile properties.
+JSON text, and text starting with ``=`` stored as text, never as a formula.
 ``csv_text(rows, bom=True)`` is CSV with an optional UTF-8 byte-order mark (Excel in a
 Japanese locale reads a BOM-less UTF-8 CSV as Shift_JIS and garbles it).
 """
@@ -18,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 MAX_WIDTH = 60
-_FORMULA_START = ("=", "+", "-", "@")
 _EPOCH = dt.datetime(2000, 1, 1)
 
 
@@ -27,8 +25,7 @@ def _cell(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple, dict)):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    value = str(value)
-    return "'" + value if value.startswith(_FORMULA_START) and len(value) > 1 else value
+    return str(value)
 
 
 def _columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -54,6 +51,9 @@ def xlsx(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
             cell.font = Font(bold=True)
         for r in rows:
             ws.append([_cell(r.get(c)) for c in cols])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, not a formula
         ws.freeze_panes = "A2"
         if cols:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
