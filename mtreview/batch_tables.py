@@ -135,7 +135,7 @@ def stable_columns(seen_scores: set[str], seen_checks: set[str]) -> tuple[list[s
     from .metrics import METRICS
     from .models.lm import SIGNALS
 
-    scores = {"cosine", *SIGNALS, *(f"{m}_{s}" for m in METRICS for s in ("ref", "mt", "bt"))}
+    scores = {"cosine", "mt_logprob", *SIGNALS, *(f"{m}_{s}" for m in METRICS for s in ("ref", "mt", "bt"))}
     return sorted(scores | seen_scores), sorted(set(CHECKS) | seen_checks)
 
 
