@@ -263,7 +263,8 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
                     log.warning("article %s failed; see %s", article_id, out / "errors.jsonl")
                 bar.update(1)
 
-    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)))
+    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)),
+                            csv_bom=config.batch.csv_bom)
     _log_run(out, {"input": str(input_path), "articles": len(pairs), "reviewed": reviewed, "failed": failed,
                    "skipped": skipped, "workers": n_workers, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})

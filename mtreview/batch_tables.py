@@ -199,7 +199,7 @@ def _csv_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
 class _TableWriter:
     """Streams rows to NAME.parquet and NAME.csv (via temporary files, renamed at the end)."""
 
-    def __init__(self, out: Path, name: str, schema: pa.Schema) -> None:
+    def __init__(self, out: Path, name: str, schema: pa.Schema, bom: bool = False) -> None:
         import pyarrow.csv as pcsv
         import pyarrow.parquet as pq
 
@@ -207,14 +207,16 @@ class _TableWriter:
         self.final = [out / f"{name}.parquet", out / f"{name}.csv"]
         self.tmp = [p.with_name(f".{p.name}.tmp") for p in self.final]
         self.parquet = pq.ParquetWriter(self.tmp[0], schema, compression="zstd")
-        self.csv = pcsv.CSVWriter(self.tmp[1], _csv_schema(schema).remove_metadata())
+        self.csv_file = self.tmp[1].open("wb")
+        if bom:  # Excel in a Japanese locale needs it to read UTF-8
+            self.csv_file.write(b"\xef\xbb\xbf")
+        self.csv = pcsv.CSVWriter(self.csv_file, _csv_schema(schema).remove_metadata())
         self.rows: list[dict[str, Any]] = []
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self.rows.extend(rows)
 
     def flush(self) -> None:
-
         self.parquet.write_table(_arrow_table(self.rows, self.schema))
         self.csv.write_table(_csv_table(self.rows, self.schema).replace_schema_metadata(None))
         self.rows = []
@@ -224,6 +226,7 @@ class _TableWriter:
             self.flush()
         self.parquet.close()
         self.csv.close()
+        self.csv_file.close()
         for tmp, final in zip(self.tmp, self.final, strict=True):
             tmp.replace(final)
 
@@ -255,8 +258,10 @@ def _worst_key(row: dict[str, Any]) -> tuple:
             q if q is not None else float("inf"), row["article_id"])
 
 
-def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem]) -> dict[str, Any]:
-    """Rebuild the tables, errors.jsonl and summary.json from the per-article files; returns the summary."""
+def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem], csv_bom: bool = False
+                  ) -> dict[str, Any]:
+    """Rebuild the tables, errors.jsonl and summary.json from the per-article files; returns the summary.
+    ``csv_bom``: start the CSV tables with a UTF-8 byte-order mark (``[batch] csv_bom``)."""
     from .batch import dumps, write_atomic
 
     scores: set[str] = set()
@@ -273,7 +278,8 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem])
             scores.update(s.get("scores", {}))
             checks.update(f["check"] for f in s["flags"])
     score_names, check_ids = stable_columns(scores, checks)
-    writers = {k: _TableWriter(out, k, _schema(k, score_names, check_ids, _metadata(provenance))) for k in TABLES}
+    writers = {k: _TableWriter(out, k, _schema(k, score_names, check_ids, _metadata(provenance)), csv_bom)
+               for k in TABLES}
 
     errors = [p.to_dict() for p in problems]
     seg_quality: list[float] = []

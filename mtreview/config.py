@@ -103,6 +103,7 @@ class StoreConfig:
 @dataclass(frozen=True)
 class BatchConfig:
     workers: int = 0  # 0 = all cores
+    csv_bom: bool = False  # start the CSV tables with a UTF-8 BOM (Excel in a Japanese locale needs it)
 
 
 @dataclass(frozen=True)

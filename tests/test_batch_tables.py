@@ -15,10 +15,10 @@ from mtreview import batch, batch_tables
 from mtreview.config import from_dict
 
 
-def _run(tmp: Path, config=None) -> Path:
+def _run(tmp: Path, config=None, name: str = "out") -> Path:
     if not (tmp / "in").exists():
         shutil.copytree(TEST_DATA / "batch", tmp / "in")
-    out = tmp / ("out" if config is None else "out2")
+    out = tmp / name
     batch.run_batch(tmp / "in", out, config, workers=1, quiet=True)
     return out
 
@@ -70,7 +70,7 @@ def test_columns_do_not_depend_on_the_configuration(out, tmp_path_factory):
     import pyarrow.parquet as pq
 
     other = from_dict({"checks": {"disabled": ["numbers", "glossary"]}, "score": {"metrics": ["chrf"]}})
-    out2 = _run(out.parent, other)
+    out2 = _run(out.parent, other, "other")
     for name in ("articles", "segments", "flags"):
         assert pq.read_schema(out2 / f"{name}.parquet").names == pq.read_schema(out / f"{name}.parquet").names
         with (out / f"{name}.csv").open(encoding="utf-8") as a, (out2 / f"{name}.csv").open(encoding="utf-8") as b:
@@ -86,3 +86,14 @@ def test_columns_do_not_depend_on_the_configuration(out, tmp_path_factory):
 )
 def test_dates(value, expected):
     assert batch_tables._date(value, "a") == expected
+
+
+def test_csv_bom_option(out, tmp_path):
+    import pandas as pd
+
+    bom = _run(out.parent, from_dict({"batch": {"csv_bom": True}}), "bom")
+    for name in ("articles", "segments", "flags"):
+        data = (bom / f"{name}.csv").read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data[3:] == (out / f"{name}.csv").read_bytes()
+        assert not (out / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert pd.read_csv(bom / "articles.csv", encoding="utf-8-sig").columns[0] == "article_id"
