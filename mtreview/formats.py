@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -134,11 +135,20 @@ def read_jsonl(text: str, name: str) -> list[dict[str, Any]]:
     return rows
 
 
+_XML_DECL_ENCODING = re.compile(r"""\A(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+
+
+def xml_bytes(text: str) -> bytes:
+    """Decoded XML text as UTF-8 bytes, without the declaration's encoding (it named the bytes the
+    text was decoded from, e.g. UTF-16, and would make the parser misread UTF-8)."""
+    return _XML_DECL_ENCODING.sub(r"\1", text, count=1).encode("utf-8")
+
+
 def _parse_xml(text: str, name: str):
     """Well-formedness first (lxml reports the line), then hand the bytes on."""
     from lxml import etree
 
-    data = text.encode("utf-8")
+    data = xml_bytes(text)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
@@ -155,7 +165,7 @@ def read_xliff(text: str, name: str) -> list[dict[str, Any]]:
     from . import cat
 
     _parse_xml(text, name)
-    doc = cat.read(text.encode("utf-8"), name)
+    doc = cat.read(xml_bytes(text), name)
     if doc.kind == "tmx":
         raise InputError(f"{name}:{doc.root.sourceline}: not an XLIFF file (root element <tmx>)")
     return [_row(r, {"src": "src", "tgt": "tgt", "id": "id"}, r["line"], name) for r in doc.rows()]
@@ -168,7 +178,7 @@ def read_tmx(text: str, name: str) -> list[dict[str, Any]]:
     root, _ = _parse_xml(text, name)
     if root.tag != "tmx":
         raise InputError(f"{name}:{root.sourceline}: not a TMX file (root element <{root.tag}>)")
-    doc = cat.read(text.encode("utf-8"), name)
+    doc = cat.read(xml_bytes(text), name)
     return [_row(r, {"src": "src", "tgt": "tgt", "id": "id"}, r["line"], name) for r in doc.rows()]
 
 

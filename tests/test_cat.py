@@ -266,3 +266,16 @@ def test_missing_target_is_created_after_the_source():
     unit = _xml(out).xpath("//x:trans-unit[@id='tu3']", namespaces=ns)[0]
     assert [etree.QName(c).localname for c in unit] == ["source", "target"]
     assert "".join(unit[1].itertext()) == "当局者はコメントを控えた。"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_xml_in_other_encodings_reads_and_round_trips(tmp_path, encoding):
+    text = (DATA / "omegat.xlf").read_text(encoding="utf-8").replace('encoding="UTF-8"', f'encoding="{encoding}"')
+    path = tmp_path / "omegat.xlf"
+    path.write_bytes(text.encode(encoding))
+    assert [r["id"] for r in load_rows(path)] == ["tu1", "tu2", "tu3"]
+    src, tgt = load_pairs(path)
+    review = pipeline.review(src, tgt, Config(), pipeline.Models(embedder=Same()))
+    out = cat_export.export(cat.read(path.read_bytes(), path.name), review, {})
+    before = cat.read(path.read_bytes(), "in.xlf").segments
+    assert [s.tgt for s in cat.read(out, "out.xlf").segments] == [s.tgt for s in before]
