@@ -174,24 +174,36 @@ def rebuild(target, text: str, tags: Mapping[str, tuple[str, Any]], where: str) 
         raise InputError(f"{where}: tag placeholder ⟨{stack[-1].get('_mtreview_open')}⟩ is never closed")
 
 
+def _new_target(unit, before) -> Any:
+    """A <target> placed right after ``before`` (1.2: source, seg-source?, target, then the rest;
+    2.x: source, target), in the namespace of ``before``."""
+    from lxml import etree
+
+    ns = etree.QName(before).namespace
+    el = etree.Element(f"{{{ns}}}target" if ns else "target")
+    el.tail = before.tail
+    before.addnext(el)
+    return el
+
+
 def _ensure_target(cat: CatFile, seg: CatSegment):
     from lxml import etree
 
     if seg.tgt_el is not None:
         return seg.tgt_el
-    ns = etree.QName(seg.src_el).namespace
-    if seg.mid is not None and cat.kind == "xliff1":  # an SDLXLIFF segment without its target mrk
-        target = next(iter(_children(seg.unit_el, "target")), None)
-        if target is None:
-            target = etree.SubElement(seg.unit_el, f"{{{ns}}}target" if ns else "target")
-        el = etree.SubElement(target, seg.src_el.tag, mtype="seg", mid=seg.mid)
-    elif cat.kind == "tmx":
+    if cat.kind == "tmx":
         tuv = etree.SubElement(seg.unit_el, "tuv")
         tuv.set("{http://www.w3.org/XML/1998/namespace}lang", "ja")
         el = etree.SubElement(tuv, "seg")
+    elif cat.kind == "xliff2":
+        el = _new_target(seg.unit_el, seg.src_el)
     else:
-        el = etree.Element(f"{{{ns}}}target" if ns else "target")
-        seg.src_el.addnext(el)
+        target = next(iter(_children(seg.unit_el, "target")), None)
+        if target is None:
+            source = next(iter(_children(seg.unit_el, "source")), seg.src_el)
+            target = _new_target(seg.unit_el, next(iter(_children(seg.unit_el, "seg-source")), source))
+        # an SDLXLIFF/memoQ segment: its own <mrk mtype="seg"> inside the unit's target
+        el = target if seg.mid is None else etree.SubElement(target, seg.src_el.tag, mtype="seg", mid=seg.mid)
     seg.tgt_el = el
     return el
 

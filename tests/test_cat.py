@@ -279,3 +279,25 @@ def test_xml_in_other_encodings_reads_and_round_trips(tmp_path, encoding):
     out = cat_export.export(cat.read(path.read_bytes(), path.name), review, {})
     before = cat.read(path.read_bytes(), "in.xlf").segments
     assert [s.tgt for s in cat.read(out, "out.xlf").segments] == [s.tgt for s in before]
+
+
+def test_sdlxliff_segment_without_target_gets_its_mrk_before_seg_defs():
+    name = "trados.sdlxliff"
+    data = (DATA / name).read_bytes()
+    root = etree.fromstring(data)
+    unit = root.xpath("//x:trans-unit", namespaces={"x": "urn:oasis:names:tc:xliff:document:1.2"})[0]
+    unit.remove(unit.find("{urn:oasis:names:tc:xliff:document:1.2}target"))  # mid 1 not translated yet
+    data = etree.tostring(root)
+    doc = cat.read(data, name)
+    assert doc.segments[0].tgt_el is None and doc.segments[0].tgt == ""
+    from mtreview.records import Review, Segment
+
+    translated = _review(name)  # segment 0 has no translation in this copy of the file
+    review = Review(translated.meta, (Segment(0, doc.segments[0].src, "", (0,), ()), *translated.segments[1:]))
+    edit = "国連、数千人の反パキスタン過激派がアフガンに"
+    out = cat_export.export(doc, review, {0: SegmentState(0, edit=edit, reviewed=True)})
+    unit = etree.fromstring(out).xpath("//x:trans-unit", namespaces={"x": "urn:oasis:names:tc:xliff:document:1.2"})[0]
+    assert [etree.QName(c).localname for c in unit] == ["source", "seg-source", "target", "seg-defs"]
+    mrk = unit[2][0]
+    assert (mrk.get("mtype"), mrk.get("mid"), mrk.text) == ("seg", "1", edit)
+    assert unit[3][0].get("conf") == "ApprovedSignOff"
