@@ -31,6 +31,8 @@ TREND_METRICS = {
     "major_or_worse_per_article": "major or critical flags per article",
     "mean_quality": "mean quality",
     "mean_align_score": "mean alignment score",
+    "mqm_pass_rate": "MQM pass rate (share of articles passing)",
+    "mean_mqm_score": "mean MQM score (penalty per 1,000 source words)",
 }
 
 
@@ -183,10 +185,15 @@ def trend_table(data: BatchData, by: str) -> pd.DataFrame:
             dates = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
         arts = arts.assign(date=dates.dt.strftime("%Y-%m-%d"))
     arts = arts.assign(major_or_worse=arts["flags_major"] + arts["flags_critical"])
+    for col in ("mqm_pass", "mqm_score"):  # batch folders written before MQM have neither
+        if col not in arts:
+            arts = arts.assign(**{col: float("nan")})
+    arts = arts.assign(mqm_pass=arts["mqm_pass"].astype(float))
     grouped = arts.groupby(by, sort=True)
     table = grouped.agg(articles=("article_id", "size"), flags_per_article=("flags_total", "mean"),
                         major_or_worse_per_article=("major_or_worse", "mean"),
-                        mean_quality=("mean_quality", "mean"), mean_align_score=("mean_align_score", "mean"))
+                        mean_quality=("mean_quality", "mean"), mean_align_score=("mean_align_score", "mean"),
+                        mqm_pass_rate=("mqm_pass", "mean"), mean_mqm_score=("mqm_score", "mean"))
     return table.reset_index().round(4)
 
 
