@@ -17,11 +17,14 @@ protected placeholder, so segmenting, alignment, checks and reviewers' edits car
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InputError
+from .records import Flag
 
 SDL_NS = "http://sdl.com/FileTypes/SdlXliff/1.0"
 MQ_NS = "MQXliff"
@@ -232,3 +235,25 @@ def read(data: bytes, name: str) -> CatFile:
     return CatFile(name, kind, root, segs, dialect)
 
 
+# -- placeholders and the checks --------------------------------------------------------------------
+
+_TOKEN_DIGITS = re.compile(r"(?<=⟨)/?q?\d+/?(?=⟩)")
+
+
+def mask(text: str) -> str:
+    """``text`` with the digits of each placeholder hidden (same length, so offsets hold): the checks
+    must not read ⟨2/⟩ as the number 2."""
+    if "⟨" not in text:
+        return text
+    return _TOKEN_DIGITS.sub(lambda m: re.sub(r"[q\d]", "⟨", m.group(0)), text)
+
+
+def unmask_flags(flags: Sequence[Flag], src: str, tgt: str) -> tuple[Flag, ...]:
+    """Flags found on masked texts, with their ``text`` read back from the real ones."""
+    out = []
+    for f in flags:
+        side = src if f.side == "src" else tgt
+        if "⟨" in f.text and f.end <= len(side) and mask(side[f.start:f.end]) == f.text:
+            f = dataclasses.replace(f, text=side[f.start:f.end])
+        out.append(f)
+    return tuple(out)

@@ -301,3 +301,23 @@ def test_sdlxliff_segment_without_target_gets_its_mrk_before_seg_defs():
     mrk = unit[2][0]
     assert (mrk.get("mtype"), mrk.get("mid"), mrk.text) == ("seg", "1", edit)
     assert unit[3][0].get("conf") == "ApprovedSignOff"
+
+
+@pytest.mark.parametrize(
+    "src, tgt, expected",
+    [
+        ("Click ⟨1⟩here⟨/1⟩ now⟨2/⟩ for 3 items.", "⟨1⟩ここ⟨/1⟩を今クリックして3品目を。", []),
+        ("A ⟨1⟩U.N. report⟨/1⟩ says ⟨2/⟩ rebels.", "国連の報告書によると、反乱軍兵士。", []),  # tags are no numbers
+        ("Police said ⟨1⟩12⟨/1⟩ people died.", "警察によると⟨1⟩21⟨/1⟩人が死亡した。", [("numbers", "21")]),
+    ],
+)
+def test_placeholders_are_not_numbers(src, tgt, expected):
+    flags = pipeline.check_rows([src], [tgt], Config())[0]
+    assert [(f.check, f.text) for f in flags] == expected
+    for f in flags:
+        assert (src if f.side == "src" else tgt)[f.start:f.end] == f.text
+
+
+def test_mask_keeps_offsets():
+    text = "⟨1⟩ここ⟨/12⟩を⟨3/⟩。2"
+    assert cat.mask(text) == "⟨⟨⟩ここ⟨/⟨⟨⟩を⟨⟨/⟩。2" and len(cat.mask(text)) == len(text)
