@@ -92,8 +92,9 @@ def _from_db(url: str, article: str | None, config: Config) -> Reviewed:
     finally:
         store.close()
     if art.source.startswith("batch:"):
-        path = Path(art.source[len("batch:"):]) / "articles" / f"{art.name}.review.json"
-        data = _read_record(path)
+        from .batch import review_file
+
+        data = _read_record(review_file(Path(art.source[len("batch:"):]), art.name))
     else:
         log.info("reviewing %s again from its stored texts", art.name)
         review = pipeline.review(load_text(art.src_text, "en", path=f"{art.name} (en)"),

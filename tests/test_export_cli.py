@@ -224,3 +224,15 @@ def test_batch_decisions_table_and_decided_mqm(batch_out, tmp_path, capsysbinary
     assert row[header.index("mqm_penalty")] == flagged["mqm_penalty"] - weight
     (batch_out / "decisions.parquet").unlink()
     (batch_out / "decisions.csv").unlink()
+
+
+def test_database_article_opened_from_a_batch_uses_its_record(batch_out, tmp_path, capsysbinary):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    store = Store(url)
+    art = store.open_article("express.co.uk.44141", "s", "t", f"batch:{batch_out}")
+    store.save_segment(art.id, 0, "sato", 0, edit="クイーン", reviewed=True)
+    store.close()
+    rows = list(csv.DictReader(io.StringIO(_export(capsysbinary, url, "--format", "csv").decode())))
+    record = json.loads(batch.review_file(batch_out, "express.co.uk.44141").read_text(encoding="utf-8"))
+    assert [r["src"] for r in rows] == [s["src"] for s in record["segments"]]
+    assert (rows[0]["final"], rows[0]["reviewed"], rows[0]["reviewer"]) == ("クイーン", "True", "sato")
