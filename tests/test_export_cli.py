@@ -236,3 +236,14 @@ def test_database_article_opened_from_a_batch_uses_its_record(batch_out, tmp_pat
     record = json.loads(batch.review_file(batch_out, "express.co.uk.44141").read_text(encoding="utf-8"))
     assert [r["src"] for r in rows] == [s["src"] for s in record["segments"]]
     assert (rows[0]["final"], rows[0]["reviewed"], rows[0]["reviewer"]) == ("クイーン", "True", "sato")
+
+
+def test_database_article_is_reviewed_again_from_its_texts(tmp_path, capsysbinary):
+    db = tmp_path / "u.db"
+    store = Store(f"sqlite:///{db}")
+    en = "UN says thousands of militants are in Afghanistan.\n\nPolice said 12 people died."
+    ja = "国連は、数千人の過激派がアフガニスタンにいるとしている。\n\n警察によると21人が死亡した。"
+    store.open_article("un", en, ja, "upload")
+    store.close()
+    page = _export(capsysbinary, db, "--format", "html").decode()  # the only article: no --article needed
+    assert "<h1>un</h1>" in page and '<mark class="major"' in page and ">21</mark>" in page
