@@ -276,19 +276,23 @@ def _write(data: bytes, out: str | None) -> None:
     from .batch import write_atomic
 
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror})") from None
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write a review out as XLIFF, TMX, CSV, JSONL, Excel, HTML or MQM TSV",
-                       description=__doc__.split("\n\n")[0])
+                       description="Write a review record, a review-database article or a batch folder out to "
+                                   "the files CAT tools, Excel and browsers open.")
     p.add_argument("input", metavar="REVIEW_OR_DB",
                    help="review record (.json), review database (URL or .db/.sqlite file) or batch output folder")
     p.add_argument("--format", "-f", required=True, choices=FORMATS,
                    help="xliff/tmx: the original CAT file round-tripped (or a new one); csv, jsonl, xlsx, html; "
                         "mqm: MQM Viewer / Marot TSV; decisions (batch folder + --db): the decisions table")
-    p.add_argument("--out", "-o", help="output file (default: standard output)")
+    p.add_argument("--out", "-o", help="output file (default or -: standard output)")
     p.add_argument("--article", help="article id in the database (see the error message for a list)")
     p.add_argument("--db", help="review database whose saved edits and decisions apply (to a review record, "
                                 "with --article, or to a batch folder's articles)")

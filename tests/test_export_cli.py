@@ -247,3 +247,11 @@ def test_database_article_is_reviewed_again_from_its_texts(tmp_path, capsysbinar
     store.close()
     page = _export(capsysbinary, db, "--format", "html").decode()  # the only article: no --article needed
     assert "<h1>un</h1>" in page and '<mark class="major"' in page and ">21</mark>" in page
+
+
+def test_unwritable_output_is_one_line(reviewed, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["export", str(reviewed), "--format", "csv", "--out", str(blocker / "sub" / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and err.count("\n") == 1
