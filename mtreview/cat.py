@@ -33,7 +33,9 @@ TOKEN = re.compile(r"⟨(/?)(q?\d+)(/?)⟩")
 WRAP = {"g", "pc", "mrk", "hi", "sub"}
 PAIR_OPEN = {"bpt", "bx", "sc", "sm"}
 PAIR_CLOSE = {"ept", "ex", "ec", "em"}
-def _local(el) -> str:
+
+
+def local_name(el) -> str:
     tag = el.tag
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "#node"
 
@@ -107,7 +109,7 @@ class _Flattener:
     def flatten(self, el, side: str) -> str:
         out = [self.text(el.text)]
         for child in el:
-            name = _local(child)
+            name = local_name(child)
             ident = child.get("id") if isinstance(child.tag, str) else None
             if name == "mrk" and (child.get("mid") or ident or "").startswith(OWN_MARK):
                 out.append(self.flatten(child, side))  # our own ITS mark from an earlier export
@@ -150,22 +152,22 @@ def _segment(cat_segments: list[CatSegment], name: str, file: str, unit: str, mi
     cat_segments.append(CatSegment(len(cat_segments), file, unit, mid, src, tgt, src_el, tgt_el, unit_el, tags))
 
 
-def _children(el, name: str) -> list:
-    return [c for c in el if _local(c) == name]
+def children(el, name: str) -> list:
+    return [c for c in el if local_name(c) == name]
 
 
 def _seg_mrks(el) -> list:
-    return [m for m in el.iter() if _local(m) == "mrk" and m.get("mtype") == "seg"]
+    return [m for m in el.iter() if local_name(m) == "mrk" and m.get("mtype") == "seg"]
 
 
 def _read_xliff1(root, name: str, segs: list[CatSegment]) -> None:
-    for file_el in (e for e in root.iter() if _local(e) == "file"):
+    for file_el in (e for e in root.iter() if local_name(e) == "file"):
         original = file_el.get("original", "")
-        for tu in (e for e in file_el.iter() if _local(e) == "trans-unit"):
+        for tu in (e for e in file_el.iter() if local_name(e) == "trans-unit"):
             uid = tu.get("id") or str(len(segs) + 1)
-            source = next(iter(_children(tu, "source")), None)
-            target = next(iter(_children(tu, "target")), None)
-            seg_source = next(iter(_children(tu, "seg-source")), None)
+            source = next(iter(children(tu, "source")), None)
+            target = next(iter(children(tu, "target")), None)
+            seg_source = next(iter(children(tu, "seg-source")), None)
             mrks = _seg_mrks(seg_source) if seg_source is not None else []
             if not mrks:
                 _segment(segs, name, original, uid, None, source, target, tu)
@@ -176,15 +178,15 @@ def _read_xliff1(root, name: str, segs: list[CatSegment]) -> None:
 
 
 def _read_xliff2(root, name: str, segs: list[CatSegment]) -> None:
-    for file_el in (e for e in root.iter() if _local(e) == "file"):
+    for file_el in (e for e in root.iter() if local_name(e) == "file"):
         fid = file_el.get("id", "")
-        for unit in (e for e in file_el.iter() if _local(e) == "unit"):
+        for unit in (e for e in file_el.iter() if local_name(e) == "unit"):
             uid = unit.get("id") or str(len(segs) + 1)
-            parts = _children(unit, "segment")
+            parts = children(unit, "segment")
             for k, seg in enumerate(parts, 1):
                 mid = None if len(parts) == 1 else (seg.get("id") or str(k))
-                source = next(iter(_children(seg, "source")), None)
-                target = next(iter(_children(seg, "target")), None)
+                source = next(iter(children(seg, "source")), None)
+                target = next(iter(children(seg, "target")), None)
                 _segment(segs, name, fid, uid, mid, source, target, seg)
 
 
@@ -192,11 +194,11 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _read_tmx(root, name: str, segs: list[CatSegment]) -> None:
-    for tu in (e for e in root.iter() if _local(e) == "tu"):
+    for tu in (e for e in root.iter() if local_name(e) == "tu"):
         by_lang: dict[str, Any] = {}
-        for tuv in _children(tu, "tuv"):
+        for tuv in children(tu, "tuv"):
             lang = (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower().split("-")[0].split("_")[0]
-            seg = next(iter(_children(tuv, "seg")), None)
+            seg = next(iter(children(tuv, "seg")), None)
             if lang and seg is not None:
                 by_lang.setdefault(lang, seg)
         if not ({"en", "ja"} & set(by_lang)):
@@ -218,7 +220,7 @@ def read(data: bytes, name: str) -> CatFile:
         msg = str(exc.msg).split(" (line")[0] if exc.msg else "syntax error"
         raise InputError(f"{name}:{line}: invalid XML ({msg})") from None
     segs: list[CatSegment] = []
-    local = _local(root)
+    local = local_name(root)
     if local == "xliff":
         version = root.get("version", "1.2")
         kind = "xliff2" if version.startswith("2") else "xliff1"

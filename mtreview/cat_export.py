@@ -19,13 +19,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .cat import MQ_NS, OWN_MARK, SDL_NS, TOKEN, CatFile, CatSegment, _children, _local
+from .cat import MQ_NS, OWN_MARK, SDL_NS, TOKEN, CatFile, CatSegment, children, local_name
 from .errors import InputError
 from .records import Review
 
 ITS_NS = "http://www.w3.org/2005/11/its"
 
-# ITS 2.0 severity is a number 0-100; our three levels at the quarter points.
+# ITS 2.0 severity is a number 0-100 (100 = most severe): minor 25, major 50, critical 100.
 ITS_SEVERITY = {"minor": "25", "major": "50", "critical": "100"}
 # Our check categories (MQM-style "family/detail") to ITS 2.0 Localization Quality Issue types.
 ITS_TYPES = {
@@ -198,10 +198,10 @@ def _ensure_target(cat: CatFile, seg: CatSegment):
     elif cat.kind == "xliff2":
         el = _new_target(seg.unit_el, seg.src_el)
     else:
-        target = next(iter(_children(seg.unit_el, "target")), None)
+        target = next(iter(children(seg.unit_el, "target")), None)
         if target is None:
-            source = next(iter(_children(seg.unit_el, "source")), seg.src_el)
-            target = _new_target(seg.unit_el, next(iter(_children(seg.unit_el, "seg-source")), source))
+            source = next(iter(children(seg.unit_el, "source")), seg.src_el)
+            target = _new_target(seg.unit_el, next(iter(children(seg.unit_el, "seg-source")), source))
         # an SDLXLIFF/memoQ segment: its own <mrk mtype="seg"> inside the unit's target
         el = target if seg.mid is None else etree.SubElement(target, seg.src_el.tag, mtype="seg", mid=seg.mid)
     seg.tgt_el = el
@@ -218,7 +218,7 @@ def _set_state(cat: CatFile, seg: CatSegment) -> None:
         prop.text = "signed-off"
         seg.unit_el.insert(0, prop)
     else:
-        target = next(iter(_children(seg.unit_el, "target")), None)
+        target = next(iter(children(seg.unit_el, "target")), None)
         if target is not None and seg.mid is None:  # SDLXLIFF keeps per-segment state in sdl:seg
             target.set("state", "signed-off")
             seg.unit_el.set("approved", "yes")
@@ -239,11 +239,11 @@ def _note(cat: CatFile, seg: CatSegment, attrs: dict[str, str]) -> None:
     q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
     if cat.kind == "xliff2":
         unit = seg.unit_el.getparent()
-        notes = next(iter(_children(unit, "notes")), None)
+        notes = next(iter(children(unit, "notes")), None)
         if notes is None:
             notes = etree.Element(q("notes"))
             first = next((i for i, c in enumerate(unit)
-                          if _local(c) in ("originalData", "segment", "ignorable")), len(unit))
+                          if local_name(c) in ("originalData", "segment", "ignorable")), len(unit))
             unit.insert(first, notes)
         etree.SubElement(notes, q("note"), category="mtreview").text = text
     else:
