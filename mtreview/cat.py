@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InputError
-from .records import Flag
+from .records import Flag, Sentence
 
 SDL_NS = "http://sdl.com/FileTypes/SdlXliff/1.0"
 MQ_NS = "MQXliff"
@@ -239,15 +239,12 @@ def read(data: bytes, name: str) -> CatFile:
 
 # -- placeholders and the checks --------------------------------------------------------------------
 
-_TOKEN_DIGITS = re.compile(r"(?<=⟨)/?q?\d+/?(?=⟩)")
-
-
 def mask(text: str) -> str:
-    """``text`` with the digits of each placeholder hidden (same length, so offsets hold): the checks
-    must not read ⟨2/⟩ as the number 2."""
+    """``text`` with each placeholder blanked out by as many spaces (offsets hold): to the checks a tag
+    is a word boundary, not the number 2 of ⟨2/⟩, a sentence of its own after 。 or the start of a line."""
     if "⟨" not in text:
         return text
-    return _TOKEN_DIGITS.sub(lambda m: re.sub(r"[q\d]", "⟨", m.group(0)), text)
+    return TOKEN.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def unmask_flags(flags: Sequence[Flag], src: str, tgt: str) -> tuple[Flag, ...]:
@@ -255,7 +252,30 @@ def unmask_flags(flags: Sequence[Flag], src: str, tgt: str) -> tuple[Flag, ...]:
     out = []
     for f in flags:
         side = src if f.side == "src" else tgt
-        if "⟨" in f.text and f.end <= len(side) and mask(side[f.start:f.end]) == f.text:
+        if f.end <= len(side) and side[f.start:f.end] != f.text and mask(side[f.start:f.end]) == f.text:
             f = dataclasses.replace(f, text=side[f.start:f.end])
         out.append(f)
     return tuple(out)
+
+
+def attach_bare_placeholders(sents: Sequence[Sentence], text: str) -> list[Sentence]:
+    """Sentences of a segment file with no sentence made of placeholders alone: a tag after the
+    full stop (``…した。⟨2/⟩``) joins the sentence before it in its unit (or the one after, when it
+    opens the unit). Ids are renumbered in order; offsets still index ``text``."""
+    if not any("⟨" in s.text for s in sents):
+        return list(sents)
+    spans: list[list[int]] = []  # [start, end, block]
+    bare_first: list[int] = []
+    for s in sents:
+        bare = not TOKEN.sub("", s.text).strip()
+        if bare and spans and spans[-1][2] == s.block:
+            spans[-1][1] = s.end
+            continue
+        if spans and spans[-1][2] == s.block and bare_first and bare_first[-1] == len(spans) - 1:
+            spans[-1][1] = s.end  # the unit opened with a bare placeholder: it joins this sentence
+            bare_first.pop()
+            continue
+        if bare:
+            bare_first.append(len(spans))
+        spans.append([s.start, s.end, s.block])
+    return [Sentence(k, a, b, text[a:b], block) for k, (a, b, block) in enumerate(spans)]

@@ -81,6 +81,8 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
     if not tsents:
         raise InputError(f"{tgt.path or 'translation'}: no sentences found")
     if is_prealigned(src, tgt):
+        ssents = cat.attach_bare_placeholders(ssents, src.text)  # "…した。⟨2/⟩" is one sentence
+        tsents = cat.attach_bare_placeholders(tsents, tgt.text)
         beads = unit_beads(ssents, tsents, len(src.blocks), models.embedder.encode)
     else:
         beads = align.align(

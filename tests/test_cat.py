@@ -322,4 +322,34 @@ def test_placeholders_are_not_numbers(src, tgt, expected):
 
 def test_mask_keeps_offsets():
     text = "⟨1⟩ここ⟨/12⟩を⟨3/⟩。2"
-    assert cat.mask(text) == "⟨⟨⟩ここ⟨/⟨⟨⟩を⟨⟨/⟩。2" and len(cat.mask(text)) == len(text)
+    assert cat.mask(text) == "   ここ     を    。2" and len(cat.mask(text)) == len(text)
+
+
+def _sents(parts: list[tuple[str, int]]):
+    """Sentences (text, block) laid out as a segment file's document: units joined by a blank line."""
+    from mtreview.records import Sentence
+
+    text, out, block = "", [], 0
+    for k, (part, b) in enumerate(parts):
+        if k:
+            text += "\n\n" if b != block else ""
+        block = b
+        out.append(Sentence(k, len(text), len(text) + len(part), part, b))
+        text += part
+    return out, text
+
+
+def test_bare_placeholder_sentences_join_their_neighbour():
+    sents, text = _sents([("⟨1/⟩", 0), ("文です。", 0), ("⟨2/⟩", 0), ("次の文。", 1), ("もう一つ。", 1), ("⟨3/⟩", 2)])
+    joined = cat.attach_bare_placeholders(sents, text)
+    assert [(s.id, s.text, s.block) for s in joined] == [
+        (0, "⟨1/⟩文です。⟨2/⟩", 0), (1, "次の文。", 1), (2, "もう一つ。", 1), (3, "⟨3/⟩", 2)]
+    assert all(text[s.start:s.end] == s.text for s in joined)
+    plain, plain_text = _sents([("文です。", 0), ("次の文。", 1)])
+    assert cat.attach_bare_placeholders(plain, plain_text) == plain
+
+
+def test_units_ending_in_a_tag_get_no_addition_flag():
+    review = _review("memory.tmx")  # 「…死亡した。⟨1/⟩」 ends with a <ph/> after the full stop
+    assert [s.kind for s in review.segments] == ["1-1", "1-1"]
+    assert "addition" not in {f.check for s in review.segments for f in s.flags}
