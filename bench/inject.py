@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from mtreview.checks.consistency import PERSON, RANKS
-from mtreview.checks.numbers_extract import HARD, japanese_numbers
-from mtreview.checks.text import KATAKANA_RUN, tokens
+from mtreview.lang.ja import KATAKANA_RUN
+from mtreview.lang.mecab import tokens
+from mtreview.lang.numbers import HARD, japanese_numbers
 
 
 @dataclass

@@ -11,7 +11,6 @@ rates per desk and translator reflect the review.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,10 @@ from typing import Any
 from . import mqm
 from .checks import suppression_key
 from .config import MqmConfig
+from .output import BatchFolder, read_review, write_atomic
 from .records import SCHEMA_VERSION, flag_from_dict
+
+TABLE = "decisions"  # DIR/decisions.{parquet,csv}, beside the batch's own tables
 
 COLUMNS = ("article_id", "date", "desk", "translator", "segment_id", "check", "category", "severity", "side",
            "start", "end", "text", "decision", "reviewer", "decided_at", "flag_key")
@@ -42,9 +44,10 @@ def store_states(folder: Path, url: str) -> dict[str, dict[int, Any]]:
 
 
 def _record(folder: Path, article_id: str) -> dict[str, Any]:
+    """The article's review record as a plain dict (``Review.to_dict()``)."""
     from .batch import review_file
 
-    return json.loads(review_file(folder, article_id).read_text(encoding="utf-8"))
+    return read_review(review_file(folder, article_id)).to_dict()
 
 
 def decision_rows(folder: Path, articles: Sequence[Mapping[str, Any]],
@@ -79,7 +82,6 @@ def write_decisions(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Pat
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
-    from .batch import write_atomic
     from .batch_tables import SEVERITIES
 
     s, i = pa.string(), pa.int64()
@@ -90,7 +92,7 @@ def write_decisions(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Pat
     codes = pa.array([SEVERITIES.index(v) for v in table["severity"].to_pylist()], type=pa.int8())
     sev = pa.DictionaryArray.from_arrays(codes, pa.array(SEVERITIES), ordered=True)
     typed = table.set_column(COLUMNS.index("severity"), pa.field("severity", sev.type), sev)
-    paths = [folder / "decisions.parquet", folder / "decisions.csv"]
+    paths = [BatchFolder(folder).table_path(TABLE, fmt) for fmt in ("parquet", "csv")]
     import io
 
     buf = pa.BufferOutputStream()

@@ -208,6 +208,39 @@ def _read_tmx(root, name: str, segs: list[CatSegment]) -> None:
                  by_lang.get("ja"), tu)
 
 
+def reject_external_entities(root, name: str) -> dict[str, str]:
+    """An InputError for a reference to an entity whose text is not in the file (an external SYSTEM /
+    PUBLIC entity is never read, so the reference would silently vanish). Returns the text of each
+    internal entity referenced (name -> replacement text)."""
+    from lxml import etree
+
+    dtd = root.getroottree().docinfo.internalDTD
+    declared = {e.name: e for e in dtd.iterentities()} if dtd is not None else {}
+    used = {}
+    for node in root.iter(etree.Entity):
+        decl = declared.get(node.name)
+        if decl is None or decl.content is None:
+            raise InputError(f"{name}:{node.sourceline}: the entity reference {node.text} names no text in "
+                             "this file (an external entity is never read); write its text instead")
+        used[node.name] = decl.content
+    return used
+
+
+def _expand_entities(root, texts: dict[str, str]) -> None:
+    """Replace each internal entity reference by its text (as plain text: it is never parsed again, so
+    it cannot reach an external entity); the file is written back with the text in its place."""
+    from lxml import etree
+
+    for node in list(root.iter(etree.Entity)):
+        text = texts[node.name] + (node.tail or "")
+        parent, prev = node.getparent(), node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(node)
+
+
 def read(data: bytes, name: str) -> CatFile:
     """Parse an XLIFF 1.2 / 2.x or TMX file (bytes) into a CatFile; bad input is an InputError."""
     from lxml import etree
@@ -219,6 +252,7 @@ def read(data: bytes, name: str) -> CatFile:
         line = exc.lineno or (exc.position[0] if exc.position else 0)
         msg = str(exc.msg).split(" (line")[0] if exc.msg else "syntax error"
         raise InputError(f"{name}:{line}: invalid XML ({msg})") from None
+    _expand_entities(root, reject_external_entities(root, name))
     segs: list[CatSegment] = []
     local = local_name(root)
     if local == "xliff":

@@ -6,6 +6,7 @@ Subcommands: align, review, score, batch, models, app, export, schema.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 from collections.abc import Sequence
@@ -14,7 +15,9 @@ from pathlib import Path
 from . import __version__, pipeline, report
 from .config import Config, load_config
 from .errors import InputError, MtreviewError
-from .load import is_pair_file, load_document, load_pairs
+from .load import check_size, is_pair_file, load_document, load_pairs
+from .output import BatchFolder, write_atomic
+from .registry import REVIEW_FORMATS
 
 log = logging.getLogger("mtreview")
 
@@ -30,7 +33,10 @@ def _load_pair(args: argparse.Namespace, config: Config):
                 f"{args.en_file}: give two article files (EN_FILE JA_FILE) "
                 "or one segment file (.tsv, .csv, .jsonl, .xlf/.xliff, .tmx)"
             )
+        check_size(args.en_file, config.limits.max_chars, sides=2)
         return load_pairs(args.en_file)
+    check_size(args.en_file, config.limits.max_chars)
+    check_size(args.ja_file, config.limits.max_chars)
     src = load_document(args.en_file, "en", config.load)
     tgt = load_document(args.ja_file, "ja", config.load)
     return src, tgt
@@ -50,17 +56,35 @@ def cmd_align(args: argparse.Namespace) -> int:
     return 0
 
 
+def writable_file(path: str | Path, option: str) -> Path:
+    """``path`` as a file this process can create or replace, checked before any work (InputError if not)."""
+    import os
+
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: {option} is a folder, not a file")
+    folder = p.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"{p}: {option} cannot be written (no writable folder {folder})")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise InputError(f"{p}: {option} cannot be written (read-only file)")
+    return p
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     config = _config(args)
+    if args.out:
+        writable_file(args.out, "--out")
     src, tgt = _load_pair(args, config)
     review = pipeline.review(src, tgt, config)
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            report.write_review(review, fh, "json")
-        tmp.replace(out)
+        record = io.StringIO()
+        report.write_review(review, record, "json")
+        write_atomic(out, record.getvalue())
     report.write_review(review, sys.stdout, args.format)
     if args.out and args.format == "text":
         sys.stdout.write(f"full record written to {args.out}\n")
@@ -71,7 +95,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from . import batch
 
     config = _config(args)
-    result = batch.run_batch(args.input, args.out, config, workers=args.workers, quiet=args.quiet)
+    result = batch.run_batch(args.input, args.out, config, workers=args.workers, quiet=args.quiet,
+                             root=args.root, allow_outside_root=args.allow_outside_root)
     if not args.quiet:
         arts = result.summary["articles"]
         sys.stderr.write(
@@ -79,7 +104,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             f" {result.skipped} done before), {arts['failed']} failed; outputs in {result.out}\n"
         )
     if result.summary["articles"]["reviewed"] == 0 and result.summary["articles"]["failed"]:
-        raise InputError(f"no article could be reviewed; see {Path(args.out) / 'errors.jsonl'}")
+        raise InputError(f"no article could be reviewed; see {BatchFolder(Path(args.out)).errors}")
     batch.gate(result.summary, args.fail_on)
     return 0
 
@@ -88,9 +113,14 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="review a folder or manifest of article pairs into tables and a summary")
     p.add_argument("input", metavar="INPUT",
                    help="folder of NAME.en.txt/NAME.ja.txt (+ metadata.csv|jsonl), a JSONL/CSV/Parquet "
-                        "manifest (id, en|src, ja|tgt, date, desk, translator) or a saved `datasets` folder")
+                        "manifest (id, en_path|en_text, ja_path|ja_text, date, desk, translator) or a saved "
+                        "`datasets` folder")
     p.add_argument("--out", required=True,
-                   help="output folder (rerun to resume: finished articles are skipped)")
+                   help="output folder (rerun to resume: finished articles are skipped); one run at a time")
+    p.add_argument("--root", help="folder that manifest paths (en_path, ja_path) must stay inside "
+                                  "(default: the manifest's folder)")
+    p.add_argument("--allow-outside-root", action="store_true",
+                   help="let manifest paths point anywhere this user can read")
     p.add_argument("--workers", type=int, help="worker processes (default: [batch] workers; 0 = all cores)")
     p.add_argument("--fail-on", choices=("minor", "major", "critical"),
                    help="exit with code 5 when any flag of this severity or worse is found")
@@ -102,13 +132,36 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
 APP_PATH = Path(__file__).resolve().parent / "ui" / "streamlit_app.py"
 
 
+def _check_app_args(args: argparse.Namespace) -> None:
+    """What the server would only find out in the browser: fail now, with one line."""
+    import os
+
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"--port must be between 1 and 65535, got {args.port}")
+    config = load_config(args.config)
+    db, where = next((v, w) for v, w in ((args.db, "--db"), (os.environ.get("MTREVIEW_DB"), "$MTREVIEW_DB"),
+                                         (config.store.url, "[store] url")) if v)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        url = make_url(db)
+        url.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise InputError(f"{where} {db}: not a usable database URL ({exc})") from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise InputError(f"{where} {db}: no such folder {folder}")
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Run the Streamlit review UI (``mtreview/ui/streamlit_app.py``) until it is stopped."""
     import os
-    import subprocess
 
     if not APP_PATH.is_file():
         raise InputError(f"the review UI is missing from this installation: {APP_PATH}")
+    _check_app_args(args)
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(args.port),
            "--browser.gatherUsageStats", "false"]
     if args.headless:
@@ -119,7 +172,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     if args.config:
         env["MTREVIEW_CONFIG"] = str(Path(args.config).resolve())
     log.info("starting: %s", " ".join(cmd))
-    return subprocess.call(cmd, env=env)
+    from . import procs
+
+    return procs.run_child(cmd, env)  # stopping us (SIGTERM, Ctrl-C) stops the server too
 
 
 def _add_app_parser(sub: argparse._SubParsersAction) -> None:
@@ -152,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("review", help="align, score and flag an article pair")
     _add_pair_args(p)
-    p.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
+    p.add_argument("--format", choices=tuple(REVIEW_FORMATS), default="json")
     p.add_argument("--out", help="also write the full JSON record to this file")
     p.set_defaults(func=cmd_review)
     _add_batch_parser(sub)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
 from .errors import ConfigError
+from .output import dumps
+from .registry import CHECKS
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,10 @@ class ChecksConfig:
     glossary: str = ""  # TSV: English term <TAB> required Japanese rendering
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # check id -> its parameters
 
+    def __post_init__(self) -> None:
+        if self.params:  # each check's Params dataclass types and validates its table
+            object.__setattr__(self, "params", _check_params(self.params))
+
 
 @dataclass(frozen=True)
 class ScoreConfig:
@@ -128,6 +134,19 @@ class MqmConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """Hard bounds on one document, checked before segmenting and aligning (a one-line error beyond)."""
+
+    max_chars: int = 2_000_000  # characters of one side's text
+    max_sentences: int = 20_000  # sentences of one side
+
+    def __post_init__(self) -> None:
+        for name in ("max_chars", "max_sentences"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"[limits] {name} must be at least 1, got {getattr(self, name)}")
+
+
+@dataclass(frozen=True)
 class Config:
     load: LoadConfig = field(default_factory=LoadConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
@@ -138,13 +157,14 @@ class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     batch: BatchConfig = field(default_factory=BatchConfig)
     mqm: MqmConfig = field(default_factory=MqmConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))
 
     def digest(self) -> str:
         """A short hash of the whole configuration, recorded with every score."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode()
+        blob = dumps(self.to_dict()).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
 
     def replace(self, **sections: Any) -> Config:
@@ -168,7 +188,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _coerce(section: str, name: str, hint: Any, value: Any) -> Any:
+def coerce(section: str, name: str, hint: Any, value: Any) -> Any:
+    """``value`` as read from TOML, checked against the type ``hint`` of ``[section] name``."""
     where = f"[{section}] {name}"
     origin = getattr(hint, "__origin__", None)
     if hint is bool:
@@ -198,6 +219,30 @@ def _coerce(section: str, name: str, hint: Any, value: Any) -> Any:
     return value
 
 
+def params_from_dict(cls: type, values: Mapping[str, Any], where: str) -> Any:
+    """A frozen parameters dataclass ``cls`` built from a TOML table, each value coerced to its type."""
+    known = {f.name for f in fields(cls)}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"[{where}] unknown parameter(s): {', '.join(sorted(unknown))}"
+                          f" (known: {', '.join(sorted(known)) or 'none'})")
+    hints = get_type_hints(cls)
+    return cls(**{k: coerce(where, k, hints[k], v) for k, v in values.items()})
+
+
+def _check_params(params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``[checks.params]`` (check id -> table) validated against each check's ``Params``; the tables
+    come back with their values coerced (1 -> 1.0 for a float parameter)."""
+    out = {}
+    for cid, table in params.items():
+        check = CHECKS.lookup(cid, "[checks.params]")
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[checks.params.{cid}] must be a table, got {table!r}")
+        parsed = params_from_dict(check.Params, table, f"checks.params.{cid}")
+        out[cid] = {k: getattr(parsed, k) for k in table}
+    return out
+
+
 def from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
     """Build a Config from nested dicts (as read from TOML) over ``base``; unknown keys fail."""
     base = base or Config()
@@ -217,7 +262,7 @@ def from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
                 raise ConfigError(
                     f"unknown config key [{sec_name}] {key} (known: {', '.join(sorted(sub_known))})"
                 )
-            updates[key] = _coerce(sec_name, key, hints[key], value)
+            updates[key] = coerce(sec_name, key, hints[key], value)
         sections[sec_name] = dataclasses.replace(current, **updates)
     return dataclasses.replace(base, **sections)
 

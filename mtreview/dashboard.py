@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from .errors import InputError
+from .output import BatchFolder
 
 if TYPE_CHECKING:
     import altair as alt
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TABLES = ("articles", "segments", "flags")
+TABLES = BatchFolder.TABLES
 META_DIMENSIONS = ("date", "desk", "translator")
 SEVERITY_ORDER = ("minor", "major", "critical")
 SEVERITY_COLORS = ("#f2c14e", "#f78154", "#b0263f")
@@ -61,7 +62,7 @@ class BatchData:
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
     import pandas as pd
 
-    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    parquet, csv = BatchFolder(folder).table_path(name, "parquet"), BatchFolder(folder).table_path(name, "csv")
     try:
         if parquet.is_file():
             return pd.read_parquet(parquet)
@@ -87,11 +88,12 @@ def load_batch(path: str | Path) -> BatchData:
         raise InputError(f"{folder}: no such folder")
     tables = {name: _read_table(folder, name) for name in TABLES}
     summary: dict[str, Any] = {}
-    if (folder / "summary.json").is_file():
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    layout = BatchFolder(folder)
+    if layout.summary.is_file():
+        summary = json.loads(layout.summary.read_text(encoding="utf-8"))
     errors = []
-    if (folder / "errors.jsonl").is_file():
-        lines = (folder / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+    if layout.errors.is_file():
+        lines = layout.errors.read_text(encoding="utf-8").splitlines()
         errors = [json.loads(line) for line in lines if line.strip()]
     articles = tables["articles"]
     if "date" in articles:

@@ -22,14 +22,16 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import export, html_report, mqm, workbook
-from .config import Config, load_config
+from .config import Config, MqmConfig, load_config
 from .errors import InputError
-from .records import Review, review_from_dict
+from .output import BatchFolder, dumps, read_review, write_atomic
+from .records import Review
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +65,13 @@ def _db_url(text: str) -> str | None:
     return None
 
 
-def _read_record(path: Path) -> dict[str, Any]:
+def _read_record(path: Path) -> tuple[Review, dict[str, Any]]:
+    """A review record and its plain dict (``Review.to_dict()``, what mqm and html_report read)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        review_from_dict(data)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        review = read_review(path)
+    except AttributeError as exc:  # a JSON value of the wrong kind inside the record
         raise InputError(f"{path}: not a review record ({exc.__class__.__name__}: {exc})") from None
-    return data
+    return review, review.to_dict()
 
 
 def _from_db(url: str, article: str | None, config: Config) -> Reviewed:
@@ -94,13 +94,13 @@ def _from_db(url: str, article: str | None, config: Config) -> Reviewed:
     if art.source.startswith("batch:"):
         from .batch import review_file
 
-        data = _read_record(review_file(Path(art.source[len("batch:"):]), art.name))
+        review, data = _read_record(review_file(Path(art.source[len("batch:"):]), art.name))
     else:
         log.info("reviewing %s again from its stored texts", art.name)
         review = pipeline.review(load_text(art.src_text, "en", path=f"{art.name} (en)"),
                                  load_text(art.tgt_text, "ja", path=f"{art.name} (ja)"), config)
         data = review.to_dict()
-    return Reviewed(art.name, review_from_dict(data), data, states, art)
+    return Reviewed(art.name, review, data, states, art)
 
 
 def load_reviewed(source: str, config: Config, db: str | None = None, article: str | None = None) -> Reviewed:
@@ -111,9 +111,9 @@ def load_reviewed(source: str, config: Config, db: str | None = None, article: s
     path = Path(source)
     if not path.is_file():
         raise InputError(f"{source}: no such file (expected a review record .json, a database or a batch folder)")
-    data = _read_record(path)
+    review, data = _read_record(path)
     name = path.name.removesuffix(".json").removesuffix(".review")
-    reviewed = Reviewed(name, review_from_dict(data), data, base=path.parent)
+    reviewed = Reviewed(name, review, data, base=path.parent)
     if db is not None:
         from .store import Store
 
@@ -151,7 +151,7 @@ def _round_trip(r: Reviewed, path: Path) -> bytes:
     return cat_export.export(cat.read(path.read_bytes(), str(path)), r.review, r.states)
 
 
-def new_tmx(r: Reviewed) -> bytes:
+def new_tmx(review: Review, states: Mapping[int, Any], article: Any = None) -> bytes:
     """A TMX 1.4 memory of the reviewed article: one <tu> per segment with the final translation."""
     from lxml import etree
 
@@ -162,7 +162,7 @@ def new_tmx(r: Reviewed) -> bytes:
                      segtype="sentence", adminlang="en", srclang="en", datatype="plaintext", **{"o-tmf": "mtreview"})
     body = etree.SubElement(root, "body")
     lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    for row in export.export_rows(r.review, r.states, r.article):
+    for row in export.export_rows(review, states, article):
         tu = etree.SubElement(body, "tu", tuid=str(row["id"]))
         if row["comment"]:
             etree.SubElement(tu, "note").text = row["comment"]
@@ -174,20 +174,62 @@ def new_tmx(r: Reviewed) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _sheets(r: Reviewed, config: Config) -> dict[str, list[dict[str, Any]]]:
-    rows = export.export_rows(r.review, r.states, r.article)
-    seg_scores, total = mqm.review_scores(r.data, config.mqm, r.decide())
+def _decide(states: Mapping[int, Any]) -> mqm.Decide | None:
+    return mqm.store_decider(states) if states else None
+
+
+def _sheets(review: Review, states: Mapping[int, Any], article: Any, config: MqmConfig
+            ) -> dict[str, list[dict[str, Any]]]:
+    rows = export.export_rows(review, states, article)
+    seg_scores, total = mqm.review_scores(review.to_dict(), config, _decide(states))
     segments, flags = [], []
     for row, score in zip(rows, seg_scores, strict=True):
         for f in row["flags"]:
             flags.append({"id": row["id"], **{k: v for k, v in f.items() if k != "key"}})
         segments.append({**{k: v for k, v in row.items() if k != "flags"}, "flags": len(row["flags"]),
                          "mqm_penalty": score.penalty})
-    summary = [{"key": f"mqm_{k}", "value": v if not isinstance(v, dict) else json.dumps(v, sort_keys=True)}
+    summary = [{"key": f"mqm_{k}", "value": v if not isinstance(v, dict) else dumps(v)}
                for k, v in total.to_dict().items()]
-    summary += [{"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else v}
-                for k, v in r.review.summary().items()]
+    summary += [{"key": k, "value": dumps(v) if isinstance(v, dict) else v}
+                for k, v in review.summary().items()]
     return {"segments": segments, "flags": flags, "summary": summary}
+
+
+def to_xlsx(review: Review, states: Mapping[int, Any], article: Any = None, config: MqmConfig | None = None
+            ) -> bytes:
+    """Segments, flags and summary sheets; MQM with ``config`` (default: the review's recorded [mqm])."""
+    return workbook.xlsx(_sheets(review, states, article, config or mqm.recorded_config(review.meta)))
+
+
+def to_html(review: Review, states: Mapping[int, Any], article: Any = None, config: MqmConfig | None = None,
+            name: str | None = None) -> bytes:
+    """The self-contained HTML report, with the reviewers' edits and decisions."""
+    edits = {k: s.edit for k, s in states.items() if s.edit is not None}
+    return html_report.article_html(review.to_dict(), name or _name(review, article),
+                                    config or mqm.recorded_config(review.meta), _decide(states),
+                                    edits).encode("utf-8")
+
+
+def to_mqm(review: Review, states: Mapping[int, Any], article: Any = None, config: MqmConfig | None = None,
+           name: str | None = None) -> bytes:
+    """The MQM Viewer / Marot TSV of the article (counted errors after the reviewers' decisions)."""
+    return mqm.anthea_tsv([(name or _name(review, article), review.to_dict(), _decide(states))],
+                          config or mqm.recorded_config(review.meta)).encode("utf-8")
+
+
+def _name(review: Review, article: Any) -> str:
+    if article is not None:
+        return str(article.name)
+    return Path(str(review.meta.get("src", {}).get("path") or "article")).stem
+
+
+# registry.EXPORT_FORMATS entries (the review UI's download buttons); `mtreview export` renders the same
+# with its --config [mqm] and, for xliff/tmx, round-trips the original CAT file when there is one
+TMX = export.ExportFormat("tmx", "tmx", "application/x-tmx+xml", new_tmx)
+XLSX = export.ExportFormat("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           to_xlsx)
+HTML = export.ExportFormat("html", "html", "text/html", to_html)
+MQM = export.ExportFormat("mqm", "tsv", "text/tab-separated-values", to_mqm)
 
 
 def article_bytes(r: Reviewed, fmt: str, config: Config, original: str | None = None, bom: bool = False) -> bytes:
@@ -196,18 +238,15 @@ def article_bytes(r: Reviewed, fmt: str, config: Config, original: str | None = 
         path = _original(r, fmt, original)
         if path is not None:
             return _round_trip(r, path)
-        return export.to_xliff(r.review, r.states, r.article) if fmt == "xliff" else new_tmx(r)
+        return export.export(fmt, r.review, r.states, r.article)
     if fmt == "csv":
-        return (("\ufeff" if bom else "") + export.to_csv(r.review, r.states, r.article)).encode("utf-8")
+        return ("\ufeff" if bom else "").encode("utf-8") + export.export(fmt, r.review, r.states, r.article)
     if fmt == "jsonl":
-        return export.to_jsonl(r.review, r.states, r.article).encode("utf-8")
+        return export.export(fmt, r.review, r.states, r.article)
     if fmt == "xlsx":
-        return workbook.xlsx(_sheets(r, config))
-    if fmt == "html":
-        edits = {k: s.edit for k, s in r.states.items() if s.edit is not None}
-        return html_report.article_html(r.data, r.name, config.mqm, r.decide(), edits).encode("utf-8")
-    if fmt == "mqm":
-        return mqm.anthea_tsv([(r.name, r.data, r.decide())], config.mqm).encode("utf-8")
+        return to_xlsx(r.review, r.states, r.article, config.mqm)
+    if fmt in ("html", "mqm"):
+        return (to_html if fmt == "html" else to_mqm)(r.review, r.states, r.article, config.mqm, r.name)
     raise InputError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
 
@@ -220,11 +259,11 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
     if fmt not in BATCH_FORMATS:
         raise InputError(f"a batch folder exports as {', '.join(BATCH_FORMATS)} (its CSV and Parquet tables "
                          f"are in {folder} already), not {fmt}")
-    summary_path = folder / "summary.json"
-    if not summary_path.is_file() or not (folder / "articles.parquet").is_file():
-        raise InputError(f"{folder}: not a batch output folder (no summary.json / articles.parquet)")
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    articles = pq.read_table(folder / "articles.parquet").to_pylist()
+    layout = BatchFolder(folder)
+    if not layout.summary.is_file() or not layout.table_path("articles", "parquet").is_file():
+        raise InputError(f"{folder}: not a batch output folder (no {layout.SUMMARY} / articles.parquet)")
+    summary = json.loads(layout.summary.read_text(encoding="utf-8"))
+    articles = pq.read_table(layout.table_path("articles", "parquet")).to_pylist()
     states = batch_decisions.store_states(folder, _db_url(db) or db) if db else {}
     decisions = batch_decisions.decision_rows(folder, articles, states)
     if fmt == "decisions":
@@ -238,16 +277,17 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
     if fmt == "html":
         return html_report.batch_html(summary, articles, f"batch {folder.name}", config.mqm).encode("utf-8")
     if fmt == "xlsx":
-        tables = {"articles": articles, **{name: pq.read_table(folder / f"{name}.parquet").to_pylist()
+        tables = {"articles": articles, **{name: pq.read_table(layout.table_path(name, "parquet")).to_pylist()
                                            for name in ("segments", "flags")}}
-        if decisions or (folder / "decisions.parquet").is_file():
-            tables["decisions"] = decisions or pq.read_table(folder / "decisions.parquet").to_pylist()
-        tables["summary"] = [{"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)
-                              if isinstance(v, (dict, list)) else v} for k, v in summary.items()]
+        stored = layout.table_path(batch_decisions.TABLE, "parquet")
+        if decisions or stored.is_file():
+            tables["decisions"] = decisions or pq.read_table(stored).to_pylist()
+        tables["summary"] = [{"key": k, "value": dumps(v) if isinstance(v, (dict, list)) else v}
+                             for k, v in summary.items()]
         return workbook.xlsx(tables)
     from .batch import review_file
 
-    records = [(a["article_id"], _read_record(review_file(folder, a["article_id"])),
+    records = [(a["article_id"], _read_record(review_file(folder, a["article_id"]))[1],
                 mqm.store_decider(states[a["article_id"]]) if a["article_id"] in states else None)
                for a in articles]
     return mqm.anthea_tsv(records, config.mqm).encode("utf-8")
@@ -273,8 +313,6 @@ def _write(data: bytes, out: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    from .batch import write_atomic
-
     path = Path(out)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

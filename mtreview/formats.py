@@ -4,6 +4,9 @@ Each row is ``{"line", "id", "src", "tgt", "ref", "mt"}``: ``line`` is the 1-bas
 the unit in the file (for XML formats: the unit's 1-based index), ``id`` the id column or
 attribute (else the line number as a string), ``ref``/``mt`` are None when absent.
 
+XML is parsed without the network and without reading external entities: a reference to one is an
+error, not a silent deletion; entities declared with their text inside the file are expanded.
+
 Column names (case-insensitive, first match wins): src = src | source | en | english;
 tgt = tgt | target | ja | japanese | translation (when there is no tgt column, the mt
 column is the translation under review); id = id | segid | seg_id; ref = ref |
@@ -16,12 +19,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .registry import READERS
 
 SUFFIXES = {
     ".tsv": "tsv", ".tab": "tsv", ".csv": "tsv",
@@ -82,21 +87,28 @@ def _row(values: dict[str, Any], cols: dict[str, str], line: int, name: str) -> 
     return {k: out[k] for k in ("line", "id", "src", "tgt", "ref", "mt")}
 
 
+def csv_records(text: str, name: str, delimiter: str = ",") -> list[tuple[int, list[str]]]:
+    """(first line, fields) of each non-empty CSV record, read strictly: a stray quote (one that
+    swallows the rows after it, or a quote left open to the end of the file) is an InputError."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    records = []
+    start = 1
+    try:
+        for fields in reader:
+            if fields:
+                records.append((start, fields))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{name}:{start}: bad CSV ({exc}): a stray quote? Quote whole fields and "
+                         "double the quotes inside them") from None
+    return records
+
+
 def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
     """TSV (no quoting: one unit per line) or CSV (quoted fields may span lines)."""
     if name.lower().endswith(".csv"):
         first = text.split("\n", 1)[0]
-        delim = max(",;\t", key=first.count)
-        reader = csv.reader(io.StringIO(text), delimiter=delim)
-        records = []
-        start = 1
-        try:
-            for fields in reader:
-                if fields:
-                    records.append((start, fields))
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            raise InputError(f"{name}:{reader.line_num}: bad CSV ({exc})") from None
+        records = csv_records(text, name, max(",;\t", key=first.count))
     else:
         records = [(i, ln.split("\t")) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
     if not records:
@@ -112,15 +124,35 @@ def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
     return rows
 
 
+class _NotJson(ValueError):
+    """A number JSON does not have (NaN, Infinity, 1e400)."""
+
+
+def _constant(text: str) -> float:
+    raise _NotJson(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(text)
+    return value
+
+
 def json_objects(lines: Iterable[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line of a JSONL file; anything else is an InputError."""
+    """(line number, object) for each non-blank line of a JSONL file; anything else is an InputError
+    (including NaN, Infinity, numbers that overflow to infinity and nesting too deep to read)."""
     for line, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
+            obj = json.loads(raw, parse_constant=_constant, parse_float=_finite)
         except json.JSONDecodeError as exc:
             raise InputError(f"{name}:{line}: bad JSON ({exc.msg} at column {exc.colno})") from None
+        except _NotJson as exc:
+            raise InputError(f"{name}:{line}: {exc} is not a JSON number") from None
+        except RecursionError:
+            raise InputError(f"{name}:{line}: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise InputError(f"{name}:{line}: expected a JSON object, got {type(obj).__name__}")
         yield line, obj
@@ -156,6 +188,9 @@ def _parse_xml(text: str, name: str):
         line = exc.lineno or (exc.position[0] if exc.position else 0)
         msg = str(exc.msg).split(" (line")[0] if exc.msg else "syntax error"
         raise InputError(f"{name}:{line}: invalid XML ({msg})") from None
+    from .cat import reject_external_entities
+
+    reject_external_entities(root, name)
     return root, data
 
 
@@ -182,9 +217,6 @@ def read_tmx(text: str, name: str) -> list[dict[str, Any]]:
     return [_row(r, {"src": "src", "tgt": "tgt", "id": "id"}, r["line"], name) for r in doc.rows()]
 
 
-READERS = {"tsv": read_delimited, "jsonl": read_jsonl, "xliff": read_xliff, "tmx": read_tmx}
-
-
 def read_units(text: str, fmt: str, name: str) -> list[dict[str, Any]]:
     """Rows of a segment file already decoded to text."""
-    return READERS[fmt](text, name)
+    return READERS.lookup(fmt)(text, name)

@@ -49,7 +49,7 @@ def _local_status(name: str, config: Config) -> str:
 def cmd_list(args: argparse.Namespace, config: Config) -> int:
     m = config.models
     rows: list[tuple[str, str, str]] = []
-    from .models.embed import EMBEDDERS
+    from .registry import EMBEDDERS
 
     for name in EMBEDDERS:
         status = "bundled" if name == config.align.embedder else "bundled (not selected)"

@@ -18,13 +18,13 @@ severity, metadata), one line per counted error and a ``No-error`` line for a cl
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .config import MqmConfig
+from .output import dumps
 
 LEVELS = ("minor", "major", "critical", "non_translation")
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
@@ -105,6 +105,15 @@ def review_scores(review: Mapping[str, Any], config: MqmConfig, decide: Decide |
     return segs, combine(segs, config)
 
 
+def recorded_config(meta: Mapping[str, Any]) -> MqmConfig:
+    """The [mqm] section a review was made with (``meta.config.mqm``); defaults for records made before
+    it existed."""
+    from .config import from_dict
+
+    recorded = meta.get("config", {}).get("mqm")
+    return from_dict({"mqm": recorded}).mqm if recorded else MqmConfig()
+
+
 def store_decider(states: Mapping[int, Any]) -> Decide:
     """Decisions from the store's ``SegmentState``s (by segment id), keyed as the store keys them."""
     from .checks import suppression_key
@@ -161,7 +170,7 @@ def anthea_rows(review: Mapping[str, Any], doc: str, config: MqmConfig, decide: 
                 tgt = _marked(tgt, f["start"], f["end"])
             meta = {"check": f["check"], "note": f["message"], "decision": decision or "undecided"}
             errs.append([*base, f.get("rater") or rater, _cell(src), _cell(tgt), _category(f, lvl),
-                         _SEVERITY_NAMES[lvl], json.dumps(meta, ensure_ascii=False, sort_keys=True)])
+                         _SEVERITY_NAMES[lvl], dumps(meta)])
         if not errs:
             errs.append([*base, rater, _cell(seg["src"]), _cell(seg["tgt"]), "No-error", "No-error", "{}"])
         rows.extend(errs)

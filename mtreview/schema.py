@@ -176,8 +176,9 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_schema(args: Any) -> int:
-    import json
     import sys
 
-    sys.stdout.write(json.dumps(SCHEMAS[args.record], ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    from .output import dumps
+
+    sys.stdout.write(dumps(SCHEMAS[args.record], indent=2) + "\n")
     return 0

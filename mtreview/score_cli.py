@@ -8,7 +8,6 @@ or JSONL with those keys. Rows have no document context: the checks run per row
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
@@ -17,15 +16,21 @@ from typing import Any
 from . import pipeline, quality
 from .config import load_config
 from .errors import InputError
-from .load import load_rows
+from .load import check_columns, load_rows
+from .output import dumps, json_file
 
 log = logging.getLogger(__name__)
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from .cli import writable_file
+
     config = load_config(args.config)
+    if args.meta:
+        writable_file(args.meta, "--meta")
     rows = load_rows(args.pairs)
     if not rows:
         raise InputError(f"{args.pairs}: no rows to score")
+    check_columns(rows, args.pairs)
     models = pipeline.load_models(config)
     srcs, tgts = [r["src"] for r in rows], [r["tgt"] for r in rows]
     flags = pipeline.check_rows(srcs, tgts, config)
@@ -35,14 +40,13 @@ def cmd_score(args: argparse.Namespace) -> int:
                                  refs=refs if any(refs) else None, mts=mts if any(mts) else None)
     if args.meta:
         meta = {"config_hash": config.digest(), "models": models.describe(), **scored.meta}
-        Path(args.meta).write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-                                   encoding="utf-8")
+        Path(args.meta).write_text(json_file(meta), encoding="utf-8")
     out = sys.stdout
     for row, sc, q, fl in zip(rows, scored.scores, scored.quality, flags, strict=True):
         obj = {"id": row["id"], "quality": None if q is None else round(q, 2),
                "scores": {k: round(v, 4) for k, v in sorted(sc.items())}, "flags": [f.to_dict() for f in fl]}
         if args.format == "jsonl":
-            out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
+            out.write(dumps(obj) + "\n")
         else:
             qs = "" if q is None else f"{q:.1f}"
             out.write(f"{row['id']}\t{qs}\t{len(fl)}\t{row['tgt']}\n")

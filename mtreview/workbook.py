@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from .output import dumps
 
 MAX_WIDTH = 60
 _EPOCH = dt.datetime(2000, 1, 1)
@@ -24,7 +25,7 @@ def _cell(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, (list, tuple, dict)):
-        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        value = dumps(value)
     return str(value)
 
 
@@ -75,6 +76,6 @@ def csv_text(rows: Sequence[Mapping[str, Any]], bom: bool = False, columns: Sequ
     writer.writeheader()
     for r in rows:
         writer.writerow({c: "" if r.get(c) is None else
-                         json.dumps(r[c], ensure_ascii=False, sort_keys=True) if isinstance(r.get(c), (list, dict))
+                         dumps(r[c]) if isinstance(r.get(c), (list, dict))
                          else r[c] for c in cols})
     return ("\ufeff" if bom else "") + buf.getvalue()

@@ -148,8 +148,9 @@ def _manifest_rows(folder: Path, inline: bool) -> list[dict[str, str]]:
     rows = []
     for i in IDS:
         en, ja = folder / f"{i}.en.txt", folder / f"{i}.ja.txt"
-        rows.append({"id": i, "en": en.read_text(encoding="utf-8") if inline else f"{i}.en.txt",
-                     "ja": ja.read_text(encoding="utf-8") if inline else str(ja),
+        sides = ({"en_text": en.read_text(encoding="utf-8"), "ja_text": ja.read_text(encoding="utf-8")}
+                 if inline else {"en_path": f"{i}.en.txt", "ja_path": str(ja)})
+        rows.append({"id": i, **sides,
                      "date": meta[i]["date"], "desk": meta[i]["desk"], "translator": meta[i]["translator"]})
     return rows
 
@@ -163,7 +164,8 @@ def _write_jsonl(folder: Path, inline: bool) -> Path:
 
 def _write_csv(folder: Path, inline: bool) -> Path:
     path = folder / "manifest.csv"
-    rows = [{**r, "src": r.pop("en"), "tgt": r.pop("ja")} for r in _manifest_rows(folder, inline)]
+    rows = [{k.replace("en_", "src_").replace("ja_", "tgt_"): v for k, v in r.items()}
+            for r in _manifest_rows(folder, inline)]
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
@@ -335,7 +337,7 @@ def test_fail_on_exit_codes(tmp_path, capsys, level, overrides, code):
 @pytest.mark.parametrize("argv_tail, code, message", [
     (["missing-folder"], 2, "no such file or folder"),
     (["manifest.txt"], 2, "expected a folder, a saved dataset or a .jsonl/.csv/.parquet manifest"),
-    (["nocols.jsonl"], 2, "needs columns id, en (or src) and ja (or tgt); found id, text"),
+    (["nocols.jsonl"], 2, "needs columns id, en_path|en_text and ja_path|ja_text; found id, text"),
     (["onlybad"], 2, "no article could be reviewed"),
 ])
 def test_bad_batch_input_is_one_line_error(tmp_path, capsys, argv_tail, code, message):
@@ -359,8 +361,8 @@ def test_safe_names(article_id, name):
 
 def test_duplicate_ids_are_reported(tmp_path):
     manifest = tmp_path / "m.jsonl"
-    rows = [{"id": "a/1", "en": "One sentence.", "ja": "一文です。"},
-            {"id": "a_1", "en": "Two sentences.", "ja": "二文です。"}]
+    rows = [{"id": "a/1", "en_text": "One sentence.", "ja_text": "一文です。"},
+            {"id": "a_1", "en_text": "Two sentences.", "ja_text": "二文です。"}]
     manifest.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     pairs, problems = discover(manifest)
     assert [p.id for p in pairs] == ["a/1"]

@@ -353,3 +353,32 @@ def test_units_ending_in_a_tag_get_no_addition_flag():
     review = _review("memory.tmx")  # 「…死亡した。⟨1/⟩」 ends with a <ph/> after the full stop
     assert [s.kind for s in review.segments] == ["1-1", "1-1"]
     assert "addition" not in {f.check for s in review.segments for f in s.flags}
+
+
+_ENTITY_XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE xliff [<!ENTITY co {decl}>]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en"
+ target-language="ja" datatype="plaintext"><body><trans-unit id="1"><source>Shares of &co; <x id="1"/>rose.</source>
+<target>&co;の株価が<x id="1"/>上がった。</target></trans-unit></body></file></xliff>
+"""
+
+
+def test_external_entity_in_an_original_file_is_refused(tmp_path):
+    """`mtreview export --original F` reads F with cat.read directly: the same strict rule as loading."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ACME Corp", encoding="utf-8")
+    data = _ENTITY_XLIFF.format(decl=f'SYSTEM "file://{secret}"').encode("utf-8")
+    with pytest.raises(InputError, match=r"x.xlf:\d+: the entity reference &co; names no text in this file"):
+        cat.read(data, "x.xlf")
+
+
+def test_internal_entity_is_read_and_written_back_as_its_text(tmp_path):
+    path = tmp_path / "x.xlf"
+    path.write_text(_ENTITY_XLIFF.format(decl='"ACME Corp"'), encoding="utf-8")
+    doc = cat.read(path.read_bytes(), "x.xlf")
+    seg = doc.segments[0]
+    assert (seg.src, seg.tgt) == ("Shares of ACME Corp ⟨1/⟩rose.", "ACME Corpの株価が⟨1/⟩上がった。")
+    src, tgt = load_pairs(path)
+    review = pipeline.review(src, tgt, Config(), pipeline.Models(embedder=Same()))
+    again = cat.read(cat_export.export(doc, review, {}), "out.xlf").segments[0]
+    assert (again.src, again.tgt) == (seg.src, seg.tgt)

@@ -52,14 +52,14 @@ def test_english_doubles_are_minor(text, expected):
 def test_missing_mecab_is_a_model_error_with_a_hint(monkeypatch):
     import sys
 
-    from mtreview.checks import text
     from mtreview.errors import ModelError
+    from mtreview.lang import mecab
 
-    text._tagger.cache_clear()
-    text.tokens.cache_clear()
+    mecab.tagger.cache_clear()
+    mecab.tokens.cache_clear()
     monkeypatch.setitem(sys.modules, "fugashi", None)  # import fugashi -> ImportError
     try:
         with pytest.raises(ModelError, match="pip install fugashi unidic-lite"):
             Repetition().japanese("述べたと述べた")
     finally:
-        text._tagger.cache_clear()
+        mecab.tagger.cache_clear()

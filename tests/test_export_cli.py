@@ -255,3 +255,21 @@ def test_unwritable_output_is_one_line(reviewed, tmp_path, capsys):
     assert main(["export", str(reviewed), "--format", "csv", "--out", str(blocker / "sub" / "o.csv")]) == 2
     err = capsys.readouterr().err
     assert "cannot write" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "xlsx", "html", "mqm"])
+def test_registered_export_formats_render_as_the_cli_does(reviewed, capsysbinary, fmt):
+    """The UI's download buttons come from registry.EXPORT_FORMATS: the same bytes as `mtreview export`
+    (no edits, the review's own [mqm]; tmx: a new memory, as without the original file)."""
+    from mtreview import export, registry
+
+    review = review_from_dict(json.loads(reviewed.read_text(encoding="utf-8")))
+    got = export.export(fmt, review, {})
+    assert registry.EXPORT_FORMATS[fmt].id == fmt and got
+    if fmt in ("html", "mqm"):
+        assert got == _export(capsysbinary, reviewed, "--format", fmt)
+    elif fmt == "tmx":
+        root = etree.fromstring(got)
+        assert root.tag == "tmx" and len(root.findall(".//tu")) == len(review.segments)
+    else:
+        assert got[:2] == b"PK"

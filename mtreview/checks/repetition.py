@@ -9,14 +9,15 @@ single tokens, short kana units (ゴロゴロ, ますます, いろいろ) and n
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from dataclasses import dataclass
 
+from ..lang.ja import HIRAGANA, KATAKANA
+from ..lang.mecab import Token, tokens
 from ..records import Flag, Severity
 from .base import Article, Check
-from .text import Token, tokens
 
 CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞", "連体詞"}
-KANA_ONLY = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc]+$")
+KANA_ONLY = re.compile(f"^[{HIRAGANA}{KATAKANA}]+$")
 NUMERAL = re.compile(r"^[0-9０-９〇一二三四五六七八九十百千万億兆]+$")
 SENTENCE_END = {"。", "！", "？", "!", "?", "\n"}
 
@@ -41,7 +42,7 @@ def _legit_unit(unit: tuple[Token, ...]) -> bool:
         return True  # 暑くて暑くて: emphatic
     if len(text) <= 2 and KANA_ONLY.match(text):
         return True  # ますます, いろいろ, ドンドン, ゴロゴロ
-    return bool(len(text) <= 4 and re.match(r"^[\u30a1-\u30fa\u30fc]+$", text))  # ニャーニャー
+    return bool(len(text) <= 4 and re.match(f"^[{KATAKANA}]+$", text))  # ニャーニャー
 
 
 class Repetition(Check):
@@ -49,9 +50,10 @@ class Repetition(Check):
     category = "fluency/repetition"
     severity = Severity.MAJOR
     description = "A word or phrase written twice in a row (a stutter)."
-    defaults: ClassVar[dict[str, Any]] = {
-        "max_tokens": 8
-    }  # longest repeated unit looked for, in MeCab tokens
+
+    @dataclass(frozen=True)
+    class Params:
+        max_tokens: int = 8  # longest repeated unit looked for, in MeCab tokens
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -67,7 +69,7 @@ class Repetition(Check):
         i = 0
         while i < len(toks):
             hit = None
-            for n in range(min(self.params["max_tokens"], (len(toks) - i) // 2), 0, -1):
+            for n in range(min(self.params.max_tokens, (len(toks) - i) // 2), 0, -1):
                 if surf[i] != surf[i + n] or surf[i : i + n] != surf[i + n : i + 2 * n]:
                     continue
                 a, b = toks[i : i + n], toks[i + n : i + 2 * n]
