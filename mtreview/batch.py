@@ -298,7 +298,8 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                     log.warning("article %s failed; see %s", article_id, folder.errors)
                 bar.update(1)
 
-    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps)
+    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
+                            csv_bom=config.batch.csv_bom)
     _log_run(out, {"input": str(input_path), "articles": len(pairs), "reviewed": reviewed, "failed": failed,
                    "skipped": skipped, "workers": n_workers, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})

@@ -1,6 +1,6 @@
 """Command line: parse -> pipeline -> report. Errors carry exit codes; only ``main`` exits.
 
-Subcommands: align, review, score, batch, models, app, config. ``-`` stands for standard input
+Subcommands: align, review, score, batch, models, app, config, export, schema. ``-`` stands for standard input
 (an input file) or standard output (``--out``); ``-v``/``--quiet`` work before or after the
 subcommand; ``--config`` defaults to ``$MTREVIEW_CONFIG``. Exit codes: see ``EPILOG``.
 """
@@ -256,11 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch_parser(sub)
     _add_app_parser(sub)
 
-    from . import config_cli, models_cli, score_cli
+    from . import config_cli, export_cli, models_cli, schema, score_cli
 
     score_cli.add_parser(sub)
     models_cli.add_parser(sub)
     config_cli.add_parser(sub)
+    export_cli.add_parser(sub)
+    schema.add_parser(sub)
     for sp in sub.choices.values():
         _add_common(sp, argparse.SUPPRESS)
     return parser

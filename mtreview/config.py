@@ -111,6 +111,28 @@ class StoreConfig:
 @dataclass(frozen=True)
 class BatchConfig:
     workers: int = 0  # 0 = all cores
+    csv_bom: bool = False  # start the CSV tables with a UTF-8 BOM (Excel in a Japanese locale needs it)
+
+
+@dataclass(frozen=True)
+class MqmConfig:
+    """MQM scoring (``mtreview.mqm``): weights per severity, normalisation and the pass mark."""
+
+    minor: float = 1.0  # weight of a minor error (MQM framework, Freitag et al. 2021)
+    major: float = 5.0
+    critical: float = 25.0
+    non_translation: float = 25.0  # a segment left untranslated or unrelated as a whole
+    non_translation_checks: tuple[str, ...] = ("omission", "untranslated")  # whole-segment flags of these
+    per_words: int = 1000  # scores are weighted penalty points per this many source words
+    threshold: float = 10.0  # an article / batch passes when its score is at most this
+    count_undecided: bool = True  # undecided flags count (the machine's finding stands until rejected)
+
+    def __post_init__(self) -> None:
+        for name in ("minor", "major", "critical", "non_translation", "threshold"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"[mqm] {name} must not be negative, got {getattr(self, name)}")
+        if self.per_words < 1:
+            raise ConfigError(f"[mqm] per_words must be at least 1, got {self.per_words}")
 
 
 @dataclass(frozen=True)
@@ -136,6 +158,7 @@ class Config:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     batch: BatchConfig = field(default_factory=BatchConfig)
+    mqm: MqmConfig = field(default_factory=MqmConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,7 +14,8 @@ error, not a silent deletion; entities declared with their text inside the file 
 Column names (case-insensitive, first match wins): src = src | source | en | english;
 tgt = tgt | target | ja | japanese | translation (when there is no tgt column, the mt
 column is the translation under review); id = id | segid | seg_id; ref = ref |
-reference; mt = mt | hyp | hypothesis. XLIFF and TMX are read with translate-toolkit.
+reference; mt = mt | hyp | hypothesis. XLIFF and TMX are read by ``cat``
+(lxml), keeping inline tags as placeholders for the round trip.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from .registry import READERS
 SUFFIXES = {
     ".tsv": "tsv", ".tab": "tsv", ".csv": "tsv",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".xlf": "xliff", ".xliff": "xliff", ".xlif": "xliff",
+    ".xlf": "xliff", ".xliff": "xliff", ".xlif": "xliff", ".sdlxliff": "xliff", ".mqxliff": "xliff",
     ".tmx": "tmx",
 }
 COLUMNS = {
@@ -45,7 +46,6 @@ COLUMNS = {
     "ref": ("ref", "reference"),
     "mt": ("mt", "hyp", "hypothesis"),
 }
-_XML_NS = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def format_of(path: Path) -> str | None:
@@ -190,11 +190,20 @@ def read_jsonl(text: str, name: str) -> list[dict[str, Any]]:
     return rows
 
 
+_XML_DECL_ENCODING = re.compile(r"""\A(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+
+
+def xml_bytes(text: str) -> bytes:
+    """Decoded XML text as UTF-8 bytes, without the declaration's encoding (it named the bytes the
+    text was decoded from, e.g. UTF-16, and would make the parser misread UTF-8)."""
+    return _XML_DECL_ENCODING.sub(r"\1", text, count=1).encode("utf-8")
+
+
 def _parse_xml(text: str, name: str):
     """Well-formedness first (lxml reports the line), then hand the bytes on."""
     from lxml import etree
 
-    data = text.encode("utf-8")
+    data = xml_bytes(text)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
@@ -202,66 +211,33 @@ def _parse_xml(text: str, name: str):
         line = exc.lineno or (exc.position[0] if exc.position else 0)
         msg = str(exc.msg).split(" (line")[0] if exc.msg else "syntax error"
         raise InputError(f"{name}:{line}: invalid XML ({msg})") from None
-    dtd = root.getroottree().docinfo.internalDTD
-    declared = {e.name: e for e in dtd.iterentities()} if dtd is not None else {}
-    for node in root.iter(etree.Entity):
-        decl = declared.get(node.name)
-        if decl is None or decl.content is None:  # external (SYSTEM/PUBLIC): never read, so it would vanish
-            raise InputError(f"{name}:{node.sourceline}: the entity reference {node.text} names no text in "
-                             "this file (an external entity is never read); write its text instead")
+    from .cat import reject_external_entities
+
+    reject_external_entities(root, name)
     return root, data
 
 
 def read_xliff(text: str, name: str) -> list[dict[str, Any]]:
-    from translate.storage import xliff, xliff2
+    """XLIFF 1.2 / 2.x units (SDLXLIFF/MQXLIFF ``<mrk mtype="seg">`` segments one row each); inline
+    tags become protected placeholders (see ``cat``)."""
+    from . import cat
 
-    root, data = _parse_xml(text, name)
-    if not root.tag.endswith("xliff"):
-        raise InputError(f"{name}:{root.sourceline}: not an XLIFF file (root element <{root.tag}>)")
-    version = root.get("version", "1.2")
-    try:
-        if version.startswith("2"):
-            store = xliff2.Xliff2File.parsestring(data)
-        else:
-            store = xliff.xlifffile.parsestring(data)
-    except Exception as exc:  # the toolkit raises many kinds on bad structure
-        raise InputError(f"{name}:{root.sourceline}: cannot read XLIFF {version} ({exc})") from None
-    rows = []
-    units = [u for u in store.units if not u.isheader()]
-    for index, unit in enumerate(units, 1):
-        uid = unit.getid() if version.startswith("2") else unit.xmlelement.get("id")
-        values = {"src": unit.source or "", "tgt": unit.target or "", "id": uid}
-        rows.append(_row(values, {"src": "src", "tgt": "tgt", "id": "id"}, index, name))
-    if not rows:
-        raise InputError(f"{name}: no translation units found")
-    return rows
+    _parse_xml(text, name)
+    doc = cat.read(xml_bytes(text), name)
+    if doc.kind == "tmx":
+        raise InputError(f"{name}:{doc.root.sourceline}: not an XLIFF file (root element <tmx>)")
+    return [_row(r, {"src": "src", "tgt": "tgt", "id": "id"}, r["line"], name) for r in doc.rows()]
 
 
 def read_tmx(text: str, name: str) -> list[dict[str, Any]]:
-    from translate.storage import tmx
+    """TMX translation units (the en and ja variants); inline tags become placeholders (see ``cat``)."""
+    from . import cat
 
-    root, data = _parse_xml(text, name)
+    root, _ = _parse_xml(text, name)
     if root.tag != "tmx":
         raise InputError(f"{name}:{root.sourceline}: not a TMX file (root element <{root.tag}>)")
-    try:
-        store = tmx.tmxfile.parsestring(data)
-    except Exception as exc:  # the toolkit raises many kinds on bad structure
-        raise InputError(f"{name}:{root.sourceline}: cannot read TMX ({exc})") from None
-    rows = []
-    for index, unit in enumerate(store.units, 1):
-        by_lang: dict[str, str] = {}
-        for node in unit.getlanguageNodes():
-            lang = (node.get(_XML_NS) or node.get("lang") or "").lower().split("-")[0].split("_")[0]
-            if lang and lang not in by_lang:
-                by_lang[lang] = unit.getNodeText(node) or ""
-        if not ({"en", "ja"} & set(by_lang)):
-            got = ", ".join(sorted(by_lang)) or "none"
-            raise InputError(f"{name}: unit {index}: no en or ja variant (languages: {got})")
-        values = {"src": by_lang.get("en", ""), "tgt": by_lang.get("ja", ""), "id": unit.getid() or None}
-        rows.append(_row(values, {"src": "src", "tgt": "tgt", "id": "id"}, index, name))
-    if not rows:
-        raise InputError(f"{name}: no translation units found")
-    return rows
+    doc = cat.read(xml_bytes(text), name)
+    return [_row(r, {"src": "src", "tgt": "tgt", "id": "id"}, r["line"], name) for r in doc.rows()]
 
 
 def read_units(text: str, fmt: str, name: str) -> list[dict[str, Any]]:

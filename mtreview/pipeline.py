@@ -10,7 +10,7 @@ import logging
 import platform
 from collections.abc import Collection
 
-from . import __version__, align, quality, refine, segment
+from . import __version__, align, cat, quality, refine, segment
 from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
 from .errors import InputError
@@ -56,6 +56,8 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
     if not tsents:
         raise InputError(f"{tgt.path or 'translation'}: no sentences found")
     if is_prealigned(src, tgt):
+        ssents = cat.attach_bare_placeholders(ssents, src.text)  # "…した。⟨2/⟩" is one sentence
+        tsents = cat.attach_bare_placeholders(tsents, tgt.text)
         beads = unit_beads(ssents, tsents, len(src.blocks), models.embedder.encode)
     else:
         beads = align.align(
@@ -107,9 +109,9 @@ def check_rows(srcs: list[str], tgts: list[str], config: Config) -> list[tuple[F
     glossary = load_glossary(config.checks.glossary)
     out = []
     for k, (s, t) in enumerate(zip(srcs, tgts, strict=True)):
-        seg = Segment(id=k, src=s, tgt=t, src_ids=(0,) if s else (), tgt_ids=(0,) if t else ())
+        seg = Segment(id=k, src=cat.mask(s), tgt=cat.mask(t), src_ids=(0,) if s else (), tgt_ids=(0,) if t else ())
         article = Article(segments=(seg,), glossary=glossary, document_level=False)
-        out.append(run_checks(article, checks, config.checks.allow)[0])
+        out.append(cat.unmask_flags(run_checks(article, checks, config.checks.allow)[0], s, t))
     return out
 
 
@@ -134,10 +136,13 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
         )
         for k, b in enumerate(beads)
     )
-    article = Article(segments=segments, removed_tgt=tgt.removed, glossary=glossary,
+    masked = tuple(Segment(**{**seg.__dict__, "src": cat.mask(seg.src), "tgt": cat.mask(seg.tgt)})
+                   for seg in segments)  # inline-tag placeholders (XLIFF/TMX) are not numbers
+    article = Article(segments=masked, removed_tgt=tgt.removed, glossary=glossary,
                       encode=models.embedder.encode)
     checks = build_checks(config.checks)
-    flags = run_checks(article, checks, config.checks.allow, suppressed=suppressed)
+    flags = [cat.unmask_flags(f, seg.src, seg.tgt) for f, seg in
+             zip(run_checks(article, checks, config.checks.allow, suppressed=suppressed), segments, strict=True)]
     segments = tuple(
         Segment(**{**seg.__dict__, "flags": f}) for seg, f in zip(segments, flags, strict=True)
     )

@@ -42,6 +42,7 @@ class Severity(enum.IntEnum):
 LANGS = ("en", "ja")
 SIDES = ("src", "tgt")
 SEGMENT_FORMATS = ("tsv", "jsonl", "xliff", "tmx")  # Document.fmt of files already split into units
+SCHEMA_VERSION = "1.0"  # of the JSON records (review, batch summary): see mtreview.schema
 
 
 def _check_span(start: int, end: int, length: int | None = None) -> None:
@@ -252,6 +253,7 @@ class Review:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "meta": self.meta,
             "segments": [s.to_dict() for s in self.segments],
             "removed": [

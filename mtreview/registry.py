@@ -131,4 +131,8 @@ EXPORT_FORMATS = Registry("export format", {
     "jsonl": "mtreview.export:JSONL",
     "csv": "mtreview.export:CSV",
     "xliff": "mtreview.export:XLIFF",
+    "tmx": "mtreview.export_cli:TMX",
+    "xlsx": "mtreview.export_cli:XLSX",
+    "html": "mtreview.export_cli:HTML",
+    "mqm": "mtreview.export_cli:MQM",
 })

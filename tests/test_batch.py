@@ -103,11 +103,12 @@ def test_table_columns(tmp_path):
     scores = json.loads((out / "summary.json").read_text(encoding="utf-8"))["scores"]
     expected = {
         "segments": ["article_id", "date", "desk", "translator", "segment_id", "kind", "src_ids", "tgt_ids",
-                     "src", "tgt", "align_score", "quality", *(f"score_{s}" for s in scores), *counts],
+                     "src", "tgt", "align_score", "quality", *(f"score_{s}" for s in scores), *counts,
+                     "mqm_penalty"],
         "articles": ["article_id", "date", "desk", "translator", "src_path", "tgt_path", "segments",
                      "flagged_segments", "src_sentences", "tgt_sentences", "unaligned_src", "unaligned_tgt",
                      "mean_quality", "min_quality", "mean_align_score", *(f"mean_score_{s}" for s in scores),
-                     *counts, "config_hash", "input_hash"],
+                     *counts, "mqm_penalty", "mqm_words", "mqm_score", "mqm_pass", "config_hash", "input_hash"],
         "flags": ["article_id", "segment_id", "check", "category", "severity", "side", "start", "end", "text",
                   "message", "suggestion"],
     }
@@ -121,6 +122,20 @@ def test_table_columns(tmp_path):
     flags = _read_csv(out / "flags.csv")
     assert int(padded["flags_total"]) == sum(1 for f in flags if f["article_id"] == "padded") > 0
     assert {f["check"] for f in flags if f["severity"] != "minor"} == {"addition"}  # + a minor spelling variant
+    # MQM: the article's score is the one mqm computes from its review record; the summary adds them up
+    from mtreview import mqm
+    from mtreview.config import MqmConfig
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    arts = pq.read_table(out / "articles.parquet").to_pylist()
+    for a in arts:
+        record = json.loads(batch.review_file(out, a["article_id"]).read_text(encoding="utf-8"))
+        _, expected_mqm = mqm.review_scores(record, MqmConfig())
+        assert (a["mqm_penalty"], a["mqm_words"], a["mqm_score"], a["mqm_pass"]) == (
+            expected_mqm.penalty, expected_mqm.words, expected_mqm.score, expected_mqm.passed)
+    assert summary["mqm"]["articles_passed"] == sum(a["mqm_pass"] for a in arts)
+    assert summary["mqm"]["penalty"] == sum(a["mqm_penalty"] for a in arts) > 0
+    assert summary["mqm"]["words"] == sum(a["mqm_words"] for a in arts)
     # every flag's text is the exact span of its segment side
     segs = {(s["article_id"], s["segment_id"]): s for s in _read_csv(out / "segments.csv")}
     for f in flags:
