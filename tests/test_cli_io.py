@@ -205,7 +205,7 @@ def test_review_out_dash_writes_the_record_to_stdout(seed_paths, capsys, tmp_pat
     monkeypatch.chdir(tmp_path)
     assert main(["review", str(en), str(ja), "--format", "text", "--out", "-"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"meta", "segments", "removed", "summary"}
+    assert set(data) == {"meta", "schema_version", "segments", "removed", "summary"}
     assert not (tmp_path / "-").exists()
 
 
