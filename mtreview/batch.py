@@ -221,8 +221,15 @@ def resolve_workers(requested: int | None, config: Config) -> int:
 
 
 def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None = None, *,
-              workers: int | None = None, quiet: bool = False) -> BatchResult:
-    """Review every article of ``input_path`` into ``out_dir``; skips articles already done."""
+              workers: int | None = None, quiet: bool = False, engine: str = "local",
+              ray_address: str | None = None) -> BatchResult:
+    """Review every article of ``input_path`` into ``out_dir``; skips articles already done.
+
+    ``engine`` "local" runs a process pool here; "ray" runs the same map on Ray Data (``batch_ray``),
+    on a local cluster of ``workers`` CPUs or on the cluster at ``ray_address``.
+    """
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"engine must be local or ray, got {engine!r}")
     started = time.time()
     config = config or Config()
     n_workers = resolve_workers(workers, config)
@@ -256,7 +263,13 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
         bar = tqdm(total=len(todo), unit="article", desc="reviewing", file=sys.stderr,
                    disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
         with bar:
-            for article_id, status in _run(todo, conf, out, min(n_workers, len(todo))):
+            if engine == "ray":
+                from . import batch_ray
+
+                results = batch_ray.run(todo, conf, out, min(n_workers, len(todo)), ray_address, quiet)
+            else:
+                results = _run(todo, conf, out, min(n_workers, len(todo)))
+            for article_id, status in results:
                 reviewed += status == "ok"
                 failed += status == "error"
                 if status == "error":
@@ -265,7 +278,7 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
 
     summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)))
     _log_run(out, {"input": str(input_path), "articles": len(pairs), "reviewed": reviewed, "failed": failed,
-                   "skipped": skipped, "workers": n_workers, "config_hash": config_hash,
+                   "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
     return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)
 
