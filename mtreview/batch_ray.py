@@ -60,10 +60,10 @@ def _connect(address: str | None, workers: int, quiet: bool) -> bool:
         import ray
     except ImportError:
         raise ConfigError("--engine ray needs Ray: pip install 'mtreview[ray]'") from None
-    if ray.is_initialized():
-        return False
     if address and address != "auto" and "://" not in address:
         _reachable(address)
+    if ray.is_initialized():  # a caller already connected (tests, notebooks): use its cluster
+        return False
     env = {"env_vars": {var: os.environ.get(var, "1") for var in THREAD_VARS}}
     pythonpath = os.environ.get("PYTHONPATH")
     if pythonpath and not address:

@@ -12,12 +12,36 @@ import time
 from pathlib import Path
 
 import pytest
-from test_batch import FIXTURES, _folder, _snapshot, write_padded
+from conftest import TEST_DATA
 
 from mtreview import batch
 from mtreview.cli import main
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+
+FIXTURES = TEST_DATA / "batch"
+OUTPUTS = ("articles.csv", "articles.parquet", "segments.csv", "segments.parquet", "flags.csv",
+           "flags.parquet", "summary.json", "errors.jsonl")
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    """Every output file but the run log (the only one with timestamps)."""
+    files = {name: (out / name).read_bytes() for name in OUTPUTS}
+    files.update({f"articles/{p.name}": p.read_bytes() for p in sorted((out / "articles").iterdir())})
+    return files
+
+
+def _folder(tmp_path: Path) -> Path:
+    """The batch fixtures plus an article whose translation carries a paragraph of another (flags)."""
+    folder = tmp_path / "in"
+    shutil.copytree(FIXTURES, folder)
+    for f in folder.iterdir():
+        f.chmod(0o644)
+    shutil.copy(FIXTURES / "abcnews.420102.en.txt", folder / "padded.en.txt")
+    extra = (FIXTURES / "shizuoka_shimbun-ja.45497.ja.txt").read_text(encoding="utf-8").split("\n\n")[1]
+    ja = (FIXTURES / "abcnews.420102.ja.txt").read_text(encoding="utf-8").rstrip("\n")
+    (folder / "padded.ja.txt").write_text(f"{ja}\n\n{extra}", encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +54,6 @@ def local_ray():
 @pytest.mark.slow  # starting Ray takes seconds
 def test_ray_engine_matches_local_engine_and_resumes(tmp_path, local_ray):
     folder = _folder(tmp_path)
-    write_padded(folder)
     local = batch.run_batch(folder, tmp_path / "local", workers=1, quiet=True)
     remote = batch.run_batch(folder, tmp_path / "ray", workers=2, quiet=True, engine="ray")
     assert (remote.articles, remote.reviewed, remote.failed) == (local.articles, local.reviewed, local.failed) == (
