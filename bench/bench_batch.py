@@ -235,6 +235,12 @@ def peer(folder: Path, out: Path) -> None:
         (out / f"{name}.json").write_text(text, encoding="utf-8")
 
 
+def show(n: int, per_article: float, floor_cpu: float, label: str, r: dict[str, float]) -> None:
+    print(f"{n:>8} {per_article:>8.1f} {label:>14} {r['seconds']:>8.1f} {n / r['seconds']:>7.2f} "
+          f"{r['cpu_seconds']:>8.1f} {n / r['cpu_seconds']:>9.2f} {r['cpu_seconds'] / floor_cpu:>7.2f} "
+          f"{r['peak_mb']:>8.0f}  (load avg {os.getloadavg()[0]:.1f})", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA, help="shared data folder (default: ../shared/data)")
@@ -267,10 +273,13 @@ def main() -> None:
         for n in (int(x) for x in args.sizes.split(",")):
             folder = base / f"in{n}"
             per_article = generate(folder, n, docs, args.sentences, args.seed, args.defects)
-            runs: list[tuple[str, dict[str, float]]] = [("floor", measure([*me, "--floor", str(folder)]))]
+            r = measure([*me, "--floor", str(folder)])
+            floor_cpu = r["cpu_seconds"]
+            show(n, per_article, floor_cpu, "floor", r)
             if not args.no_peer:
                 shutil.rmtree(base / f"peer{n}", ignore_errors=True)
-                runs.append(("naive peer", measure([*me, "--peer", str(folder), str(base / f"peer{n}")])))
+                show(n, per_article, floor_cpu, "naive peer",
+                     measure([*me, "--peer", str(folder), str(base / f"peer{n}")]))
             for engine in args.engines.split(","):
                 for w in (int(x) for x in args.workers.split(",")):
                     out = base / f"out{n}-{engine}-{w}"
@@ -278,12 +287,7 @@ def main() -> None:
                     r = run(folder, out, w, [*extra, "--engine", engine])
                     if r["reviewed"] + r["failed"] != n:
                         raise SystemExit(f"batch reviewed {r['reviewed']} of {n} articles")
-                    runs.append((f"{engine} {w}w", r))
-            floor_cpu = runs[0][1]["cpu_seconds"]
-            for label, r in runs:
-                print(f"{n:>8} {per_article:>8.1f} {label:>14} {r['seconds']:>8.1f} {n / r['seconds']:>7.2f} "
-                      f"{r['cpu_seconds']:>8.1f} {n / r['cpu_seconds']:>9.2f} {r['cpu_seconds'] / floor_cpu:>7.2f} "
-                      f"{r['peak_mb']:>8.0f}  (load avg {os.getloadavg()[0]:.1f})", flush=True)
+                    show(n, per_article, floor_cpu, f"{engine} {w}w", r)
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
