@@ -247,6 +247,12 @@ def peer(folder: Path, out: Path) -> None:
         (out / f"{name}.json").write_text(text, encoding="utf-8")
 
 
+def _outputs(out: Path) -> dict[str, bytes]:
+    """Every output file of a batch folder but the run log (the only one with timestamps)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != "run.log.jsonl"}
+
+
 def show(n: int, per_article: float, floor_cpu: float, label: str, r: dict[str, float]) -> None:
     print(f"{n:>8} {per_article:>8.1f} {label:>14} {r['seconds']:>8.1f} {n / r['seconds']:>7.2f} "
           f"{r['cpu_seconds']:>8.1f} {n / r['cpu_seconds']:>9.2f} {r['cpu_seconds'] / floor_cpu:>7.2f} "
@@ -300,6 +306,10 @@ def main() -> None:
                     if r["reviewed"] + r["failed"] != n:
                         raise SystemExit(f"batch reviewed {r['reviewed']} of {n} articles")
                     show(n, per_article, floor_cpu, f"{engine} {w}w", r)
+            outs = sorted(base.glob(f"out{n}-*"))
+            if len(outs) > 1:
+                same = all(_outputs(o) == _outputs(outs[0]) for o in outs[1:])
+                print(f"{n:>8} outputs of {', '.join(o.name for o in outs)} byte for byte identical: {same}")
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
