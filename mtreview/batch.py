@@ -245,20 +245,27 @@ def locked(out: Path) -> Iterator[None]:
 
 def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None = None, *,
               workers: int | None = None, quiet: bool = False, root: str | Path | None = None,
-              allow_outside_root: bool = False) -> BatchResult:
+              allow_outside_root: bool = False, engine: str = "local",
+              ray_address: str | None = None) -> BatchResult:
     """Review every article of ``input_path`` into ``out_dir``; skips articles already done.
 
     ``root`` / ``allow_outside_root``: where manifest paths may point (see ``batch_inputs.discover``).
+    ``engine`` "local" runs a process pool here; "ray" runs the same map on Ray Data (``batch_ray``),
+    on a local cluster of ``workers`` CPUs or on the cluster at ``ray_address``.
     """
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"engine must be local or ray, got {engine!r}")
     config = config or Config()
     n_workers = resolve_workers(workers, config)
     out = Path(out_dir)
     with locked(out):
-        return _run_locked(input_path, out, config, n_workers, quiet, root, allow_outside_root)
+        return _run_locked(input_path, out, config, n_workers, quiet, root, allow_outside_root,
+                           engine, ray_address)
 
 
 def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: int, quiet: bool,
-                root: str | Path | None, allow_outside_root: bool) -> BatchResult:
+                root: str | Path | None, allow_outside_root: bool, engine: str,
+                ray_address: str | None) -> BatchResult:
     started = time.time()
     conf = article_config(config)
     config_hash = conf.digest()
@@ -291,7 +298,14 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
         bar = tqdm(total=len(todo), unit="article", desc="reviewing", file=sys.stderr,
                    disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
         with bar:
-            for article_id, status in _run(todo, conf, out, min(n_workers, len(todo))):
+            if engine == "ray":
+                from . import batch_ray
+
+                results = batch_ray.run(todo, conf, out, min(n_workers, len(todo)), ray_address, quiet,
+                                        load_models=models_for, process=process_article)
+            else:
+                results = _run(todo, conf, out, min(n_workers, len(todo)))
+            for article_id, status in results:
                 reviewed += status == "ok"
                 failed += status == "error"
                 if status == "error":
@@ -301,7 +315,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
     summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
                             csv_bom=config.batch.csv_bom)
     _log_run(out, {"input": str(input_path), "articles": len(pairs), "reviewed": reviewed, "failed": failed,
-                   "skipped": skipped, "workers": n_workers, "config_hash": config_hash,
+                   "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
     return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)
 

@@ -122,7 +122,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     config = _config(args)
     result = batch.run_batch(args.input, args.out, config, workers=args.workers, quiet=args.quiet,
-                             root=args.root, allow_outside_root=args.allow_outside_root)
+                             root=args.root, allow_outside_root=args.allow_outside_root,
+                             engine=args.engine, ray_address=args.ray_address)
     if not args.quiet:
         arts = result.summary["articles"]
         sys.stderr.write(
@@ -148,6 +149,10 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-outside-root", action="store_true",
                    help="let manifest paths point anywhere this user can read")
     p.add_argument("--workers", type=int, help="worker processes (default: [batch] workers; 0 = all cores)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local: a process pool on this machine (default); ray: Ray Data (pip install 'mtreview[ray]')")
+    p.add_argument("--ray-address", help="with --engine ray: join this cluster (e.g. ray://head:10001 or auto); "
+                                         "default: start a local one with --workers CPUs")
     p.add_argument("--fail-on", choices=("minor", "major", "critical"),
                    help="exit with code 5 when any flag of this severity or worse is found")
     p.add_argument("--config", help="TOML file overriding configs/default.toml values (default: $MTREVIEW_CONFIG)")
