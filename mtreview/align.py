@@ -45,6 +45,7 @@ Shape = tuple[int, int]
 
 SKIP_SHAPES: tuple[Shape, ...] = ((1, 0), (0, 1))
 SEPARATOR = {"src": " ", "tgt": ""}  # English sentences join with a space, Japanese with nothing
+LONG_CELLS = 4_000_000  # sentence pairs above which ``align_long`` aligns in a band (time and memory ~linear)
 
 
 def bead_shapes(max_sents: int) -> tuple[Shape, ...]:
@@ -283,6 +284,11 @@ def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    if n * m > LONG_CELLS:  # long documents: costs only in a band around a coarse diagonal (linear memory)
+        from . import align_long
+
+        return align_long.align(src, tgt, encode, config, src_blocks, tgt_blocks,
+                                shapes=bead_shapes(config.max_bead), separator=SEPARATOR)
     use_blocks = config.use_paragraphs and src_blocks is not None and tgt_blocks is not None
     scores = score(src, tgt, encode, config, src_blocks if use_blocks else None,
                    tgt_blocks if use_blocks else None)

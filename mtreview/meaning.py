@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
+from .output import dumps
 
 DEFAULT_HEAD = Path(__file__).resolve().parent / "resources" / "meaning_head.npz"
 
@@ -145,7 +146,7 @@ def spans(probs: np.ndarray, starts: Sequence[int], ends: Sequence[int], thresho
 def save_head(path: Path, model: MeaningModel) -> None:
     meta = {**model.meta, "version": model.version, "features": list(model.features),
             "intercept": model.intercept, "threshold": model.threshold, "major": model.major}
-    np.savez_compressed(path, meta=np.array(json.dumps(meta, sort_keys=True, ensure_ascii=False)),
+    np.savez_compressed(path, meta=np.array(dumps(meta)),
                         mean=model.mean, scale=model.scale, coef=model.coef)
 
 

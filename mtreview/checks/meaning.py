@@ -11,7 +11,7 @@ WMT24 ESA human spans it measured no better than flagging every character (docs/
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass, replace
 
 from ..records import Flag, Severity
 from .base import Article, Check
@@ -23,22 +23,21 @@ class Meaning(Check):
     severity = Severity.MINOR
     description = ("A part of the translation the source does not seem to explain (a possible "
                    "mistranslation); needs [models] lm.")
-    defaults: ClassVar[dict[str, Any]] = {
-        "active": False,  # opt-in: see the module docstring
-        "model": "",  # meaning head (.npz); "" = the one shipped in mtreview/resources
-        "threshold": 0.0,  # token probability to flag from; 0 = the head's own threshold
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        active: bool = False  # opt-in: see the module docstring
+        model: str = ""  # meaning head (.npz); "" = the one shipped in mtreview/resources
+        threshold: float = 0.0  # token probability to flag from; 0 = the head's own threshold
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
-        if article.lm is None or not self.params["active"]:
+        if article.lm is None or not self.params.active:
             return []
         from ..meaning import find_spans, load_head
 
-        head = load_head(self.params["model"])
-        if self.params["threshold"]:
-            import dataclasses
-
-            head = dataclasses.replace(head, threshold=float(self.params["threshold"]))
+        head = load_head(self.params.model)
+        if self.params.threshold:
+            head = replace(head, threshold=self.params.threshold)
         segs = article.segments
         found = find_spans(article.lm, [s.src for s in segs], [s.tgt for s in segs], head)
         out = []

