@@ -56,9 +56,13 @@ EN_OPENERS = _wordset(
     "according police officials authorities some many most all no one two three both each "
     "what why how who where which mr mrs ms dr"
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|"
-                  r"gov|edu|co\.uk|jp|io)\b(?:/\S*)?")
-_EN_END = re.compile(r"(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s+\S)")
+# Every pattern below runs on user text and must stay linear in its length (issue 13.8): a
+# repeated group may only start where a run of its characters starts (the look-behinds), so no
+# start position rescans a long run; helpers look at bounded windows around a match.
+_URL = re.compile(r"(?:https?://|www\.)[!-~]+"
+                  r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                  r"|(?<![\w-])(?<![\w-]\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|co\.uk|jp|io)\b(?:/[!-~]*)?")
+_EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s+\S)")
 _WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]]*$")
 _DATELINE = re.compile(
     r"(?<=[a-z0-9)])\s+(?=[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3}"
@@ -69,6 +73,7 @@ _DATELINE = re.compile(
 _MISSING_STOP = re.compile(
     r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|It|As|Some|In|When|After|While|How)\s[A-Za-z0-9])"
 )
+_MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
 _GLUE = _wordset(
     "the a an of and or in on at to for by with from into onto as than that this these those his her their "
     "its our my your is are was were be been said says told about over under after before between against "
@@ -175,14 +180,13 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         cut = start + m.end()
         if cut in guard:
             continue
-        before = _WORD_BEFORE.search(chunk, max(0, m.start() - 200), m.end())
-        prev = before.group(1) if before else ""
+        prev = _word_before(chunk, m.start(), m.end())
         mark = "." if "." in m.group() or "…" in m.group() else m.group()[0]
-        nxt = chunk[m.end():].lstrip()[:40]
+        nxt = chunk[m.end() : m.end() + 200].lstrip()[:40]
         if mark == "." and m.group()[:3] in ("...", "…") and nxt[:1].isupper():
             cuts.append(cut)
             continue
-        lead = chunk[: m.start() - len(prev)].rstrip()
+        lead = chunk[max(0, m.start() - len(prev) - 200) : m.start() - len(prev)].rstrip()
         if mark == "." and re.fullmatch(r"\d{1,2}", prev) and (not lead or lead[-1] in ".!?\"”"):
             continue  # a list number: "1. Double bangs"
         if mark == "!" and prev.lower().endswith(("yahoo", "jeopardy")):
@@ -196,15 +200,29 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     return _cut(start, end, cuts)
 
 
+def _word_before(chunk: str, end_start: int, end: int) -> str:
+    """The word that the sentence-end marks ``chunk[end_start:end]`` follow (at most 200 chars back)."""
+    a = end_start
+    while a > 0 and end_start - a < 200 and not chunk[a - 1].isspace():
+        a -= 1
+    m = _WORD_BEFORE.fullmatch(chunk, a, end)
+    return m.group(1) if m else ""
+
+
 def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
-    """True when the words before ``pos`` read as a finished sentence with no full stop."""
+    """True when the words before ``pos`` read as a finished sentence with no full stop.
+
+    Looks at most ``_MISSING_WINDOW`` characters on either side, so a long text without
+    full stops stays linear.
+    """
     k = bisect.bisect_right(cuts, start + pos)
-    begin = cuts[k - 1] - start if k else 0
+    begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
     words = chunk[begin:pos].split()
     if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in _GLUE:
         return False
-    after = chunk[pos:].split()[1:3]
-    if chunk[pos:].lstrip().startswith("A ") and not words[-1][0].islower() and not after[0][0].isdigit():
+    ahead = chunk[pos : pos + 200]
+    after = ahead.split()[1:3]
+    if ahead.lstrip().startswith("A ") and not words[-1][0].islower() and not after[0][0].isdigit():
         return False  # "Serie A side", but "... Police | A 37-year-old man"
     if len(after) == 2 and all(w[0].islower() or w[0].isdigit() for w in after):
         return True  # prose after a Title Case headline: "... 200 years old | A bridge linking"
