@@ -359,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     for es in eval_sets(names, args.split):
         t0 = time.perf_counter()
         totals = evaluate(args.data, es, config, models, tuple(args.systems), args.errors, sys.stdout)
+        cached.save()  # after each set, so an interrupted run keeps what it encoded
+        sys.stderr.write(f"{es.name}: {time.perf_counter() - t0:.0f} s\n")
         for system, counts in totals.items():
             fig = counts.figures()
             fig["seconds"] = round(time.perf_counter() - t0, 2) if system == "mtreview" else None

@@ -57,6 +57,7 @@ class AlignConfig:
     length_sigma: float = 0.25  # spread of log(JA chars / EN chars) around the document's ratio
     length_cap: float = 1.0  # most the squared length z-score / 2 may add (before length_weight)
     anchor_weight: float = 0.25  # weight of the number / Latin-name anchor term
+    punctuation_anchors: bool = False  # quotation and question marks count as anchors too
     split_glued: bool = True  # cut a JA sentence holding two EN ones (headline glued to the text)
     split_margin: float = 0.1  # least gain of a kept cut (see mtreview.refine)
 

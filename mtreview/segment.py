@@ -41,6 +41,8 @@ EN_TITLES = _wordset(
     "rev hon fr sr jr mt ft vs v no nos art vol vols fig figs pp p ch sec para approx est dept univ "
     "e.g i.e cf al"
 )
+# Names spelled with a final "!" or "?" (brands, shows): the mark is never a sentence end.
+EN_BANG_NAMES = _wordset("yahoo jeopardy wham")
 # Months: no boundary before a day number or a lower-case word.
 EN_MONTHS = _wordset("jan feb mar apr jun jul aug sep sept oct nov dec")
 # Abbreviations that may also end a sentence: a boundary only before a usual sentence opener.
@@ -73,6 +75,7 @@ _DATELINE = re.compile(
 _MISSING_STOP = re.compile(
     r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|It|As|Some|In|When|After|While|How)\s[A-Za-z0-9])"
 )
+_SAID = _wordset("said says added wrote explained noted tweeted")
 _MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
 _GLUE = _wordset(
     "the a an of and or in on at to for by with from into onto as than that this these those his her their "
@@ -151,6 +154,8 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
     """True when the full stop after ``prev`` does not end the sentence before ``nxt``."""
     if not nxt:
         return False
+    if (nxt[0] in "-–•" and nxt[1:2].isupper()) or (nxt[0] == "•" and nxt[1:2].isdigit()):
+        return False  # a list item glued to its bullet: "... metabolism. -Provides a unique ..."
     if nxt[0].islower() or nxt[0] in ",;:–—-":
         return True
     if mark != ".":
@@ -189,7 +194,7 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         lead = chunk[max(0, m.start() - len(prev) - 200) : m.start() - len(prev)].rstrip()
         if mark == "." and re.fullmatch(r"\d{1,2}", prev) and (not lead or lead[-1] in ".!?\"”"):
             continue  # a list number: "1. Double bangs"
-        if mark == "!" and prev.lower().endswith(("yahoo", "jeopardy")):
+        if mark in "!?" and _bang_name(prev, nxt):
             continue
         if not _en_keep_going(prev, mark, nxt, extra):
             cuts.append(cut)
@@ -198,6 +203,19 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
+
+
+def _bang_name(prev: str, nxt: str) -> bool:
+    """True when the ``!`` / ``?`` after ``prev`` belongs to a name ("Yahoo! News", "oOh! Media").
+
+    A name that the language spells with the mark (``EN_BANG_NAMES``) never ends a sentence on it;
+    a word with a capital after a lower-case start ("oOh", "eBay") is a brand, and its mark is
+    part of the name when a capitalised word follows without a pause.
+    """
+    word = prev.lstrip("\"'“‘(")
+    if word.lower() in EN_BANG_NAMES:
+        return True
+    return re.fullmatch(r"[a-z]+[A-Z][A-Za-z]*", word) is not None and nxt[:1].isupper()
 
 
 def _word_before(chunk: str, end_start: int, end: int) -> str:
@@ -218,6 +236,8 @@ def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
     k = bisect.bisect_right(cuts, start + pos)
     begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
     words = chunk[begin:pos].split()
+    if len(words) >= 3 and words[-1].lower() in _SAID and any(w[-1] in "\"”’" for w in words[-5:-1]):
+        return True  # a quotation's attribution ends the sentence: '... occurred," DeBerry said | In'
     if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in _GLUE:
         return False
     ahead = chunk[pos : pos + 200]

@@ -281,3 +281,43 @@ def test_hard_wrapped_lines_are_joined_but_short_lines_are_not():
     assert len(sents) == 1
     _, sents = _split("ソウル\n北朝鮮は日曜日、ロシアと協力を進めることで合意したと発表した。", "ja")
     assert [s.text for s in sents] == ["ソウル", "北朝鮮は日曜日、ロシアと協力を進めることで合意したと発表した。"]
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Shares of Yahoo! Japan rose on Monday. Analysts were surprised.", 2),
+    ("She won on Jeopardy! Last week she lost.", 1),  # the show's name keeps its mark
+    ("The deal values oOh! Media at $1 billion. It was announced today.", 2),
+])
+def test_names_with_exclamation_marks_are_not_cut(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("We won! The crowd cheered.", 2),
+    ("Did they win? Nobody knows.", 2),
+    ("Look at oOh! it was a typo.", 1),
+    ("It is cheaper on eBay! and it ships fast.", 1),
+    ("Yahoo. The company said so.", 2),
+])
+def test_ordinary_exclamations_still_end_sentences(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("-Helps maintain the coat. -Provides 22 active nutrients.", 2),
+    ("Fast shipping. •Free returns.", 2),
+    ("He paused. - and then he left.", 1),  # a dash before a lower-case word continues
+    ("Prices rose 5 per cent. – A spokesman declined to comment.", 1),  # a spaced dash is not a bullet
+])
+def test_bullets_glued_to_a_capital_start_items(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ('"We ended up back in bounds," DeBerry said In addition, the resort closed the gondola.', 2),
+    ('“It is over,” the coach told The players went home.', 1),  # "told The ..." is an object, no cut
+    ('"Yes," she added It was late.', 2),
+    ('He said The Guardian had the story first.', 1),  # no quotation before: "said" keeps its object
+])
+def test_attribution_after_a_quotation_ends_the_sentence(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
