@@ -41,6 +41,11 @@ EN_TITLES = _wordset(
     "rev hon fr sr jr mt ft vs v no nos art vol vols fig figs pp p ch sec para approx est dept univ "
     "e.g i.e cf al"
 )
+# Words that open a clause when a chat message starts in lower case ("thanks. i will check").
+EN_INFORMAL_OPENERS = _wordset(
+    "i i'm i've i'll i'd we you he she they it's please thanks thank sorry hi hello ok okay yes "
+    "did do does are is can could would will how what why where when for"
+)
 # Names spelled with a final "!" or "?" (brands, shows): the mark is never a sentence end.
 EN_BANG_NAMES = _wordset("yahoo jeopardy wham")
 # Months: no boundary before a day number or a lower-case word.
@@ -73,8 +78,11 @@ _DATELINE = re.compile(
 # A sentence whose full stop is missing ("... with the objection of four MPs The Senate will ..."):
 # a capitalised opener after a content word, outside Title Case text.
 _MISSING_STOP = re.compile(
-    r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|It|As|Some|In|When|After|While|How)\s[A-Za-z0-9])"
+    r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|An|It|As|Some|In|When|After|While|How|"
+    r"He|She|They|We|You|Please|There|Our|If|Then|Thank|Thanks)\s[A-Za-z0-9])"
 )
+# an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
+_EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
 _SAID = _wordset("said says added wrote explained noted tweeted")
 _MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
 _GLUE = _wordset(
@@ -92,7 +100,10 @@ _JA_OPEN = {"「": "」", "『": "』", "（": "）", "(": ")", "〔": "〕", "�
 _JA_CLOSE = {v: k for k, v in _JA_OPEN.items()}
 _JA_SYMMETRIC = frozenset('“”"')  # the seed pairs “…“ and ”…“: treat them as one toggling mark
 _JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*")
-_JA_CONTINUE = re.compile(r"\s*(?:と|って|っ|など|なんて|との|とか|、|，)")
+# a quoting particle after the end mark continues the sentence (「…。」と述べた), but a conjunction
+# that starts with と opens a new one (。というわけで / 。ところが / 。とはいえ / 。とにかく)
+_JA_CONTINUE = re.compile(r"\s*(?:と(?!いうわけ|いうのも|ころが|ころで|はいえ|にかく|もかく|りあえず|ても)"
+                          r"|って|っ|など|なんて|との|とか|、|，)")
 
 
 def _protected(text: str, start: int, end: int, opens: dict[str, str], closes: dict[str, str],
@@ -196,13 +207,33 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
             continue  # a list number: "1. Double bangs"
         if mark in "!?" and _bang_name(prev, nxt):
             continue
-        if not _en_keep_going(prev, mark, nxt, extra):
+        if _informal_start(prev, m.group(), nxt, extra) or not _en_keep_going(prev, mark, nxt, extra):
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
+    cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
     cuts.sort()
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
+
+
+def _informal_start(prev: str, marks: str, nxt: str, extra: frozenset[str]) -> bool:
+    """True when a lower-case sentence start follows a bare end mark (chat and social text):
+    "... check your mail. for quality purposes I will ...", "... are you there ? i sent ...".
+
+    The next word must be one that opens a clause (a pronoun, a request, a question word); after a
+    full stop the word before it must be a plain word of three letters or more, never an
+    abbreviation or a unit ("5 in. long", "approx. the").
+    """
+    if marks not in (".", "?", "!", "?!", "!?", "??", "!!") or not nxt[:1].islower():
+        return False
+    if nxt.split(" ")[0].rstrip(",.;:!?").replace("’", "'") not in EN_INFORMAL_OPENERS:
+        return False
+    if marks != ".":
+        return True
+    word = prev.lower()
+    return (len(word) >= 3 and word.isalpha() and prev.islower() and word not in EN_TITLES
+            and word not in EN_MONTHS and word not in EN_AMBIGUOUS and word not in extra)
 
 
 def _bang_name(prev: str, nxt: str) -> bool:
@@ -212,7 +243,7 @@ def _bang_name(prev: str, nxt: str) -> bool:
     a word with a capital after a lower-case start ("oOh", "eBay") is a brand, and its mark is
     part of the name when a capitalised word follows without a pause.
     """
-    word = prev.lstrip("\"'“‘(")
+    word = re.sub(r"^[\W_]+", "", prev)  # "--Yahoo", "(Yahoo"
     if word.lower() in EN_BANG_NAMES:
         return True
     return re.fullmatch(r"[a-z]+[A-Z][A-Za-z]*", word) is not None and nxt[:1].isupper()
