@@ -1,13 +1,21 @@
-"""Evaluate segmentation + alignment against the gold segment pairs of align-dev.
+"""Evaluate segmentation + alignment against gold segment pairs: align-dev2 tune / report, old align-dev.
 
-    python bench/eval_align.py                     # table: en-ja and ja-en, with / without paragraphs
+    python bench/eval_align.py                     # every set, mtreview and the two peers (slow: encodes)
+    python bench/eval_align.py --sets tune --systems mtreview --errors   # tune split only, missed pairs
     python bench/eval_align.py --json              # machine-readable figures
-    python bench/eval_align.py --errors --pairs en-ja --modes joined   # print failed gold pairs
-    python bench/eval_align.py --split even        # only every other document (held-out checks)
+    python bench/eval_align.py --sets dev/en-ja/joined --split even      # half of an old dev set
 
-For each document the EN and JA texts are loaded with ``mtreview.load``, segmented and aligned
-through ``pipeline.align_documents`` (the path the CLI uses). Bead texts join EN sentences with
-" " and JA sentences with "".
+Sets: ``dev2/{paras,flat}/{tune,report}`` are the align-dev2 documents (WMT22/23 en-ja, mixed
+domains) with shared paragraph breaks or as one running block per side; ``dev/{en-ja,ja-en}/
+{paragraphs,lines,joined}`` the old align-dev news documents (see Modes). The **report split**
+of align-dev2 is frozen by ``split_of``: a document whose sha1(id) ends in an even hex digit is
+report, the rest tune (111 / 95 documents). Methods are tuned on tune only; the report split is
+measured in aggregate, and ``--errors`` never prints its documents.
+
+Systems, over the same sentences (mtreview's segmenter) and the same encoder: ``mtreview``
+(``pipeline.align_documents``: align + refine), ``gale-church`` (lengths only) and ``vecalign``
+(Vecalign-style DP, see ``align_peers.py``). Bead texts join EN sentences with " " and JA
+sentences with "".
 
 Metrics (all micro-averaged over gold pairs / predicted beads of a language pair):
 - strict P/R/F1: a predicted bead equals a gold pair when both sides are equal after removing

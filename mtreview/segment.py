@@ -92,12 +92,16 @@ _GLUE = _wordset(
 )
 _EN_QUOTES = {'"': '"', "“": "”", "(": ")", "[": "]"}
 _EN_CLOSERS = {'"': '"', "”": "“", ")": "(", "]": "["}
+_EN_BRACKETS = {"(": ")", "[": "]"}
+_EN_BRACKET_CLOSERS = {")": "(", "]": "["}
 
 # -- Japanese -----------------------------------------------------------------------------
 
 _JA_OPEN = {"「": "」", "『": "』", "（": "）", "(": ")", "〔": "〕", "【": "】", "［": "］", "《": "》",
             "〈": "〉"}
 _JA_CLOSE = {v: k for k, v in _JA_OPEN.items()}
+_JA_BRACKETS = {k: v for k, v in _JA_OPEN.items() if k not in "「『"}
+_JA_BRACKET_CLOSERS = {v: k for k, v in _JA_BRACKETS.items()}
 _JA_SYMMETRIC = frozenset('“”"')  # the seed pairs “…“ and ”…“: treat them as one toggling mark
 _JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*")
 # a quoting particle after the end mark continues the sentence (「…。」と述べた), but a conjunction
@@ -187,7 +191,10 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
 
 def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
     chunk = text[start:end]
-    spans = _protected(text, start, end, _EN_QUOTES, _EN_CLOSERS, '"', config.max_quote_chars)
+    if config.split_quotes:  # only brackets protect; the aligner merges the parts of a quotation
+        spans = _protected(text, start, end, _EN_BRACKETS, _EN_BRACKET_CLOSERS, "", config.max_quote_chars)
+    else:
+        spans = _protected(text, start, end, _EN_QUOTES, _EN_CLOSERS, '"', config.max_quote_chars)
     spans += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
     guard = _Guard(start, end, spans)
     extra = frozenset(a.lower().rstrip(".") for a in config.en_abbreviations)
@@ -284,7 +291,10 @@ def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
 
 def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
     chunk = text[start:end]
-    spans = _protected(text, start, end, _JA_OPEN, _JA_CLOSE, _JA_SYMMETRIC, config.max_quote_chars)
+    if config.split_quotes:
+        spans = _protected(text, start, end, _JA_BRACKETS, _JA_BRACKET_CLOSERS, "", config.max_quote_chars)
+    else:
+        spans = _protected(text, start, end, _JA_OPEN, _JA_CLOSE, _JA_SYMMETRIC, config.max_quote_chars)
     spans += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
     guard = _Guard(start, end, spans)
     cuts = []

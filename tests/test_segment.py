@@ -375,3 +375,16 @@ def test_japanese_conjunctions_with_to_start_a_sentence(text, n):
 ])
 def test_lower_case_sentence_starts_in_chat(text, n):
     assert len(segment.split(load_text(text, "en"))) == n
+
+
+def test_split_quotes_cuts_inside_quotations_but_not_brackets():
+    text = '"I am fine, my friends. I salute the doctors," he said. The visit (as planned. Or not.) ended.'
+    whole = [s.text for s in segment.split(load_text(text, "en"))]
+    split = [s.text for s in segment.split(load_text(text, "en"), SegmentConfig(split_quotes=True))]
+    assert whole == ['"I am fine, my friends. I salute the doctors," he said.',
+                     "The visit (as planned. Or not.) ended."]
+    assert split == ['"I am fine, my friends.', 'I salute the doctors," he said.',
+                     "The visit (as planned. Or not.) ended."]
+    ja = "「元気です。医師に感謝します」と述べた。訪問（予定通り。延期なし）は終わった。"
+    parts = [s.text for s in segment.split(load_text(ja, "ja"), SegmentConfig(split_quotes=True))]
+    assert parts == ["「元気です。", "医師に感謝します」と述べた。", "訪問（予定通り。延期なし）は終わった。"]
