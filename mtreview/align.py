@@ -119,7 +119,7 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     tgt_len = {k: np.array([len(t) for t in w], dtype=np.float64) for k, w in tgt_win.items()}
     mu = math.log((sum(map(len, tgt)) + 10.0) / (sum(map(len, src)) + 10.0))
 
-    src_anchor, tgt_anchor = anchor_sets(src, tgt)
+    src_anchor, tgt_anchor = anchor_sets(src, tgt, config.punctuation_anchors)
     vocab = {w: i for i, w in enumerate(sorted(set().union(*src_anchor, *tgt_anchor)))}
     src_inc = {1: _incidence(src_anchor, vocab)}
     tgt_inc = {1: _incidence(tgt_anchor, vocab)}

@@ -70,10 +70,37 @@ def latin_words(text: str) -> set[str]:
     return {w for w in words if w not in _STOP}
 
 
-def anchor_sets(src: Sequence[str], tgt: Sequence[str]) -> tuple[list[set[str]], list[set[str]]]:
-    """Anchors of each English and Japanese text: numbers, plus Latin words the Japanese side uses."""
+# Punctuation that a translation keeps: a quotation (“…” / "…" ↔ 「…」 / 『…』 / “…”) and a
+# question. Marked with a leading space so that no word or number can collide with them.
+QUOTE, QUESTION = " quote", " question"
+_EN_QUOTE = re.compile(r"[“”]|(?:^|\s)\"(?=\w)|(?<=[^\d\s])\"(?=\s|$|[,.;:!?])")
+_JA_QUOTE = re.compile(r"[「」『』“”\"]")
+
+
+def marks(text: str, lang: str) -> set[str]:
+    """Punctuation anchors of ``text``: ``QUOTE`` for a quotation, ``QUESTION`` for a question.
+
+    English apostrophes and single quotes are not quotations ('consequences' is rendered 「結果」
+    as often as 結果); a Japanese question may end in か。 with no question mark, so only the
+    mark itself counts on either side.
+    """
+    out = set()
+    if (_JA_QUOTE if lang == "ja" else _EN_QUOTE).search(text):
+        out.add(QUOTE)
+    if "?" in text or (lang == "ja" and "？" in text):
+        out.add(QUESTION)
+    return out
+
+
+def anchor_sets(src: Sequence[str], tgt: Sequence[str], punctuation: bool = False
+                ) -> tuple[list[set[str]], list[set[str]]]:
+    """Anchors of each English and Japanese text: numbers, plus Latin words the Japanese side uses,
+    plus (``punctuation``) quotation and question marks."""
     tgt_latin = [latin_words(t) for t in tgt]
     vocab = set().union(*tgt_latin) if tgt_latin else set()
     src_sets = [numbers(s, "en") | (latin_words(s) & vocab) for s in src]
     tgt_sets = [numbers(t, "ja") | w for t, w in zip(tgt, tgt_latin, strict=True)]
+    if punctuation:
+        src_sets = [a | marks(s, "en") for a, s in zip(src_sets, src, strict=True)]
+        tgt_sets = [a | marks(t, "ja") for a, t in zip(tgt_sets, tgt, strict=True)]
     return src_sets, tgt_sets

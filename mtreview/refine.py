@@ -164,7 +164,14 @@ def _halves(texts: Sequence[str], cut: SideCut, sep: str) -> tuple[str, str]:
 def en_stops(text: str) -> list[int]:
     """Offsets in an English sentence after a full stop or a colon the segmenter kept inside it
     (a quotation, an abbreviation): ``. It``, ``? The``, ``: "Just``."""
-    return [m.end() for m in _EN_STOP.finditer(text) if m.end() < len(text)]
+    from .segment import EN_TITLES  # titles never end a sentence: "Mt. Rainier", "Gov. Newsom"
+
+    out = []
+    for m in _EN_STOP.finditer(text):
+        word = text[max(0, m.start() - 12) : m.start()].split()[-1:] or [""]
+        if m.end() < len(text) and word[0].lstrip("\"'“‘(").rstrip(".").lower() not in EN_TITLES:
+            out.append(m.end())
+    return out
 
 
 _EN_STOP = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<=[a-z0-9)\]][.!?])\s+"

@@ -42,6 +42,13 @@ EN_TITLES = _wordset(
     "rev hon fr sr jr mt ft vs v no nos art vol vols fig figs pp p ch sec para approx est dept univ "
     "e.g i.e cf al"
 )
+# Words that open a clause when a chat message starts in lower case ("thanks. i will check").
+EN_INFORMAL_OPENERS = _wordset(
+    "i i'm i've i'll i'd we you he she they it's please thanks thank sorry hi hello ok okay yes "
+    "did do does are is can could would will how what why where when for"
+)
+# Names spelled with a final "!" or "?" (brands, shows): the mark is never a sentence end.
+EN_BANG_NAMES = _wordset("yahoo jeopardy wham")
 # Months: no boundary before a day number or a lower-case word.
 EN_MONTHS = MONTH_ABBREVIATIONS
 # Abbreviations that may also end a sentence: a boundary only before a usual sentence opener.
@@ -57,9 +64,13 @@ EN_OPENERS = _wordset(
     "according police officials authorities some many most all no one two three both each "
     "what why how who where which mr mrs ms dr"
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|"
-                  r"gov|edu|co\.uk|jp|io)\b(?:/\S*)?")
-_EN_END = re.compile(r"(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s+\S)")
+# Every pattern below runs on user text and must stay linear in its length (issue 13.8): a
+# repeated group may only start where a run of its characters starts (the look-behinds), so no
+# start position rescans a long run; helpers look at bounded windows around a match.
+_URL = re.compile(r"(?:https?://|www\.)[!-~]+"
+                  r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                  r"|(?<![\w-])(?<![\w-]\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|co\.uk|jp|io)\b(?:/[!-~]*)?")
+_EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s+\S)")
 _WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]]*$")
 _DATELINE = re.compile(
     r"(?<=[a-z0-9)])\s+(?=[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3}"
@@ -68,8 +79,13 @@ _DATELINE = re.compile(
 # A sentence whose full stop is missing ("... with the objection of four MPs The Senate will ..."):
 # a capitalised opener after a content word, outside Title Case text.
 _MISSING_STOP = re.compile(
-    r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|It|As|Some|In|When|After|While|How)\s[A-Za-z0-9])"
+    r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|An|It|As|Some|In|When|After|While|How|"
+    r"He|She|They|We|You|Please|There|Our|If|Then|Thank|Thanks)\s[A-Za-z0-9])"
 )
+# an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
+_EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
+_SAID = _wordset("said says added wrote explained noted tweeted")
+_MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
 _GLUE = _wordset(
     "the a an of and or in on at to for by with from into onto as than that this these those his her their "
     "its our my your is are was were be been said says told about over under after before between against "
@@ -77,15 +93,22 @@ _GLUE = _wordset(
 )
 _EN_QUOTES = {'"': '"', "“": "”", "(": ")", "[": "]"}
 _EN_CLOSERS = {'"': '"', "”": "“", ")": "(", "]": "["}
+_EN_BRACKETS = {"(": ")", "[": "]"}
+_EN_BRACKET_CLOSERS = {")": "(", "]": "["}
 
 # -- Japanese -----------------------------------------------------------------------------
 
 _JA_OPEN = {"「": "」", "『": "』", "（": "）", "(": ")", "〔": "〕", "【": "】", "［": "］", "《": "》",
             "〈": "〉"}
 _JA_CLOSE = {v: k for k, v in _JA_OPEN.items()}
+_JA_BRACKETS = {k: v for k, v in _JA_OPEN.items() if k not in "「『"}
+_JA_BRACKET_CLOSERS = {v: k for k, v in _JA_BRACKETS.items()}
 _JA_SYMMETRIC = frozenset('“”"')  # the seed pairs “…“ and ”…“: treat them as one toggling mark
 _JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*")
-_JA_CONTINUE = re.compile(r"\s*(?:と|って|っ|など|なんて|との|とか|、|，)")
+# a quoting particle after the end mark continues the sentence (「…。」と述べた), but a conjunction
+# that starts with と opens a new one (。というわけで / 。ところが / 。とはいえ / 。とにかく)
+_JA_CONTINUE = re.compile(r"\s*(?:と(?!いうわけ|いうのも|ころが|ころで|はいえ|にかく|もかく|りあえず|ても)"
+                          r"|って|っ|など|なんて|との|とか|、|，)")
 
 
 def _protected(text: str, start: int, end: int, opens: dict[str, str], closes: dict[str, str],
@@ -147,6 +170,8 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
     """True when the full stop after ``prev`` does not end the sentence before ``nxt``."""
     if not nxt:
         return False
+    if (nxt[0] in "-–•" and nxt[1:2].isupper()) or (nxt[0] == "•" and nxt[1:2].isdigit()):
+        return False  # a list item glued to its bullet: "... metabolism. -Provides a unique ..."
     if nxt[0].islower() or nxt[0] in ",;:–—-":
         return True
     if mark != ".":
@@ -167,7 +192,10 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
 
 def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
     chunk = text[start:end]
-    spans = _protected(text, start, end, _EN_QUOTES, _EN_CLOSERS, '"', config.max_quote_chars)
+    if config.split_quotes:  # only brackets protect; the aligner merges the parts of a quotation
+        spans = _protected(text, start, end, _EN_BRACKETS, _EN_BRACKET_CLOSERS, "", config.max_quote_chars)
+    else:
+        spans = _protected(text, start, end, _EN_QUOTES, _EN_CLOSERS, '"', config.max_quote_chars)
     spans += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
     guard = _Guard(start, end, spans)
     extra = frozenset(a.lower().rstrip(".") for a in config.en_abbreviations)
@@ -176,36 +204,84 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         cut = start + m.end()
         if cut in guard:
             continue
-        before = _WORD_BEFORE.search(chunk, max(0, m.start() - 200), m.end())
-        prev = before.group(1) if before else ""
+        prev = _word_before(chunk, m.start(), m.end())
         mark = "." if "." in m.group() or "…" in m.group() else m.group()[0]
-        nxt = chunk[m.end():].lstrip()[:40]
+        nxt = chunk[m.end() : m.end() + 200].lstrip()[:40]
         if mark == "." and m.group()[:3] in ("...", "…") and nxt[:1].isupper():
             cuts.append(cut)
             continue
-        lead = chunk[: m.start() - len(prev)].rstrip()
+        lead = chunk[max(0, m.start() - len(prev) - 200) : m.start() - len(prev)].rstrip()
         if mark == "." and re.fullmatch(r"\d{1,2}", prev) and (not lead or lead[-1] in ".!?\"”"):
             continue  # a list number: "1. Double bangs"
-        if mark == "!" and prev.lower().endswith(("yahoo", "jeopardy")):
+        if mark in "!?" and _bang_name(prev, nxt):
             continue
-        if not _en_keep_going(prev, mark, nxt, extra):
+        if _informal_start(prev, m.group(), nxt, extra) or not _en_keep_going(prev, mark, nxt, extra):
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
+    cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
     cuts.sort()
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
 
 
+def _informal_start(prev: str, marks: str, nxt: str, extra: frozenset[str]) -> bool:
+    """True when a lower-case sentence start follows a bare end mark (chat and social text):
+    "... check your mail. for quality purposes I will ...", "... are you there ? i sent ...".
+
+    The next word must be one that opens a clause (a pronoun, a request, a question word); after a
+    full stop the word before it must be a plain word of three letters or more, never an
+    abbreviation or a unit ("5 in. long", "approx. the").
+    """
+    if marks not in (".", "?", "!", "?!", "!?", "??", "!!") or not nxt[:1].islower():
+        return False
+    if nxt.split(" ")[0].rstrip(",.;:!?").replace("’", "'") not in EN_INFORMAL_OPENERS:
+        return False
+    if marks != ".":
+        return True
+    word = prev.lower()
+    return (len(word) >= 3 and word.isalpha() and prev.islower() and word not in EN_TITLES
+            and word not in EN_MONTHS and word not in EN_AMBIGUOUS and word not in extra)
+
+
+def _bang_name(prev: str, nxt: str) -> bool:
+    """True when the ``!`` / ``?`` after ``prev`` belongs to a name ("Yahoo! News", "oOh! Media").
+
+    A name that the language spells with the mark (``EN_BANG_NAMES``) never ends a sentence on it;
+    a word with a capital after a lower-case start ("oOh", "eBay") is a brand, and its mark is
+    part of the name when a capitalised word follows without a pause.
+    """
+    word = re.sub(r"^[\W_]+", "", prev)  # "--Yahoo", "(Yahoo"
+    if word.lower() in EN_BANG_NAMES:
+        return True
+    return re.fullmatch(r"[a-z]+[A-Z][A-Za-z]*", word) is not None and nxt[:1].isupper()
+
+
+def _word_before(chunk: str, end_start: int, end: int) -> str:
+    """The word that the sentence-end marks ``chunk[end_start:end]`` follow (at most 200 chars back)."""
+    a = end_start
+    while a > 0 and end_start - a < 200 and not chunk[a - 1].isspace():
+        a -= 1
+    m = _WORD_BEFORE.fullmatch(chunk, a, end)
+    return m.group(1) if m else ""
+
+
 def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
-    """True when the words before ``pos`` read as a finished sentence with no full stop."""
+    """True when the words before ``pos`` read as a finished sentence with no full stop.
+
+    Looks at most ``_MISSING_WINDOW`` characters on either side, so a long text without
+    full stops stays linear.
+    """
     k = bisect.bisect_right(cuts, start + pos)
-    begin = cuts[k - 1] - start if k else 0
+    begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
     words = chunk[begin:pos].split()
+    if len(words) >= 3 and words[-1].lower() in _SAID and any(w[-1] in "\"”’" for w in words[-5:-1]):
+        return True  # a quotation's attribution ends the sentence: '... occurred," DeBerry said | In'
     if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in _GLUE:
         return False
-    after = chunk[pos:].split()[1:3]
-    if chunk[pos:].lstrip().startswith("A ") and not words[-1][0].islower() and not after[0][0].isdigit():
+    ahead = chunk[pos : pos + 200]
+    after = ahead.split()[1:3]
+    if ahead.lstrip().startswith("A ") and not words[-1][0].islower() and not after[0][0].isdigit():
         return False  # "Serie A side", but "... Police | A 37-year-old man"
     if len(after) == 2 and all(w[0].islower() or w[0].isdigit() for w in after):
         return True  # prose after a Title Case headline: "... 200 years old | A bridge linking"
@@ -216,7 +292,10 @@ def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
 
 def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
     chunk = text[start:end]
-    spans = _protected(text, start, end, _JA_OPEN, _JA_CLOSE, _JA_SYMMETRIC, config.max_quote_chars)
+    if config.split_quotes:
+        spans = _protected(text, start, end, _JA_BRACKETS, _JA_BRACKET_CLOSERS, "", config.max_quote_chars)
+    else:
+        spans = _protected(text, start, end, _JA_OPEN, _JA_CLOSE, _JA_SYMMETRIC, config.max_quote_chars)
     spans += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
     guard = _Guard(start, end, spans)
     cuts = []

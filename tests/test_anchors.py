@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mtreview import anchors
 from mtreview.anchors import anchor_sets, latin_words, numbers
 
 
@@ -42,3 +43,25 @@ def test_anchor_sets_keep_only_latin_words_the_japanese_side_uses():
     )
     assert src == [{"us", "doj", "hsbc"}]
     assert tgt == [{"us", "doj", "hsbc"}]
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ('"We are leaving today," he said.', "en", {anchors.QUOTE}),
+    ("“Peace be upon him.”", "en", {anchors.QUOTE}),
+    ("Is it a danger?", "en", {anchors.QUESTION}),
+    ("「結果」を伴うと警告", "ja", {anchors.QUOTE}),
+    ("危険だろうか？", "ja", {anchors.QUESTION}),
+    ("Russia warned of 'consequences' if it attacked.", "en", set()),  # single quotes: not a quotation
+    ("The 5'11\" guard scored.", "en", set()),  # inches, not a quotation
+    ("He doesn't know.", "en", set()),
+    ("危険だろうか。", "ja", set()),
+])
+def test_punctuation_marks(text, lang, expected):
+    assert anchors.marks(text, lang) == expected
+
+
+def test_punctuation_anchors_only_when_asked():
+    src, tgt = anchor_sets(['"Yes," he said.'], ["「はい」と彼は言った。"])
+    assert src == [set()] and tgt == [set()]
+    src, tgt = anchor_sets(['"Yes," he said.'], ["「はい」と彼は言った。"], punctuation=True)
+    assert src == [{anchors.QUOTE}] and tgt == [{anchors.QUOTE}]

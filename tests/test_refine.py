@@ -60,6 +60,8 @@ def test_boundaries(text, present, absent):
     ('Labour MP Jess Phillips said on Saturday: "Just seen all the Wiley stuff. Why on earth have @Twitter left up such blatant antisemitism and hatred?"',
      ["Saturday:|\"Just", "stuff.|Why"]),
     ("Mr. Smith went to Washington with the U.S. Navy.", []),
+    ("The resort closed the Mt. Rainier Gondola and Gov. Inslee spoke. Skiers left.", ["spoke.|Skiers"]),
+    ("Winds hit the mountain. Rainier stayed closed.", ["mountain.|Rainier"]),
 ])
 def test_en_stops(text, expected):
     assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_stops(text)] == expected

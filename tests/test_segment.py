@@ -281,3 +281,110 @@ def test_hard_wrapped_lines_are_joined_but_short_lines_are_not():
     assert len(sents) == 1
     _, sents = _split("ソウル\n北朝鮮は日曜日、ロシアと協力を進めることで合意したと発表した。", "ja")
     assert [s.text for s in sents] == ["ソウル", "北朝鮮は日曜日、ロシアと協力を進めることで合意したと発表した。"]
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Shares of Yahoo! Japan rose on Monday. Analysts were surprised.", 2),
+    ("(Sankei Sports) --Yahoo! News (Pacific League) A win.", 1),
+    ("She won on Jeopardy! Last week she lost.", 1),  # the show's name keeps its mark
+    ("The deal values oOh! Media at $1 billion. It was announced today.", 2),
+])
+def test_names_with_exclamation_marks_are_not_cut(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("We won! The crowd cheered.", 2),
+    ("Did they win? Nobody knows.", 2),
+    ("Look at oOh! it was a typo.", 1),
+    ("It is cheaper on eBay! and it ships fast.", 1),
+    ("Yahoo. The company said so.", 2),
+])
+def test_ordinary_exclamations_still_end_sentences(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("-Helps maintain the coat. -Provides 22 active nutrients.", 2),
+    ("Fast shipping. •Free returns.", 2),
+    ("He paused. - and then he left.", 1),  # a dash before a lower-case word continues
+    ("Prices rose 5 per cent. – A spokesman declined to comment.", 1),  # a spaced dash is not a bullet
+])
+def test_bullets_glued_to_a_capital_start_items(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ('"We ended up back in bounds," DeBerry said In addition, the resort closed the gondola.', 2),
+    ('“It is over,” the coach told The players went home.', 1),  # "told The ..." is an object, no cut
+    ('"Yes," she added It was late.', 2),
+    ('He said The Guardian had the story first.', 1),  # no quotation before: "said" keeps its object
+])
+def test_attribution_after_a_quotation_ends_the_sentence(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Avalanche at Washington state ski resort kills 1, traps 5 An avalanche swept through the resort.", 2),
+    ("Please check your mail moment please We will wait here for you.", 2),
+    ("I sent the link to your address yesterday Please check your mail.", 2),
+    ("Tell me what you want and how much you need He will bring it tomorrow.", 2),
+])
+def test_a_pronoun_or_request_after_a_finished_clause_starts_a_sentence(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text", [
+    "Shares of Apple and Microsoft rose on news that We Work had filed for bankruptcy.",  # a name
+    "The film You Were Never Really Here opens on Friday.",  # a Title Case title
+    "Reporters asked whether the minister and He Jiankui had met.",  # a name after "and" (glue)
+])
+def test_capitalised_pronouns_inside_names_are_not_cut(text):
+    assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text, n", [
+    ("2 bad lemons in a row :( I ordered from this company before.", 2),
+    ("Great service :) Will buy again.", 2),
+    ("Call me (at home :) or at work) tomorrow.", 1),  # inside brackets, before a lower-case word
+    ("He typed :D into the chat box.", 1),  # an emoticon before a lower-case word
+])
+def test_emoticons_end_sentences(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("論文を掲載してくれるのなら。というわけで、厳しい条件がある。", 2),
+    ("値上げは避けられない。とはいえ、影響は小さい。", 2),
+    ("雨が降った。ところが、試合は続いた。", 2),
+    ("「計画はない。」と述べた。", 1),  # a quoting particle continues
+    ("彼は「行く」と言った。", 1),
+])
+def test_japanese_conjunctions_with_to_start_a_sentence(text, n):
+    assert len(segment.split(load_text(text, "ja"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("I sent another link. please check your mail.", 2),
+    ("did you receive the link? are you there?", 2),
+    ("Your account is ready. for quality purposes I will close this chat.", 2),
+    ("It is 5 in. long and heavy.", 1),  # a unit before the full stop
+    ("Prices rose approx. for the third time.", 1),  # an abbreviation
+    ('"Is it over?" she asked.', 1),  # a closing quote after the mark
+    ("He left the house. then he came back.", 1),  # "then" does not open a clause here
+])
+def test_lower_case_sentence_starts_in_chat(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+def test_split_quotes_cuts_inside_quotations_but_not_brackets():
+    text = '"I am fine, my friends. I salute the doctors," he said. The visit (as planned. Or not.) ended.'
+    whole = [s.text for s in segment.split(load_text(text, "en"))]
+    split = [s.text for s in segment.split(load_text(text, "en"), SegmentConfig(split_quotes=True))]
+    assert whole == ['"I am fine, my friends. I salute the doctors," he said.',
+                     "The visit (as planned. Or not.) ended."]
+    assert split == ['"I am fine, my friends.', 'I salute the doctors," he said.',
+                     "The visit (as planned. Or not.) ended."]
+    ja = "「元気です。医師に感謝します」と述べた。訪問（予定通り。延期なし）は終わった。"
+    parts = [s.text for s in segment.split(load_text(ja, "ja"), SegmentConfig(split_quotes=True))]
+    assert parts == ["「元気です。", "医師に感謝します」と述べた。", "訪問（予定通り。延期なし）は終わった。"]
