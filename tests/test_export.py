@@ -22,7 +22,7 @@ REVIEW = Review(meta={}, segments=(
 KEY = suppression_key(STUTTER, JA)
 STATES = {
     0: SegmentState(0, edit="プーチン大統領は平壌訪問の意志を再び示したと述べた。", comment="stutter <fixed>",
-                    reviewed=True, version=2, updated_by="Aiko", decisions=((KEY, "accept"),)),
+                    reviewed=True, version=2, updated_by="Aiko", decisions=((KEY, "accept"),), edited_by="Aiko"),
 }
 
 
