@@ -12,7 +12,7 @@ from mtreview import pipeline
 from mtreview.config import Config
 from mtreview.load import load_document
 from mtreview.store import Store, article_id
-from mtreview.ui.render import flag_key
+from mtreview.ui.render import flag_key, md_escape
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -83,7 +83,7 @@ def test_decision_and_edit_are_saved_and_survive_reload(env):
     fixed = seg.tgt.replace(STUTTER, "述べた")
     at.text_area(key=f"edit:{aid}:{seg.id}").input(fixed)
     at.text_input(key=f"comment:{aid}:{seg.id}").input("stutter")
-    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save segment").click().run()
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save").click().run()
     assert not at.exception
     st = store.segment_state(aid, seg.id)
     assert (st.edit, st.comment, st.updated_by, st.version) == (fixed, "stutter", "Aiko", 2)
@@ -186,7 +186,7 @@ def test_save_as_reviewed_moves_to_the_next_segment(env):
     seg = next(s for s in review.segments if s.flags)
     at = _app()
     at.sidebar.text_input(key="reviewer").input("Aiko").run()
-    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save as reviewed, next ▶").click().run()
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Reviewed, next").click().run()
     assert not at.exception and not at.error
     st = Store(url).segment_state(aid, seg.id)
     assert (st.reviewed, st.edit, st.version) == (True, None, 1)
@@ -210,7 +210,7 @@ def test_upload_a_pair(env, ja_bytes, error):
     next(b for b in at.sidebar.button if b.label == "Open uploaded pair").click().run()
     assert not at.exception
     if error:
-        assert [e.value for e in at.error] == [error]
+        assert [e.value for e in at.error] == [md_escape(error)]  # shown as plain text
         assert _title(at) == "seed (sample)"  # the open article stays open
     else:
         assert _title(at) == "up"

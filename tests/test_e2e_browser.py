@@ -119,13 +119,13 @@ def test_review_accept_edit_reload(server, seed_paths):
             reviewer.fill("Aiko")
             reviewer.press("Enter")
             expect(page.get_by_label("Translation")).to_have_count(1, timeout=20_000)
-            page.get_by_role("button", name="✔ Accept").nth(k).click()
+            page.get_by_role("button", name="Accept", exact=True).nth(k).click()
             expect(page.get_by_text(f"segment {seg.id}: repetition flag accepted")).to_be_visible(timeout=20_000)
 
             box = page.get_by_label("Translation")
             expect(box).to_have_count(1, timeout=20_000)  # a rerun may briefly show the old editor too
             box.fill(fixed)
-            page.get_by_role("button", name="Save segment").click()
+            page.get_by_role("button", name="Save", exact=True).click()
             expect(page.get_by_text(f"segment {seg.id} saved")).to_be_visible(timeout=20_000)
 
             shot = os.environ.get("MTREVIEW_SCREENSHOT")
@@ -135,7 +135,7 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(row).to_contain_text(fixed)
             expect(row).to_contain_text(f"1/{len(seg.flags)} decided")
             expect(page.get_by_label("Reviewer")).to_have_value("Aiko")  # kept in the URL
-            expect(page.get_by_role("button", name="✔ Accept").first).to_be_visible()
+            expect(page.get_by_role("button", name="Accept", exact=True).first).to_be_visible()
             if shot:  # flagged rows on top, so that the picture shows highlights
                 page.get_by_text("Filter and sort").click()
                 page.get_by_text("Worst first").click()

@@ -13,6 +13,7 @@ import streamlit as st
 
 from mtreview import dashboard
 from mtreview.errors import MtreviewError
+from mtreview.ui.render import md_escape
 
 
 @st.cache_data(show_spinner="Loading batch…", max_entries=4)
@@ -72,7 +73,7 @@ def render(batch_dir: str | None = None) -> None:
     try:
         data = _load(path, _stamp(path))
     except MtreviewError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     _headline(data)
     left, right = st.columns(2)

@@ -12,7 +12,7 @@ from .. import load
 from ..config import Config
 from ..errors import MtreviewError
 from ..store import Store
-from . import sources
+from . import render, sources
 from .sources import Opened
 
 CHOICES = ("Sample article", "Upload a pair", "Folder", "Batch result", "Saved article")
@@ -101,5 +101,5 @@ def open_work(config: Config, store: Store) -> Opened | None:
             _try(_reopen, saved[pick], config)
     err = st.session_state.pop("open_error", None)
     if err:
-        st.error(err)
+        st.error(render.md_escape(err))
     return st.session_state.get("opened")

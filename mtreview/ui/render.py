@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import html
 import itertools
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..checks import suppression_key
 from ..records import Flag, Review, Segment, Severity
-from ..store import SegmentState
+from ..store import SegmentState, Suppression
 
 SEVERITY_COLOURS = {  # background of <mark>, by severity label
     "minor": "#fff1a8",
@@ -56,6 +57,18 @@ EMPTY = {"src": "— no source: added in translation —", "tgt": "— not trans
 def esc(text: str) -> str:
     """HTML-escape text for element content and attribute values."""
     return html.escape(text, quote=True)
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>~$:|#!])")
+
+
+def md_escape(text: str) -> str:
+    """``text`` with every Markdown-active character backslash-escaped: shown as typed by st.error etc.
+
+    Covers emphasis, code, links, HTML, math, tables, headings, emoji shortcodes and colour
+    directives (``:red[...]``), whose markers all contain one of these characters.
+    """
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def flag_key(flag: Flag, seg: Segment) -> str:
@@ -215,10 +228,11 @@ def without_suppressed(review: Review, suppressed: Collection[str]) -> Review:
     return dataclasses.replace(review, segments=segs)
 
 
-def flag_note_html(flag: Flag, decision: str | None = None) -> str:
+def flag_note_html(flag: Flag, decision: str | None = None, decided_by: str | None = None) -> str:
     """One flag's explanation: severity, check, the flagged words, message and suggestion."""
     sugg = f'<br>→ suggestion: <b>{esc(flag.suggestion)}</b>' if flag.suggestion else ""
-    dec = f' <span class="mtr-badge">{esc(decision)}ed</span>' if decision else ""
+    who = f" by {esc(decided_by)}" if decision and decided_by else ""
+    dec = f' <span class="mtr-badge">{esc(decision)}ed{who}</span>' if decision else ""
     return (
         f'{CSS}<div><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '
         f"<b>{esc(flag.check)}</b> <small>({esc(flag.category)}, {flag.side} {flag.start}–{flag.end})"
@@ -317,3 +331,53 @@ def next_flagged(order: Sequence[Segment], current: int | None, states: Mapping[
                 continue
             return seg.id
     return None
+
+
+# ---- conflicts, suppressions, marking done ---------------------------------------------------
+def conflict_diff_html(seg: Segment, theirs: SegmentState, mine: Mapping[str, object]) -> str:
+    """Field by field: the saved version (theirs, with who saved it) against the one being saved."""
+    def shown(field: str, value: object) -> str:
+        if field == "edit":
+            return esc(seg.tgt if value is None else str(value))
+        if field == "reviewed":
+            return "yes" if value else "no"
+        return esc(str(value)) or '<span class="empty">(empty)</span>'
+
+    rows = []
+    for field, label in (("edit", "Translation"), ("comment", "Comment"), ("reviewed", "Reviewed")):
+        a, b = getattr(theirs, field), mine.get(field)
+        cls = ' class="changed"' if a != b else ""
+        rows.append(f"<tr{cls}><th>{label}</th><td>{shown(field, a)}</td><td>{shown(field, b)}</td></tr>")
+    return (f'{CSS}<table class="mtr-table mtr-diff"><thead><tr><th></th>'
+            f"<th>Saved by {esc(theirs.updated_by or 'someone')} (v{theirs.version})</th><th>Yours</th></tr>"
+            f'</thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def split_suppressed(review: Review, suppressions: Sequence[Suppression]
+                     ) -> tuple[Review, list[tuple[Segment, Flag, Suppression]]]:
+    """The review without suppressed flags, and those flags with the rejection that silenced them."""
+    by_key = {}
+    for sup in suppressions:
+        by_key.setdefault(sup.key, sup)
+    hidden = [(seg, f, by_key[flag_key(f, seg)]) for seg in review.segments for f in seg.flags
+              if flag_key(f, seg) in by_key]
+    return without_suppressed(review, by_key), hidden
+
+
+def suppressed_html(hidden: Sequence[tuple[Segment, Flag, Suppression]]) -> str:
+    """The suppressed flags: segment, check, words, and who silenced them, when, how far."""
+    rows = "".join(
+        f"<tr><td>{seg.id}</td><td>{esc(f.check)} ({f.severity.label})</td><td>{esc(f.text)}</td>"
+        f"<td>{esc(sup.scope)}</td><td>{esc(sup.reviewer)}</td><td>{sup.created_at:%Y-%m-%d %H:%M} UTC</td>"
+        f"<td>{esc(sup.project or '')}</td></tr>" for seg, f, sup in hidden)
+    return (f'{CSS}<table class="mtr-table mtr-suppressed"><thead><tr><th>#</th><th>Check</th><th>Flagged</th>'
+            f"<th>Scope</th><th>Rejected by</th><th>When</th><th>Project</th></tr></thead><tbody>{rows}"
+            "</tbody></table>")
+
+
+def done_warning(p: Progress) -> str | None:
+    """Why marking the article done deserves a second look (None when nothing is left open)."""
+    left = [f"{p.left} of {p.flags} flags undecided" if p.left else "",
+            f"{p.segments - p.reviewed} of {p.segments} segments not reviewed" if p.reviewed < p.segments else ""]
+    left = [x for x in left if x]
+    return "Not finished: " + " and ".join(left) + "." if left else None

@@ -1,15 +1,16 @@
 """The review view (streamlit): widgets -> pipeline / store -> render.
 
 All rows are one escaped HTML table (render.segments_table); only the selected segment gets
-widgets (flag decisions, edit, comment, reviewed). Every save carries the version the
-reviewer saw; a stale save shows who saved in between instead of overwriting it.
+widgets (:mod:`segment_editor`: flag decisions, edit, comment, reviewed). Every save carries
+the version the form shows; a stale save shows who saved in between, and a diff, instead of
+overwriting it. Flags silenced by other reviewers' rejections are counted and listed with
+who, when and how far (scope); marking an article done with work left asks for confirmation.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 import streamlit as st
 
@@ -19,9 +20,10 @@ from ..config import Config
 from ..errors import MtreviewError
 from ..export import FORMATS, export
 from ..records import Review, Segment, Severity
-from ..store import STATUSES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
+from ..store import STATUSES, ArticleState, SegmentState, Store
 from . import render
 from .open_view import open_work
+from .segment_editor import editor, flash, plain
 from .sources import Opened
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ def _review(digest: str, checks: tuple[str, ...], name: str, src_text: str, tgt_
     return pipeline.review(_opened.src, _opened.tgt, _config, _models(digest, _config), suppressed=suppressed)
 
 
-def review_of(opened: Opened, config: Config, suppressed: frozenset[str]) -> Review:
+def review_of(opened: Opened, config: Config, suppressed: frozenset[str] = frozenset()) -> Review:
     if opened.review is not None:  # a batch result: computed already, drop flags rejected since
         return render.without_suppressed(opened.review, suppressed)
     return _review(config.digest(), tuple(sorted(CHECKS)), opened.name, opened.src_text, opened.tgt_text,
@@ -53,47 +55,6 @@ def _reviewer_to_url() -> None:
         st.query_params["reviewer"] = name
     elif not name and "reviewer" in st.query_params:
         st.query_params.pop("reviewer", None)
-
-
-def _flash(kind: str, text: str) -> None:
-    st.session_state["flash"] = (kind, text)
-
-
-def _base_key(aid: str, seg_id: int) -> str:
-    return f"base:{aid}:{seg_id}"
-
-
-def _base(aid: str, state: SegmentState) -> int:
-    """The version this reviewer saw first (kept across reruns until they save or reload)."""
-    return st.session_state.setdefault(_base_key(aid, state.seg_id), state.version)
-
-
-def _forget(aid: str, seg_id: int) -> None:
-    for k in [k for k in st.session_state if isinstance(k, str) and k.endswith(f":{aid}:{seg_id}")]:
-        del st.session_state[k]
-
-
-def _save(store: Store, aid: str, seg: Segment, base: int, **changes: Any) -> bool:
-    reviewer = st.session_state.get("reviewer", "")
-    seg_id = seg.id
-    try:
-        state = store.save_segment(aid, seg_id, reviewer, base, texts=(seg.src, seg.tgt), **changes)
-    except StaleWriteError as exc:
-        st.session_state[f"stale:{aid}:{seg_id}"] = str(exc)
-        return False
-    except MtreviewError as exc:
-        _flash("error", str(exc))
-        return False
-    st.session_state[_base_key(aid, seg_id)] = state.version
-    st.session_state.pop(f"stale:{aid}:{seg_id}", None)
-    return True
-
-
-def _decide(store: Store, aid: str, seg: Segment, base: int, idx: int, decision: str | None) -> None:
-    flag = seg.flags[idx]
-    d = FlagDecision(render.flag_key(flag, seg), flag.check, flag.text, decision)
-    if _save(store, aid, seg, base, decisions=(d,)):
-        _flash("success", f"segment {seg.id}: {flag.check} flag {decision + 'ed' if decision else 'cleared'}")
 
 
 def _step(order: list[Segment], states: dict[int, SegmentState], step: int) -> None:
@@ -133,68 +94,34 @@ def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) 
     st.progress(done / max(1, prog.flags + prog.segments), text=prog.text())
 
 
-def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, next_id: int | None) -> None:
-    aid = art.id
-    base = _base(aid, state)
-    stale = st.session_state.get(f"stale:{aid}:{seg.id}")
-    if stale:
-        st.error(stale)
-        if st.button("Reload their version", key=f"reload:{aid}:{seg.id}"):
-            _forget(aid, seg.id)
-            st.rerun()
-    st.html(render.editor_title_html(seg, state))
-    if not state.matches(seg.src, seg.tgt):
-        st.warning(f"This segment's saved work was done on other text (the article was re-aligned since):"
-                   f" source {state.src!r}, translation {state.tgt!r}.")
-    st.html(render.segment_detail_html(seg, state))
-    for i, flag in enumerate(seg.flags):
-        dec = state.decision(render.flag_key(flag, seg))
-        st.html(render.flag_note_html(flag, dec))
-        c1, c2, c3 = st.columns(3)
-        kinds = {d: "primary" if dec == d else "secondary" for d in ("accept", "reject")}
-        c1.button("✔ Accept", key=f"acc:{i}:{aid}:{seg.id}", type=kinds["accept"],
-                  help="a real problem", on_click=_decide, args=(store, aid, seg, base, i, "accept"),
-                  shortcut="Alt+A" if i == 0 else None)
-        c2.button("✘ Reject", key=f"rej:{i}:{aid}:{seg.id}", type=kinds["reject"],
-                  help="a false positive: silence this flag on this text in future reviews",
-                  on_click=_decide, args=(store, aid, seg, base, i, "reject"),
-                  shortcut="Alt+X" if i == 0 else None)
-        c3.button("Clear", key=f"clr:{i}:{aid}:{seg.id}", disabled=dec is None,
-                  on_click=_decide, args=(store, aid, seg, base, i, None))
-    with st.form(key=f"form:{aid}:{seg.id}"):
-        text = st.text_area("Translation", value=seg.tgt if state.edit is None else state.edit,
-                            key=f"edit:{aid}:{seg.id}", height=120)
-        comment = st.text_input("Comment", value=state.comment, key=f"comment:{aid}:{seg.id}")
-        reviewed = st.checkbox("Reviewed", value=state.reviewed, key=f"reviewed:{aid}:{seg.id}")
-        b1, b2 = st.columns(2)
-        saved = b1.form_submit_button("Save segment", type="primary", shortcut="Ctrl+Enter")
-        done = b2.form_submit_button("Save as reviewed, next ▶", shortcut="Ctrl+Shift+Enter",
-                                     help="save, mark reviewed and open the next segment")
-    if saved or done:
-        edit = None if text == seg.tgt else text
-        if _save(store, aid, seg, base, edit=edit, keep_edit=False, comment=comment,
-                 reviewed=reviewed or done):
-            _flash("success", f"segment {seg.id} saved" + (" as reviewed" if done else ""))
-            if done:
-                st.session_state.pop(f"reviewed:{aid}:{seg.id}", None)  # re-read from the store
-                if next_id is not None:
-                    st.session_state["cur"] = next_id
-        st.rerun()
-
-
-def _status(store: Store, art: ArticleState) -> None:
+def _status(store: Store, art: ArticleState, prog: render.Progress) -> None:
     key = f"art_base:{art.id}"
     base = st.session_state.setdefault(key, art.version)
     status = st.sidebar.selectbox("Article status", STATUSES, index=STATUSES.index(art.status),
                                   key=f"status:{art.id}")
-    if st.sidebar.button("Save status", key=f"save_status:{art.id}"):
+    warning = render.done_warning(prog) if status == "done" and art.status != "done" else None
+    if warning:
+        st.sidebar.warning(plain(warning))
+    anyway = warning is not None and st.sidebar.checkbox("Mark done anyway", key=f"done_anyway:{art.id}")
+    if st.sidebar.button("Save status", key=f"save_status:{art.id}", disabled=warning is not None and not anyway):
         try:
             new = store.set_status(art.id, status, st.session_state.get("reviewer", ""), base)
             st.session_state[key] = new.version
-            _flash("success", f"article marked {status}")
+            flash("success", f"article marked {status}" + (f" ({warning})" if warning else ""))
         except MtreviewError as exc:
-            _flash("error", str(exc))
+            flash("error", str(exc))
         st.rerun()
+
+
+def _suppressed(hidden: list) -> None:
+    """The count of flags silenced by rejections elsewhere, and (toggle) who silenced them."""
+    if not hidden:
+        return
+    n = len(hidden)
+    st.caption(plain(f"{n} flag{'s' if n != 1 else ''} suppressed by rejections in other articles "
+                     "(not shown in the table)."))
+    if st.toggle("Show suppressed", key="show_suppressed"):
+        st.html(render.suppressed_html(hidden))
 
 
 def _exports(review: Review, states: dict[int, SegmentState], art: ArticleState) -> None:
@@ -236,9 +163,9 @@ def render_view(config: Config, store: Store) -> None:
         return
     try:
         art = store.open_article(opened.name, opened.src_text, opened.tgt_text, opened.source)
-        review = review_of(opened, config, store.suppressed_keys(exclude_article=art.id))
+        review, hidden = render.split_suppressed(review_of(opened, config), store.suppressions(art.id))
     except MtreviewError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     moved = store.relocate(art.id, [(seg.id, seg.src, seg.tgt) for seg in review.segments],
                            st.session_state.get("reviewer", ""))
@@ -246,13 +173,14 @@ def render_view(config: Config, store: Store) -> None:
         st.info(f"The article was re-aligned since the last save: the saved work of {len(moved)} segment(s)"
                 f" followed its text to the new position ({', '.join(f'{a}→{b}' for a, b in moved.items())}).")
     states = store.segment_states(art.id)
-    _status(store, art)
-    flash = st.session_state.pop("flash", None)
-    if flash:
-        (st.error if flash[0] == "error" else st.success)(flash[1])
+    _status(store, art, render.progress(review.segments, states))
+    message = st.session_state.pop("flash", None)
+    if message:
+        (st.error if message[0] == "error" else st.success)(plain(message[1]))
     if not st.session_state.get("reviewer", "").strip():
         st.warning("Enter your name in the sidebar (Reviewer) before saving decisions.")
     _header(art, review, states)
+    _suppressed(hidden)
     order = render.select_segments(review.segments, states, _filters(review))
     ids = [s.id for s in order]
     # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
@@ -275,7 +203,7 @@ def render_view(config: Config, store: Store) -> None:
         with right:
             pos = ids.index(sel)
             next_id = ids[pos + 1] if pos + 1 < len(ids) else None
-            _editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id)
+            editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id)
     _removed(review)
     _exports(review, states, art)
     _history(store, art)

@@ -30,7 +30,9 @@ def main() -> None:
         config = load_config(os.environ.get("MTREVIEW_CONFIG") or None)
         store = get_store(os.environ.get("MTREVIEW_DB") or config.store.url)
     except MtreviewError as exc:
-        st.error(str(exc))
+        from mtreview.ui.render import md_escape
+
+        st.error(md_escape(str(exc)))
         return
     wanted = str(st.query_params.get("view", "review")).capitalize()
     if "view" not in st.session_state:
