@@ -98,7 +98,7 @@ def test_returning_to_a_segment_bases_the_save_on_the_version_shown(env):  # noq
 
 
 def test_flags_suppressed_elsewhere_are_counted_and_listed_with_who_when_scope(env):  # noqa: F811
-    url, review, aid = env
+    url, review, _ = env
     seg = next(s for s in review.segments if s.flags)
     key = flag_key(seg.flags[0], seg)
     store = Store(url)
@@ -120,7 +120,7 @@ def test_flags_suppressed_elsewhere_are_counted_and_listed_with_who_when_scope(e
 
 
 def test_marking_done_with_open_work_warns_and_asks_for_confirmation(env):  # noqa: F811
-    url, review, aid = env
+    url, _, aid = env
     at = _session("A")
     at.sidebar.selectbox(key=f"status:{aid}").set_value("done").run()
     [warning] = at.sidebar.warning
