@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from stutter_check import STUTTER, STUTTER_ID, registered_stutter
@@ -25,6 +26,7 @@ def env(tmp_path, monkeypatch, seed_paths):
     cfg.write_text(f'[checks]\nenabled = ["{STUTTER_ID}"]\n', encoding="utf-8")
     monkeypatch.setenv("MTREVIEW_DB", url)
     monkeypatch.setenv("MTREVIEW_CONFIG", str(cfg))
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(tmp_path))  # as `mtreview app --batch-root tmp_path`
     with registered_stutter():
         src, tgt = (load_document(p) for p in seed_paths)
         review = pipeline.review(src, tgt, Config().replace(checks__enabled=(STUTTER_ID,)))
@@ -177,8 +179,42 @@ def test_cli_app_runs_streamlit_on_the_packaged_page(monkeypatch):
     page = ROOT / "mtreview" / "ui" / "streamlit_app.py"
     assert page.is_file()
     assert cmd[1:] == ["-m", "streamlit", "run", str(page), "--server.port", "8765",
+                       "--server.address", "127.0.0.1",  # this machine only unless --host says otherwise
                        "--browser.gatherUsageStats", "false", "--server.headless", "true"]
     assert env["MTREVIEW_DB"] == "sqlite:///x.db"
+    assert env["MTREVIEW_BATCH_ROOTS"] == str(Path.cwd().resolve())  # default root: the working directory
+
+
+def test_cli_app_host_and_batch_roots(monkeypatch, tmp_path):
+    import os
+    import subprocess
+
+    from mtreview.cli import main
+
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    (tmp_path / "b").mkdir()
+    assert main(["app", "--host", "0.0.0.0", "--batch-root", str(tmp_path), "--batch-root",
+                 str(tmp_path / "b" / ".." / "b")]) == 0
+    cmd, env = calls[0]
+    assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
+    assert env["MTREVIEW_BATCH_ROOTS"].split(os.pathsep) == [str(tmp_path.resolve()), str((tmp_path / "b").resolve())]
+    assert main(["app", "--batch-root", str(tmp_path / "missing")]) != 0  # one-line error, nothing started
+    assert len(calls) == 1
+
+
+def test_a_url_cannot_open_a_batch_folder_outside_the_roots(env, tmp_path, monkeypatch):
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(tmp_path / "allowed"))
+    (tmp_path / "elsewhere" / "articles").mkdir(parents=True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"view": "review", "batch": str(tmp_path / "elsewhere"), "article": "x"})
+    at.run()
+    assert not at.exception
+    assert any("outside the folders this app may open" in e.value for e in at.error)
+    assert any("Open an article" in i.value for i in at.info)  # nothing from the other folder was opened
 
 
 def test_save_as_reviewed_moves_to_the_next_segment(env):

@@ -126,9 +126,10 @@ def _app(batch_dir):
     render(batch_dir)
 
 
-def test_view_renders_batch(batch_dir):
+def test_view_renders_batch(batch_dir, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(batch_dir.parent))
     at = AppTest.from_function(_app, args=(str(batch_dir),), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Batch QA dashboard"
@@ -142,13 +143,15 @@ def test_view_renders_batch(batch_dir):
     assert not at.exception
 
 
-@pytest.mark.parametrize("path, element, text", [
-    ("", "info", "Enter the output folder"),
-    ("/no/such/batch", "error", "no such folder"),
+@pytest.mark.parametrize("path, roots, element, text", [
+    ("", "/", "info", "Enter the output folder"),
+    ("/no/such/batch", "/", "error", "no such folder"),
+    ("/etc", "/no/such", "error", "outside the folders this app may open (/no/such; start it with"),
 ])
-def test_view_without_a_batch(path, element, text):
+def test_view_without_a_batch(path, roots, element, text, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", roots)
     at = AppTest.from_function(_app, args=(path,), default_timeout=30).run()
     assert not at.exception
     assert text in getattr(at, element)[0].value

@@ -14,6 +14,7 @@ import streamlit as st
 from mtreview import dashboard
 from mtreview.errors import MtreviewError
 from mtreview.ui.render import md_escape
+from mtreview.ui.sources import allowed
 
 
 @st.cache_data(show_spinner="Loading batch…", max_entries=4)
@@ -71,6 +72,7 @@ def render(batch_dir: str | None = None) -> None:
         st.info("Enter the output folder of `mtreview batch INPUT --out DIR`.")
         return
     try:
+        path = str(allowed(path))  # only under the app's --batch-root folders
         data = _load(path, _stamp(path))
     except MtreviewError as exc:
         st.error(md_escape(str(exc)))
