@@ -139,3 +139,39 @@ def test_a_reviewer_name_is_plain_text_in_the_conflict_message(env):  # noqa: F8
     at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
     [error] = at.error
     assert md_escape("saved by **Ben** :red[x] at") in error.value
+
+
+@pytest.fixture
+def real_checks(env, tmp_path, monkeypatch):  # noqa: F811
+    """The app with the real repetition and numbers checks (both major)."""
+    cfg = tmp_path / "real.toml"
+    cfg.write_text('[checks]\nenabled = ["repetition", "numbers"]\n', encoding="utf-8")
+    monkeypatch.setenv("MTREVIEW_CONFIG", str(cfg))
+    return env[0], env[2]
+
+
+def test_an_edit_is_rechecked_and_a_new_major_flag_asks_before_save_as_reviewed(real_checks):
+    url, aid = real_checks
+    at = _session("A")
+    seg_id = at.selectbox(key="sel").value  # the first flagged segment: the reporting-verb stutter
+    flagged = _form(at, aid, seg_id)[0].value
+    assert "述べたと述べた" in flagged
+    fixed = flagged.replace("述べたと述べた", "述べた")
+    _form(at, aid, seg_id)[0].input(fixed)
+    _submit(at, aid, seg_id)
+    panel = next(h.value for h in at.html if "mtr-recheck" in h.value)
+    assert "resolved by the edit: repetition" in panel and "no flags on the edited text" in panel
+
+    other = next(i for i in at.selectbox(key="sel").options if int(i.split()[0].lstrip("#")) != seg_id)
+    other_id = int(other.split()[0].lstrip("#"))
+    at.selectbox(key="sel").set_value(other_id).run()
+    edit = _form(at, aid, other_id)[0]
+    broken = edit.value.rstrip("。") + "と述べたと述べた。"
+    edit.input(broken)
+    _submit(at, aid, other_id, "Reviewed, next")
+    [warning] = [w for w in at.warning if "new major flag" in w.value]
+    assert "repetition (major)" in warning.value
+    assert Store(url).segment_state(aid, other_id).version == 0  # held back, not saved
+    at.button(key=f"anyway:{aid}:{other_id}").click().run()
+    st = Store(url).segment_state(aid, other_id)
+    assert (st.edit, st.reviewed) == (broken, True)

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..checks import suppression_key
+from ..recheck import Recheck
 from ..records import Flag, Review, Segment, Severity
 from ..store import SegmentState, Suppression
 
@@ -381,3 +382,15 @@ def done_warning(p: Progress) -> str | None:
             f"{p.segments - p.reviewed} of {p.segments} segments not reviewed" if p.reviewed < p.segments else ""]
     left = [x for x in left if x]
     return "Not finished: " + " and ".join(left) + "." if left else None
+
+
+def recheck_html(rc: Recheck) -> str:
+    """The checks of the current (edited) text: its flags highlighted, quality, and what the edit resolved."""
+    quality = f" · quality {rc.quality:.1f}" if rc.quality is not None else ""
+    flags = "".join(f'<div class="mtr-msg {f.severity.label}">⚑ {esc(f.check)} ({f.severity.label}): '
+                    f"{esc(f.message)}{' (new)' if f in rc.introduced else ''}</div>" for f in rc.flags)
+    resolved = "".join(f'<div class="mtr-msg rejected">✓ resolved by the edit: {esc(f.check)} 「{esc(f.text)}」</div>'
+                       for f in rc.resolved)
+    none = "" if rc.flags else '<div class="mtr-msg">no flags on the edited text</div>'
+    return (f'{CSS}<div class="mtr-recheck"><b>Edited text re-checked</b>{quality}<br>'
+            f'{highlight(rc.text, rc.flags, "tgt")}{flags}{none}{resolved}</div>')

@@ -14,7 +14,7 @@ import logging
 
 import streamlit as st
 
-from .. import pipeline
+from .. import pipeline, recheck
 from ..checks import CHECKS
 from ..config import Config
 from ..errors import MtreviewError
@@ -40,6 +40,12 @@ def _models(digest: str, _config: Config) -> pipeline.Models:
 def _review(digest: str, checks: tuple[str, ...], name: str, src_text: str, tgt_text: str,
             suppressed: tuple[str, ...], _opened: Opened, _config: Config) -> Review:
     return pipeline.review(_opened.src, _opened.tgt, _config, _models(digest, _config), suppressed=suppressed)
+
+
+@st.cache_data(show_spinner="Re-checking the edit…", max_entries=256)
+def _recheck(digest: str, name: str, src_text: str, tgt_text: str, seg_id: int, text: str,
+             _review: Review, _config: Config) -> recheck.Recheck:
+    return recheck.recheck(_review, seg_id, text, _config, _models(digest, _config))
 
 
 def review_of(opened: Opened, config: Config, suppressed: frozenset[str] = frozenset()) -> Review:
@@ -203,7 +209,9 @@ def render_view(config: Config, store: Store) -> None:
         with right:
             pos = ids.index(sel)
             next_id = ids[pos + 1] if pos + 1 < len(ids) else None
-            editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id)
+            editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id,
+                   lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text, opened.tgt_text,
+                                                 seg_id, text, review, config))
     _removed(review)
     _exports(review, states, art)
     _history(store, art)

@@ -6,15 +6,21 @@ else's version; the fields then hold exactly that version's values. A save based
 version is refused by the store; the reviewer sees who saved, a field-by-field diff of
 theirs against theirs-to-be, and chooses "Reload their version" (every field takes the
 stored value) or "Overwrite with mine" (saved on top of the version the diff showed).
+
+Edits are re-checked (:mod:`mtreview.recheck`): the panel shows the flags and quality of the
+current text and which old flags the edit resolved; saving as reviewed a text that brings a
+new major (or critical) flag asks for confirmation first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from ..errors import MtreviewError
+from ..recheck import Recheck
 from ..records import Segment
 from ..store import SCOPES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
 from . import render
@@ -89,6 +95,39 @@ def _overwrite(store: Store, aid: str, seg: Segment) -> None:
         flash("success", f"segment {seg.id} saved over {conflict['theirs'].updated_by}'s version")
 
 
+def _confirm_key(aid: str, seg_id: int) -> str:
+    return f"confirm:{aid}:{seg_id}"
+
+
+def _save_form(store: Store, aid: str, seg: Segment, mine: dict[str, Any], next_id: int | None) -> None:
+    """Save the form's fields (``mine``); ``next_id``: the segment to open after a successful save."""
+    if _save(store, aid, seg, st.session_state.get("form_base", 0), mine, keep_edit=False, **mine):
+        flash("success", f"segment {seg.id} saved" + (" as reviewed" if mine["reviewed"] else ""))
+        st.session_state.pop("form", None)  # the next run loads the saved version into the form
+        if next_id is not None:
+            st.session_state["cur"] = next_id
+
+
+def _save_anyway(store: Store, aid: str, seg: Segment, next_id: int | None) -> None:
+    pending = st.session_state.pop(_confirm_key(aid, seg.id), None)
+    if pending:
+        _save_form(store, aid, seg, pending["mine"], next_id if pending["next"] else None)
+
+
+def _confirm(store: Store, aid: str, seg: Segment, next_id: int | None) -> None:
+    """A save as reviewed held back because the edit brings new major flags: show them, ask."""
+    pending = st.session_state.get(_confirm_key(aid, seg.id))
+    if not pending:
+        return
+    st.warning(plain(f"Your edit brings {len(pending['flags'])} new major flag(s): "
+                     + "; ".join(pending["flags"]) + ". Save it as reviewed anyway?"))
+    c1, c2 = st.columns(2)
+    c1.button("Save as reviewed anyway", key=f"anyway:{aid}:{seg.id}", type="primary",
+              on_click=_save_anyway, args=(store, aid, seg, next_id))
+    c2.button("Keep editing", key=f"keep:{aid}:{seg.id}",
+              on_click=lambda: st.session_state.pop(_confirm_key(aid, seg.id), None))
+
+
 def _conflict(store: Store, aid: str, seg: Segment) -> None:
     conflict = st.session_state.get(_conflict_key(aid, seg.id))
     if not conflict:
@@ -127,17 +166,23 @@ def _flags(store: Store, aid: str, seg: Segment, state: SegmentState) -> None:
                   on_click=_decide, args=(store, aid, seg, i, None))
 
 
-def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, next_id: int | None) -> None:
+def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, next_id: int | None,
+           checker: Callable[[int, str], Recheck] | None = None) -> None:
+    """The panel of the selected segment; ``checker(seg_id, text)`` re-checks an edited text."""
     aid = art.id
     if st.session_state.get("form") != (aid, seg.id):  # a segment (re)opened: show what is stored now
         _load_form(aid, seg, state)
+        st.session_state.pop(_confirm_key(aid, seg.id), None)
     _conflict(store, aid, seg)
+    _confirm(store, aid, seg, next_id)
     st.html(render.editor_title_html(seg, state))
     if not state.matches(seg.src, seg.tgt):
         st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
                          f" source {state.src!r}, translation {state.tgt!r}."))
     st.html(render.segment_detail_html(seg, state))
     _flags(store, aid, seg, state)
+    if checker is not None and state.edit is not None:
+        st.html(render.recheck_html(checker(seg.id, state.edit)))
     keys = _keys(aid, seg.id)
     with st.form(key=f"form:{aid}:{seg.id}"):
         text = st.text_area("Translation", key=keys["edit"], height=120)
@@ -150,9 +195,11 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
                                      help="save, mark reviewed and open the next segment (Ctrl+Shift+Enter)")
     if saved or done:
         mine = {"edit": None if text == seg.tgt else text, "comment": comment, "reviewed": bool(reviewed or done)}
-        if _save(store, aid, seg, st.session_state.get("form_base", 0), mine, keep_edit=False, **mine):
-            flash("success", f"segment {seg.id} saved" + (" as reviewed" if done else ""))
-            st.session_state.pop("form", None)  # the next run loads the saved version into the form
-            if done and next_id is not None:
-                st.session_state["cur"] = next_id
+        new = checker(seg.id, text).blocking() if checker is not None and mine["edit"] is not None else ()
+        if mine["reviewed"] and new:
+            st.session_state[_confirm_key(aid, seg.id)] = {
+                "mine": mine, "next": bool(done),
+                "flags": [f"{f.check} ({f.severity.label}) 「{f.text}」" for f in new]}
+        else:
+            _save_form(store, aid, seg, mine, next_id if done else None)
         st.rerun()
