@@ -74,7 +74,7 @@ def test_decision_and_edit_are_saved_and_survive_reload(env):
     url, review, aid = env
     seg = next(s for s in review.segments if s.flags)
     at = _app()
-    at.sidebar.text_input(key="reviewer").input("Aiko")
+    at.text_input(key="reviewer").input("Aiko")
     at.button(key=f"rej:0:{aid}:{seg.id}").click().run()
     assert not at.exception
     store = Store(url)
@@ -111,7 +111,7 @@ def test_stale_save_shows_who_saved_in_between(env):
     url, review, aid = env
     seg = next(s for s in review.segments if s.flags)
     at = _app()  # Aiko opens the article (sees version 0)
-    at.sidebar.text_input(key="reviewer").input("Aiko").run()
+    at.text_input(key="reviewer").input("Aiko").run()
     Store(url).save_segment(aid, seg.id, "Ben", 0, comment="Ben was here")  # Ben saves first
     at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
     errors = [e.value for e in at.error]
@@ -221,7 +221,7 @@ def test_save_as_reviewed_moves_to_the_next_segment(env):
     url, review, aid = env
     seg = next(s for s in review.segments if s.flags)
     at = _app()
-    at.sidebar.text_input(key="reviewer").input("Aiko").run()
+    at.text_input(key="reviewer").input("Aiko").run()
     at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Reviewed, next").click().run()
     assert not at.exception and not at.error
     st = Store(url).segment_state(aid, seg.id)
@@ -258,7 +258,7 @@ def test_history_lists_the_audit_log(env):
     seg = next(s for s in review.segments if s.flags)
     at = _app()
     assert not [d for d in at.dataframe if "action" in d.value.columns]  # no audit log yet
-    at.sidebar.text_input(key="reviewer").input("Aiko")
+    at.text_input(key="reviewer").input("Aiko")
     at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
     frame = next(d.value for d in at.dataframe if "action" in d.value.columns)
     assert list(frame["action"]) == ["decision"]

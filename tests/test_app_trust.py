@@ -17,7 +17,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 def _session(name: str):
     at = _app()
-    at.sidebar.text_input(key="reviewer").input(name).run()
+    at.text_input(key="reviewer").input(name).run()
     return at
 
 
@@ -175,3 +175,41 @@ def test_an_edit_is_rechecked_and_a_new_major_flag_asks_before_save_as_reviewed(
     at.button(key=f"anyway:{aid}:{other_id}").click().run()
     st = Store(url).segment_state(aid, other_id)
     assert (st.edit, st.reviewed) == (broken, True)
+
+
+def _reopen_with(at):
+    """A page reload: a new session started from the URL the old one left."""
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    again.query_params.update({k: v for k, v in at.query_params.items()})
+    return again.run()
+
+
+def test_a_reload_keeps_the_article_segment_filters_and_reviewer(env):  # noqa: F811
+    _, review, aid = env
+    at = _session("Aiko")
+    other = review.segments[-1].id
+    at.selectbox(key="sel").set_value(other).run()
+    at.toggle(key="f_worst").set_value(True).run()
+    qp = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert (qp["aid"], qp["seg"], qp["f_worst"], qp["reviewer"]) == (aid, str(other), "1", "Aiko")
+    again = _reopen_with(at)
+    assert not again.exception
+    assert again.selectbox(key="sel").value == other
+    assert again.toggle(key="f_worst").value is True
+    assert again.text_input(key="reviewer").value == "Aiko"
+
+
+def test_an_uploaded_article_comes_back_after_a_reload(env):  # noqa: F811
+    at = _session("Aiko")
+    at.sidebar.radio(key="open_choice").set_value("Upload a pair").run()
+    at.sidebar.file_uploader(key="up_en").upload("up.en.txt", b"North Korea said Sunday it agreed with Russia.")
+    at.sidebar.file_uploader(key="up_ja").upload(
+        "up.ja.txt", "北朝鮮は日曜日、ロシアと協力を進めることで合意したと述べたと述べた。".encode()).run()
+    next(b for b in at.sidebar.button if b.label == "Open uploaded pair").click().run()
+    again = _reopen_with(at)
+    assert not again.exception
+    title = next(h.value for h in again.html if "mtr-header" in h.value)
+    assert ">up</h3>" in title

@@ -28,11 +28,15 @@ SEVERITY_COLOURS = {  # background of <mark>, by severity label
 
 CSS = """
 <style>
-.mtr-table {border-collapse: collapse; width: 100%; font-size: 0.92rem; table-layout: fixed}
-.mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top;
+.mtr-table {border-collapse: collapse; width: 100%; font-size: 0.85rem; line-height: 1.4; table-layout: fixed}
+.mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 3px 5px; vertical-align: top;
   text-align: left; overflow-wrap: anywhere; white-space: pre-wrap}
-.mtr-table th {background: #f4f4f6; position: sticky; top: 0}
-.mtr-table col.id {width: 3.2em} .mtr-table col.sc {width: 6.5em} .mtr-table col.st {width: 8em}
+.mtr-table th {background: #f4f4f6; position: sticky; top: 0; z-index: 1}
+.mtr-table tr[data-seg] {cursor: pointer; scroll-margin-top: 2.2em}
+.mtr-table tr[data-seg]:hover {background: #f5f8ff}
+.mtr-table col.id {width: 2.4em} .mtr-table col.sc {width: 5.2em} .mtr-table col.st {width: 6.4em}
+.mtr-table td.sc, .mtr-table td.st {font-size: 0.8em; white-space: normal}
+.mtr-table tr.changed td {background: #fff4e6}
 .mtr-table tr.flagged td.id {border-left: 4px solid #e8590c}
 .mtr-table tr.selected {background: #e7f0ff}
 .mtr-table td.empty {color: #999; font-style: italic; background: #fafafa}
@@ -185,10 +189,25 @@ def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentStat
     )
 
 
-def header_html(name: str, facts: Sequence[str]) -> str:
-    """The article's name and facts (id, source, metadata, status), all escaped."""
-    return (f'<div class="mtr-header"><h3 style="margin:0">{esc(name)}</h3>'
-            f'<div style="color:#666;font-size:0.85em">{" · ".join(esc(f) for f in facts)}</div></div>')
+PAGE_CSS = """<style>
+/* the review page: less empty space above, so that the grid and the editor fit a laptop screen */
+.stMainBlockContainer, .block-container {padding-top: 2.6rem; padding-bottom: 1rem}
+.st-key-grid {height: max(340px, calc(100vh - 205px)) !important}
+.st-key-editor {height: max(340px, calc(100vh - 205px)) !important}
+.mtr-progress {height: 5px; background: #e9ecef; border-radius: 3px; margin-top: 3px}
+.mtr-progress > div {height: 5px; background: #4c6ef5; border-radius: 3px}
+</style>"""
+
+
+def header_html(name: str, facts: Sequence[str], prog: Progress | None = None) -> str:
+    """The article's name and facts (id, source, metadata, status) on one line, and the progress; escaped."""
+    bar = ""
+    if prog is not None:
+        done = (prog.decided + prog.reviewed) / max(1, prog.flags + prog.segments)
+        bar = (f'<div style="color:#444;font-size:0.8em">{esc(prog.text())}</div>'
+               f'<div class="mtr-progress"><div style="width:{100 * done:.1f}%"></div></div>')
+    return (f'<div class="mtr-header"><h3 style="margin:0;font-size:1.15rem;display:inline">{esc(name)}</h3> '
+            f'<span style="color:#666;font-size:0.8em">{" · ".join(esc(f) for f in facts)}</span>{bar}</div>')
 
 
 def editor_title_html(seg: Segment, state: SegmentState | None) -> str:

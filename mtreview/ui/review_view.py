@@ -5,12 +5,18 @@ widgets (:mod:`segment_editor`: flag decisions, edit, comment, reviewed). Every 
 the version the form shows; a stale save shows who saved in between, and a diff, instead of
 overwriting it. Flags silenced by other reviewers' rejections are counted and listed with
 who, when and how far (scope); marking an article done with work left asks for confirmation.
+
+Layout (docs/ui.md says why): one compact row of controls (reviewer, prev/next flagged,
+picker, filters), then the segment grid (left, scrolls by itself, click a row to select it)
+beside the selected segment's flags and editor (right), both as tall as the window. The open
+article, segment and filters live in the URL, so a reload comes back to the same place.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import streamlit as st
 
@@ -21,7 +27,7 @@ from ..errors import MtreviewError
 from ..export import FORMATS, export
 from ..records import Review, Segment, Severity
 from ..store import STATUSES, ArticleState, SegmentState, Store
-from . import render
+from . import grid, render
 from .open_view import open_work
 from .segment_editor import editor, flash, plain
 from .sources import Opened
@@ -75,7 +81,9 @@ def _picked() -> None:
 
 def _filters(review: Review) -> render.Filters:
     present = sorted({f.check for s in review.segments for f in s.flags})
-    with st.expander("Filter and sort", expanded=False):
+    if any(c not in present for c in st.session_state.get("f_checks", [])):  # from an old URL
+        st.session_state["f_checks"] = [c for c in st.session_state["f_checks"] if c in present]
+    with st.popover("Filter and sort"):
         c1, c2, c3 = st.columns(3)
         checks = c1.multiselect("Checks", present, key="f_checks")
         sevs = c2.multiselect("Severity", [s.label for s in Severity], key="f_sev")
@@ -88,16 +96,15 @@ def _filters(review: Review) -> render.Filters:
                           only_open, worst)
 
 
-def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) -> None:
+def _header(art: ArticleState, review: Review, states: dict[int, SegmentState], hidden: list) -> None:
     prog = render.progress(review.segments, states)
     info = review.meta.get("article") or {}
     facts = [f"article {art.id}", art.source, *(f"{k} {info[k]}" for k in ("date", "desk", "translator")
                                                 if info.get(k)), f"status {art.status}"]
     if art.reviewer:
         facts.append(f"last saved by {art.reviewer}")
-    st.html(render.header_html(art.name, facts))
-    done = prog.decided + prog.reviewed
-    st.progress(done / max(1, prog.flags + prog.segments), text=prog.text())
+    st.html(render.header_html(art.name, facts, prog))
+    _suppressed(hidden)
 
 
 def _status(store: Store, art: ArticleState, prog: render.Progress) -> None:
@@ -124,9 +131,10 @@ def _suppressed(hidden: list) -> None:
     if not hidden:
         return
     n = len(hidden)
-    st.caption(plain(f"{n} flag{'s' if n != 1 else ''} suppressed by rejections in other articles "
+    c1, c2 = st.columns([3, 1])
+    c1.caption(plain(f"{n} flag{'s' if n != 1 else ''} suppressed by rejections in other articles "
                      "(not shown in the table)."))
-    if st.toggle("Show suppressed", key="show_suppressed"):
+    if c2.toggle("Show suppressed", key="show_suppressed"):
         st.html(render.suppressed_html(hidden))
 
 
@@ -157,16 +165,72 @@ def _history(store: Store, art: ArticleState) -> None:
                       for r in reversed(rows)], hide_index=True)
 
 
+URL_FILTERS = {"f_checks": list, "f_sev": list, "f_align": float, "f_flagged": bool, "f_open": bool,
+               "f_worst": bool}
+_FILTER_DEFAULTS = {"f_checks": [], "f_sev": [], "f_align": 1.0, "f_flagged": False, "f_open": False,
+                    "f_worst": False}
+
+
+def _url_restore() -> None:
+    """Once per session (after the article opened): the segment and filters the URL names."""
+    if st.session_state.get("url_restored"):
+        return
+    st.session_state["url_restored"] = True
+    qp = st.query_params
+    seg = qp.get("seg", "")
+    if seg.isdigit():
+        st.session_state["cur"] = int(seg)
+    for key, kind in URL_FILTERS.items():
+        raw = qp.get(key)
+        if raw is None:
+            continue
+        try:
+            st.session_state[key] = ([v for v in raw.split(",") if v] if kind is list else
+                                     raw == "1" if kind is bool else min(1.0, max(0.0, float(raw))))
+        except ValueError:
+            continue
+
+
+def _url_save(opened: Opened, art: ArticleState) -> None:
+    """Keep the open article, segment and filters in the URL (only what differs from the defaults)."""
+    want: dict[str, str] = {"view": "review"}
+    if opened.source.startswith("batch:"):
+        want.update(batch=opened.source[len("batch:"):], article=opened.name)
+    else:
+        want["aid"] = art.id
+    if st.session_state.get("cur") is not None:
+        want["seg"] = str(st.session_state["cur"])
+    for key, kind in URL_FILTERS.items():
+        value = st.session_state.get(key, _FILTER_DEFAULTS[key])
+        if value != _FILTER_DEFAULTS[key]:
+            want[key] = ",".join(value) if kind is list else ("1" if value is True else str(value))
+    if st.session_state.get("reviewer", "").strip():
+        want["reviewer"] = st.session_state["reviewer"].strip()
+    if {k: st.query_params.get(k) for k in st.query_params} != want:
+        st.query_params.from_dict(want)
+
+
+def _select(seg_id: int) -> None:
+    st.session_state["cur"] = seg_id
+
+
+def _filters_in(where: Any, review: Review) -> render.Filters:
+    with where:
+        return _filters(review)
+
+
 def render_view(config: Config, store: Store) -> None:
     """The whole review page."""
     if "reviewer" not in st.session_state:  # kept in the URL so that a page reload keeps it
         st.session_state["reviewer"] = st.query_params.get("reviewer", "")
-    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)")
-    _reviewer_to_url()  # on every run, not only on change: a URL update lost in a rerun is redone
+    st.html(render.PAGE_CSS)
     opened = open_work(config, store)
     if opened is None:
+        st.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)")
+        _reviewer_to_url()
         st.info("Open an article from the sidebar.")
         return
+    _url_restore()
     try:
         art = store.open_article(opened.name, opened.src_text, opened.tgt_text, opened.source)
         review, hidden = render.split_suppressed(review_of(opened, config), store.suppressions(art.id))
@@ -183,35 +247,41 @@ def render_view(config: Config, store: Store) -> None:
     message = st.session_state.pop("flash", None)
     if message:
         (st.error if message[0] == "error" else st.success)(plain(message[1]))
-    if not st.session_state.get("reviewer", "").strip():
-        st.warning("Enter your name in the sidebar (Reviewer) before saving decisions.")
-    _header(art, review, states)
-    _suppressed(hidden)
-    order = render.select_segments(review.segments, states, _filters(review))
+    _header(art, review, states, hidden)
+    nav = st.columns([2.2, 1.2, 1.2, 4.4, 1.8], vertical_alignment="center")
+    nav[0].text_input("Reviewer", key="reviewer", placeholder="your name (required to save)",
+                      label_visibility="collapsed")
+    order = render.select_segments(review.segments, states, _filters_in(nav[4], review))
     ids = [s.id for s in order]
     # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
     if st.session_state.get("cur") not in ids:
         first = render.next_flagged(order, None, states)
         st.session_state["cur"] = first if first is not None else (ids[0] if ids else None)
     st.session_state["sel"] = st.session_state["cur"]
-    nav = st.columns([1, 1, 3])
-    nav[0].button("◀ Prev flagged", key="prev", shortcut="K", on_click=_step, args=(order, states, -1))
-    nav[1].button("Next flagged ▶", key="next", shortcut="J", on_click=_step, args=(order, states, 1))
+    nav[1].button("▲ Prev", key="prev", shortcut="K", on_click=_step, args=(order, states, -1),
+                  help="previous segment with an undecided flag (K)", width="stretch")
+    nav[2].button("Next ▼", key="next", shortcut="J", on_click=_step, args=(order, states, 1),
+                  help="next segment with an undecided flag (J)", width="stretch")
     by_id = {s.id: s for s in review.segments}
     if ids:
-        nav[2].selectbox("Segment", ids, key="sel", label_visibility="collapsed", on_change=_picked,
+        nav[3].selectbox("Segment", ids, key="sel", label_visibility="collapsed", on_change=_picked,
                          format_func=lambda i: render.segment_label(by_id[i]))
-    left, right = st.columns([3, 2])
-    with left, st.container(height=720):
+    if not st.session_state.get("reviewer", "").strip():
+        st.warning("Enter your name (Reviewer, above) before saving decisions.")
+    _reviewer_to_url()
+    left, right = st.columns([5, 3])
+    with left, st.container(height=560, key="grid"):
         st.html(render.segments_table(order, states, st.session_state["cur"]))
+    grid.behaviour(st.session_state["cur"], _select)
     sel = st.session_state["cur"]
     if sel is not None:
-        with right:
+        with right, st.container(height=560, key="editor", border=False):
             pos = ids.index(sel)
             next_id = ids[pos + 1] if pos + 1 < len(ids) else None
             editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id,
                    lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text, opened.tgt_text,
                                                  seg_id, text, review, config))
+    _url_save(opened, art)
     _removed(review)
     _exports(review, states, art)
     _history(store, art)

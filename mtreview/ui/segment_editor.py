@@ -179,7 +179,6 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     if not state.matches(seg.src, seg.tgt):
         st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
                          f" source {state.src!r}, translation {state.tgt!r}."))
-    st.html(render.segment_detail_html(seg, state))
     _flags(store, aid, seg, state)
     if checker is not None and state.edit is not None:
         st.html(render.recheck_html(checker(seg.id, state.edit)))
