@@ -164,5 +164,4 @@ def test_status_warns_when_saved_on_other_text(saved_tgt, warned):
 def test_editor_title_escapes_the_reviewer_name():
     state = SegmentState(3, version=2, updated_by="<b>Ben</b>")
     assert render.editor_title_html(seg(3, quality=71.25), state) == (
-        '<b>Segment 3</b> · 1-1 · align 0.80 · quality 71.2 · saved v2 by &lt;b&gt;Ben&lt;/b&gt; · '
-        '<a href="#seg-3">show in table</a>')
+        '<b>Segment 3</b> · 1-1 · align 0.80 · quality 71.2 · saved v2 by &lt;b&gt;Ben&lt;/b&gt;')

@@ -25,10 +25,20 @@ export default function(component) {
     };
     document.addEventListener('click', window.__mtrClick);
   }
-  const scroll = () => {
-    const row = document.querySelector(`.st-key-grid tr[data-seg="${data.selected}"]`);
-    if (row && row.classList.contains('selected')) row.scrollIntoView({block: 'nearest'});
-    return !!(row && row.classList.contains('selected'));
+  const scroll = () => {  // scroll the grid only, never the page
+    const grid = document.querySelector('.st-key-grid');
+    const row = grid && grid.querySelector(`tr[data-seg="${data.selected}"]`);
+    if (!row || !row.classList.contains('selected')) return false;
+    let box = row.parentElement;
+    while (box && box !== grid && !(box.scrollHeight > box.clientHeight + 1)) box = box.parentElement;
+    if (!box) return true;
+    const head = grid.querySelector('thead');
+    const top = box.getBoundingClientRect().top + (head ? head.getBoundingClientRect().height : 0);
+    const r = row.getBoundingClientRect();
+    const bottom = box.getBoundingClientRect().bottom;
+    if (r.top < top) box.scrollTop -= top - r.top;
+    else if (r.bottom > bottom) box.scrollTop += Math.min(r.bottom - bottom, r.top - top);
+    return true;
   };
   let tries = 0;
   const retry = () => { if (!scroll() && ++tries < 20) setTimeout(retry, 100); };

@@ -28,13 +28,13 @@ SEVERITY_COLOURS = {  # background of <mark>, by severity label
 
 CSS = """
 <style>
-.mtr-table {border-collapse: collapse; width: 100%; font-size: 0.85rem; line-height: 1.4; table-layout: fixed}
+.mtr-table {border-collapse: collapse; width: 100%; font-size: 0.82rem; line-height: 1.38; table-layout: fixed}
 .mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 3px 5px; vertical-align: top;
   text-align: left; overflow-wrap: anywhere; white-space: pre-wrap}
 .mtr-table th {background: #f4f4f6; position: sticky; top: 0; z-index: 1}
 .mtr-table tr[data-seg] {cursor: pointer; scroll-margin-top: 2.2em}
 .mtr-table tr[data-seg]:hover {background: #f5f8ff}
-.mtr-table col.id {width: 2.4em} .mtr-table col.sc {width: 5.2em} .mtr-table col.st {width: 6.4em}
+.mtr-table col.id {width: 2.2em} .mtr-table col.st {width: 6.6em}
 .mtr-table td.sc, .mtr-table td.st {font-size: 0.8em; white-space: normal}
 .mtr-table tr.changed td {background: #fff4e6}
 .mtr-table tr.flagged td.id {border-left: 4px solid #e8590c}
@@ -110,11 +110,12 @@ def highlight(text: str, flags: Iterable[Flag], side: str, rejected: Collection[
 
 
 def scores_html(seg: Segment) -> str:
+    """Align score and quality (other metric scores in the tooltip, to keep rows short)."""
     parts = [f"align {seg.score:.2f}"]
     if seg.quality is not None:
         parts.append(f"quality {seg.quality:.1f}")
-    parts += [f"{esc(k)} {v:.1f}" for k, v in sorted(seg.scores.items())]
-    return "<br>".join(parts)
+    more = "; ".join(f"{k} {v:.1f}" for k, v in sorted(seg.scores.items()))
+    return f'<span title="{esc(more)}">' + "<br>".join(parts) + "</span>"
 
 
 def decision_counts(seg: Segment, state: SegmentState | None) -> tuple[int, int]:
@@ -155,10 +156,11 @@ def flag_messages_html(seg: Segment, side: str, state: SegmentState | None) -> s
     return "".join(out)
 
 
-def _cell(seg: Segment, side: str, state: SegmentState | None) -> str:
+def _cell(seg: Segment, side: str, state: SegmentState | None, messages: bool = True) -> str:
+    """One side of a row; ``messages``: the flags' messages under the text (the selected row only)."""
     text = seg.src if side == "src" else seg.tgt
     rejected = {f for f in seg.flags if state is not None and state.decision(flag_key(f, seg)) == "reject"}
-    msgs = flag_messages_html(seg, side, state)
+    msgs = flag_messages_html(seg, side, state) if messages else ""
     if side == "tgt" and state is not None and state.edit is not None:
         orig = highlight(text, seg.flags, side, rejected) if text else ""
         return (f'<td class="tgt">{esc(state.edit)}<br><span class="edited">edited; was:</span> '
@@ -170,30 +172,42 @@ def _cell(seg: Segment, side: str, state: SegmentState | None) -> str:
 
 def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentState],
                    selected: int | None = None) -> str:
-    """All rows as one HTML table (fast to render: one element however long the article)."""
+    """All rows as one HTML table (fast to render: one element however long the article).
+
+    Flag messages are written under the text of the selected row only (hover a mark for the
+    others), so that a row is as tall as its text and many fit on a laptop screen.
+    """
     rows = []
     for seg in segments:
         state = states.get(seg.id)
         cls = " ".join(c for c, on in (("flagged", seg.flags), ("selected", seg.id == selected)) if on)
+        here = seg.id == selected
         rows.append(
             f'<tr id="seg-{seg.id}" class="{cls}" data-seg="{seg.id}"><td class="id">{seg.id}</td>'
-            f'{_cell(seg, "src", state)}{_cell(seg, "tgt", state)}'
-            f'<td class="sc">{scores_html(seg)}</td><td class="st">{status_html(seg, state)}</td></tr>'
+            f'{_cell(seg, "src", state, here)}{_cell(seg, "tgt", state, here)}'
+            f'<td class="st">{scores_html(seg)}<br>{status_html(seg, state)}</td></tr>'
         )
     if not rows:
-        rows.append('<tr><td colspan="5" class="empty">No segment matches the filters.</td></tr>')
+        rows.append('<tr><td colspan="4" class="empty">No segment matches the filters.</td></tr>')
     return (
-        CSS + '<table class="mtr-table"><colgroup><col class="id"><col><col><col class="sc"><col class="st">'
+        CSS + '<table class="mtr-table"><colgroup><col class="id"><col><col><col class="st">'
         "</colgroup><thead><tr><th>#</th><th>English source</th><th>Japanese translation</th>"
-        "<th>Scores</th><th>Status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "<th>Scores, status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
 
 
 PAGE_CSS = """<style>
 /* the review page: less empty space above, so that the grid and the editor fit a laptop screen */
-.stMainBlockContainer, .block-container {padding-top: 2.6rem; padding-bottom: 1rem}
-.st-key-grid {height: max(340px, calc(100vh - 205px)) !important}
-.st-key-editor {height: max(340px, calc(100vh - 205px)) !important}
+.stMainBlockContainer, .block-container {padding-top: 1.6rem; padding-bottom: 1rem}
+/* Streamlit's top bar keeps its buttons (sidebar, menu) but no longer hides the page's first line */
+header[data-testid="stHeader"] {background: transparent; pointer-events: none}
+header[data-testid="stHeader"] button, header[data-testid="stHeader"] a,
+header[data-testid="stHeader"] [data-testid="stToolbar"] {pointer-events: auto}
+.mtr-header {padding: 0 150px 0 1.6rem}
+.st-key-grid {height: max(340px, calc(100vh - 140px)) !important; border: 1px solid #ddd; border-radius: 6px}
+.st-key-editor {height: max(340px, calc(100vh - 140px)) !important}
+.st-key-editor [data-testid="stVerticalBlock"] {gap: 0.4rem}
+.mtr-note {font-size: 0.85rem; line-height: 1.4}
 .mtr-progress {height: 5px; background: #e9ecef; border-radius: 3px; margin-top: 3px}
 .mtr-progress > div {height: 5px; background: #4c6ef5; border-radius: 3px}
 </style>"""
@@ -201,13 +215,13 @@ PAGE_CSS = """<style>
 
 def header_html(name: str, facts: Sequence[str], prog: Progress | None = None) -> str:
     """The article's name and facts (id, source, metadata, status) on one line, and the progress; escaped."""
-    bar = ""
+    bar = text = ""
     if prog is not None:
         done = (prog.decided + prog.reviewed) / max(1, prog.flags + prog.segments)
-        bar = (f'<div style="color:#444;font-size:0.8em">{esc(prog.text())}</div>'
-               f'<div class="mtr-progress"><div style="width:{100 * done:.1f}%"></div></div>')
+        text = f' <span style="color:#444;font-size:0.8em">· {esc(prog.text())}</span>'
+        bar = f'<div class="mtr-progress"><div style="width:{100 * done:.1f}%"></div></div>'
     return (f'<div class="mtr-header"><h3 style="margin:0;font-size:1.15rem;display:inline">{esc(name)}</h3> '
-            f'<span style="color:#666;font-size:0.8em">{" · ".join(esc(f) for f in facts)}</span>{bar}</div>')
+            f'<span style="color:#666;font-size:0.8em">{" · ".join(esc(f) for f in facts)}</span>{text}{bar}</div>')
 
 
 def editor_title_html(seg: Segment, state: SegmentState | None) -> str:
@@ -217,7 +231,6 @@ def editor_title_html(seg: Segment, state: SegmentState | None) -> str:
         parts.append(f"quality {seg.quality:.1f}")
     if state is not None and state.version:
         parts.append(f"saved v{state.version} by {esc(state.updated_by)}")
-    parts.append(f'<a href="#seg-{seg.id}">show in table</a>')
     return " · ".join(parts)
 
 
@@ -254,7 +267,7 @@ def flag_note_html(flag: Flag, decision: str | None = None, decided_by: str | No
     who = f" by {esc(decided_by)}" if decision and decided_by else ""
     dec = f' <span class="mtr-badge">{esc(decision)}ed{who}</span>' if decision else ""
     return (
-        f'{CSS}<div><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '
+        f'{CSS}<div class="mtr-note"><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '
         f"<b>{esc(flag.check)}</b> <small>({esc(flag.category)}, {flag.side} {flag.start}–{flag.end})"
         f'</small>{dec}<br>「<mark class="mtr {flag.severity.label}">{esc(flag.text)}</mark>」 '
         f"{esc(flag.message)}{sugg}</div>"

@@ -269,8 +269,8 @@ def render_view(config: Config, store: Store) -> None:
     if not st.session_state.get("reviewer", "").strip():
         st.warning("Enter your name (Reviewer, above) before saving decisions.")
     _reviewer_to_url()
-    left, right = st.columns([5, 3])
-    with left, st.container(height=560, key="grid"):
+    left, right = st.columns([5, 2.2])
+    with left, st.container(height=560, key="grid", border=False):
         st.html(render.segments_table(order, states, st.session_state["cur"]))
     grid.behaviour(st.session_state["cur"], _select)
     sel = st.session_state["cur"]

@@ -25,8 +25,7 @@ from ..records import Segment
 from ..store import SCOPES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
 from . import render
 
-SCOPE_LABELS = {"article": "this article only", "project": "this project (same folder / batch)",
-                "global": "every article"}
+SCOPE_LABELS = {"article": "this article", "project": "this project", "global": "every article"}
 
 
 def plain(text: str) -> str:
@@ -147,14 +146,15 @@ def _conflict(store: Store, aid: str, seg: Segment) -> None:
 
 def _flags(store: Store, aid: str, seg: Segment, state: SegmentState) -> None:
     if seg.flags:
-        st.selectbox("A reject silences the flag in", SCOPES, key="reject_scope",
-                     format_func=SCOPE_LABELS.__getitem__,
-                     help="how far a false positive is silenced; shown with the reject everywhere")
+        st.radio("A reject silences the flag in", SCOPES, key="reject_scope", horizontal=True,
+                 format_func=SCOPE_LABELS.__getitem__,
+                 help="how far a false positive is silenced: this article only, the articles opened from the "
+                      "same folder or batch, or every article; listed with who and when where it hides a flag")
     for i, flag in enumerate(seg.flags):
         key = render.flag_key(flag, seg)
         dec = state.decision(key)
         st.html(render.flag_note_html(flag, dec, state.decided_by(key)))
-        c1, c2, c3 = st.columns(3)
+        c1, c2, c3 = st.columns([1, 1, 0.6])
         kinds = {d: "primary" if dec == d else "secondary" for d in ("accept", "reject")}
         c1.button("Accept", key=f"acc:{i}:{aid}:{seg.id}", type=kinds["accept"],
                   help="a real problem (Alt+A)", on_click=_decide, args=(store, aid, seg, i, "accept"),
@@ -184,14 +184,15 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
         st.html(render.recheck_html(checker(seg.id, state.edit)))
     keys = _keys(aid, seg.id)
     with st.form(key=f"form:{aid}:{seg.id}"):
-        text = st.text_area("Translation", key=keys["edit"], height=120)
-        comment = st.text_input("Comment", key=keys["comment"])
-        reviewed = st.checkbox("Reviewed", key=keys["reviewed"])
-        b1, b2 = st.columns(2)
+        text = st.text_area("Translation", key=keys["edit"], height=96)
+        c1, c2 = st.columns([2.2, 1], vertical_alignment="bottom")
+        comment = c1.text_input("Comment", key=keys["comment"])
+        reviewed = c2.checkbox("Reviewed", key=keys["reviewed"])
+        b1, b2 = st.columns([1, 1.35])
         saved = b1.form_submit_button("Save", type="primary", shortcut="Ctrl+Enter",
-                                      help="save this segment (Ctrl+Enter)")
-        done = b2.form_submit_button("Reviewed, next", shortcut="Ctrl+Shift+Enter",
-                                     help="save, mark reviewed and open the next segment (Ctrl+Shift+Enter)")
+                                      help="save this segment (Ctrl+Enter)", width="stretch")
+        done = b2.form_submit_button("Reviewed, next", shortcut="Alt+Enter", width="stretch",
+                                     help="save, mark reviewed and open the next segment (Alt+Enter)")
     if saved or done:
         mine = {"edit": None if text == seg.tgt else text, "comment": comment, "reviewed": bool(reviewed or done)}
         new = checker(seg.id, text).blocking() if checker is not None and mine["edit"] is not None else ()

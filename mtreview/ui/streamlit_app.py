@@ -25,7 +25,8 @@ def get_store(url: str | None) -> Store:
 
 
 def main() -> None:
-    st.set_page_config(page_title="mtreview", page_icon="🈂️", layout="wide")
+    # the sidebar (open work, article status) starts collapsed: the grid and editor need the width
+    st.set_page_config(page_title="mtreview", page_icon="🈂️", layout="wide", initial_sidebar_state="collapsed")
     try:
         config = load_config(os.environ.get("MTREVIEW_CONFIG") or None)
         store = get_store(os.environ.get("MTREVIEW_DB") or config.store.url)
