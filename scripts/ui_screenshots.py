@@ -12,6 +12,7 @@ are inside the window (no page scroll).
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -56,7 +57,7 @@ def main() -> int:
                 page.wait_for_timeout(1500)
                 shown = page.evaluate(VISIBLE_ROWS_JS)
                 total = page.locator(".st-key-grid tr[data-seg]").count()
-                accept = _inside(page, page.get_by_role("button", name="Accept", exact=True).first)
+                accept = _inside(page, page.get_by_role("button", name=re.compile(r"^Accept")).first)
                 editor = _inside(page, page.get_by_label("Translation"))
                 path = out / f"review-{name}-{width}x{height}.png"
                 page.screenshot(path=str(path), full_page=False)
