@@ -16,9 +16,9 @@ from test_e2e_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (slow; ch
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ui_server import VISIBLE_ROWS_JS, serve  # noqa: E402
+from ui_server import VISIBLE_ROWS_JS, serve
 
-from mtreview.store import Store  # noqa: E402
+from mtreview.store import Store
 
 WMT = ROOT.parent / "shared" / "data" / "align-dev" / "en-ja" / "guardian.306645"
 
@@ -51,7 +51,7 @@ def _row_in_grid(page, seg: int) -> bool:
 def test_grid_layout_click_keys_and_reload_at_1366x768(app):
     from playwright.sync_api import expect, sync_playwright
 
-    base, store, aid = app
+    base, _, aid = app
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
