@@ -19,21 +19,25 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @contextmanager
-def serve(db_url: str, log: Path, roots: Path | None = None, app: Path = ROOT / "app.py",
-          cwd: Path = ROOT) -> Iterator[str]:
-    """Yields the app's base URL; the server stops on exit. ``roots``: its --batch-root."""
+def serve(db_url: str, log: Path, roots: Path | None = None, checkout: Path = ROOT) -> Iterator[str]:
+    """Yields the app's base URL; the server stops on exit. ``roots``: its --batch-root.
+
+    ``checkout``: the source tree whose ``app.py`` and ``mtreview`` package run (another
+    checkout, e.g. the main branch, to measure two versions side by side).
+    """
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "MTREVIEW_DB": db_url}
+    env = {**os.environ, "MTREVIEW_DB": db_url, "PYTHONPATH": str(checkout)}
     env.pop("MTREVIEW_CONFIG", None)
     if roots is not None:
         env["MTREVIEW_BATCH_ROOTS"] = str(roots)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port",
+            [sys.executable, "-m", "streamlit", "run", str(checkout / "app.py"), "--server.headless", "true",
+             "--server.port",
              str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=checkout, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60

@@ -102,7 +102,7 @@ def _save_form(store: Store, aid: str, seg: Segment, mine: dict[str, Any], next_
     """Save the form's fields (``mine``); ``next_id``: the segment to open after a successful save."""
     if _save(store, aid, seg, st.session_state.get("form_base", 0), mine, keep_edit=False, **mine):
         flash("success", f"segment {seg.id} saved" + (" as reviewed" if mine["reviewed"] else ""))
-        st.session_state.pop("form", None)  # the next run loads the saved version into the form
+        _load_form(aid, seg, store.segment_state(aid, seg.id))  # the form shows the saved version
         if next_id is not None:
             st.session_state["cur"] = next_id
 
@@ -184,22 +184,28 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
         st.html(render.recheck_html(checker(seg.id, state.edit)))
     keys = _keys(aid, seg.id)
     with st.form(key=f"form:{aid}:{seg.id}"):
-        text = st.text_area("Translation", key=keys["edit"], height=96)
+        st.text_area("Translation", key=keys["edit"], height=96)
         c1, c2 = st.columns([2.2, 1], vertical_alignment="bottom")
-        comment = c1.text_input("Comment", key=keys["comment"])
-        reviewed = c2.checkbox("Reviewed", key=keys["reviewed"])
+        c1.text_input("Comment", key=keys["comment"])
+        c2.checkbox("Reviewed", key=keys["reviewed"])
         b1, b2 = st.columns([1, 1.35])
-        saved = b1.form_submit_button("Save", type="primary", shortcut="Ctrl+Enter",
-                                      help="save this segment (Ctrl+Enter)", width="stretch")
-        done = b2.form_submit_button("Reviewed, next", shortcut="Alt+Enter", width="stretch",
-                                     help="save, mark reviewed and open the next segment (Alt+Enter)")
-    if saved or done:
-        mine = {"edit": None if text == seg.tgt else text, "comment": comment, "reviewed": bool(reviewed or done)}
-        new = checker(seg.id, text).blocking() if checker is not None and mine["edit"] is not None else ()
-        if mine["reviewed"] and new:
-            st.session_state[_confirm_key(aid, seg.id)] = {
-                "mine": mine, "next": bool(done),
-                "flags": [f"{f.check} ({f.severity.label}) 「{f.text}」" for f in new]}
-        else:
-            _save_form(store, aid, seg, mine, next_id if done else None)
-        st.rerun()
+        b1.form_submit_button("Save", type="primary", shortcut="Ctrl+Enter", help="save this segment (Ctrl+Enter)",
+                              width="stretch", on_click=_submit, args=(store, aid, seg, None, checker))
+        b2.form_submit_button("Reviewed, next", shortcut="Alt+Enter", width="stretch",
+                              help="save, mark reviewed and open the next segment (Alt+Enter)",
+                              on_click=_submit, args=(store, aid, seg, next_id, checker, True))
+
+
+def _submit(store: Store, aid: str, seg: Segment, next_id: int | None,
+            checker: Callable[[int, str], Recheck] | None, done: bool = False) -> None:
+    """The form's submit (a callback: it saves before the page is drawn, so one run shows the result)."""
+    keys = _keys(aid, seg.id)
+    text = st.session_state[keys["edit"]]
+    mine = {"edit": None if text == seg.tgt else text, "comment": st.session_state[keys["comment"]],
+            "reviewed": bool(st.session_state[keys["reviewed"]] or done)}
+    new = checker(seg.id, text).blocking() if checker is not None and mine["edit"] is not None else ()
+    if mine["reviewed"] and new:
+        st.session_state[_confirm_key(aid, seg.id)] = {
+            "mine": mine, "next": done, "flags": [f"{f.check} ({f.severity.label}) 「{f.text}」" for f in new]}
+    else:
+        _save_form(store, aid, seg, mine, next_id if done else None)
