@@ -48,6 +48,12 @@ def test_the_packaged_page_runs_as_streamlit_runs_it(env):
     assert "述べたと述べた" in _table(at)
 
 
+def field(widgets, key: str):
+    """The editor's field ``key`` (its widget key carries a generation: ``key#N``)."""
+    [w] = [w for w in widgets if (w.key or "").split("#")[0] == key]
+    return w
+
+
 def _table(at) -> str:
     marker = 'class="mtr-table"><colgroup><col class="id"><col><col>'
     return next(h.value for h in at.html if marker in h.value)
@@ -83,8 +89,8 @@ def test_decision_and_edit_are_saved_and_survive_reload(env):
     assert store.suppressed_keys() == {key}
 
     fixed = seg.tgt.replace(STUTTER, "述べた")
-    at.text_area(key=f"edit:{aid}:{seg.id}").input(fixed)
-    at.text_input(key=f"comment:{aid}:{seg.id}").input("stutter")
+    field(at.text_area, f"edit:{aid}:{seg.id}").input(fixed)
+    field(at.text_input, f"comment:{aid}:{seg.id}").input("stutter")
     at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save").click().run()
     assert not at.exception
     st = store.segment_state(aid, seg.id)
@@ -227,7 +233,7 @@ def test_save_as_reviewed_moves_to_the_next_segment(env):
     st = Store(url).segment_state(aid, seg.id)
     assert (st.reviewed, st.edit, st.version) == (True, None, 1)
     assert at.selectbox(key="sel").value == seg.id + 1
-    assert at.checkbox(key=f"reviewed:{aid}:{seg.id + 1}").value is False
+    assert field(at.checkbox, f"reviewed:{aid}:{seg.id + 1}").value is False
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ review page with two sessions on one database.
 from __future__ import annotations
 
 import pytest
-from test_app import _app, env  # noqa: F401  (the env fixture: tmp database + stutter check)
+from test_app import _app, env, field  # noqa: F401  (the env fixture: tmp database + stutter check)
 
 from mtreview.store import FlagDecision, Store
 from mtreview.ui.render import flag_key, md_escape
@@ -22,8 +22,8 @@ def _session(name: str):
 
 
 def _form(at, aid, seg_id):
-    return (at.text_area(key=f"edit:{aid}:{seg_id}"), at.text_input(key=f"comment:{aid}:{seg_id}"),
-            at.checkbox(key=f"reviewed:{aid}:{seg_id}"))
+    return (field(at.text_area, f"edit:{aid}:{seg_id}"), field(at.text_input, f"comment:{aid}:{seg_id}"),
+            field(at.checkbox, f"reviewed:{aid}:{seg_id}"))
 
 
 def _submit(at, aid, seg_id, label="Save"):

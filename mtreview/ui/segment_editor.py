@@ -38,11 +38,18 @@ def flash(kind: str, text: str) -> None:
 
 
 def _keys(aid: str, seg_id: int) -> dict[str, str]:
-    return {f: f"{f}:{aid}:{seg_id}" for f in ("edit", "comment", "reviewed")}
+    """The form's widget keys: ``edit:<article>:<segment>#<generation>``.
+
+    Each load of the form gets new keys (a new generation), so the browser draws new fields
+    with the loaded values; a field kept under its old key would keep what was typed into it.
+    """
+    gen = st.session_state.get("form_gen", 0)
+    return {f: f"{f}:{aid}:{seg_id}#{gen}" for f in ("edit", "comment", "reviewed")}
 
 
 def _load_form(aid: str, seg: Segment, state: SegmentState) -> None:
     """Put the stored ``state`` into every field of the form and remember its version."""
+    st.session_state["form_gen"] = st.session_state.get("form_gen", 0) + 1
     keys = _keys(aid, seg.id)
     st.session_state[keys["edit"]] = seg.tgt if state.edit is None else state.edit
     st.session_state[keys["comment"]] = state.comment
