@@ -192,7 +192,7 @@ def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentStat
     return (
         CSS + '<table class="mtr-table"><colgroup><col class="id"><col><col><col class="st">'
         "</colgroup><thead><tr><th>#</th><th>English source</th><th>Japanese translation</th>"
-        "<th>Scores, status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "<th>Status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
 
 
