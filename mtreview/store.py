@@ -23,7 +23,6 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import create_engine, event, or_, select, update
@@ -31,7 +30,15 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import StoreConfig
-from .errors import ConfigError, InputError, MtreviewError
+from .errors import ConfigError, InputError
+from .store_records import (
+    ArticleState,
+    FlagDecision,
+    SegmentState,
+    StaleWriteError,
+    StoreError,
+    Suppression,
+)
 from .store_schema import ArticleRow, AuditRow, DecisionRow, SegmentRow, SuppressionRow
 
 log = logging.getLogger(__name__)
@@ -40,26 +47,8 @@ ENV_URL = "MTREVIEW_DB"
 STATUSES = ("in_progress", "done")
 DECISIONS = ("accept", "reject")
 SCOPES = ("article", "project", "global")  # how far a rejected flag is silenced
-
-
-class StaleWriteError(MtreviewError):
-    """Someone else saved the same item after the version this save was based on.
-
-    ``current`` is the stored segment state that won (None for an article status), so that
-    the caller can show a diff before offering to overwrite it.
-    """
-
-    exit_code = 6
-
-    def __init__(self, message: str, current: SegmentState | None = None) -> None:
-        super().__init__(message)
-        self.current = current
-
-
-class StoreError(MtreviewError):
-    """The database cannot be opened or written."""
-
-    exit_code = 7
+__all__ = ["ArticleState", "FlagDecision", "SegmentState", "StaleWriteError", "Store", "StoreError", "Suppression",
+           "article_id", "resolve_url"]
 
 
 def _now() -> dt.datetime:
@@ -70,75 +59,6 @@ def article_id(name: str, src_text: str, tgt_text: str) -> str:
     """A stable article id: hash of the name and both texts."""
     blob = "\x1f".join((name, src_text, tgt_text)).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class ArticleState:
-    id: str
-    name: str
-    src_text: str
-    tgt_text: str
-    source: str
-    status: str
-    reviewer: str
-    version: int
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class SegmentState:
-    """What a reviewer did to one segment. ``version`` 0 = never saved."""
-
-    seg_id: int
-    edit: str | None = None
-    comment: str = ""
-    reviewed: bool = False
-    version: int = 0
-    updated_by: str = ""
-    updated_at: dt.datetime | None = None
-    decisions: tuple[tuple[str, str], ...] = ()  # (flag_key, accept|reject), sorted
-    src: str | None = None  # the segment's source and translation as they were when saved
-    tgt: str | None = None
-    edited_by: str = ""  # who did each action last ("" = nobody)
-    commented_by: str = ""
-    reviewed_by: str = ""
-    deciders: tuple[tuple[str, str], ...] = ()  # (flag_key, reviewer), sorted
-
-    def matches(self, src: str, tgt: str) -> bool:
-        """False if this state was saved on other texts (the article was re-aligned since)."""
-        return self.src is None or (self.src, self.tgt) == (src, tgt)
-
-    def decision(self, flag_key: str) -> str | None:
-        return dict(self.decisions).get(flag_key)
-
-    def decided_by(self, flag_key: str) -> str | None:
-        return dict(self.deciders).get(flag_key)
-
-
-@dataclass(frozen=True)
-class FlagDecision:
-    """One decision to save with a segment: ``decision`` None clears an earlier one."""
-
-    flag_key: str
-    check: str
-    text: str
-    decision: str | None
-    scope: str = "article"  # for a reject: silence the flag in this article, its project, or everywhere
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """A rejected flag silenced beyond its own segment: who, when, and how far."""
-
-    key: str
-    check: str
-    text: str
-    article_id: str
-    seg_id: int
-    scope: str
-    project: str
-    reviewer: str
-    created_at: dt.datetime
 
 
 def resolve_url(url: str | None = None, config: StoreConfig | None = None) -> str:
