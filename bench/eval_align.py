@@ -27,6 +27,7 @@ removes the blank lines, so the document is one block whose line breaks remain.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import re
@@ -283,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         config = config.replace(align__embedder=args.embedder)
     models = pipeline.load_models(config)
     cached = CachedEmbedder(models.embedder, args.cache)
-    models = pipeline.Models(embedder=cached, extra=models.extra)
+    models = dataclasses.replace(models, embedder=cached)
     results = {}
     for pair in args.pairs:
         for mode in args.modes:

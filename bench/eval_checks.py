@@ -51,13 +51,14 @@ from shared_data import default_data  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from inject import INJECTORS, Pair, build_glossary  # noqa: E402
+from inject import EXTRA, INJECTORS, Pair, build_glossary  # noqa: E402
 
 from mtreview.checks import Article, build_checks, run_checks  # noqa: E402
 from mtreview.config import Config, from_dict  # noqa: E402
 from mtreview.records import Segment  # noqa: E402
 
 VERBOSE = False
+KINDS = INJECTORS  # the injectors corrupt() draws from (--inject replaces them)
 REQUIRED = [
     "repetition",
     "quotes",
@@ -137,7 +138,7 @@ def side_effects(src: str, old: str, new: str, glossary: tuple[tuple[str, str], 
 def corrupt(pairs: list[Pair], rng: random.Random, glossary: tuple[tuple[str, str], ...]) -> list[Pair]:
     pairs = [Pair(p.src, p.tgt) for p in pairs]
     n = max(1, len(pairs) // 4)
-    kinds = INJECTORS[:]
+    kinds = KINDS[:]
     rng.shuffle(kinds)
     done = 0
     for inj in kinds:
@@ -310,9 +311,9 @@ def timing(docs, checks, n: int = 30, repeat: int = 20) -> tuple[float, float]:
     run_checks(art, checks)  # warm: MeCab dictionary load, token cache
     times = []
     for _ in range(repeat):
-        from mtreview.checks import text
+        from mtreview.lang import mecab
 
-        text.tokens.cache_clear()  # tokenising is part of the cost
+        mecab.tokens.cache_clear()  # tokenising is part of the cost
         t = time.perf_counter()
         run_checks(art, checks)
         times.append(1000 * (time.perf_counter() - t))
@@ -322,7 +323,8 @@ def timing(docs, checks, n: int = 30, repeat: int = 20) -> tuple[float, float]:
 def print_table(stats, header: str) -> None:
     print(header)
     print(f"{'check':<14} {'inj':>5} {'recall':>7} {'span':>7} {'flags':>6} {'precision':>9}")
-    for c in REQUIRED:
+    extra = sorted(c for c in stats if not c.startswith("kind:") and c not in REQUIRED and stats[c]["injected"])
+    for c in REQUIRED + extra:
         s = stats[c]
         rec = s["found"] / s["injected"] if s["injected"] else float("nan")
         span = s["span_hit"] / s["with_span"] if s["with_span"] else float("nan")
@@ -342,6 +344,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--set", action="append", default=[], metavar="CHECK.PARAM=VALUE",
                     help="override a check parameter (repeatable), e.g. omission.short_log=-0.5")
+    ap.add_argument("--inject", default="", metavar="KIND[,KIND]",
+                    help="inject only these error kinds (injector names of bench/inject.py, e.g. char_stutter,"
+                         "duplicate_phrase); default: the standard mix")
     ap.add_argument("--time-only", action="store_true", help="only time the checks on a 30-segment article")
     ap.add_argument("--verbose", action="store_true",
                     help="print every false positive on corrupted articles (--e2e: and every flag on untouched ones)")
@@ -352,8 +357,14 @@ def main() -> None:
     ap.add_argument("--layout", choices=tuple(SEPARATORS), default="lines",
                     help="--e2e: one line per segment (default) or one running paragraph per side (joined)")
     args = ap.parse_args()
-    global VERBOSE, ENCODE
+    global VERBOSE, ENCODE, KINDS
     VERBOSE = args.verbose
+    if args.inject:
+        known = {f.__name__: f for f in INJECTORS} | EXTRA
+        bad = [k for k in args.inject.split(",") if k not in known]
+        if bad:
+            ap.error(f"unknown injector(s) {', '.join(bad)} (known: {', '.join(sorted(known))})")
+        KINDS = [known[k] for k in args.inject.split(",")]
     params: dict[str, dict[str, object]] = {}
     for item in args.set:
         key, _, value = item.partition("=")
@@ -370,7 +381,8 @@ def main() -> None:
         return
     mode = f"e2e, layout={args.layout}" if args.e2e else "gold pairs"
     print(f"# mtreview check evaluation ({mode}): split={args.split} rounds={args.rounds} seed={args.seed}"
-          f" set={args.set} embedder={'none' if args.no_embed else config.align.embedder}")
+          f" set={args.set} inject={args.inject or 'standard'}"
+          f" embedder={'none' if args.no_embed else config.align.embedder}")
     all_docs = []
     for direction in ("en-ja", "ja-en"):
         all_docs += read_docs(args.data, direction, args.split)

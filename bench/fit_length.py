@@ -43,9 +43,9 @@ def rates(docs, a: float, b: float, low: float, high: float) -> tuple[float, flo
     for _, pairs in docs:
         raw = [math.log(_ja_chars(p.tgt)) - (a + b * math.log(_chars(p.src))) for p in pairs
                if _chars(p.src) and _ja_chars(p.tgt) > 0]
-        centre = statistics.median(raw) if len(raw) >= LENGTH_MODEL["min_segments"] else 0.0
+        centre = statistics.median(raw) if len(raw) >= LENGTH_MODEL.min_segments else 0.0
         res += [r - centre for p, r in zip([p for p in pairs if _chars(p.src) and _ja_chars(p.tgt) > 0], raw,
-                                           strict=True) if _chars(p.src) >= LENGTH_MODEL["min_src_chars"]]
+                                           strict=True) if _chars(p.src) >= LENGTH_MODEL.min_src_chars]
     return sum(r < low for r in res) / len(res), sum(r > high for r in res) / len(res), len(res)
 
 
@@ -55,7 +55,7 @@ def main() -> None:
     args = ap.parse_args()
     a, b = fit(read_docs(args.data, "en-ja", "tune"))
     print(f"length model (en-ja tune half): length_a = {a:.3f}, length_b = {b:.3f}")
-    low, high = Omission.defaults["short_log"], 0.6
+    low, high = Omission.Params().short_log, 0.6
     for direction in ("en-ja", "ja-en"):
         for split in ("tune", "report"):
             lo, hi, n = rates(read_docs(args.data, direction, split), a, b, low, high)

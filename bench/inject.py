@@ -10,13 +10,15 @@ those an injection really gives cause to: a dropped clause that held a number lo
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from dataclasses import dataclass, field
 
 from mtreview.checks.consistency import PERSON, RANKS
-from mtreview.checks.numbers_extract import HARD, japanese_numbers
-from mtreview.checks.text import KATAKANA_RUN, tokens
+from mtreview.lang.ja import KATAKANA_RUN
+from mtreview.lang.mecab import tokens
+from mtreview.lang.numbers import HARD, japanese_numbers
 
 
 @dataclass
@@ -149,6 +151,66 @@ def duplicate_phrase(pairs, rng, glossary):
     return i, Injection("duplicate_phrase", "repetition", (s, e + (e - s)))
 
 
+def char_stutter(pairs, rng, glossary):
+    """A stutter that restarts inside a word: 「明らかにした」 -> 「明らかにしたらかにした」.
+
+    The repeated stretch ends on a token boundary after a particle or auxiliary and starts
+    inside a token, 3 to 8 characters back, never across punctuation.
+    """
+    def cuts(p: Pair):
+        toks = [t for t in tokens(p.tgt) if t.surface.strip()]
+        edges = {t.start for t in toks} | {t.end for t in toks}
+        out = []
+        for t in toks:
+            if t.pos not in ("助詞", "助動詞"):
+                continue
+            for s in range(t.end - 8, t.end - 2):
+                piece = p.tgt[s : t.end] if s >= 0 else ""
+                if piece and s not in edges and not re.search(r"[\s、。，．「」（）()・,.!?！？]", piece):
+                    out.append((s, t.end))
+        return out
+
+    i = _free(pairs, rng, cuts)
+    if i is None:
+        return None
+    s, e = rng.choice(cuts(pairs[i]))
+    t = pairs[i].tgt
+    pairs[i].tgt = t[:e] + t[s:e] + t[e:]
+    return i, Injection("char_stutter", "repetition", (s, e + (e - s)))
+
+
+def doubled_particle(pairs, rng, glossary):
+    """A case particle written twice (東京の天気 -> 東京のの天気)."""
+    def spots(p: Pair):
+        return [t for t in tokens(p.tgt) if t.pos == "助詞" and t.surface in ("の", "が", "を", "に", "で", "と", "は")]
+
+    i = _free(pairs, rng, spots)
+    if i is None:
+        return None
+    t = rng.choice(spots(pairs[i]))
+    pairs[i].tgt = pairs[i].tgt[: t.end] + t.surface + pairs[i].tgt[t.end :]
+    return i, Injection("doubled_particle", "doubled_particle", (t.start, t.end + len(t.surface)))
+
+
+def ra_nuki(pairs, rng, glossary):
+    """The ら of られる dropped after an 一段 verb (求められる -> 求めれる)."""
+    from mtreview.lang.mecab import morphs
+
+    def spots(p: Pair):
+        ms = morphs(p.tgt)
+        return [(a, b) for a, b in itertools.pairwise(ms)
+                if a.pos == "動詞" and a.ctype.startswith(("上一段", "下一段")) and b.lemma == "られる"
+                and b.surface.startswith("られ") and a.end == b.start]
+
+    i = _free(pairs, rng, spots)
+    if i is None:
+        return None
+    a, b = rng.choice(spots(pairs[i]))
+    t = pairs[i].tgt
+    pairs[i].tgt = t[: b.start] + t[b.start + 1 :]
+    return i, Injection("ra_nuki", "ra_nuki", (a.start, b.end - 1))
+
+
 def break_quote(pairs, rng, glossary):
     rx = re.compile(r"「([^「」]{1,60})」")
     i = _free(pairs, rng, lambda p: rx.search(p.tgt))
@@ -278,6 +340,9 @@ INJECTORS = [
     debris,
     glossary_violation,
 ]
+# injectors run only when asked for by name (eval_checks.py --inject), so that the default
+# mix, and the figures measured with it, stay as they were
+EXTRA = {f.__name__: f for f in (char_stutter, doubled_particle, ra_nuki)}
 
 
 def build_glossary(pairs: list[Pair]) -> tuple[tuple[str, str], ...]:

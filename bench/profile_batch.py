@@ -47,13 +47,14 @@ def main() -> None:
     from mtreview import batch
     from mtreview.batch_inputs import discover
     from mtreview.config import Config
+    from mtreview.output import BatchFolder
 
     tmp = Path(tempfile.mkdtemp(prefix="mtreview-profile-"))
     generate(tmp / "in", args.articles, dev_documents(args.data), args.sentences, seed=13)
     pairs, _ = discover(tmp / "in")
     config = batch.article_config(Config())
     out = tmp / "out"
-    (out / batch.ARTICLES).mkdir(parents=True)
+    BatchFolder(out).articles.mkdir(parents=True)
     t0 = time.process_time()
     models = batch.models_for(config)
     print(f"model load + warm-up: {time.process_time() - t0:.2f} CPU s (once per worker)")

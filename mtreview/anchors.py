@@ -12,18 +12,17 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-_MONTHS = {m: str(k) for k, ms in enumerate(
-    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-     ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for m in ms}
+from .lang.en import FUNCTION_WORDS, MONTH_PATTERN, MONTHS
+
+_MONTHS = {w: str(k) for w, k in MONTHS.items()}
 _EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9}
 _JA_SCALE = {"千": 1e3, "万": 1e4, "億": 1e8, "兆": 1e12}
 _EN_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn|m)\b)?", re.I)
 _JA_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(兆|億|万|千)?")
-_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
+_MONTH_WORD = re.compile(r"\b(" + MONTH_PATTERN + r")\b\.?", re.I)
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'&.-]*[A-Za-z0-9]")
-_STOP = frozenset(re.findall(r"\w+", "the a an of and or in on at to for by with is are was were be it he "
-                                      "she they we i you this that his her their its from as not no mr ms"))
+# possessives and titles too: a Japanese text never keeps them in Latin script as a name
+_STOP = FUNCTION_WORDS | {"his", "her", "their", "no", "mr", "ms"}
 
 
 def _canon(value: float) -> str:

@@ -1,39 +1,43 @@
 """Batch review of many articles: `mtreview batch INPUT --out DIR`.
 
-The unit of work is ``review_article(pair, config) -> dict``, a pure function of one article and
+The unit of work is ``review_article(pair, config) -> Review``, a pure function of one article and
 the configuration, so the same code can run under a process pool (here) or a distributed engine.
-Each result is written atomically to ``DIR/articles/<id>.review.json`` (or ``<id>.error.json``)
+Each result is written atomically to ``DIR/articles/<id>.review.json`` (or ``<id>.error.json``;
+the folder's layout is ``output.BatchFolder``)
 together with the hashes of its input and configuration; a rerun skips what is already done.
 The tables and the summary are then rebuilt from those files alone, in id order, so a killed and
-resumed run ends with exactly the same outputs as an uninterrupted one.
+resumed run ends with exactly the same outputs as an uninterrupted one; a file whose hashes are not
+this run's (another run's result) is never taken into them.
+
+One run at a time writes to a folder: ``DIR/.lock`` is held with ``flock`` for the whole run (the
+kernel releases it when the process dies, even by ``kill -9``), and a second run fails at once.
+Pool workers die with the run that started them (``procs.die_with_parent``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import pipeline
+from . import pipeline, procs
 from .batch_inputs import Pair, Problem, Side, discover, safe_name
 from .batch_tables import write_outputs
 from .config import BatchConfig, Config
-from .errors import ConfigError, GateError, MtreviewError
-from .load import load_document, load_text
-from .records import Document, Severity
+from .errors import ConfigError, GateError, InputError, MtreviewError
+from .load import check_size, load_document, load_text
+from .output import BatchFolder, dumps, json_file, review_record, write_atomic
+from .records import Document, Review, Severity
 
 log = logging.getLogger(__name__)
-
-ARTICLES = "articles"
-REVIEW_SUFFIX = ".review.json"
-ERROR_SUFFIX = ".error.json"
-RUN_LOG = "run.log.jsonl"
 
 _MODELS: dict[str, pipeline.Models] = {}
 WARM_UP = ("The model is loaded once per worker.", "モデルはワーカーごとに一度だけ読み込む。")
@@ -56,47 +60,35 @@ def models_for(config: Config) -> pipeline.Models:
 
 def _load_side(side: Side, lang: str, config: Config) -> Document:
     if side.path is not None:
+        check_size(side.path, config.limits.max_chars)
         return load_document(side.path, lang, config.load)
+    if len(side.text or "") > config.limits.max_chars:
+        raise InputError(f"{lang}_text: {len(side.text or ''):,} characters, more than the limit of "
+                         f"{config.limits.max_chars:,} ([limits] max_chars)")
     return load_text(side.text or "", lang, config=config.load)
 
 
-def review_article(pair: Pair, config: Config, models: pipeline.Models | None = None) -> dict[str, Any]:
-    """Review one article; returns ``Review.to_dict()`` with ``meta["article"]``. Raises MtreviewError.
+def review_article(pair: Pair, config: Config, models: pipeline.Models | None = None) -> Review:
+    """Review one article; its ``meta["article"]`` describes the pair. Raises MtreviewError.
 
     A pure function of the article and the configuration (``models`` only saves loading them).
     """
     src = _load_side(pair.src, "en", config)
     tgt = _load_side(pair.tgt, "ja", config)
-    data = pipeline.review(src, tgt, config, models or models_for(config)).to_dict()
-    data["meta"]["article"] = pair.describe()
-    return data
+    review = pipeline.review(src, tgt, config, models or models_for(config))
+    return dataclasses.replace(review, meta={**review.meta, "article": pair.describe()})
 
 
 # --- per-article files ---------------------------------------------------------------------------
 
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file next to ``path`` and rename it: readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-
-
 def result_paths(out: Path, pair: Pair) -> tuple[Path, Path]:
-    base = out / ARTICLES / pair.key
-    return base.with_name(base.name + REVIEW_SUFFIX), base.with_name(base.name + ERROR_SUFFIX)
+    folder = BatchFolder(out)
+    return folder.review_path(pair.key), folder.error_path(pair.key)
 
 
 def review_file(batch_dir: str | Path, article_id: str) -> Path:
     """Where ``mtreview batch`` wrote the review of ``article_id`` (ids are made file-name safe)."""
-    return Path(batch_dir) / ARTICLES / (safe_name(article_id) + REVIEW_SUFFIX)
+    return BatchFolder(Path(batch_dir)).review_path(safe_name(article_id))
 
 
 def _stamp(input_hash: str, config_hash: str) -> dict[str, str]:
@@ -120,16 +112,15 @@ def process_article(pair: Pair, stamp: dict[str, str], config: Config, out: Path
     """Review one article and write its result file; returns "ok" or "error". Never raises for bad input."""
     review_path, error_path = result_paths(out, pair)
     try:
-        data = review_article(pair, config, models)
+        review = review_article(pair, config, models)
     except MtreviewError as exc:
         result, path, stale = _error(pair, stamp, type(exc).__name__, str(exc)), error_path, review_path
     except Exception as exc:  # a bug on one article must not stop the batch
         log.exception("article %s failed", pair.id)
         result, path, stale = _error(pair, stamp, type(exc).__name__, str(exc)), error_path, review_path
     else:
-        data["meta"]["batch"] = stamp
-        result, path, stale = data, review_path, error_path
-    write_atomic(path, dumps(result))
+        result, path, stale = review_record(review, batch=stamp), review_path, error_path
+    write_atomic(path, json_file(result))
     stale.unlink(missing_ok=True)
     return "ok" if path is review_path else "error"
 
@@ -145,9 +136,10 @@ def _error(pair: Pair, stamp: dict[str, str], kind: str, reason: str) -> dict[st
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(config: Config, out: str, threads: int) -> None:
+def _init_worker(config: Config, out: str, threads: int, parent: int) -> None:
     import signal
 
+    procs.die_with_parent(parent)  # a killed batch must not leave its workers running
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business: it stops the pool
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     os.environ["MTREVIEW_EMBED_THREADS"] = str(threads)
@@ -175,7 +167,7 @@ def _run(todo: list[tuple[Pair, dict[str, str]]], config: Config, out: Path, wor
     items = iter(todo)
     pending: set[Future[tuple[str, str]]] = set()
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(config, str(out), threads)) as pool:
+                             initargs=(config, str(out), threads, os.getpid())) as pool:
         try:
             while True:
                 while len(pending) < 4 * workers:  # a bounded queue: memory does not grow with the batch
@@ -220,21 +212,63 @@ def resolve_workers(requested: int | None, config: Config) -> int:
     return n or cores()
 
 
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Create ``out`` if needed and hold its lock; a folder that cannot be written, or that another
+    run holds, is an InputError raised before any work starts."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out is a file, not a folder")
+    try:
+        BatchFolder(out).articles.mkdir(parents=True, exist_ok=True)
+        fh = BatchFolder(out).lock.open("a+", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the output folder ({exc.strerror})") from None
+    with fh:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; runs there are not protected from each other
+            fcntl = None
+        if fcntl is not None:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "?"
+                raise InputError(f"{out}: another batch (pid {holder}) is writing to this folder; "
+                                 "wait for it or choose another --out") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield
+
+
 def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None = None, *,
-              workers: int | None = None, quiet: bool = False) -> BatchResult:
-    """Review every article of ``input_path`` into ``out_dir``; skips articles already done."""
-    started = time.time()
+              workers: int | None = None, quiet: bool = False, root: str | Path | None = None,
+              allow_outside_root: bool = False) -> BatchResult:
+    """Review every article of ``input_path`` into ``out_dir``; skips articles already done.
+
+    ``root`` / ``allow_outside_root``: where manifest paths may point (see ``batch_inputs.discover``).
+    """
     config = config or Config()
     n_workers = resolve_workers(workers, config)
+    out = Path(out_dir)
+    with locked(out):
+        return _run_locked(input_path, out, config, n_workers, quiet, root, allow_outside_root)
+
+
+def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: int, quiet: bool,
+                root: str | Path | None, allow_outside_root: bool) -> BatchResult:
+    started = time.time()
     conf = article_config(config)
     config_hash = conf.digest()
-    pairs, problems = discover(input_path)
-    out = Path(out_dir)
-    (out / ARTICLES).mkdir(parents=True, exist_ok=True)
-    for tmp in (out / ARTICLES).glob(".*.tmp"):
+    pairs, problems = discover(input_path, root, allow_outside_root)
+    folder = BatchFolder(out)
+    for tmp in folder.articles.glob(".*.tmp"):
         tmp.unlink(missing_ok=True)
 
     readable: list[Pair] = []
+    stamps: dict[str, dict[str, str]] = {}
     todo: list[tuple[Pair, dict[str, str]]] = []
     for pair in pairs:
         try:
@@ -243,6 +277,7 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
             problems.append(Problem(pair.id, str(exc), pair.src.path, pair.tgt.path))
             continue
         readable.append(pair)
+        stamps[pair.id] = stamp
         if not is_done(out, pair, stamp):
             todo.append((pair, stamp))
     skipped = len(readable) - len(todo)
@@ -260,10 +295,11 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
                 reviewed += status == "ok"
                 failed += status == "error"
                 if status == "error":
-                    log.warning("article %s failed; see %s", article_id, out / "errors.jsonl")
+                    log.warning("article %s failed; see %s", article_id, folder.errors)
                 bar.update(1)
 
-    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)))
+    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
+                            csv_bom=config.batch.csv_bom)
     _log_run(out, {"input": str(input_path), "articles": len(pairs), "reviewed": reviewed, "failed": failed,
                    "skipped": skipped, "workers": n_workers, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
@@ -273,8 +309,8 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
 def _log_run(out: Path, entry: dict[str, Any]) -> None:
     """Append to the run log: the only output carrying timestamps (the tables never do)."""
     entry["started"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(entry["started"]))
-    with (out / RUN_LOG).open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+    with BatchFolder(out).run_log.open("a", encoding="utf-8") as fh:
+        fh.write(dumps(entry) + "\n")
 
 
 def gate(summary: dict[str, Any], fail_on: str | None) -> None:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
+import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
 from .errors import ConfigError
+from .output import dumps
+from .registry import CHECKS
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,13 @@ class ChecksConfig:
     disabled: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)  # check id -> minor|major|critical
     allow: tuple[str, ...] = ()  # flagged texts never to report (exact, after normalisation)
-    glossary: str = ""  # TSV: English term <TAB> required Japanese rendering
+    glossary: str = ""  # TSV or TBX glossary (relative paths: from the config file's folder)
+    rules: tuple[dict[str, Any], ...] = ()  # [[checks.rules]] regular-expression rules (see checks/rules.py)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # check id -> its parameters
+
+    def __post_init__(self) -> None:
+        if self.params:  # each check's Params dataclass types and validates its table
+            object.__setattr__(self, "params", _check_params(self.params))
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,41 @@ class StoreConfig:
 @dataclass(frozen=True)
 class BatchConfig:
     workers: int = 0  # 0 = all cores
+    csv_bom: bool = False  # start the CSV tables with a UTF-8 BOM (Excel in a Japanese locale needs it)
+
+
+@dataclass(frozen=True)
+class MqmConfig:
+    """MQM scoring (``mtreview.mqm``): weights per severity, normalisation and the pass mark."""
+
+    minor: float = 1.0  # weight of a minor error (MQM framework, Freitag et al. 2021)
+    major: float = 5.0
+    critical: float = 25.0
+    non_translation: float = 25.0  # a segment left untranslated or unrelated as a whole
+    non_translation_checks: tuple[str, ...] = ("omission", "untranslated")  # whole-segment flags of these
+    per_words: int = 1000  # scores are weighted penalty points per this many source words
+    threshold: float = 10.0  # an article / batch passes when its score is at most this
+    count_undecided: bool = True  # undecided flags count (the machine's finding stands until rejected)
+
+    def __post_init__(self) -> None:
+        for name in ("minor", "major", "critical", "non_translation", "threshold"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"[mqm] {name} must not be negative, got {getattr(self, name)}")
+        if self.per_words < 1:
+            raise ConfigError(f"[mqm] per_words must be at least 1, got {self.per_words}")
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    """Hard bounds on one document, checked before segmenting and aligning (a one-line error beyond)."""
+
+    max_chars: int = 2_000_000  # characters of one side's text
+    max_sentences: int = 20_000  # sentences of one side
+
+    def __post_init__(self) -> None:
+        for name in ("max_chars", "max_sentences"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"[limits] {name} must be at least 1, got {getattr(self, name)}")
 
 
 @dataclass(frozen=True)
@@ -115,13 +158,15 @@ class Config:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     batch: BatchConfig = field(default_factory=BatchConfig)
+    mqm: MqmConfig = field(default_factory=MqmConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))
 
     def digest(self) -> str:
         """A short hash of the whole configuration, recorded with every score."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode()
+        blob = dumps(self.to_dict()).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
 
     def replace(self, **sections: Any) -> Config:
@@ -145,7 +190,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _coerce(section: str, name: str, hint: Any, value: Any) -> Any:
+def coerce(section: str, name: str, hint: Any, value: Any) -> Any:
+    """``value`` as read from TOML, checked against the type ``hint`` of ``[section] name``."""
     where = f"[{section}] {name}"
     origin = getattr(hint, "__origin__", None)
     if hint is bool:
@@ -164,6 +210,10 @@ def _coerce(section: str, name: str, hint: Any, value: Any) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected a string, got {value!r}")
         return value
+    if origin is tuple and getattr(hint, "__args__", (str,))[0] is not str:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ConfigError(f"{where}: expected a list of tables ([[{section}.{name}]]), got {value!r}")
+        return tuple(dict(v) for v in value)
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
@@ -173,6 +223,30 @@ def _coerce(section: str, name: str, hint: Any, value: Any) -> Any:
             raise ConfigError(f"{where}: expected a table, got {value!r}")
         return dict(value)
     return value
+
+
+def params_from_dict(cls: type, values: Mapping[str, Any], where: str) -> Any:
+    """A frozen parameters dataclass ``cls`` built from a TOML table, each value coerced to its type."""
+    known = {f.name for f in fields(cls)}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"[{where}] unknown parameter(s): {', '.join(sorted(unknown))}"
+                          f" (known: {', '.join(sorted(known)) or 'none'})")
+    hints = get_type_hints(cls)
+    return cls(**{k: coerce(where, k, hints[k], v) for k, v in values.items()})
+
+
+def _check_params(params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``[checks.params]`` (check id -> table) validated against each check's ``Params``; the tables
+    come back with their values coerced (1 -> 1.0 for a float parameter)."""
+    out = {}
+    for cid, table in params.items():
+        check = CHECKS.lookup(cid, "[checks.params]")
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[checks.params.{cid}] must be a table, got {table!r}")
+        parsed = params_from_dict(check.Params, table, f"checks.params.{cid}")
+        out[cid] = {k: getattr(parsed, k) for k in table}
+    return out
 
 
 def from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
@@ -194,9 +268,14 @@ def from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
                 raise ConfigError(
                     f"unknown config key [{sec_name}] {key} (known: {', '.join(sorted(sub_known))})"
                 )
-            updates[key] = _coerce(sec_name, key, hints[key], value)
+            updates[key] = coerce(sec_name, key, hints[key], value)
         sections[sec_name] = dataclasses.replace(current, **updates)
     return dataclasses.replace(base, **sections)
+
+
+def config_path(given: str | None) -> str | None:
+    """The config file a command uses: the one given, else ``$MTREVIEW_CONFIG`` (as the app reads it), else none."""
+    return given or os.environ.get("MTREVIEW_CONFIG") or None
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -210,4 +289,8 @@ def load_config(path: str | Path | None = None) -> Config:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot parse config {p}: {exc}") from None
-    return from_dict(data)
+    config = from_dict(data)
+    glossary = config.checks.glossary
+    if glossary and not Path(glossary).is_absolute():  # a file named in a config lives beside it
+        config = config.replace(checks__glossary=str(p.resolve().parent / glossary))
+    return config

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from .errors import InputError
+from .output import BatchFolder
 
 if TYPE_CHECKING:
     import altair as alt
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TABLES = ("articles", "segments", "flags")
+TABLES = BatchFolder.TABLES
 META_DIMENSIONS = ("date", "desk", "translator")
 SEVERITY_ORDER = ("minor", "major", "critical")
 SEVERITY_COLORS = ("#f2c14e", "#f78154", "#b0263f")
@@ -31,6 +32,8 @@ TREND_METRICS = {
     "major_or_worse_per_article": "major or critical flags per article",
     "mean_quality": "mean quality",
     "mean_align_score": "mean alignment score",
+    "mqm_pass_rate": "MQM pass rate (share of articles passing)",
+    "mean_mqm_score": "mean MQM score (penalty per 1,000 source words)",
 }
 
 
@@ -59,12 +62,16 @@ class BatchData:
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
     import pandas as pd
 
-    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    parquet, csv = BatchFolder(folder).table_path(name, "parquet"), BatchFolder(folder).table_path(name, "csv")
     try:
         if parquet.is_file():
             return pd.read_parquet(parquet)
         if csv.is_file():
-            return pd.read_csv(csv, keep_default_na=True)
+            table = pd.read_csv(csv, keep_default_na=True)
+            for col in ("severity", "worst_severity"):  # categorical in Parquet: the same from CSV
+                if col in table:
+                    table[col] = pd.Categorical(table[col], categories=SEVERITY_ORDER, ordered=True)
+            return table
     except Exception as exc:  # pyarrow / pandas raise many types for a damaged file
         raise InputError(f"{folder}: cannot read {name} table ({exc})") from None
     if name == "flags":
@@ -81,15 +88,17 @@ def load_batch(path: str | Path) -> BatchData:
         raise InputError(f"{folder}: no such folder")
     tables = {name: _read_table(folder, name) for name in TABLES}
     summary: dict[str, Any] = {}
-    if (folder / "summary.json").is_file():
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    layout = BatchFolder(folder)
+    if layout.summary.is_file():
+        summary = json.loads(layout.summary.read_text(encoding="utf-8"))
     errors = []
-    if (folder / "errors.jsonl").is_file():
-        lines = (folder / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+    if layout.errors.is_file():
+        lines = layout.errors.read_text(encoding="utf-8").splitlines()
         errors = [json.loads(line) for line in lines if line.strip()]
     articles = tables["articles"]
     if "date" in articles:
-        articles = articles.assign(date=pd.to_datetime(articles["date"], errors="coerce"))
+        # Parquet holds dates (date32), CSV text: one datetime64[ns] column either way
+        articles = articles.assign(date=pd.to_datetime(articles["date"], errors="coerce").astype("datetime64[ns]"))
     return BatchData(folder, articles, tables["segments"], tables["flags"],
                      pd.DataFrame(errors, columns=["id", "error", "reason", "src_path", "tgt_path"]), summary)
 
@@ -154,7 +163,7 @@ def flag_counts(data: BatchData) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame({"check": [], "severity": [], "flags": []})
-    return flags.groupby(["check", "severity"], sort=True).size().reset_index(name="flags")
+    return flags.groupby(["check", "severity"], sort=True, observed=True).size().reset_index(name="flags")
 
 
 def flags_chart(data: BatchData) -> alt.Chart:
@@ -191,10 +200,15 @@ def trend_table(data: BatchData, by: str) -> pd.DataFrame:
             dates = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
         arts = arts.assign(date=dates.dt.strftime("%Y-%m-%d"))
     arts = arts.assign(major_or_worse=arts["flags_major"] + arts["flags_critical"])
+    for col in ("mqm_pass", "mqm_score"):  # batch folders written before MQM have neither
+        if col not in arts:
+            arts = arts.assign(**{col: float("nan")})
+    arts = arts.assign(mqm_pass=arts["mqm_pass"].astype(float))
     grouped = arts.groupby(by, sort=True)
     table = grouped.agg(articles=("article_id", "size"), flags_per_article=("flags_total", "mean"),
                         major_or_worse_per_article=("major_or_worse", "mean"),
-                        mean_quality=("mean_quality", "mean"), mean_align_score=("mean_align_score", "mean"))
+                        mean_quality=("mean_quality", "mean"), mean_align_score=("mean_align_score", "mean"),
+                        mqm_pass_rate=("mqm_pass", "mean"), mean_mqm_score=("mqm_score", "mean"))
     return table.reset_index().round(4)
 
 

@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from .config import LoadConfig
+from .lang.en import MONTH_PATTERN
+from .lang.page import LOADER_PHRASES
 from .records import Block, Removed
 from .structure import classify, is_credit
 
@@ -41,8 +43,7 @@ _LINK_LINE = re.compile(
     re.I,
 )
 
-_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTHS = rf"(?:{MONTH_PATTERN})\.?"
 _DATE_TOKENS = re.compile(
     "|".join([
         r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:t\d{1,2}:\d{2}(?::\d{2})?(?:z|[+-]\d{2}:?\d{2})?)?",
@@ -70,44 +71,7 @@ _COOKIE = re.compile(r"cookie|クッキー", re.I)
 _COOKIE_ACT = re.compile(r"accept|consent|agree|policy|settings|we use|同意|使用|利用|設定", re.I)
 _BREADCRUMB_SEP = re.compile(r"\s+[|›»>/]\s+")
 
-_VOCAB: dict[str, str] = {}
-for _reason, _words in {
-    "navigation": [
-        "home", "menu", "search", "skip to content", "skip to main content", "main menu", "next", "previous",
-        "next article", "previous article", "read more", "read more:", "continue reading", "see more", "more",
-        "sign in", "log in", "login", "register", "subscribe", "newsletter", "sign up", "advertisement",
-        "ホーム", "トップ", "トップページ", "メニュー", "検索", "ログイン", "会員登録", "続きを読む",
-        "もっと見る", "次の記事", "前の記事", "次へ", "前へ", "広告", "PR", "ニュース一覧", "記事一覧",
-        "全文を読む", "全文をよむ", "もっと読む", "一覧へ戻る", "戻る",
-        # search-form labels of a common CMS
-        "generic selectors", "exact matches only", "search in title", "search in content",
-        "post type selectors", "filter by categories", "full story", "view all", "load more", "show more",
-    ],
-    "share": [
-        "short url", "share", "share this", "share this article", "share this story", "share on facebook",
-        "share on twitter", "tweet", "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "line",
-        "email", "e-mail", "print", "copy link", "pinterest", "reddit", "instagram", "youtube",
-        "シェア", "シェアする", "ツイート", "いいね", "印刷", "メール", "リンクをコピー", "ブックマーク",
-        "follow", "follow us", "share via", "share article", "copy url", "はてブ", "はてなブックマーク",
-        "lineで送る", "この記事をシェア", "この記事を印刷", "ポスト",
-    ],
-    "tags": [
-        "topics", "tags", "tag", "related", "related topics", "related articles", "related stories",
-        "related news", "most popular", "most read", "popular", "trending", "recommended",
-        "you may also like", "more from", "latest", "latest news", "editor's picks",
-        "トピックス", "タグ", "キーワード", "関連記事", "関連ニュース", "関連リンク", "特に人気", "人気",
-        "人気記事", "オススメ", "おすすめ", "お勧め", "ランキング", "アクセスランキング", "最新ニュース",
-        "新着", "注目",
-    ],
-    "footer": [
-        "return to top", "back to top", "top of page", "to top", "privacy policy", "terms of use",
-        "terms of service", "contact us", "about us", "cookie policy", "cookie settings", "accept cookies",
-        "ページトップへ", "ページの先頭へ", "このページのトップへ", "先頭へ戻る", "トップへ戻る",
-        "プライバシーポリシー", "利用規約", "お問い合わせ", "会社概要", "サイトマップ",
-    ],
-}.items():
-    for _w in _words:
-        _VOCAB[_w.casefold()] = _reason
+_VOCAB = LOADER_PHRASES
 _SHARE_WORDS = {w for w, r in _VOCAB.items() if r == "share"}
 
 

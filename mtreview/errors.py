@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# Exit codes of the command line (README "Exit codes"): 0 success; 1 unexpected error; 2 bad input;
+# 3 bad configuration; 4 model unavailable; 5 a quality gate failed; 64 usage error (bad command
+# line, as sysexits' EX_USAGE); 130 interrupted.
+USAGE_EXIT = 64
+
 
 class MtreviewError(Exception):
     """Base class: a one-line message for the user and an exit code."""
@@ -38,3 +43,9 @@ class GateError(MtreviewError):
     """A quality gate (``--fail-on``) was tripped: not a crash, a verdict."""
 
     exit_code = 5
+
+
+class UsageError(MtreviewError):
+    """The command line itself is wrong (missing or conflicting arguments)."""
+
+    exit_code = USAGE_EXIT

@@ -12,15 +12,29 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .checks import suppression_key
+from .output import jsonl
 from .records import Review, Segment
+from .registry import EXPORT_FORMATS
 from .store import ArticleState, SegmentState
 
-FORMATS = ("jsonl", "csv", "xliff")
+FORMATS = tuple(EXPORT_FORMATS)  # ids of the registered export formats
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One way to export a reviewed article: its file extension, MIME type and renderer."""
+
+    id: str
+    extension: str
+    mime: str
+    render: Callable[[Review, Mapping[int, SegmentState], ArticleState | None], bytes]
+
+
 CSV_FIELDS = ("article_id", "id", "src", "tgt", "edit", "final", "comment", "reviewed", "align_score",
               "quality", "flags", "accepted", "rejected", "undecided", "reviewer", "saved_at",
               "edited_by", "commented_by", "reviewed_by")
@@ -62,8 +76,7 @@ def export_rows(review: Review, states: Mapping[int, SegmentState], article: Art
 
 
 def to_jsonl(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n"
-                   for r in export_rows(review, states, article))
+    return jsonl(export_rows(review, states, article))
 
 
 def to_csv(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None) -> str:
@@ -137,13 +150,12 @@ def to_xliff(review: Review, states: Mapping[int, SegmentState],
     return bytes(store)
 
 
+JSONL = ExportFormat("jsonl", "jsonl", "application/jsonl", lambda *a: to_jsonl(*a).encode("utf-8"))
+CSV = ExportFormat("csv", "csv", "text/csv", lambda *a: to_csv(*a).encode("utf-8"))
+XLIFF = ExportFormat("xliff", "xlf", "application/xliff+xml", to_xliff)
+
+
 def export(fmt: str, review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None
            ) -> bytes:
-    """The export in ``fmt`` (one of FORMATS) as bytes (UTF-8)."""
-    if fmt == "xliff":
-        return to_xliff(review, states, article)
-    if fmt == "jsonl":
-        return to_jsonl(review, states, article).encode("utf-8")
-    if fmt == "csv":
-        return to_csv(review, states, article).encode("utf-8")
-    raise ValueError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    """The export in ``fmt`` (an id of ``registry.EXPORT_FORMATS``) as bytes (UTF-8)."""
+    return EXPORT_FORMATS.lookup(fmt).render(review, states, article)

@@ -19,11 +19,12 @@ from pathlib import Path
 from . import debris, formats
 from .config import LoadConfig
 from .errors import InputError
+from .lang.ja import JA_SCRIPT
 from .records import Block, Document
 
 log = logging.getLogger(__name__)
 
-_JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_JA_CHAR = re.compile(f"[{JA_SCRIPT}]")
 _LATIN_CHAR = re.compile(r"[A-Za-z]")
 _NAMES = {"en": "English", "ja": "Japanese"}
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -280,6 +281,21 @@ def load_bytes(data: bytes, name: str = "input", lang: str | None = None,
     return load_text(text, lang, path=name, config=config, encoding=encoding)
 
 
+BYTES_PER_CHAR = 4  # the most one character takes in UTF-8 (and in UTF-16)
+
+
+def check_size(path: str | Path, max_chars: int, sides: int = 1) -> None:
+    """Refuse, before reading it, a file too large to hold at most ``max_chars`` characters per side
+    (``[limits] max_chars``): the exact count is checked once decoded, this bounds the work before."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return  # reading it reports why
+    if size > BYTES_PER_CHAR * max_chars * sides:
+        raise InputError(f"{path}: {size:,} bytes, more than {max_chars:,} characters a side can take "
+                         "([limits] max_chars)")
+
+
 def _read(path: str | Path) -> tuple[Path, bytes]:
     p = Path(path)
     if not p.exists():
@@ -323,6 +339,31 @@ def load_rows(path: str | Path) -> list[dict]:
     """The units of a segment file, each ``{"line", "id", "src", "tgt", "ref", "mt"}``."""
     p, data = _read(path)
     return _units(data, str(p))[0]
+
+
+def load_rows_bytes(data: bytes, name: str) -> list[dict]:
+    """``load_rows`` for bytes read elsewhere (standard input); ``name``'s suffix names the format."""
+    return _units(data, name)[0]
+
+
+def load_lines(data: bytes, name: str) -> list[str]:
+    """The lines of a line-aligned text file (one sentence per line, as sacrebleu reads them)."""
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(f"{name}: empty file")
+    text, _ = decode(data, name)
+    text, _ = normalise_newlines(text.removeprefix("\ufeff"))
+    return text.removesuffix("\n").split("\n")
+
+
+def check_columns(rows: list[dict], name: str) -> None:
+    """The src column must read as English and tgt as Japanese (a swapped file is an InputError)."""
+    found = {side: detect_lang("\n".join(r[side] for r in rows)) for side in ("src", "tgt")}
+    if found == {"src": "ja", "tgt": "en"}:
+        raise InputError(f"{name}: src looks Japanese and tgt English: are the columns swapped? "
+                         "(src is the English source, tgt the Japanese translation)")
+    for side, lang in (("src", "en"), ("tgt", "ja")):
+        if found[side] not in (None, lang):
+            raise InputError(f"{name}: the {side} column should be {_NAMES[lang]} but looks {_NAMES[found[side]]}")
 
 
 def load_pairs(path: str | Path) -> tuple[Document, Document]:

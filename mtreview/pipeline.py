@@ -9,49 +9,15 @@ from __future__ import annotations
 import logging
 import platform
 from collections.abc import Collection
-from dataclasses import dataclass, field
-from typing import Any
 
-from . import __version__, align, quality, refine, segment
+from . import __version__, align, cat, quality, refine, segment
 from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
 from .errors import InputError
-from .models.embed import Embedder, get_embedder
+from .models.bundle import Models, load_models
 from .records import SEGMENT_FORMATS, Bead, Document, Flag, Review, Segment, Sentence
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Models:
-    """The models a review uses; built once and passed in (never loaded by the steps)."""
-
-    embedder: Embedder
-    extra: dict[str, Any] = field(default_factory=dict)  # translator, back_translator, lm ...
-
-    def describe(self) -> dict[str, Any]:
-        out = {"embedder": {"name": self.embedder.name, "version": self.embedder.version}}
-        for key, model in sorted(self.extra.items()):
-            out[key] = {"name": getattr(model, "name", str(model)), "version": getattr(model, "version", "")}
-        return out
-
-
-def load_models(config: Config) -> Models:
-    """Build the models the configuration asks for (cached per process)."""
-    extra: dict[str, Any] = {}
-    if config.models.lm:
-        from .models.lm import load_lm
-
-        extra["lm"] = load_lm(config.models.lm, config.models)  # the model itself loads on first use
-    if config.models.translator or config.models.back_translator:
-        from .models.translate import load_translator
-
-        if config.models.translator:
-            extra["translator"] = load_translator(config.models.translator, config.models, "en", "ja")
-        if config.models.back_translator:
-            extra["back_translator"] = load_translator(
-                config.models.back_translator, config.models, "ja", "en")
-    return Models(embedder=get_embedder(config.align.embedder), extra=extra)
 
 
 def _join(sents: list[Sentence], ids: tuple[int, ...], lang: str) -> str:
@@ -74,13 +40,24 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
                     ) -> tuple[list[Sentence], list[Sentence], list[align.Bead]]:
     """Segment both documents and align their sentences."""
     check_languages(src, tgt)
+    limits = config.limits
+    for doc, side in ((src, "source"), (tgt, "translation")):
+        if len(doc.text) > limits.max_chars:
+            raise InputError(f"{doc.path or side}: {len(doc.text):,} characters, more than the limit of "
+                             f"{limits.max_chars:,} ([limits] max_chars)")
     ssents = segment.split(src, config.segment)
     tsents = segment.split(tgt, config.segment)
+    for sents, doc, side in ((ssents, src, "source"), (tsents, tgt, "translation")):
+        if len(sents) > limits.max_sentences:
+            raise InputError(f"{doc.path or side}: {len(sents):,} sentences, more than the limit of "
+                             f"{limits.max_sentences:,} ([limits] max_sentences)")
     if not ssents:
         raise InputError(f"{src.path or 'source'}: no sentences found")
     if not tsents:
         raise InputError(f"{tgt.path or 'translation'}: no sentences found")
     if is_prealigned(src, tgt):
+        ssents = cat.attach_bare_placeholders(ssents, src.text)  # "…した。⟨2/⟩" is one sentence
+        tsents = cat.attach_bare_placeholders(tsents, tgt.text)
         beads = unit_beads(ssents, tsents, len(src.blocks), models.embedder.encode)
     else:
         beads = align.align(
@@ -132,9 +109,9 @@ def check_rows(srcs: list[str], tgts: list[str], config: Config) -> list[tuple[F
     glossary = load_glossary(config.checks.glossary)
     out = []
     for k, (s, t) in enumerate(zip(srcs, tgts, strict=True)):
-        seg = Segment(id=k, src=s, tgt=t, src_ids=(0,) if s else (), tgt_ids=(0,) if t else ())
+        seg = Segment(id=k, src=cat.mask(s), tgt=cat.mask(t), src_ids=(0,) if s else (), tgt_ids=(0,) if t else ())
         article = Article(segments=(seg,), glossary=glossary, document_level=False)
-        out.append(run_checks(article, checks, config.checks.allow)[0])
+        out.append(cat.unmask_flags(run_checks(article, checks, config.checks.allow)[0], s, t))
     return out
 
 
@@ -156,15 +133,16 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
             src_ids=b.src_ids,
             tgt_ids=b.tgt_ids,
             score=b.score,
-            src_block=ssents[b.src_ids[0]].block if b.src_ids else None,
-            tgt_block=tsents[b.tgt_ids[0]].block if b.tgt_ids else None,
         )
         for k, b in enumerate(beads)
     )
-    article = Article(segments=segments, removed_tgt=tgt.removed, glossary=glossary,
+    masked = tuple(Segment(**{**seg.__dict__, "src": cat.mask(seg.src), "tgt": cat.mask(seg.tgt)})
+                   for seg in segments)  # inline-tag placeholders (XLIFF/TMX) are not numbers
+    article = Article(segments=masked, removed_tgt=tgt.removed, glossary=glossary,
                       encode=models.embedder.encode)
     checks = build_checks(config.checks)
-    flags = run_checks(article, checks, config.checks.allow, suppressed=suppressed)
+    flags = [cat.unmask_flags(f, seg.src, seg.tgt) for f, seg in
+             zip(run_checks(article, checks, config.checks.allow, suppressed=suppressed), segments, strict=True)]
     segments = tuple(
         Segment(**{**seg.__dict__, "flags": f}) for seg, f in zip(segments, flags, strict=True)
     )

@@ -30,11 +30,19 @@ from . import metrics
 from . import quality_features as qf
 from .config import Config
 from .errors import ModelError
-from .records import Flag
+from .models.bundle import Models
+from .output import dumps
+from .records import Flag, Segment
 
 log = logging.getLogger(__name__)
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
+# The checks whose flags the shipped models were trained on (bench/qe_data.py: every check of
+# the registry then, default configuration). A model counts the flags of its own checks only, so
+# a check added later, or a [checks.severity] override, does not shift its scores; a model file
+# may name its checks in meta["flag_checks"] (bench/train_quality.py writes them).
+TRAINED_CHECKS = ("glossary", "boilerplate", "omission", "addition", "inconsistency", "numbers", "quotes",
+                  "punctuation", "repetition", "untranslated")
 DEFAULT_MODEL = RESOURCES / "quality_gbdt.npz"
 DEFAULT_LM_MODEL = RESOURCES / "quality_gbdt_lm.npz"  # features + LM signals, used when [models] lm is on
 
@@ -56,6 +64,7 @@ class QualityModel:
     depth: int
     meta: dict[str, Any]
     knots: np.ndarray  # (101,) raw predictions at the 0th..100th percentile of the training rows
+    flag_checks: tuple[str, ...] = TRAINED_CHECKS  # the check ids whose flags are features
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values plus the baseline, for an (N, F) feature matrix."""
@@ -86,9 +95,10 @@ class QualityModel:
 
 def save_model(path: Path, model: QualityModel) -> None:
     meta = {**model.meta, "version": model.version, "embedder": model.embedder,
-            "features": list(model.features), "baseline": model.baseline, "depth": model.depth}
+            "features": list(model.features), "baseline": model.baseline, "depth": model.depth,
+            "flag_checks": list(model.flag_checks)}
     np.savez_compressed(
-        path, meta=np.array(json.dumps(meta, sort_keys=True, ensure_ascii=False)),
+        path, meta=np.array(dumps(meta)),
         feature=model.feature.astype(np.int16), threshold=model.threshold,
         missing_left=model.missing_left, left=model.left.astype(np.int16),
         right=model.right.astype(np.int16), value=model.value.astype(np.float32), knots=model.knots,
@@ -112,6 +122,7 @@ def load_quality_model(path: str = "", lm: bool = False) -> QualityModel:
             left=z["left"].astype(np.int64), right=z["right"].astype(np.int64),
             value=z["value"].astype(np.float64), depth=int(meta["depth"]), meta=meta,
             knots=z["knots"].astype(np.float64),
+            flag_checks=tuple(meta.get("flag_checks", TRAINED_CHECKS)),
         )
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"cannot read quality model {p}: {exc}") from None
@@ -148,18 +159,18 @@ def _merge(rows: list[dict[str, float]], more: list[dict[str, float]]) -> None:
         row.update(extra)
 
 
-def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Any, config: Config,
+def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Models, config: Config,
                 flags: Sequence[Sequence[Flag]] | None = None,
                 refs: Sequence[str | None] | None = None,
                 mts: Sequence[str | None] | None = None) -> Scored:
-    """Scores and quality for aligned pairs (``models`` is a ``pipeline.Models``).
+    """Scores and quality for aligned pairs (``models``: the model bundle).
 
     A pair with an empty side (omission or addition) gets quality 0 and no metric scores.
     """
     from .models.embed import get_embedder
 
     srcs, tgts = list(srcs), list(tgts)
-    lm = models.extra.get("lm")
+    lm = models.lm
     qm = load_quality_model(config.score.quality_model, lm=lm is not None)
     if qm.uses_lm and lm is None:
         raise ModelError("the quality model reads LM signals: set [models] lm (e.g. \"gemma3-270m\")")
@@ -179,7 +190,8 @@ def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Any, config: C
     if both:
         sub_s, sub_t = [srcs[i] for i in both], [tgts[i] for i in both]
         cos = _cosines(embedder, sub_s, sub_t)
-        sub_flags = [flags[i] for i in both] if flags is not None else None
+        sub_flags = ([[f for f in flags[i] if f.check in qm.flag_checks] for i in both]
+                     if flags is not None else None)
         lm_rows = lm.signals(sub_s, sub_t) if lm is not None else None
         X = qf.feature_matrix(sub_s, sub_t, cos, sub_flags, lm=lm_rows if qm.uses_lm else None)
         q = qm.predict(X)
@@ -196,13 +208,13 @@ def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Any, config: C
 
 
 def _model_scores(rows: list[dict[str, float]], srcs: list[str], tgts: list[str], both: list[int],
-                  models: Any, ids: Sequence[str], supplied_mt: bool) -> dict[str, str]:
-    """Scores from translator models in ``models.extra`` (``translator``, ``back_translator``)."""
+                  models: Models, ids: Sequence[str], supplied_mt: bool) -> dict[str, str]:
+    """Scores from the bundle's translator models (``translator``, ``back_translator``)."""
     signatures: dict[str, str] = {}
     if not both:
         return signatures
     sub_s, sub_t = [srcs[i] for i in both], [tgts[i] for i in both]
-    translator = models.extra.get("translator")
+    translator = models.translator
     if translator is not None:
         if not supplied_mt:
             hyps = translator.translate(sub_s)
@@ -212,7 +224,7 @@ def _model_scores(rows: list[dict[str, float]], srcs: list[str], tgts: list[str]
             signatures.update(sig)
         for k, lp in enumerate(translator.score(sub_s, sub_t)):
             rows[both[k]]["mt_logprob"] = float(lp)
-    back = models.extra.get("back_translator")
+    back = models.back_translator
     if back is not None:
         bts = back.translate(sub_t)
         got, sig = metrics.pair_scores(bts, sub_s, "en", ids, "bt")
@@ -222,7 +234,7 @@ def _model_scores(rows: list[dict[str, float]], srcs: list[str], tgts: list[str]
     return signatures
 
 
-def score_segments(segments: Sequence[Any], models: Any, config: Config) -> Scored:
+def score_segments(segments: Sequence[Segment], models: Models, config: Config) -> Scored:
     """Scores and quality for the aligned segments of a review (their flags count as features)."""
     return score_pairs([s.src for s in segments], [s.tgt for s in segments], models, config,
                        flags=[s.flags for s in segments])

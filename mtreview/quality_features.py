@@ -9,7 +9,6 @@ fixes the order of the columns the model reads.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import unicodedata
@@ -17,6 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .lang.en import FUNCTION_WORDS
+from .lang.mecab import bleu_tokenizer
 from .records import Flag, Severity
 
 # Column order of the feature matrix; the shipped model stores the same list and
@@ -59,17 +60,7 @@ _JA_PROF = re.compile(
     r"クソ|くそ|糞|馬鹿|バカ|ばか|アホ|あほ|死ね|しね|くたばれ|畜生|ちくしょう|ファック|野郎|クズ|くず|"
     r"カス|ボケ|間抜け|まぬけ|うんこ|ちんこ|まんこ|売春婦|あばずれ|ビッチ|くだらない|愚か|バーカ|最低|"
     r"黙れ|うるさい|ふざけ|キモ|きも|ゴミ|ごみ|地獄|ブス|デブ|変態|負け犬|哀れ|間抜|低能|無能")
-_STOP = frozenset((  # noqa: SIM905
-    "the a an and or of to in on for with by at from as is are was were be been this that it its"
-    " he she they we you i not but"
-).split())
-
-
-@functools.cache
-def _mecab():
-    from sacrebleu.tokenizers.tokenizer_ja_mecab import TokenizerJaMecab
-
-    return TokenizerJaMecab()
+_STOP = FUNCTION_WORDS | {"been", "but"}
 
 
 def _nfkc(text: str) -> str:
@@ -124,7 +115,7 @@ def text_features(src: str, tgt: str) -> dict[str, float]:
     s, t = src.strip(), tgt.strip()
     tn = _nfkc(t)
     src_words = _LATIN_WORD.findall(s)
-    tgt_tokens = _mecab()(t).split() if t else []
+    tgt_tokens = bleu_tokenizer()(t).split() if t else []
     s_nums, t_nums = numbers(s), numbers(t)
     names = {m.group() for m in _NAME.finditer(s)}
     hira, kata, kanji, latin = _script_ratios(t)
@@ -165,7 +156,9 @@ def cue_features(src: str, tgt: str) -> dict[str, float]:
 
 
 def flag_counts(flags: Sequence[Flag]) -> dict[str, float]:
-    return {f"flags_{sev.label}": float(sum(1 for f in flags if f.severity is sev)) for sev in Severity}
+    """Flags by the severity their check gives them (a [checks.severity] override does not count)."""
+    return {f"flags_{sev.label}": float(sum(1 for f in flags if (f.base_severity or f.severity) is sev))
+            for sev in Severity}
 
 
 def feature_matrix(srcs: Sequence[str], tgts: Sequence[str], cosines: Sequence[float],

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from . import cat
 from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
 from .records import Flag, Review, Segment, Severity
@@ -49,8 +50,10 @@ def recheck(review: Review, seg_id: int, text: str, config: Config, models: Any,
                      dataclasses.replace(s, flags=()) for s in review.segments)
     idx = next(i for i, s in enumerate(segments) if s.id == seg_id)
     encode = getattr(getattr(models, "embedder", None), "encode", None)
-    article = Article(segments=segments, glossary=load_glossary(config.checks.glossary), encode=encode)
-    flags = run_checks(article, build_checks(config.checks), config.checks.allow, suppressed=suppressed)[idx]
+    masked = tuple(dataclasses.replace(s, src=cat.mask(s.src), tgt=cat.mask(s.tgt)) for s in segments)  # as pipeline
+    article = Article(segments=masked, glossary=load_glossary(config.checks.glossary), encode=encode)
+    found = run_checks(article, build_checks(config.checks), config.checks.allow, suppressed=suppressed)[idx]
+    flags = cat.unmask_flags(found, segments[idx].src, segments[idx].tgt)
     seg: Segment = dataclasses.replace(segments[idx], flags=flags)
     scored = quality.score_segments((seg,), models, config)
     old = review.segments[idx].flags

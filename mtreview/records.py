@@ -42,6 +42,7 @@ class Severity(enum.IntEnum):
 LANGS = ("en", "ja")
 SIDES = ("src", "tgt")
 SEGMENT_FORMATS = ("tsv", "jsonl", "xliff", "tmx")  # Document.fmt of files already split into units
+SCHEMA_VERSION = "1.0"  # of the JSON records (review, batch summary): see mtreview.schema
 
 
 def _check_span(start: int, end: int, length: int | None = None) -> None:
@@ -156,6 +157,9 @@ class Flag:
     message: str
     text: str = ""
     suggestion: str | None = None
+    # the severity the check gives by itself, before a [checks.severity] override (the quality
+    # model counts flags by it); not part of the record written to disk
+    base_severity: Severity | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.side not in SIDES:
@@ -194,8 +198,6 @@ class Segment:
     scores: dict[str, float] = field(default_factory=dict)
     quality: float | None = None
     flags: tuple[Flag, ...] = ()
-    src_block: int | None = None
-    tgt_block: int | None = None
 
     @property
     def kind(self) -> str:
@@ -237,7 +239,8 @@ class Review:
             for f in seg.flags:
                 by_check[f.check] = by_check.get(f.check, 0) + 1
                 by_sev[f.severity.label] += 1
-        qualities = [s.quality for s in self.segments if s.quality is not None]
+        # the mean of the values as written (rounded), so that a record read back gives the same summary
+        qualities = [round(s.quality, 2) for s in self.segments if s.quality is not None]
         return {
             "segments": len(self.segments),
             "flagged_segments": sum(1 for s in self.segments if s.flags),
@@ -250,6 +253,7 @@ class Review:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "meta": self.meta,
             "segments": [s.to_dict() for s in self.segments],
             "removed": [
@@ -277,7 +281,8 @@ def review_from_dict(data: dict[str, Any]) -> Review:
         )
         for s in data["segments"]
     )
-    removed: dict[str, list[Removed]] = {}
+    counts = data.get("summary", {}).get("removed", {})
+    removed: dict[str, list[Removed]] = {side: [] for side in counts}  # a side with nothing removed too
     for r in data.get("removed", []):
         removed.setdefault(r["side"], []).append(Removed(r["start"], r["end"], r["text"], r["reason"]))
     return Review(meta=data.get("meta", {}), segments=segments,

@@ -23,7 +23,6 @@ adds a few percent to the alignment time (see bench/README.md).
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 import math
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lang.mecab import tagger
 from .records import Bead, Sentence
 
 log = logging.getLogger(__name__)
@@ -63,13 +63,6 @@ class RefineConfig:
     min_chars: int = 4  # shortest Japanese piece
 
 
-@functools.lru_cache(maxsize=1)
-def _tagger():
-    import fugashi
-
-    return fugashi.Tagger()
-
-
 @dataclass(frozen=True)
 class _Token:
     start: int
@@ -82,7 +75,7 @@ class _Token:
 
 def _tokens(text: str) -> list[_Token]:
     out, pos = [], 0
-    for w in _tagger()(text):
+    for w in tagger()(text):
         start = text.find(w.surface, pos)
         if start < 0:
             continue

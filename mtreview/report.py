@@ -1,16 +1,13 @@
-"""Review -> JSON / JSONL / text. Deterministic: sorted keys, ensure_ascii=False."""
+"""Review -> JSON / JSONL / text. Deterministic: sorted keys, ensure_ascii=False (``output.dumps``)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+from .output import dumps, review_record
 from .records import Bead, Review, Sentence
-
-
-def dumps(obj: Any, indent: int | None = None) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=indent)
+from .registry import REVIEW_FORMATS
 
 
 def bead_rows(beads: Sequence[Bead], src: Sequence[Sentence], tgt: Sequence[Sentence]) -> list[dict[str, Any]]:
@@ -32,16 +29,23 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
         out.write(dumps(row) + "\n")
 
 
+def write_json(review: Review, out: TextIO) -> None:
+    """The full review record (``output.review_record``), indented."""
+    out.write(dumps(review_record(review), indent=2) + "\n")
+
+
+def write_segments_jsonl(review: Review, out: TextIO) -> None:
+    """One JSON object per segment."""
+    write_jsonl((s.to_dict() for s in review.segments), out)
+
+
+def write_text(review: Review, out: TextIO) -> None:
+    out.write(text_summary(review))
+
+
 def write_review(review: Review, out: TextIO, fmt: str = "json") -> None:
-    data = review.to_dict()
-    if fmt == "json":
-        out.write(dumps(data, indent=2) + "\n")
-    elif fmt == "jsonl":
-        write_jsonl(data["segments"], out)
-    elif fmt == "text":
-        out.write(text_summary(review))
-    else:  # pragma: no cover - argparse restricts choices
-        raise ValueError(f"unknown format {fmt!r}")
+    """``review`` in ``fmt``, an id of ``registry.REVIEW_FORMATS``."""
+    REVIEW_FORMATS.lookup(fmt)(review, out)
 
 
 def _clip(s: str, n: int = 70) -> str:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from .config import SegmentConfig
+from .lang.en import MONTH_ABBREVIATIONS
 from .records import Document, Sentence
 
 Span = tuple[int, int]
@@ -42,7 +43,7 @@ EN_TITLES = _wordset(
     "e.g i.e cf al"
 )
 # Months: no boundary before a day number or a lower-case word.
-EN_MONTHS = _wordset("jan feb mar apr jun jul aug sep sept oct nov dec")
+EN_MONTHS = MONTH_ABBREVIATIONS
 # Abbreviations that may also end a sentence: a boundary only before a usual sentence opener.
 EN_AMBIGUOUS = _wordset(
     "inc corp co ltd llc plc bros jr sr etc "

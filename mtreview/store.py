@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .config import StoreConfig
 from .errors import ConfigError, InputError
+from .output import dumps
 from .store_records import (
     ArticleState,
     FlagDecision,
@@ -382,7 +383,7 @@ def _stale(what: str, who: str, when: dt.datetime, version: int, base: int,
 
 def _audit(s: Session, who: str, aid: str, seg_id: int | None, action: str, detail: dict[str, Any]) -> None:
     s.add(AuditRow(at=_now(), reviewer=who, article_id=aid, seg_id=seg_id, action=action,
-                   detail=json.dumps(detail, ensure_ascii=False, sort_keys=True)))
+                   detail=dumps(detail)))
 
 
 def _first_line(exc: Exception) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mtreview.checks.base import CHECKS, Check
+from mtreview.checks.base import Check
+from mtreview.registry import CHECKS
 
 STUTTER_ID = "test_stutter"
 STUTTER = "述べたと述べた"
@@ -30,7 +31,8 @@ def registered_stutter() -> Iterator[str]:
                                              suggestion="述べた")))
             return out
 
+    CHECKS.add(STUTTER_ID, Stutter)
     try:
         yield STUTTER_ID
     finally:
-        CHECKS.pop(STUTTER_ID, None)
+        CHECKS.remove(STUTTER_ID)

@@ -172,14 +172,12 @@ def test_html_in_an_article_is_shown_as_text(env, tmp_path):
 
 
 def test_cli_app_runs_streamlit_on_the_packaged_page(monkeypatch):
-    import subprocess
-
     from conftest import ROOT
 
     from mtreview.cli import main
 
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setattr("mtreview.procs.run_child", lambda cmd, env: calls.append((cmd, env)) or 0)
     assert main(["app", "--port", "8765", "--db", "sqlite:///x.db", "--headless"]) == 0
     cmd, env = calls[0]
     page = ROOT / "mtreview" / "ui" / "streamlit_app.py"
@@ -193,12 +191,11 @@ def test_cli_app_runs_streamlit_on_the_packaged_page(monkeypatch):
 
 def test_cli_app_host_and_batch_roots(monkeypatch, tmp_path):
     import os
-    import subprocess
 
     from mtreview.cli import main
 
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setattr("mtreview.procs.run_child", lambda cmd, env: calls.append((cmd, env)) or 0)
     (tmp_path / "b").mkdir()
     assert main(["app", "--host", "0.0.0.0", "--batch-root", str(tmp_path), "--batch-root",
                  str(tmp_path / "b" / ".." / "b")]) == 0

@@ -103,11 +103,12 @@ def test_table_columns(tmp_path):
     scores = json.loads((out / "summary.json").read_text(encoding="utf-8"))["scores"]
     expected = {
         "segments": ["article_id", "date", "desk", "translator", "segment_id", "kind", "src_ids", "tgt_ids",
-                     "src", "tgt", "align_score", "quality", *(f"score_{s}" for s in scores), *counts],
+                     "src", "tgt", "align_score", "quality", *(f"score_{s}" for s in scores), *counts,
+                     "mqm_penalty"],
         "articles": ["article_id", "date", "desk", "translator", "src_path", "tgt_path", "segments",
                      "flagged_segments", "src_sentences", "tgt_sentences", "unaligned_src", "unaligned_tgt",
                      "mean_quality", "min_quality", "mean_align_score", *(f"mean_score_{s}" for s in scores),
-                     *counts, "config_hash", "input_hash"],
+                     *counts, "mqm_penalty", "mqm_words", "mqm_score", "mqm_pass", "config_hash", "input_hash"],
         "flags": ["article_id", "segment_id", "check", "category", "severity", "side", "start", "end", "text",
                   "message", "suggestion"],
     }
@@ -121,6 +122,20 @@ def test_table_columns(tmp_path):
     flags = _read_csv(out / "flags.csv")
     assert int(padded["flags_total"]) == sum(1 for f in flags if f["article_id"] == "padded") > 0
     assert {f["check"] for f in flags if f["severity"] != "minor"} == {"addition"}  # + a minor spelling variant
+    # MQM: the article's score is the one mqm computes from its review record; the summary adds them up
+    from mtreview import mqm
+    from mtreview.config import MqmConfig
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    arts = pq.read_table(out / "articles.parquet").to_pylist()
+    for a in arts:
+        record = json.loads(batch.review_file(out, a["article_id"]).read_text(encoding="utf-8"))
+        _, expected_mqm = mqm.review_scores(record, MqmConfig())
+        assert (a["mqm_penalty"], a["mqm_words"], a["mqm_score"], a["mqm_pass"]) == (
+            expected_mqm.penalty, expected_mqm.words, expected_mqm.score, expected_mqm.passed)
+    assert summary["mqm"]["articles_passed"] == sum(a["mqm_pass"] for a in arts)
+    assert summary["mqm"]["penalty"] == sum(a["mqm_penalty"] for a in arts) > 0
+    assert summary["mqm"]["words"] == sum(a["mqm_words"] for a in arts)
     # every flag's text is the exact span of its segment side
     segs = {(s["article_id"], s["segment_id"]): s for s in _read_csv(out / "segments.csv")}
     for f in flags:
@@ -133,8 +148,9 @@ def _manifest_rows(folder: Path, inline: bool) -> list[dict[str, str]]:
     rows = []
     for i in IDS:
         en, ja = folder / f"{i}.en.txt", folder / f"{i}.ja.txt"
-        rows.append({"id": i, "en": en.read_text(encoding="utf-8") if inline else f"{i}.en.txt",
-                     "ja": ja.read_text(encoding="utf-8") if inline else str(ja),
+        sides = ({"en_text": en.read_text(encoding="utf-8"), "ja_text": ja.read_text(encoding="utf-8")}
+                 if inline else {"en_path": f"{i}.en.txt", "ja_path": str(ja)})
+        rows.append({"id": i, **sides,
                      "date": meta[i]["date"], "desk": meta[i]["desk"], "translator": meta[i]["translator"]})
     return rows
 
@@ -148,7 +164,8 @@ def _write_jsonl(folder: Path, inline: bool) -> Path:
 
 def _write_csv(folder: Path, inline: bool) -> Path:
     path = folder / "manifest.csv"
-    rows = [{**r, "src": r.pop("en"), "tgt": r.pop("ja")} for r in _manifest_rows(folder, inline)]
+    rows = [{k.replace("en_", "src_").replace("ja_", "tgt_"): v for k, v in r.items()}
+            for r in _manifest_rows(folder, inline)]
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
@@ -320,7 +337,7 @@ def test_fail_on_exit_codes(tmp_path, capsys, level, overrides, code):
 @pytest.mark.parametrize("argv_tail, code, message", [
     (["missing-folder"], 2, "no such file or folder"),
     (["manifest.txt"], 2, "expected a folder, a saved dataset or a .jsonl/.csv/.parquet manifest"),
-    (["nocols.jsonl"], 2, "needs columns id, en (or src) and ja (or tgt); found id, text"),
+    (["nocols.jsonl"], 2, "needs columns id, en_path|en_text and ja_path|ja_text; found id, text"),
     (["onlybad"], 2, "no article could be reviewed"),
 ])
 def test_bad_batch_input_is_one_line_error(tmp_path, capsys, argv_tail, code, message):
@@ -344,8 +361,8 @@ def test_safe_names(article_id, name):
 
 def test_duplicate_ids_are_reported(tmp_path):
     manifest = tmp_path / "m.jsonl"
-    rows = [{"id": "a/1", "en": "One sentence.", "ja": "一文です。"},
-            {"id": "a_1", "en": "Two sentences.", "ja": "二文です。"}]
+    rows = [{"id": "a/1", "en_text": "One sentence.", "ja_text": "一文です。"},
+            {"id": "a_1", "en_text": "Two sentences.", "ja_text": "二文です。"}]
     manifest.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     pairs, problems = discover(manifest)
     assert [p.id for p in pairs] == ["a/1"]

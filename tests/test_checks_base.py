@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from mtreview.checks import CHECKS, Article, build_checks, run_checks, suppression_key
-from mtreview.config import ChecksConfig
+from mtreview.checks.base import Check
+from mtreview.config import ChecksConfig, from_dict
 from mtreview.errors import ConfigError
 from mtreview.records import Segment
 
@@ -39,27 +42,40 @@ def test_unknown_check_id_is_config_error():
         build_checks(ChecksConfig(disabled=("nope",)))
 
 
-def test_every_check_param_is_documented_in_default_toml():
+def _documented_params() -> dict[str, dict[str, object]]:
+    """The commented ``[checks.params.ID]`` tables of configs/default.toml, values parsed as TOML."""
     import re
+    import tomllib
 
     from tests.conftest import ROOT
 
     text = (ROOT / "configs" / "default.toml").read_text(encoding="utf-8")
-    documented: dict[str, set[str]] = {}
+    documented: dict[str, dict[str, object]] = {}
     current = None
     for line in text.splitlines():
         if m := re.match(r"# \[checks\.params\.(\w+)\]", line):
-            current = documented.setdefault(m.group(1), set())
-        elif (m := re.match(r"# (\w+) = ", line)) and current is not None:
-            current.add(m.group(1))
-    build_checks(ChecksConfig())  # registers every family
-    assert {cid: set(c.defaults) for cid, c in CHECKS.items() if c.defaults} == documented
+            current = documented.setdefault(m.group(1), {})
+        elif (m := re.match(r"# (\w+ = \S+)", line)) and current is not None:
+            current.update(tomllib.loads(m.group(1)))
+    return documented
+
+
+def test_every_check_param_is_documented_in_default_toml_with_its_default():
+    from dataclasses import asdict
+
+    defaults = {cid: asdict(c.Params()) for cid, c in CHECKS.items() if fields(c.Params)}
+    assert _documented_params() == defaults
+
+
+def test_documented_defaults_build_the_checks():
+    config = from_dict({"checks": {"params": _documented_params()}})
+    built = {c.id: c.params for c in build_checks(config.checks)}
+    assert all(built[cid] == CHECKS[cid].Params() for cid in _documented_params())
 
 
 @pytest.mark.parametrize("cid", ["repetition", "quotes", "numbers", "untranslated", "omission", "addition",
                                  "inconsistency", "glossary", "punctuation", "boilerplate"])
 def test_required_check_ids_are_registered(cid):
-    build_checks(ChecksConfig())
     assert cid in CHECKS
 
 
@@ -69,3 +85,36 @@ def test_unknown_param_and_severity_override():
     [check] = build_checks(ChecksConfig(enabled=("repetition",), severity={"repetition": "critical"}))
     flags = run_checks(Article(segments=(Segment(0, "x", "と述べたと述べた。", (0,), (0,)),)), [check])
     assert [(f.check, f.severity.label) for f in flags[0]] == [("repetition", "critical")]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"omission": {"short_log": "x"}}, "[checks.params.omission] short_log: expected a number, got 'x'"),
+        ({"repetition": {"max_tokens": 2.5}}, "[checks.params.repetition] max_tokens: expected an integer"),
+        ({"punctuation": {"parentheses": "no"}}, "[checks.params.punctuation] parentheses: expected true/false"),
+        ({"omission": {"shortlog": -0.4}}, "unknown parameter(s): shortlog (known: ablation_gain,"),
+        ({"inconsistency": {"rank_severity": "huge"}}, "rank_severity: unknown severity 'huge'"),
+        ({"nope": {"x": 1}}, "unknown check id 'nope' in [checks.params]"),
+        ({"numbers": 3}, "[checks.params.numbers] must be a table"),
+    ],
+)
+def test_bad_check_params_fail_when_the_config_is_read(params, message):
+    with pytest.raises(ConfigError) as exc:
+        from_dict({"checks": {"params": params}})
+    assert message in str(exc.value)
+
+
+def test_check_params_are_typed_and_coerced():
+    config = from_dict({"checks": {"params": {"omission": {"short_log": -1}}}})
+    assert config.checks.params == {"omission": {"short_log": -1.0}}
+    [check] = build_checks(ChecksConfig(enabled=("omission",), params=config.checks.params))
+    assert check.params.short_log == -1.0 and isinstance(check.params.short_log, float)
+    assert check.params.very_short_log == CHECKS["omission"].Params().very_short_log
+    with pytest.raises(AttributeError):
+        check.params.short_log = 0.0  # frozen
+
+
+def test_a_check_with_a_defaults_dict_is_refused():
+    with pytest.raises(TypeError, match="Params dataclass"):
+        type("Old", (Check,), {"defaults": {"x": 1}})

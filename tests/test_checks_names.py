@@ -4,7 +4,7 @@ import pytest
 
 from mtreview.checks import Article
 from mtreview.checks.alignment import Omission
-from mtreview.checks.names import en_skeleton, kata_skeleton, latin_names, spells
+from mtreview.lang.names import en_skeleton, kata_skeleton, latin_names, spells
 from mtreview.records import Segment
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from mtreview.checks.numbers import Numbers
-from mtreview.checks.numbers_extract import english_numbers, japanese_numbers
+from mtreview.lang.numbers import english_numbers, japanese_numbers
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -52,14 +52,45 @@ def test_english_doubles_are_minor(text, expected):
 def test_missing_mecab_is_a_model_error_with_a_hint(monkeypatch):
     import sys
 
-    from mtreview.checks import text
     from mtreview.errors import ModelError
+    from mtreview.lang import mecab
 
-    text._tagger.cache_clear()
-    text.tokens.cache_clear()
+    mecab.tagger.cache_clear()
+    mecab.tokens.cache_clear()
     monkeypatch.setitem(sys.modules, "fugashi", None)  # import fugashi -> ImportError
     try:
         with pytest.raises(ModelError, match="pip install fugashi unidic-lite"):
             Repetition().japanese("述べたと述べた")
     finally:
-        text._tagger.cache_clear()
+        mecab.tagger.cache_clear()
+
+
+@pytest.mark.parametrize("text, flagged, suggestion", [
+    # stutters that restart inside a word: the word pass cannot see them
+    ("調査団は事故の原因を明らかにしたらかにした。", "らかにしたらかにした", "らかにした"),
+    ("大統領は結んだ領は結んだ協定の見直しを求めた。", "領は結んだ領は結んだ", "領は結んだ"),
+    ("同社はまだ正式な発表をやっていないっていないという。", "っていないっていない", "っていない"),
+    ("首相は来月、訪米するとのことるとのこと。", "るとのことるとのこと", "るとのこと"),
+])
+def test_character_stutter_across_word_boundaries(text, flagged, suggestion):
+    flags = Repetition().japanese(text)
+    assert [(f.text, f.suggestion, f.severity.label) for f in flags] == [(flagged, suggestion, "major")]
+    assert all(text[f.start : f.end] == f.text for f in flags)
+
+
+@pytest.mark.parametrize("text", [
+    "タンザニアのンゴロンゴロ保全地域を訪れた。",  # a name that is itself doubled (one token)
+    "毛先をちょんちょんと切ります。",  # mimetic word, one token
+    "アプリをちょくちょく更新している。",
+    "気を付けて！！！！！！！！！！！",  # a run of one character
+    "松城北工 ０００００００―０ ４",  # digits, no Japanese
+    "品質が ... ... このような状態では困る。",
+    "マディヤ・プラデーシュ州、ウルタ・プラデーシュ州、ウルタラカンド州を構成する。",  # a list of names (MLQE-PE MT)
+    "チェック。チェック。チョキはパーに勝ちます。",  # sentences repeated on purpose (WMT24 MT)
+])
+def test_character_pass_leaves_words_that_double_alone(text):
+    assert Repetition().japanese(text) == []
+
+
+def test_character_pass_can_be_switched_off():
+    assert Repetition(min_chars=99).japanese("調査団は原因を明らかにしたらかにした。") == []

@@ -107,4 +107,5 @@ def test_missing_glossary_file_is_a_one_line_config_error(seed_paths, tmp_path, 
     en, ja = seed_paths
     assert main(["review", str(en), str(ja), "--config", str(cfg)]) == 3
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["mtreview: error: glossary file not found: no/such/glossary.tsv"]
+    missing = tmp_path.resolve() / "no" / "such" / "glossary.tsv"  # relative to the config file's folder
+    assert err == [f"mtreview: error: glossary file not found: {missing}"]

@@ -30,7 +30,7 @@ def test_review_contract(seed_paths, capsys, tmp_path):
     out = tmp_path / "r.json"
     assert main(["review", str(en), str(ja), "--format", "json", "--out", str(out)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"meta", "segments", "removed", "summary"}
+    assert set(data) == {"schema_version", "meta", "segments", "removed", "summary"}
     assert json.loads(out.read_text(encoding="utf-8")) == data
     seg = data["segments"][0]
     assert {"id", "src", "tgt", "src_ids", "tgt_ids", "kind", "scores", "flags"} <= set(seg)

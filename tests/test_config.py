@@ -45,3 +45,16 @@ def test_overlay_keeps_other_defaults(tmp_path):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_relative_glossary_path_is_taken_from_the_config_folder(tmp_path, monkeypatch):
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "terms.tsv").write_text("Security Council\t安保理\n", encoding="utf-8")
+    p = tmp_path / "cfg" / "c.toml"
+    p.write_text('[checks]\nglossary = "terms.tsv"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # not the config's folder
+    cfg = load_config(p)
+    assert cfg.checks.glossary == str((tmp_path / "cfg" / "terms.tsv").resolve())
+    absolute = tmp_path / "abs.toml"
+    absolute.write_text(f'[checks]\nglossary = "{tmp_path / "cfg" / "terms.tsv"}"\n', encoding="utf-8")
+    assert load_config(absolute).checks.glossary == str(tmp_path / "cfg" / "terms.tsv")

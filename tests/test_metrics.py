@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from mtreview.errors import ConfigError
-from mtreview.metrics import METRICS, get_metric, pair_scores
+from mtreview.metrics import METRICS, Bleu, ChrF, Ter, get_metric, pair_scores
 
 # (hypothesis, reference): real sentences from the seed article and a dev document.
 PAIRS = [
@@ -76,3 +76,10 @@ def test_registry_and_errors():
         get_metric("chrf", "fr")
     with pytest.raises(ValueError, match="2 hypotheses but 1 references"):
         get_metric("chrf", "ja").corpus_score(["a", "b"], ["a"])
+
+
+@pytest.mark.parametrize("cls", [ChrF, Bleu, Ter])
+def test_signature_before_any_score_comes_from_sacrebleu(cls):
+    """A fresh metric has a signature (sacrebleu's public get_signature(), one reference)."""
+    sig = cls("ja").signature()
+    assert sig.startswith("nrefs:1|") and "version:" in sig

@@ -152,3 +152,28 @@ def test_review_fills_scores_and_quality(seed_paths, models):
     assert review.meta["quality_model"]["version"] == quality.load_quality_model().version
     assert review.meta["signatures"] == {}
 
+
+
+def _flags_of(srcs, tgts, config):
+    return pipeline.check_rows(list(srcs), list(tgts), config)
+
+
+def test_severity_override_does_not_shift_the_quality_score(models):
+    srcs, tgts = SRC[:6], [t.replace("。", "。。") for t in TGT[:6]]  # punctuation flags on every row
+    plain = _flags_of(srcs, tgts, Config())
+    louder = Config().replace(checks__severity={"punctuation": "major", "repetition": "major"})
+    loud = _flags_of(srcs, tgts, louder)
+    assert [f.severity.label for fs in loud for f in fs] != [f.severity.label for fs in plain for f in fs]
+    base = quality.score_pairs(srcs, tgts, models, Config(), flags=plain).quality
+    assert quality.score_pairs(srcs, tgts, models, louder, flags=loud).quality == base
+
+
+def test_a_check_the_model_was_not_trained_on_does_not_shift_the_quality_score(models):
+    from mtreview.records import Flag, Severity
+
+    new = Flag("new_check", "fluency/style", Severity.MAJOR, "tgt", 0, 1, "a check added after training")
+    flags = _flags_of(SRC[:6], TGT[:6], Config())
+    base = quality.score_pairs(SRC[:6], TGT[:6], models, Config(), flags=flags).quality
+    more = [(*fs, new, new) for fs in flags]
+    assert quality.score_pairs(SRC[:6], TGT[:6], models, Config(), flags=more).quality == base
+    assert quality.load_quality_model().flag_checks == quality.TRAINED_CHECKS

@@ -70,7 +70,7 @@ def test_review_with_translators_fills_mt_scores(model_dir, seed_paths):
 
     config = Config().replace(models__translator=str(model_dir), models__back_translator=str(model_dir))
     models = pipeline.load_models(config)
-    assert set(models.extra) == {"translator", "back_translator"}
+    assert models.translator is not None and models.back_translator is not None and models.lm is None
     src = load_document(seed_paths[0], "en", config.load)
     tgt = load_document(seed_paths[1], "ja", config.load)
     review = pipeline.review(src, tgt, config, models)

@@ -18,35 +18,39 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from typing import Any, ClassVar
+from dataclasses import dataclass
 
+from ..lang.en import NOT_PERSON_NAMES
+from ..lang.names import katakana_words, latin_names, spells
+from ..lang.numbers import HARD, Num, english_numbers, japanese_numbers
 from ..records import Flag, Segment, Severity
 from .artefacts import explained_skips, has_words
 from .base import Article, Check
 from .boilerplate import is_debris
 from .clauses import clause_gains, uncovered_clauses
-from .names import katakana_words, latin_names, spells
-from .numbers_extract import HARD, Num, english_numbers, japanese_numbers
 
 EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 JA_QUOTE = re.compile(r"[「『“\"〝]")
 
-LENGTH_MODEL: dict[str, Any] = {
+@dataclass(frozen=True)
+class LengthModel:
     # fitted by bench/fit_length.py on the tuning half of align-dev/en-ja (see bench/README.md)
-    "length_a": -0.307,
-    "length_b": 0.937,
-    "min_src_chars": 40,  # shorter source segments are too noisy to judge by length
-    "min_segments": 5,  # articles with fewer pairs are not re-centred (median of the model)
-}
+    length_a: float = -0.307
+    length_b: float = 0.937
+    min_src_chars: int = 40  # shorter source segments are too noisy to judge by length
+    min_segments: int = 5  # articles with fewer pairs are not re-centred (median of the model)
 
 
-NEIGHBOUR: dict[str, Any] = {
+LENGTH_MODEL = LengthModel()
+
+
+@dataclass(frozen=True)
+class Neighbour:
     # a 1-0 / 0-1 bead is minor (an alignment artefact) when its sentence joined to a neighbouring
     # bead resembles that bead's other side at least this much ...
-    "neighbour_sim": 0.3,
+    neighbour_sim: float = 0.3
     # ... and this much more than the neighbour's own pair (see checks/artefacts.py)
-    "neighbour_gain": 0.1,
-}
+    neighbour_gain: float = 0.1
 
 LATIN = re.compile(r"[A-Za-z]")
 JA_SENTENCE_CLOSE = re.compile(r"[。！？!?．.][」』）)\]\s]*$")  # a headline ends without one
@@ -87,19 +91,7 @@ def _lost_numbers(seg: Segment) -> list[Num]:
     return [n for n in snums if n.strength == HARD and not n.values & tvals]
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-NOT_NAMES = set(_words("""
-Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-August September October November December President Minister Prime Governor Mayor Chief Council City
-State States National Ministry Department Police Party University Street House Court Government Secretary
-Chairman Director General Committee Association Prefecture County North South East West New Republic
-Democratic Republican Senate Congress Parliament Army Force Forces Office Agency Health Foreign Defense
-Defence International Federal Central United Kingdom World Cup League Club Team Coach Manager Mr Mrs Ms
-Dr The This That These Those They We He She It In On At For But And Or If As By With From After Before
-"""))
+NOT_NAMES = NOT_PERSON_NAMES
 
 
 def lost_names(segments: tuple[Segment, ...], i: int) -> list[tuple[int, int]]:
@@ -173,47 +165,46 @@ class Omission(Check):
     category = "accuracy/omission"
     severity = Severity.MAJOR
     description = "A source sentence or clause with no translation."
-    defaults: ClassVar[dict[str, Any]] = {
-        **LENGTH_MODEL,
-        "short_log": -0.5,  # residual below this: likely dropped clause (minor); about 40% shorter
-        "anchored_log": -0.3,  # residual below this AND a source number missing: minor
-        "very_short_log": -0.8,  # below this: major (more than half of the expected length missing)
-        "name_log": -0.3,  # residual below this AND a source name the translation lacks: minor
-        "lone_sim": 0.15,  # a sentence folded into a bead less similar than this to the other side
-        "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
-        "clause_sim": 0.0,  # with a short translation (anchored_log): a source clause less similar
+
+    @dataclass(frozen=True)
+    class Params(LengthModel, Neighbour):
+        short_log: float = -0.5  # residual below this: likely dropped clause (minor); about 40% shorter
+        anchored_log: float = -0.3  # residual below this AND a source number missing: minor
+        very_short_log: float = -0.8  # below this: major (more than half of the expected length missing)
+        name_log: float = -0.3  # residual below this AND a source name the translation lacks: minor
+        lone_sim: float = 0.15  # a sentence folded into a bead less similar than this to the other side
+        lone_gap: float = 0.15  # ... and this much less similar than the bead's best sentence: minor
+        clause_sim: float = 0.0  # with a short translation (anchored_log): a source clause less similar
         # than this to every stretch of the translation is reported (needs Article.encode; 0 = off)
-        "ablation_log": -0.1,  # residual below this AND cutting one source clause raises the
-        "ablation_gain": 0.08,  # similarity to the translation by more than this: minor (needs
+        ablation_log: float = -0.1  # residual below this AND cutting one source clause raises the
+        ablation_gain: float = 0.08  # similarity to the translation by more than this: minor (needs
         # Article.encode; see checks/clauses.py; 0 = off)
-        "covered_gain": -0.08,  # a pair short_log short (not very_short_log) is not reported when
+        covered_gain: float = -0.08  # a pair short_log short (not very_short_log) is not reported when
         # cutting any one source clause lowers its similarity by more than this (-1 = off)
-        **NEIGHBOUR,
-    }
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
-        res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
+        res = length_residuals(article, p.length_a, p.length_b, p.min_segments)
         segs = article.segments
 
         def band(upper: float, lower: float | None = None) -> list[int]:
-            lower = p["short_log"] if lower is None else lower
+            lower = p.short_log if lower is None else lower
             return [i for i, seg in enumerate(segs)
-                    if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p["min_src_chars"]
+                    if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p.min_src_chars
                     and lower <= res[i] < upper]
 
         clauses: dict[int, tuple[tuple[int, int], float] | None] = {}
         gains: dict[int, tuple[tuple[int, int], float] | None] = {}
         if article.encode is not None:
-            if p["clause_sim"] > 0 and (short := band(p["anchored_log"])):  # 0 = off
+            if p.clause_sim > 0 and (short := band(p.anchored_log)):  # 0 = off
                 clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt)
                                                                              for i in short]), strict=True))
-            lower = p["very_short_log"] if p["covered_gain"] > -1 else None  # the veto needs these too
-            if p["ablation_gain"] > 0 and (short := band(p["ablation_log"], lower)):
+            lower = p.very_short_log if p.covered_gain > -1 else None  # the veto needs these too
+            if p.ablation_gain > 0 and (short := band(p.ablation_log, lower)):
                 gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
                                  strict=True))
-        lone = lone_sentences(article, "src", p["lone_sim"], p["lone_gap"])
-        explained = explained_skips(article, "src", p["neighbour_sim"], p["neighbour_gain"])
+        lone = lone_sentences(article, "src", p.lone_sim, p.lone_gap)
+        explained = explained_skips(article, "src", p.neighbour_sim, p.neighbour_gain)
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
@@ -232,20 +223,20 @@ class Omission(Check):
                 out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
                 continue
             r = res[i]
-            long_enough = r is not None and _chars(seg.src) >= p["min_src_chars"]
-            if long_enough and r < p["short_log"]:
+            long_enough = r is not None and _chars(seg.src) >= p.min_src_chars
+            if long_enough and r < p.short_log:
                 # a bead the aligner built from several sentences may simply be misaligned, and a
                 # Japanese headline (no closing 。) is telegraphic: minor
                 single = len(seg.src_ids) <= 1 and len(seg.tgt_ids) <= 1
                 headline = not JA_SENTENCE_CLOSE.search(seg.tgt)
-                sev = self.level if r < p["very_short_log"] and single and not headline else Severity.MINOR
+                sev = self.level if r < p.very_short_log and single and not headline else Severity.MINOR
                 cut = gains.get(i)
-                if r >= p["very_short_log"] and cut is not None and cut[1] < p["covered_gain"]:
+                if r >= p.very_short_log and cut is not None and cut[1] < p.covered_gain:
                     continue  # the translation seems to render every clause of the source
                 pct = round(100 * (1 - math.exp(r)))
                 msg = f"The translation is about {pct}% shorter than expected: a clause may be missing."
                 a, b = 0, len(seg.src)
-                if cut is not None and cut[1] > p["ablation_gain"]:  # point at the likely clause
+                if cut is not None and cut[1] > p.ablation_gain:  # point at the likely clause
                     (a, b), gain = cut
                     msg = (f"The translation is about {pct}% shorter than expected and matches the source better "
                            f"without this clause (similarity +{gain:.2f}): it may be missing.")
@@ -253,14 +244,14 @@ class Omission(Check):
                     msg = msg[:-1] + " (or it is a headline, which Japanese keeps short)."
                 out.append((i, self.flag("src", seg.src, a, b, msg, severity=sev)))
                 continue
-            lost = _lost_numbers(seg) if long_enough and r < p["anchored_log"] else []
+            lost = _lost_numbers(seg) if long_enough and r < p.anchored_log else []
             if lost:
                 pct = round(100 * (1 - math.exp(r)))
                 msg = (f"The translation is about {pct}% shorter than expected and lacks "
                        f"{', '.join(seg.src[n.start : n.end] for n in lost)}: a clause may be missing.")
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)))
                 continue
-            in_band = article.document_level and long_enough and r < p["name_log"]
+            in_band = article.document_level and long_enough and r < p.name_log
             gone = lost_names(article.segments, i) if in_band else []
             if gone:
                 pct = round(100 * (1 - math.exp(r)))
@@ -270,7 +261,7 @@ class Omission(Check):
                 out.append((i, self.flag("src", seg.src, *gone[0], msg, severity=Severity.MINOR)))
                 continue
             weak = clauses.get(i)
-            if weak is not None and weak[1] < p["clause_sim"]:
+            if weak is not None and weak[1] < p.clause_sim:
                 (a, b), sim = weak
                 pct = round(100 * (1 - math.exp(r)))
                 msg = (f"The translation is about {pct}% shorter than expected and nothing in it resembles "
@@ -278,7 +269,7 @@ class Omission(Check):
                 out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
                 continue
             cut = gains.get(i)
-            if cut is not None and cut[1] > p["ablation_gain"]:
+            if cut is not None and cut[1] > p.ablation_gain:
                 (a, b), gain = cut
                 pct = round(100 * (1 - math.exp(r)))
                 msg = (f"The translation is about {pct}% shorter than expected and matches the source better "
@@ -304,19 +295,18 @@ class Addition(Check):
     category = "accuracy/addition"
     severity = Severity.MAJOR
     description = "A target sentence or clause with no source."
-    defaults: ClassVar[dict[str, Any]] = {
-        **LENGTH_MODEL,
-        "long_log": 0.6,  # residual above this: likely added material (minor); about 80% longer
-        "lone_sim": 0.15,  # a sentence folded into a bead less similar than this to the source
-        "lone_gap": 0.15,  # ... and this much less similar than the bead's best sentence: minor
-        **NEIGHBOUR,
-    }
+
+    @dataclass(frozen=True)
+    class Params(LengthModel, Neighbour):
+        long_log: float = 0.6  # residual above this: likely added material (minor); about 80% longer
+        lone_sim: float = 0.15  # a sentence folded into a bead less similar than this to the source
+        lone_gap: float = 0.15  # ... and this much less similar than the bead's best sentence: minor
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
-        res = length_residuals(article, p["length_a"], p["length_b"], p["min_segments"])
-        lone = lone_sentences(article, "tgt", p["lone_sim"], p["lone_gap"])
-        explained = explained_skips(article, "tgt", p["neighbour_sim"], p["neighbour_gain"])
+        res = length_residuals(article, p.length_a, p.length_b, p.min_segments)
+        lone = lone_sentences(article, "tgt", p.lone_sim, p.lone_gap)
+        explained = explained_skips(article, "tgt", p.neighbour_sim, p.neighbour_gain)
         out = []
         for i, seg in enumerate(article.segments):
             if seg.tgt.strip() and not seg.src.strip():
@@ -335,7 +325,7 @@ class Addition(Check):
                 out.append((i, self.flag("tgt", seg.tgt, a, b, msg, severity=Severity.MINOR)))
                 continue
             r = res[i]
-            if r is not None and _chars(seg.src) >= p["min_src_chars"] and r > p["long_log"]:
+            if r is not None and _chars(seg.src) >= p.min_src_chars and r > p.long_log:
                 pct = round(100 * (math.exp(r) - 1))
                 msg = f"The translation is about {pct}% longer than expected: material may have been added."
                 out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, severity=Severity.MINOR)))

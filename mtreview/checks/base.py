@@ -1,18 +1,24 @@
-"""The Check base class, the registry and the runner."""
+"""The Check base class, its typed parameters and the runner.
+
+Every check declares its parameters as a frozen ``Params`` dataclass (nested in the class);
+``[checks.params.ID]`` tables are coerced and validated against it when the configuration
+is built (unknown key -> ConfigError listing the known ones; wrong type -> ConfigError).
+Checks are listed by id in ``mtreview.registry.CHECKS``: one not listed there never runs (and
+a test fails).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..config import ChecksConfig
+from ..config import ChecksConfig, params_from_dict
 from ..errors import ConfigError
 from ..records import Flag, Removed, Segment, Severity
-
-CHECKS: dict[str, type[Check]] = {}
+from ..registry import CHECKS
 
 
 @dataclass(frozen=True)
@@ -20,7 +26,7 @@ class Article:
     """What every check sees: the aligned segments of one article (no flags yet) and context."""
 
     segments: tuple[Segment, ...]
-    glossary: tuple[tuple[str, str], ...] = ()
+    glossary: tuple[tuple[str, ...], ...] = ()  # glossary.Term rows (en, ja[, forbidden])
     removed_tgt: tuple[Removed, ...] = ()
     document_level: bool = True  # False for independent rows (`mtreview score`)
     # the pipeline's sentence embedder (texts -> L2-normalised rows), for checks that compare
@@ -28,30 +34,28 @@ class Article:
     encode: Callable[[Sequence[str]], Any] | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class NoParams:
+    """The parameters of a check that has none."""
+
+
 class Check:
-    """Base class. Subclasses set the class attributes and implement ``run``."""
+    """Base class. Subclasses set the class attributes, a ``Params`` dataclass, and implement ``run``."""
 
     id: ClassVar[str]
     category: ClassVar[str]
     severity: ClassVar[Severity] = Severity.MINOR
     description: ClassVar[str] = ""
-    defaults: ClassVar[dict[str, Any]] = {}
+    Params: ClassVar[type] = NoParams  # a frozen dataclass: every field has a default
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "id" in cls.__dict__:
-            if cls.id in CHECKS:
-                raise RuntimeError(f"duplicate check id {cls.id!r}")
-            CHECKS[cls.id] = cls
+        if "defaults" in cls.__dict__:
+            raise TypeError(f"check {cls.__name__}: declare parameters as a frozen Params dataclass, "
+                            "not a defaults dict (see checks/base.py)")
 
     def __init__(self, severity: Severity | None = None, **params: Any) -> None:
-        unknown = set(params) - set(self.defaults)
-        if unknown:
-            raise ConfigError(
-                f"[checks.params.{self.id}] unknown parameter(s): {', '.join(sorted(unknown))}"
-                f" (known: {', '.join(sorted(self.defaults)) or 'none'})"
-            )
-        self.params = {**self.defaults, **params}
+        self.params: Any = parse_params(type(self), params)
         self.level = severity or type(self).severity
 
     def flag(self, side: str, text: str, start: int, end: int, message: str, *,
@@ -60,19 +64,25 @@ class Check:
         return Flag(
             check=self.id, category=self.category, severity=severity or self.level, side=side,
             start=start, end=end, text=text[start:end], message=message, suggestion=suggestion,
+            base_severity=severity or type(self).severity,
         )
+
+    def configure(self, config: ChecksConfig) -> None:
+        """Read what the check needs from the whole [checks] section beyond its params (most need nothing)."""
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         raise NotImplementedError
 
 
+def parse_params(cls: type[Check], values: Mapping[str, Any]) -> Any:
+    """``cls.Params`` built from ``values`` (a ``[checks.params.ID]`` table), each value coerced."""
+    return params_from_dict(cls.Params, values, f"checks.params.{cls.id}")
+
+
 def build_checks(config: ChecksConfig) -> list[Check]:
     """Instantiate the enabled checks with their configured severity and parameters."""
-    from . import families  # noqa: F401  (registers the check classes)
-
     for cid in (*config.enabled, *config.disabled, *config.severity, *config.params):
-        if cid not in CHECKS:
-            raise ConfigError(f"unknown check id {cid!r} in [checks] (known: {', '.join(sorted(CHECKS))})")
+        CHECKS.lookup(cid, "[checks]")
     ids = config.enabled or tuple(CHECKS)
     out = []
     for cid in ids:
@@ -83,7 +93,9 @@ def build_checks(config: ChecksConfig) -> list[Check]:
             level = Severity.parse(sev) if sev else None
         except ValueError as exc:
             raise ConfigError(f"[checks.severity] {cid}: {exc}") from None
-        out.append(CHECKS[cid](level, **config.params.get(cid, {})))
+        check = CHECKS[cid](level, **config.params.get(cid, {}))
+        check.configure(config)
+        out.append(check)
     return out
 
 

@@ -9,82 +9,13 @@ such words. Prose that merely mentions Twitter or a date is left alone.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
 
+from ..lang.ja import fold_width
+from ..lang.page import CHECK_PHRASES
 from ..records import Flag, Severity
 from .base import Article, Check
-from .text import fold_width
 
-PHRASES = {
-    "short url",
-    "short url:",
-    "return to top",
-    "back to top",
-    "top of page",
-    "share",
-    "share this",
-    "tweet",
-    "facebook",
-    "twitter",
-    "line",
-    "print",
-    "email",
-    "e-mail",
-    "topics",
-    "tags",
-    "related",
-    "related articles",
-    "read more",
-    "more",
-    "home",
-    "menu",
-    "search",
-    "advertisement",
-    "sponsored",
-    "comments",
-    "subscribe",
-    "sign in",
-    "log in",
-    "login",
-    "next",
-    "previous",
-    "prev",
-    "copyright",
-    "all rights reserved",
-    "photo",
-    "特に人気",
-    "オススメ",
-    "おすすめ",
-    "人気記事",
-    "関連記事",
-    "関連ニュース",
-    "シェア",
-    "ツイート",
-    "印刷",
-    "ホーム",
-    "トップへ戻る",
-    "ページの先頭へ",
-    "ページトップへ",
-    "続きを読む",
-    "もっと見る",
-    "広告",
-    "スポンサーリンク",
-    "コメント",
-    "メニュー",
-    "検索",
-    "次へ",
-    "前へ",
-    "一覧へ",
-    "記事一覧",
-    "トピックス",
-    "ランキング",
-    "アクセスランキング",
-    "最新記事",
-    "この記事をシェア",
-    "ブックマーク",
-    "はてなブックマーク",
-    "pr",
-}
+PHRASES = CHECK_PHRASES
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIMESTAMP = re.compile(
     rf"^(?:(?:updated|posted|published|更新|配信)[:：]?\s*)?(?:"
@@ -141,7 +72,6 @@ class Boilerplate(Check):
     category = "fluency/other"
     severity = Severity.MAJOR
     description = "Web-page debris (navigation, share links, timestamps) inside the translation."
-    defaults: ClassVar[dict[str, Any]] = {}
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []

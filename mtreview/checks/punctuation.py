@@ -10,11 +10,11 @@ several segments: Japanese-original pages (sports above all) set emphasis that w
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from dataclasses import dataclass
 
+from ..lang.ja import JA_CHAR, ja_ratio
 from ..records import Flag, Severity
 from .base import Article, Check
-from .text import JA_CHAR, ja_ratio
 
 PAIRS = {
     "「": "」",
@@ -40,9 +40,10 @@ class Quotes(Check):
     category = "fluency/punctuation"
     severity = Severity.MAJOR
     description = "Quotation marks or brackets that do not pair, or curly quotes of the wrong shape."
-    defaults: ClassVar[dict[str, Any]] = {
-        "max_span": 3,  # segments a bracket may stay open across before it counts as unclosed
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        max_span: int = 3  # segments a bracket may stay open across before it counts as unclosed
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -74,7 +75,7 @@ class Quotes(Check):
                     out += [self._unclosed(article, *e) for e in stack[depth + 1 :]]
                     del stack[depth:]
             # brackets open for too long (or at all, for independent rows) are reported and dropped
-            late = [e for e in stack if i - e[0] >= self.params["max_span"] or not article.document_level]
+            late = [e for e in stack if i - e[0] >= self.params.max_span or not article.document_level]
             out += [self._unclosed(article, *e) for e in late]
             stack = [e for e in stack if e not in late]
         return out + [self._unclosed(article, *e) for e in stack]
@@ -150,16 +151,17 @@ class Punctuation(Check):
     category = "fluency/punctuation"
     severity = Severity.MINOR
     description = "Half-width punctuation or Latin quotes inside Japanese prose; doubled punctuation."
-    defaults: ClassVar[dict[str, Any]] = {
-        "parentheses": True,  # report half-width ( ) around Japanese text
-        "latin_quotes": True,  # report "..." in Japanese prose (house style 「」)
-        "house_style_segments": 2,  # "..." in this many segments of one article: its house style
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        parentheses: bool = True  # report half-width ( ) around Japanese text
+        latin_quotes: bool = True  # report "..." in Japanese prose (house style 「」)
+        house_style_segments: int = 2  # "..." in this many segments of one article: its house style
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
         quoting = [i for i, seg in enumerate(article.segments) if LATIN_QUOTES.search(seg.tgt)]
-        house_style = article.document_level and len(quoting) >= self.params["house_style_segments"]
+        house_style = article.document_level and len(quoting) >= self.params.house_style_segments
         # parentheses glued into Japanese (金正恩(キム・ジョンウン)) are reported; looser ones (after a
         # space or a bracket, holding Latin text) only in an article that writes （…） more than (…)
         full = sum(bool(FULL_PARENS.search(seg.tgt)) for seg in article.segments)
@@ -171,7 +173,7 @@ class Punctuation(Check):
             if ja_ratio(text) < 0.3:
                 continue
             for name, rx, what, fix in RULES:
-                if name in ("parentheses", "latin_quotes") and not self.params[name]:
+                if name in ("parentheses", "latin_quotes") and not getattr(self.params, name):
                     continue
                 if name == "latin_quotes" and house_style:
                     continue

@@ -1,24 +1,39 @@
 """Repetition: a stuttered word or phrase (「…と述べたと述べた」, "to to").
 
-Japanese is compared on MeCab tokens, so a repeat is a repeat of whole words, never a
-character accident. Legitimate reduplication is left alone: 々 forms (人々, 次々) are
-single tokens, short kana units (ゴロゴロ, ますます, いろいろ) and numerals (一つ一つ,
-１０００) are skipped, and a repeat must contain a content word.
+Japanese is compared on MeCab tokens first, so a repeat of whole words is judged as words.
+Legitimate reduplication is left alone: 々 forms (人々, 次々) are single tokens, short kana
+units (ゴロゴロ, ますます, いろいろ) and numerals (一つ一つ, １０００) are skipped, and a
+repeat must contain a content word.
+
+A second pass looks at characters: a stutter often restarts in the middle of a word
+(「明らかにしたらかにした」, 「やっていないっていない」), so its halves are not whole tokens and
+the word pass cannot see it. Any immediate repeat of ``min_chars`` or more characters is
+reported unless (a) its three edges all fall on token boundaries (then the word pass has
+already judged it, reduplication rules included), (b) both copies lie inside one token
+(ンゴロンゴロ, ちょくちょく: a word that is itself doubled), (c) the unit is itself a
+repeat of something shorter (！！！！！！, ーーーーーー), (d) it holds fewer than
+``min_chars`` letters (punctuation and spaces do not count) or no Japanese at all, or (e) it
+holds a list mark 、・ or a sentence end 。！？ (a list of names shares parts:
+「マディヤ・プラデーシュ州、ウルタ・プラデーシュ州、ウルタラカンド州」 repeats
+「・プラデーシュ州、ウルタ」 by chance).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from dataclasses import dataclass
 
+from ..lang.ja import HIRAGANA, KATAKANA, is_ja
+from ..lang.mecab import Token, tokens
 from ..records import Flag, Severity
 from .base import Article, Check
-from .text import Token, tokens
 
 CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞", "連体詞"}
-KANA_ONLY = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc]+$")
+KANA_ONLY = re.compile(f"^[{HIRAGANA}{KATAKANA}]+$")
 NUMERAL = re.compile(r"^[0-9０-９〇一二三四五六七八九十百千万億兆]+$")
 SENTENCE_END = {"。", "！", "？", "!", "?", "\n"}
+# names in a list share parts (マディヤ・プラデーシュ州、ウルタ・プラデーシュ州); a sentence end is no stutter
+LIST_MARK = re.compile(r"[、・,，。！？!?]")
 
 # English doubled words that are sometimes grammatical ("had had", "that that", "is is").
 EN_SOMETIMES = {"had", "that", "is", "bye", "very", "really", "so", "no", "yes", "ha", "far", "many", "knock"}
@@ -41,7 +56,34 @@ def _legit_unit(unit: tuple[Token, ...]) -> bool:
         return True  # 暑くて暑くて: emphatic
     if len(text) <= 2 and KANA_ONLY.match(text):
         return True  # ますます, いろいろ, ドンドン, ゴロゴロ
-    return bool(len(text) <= 4 and re.match(r"^[\u30a1-\u30fa\u30fc]+$", text))  # ニャーニャー
+    return bool(len(text) <= 4 and re.match(f"^[{KATAKANA}]+$", text))  # ニャーニャー
+
+
+def _letters(unit: str) -> int:
+    return sum(1 for c in unit if c.isalnum() or is_ja(c))
+
+
+def _periodic(unit: str) -> bool:
+    """True when ``unit`` is itself a repeat of a shorter string (ーーー, ！！！！, ははは)."""
+    n = len(unit)
+    return any(n % p == 0 and unit == unit[:p] * (n // p) for p in range(1, n // 2 + 1))
+
+
+def _char_repeat(text: str, i: int, lo: int, hi: int, edges: set[int], token_of: dict[int, int]) -> int | None:
+    """Length of the longest reportable immediate repeat starting at ``i``, or None."""
+    first = text[i]
+    for n in range(min(hi, (len(text) - i) // 2), lo - 1, -1):
+        if text[i + n] != first or text[i : i + n] != text[i + n : i + 2 * n]:
+            continue
+        unit = text[i : i + n]
+        if {i, i + n, i + 2 * n} <= edges:
+            return None  # whole words: the word pass's call
+        if token_of.get(i) is not None and token_of.get(i) == token_of.get(i + 2 * n - 1):
+            return None  # one token holds both copies: a doubled word
+        if _periodic(unit) or _letters(unit) < lo or not any(is_ja(c) for c in unit) or LIST_MARK.search(unit):
+            return None
+        return n
+    return None
 
 
 class Repetition(Check):
@@ -49,9 +91,12 @@ class Repetition(Check):
     category = "fluency/repetition"
     severity = Severity.MAJOR
     description = "A word or phrase written twice in a row (a stutter)."
-    defaults: ClassVar[dict[str, Any]] = {
-        "max_tokens": 8
-    }  # longest repeated unit looked for, in MeCab tokens
+
+    @dataclass(frozen=True)
+    class Params:
+        max_tokens: int = 8  # longest repeated unit looked for, in MeCab tokens
+        min_chars: int = 3  # shortest repeat across word boundaries, in letters
+        max_chars: int = 24  # longest repeat across word boundaries, in characters
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out: list[tuple[int, Flag]] = []
@@ -67,7 +112,7 @@ class Repetition(Check):
         i = 0
         while i < len(toks):
             hit = None
-            for n in range(min(self.params["max_tokens"], (len(toks) - i) // 2), 0, -1):
+            for n in range(min(self.params.max_tokens, (len(toks) - i) // 2), 0, -1):
                 if surf[i] != surf[i + n] or surf[i : i + n] != surf[i + n : i + 2 * n]:
                     continue
                 a, b = toks[i : i + n], toks[i + n : i + 2 * n]
@@ -81,6 +126,29 @@ class Repetition(Check):
             start, end, unit, n = hit
             msg = f"「{unit}」 is written twice in a row."
             flags.append(self.flag("tgt", text, start, end, msg, suggestion=unit))
+            i += 2 * n
+        return sorted(flags + self.characters(text, toks, flags), key=lambda f: f.start)
+
+    def characters(self, text: str, toks: list[Token], found: list[Flag]) -> list[Flag]:
+        """Immediate repeats that cut across word boundaries (see the module docstring)."""
+        edges = {t.start for t in toks} | {t.end for t in toks}
+        token_of = {}
+        for k, t in enumerate(toks):
+            for c in range(t.start, t.end):
+                token_of[c] = k
+        lo, hi = self.params.min_chars, self.params.max_chars
+        taken = [(f.start, f.end) for f in found]
+        flags: list[Flag] = []
+        i = 0
+        while i < len(text):
+            n = _char_repeat(text, i, lo, hi, edges, token_of)
+            if n is None or any(s < i + 2 * n and i < e for s, e in taken):
+                i += 1
+                continue
+            unit = text[i : i + n]
+            msg = f"「{unit}」 is written twice in a row (a stutter that restarts inside a word)."
+            flags.append(self.flag("tgt", text, i, i + 2 * n, msg, suggestion=unit))
+            taken.append((i, i + 2 * n))
             i += 2 * n
         return flags
 

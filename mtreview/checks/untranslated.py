@@ -9,12 +9,12 @@ several lowercase words ("the city removed a monument"), or a run copied from th
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from dataclasses import dataclass
 
+from ..lang.ja import fold_width
 from ..records import Flag, Severity
 from .base import Article, Check
 from .boilerplate import debris_spans
-from .text import fold_width
 
 WORD = r"[A-Za-z][A-Za-z'’\-]*"
 TOKEN = r"[A-Za-z0-9][A-Za-z0-9'’\-]*"  # "23rd", "2021" inside an English clause
@@ -31,12 +31,13 @@ class Untranslated(Check):
     category = "accuracy/untranslated"
     severity = Severity.MAJOR
     description = "English words or clauses left untranslated in the Japanese text."
-    defaults: ClassVar[dict[str, Any]] = {
-        "min_lowercase": 3,  # lowercase English words a run needs
-        "min_lowercase_share": 0.3,  # ... and their share of the run's words
-        "min_copied_words": 5,  # or: words of a run copied verbatim from the source (with 3 lowercase)
-        "min_copied_clause": 4,  # or: words of a copied run with a lowercase word that is no name particle
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        min_lowercase: int = 3  # lowercase English words a run needs
+        min_lowercase_share: float = 0.3  # ... and their share of the run's words
+        min_copied_words: int = 5  # or: words of a run copied verbatim from the source (with 3 lowercase)
+        min_copied_clause: int = 4  # or: words of a copied run with a lowercase word that is no name particle
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         out = []
@@ -55,13 +56,13 @@ class Untranslated(Check):
             words = re.findall(TOKEN, m.group())
             lower = [w for w in words if LOWER.match(w) and len(w) > 1]
             copied = len(m.group()) >= 12 and m.group() in fold_width(src)
-            prose = len(lower) >= self.params["min_lowercase"] and (
-                len(lower) / len(words) >= self.params["min_lowercase_share"]
+            prose = len(lower) >= self.params.min_lowercase and (
+                len(lower) / len(words) >= self.params.min_lowercase_share
             )
             # a long run copied verbatim from the source is a clause left in English (headline case too)
-            long_copy = copied and len(words) >= self.params["min_copied_words"] and len(lower) >= 3
+            long_copy = copied and len(words) >= self.params.min_copied_words and len(lower) >= 3
             # a shorter copied run is a clause when it has a word no name has (with, and, to, hitter)
-            clause_copy = copied and len(words) >= self.params["min_copied_clause"] and any(
+            clause_copy = copied and len(words) >= self.params.min_copied_clause and any(
                 w not in NAME_PARTICLES for w in lower)
             if not prose and not long_copy and not clause_copy:
                 continue

@@ -11,12 +11,13 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 
 from ..errors import ModelError
+from ..registry import EMBEDDERS
 
 log = logging.getLogger(__name__)
 
@@ -157,19 +158,9 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / norms
 
 
-EMBEDDERS: dict[str, Callable[[], Embedder]] = {
-    "usem3": USEM3Embedder,
-    "e5": E5Embedder,
-    "hashing": HashingEmbedder,
-}
-
-
 @functools.cache
 def get_embedder(name: str) -> Embedder:
     """Build the embedder registered as ``name`` once per process."""
-    try:
-        factory = EMBEDDERS[name]
-    except KeyError:
-        raise ModelError(f"unknown embedder {name!r} (known: {', '.join(EMBEDDERS)})") from None
+    factory = EMBEDDERS.lookup(name)
     log.debug("loading embedder %s", name)
     return CachedEmbedder(factory())

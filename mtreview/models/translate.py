@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..config import ModelsConfig
 from ..errors import ModelError
+from ..registry import TRANSLATOR_BACKENDS
 
 log = logging.getLogger(__name__)
 
@@ -243,22 +244,10 @@ def convert_ct2(where: str, config: ModelsConfig) -> Path:
     return out
 
 
-TRANSLATOR_BACKENDS: dict[str, Callable[..., Translator]] = {
-    "transformers": HFTranslator,
-    "ctranslate2": CT2Translator,
-}
-
-
 @functools.cache
 def load_translator(path_or_id: str, config: ModelsConfig,
                     src_lang: str = "en", tgt_lang: str = "ja") -> Translator:
     """Build the configured backend's translator for one direction, once per process."""
-    try:
-        factory = TRANSLATOR_BACKENDS[config.translator_backend]
-    except KeyError:
-        raise ModelError(
-            f"unknown translator backend {config.translator_backend!r}"
-            f" (known: {', '.join(TRANSLATOR_BACKENDS)})"
-        ) from None
+    factory = TRANSLATOR_BACKENDS.lookup(config.translator_backend)
     log.info("loading %s translator %s (%s->%s)", config.translator_backend, path_or_id, src_lang, tgt_lang)
     return factory(path_or_id, config, src_lang, tgt_lang)

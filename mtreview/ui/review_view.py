@@ -14,7 +14,6 @@ article, segment and filters live in the URL, so a reload comes back to the same
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -25,7 +24,9 @@ from ..checks import CHECKS
 from ..config import Config
 from ..errors import MtreviewError
 from ..export import FORMATS, export
+from ..output import dumps
 from ..records import Review, Segment, Severity
+from ..registry import EXPORT_FORMATS
 from ..store import STATUSES, ArticleState, SegmentState, Store
 from . import grid, render
 from .open_view import open_work
@@ -34,7 +35,6 @@ from .sources import Opened
 
 log = logging.getLogger(__name__)
 
-MIME = {"jsonl": "application/jsonl", "csv": "text/csv", "xliff": "application/xliff+xml"}
 
 
 @st.cache_resource(show_spinner="Loading models…")
@@ -142,9 +142,9 @@ def _exports(review: Review, states: dict[int, SegmentState], art: ArticleState)
     with st.expander("Export the reviewed article"):
         cols = st.columns(len(FORMATS))
         for col, fmt in zip(cols, FORMATS, strict=True):
-            ext = "xlf" if fmt == "xliff" else fmt
+            kind = EXPORT_FORMATS[fmt]
             col.download_button(fmt.upper(), data=lambda fmt=fmt: export(fmt, review, states, art),
-                                file_name=f"{art.name}.reviewed.{ext}", mime=MIME[fmt], key=f"dl:{fmt}")
+                                file_name=f"{art.name}.reviewed.{kind.extension}", mime=kind.mime, key=f"dl:{fmt}")
 
 
 def _removed(review: Review) -> None:
@@ -161,7 +161,7 @@ def _history(store: Store, art: ArticleState) -> None:
         if not rows:
             st.caption("Nothing saved yet.")
             return
-        st.dataframe([{**r, "detail": json.dumps(r["detail"], ensure_ascii=False, sort_keys=True)}
+        st.dataframe([{**r, "detail": dumps(r["detail"])}
                       for r in reversed(rows)], hide_index=True)
 
 

@@ -12,7 +12,6 @@ resolved (symbolic links and ``..`` included) before it is compared with the roo
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from pathlib import Path
 from .. import load
 from ..config import LoadConfig
 from ..errors import InputError
-from ..records import Document, Review, review_from_dict
+from ..output import BatchFolder, read_review
+from ..records import Document, Review
 
 # The bundled sample ships inside the package (data/samples in a checkout links to it).
 SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
@@ -96,23 +96,20 @@ def folder_pairs(folder: str | Path) -> list[tuple[str, Path, Path]]:
 
 def batch_articles(batch_dir: str | Path) -> list[str]:
     """Article ids of a batch output folder (``DIR/articles/<id>.review.json``)."""
-    d = allowed(batch_dir) / "articles"
-    if not d.is_dir():
+    folder = BatchFolder.at(allowed(batch_dir))
+    if not folder.articles.is_dir():
         raise InputError(f"{batch_dir}: not a batch result folder (no articles/ inside)")
-    return sorted(p.name[: -len(".review.json")] for p in d.glob("*.review.json"))
+    return folder.article_keys()
 
 
 def open_batch(batch_dir: str | Path, article: str) -> Opened:
     """One article of a batch result; its texts are the joined segments of the stored review."""
     if "/" in article or "\\" in article or article.startswith("."):
         raise InputError(f"bad article id {article!r}")
-    path = allowed(batch_dir) / "articles" / f"{article}.review.json"
+    path = BatchFolder.at(allowed(batch_dir)).review_path(article)
     if not path.is_file():
         raise InputError(f"{batch_dir}: no article {article!r} in this batch result")
-    try:
-        review = review_from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: not a review record ({exc.__class__.__name__}: {exc})") from None
+    review = read_review(path)
     src_text = "\n".join(s.src for s in review.segments)
     tgt_text = "\n".join(s.tgt for s in review.segments)
     return Opened(article, src_text, tgt_text, f"batch:{batch_dir}", review=review)

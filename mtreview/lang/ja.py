@@ -1,0 +1,44 @@
+"""Japanese script facts: character classes, width folding, the share of Japanese in a text.
+
+Every function is pure and keeps character offsets (``fold_width`` maps one character to
+one character so spans stay valid). The character classes are regex fragments (for use
+inside ``[...]``), built from the Unicode blocks below.
+"""
+
+from __future__ import annotations
+
+import re
+
+HIRAGANA = r"\u3041-\u3096"  # ぁ..ゖ (letters only)
+KATAKANA = r"\u30a1-\u30fa\u30fc"  # ァ..ヺ and the prolonged sound mark ー
+KATAKANA_DOT = r"\u30fb"  # ・ (nakaguro), joins the parts of a foreign name
+KANJI = r"\u4e00-\u9fff"  # CJK unified ideographs
+ITERATION = r"\u3005\u3006"  # 々 〆
+
+# Japanese letters (hiragana, katakana incl. ー, kanji, 々〆): what the checks call Japanese.
+JA_CHAR = f"{HIRAGANA}{KATAKANA}{KANJI}{ITERATION}"
+JA_RE = re.compile(f"[{JA_CHAR}]")
+KATAKANA_RUN = re.compile(f"[{KATAKANA}{KATAKANA_DOT}]+")
+
+# Japanese script in the broad sense, for telling a Japanese text from an English one: the
+# whole kana blocks (with ゛゜ゝゞ・ヽヾ), CJK extension A and half-width katakana too. Wider than
+# JA_CHAR on purpose: a document written in old or half-width forms is still Japanese.
+JA_SCRIPT = r"\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f"
+
+# Full-width ASCII (U+FF01..U+FF5E) -> ASCII, one character for one character.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII letters, digits and signs to half-width; same length as ``text``."""
+    return text.translate(_WIDTH)
+
+
+def is_ja(ch: str) -> bool:
+    return bool(JA_RE.match(ch))
+
+
+def ja_ratio(text: str) -> float:
+    """Share of non-space characters that are Japanese script."""
+    chars = [c for c in text if not c.isspace()]
+    return sum(1 for c in chars if is_ja(c)) / len(chars) if chars else 0.0
