@@ -1,13 +1,17 @@
-"""Speed of the review UI: render of a 100-segment article and a decision save.
+"""Speed of the review UI: page ready and save latency for 25- and 200-segment articles.
 
-    python bench/bench_ui.py [--segments 100] [--repeat 20] [--browser]
+    python bench/bench_ui.py [--segments 25 200] [--repeat 20] [--browser [--baseline /work/main]]
 
-Builds a 100-segment review from the seed article (its segments repeated with their flags,
-plus a flag on every fifth segment), then times
+Builds reviews of N segments from the seed article (its segments repeated with their flags,
+plus a flag on every fifth segment), stores them as a batch result, then times
   * render: the pure table render (render.segments_table) and a full Streamlit script run
     of app.py through AppTest on that article (models warm, review cached);
-  * save: Store.save_segment with a flag decision on a SQLite file (WAL), median of N.
-Targets: render < 1.5 s, save < 200 ms.
+  * save: Store.save_segment with a flag decision on a SQLite file (WAL), median of N;
+  * with --browser, in headless chromium at 1366×768: page ready (the N-row grid shown, first
+    load and warm reload) and save latency (Save clicked until the table shows the comment),
+    for this checkout and, with --baseline DIR, for another checkout (e.g. the main branch) in
+    the same run, one after the other on the same articles.
+Targets (issue 12): ready < 1.5 s warm for 200 segments, save < 300 ms to the visible update.
 """
 
 from __future__ import annotations
@@ -57,17 +61,25 @@ def bench_table(review: Review, repeat: int) -> float:
     return statistics.median(times)
 
 
+def write_batch(review: Review, tmp: Path) -> str:
+    """Store the review as article ``bench-N`` of the batch folder tmp/batch; returns its id."""
+    art_dir = tmp / "batch" / "articles"
+    art_dir.mkdir(parents=True, exist_ok=True)
+    name = f"bench-{len(review.segments)}"
+    data = json.dumps(review.to_dict(), ensure_ascii=False)
+    (art_dir / f"{name}.review.json").write_text(data, encoding="utf-8")
+    return name
+
+
 def bench_app(review: Review, tmp: Path, repeat: int) -> tuple[float, float]:
     """(first run, median of warm reruns) of the whole app script on a batch article of this review."""
     from streamlit.testing.v1 import AppTest
 
-    art_dir = tmp / "batch" / "articles"
-    art_dir.mkdir(parents=True)
-    data = json.dumps(review.to_dict(), ensure_ascii=False)
-    (art_dir / "bench.review.json").write_text(data, encoding="utf-8")
+    name = write_batch(review, tmp)
     os.environ["MTREVIEW_DB"] = f"sqlite:///{tmp / 'app.db'}"
+    os.environ["MTREVIEW_BATCH_ROOTS"] = str(tmp)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.query_params.update({"batch": str(tmp / "batch"), "article": "bench"})
+    at.query_params.update({"batch": str(tmp / "batch"), "article": name})
     t = time.perf_counter()
     at.run()
     first = time.perf_counter() - t
@@ -83,53 +95,41 @@ def bench_app(review: Review, tmp: Path, repeat: int) -> tuple[float, float]:
     return first, statistics.median(warm)
 
 
-def bench_browser(tmp: Path) -> tuple[float, float, float]:
-    """Seconds in headless chromium: navigation to the 100-row table visible (cold, warm reload),
-    and a "Next flagged" click until the table shows the new selection (median of 5)."""
-    import socket
-    import subprocess
-    import urllib.request
+def bench_browser(checkout: Path, tmp: Path, n: int, repeat: int) -> dict[str, float]:
+    """Seconds in headless chromium (1366×768) on the batch article ``bench`` of ``n`` segments,
+    served from ``checkout``: page ready (the n-row grid shown; first load, then median of warm
+    reloads) and save latency (comment typed, Save clicked, until the table shows the comment;
+    median of ``repeat``)."""
+    import re
 
     from playwright.sync_api import expect, sync_playwright
+    from ui_server import CHROMIUM, CHROMIUM_ARGS, serve
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "MTREVIEW_DB": f"sqlite:///{tmp / 'browser.db'}"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-           "--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/?batch={tmp / 'batch'}&article=bench"
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            out = []
-            for _ in range(2):
-                t = time.perf_counter()
-                page.goto(base)
-                expect(page.locator("table.mtr-table tr[id^=seg-]")).to_have_count(100, timeout=120_000)
-                out.append(time.perf_counter() - t)
-            clicks = []
-            for _ in range(5):
-                before = page.locator("tr.selected").get_attribute("id")
-                t = time.perf_counter()
-                page.get_by_role("button", name="Next flagged").click()
-                expect(page.locator("tr.selected")).not_to_have_id(before, timeout=30_000)
-                clicks.append(time.perf_counter() - t)
-            browser.close()
-        return out[0], out[1], statistics.median(clicks)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    db = f"sqlite:///{tmp / f'browser-{checkout.name}-{n}.db'}"
+    with serve(db, tmp / f"log-{checkout.name}-{n}", roots=tmp, checkout=checkout) as base, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        url = f"{base}/?view=review&batch={tmp / 'batch'}&article=bench-{n}&reviewer=bench"
+        rows = page.locator("table.mtr-table tr[id^=seg-]")
+        ready = []
+        for _ in range(4):
+            t = time.perf_counter()
+            page.goto(url)
+            expect(rows).to_have_count(n, timeout=180_000)
+            ready.append(time.perf_counter() - t)
+        expect(page.get_by_label("Comment")).to_have_count(1, timeout=60_000)
+        seg = page.locator("tr.selected").get_attribute("id")
+        saves = []
+        for k in range(repeat):
+            page.get_by_label("Comment").fill(f"bench {k}")
+            t = time.perf_counter()
+            page.get_by_role("button", name=re.compile(r"^Save( segment)? Shortcut")).click()
+            expect(page.locator(f'tr#{seg} span[title="bench {k}"]')).to_have_count(1, timeout=60_000)
+            saves.append(time.perf_counter() - t)
+            expect(page.get_by_label("Comment")).to_have_count(1, timeout=60_000)
+        browser.close()
+    return {"ready_first": ready[0], "ready_warm": statistics.median(ready[1:]), "save": statistics.median(saves)}
 
 
 def bench_save(tmp: Path, repeat: int) -> float:
@@ -148,28 +148,32 @@ def bench_save(tmp: Path, repeat: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--browser", action="store_true",
-                    help="also time a real page load in headless chromium (/usr/bin/chromium)")
-    ap.add_argument("--segments", type=int, default=100)
+                    help="also time page ready and save in headless chromium (/usr/bin/chromium)")
+    ap.add_argument("--baseline", type=Path,
+                    help="another checkout (e.g. /work/main) to time in the browser in the same run")
+    ap.add_argument("--segments", type=int, nargs="+", default=[25, 200])
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args(argv)
-    review = article(args.segments)
-    flagged = sum(1 for s in review.segments if s.flags)
+    sys.path.insert(0, str(ROOT / "bench"))
+    checkouts = [ROOT] + ([args.baseline.resolve()] if args.baseline else [])
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        table = bench_table(review, args.repeat)
-        first, warm = bench_app(review, tmp, args.repeat)
         save = bench_save(tmp, args.repeat)
-        browser = bench_browser(tmp) if args.browser else None
-    print(f"article: {len(review.segments)} segments, {flagged} flagged")
-    print(f"render table (pure HTML, median of {args.repeat}): {table * 1000:.1f} ms")
-    print(f"render app script, first run incl. model/DB setup: {first:.2f} s")
-    print(f"render app script, warm rerun (median):            {warm:.2f} s   target < 1.5 s")
-    if browser is not None:
-        print(f"browser: page load to 100-row table visible (first session):         {browser[0]:.2f} s")
-        print(f"browser: reload to table visible (warm):                              {browser[1]:.2f} s")
-        print(f"browser: 'Next flagged' click to new selection shown (median of 5):   {browser[2]:.2f} s")
-    print(f"save segment + decision (SQLite WAL, median of {args.repeat}): {save * 1000:.1f} ms"
-          "   target < 200 ms")
+        print(f"save segment + decision (Store, SQLite WAL, median of {args.repeat}): {save * 1000:.1f} ms")
+        for n in args.segments:
+            review = article(n)
+            flagged = sum(1 for s in review.segments if s.flags)
+            table = bench_table(review, args.repeat)
+            first, warm = bench_app(review, tmp, args.repeat)
+            print(f"\narticle: {n} segments, {flagged} flagged")
+            print(f"  render table (pure HTML, median of {args.repeat}): {table * 1000:.1f} ms")
+            print(f"  app script through AppTest: first run {first:.2f} s, warm rerun (median) {warm:.2f} s")
+            if not args.browser:
+                continue
+            for checkout in checkouts:
+                b = bench_browser(checkout, tmp, n, min(args.repeat, 7))
+                print(f"  browser [{checkout}]: ready first {b['ready_first']:.2f} s, ready warm (median of 3)"
+                      f" {b['ready_warm']:.2f} s, save to visible update (median) {b['save'] * 1000:.0f} ms")
     return 0
 
 

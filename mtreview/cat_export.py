@@ -72,7 +72,7 @@ def _its_attrs(flag: dict[str, Any], decision: str | None) -> dict[str, str]:
     if flag.get("suggestion"):
         comment += f" (suggestion: {flag['suggestion']})"
     if decision:
-        comment += f" [{decision}ed by the reviewer]"
+        comment += f" [{decision}ed by {flag.get('decided_by') or 'the reviewer'}]"
     attrs = {
         f"{{{ITS_NS}}}locQualityIssueType": its_type(flag["category"]),
         f"{{{ITS_NS}}}locQualityIssueSeverity": ITS_SEVERITY[flag["severity"]],
@@ -291,8 +291,10 @@ def export(cat: CatFile, review: Review, states: Mapping[int, Any] | None = None
         cs = where_of[seg.id]
         st = states.get(seg.id)
         edit = getattr(st, "edit", None)
-        flags = [(f.to_dict(), st.decision(suppression_key(f, seg.src if f.side == "src" else seg.tgt))
-                  if st is not None else None) for f in seg.flags]
+        keys = [suppression_key(f, seg.src if f.side == "src" else seg.tgt) for f in seg.flags]
+        credit = getattr(st, "decided_by", lambda _key: None)  # who decided each flag (the store's credits)
+        flags = [({**f.to_dict(), "decided_by": credit(k)}, st.decision(k)) if st is not None else (f.to_dict(), None)
+                 for f, k in zip(seg.flags, keys, strict=True)]
         where = f"{cat.name}: unit {cs.id}"
         if edit is None and cs.tgt_el is None and cat.kind != "tmx":
             for f, decision in flags:  # nothing to mark up: an untranslated unit gets notes

@@ -199,11 +199,16 @@ def cmd_app(args: argparse.Namespace) -> int:
     except ImportError:
         raise ModelError("the review UI needs Streamlit: pip install 'mtreview[ui]'") from None
     _check_app_args(args)
+    roots = [Path(r).expanduser().resolve() for r in (args.batch_root or [os.getcwd()])]
+    for root in roots:
+        if not root.is_dir():
+            raise InputError(f"--batch-root {root}: not a folder")
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(args.port),
-           "--browser.gatherUsageStats", "false"]
+           "--server.address", args.host, "--browser.gatherUsageStats", "false"]
     if args.headless:
         cmd += ["--server.headless", "true"]
     env = dict(os.environ)
+    env["MTREVIEW_BATCH_ROOTS"] = os.pathsep.join(str(r) for r in roots)
     if args.db:
         env["MTREVIEW_DB"] = args.db
     if config_path(args.config):
@@ -220,6 +225,12 @@ def _add_app_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", help="SQLAlchemy URL of the review database (default: $MTREVIEW_DB, [store] url)")
     p.add_argument("--config", help="TOML file overriding configs/default.toml values (default: $MTREVIEW_CONFIG)")
     p.add_argument("--headless", action="store_true", help="do not open a browser window")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 = every interface,"
+                        " put an authenticating proxy in front, see docs/ui.md)")
+    p.add_argument("--batch-root", action="append", metavar="DIR",
+                   help="a folder under which the app may open batch results and article folders"
+                        " (repeatable; default: the working directory)")
     p.set_defaults(func=cmd_app)
 
 

@@ -103,9 +103,22 @@ def load_batch(path: str | Path) -> BatchData:
                      pd.DataFrame(errors, columns=["id", "error", "reason", "src_path", "tgt_path"]), summary)
 
 
-def review_link(batch_dir: str | Path, article_id: str) -> str:
+def review_link(batch_dir: str | Path, article_id: str, reviewer: str = "") -> str:
     """The query string that opens one article of a batch in the review view (the app's contract)."""
-    return "?" + urlencode({"view": "review", "batch": str(batch_dir), "article": article_id})
+    query = {"view": "review", "batch": str(batch_dir), "article": article_id}
+    if reviewer.strip():
+        query["reviewer"] = reviewer.strip()
+    return "?" + urlencode(query)
+
+
+def link_first(table: pd.DataFrame, column: str = "review") -> pd.DataFrame:
+    """``table`` with its link column first and the columns empty in every row dropped."""
+    if table.empty:
+        return table
+    empty = [c for c in table.columns if c != column and (
+        table[c].isna().all() or table[c].astype(str).str.strip().eq("").all())]
+    keep = [c for c in table.columns if c not in empty and c != column]
+    return table[([column] if column in table else []) + keep]
 
 
 # --- charts ----------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 JSONL and CSV (one row per segment) for analysis; XLIFF 1.2 for CAT tools, written with
 translate-toolkit: the edited translation (or the original) as ``<target>``, the reviewer's
 comment as a translator note, each flag with its decision as a note from ``mtreview``;
-reviewed segments are marked ``approved``.
+reviewed segments are marked ``approved``. Each action is credited to whoever did it
+(``edited_by``, ``commented_by``, ``reviewed_by``, a flag's ``decided_by``), not to the
+segment's last saver.
 """
 
 from __future__ import annotations
@@ -31,15 +33,18 @@ class ExportFormat:
     extension: str
     mime: str
     render: Callable[[Review, Mapping[int, SegmentState], ArticleState | None], bytes]
+
+
 CSV_FIELDS = ("article_id", "id", "src", "tgt", "edit", "final", "comment", "reviewed", "align_score",
-              "quality", "flags", "accepted", "rejected", "undecided", "reviewer", "saved_at")
+              "quality", "flags", "accepted", "rejected", "undecided", "reviewer", "saved_at",
+              "edited_by", "commented_by", "reviewed_by")
 
 
 def _flag_rows(seg: Segment, state: SegmentState) -> list[dict[str, Any]]:
     rows = []
     for f in seg.flags:
         key = suppression_key(f, seg.src if f.side == "src" else seg.tgt)
-        rows.append({**f.to_dict(), "key": key, "decision": state.decision(key)})
+        rows.append({**f.to_dict(), "key": key, "decision": state.decision(key), "decided_by": state.decided_by(key)})
     return rows
 
 
@@ -63,6 +68,9 @@ def export_rows(review: Review, states: Mapping[int, SegmentState], article: Art
             "flags": _flag_rows(seg, st),
             "reviewer": st.updated_by or None,
             "saved_at": st.updated_at.isoformat() if st.updated_at else None,
+            "edited_by": st.edited_by or None,
+            "commented_by": st.commented_by or None,
+            "reviewed_by": st.reviewed_by or None,
         })
     return out
 
@@ -82,13 +90,19 @@ def to_csv(review: Review, states: Mapping[int, SegmentState], article: ArticleS
             **r,
             "edit": "" if r["edit"] is None else r["edit"],
             "quality": "" if r["quality"] is None else r["quality"],
-            "flags": "; ".join(f"{f['check']}/{f['severity']}:{f['text']}={f['decision'] or 'undecided'}"
-                               for f in flags),
+            "flags": "; ".join(f"{f['check']}/{f['severity']}:{f['text']}={_decision(f)}" for f in flags),
             "accepted": decisions.count("accept"),
             "rejected": decisions.count("reject"),
             "undecided": decisions.count(None),
         })
     return buf.getvalue()
+
+
+def _decision(flag: dict[str, Any]) -> str:
+    """``accept by Ben`` / ``reject`` / ``undecided``: a flag's decision and who made it."""
+    if flag["decision"] is None:
+        return "undecided"
+    return f"{flag['decision']} by {flag['decided_by']}" if flag["decided_by"] else flag["decision"]
 
 
 def _xliff12():
@@ -121,11 +135,15 @@ def to_xliff(review: Review, states: Mapping[int, SegmentState],
         if r["comment"]:
             unit.addnote(r["comment"], origin="translator")
         if r["edit"] is not None:
-            unit.addnote(f"edited by {r['reviewer']}; machine-checked translation was: {r['tgt']}",
+            unit.addnote(f"edited by {r['edited_by'] or 'unknown'}; machine-checked translation was: {r['tgt']}",
                          origin="mtreview")
+        if r["comment"] and r["commented_by"]:
+            unit.addnote(f"comment by {r['commented_by']}", origin="mtreview")
+        if r["reviewed"] and r["reviewed_by"]:
+            unit.addnote(f"reviewed by {r['reviewed_by']}", origin="mtreview")
         for f in r["flags"]:
             sugg = f" suggestion: {f['suggestion']}" if f["suggestion"] else ""
-            unit.addnote(f"{f['check']} ({f['severity']}, {f['decision'] or 'undecided'}): "
+            unit.addnote(f"{f['check']} ({f['severity']}, {_decision(f)}): "
                          f"「{f['text']}」 {f['message']}{sugg}", origin="mtreview")
         unit.markapproved(bool(r["reviewed"]))  # settarget() marks units approved by itself
     store.setfilename(store.getfilenode("NoName"), article.name if article else "article")

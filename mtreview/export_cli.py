@@ -168,6 +168,9 @@ def new_tmx(review: Review, states: Mapping[int, Any], article: Any = None) -> b
             etree.SubElement(tu, "note").text = row["comment"]
         if row["reviewed"]:
             etree.SubElement(tu, "prop", type="x-mtreview-state").text = "signed-off"
+        for credit in ("edited_by", "commented_by", "reviewed_by"):  # who did each action (the store's credits)
+            if row.get(credit):
+                etree.SubElement(tu, "prop", type=f"x-mtreview-{credit.replace('_', '-')}").text = row[credit]
         for code, text in (("en", row["src"]), ("ja", row["final"])):
             tuv = etree.SubElement(tu, "tuv", {lang: code})
             etree.SubElement(tuv, "seg").text = text

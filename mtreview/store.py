@@ -1,14 +1,16 @@
 """Review decisions in a database (SQLAlchemy 2.x ORM): they must never be lost.
 
 Tables: ``articles`` (stable id from a hash of name + both texts, status, reviewer),
-``segment_states`` (edited translation, comment, reviewed, version), ``flag_decisions``
-(accept = real problem, reject = false positive), ``suppressions`` (keys of rejected flags,
-fed back to ``pipeline.review(..., suppressed=...)``) and ``audit_log`` (every change).
+``segment_states`` (edited translation, comment, reviewed, version, and who did each),
+``flag_decisions`` (accept = real problem, reject = false positive, and who decided),
+``suppressions`` (keys of rejected flags with their scope, fed back to
+``pipeline.review(..., suppressed=...)``) and ``audit_log`` (every change).
 
 Optimistic concurrency: every save names the version it was based on; if someone saved
-in between, :class:`StaleWriteError` says who and when, and nothing is overwritten.
-Each save is one transaction. SQLite runs in WAL mode. The URL comes from the caller,
-else ``MTREVIEW_DB``, else ``StoreConfig.url``.
+in between, :class:`StaleWriteError` says who and when, carries the stored state (for a
+diff), and nothing is overwritten. Each save is one transaction. SQLite runs in WAL mode.
+The schema is brought up to date by Alembic migrations on open (:mod:`store_migrate`).
+The URL comes from the caller, else ``MTREVIEW_DB``, else ``StoreConfig.url``.
 """
 
 from __future__ import annotations
@@ -21,35 +23,33 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import create_engine, event, select, update
+from sqlalchemy import create_engine, event, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import StoreConfig
-from .errors import ConfigError, InputError, MtreviewError
+from .errors import ConfigError, InputError
 from .output import dumps
-from .store_schema import ArticleRow, AuditRow, Base, DecisionRow, SegmentRow, SuppressionRow
+from .store_records import (
+    ArticleState,
+    FlagDecision,
+    SegmentState,
+    StaleWriteError,
+    StoreError,
+    Suppression,
+)
+from .store_schema import ArticleRow, AuditRow, DecisionRow, SegmentRow, SuppressionRow
 
 log = logging.getLogger(__name__)
 
 ENV_URL = "MTREVIEW_DB"
 STATUSES = ("in_progress", "done")
 DECISIONS = ("accept", "reject")
-
-
-class StaleWriteError(MtreviewError):
-    """Someone else saved the same item after the version this save was based on."""
-
-    exit_code = 6
-
-
-class StoreError(MtreviewError):
-    """The database cannot be opened or written."""
-
-    exit_code = 7
+SCOPES = ("article", "project", "global")  # how far a rejected flag is silenced
+__all__ = ["ArticleState", "FlagDecision", "SegmentState", "StaleWriteError", "Store", "StoreError", "Suppression",
+           "article_id", "resolve_url"]
 
 
 def _now() -> dt.datetime:
@@ -60,52 +60,6 @@ def article_id(name: str, src_text: str, tgt_text: str) -> str:
     """A stable article id: hash of the name and both texts."""
     blob = "\x1f".join((name, src_text, tgt_text)).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class ArticleState:
-    id: str
-    name: str
-    src_text: str
-    tgt_text: str
-    source: str
-    status: str
-    reviewer: str
-    version: int
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class SegmentState:
-    """What a reviewer did to one segment. ``version`` 0 = never saved."""
-
-    seg_id: int
-    edit: str | None = None
-    comment: str = ""
-    reviewed: bool = False
-    version: int = 0
-    updated_by: str = ""
-    updated_at: dt.datetime | None = None
-    decisions: tuple[tuple[str, str], ...] = ()  # (flag_key, accept|reject), sorted
-    src: str | None = None  # the segment's source and translation as they were when saved
-    tgt: str | None = None
-
-    def matches(self, src: str, tgt: str) -> bool:
-        """False if this state was saved on other texts (the article was re-aligned since)."""
-        return self.src is None or (self.src, self.tgt) == (src, tgt)
-
-    def decision(self, flag_key: str) -> str | None:
-        return dict(self.decisions).get(flag_key)
-
-
-@dataclass(frozen=True)
-class FlagDecision:
-    """One decision to save with a segment: ``decision`` None clears an earlier one."""
-
-    flag_key: str
-    check: str
-    text: str
-    decision: str | None
 
 
 def resolve_url(url: str | None = None, config: StoreConfig | None = None) -> str:
@@ -132,9 +86,14 @@ class Store:
             raise ConfigError(f"database URL {self.url!r}: its driver is not installed ({exc}); install it, e.g."
                               " pip install 'mtreview[postgres]' for postgresql+psycopg://") from None
         if self.engine.dialect.name == "sqlite":
+            if self.engine.url.database in (None, "", ":memory:"):
+                raise ConfigError(f"database URL {self.url!r}: an in-memory database would lose every decision;"
+                                  " name a file (sqlite:///reviews.db)")
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            Base.metadata.create_all(self.engine)
+            from . import store_migrate
+
+            store_migrate.upgrade(self.url)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {self.url}: {_first_line(exc)}") from None
         self._session = sessionmaker(self.engine, expire_on_commit=False)
@@ -206,14 +165,10 @@ class Store:
         with self._tx() as s:
             rows = s.scalars(select(SegmentRow).where(SegmentRow.article_id == aid)).all()
             decs = s.scalars(select(DecisionRow).where(DecisionRow.article_id == aid)).all()
-        by_seg: dict[int, list[tuple[str, str]]] = {}
+        by_seg: dict[int, list[DecisionRow]] = {}
         for d in decs:
-            by_seg.setdefault(d.seg_id, []).append((d.flag_key, d.decision))
-        return {
-            r.seg_id: SegmentState(r.seg_id, r.edit, r.comment, r.reviewed, r.version, r.updated_by,
-                                   r.updated_at, tuple(sorted(by_seg.get(r.seg_id, []))), r.src, r.tgt)
-            for r in rows
-        }
+            by_seg.setdefault(d.seg_id, []).append(d)
+        return {r.seg_id: _segment_state(r, by_seg.get(r.seg_id, [])) for r in rows}
 
     def relocate(self, aid: str, segments: Sequence[tuple[int, str, str]], reviewer: str = "") -> dict[int, int]:
         """Move saved work to the segment that now holds its texts (the article was re-aligned).
@@ -272,6 +227,8 @@ class Store:
         for d in decisions:
             if d.decision is not None and d.decision not in DECISIONS:
                 raise InputError(f"unknown decision {d.decision!r} (expected accept or reject)")
+            if d.scope not in SCOPES:
+                raise InputError(f"unknown suppression scope {d.scope!r} (expected one of: {', '.join(SCOPES)})")
         now = _now()
         try:
             with self._tx() as s:
@@ -292,22 +249,26 @@ class Store:
                     "comment": row.comment if comment is None else comment,
                     "reviewed": row.reviewed if reviewed is None else bool(reviewed),
                 }
+                changes = {k: {"before": before[k], "after": v} for k, v in after.items() if before[k] != v}
+                credits = {f"{_CREDIT[k]}_{x}": v for k in changes for x, v in (("by", who), ("at", now))}
                 res = s.execute(
                     update(SegmentRow)
                     .where(SegmentRow.article_id == aid, SegmentRow.seg_id == seg_id,
                            SegmentRow.version == base_version)
-                    .values(**after, version=base_version + 1, updated_by=who, updated_at=now,
+                    .values(**after, **credits, version=base_version + 1, updated_by=who, updated_at=now,
                             **({"src": texts[0], "tgt": texts[1]} if texts else {}))
                 )
                 if res.rowcount != 1:
                     s.refresh(row)
+                    decs = s.scalars(select(DecisionRow).where(DecisionRow.article_id == aid,
+                                                               DecisionRow.seg_id == seg_id)).all()
                     raise _stale(f"segment {seg_id}", row.updated_by, row.updated_at, row.version,
-                                 base_version)
-                changes = {k: {"before": before[k], "after": v} for k, v in after.items() if before[k] != v}
+                                 base_version, _segment_state(row, decs))
                 if changes:
                     _audit(s, who, aid, seg_id, "segment", changes)
+                project = s.get(ArticleRow, aid).source
                 for d in decisions:
-                    self._decide(s, aid, seg_id, d, who, now)
+                    self._decide(s, aid, seg_id, d, who, now, project)
                 s.execute(update(ArticleRow).where(ArticleRow.id == aid).values(updated_at=now))
         except IntegrityError as exc:
             raise StaleWriteError(f"segment {seg_id} was saved by someone else at the same time; reload "
@@ -319,10 +280,12 @@ class Store:
         """Accept / reject / clear one flag (bumps the segment's version)."""
         return self.save_segment(aid, seg_id, reviewer, base_version, decisions=(decision,), texts=texts)
 
-    def _decide(self, s: Session, aid: str, seg_id: int, d: FlagDecision, who: str, now: dt.datetime) -> None:
+    def _decide(self, s: Session, aid: str, seg_id: int, d: FlagDecision, who: str, now: dt.datetime,
+                project: str) -> None:
         row = s.get(DecisionRow, (aid, seg_id, d.flag_key))
         before = row.decision if row else None
-        if before == d.decision:
+        sup = s.get(SuppressionRow, (d.flag_key, aid, seg_id))
+        if before == d.decision and (sup is None or sup.scope == d.scope):
             return
         if d.decision is None:
             s.delete(row)
@@ -331,27 +294,43 @@ class Store:
                               decision=d.decision, reviewer=who, decided_at=now))
         else:
             row.decision, row.reviewer, row.decided_at = d.decision, who, now
-        sup = s.get(SuppressionRow, (d.flag_key, aid, seg_id))
         if d.decision == "reject" and sup is None:
             s.add(SuppressionRow(key=d.flag_key, article_id=aid, seg_id=seg_id, check=d.check, text=d.text,
-                                 reviewer=who, created_at=now))
-        elif d.decision != "reject" and sup is not None:
+                                 reviewer=who, created_at=now, scope=d.scope, project=project))
+        elif d.decision == "reject":
+            sup.scope, sup.reviewer, sup.created_at, sup.project = d.scope, who, now, project
+        elif sup is not None:
             s.delete(sup)
         _audit(s, who, aid, seg_id, "decision",
-               {"flag": d.flag_key, "check": d.check, "text": d.text, "before": before, "after": d.decision})
+               {"flag": d.flag_key, "check": d.check, "text": d.text, "before": before, "after": d.decision,
+                **({"scope": d.scope} if d.decision == "reject" else {})})
 
     # ---- suppressions and audit -------------------------------------------------------
+    def suppressions(self, for_article: str | None = None) -> list[Suppression]:
+        """Rejections that silence flags in ``for_article`` (all of them when None).
+
+        An article is silenced by other articles' rejections of scope ``global``, and of scope
+        ``project`` made in an article opened from the same place (``ArticleState.source``).
+        Its own rejections are not returned: its reviewer sees those flags marked rejected.
+        """
+        q = select(SuppressionRow).order_by(SuppressionRow.created_at, SuppressionRow.key)
+        with self._tx() as s:
+            if for_article is not None:
+                art = s.get(ArticleRow, for_article)
+                project = art.source if art is not None else None
+                q = q.where(SuppressionRow.article_id != for_article, or_(
+                    SuppressionRow.scope == "global",
+                    (SuppressionRow.scope == "project") & (SuppressionRow.project == project)))
+            return [Suppression(r.key, r.check, r.text, r.article_id, r.seg_id, r.scope, r.project, r.reviewer,
+                                r.created_at) for r in s.scalars(q)]
+
     def suppressed_keys(self, exclude_article: str | None = None) -> frozenset[str]:
         """Keys of rejected flags, for ``pipeline.review(..., suppressed=...)``.
 
-        ``exclude_article`` leaves out that article's own rejections, so its reviewer still
-        sees the flags they rejected (marked as rejected) rather than having them vanish.
+        With ``exclude_article``: the keys that silence flags in that article (see
+        :meth:`suppressions`); without: every rejected key, whatever its scope.
         """
-        q = select(SuppressionRow.key)
-        if exclude_article is not None:
-            q = q.where(SuppressionRow.article_id != exclude_article)
-        with self._tx() as s:
-            return frozenset(s.scalars(q).all())
+        return frozenset(x.key for x in self.suppressions(exclude_article))
 
     def audit(self, aid: str | None = None) -> list[dict[str, Any]]:
         q = select(AuditRow).order_by(AuditRow.id)
@@ -379,16 +358,27 @@ def _move_segment(s: Session, aid: str, old: int, new: int) -> None:
         s.execute(update(table).where(table.article_id == aid, table.seg_id == old).values(seg_id=new))
 
 
+_CREDIT = {"edit": "edited", "comment": "commented", "reviewed": "reviewed"}  # field -> credit column
+
+
+def _segment_state(r: SegmentRow, decs: Sequence[DecisionRow]) -> SegmentState:
+    return SegmentState(r.seg_id, r.edit, r.comment, r.reviewed, r.version, r.updated_by, r.updated_at,
+                        tuple(sorted((d.flag_key, d.decision) for d in decs)), r.src, r.tgt,
+                        r.edited_by, r.commented_by, r.reviewed_by,
+                        tuple(sorted((d.flag_key, d.reviewer) for d in decs)))
+
+
 def _article_state(r: ArticleRow) -> ArticleState:
     return ArticleState(r.id, r.name, r.src_text, r.tgt_text, r.source, r.status, r.reviewer, r.version,
                         r.updated_at)
 
 
-def _stale(what: str, who: str, when: dt.datetime, version: int, base: int) -> StaleWriteError:
+def _stale(what: str, who: str, when: dt.datetime, version: int, base: int,
+           current: SegmentState | None = None) -> StaleWriteError:
     return StaleWriteError(
         f"{what} was saved by {who or 'someone'} at {when:%Y-%m-%d %H:%M:%S} UTC after you opened it "
-        f"(version {version}, yours was based on {base}); reload to see their change before saving"
-    )
+        f"(version {version}, yours was based on {base}); reload to see their change before saving",
+        current)
 
 
 def _audit(s: Session, who: str, aid: str, seg_id: int | None, action: str, detail: dict[str, Any]) -> None:

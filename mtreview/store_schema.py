@@ -3,7 +3,13 @@
 ``articles`` (stable id from a hash of name + both texts, status, reviewer), ``segment_states``
 (edited translation, comment, reviewed, version, and the texts it was saved on),
 ``flag_decisions`` (accept = real problem, reject = false positive), ``suppressions`` (keys of
-rejected flags) and ``audit_log`` (every change, as JSON before/after).
+rejected flags, with the scope they silence: article / project / global) and ``audit_log``
+(every change, as JSON before/after). Who did what is kept per action: ``edited_by``,
+``commented_by``, ``reviewed_by`` on a segment, ``reviewer`` on a decision.
+
+These classes describe the newest schema; the database gets there through the Alembic
+migrations in ``mtreview/migrations/versions`` (run on open by :mod:`mtreview.store_migrate`).
+A change here needs a new migration there (``tests/test_store_migrate.py`` compares them).
 """
 
 from __future__ import annotations
@@ -44,6 +50,12 @@ class SegmentRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_by: Mapped[str] = mapped_column(String(128), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    edited_by: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    commented_by: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    commented_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    reviewed_by: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class DecisionRow(Base):
@@ -67,6 +79,8 @@ class SuppressionRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    scope: Mapped[str] = mapped_column(String(16), default="article", server_default="global")
+    project: Mapped[str] = mapped_column(String(1024), default="", server_default="")
 
 
 class AuditRow(Base):

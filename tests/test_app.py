@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from stutter_check import STUTTER, STUTTER_ID, registered_stutter
@@ -12,7 +13,7 @@ from mtreview import pipeline
 from mtreview.config import Config
 from mtreview.load import load_document
 from mtreview.store import Store, article_id
-from mtreview.ui.render import flag_key
+from mtreview.ui.render import flag_key, md_escape
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -25,6 +26,7 @@ def env(tmp_path, monkeypatch, seed_paths):
     cfg.write_text(f'[checks]\nenabled = ["{STUTTER_ID}"]\n', encoding="utf-8")
     monkeypatch.setenv("MTREVIEW_DB", url)
     monkeypatch.setenv("MTREVIEW_CONFIG", str(cfg))
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(tmp_path))  # as `mtreview app --batch-root tmp_path`
     with registered_stutter():
         src, tgt = (load_document(p) for p in seed_paths)
         review = pipeline.review(src, tgt, Config().replace(checks__enabled=(STUTTER_ID,)))
@@ -44,6 +46,12 @@ def test_the_packaged_page_runs_as_streamlit_runs_it(env):
     at = _app("mtreview/ui/streamlit_app.py")
     assert not at.exception and not at.error
     assert "述べたと述べた" in _table(at)
+
+
+def field(widgets, key: str):
+    """The editor's field ``key`` (its widget key carries a generation: ``key#N``)."""
+    [w] = [w for w in widgets if (w.key or "").split("#")[0] == key]
+    return w
 
 
 def _table(at) -> str:
@@ -72,7 +80,7 @@ def test_decision_and_edit_are_saved_and_survive_reload(env):
     url, review, aid = env
     seg = next(s for s in review.segments if s.flags)
     at = _app()
-    at.sidebar.text_input(key="reviewer").input("Aiko")
+    at.text_input(key="reviewer").input("Aiko")
     at.button(key=f"rej:0:{aid}:{seg.id}").click().run()
     assert not at.exception
     store = Store(url)
@@ -81,9 +89,9 @@ def test_decision_and_edit_are_saved_and_survive_reload(env):
     assert store.suppressed_keys() == {key}
 
     fixed = seg.tgt.replace(STUTTER, "述べた")
-    at.text_area(key=f"edit:{aid}:{seg.id}").input(fixed)
-    at.text_input(key=f"comment:{aid}:{seg.id}").input("stutter")
-    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save segment").click().run()
+    field(at.text_area, f"edit:{aid}:{seg.id}").input(fixed)
+    field(at.text_input, f"comment:{aid}:{seg.id}").input("stutter")
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save").click().run()
     assert not at.exception
     st = store.segment_state(aid, seg.id)
     assert (st.edit, st.comment, st.updated_by, st.version) == (fixed, "stutter", "Aiko", 2)
@@ -109,7 +117,7 @@ def test_stale_save_shows_who_saved_in_between(env):
     url, review, aid = env
     seg = next(s for s in review.segments if s.flags)
     at = _app()  # Aiko opens the article (sees version 0)
-    at.sidebar.text_input(key="reviewer").input("Aiko").run()
+    at.text_input(key="reviewer").input("Aiko").run()
     Store(url).save_segment(aid, seg.id, "Ben", 0, comment="Ben was here")  # Ben saves first
     at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
     errors = [e.value for e in at.error]
@@ -175,21 +183,54 @@ def test_cli_app_runs_streamlit_on_the_packaged_page(monkeypatch):
     page = ROOT / "mtreview" / "ui" / "streamlit_app.py"
     assert page.is_file()
     assert cmd[1:] == ["-m", "streamlit", "run", str(page), "--server.port", "8765",
+                       "--server.address", "127.0.0.1",  # this machine only unless --host says otherwise
                        "--browser.gatherUsageStats", "false", "--server.headless", "true"]
     assert env["MTREVIEW_DB"] == "sqlite:///x.db"
+    assert env["MTREVIEW_BATCH_ROOTS"] == str(Path.cwd().resolve())  # default root: the working directory
+
+
+def test_cli_app_host_and_batch_roots(monkeypatch, tmp_path):
+    import os
+
+    from mtreview.cli import main
+
+    calls = []
+    monkeypatch.setattr("mtreview.procs.run_child", lambda cmd, env: calls.append((cmd, env)) or 0)
+    (tmp_path / "b").mkdir()
+    assert main(["app", "--host", "0.0.0.0", "--batch-root", str(tmp_path), "--batch-root",
+                 str(tmp_path / "b" / ".." / "b")]) == 0
+    cmd, env = calls[0]
+    assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
+    assert env["MTREVIEW_BATCH_ROOTS"].split(os.pathsep) == [str(tmp_path.resolve()), str((tmp_path / "b").resolve())]
+    assert main(["app", "--batch-root", str(tmp_path / "missing")]) != 0  # one-line error, nothing started
+    assert len(calls) == 1
+
+
+def test_a_url_cannot_open_a_batch_folder_outside_the_roots(env, tmp_path, monkeypatch):
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(tmp_path / "allowed"))
+    (tmp_path / "elsewhere" / "articles").mkdir(parents=True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"view": "review", "batch": str(tmp_path / "elsewhere"), "article": "x"})
+    at.run()
+    assert not at.exception
+    assert any("outside the folders this app may open" in e.value for e in at.error)
+    assert any("Open an article" in i.value for i in at.info)  # nothing from the other folder was opened
 
 
 def test_save_as_reviewed_moves_to_the_next_segment(env):
     url, review, aid = env
     seg = next(s for s in review.segments if s.flags)
     at = _app()
-    at.sidebar.text_input(key="reviewer").input("Aiko").run()
-    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save as reviewed, next ▶").click().run()
+    at.text_input(key="reviewer").input("Aiko").run()
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Reviewed, next").click().run()
     assert not at.exception and not at.error
     st = Store(url).segment_state(aid, seg.id)
     assert (st.reviewed, st.edit, st.version) == (True, None, 1)
     assert at.selectbox(key="sel").value == seg.id + 1
-    assert at.checkbox(key=f"reviewed:{aid}:{seg.id + 1}").value is False
+    assert field(at.checkbox, f"reviewed:{aid}:{seg.id + 1}").value is False
 
 
 @pytest.mark.parametrize(
@@ -208,7 +249,7 @@ def test_upload_a_pair(env, ja_bytes, error):
     next(b for b in at.sidebar.button if b.label == "Open uploaded pair").click().run()
     assert not at.exception
     if error:
-        assert [e.value for e in at.error] == [error]
+        assert [e.value for e in at.error] == [md_escape(error)]  # shown as plain text
         assert _title(at) == "seed (sample)"  # the open article stays open
     else:
         assert _title(at) == "up"
@@ -220,7 +261,7 @@ def test_history_lists_the_audit_log(env):
     seg = next(s for s in review.segments if s.flags)
     at = _app()
     assert not [d for d in at.dataframe if "action" in d.value.columns]  # no audit log yet
-    at.sidebar.text_input(key="reviewer").input("Aiko")
+    at.text_input(key="reviewer").input("Aiko")
     at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
     frame = next(d.value for d in at.dataframe if "action" in d.value.columns)
     assert list(frame["action"]) == ["decision"]

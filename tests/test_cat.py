@@ -187,6 +187,17 @@ def test_rejected_flag_is_disabled_not_dropped():
     out = cat_export.export(cat.read((DATA / name).read_bytes(), name), review, states)
     marks = _xml(out).xpath("//*[@its:locQualityIssueType]", namespaces={"its": ITS[1:-1]})
     assert len(marks) == 1 and marks[0].get(f"{ITS}locQualityIssueEnabled") == "no"
+    assert marks[0].get(f"{ITS}locQualityIssueComment").endswith("[rejected by the reviewer]")  # nobody credited
+
+
+def test_a_decision_is_credited_to_whoever_made_it():
+    name = "memoq.mqxliff"
+    review = _review(name)
+    key = suppression_key(review.segments[1].flags[0], review.segments[1].tgt)
+    states = {1: SegmentState(1, decisions=((key, "reject"),), deciders=((key, "Ben"),))}
+    out = cat_export.export(cat.read((DATA / name).read_bytes(), name), review, states)
+    marks = _xml(out).xpath("//*[@its:locQualityIssueType]", namespaces={"its": ITS[1:-1]})
+    assert marks[0].get(f"{ITS}locQualityIssueComment").endswith("[rejected by Ben]")
 
 
 def test_untranslated_unit_gets_a_note_not_an_empty_target():

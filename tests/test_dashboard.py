@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import json
 import shutil
 
@@ -126,9 +127,10 @@ def _app(batch_dir):
     render(batch_dir)
 
 
-def test_view_renders_batch(batch_dir):
+def test_view_renders_batch(batch_dir, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(batch_dir.parent))
     at = AppTest.from_function(_app, args=(str(batch_dir),), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Batch QA dashboard"
@@ -142,13 +144,15 @@ def test_view_renders_batch(batch_dir):
     assert not at.exception
 
 
-@pytest.mark.parametrize("path, element, text", [
-    ("", "info", "Enter the output folder"),
-    ("/no/such/batch", "error", "no such folder"),
+@pytest.mark.parametrize("path, roots, element, text", [
+    ("", "/", "info", "Enter the output folder"),
+    ("/no/such/batch", "/", "error", "no such folder"),
+    ("/etc", "/no/such", "error", "outside the folders this app may open (/no/such; start it with"),
 ])
-def test_view_without_a_batch(path, element, text):
+def test_view_without_a_batch(path, roots, element, text, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", roots)
     at = AppTest.from_function(_app, args=(path,), default_timeout=30).run()
     assert not at.exception
     assert text in getattr(at, element)[0].value
@@ -163,6 +167,31 @@ def test_charts_of_a_large_batch_stay_small():
     assert len(rows) == 30
     assert sum(r["segments"] for r in rows) == n
     assert rows[0] == {"start": 0.0, "end": 3.3, "segments": 480}  # 0, 1, 2, 3 (x 120)
+
+
+def test_worst_tables_open_in_one_click_with_the_reviewer_and_no_empty_columns(batch_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(batch_dir.parent))
+    at = AppTest.from_function(_app, args=(str(batch_dir),), default_timeout=60)
+    at.query_params["reviewer"] = "Aiko <b>"
+    at.run()
+    assert not at.exception
+    tables = [h.value for h in at.html if "mtr-dash" in h.value]
+    assert len(tables) == 2
+    worst = tables[0]
+    first_cell = worst.split("<tbody><tr><td>", 1)[1]
+    link = dashboard.review_link(batch_dir, "padded", "Aiko <b>")
+    assert first_cell.startswith(f'<a href="{html.escape(link)}" target="_blank"')  # the link comes first
+    assert "<th>review</th><th>article_id</th>" in worst and "<b>" not in worst
+    frame = dashboard.worst_articles(dashboard.load_batch(batch_dir))
+    empty = [c for c in frame.columns if frame[c].isna().all()]
+    assert all(f"<th>{c}</th>" not in worst for c in empty)
+
+
+def test_link_first_drops_empty_columns():
+    table = pd.DataFrame({"a": [1, 2], "date": [None, None], "desk": ["", " "], "review": ["?x", "?y"]})
+    assert list(dashboard.link_first(table).columns) == ["review", "a"]
 
 
 def test_mqm_pass_rate_per_translator_and_desk(batch_dir):

@@ -3,7 +3,7 @@
 Starts ``streamlit run app.py`` on a free port with a tmp database, opens the seed article,
 sees the stutter 「…と述べたと述べた」 highlighted, accepts that flag, edits the translation,
 reloads and sees both persisted. Set ``MTREVIEW_SCREENSHOT=path.png`` to also save a screenshot
-of the review view (how docs/screenshots/review.png is made).
+of the review view (docs/screenshots/ is made by scripts/ui_screenshots.py).
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def test_review_accept_edit_reload(server, seed_paths):
             for _ in range(len(review.segments)):  # "Next flagged" until the stutter's segment is open
                 if page.get_by_text(f"Segment {seg.id} ·").count():
                     break
-                page.get_by_role("button", name="Next flagged").click()
+                page.get_by_role("button", name="Next ▼").click()
                 page.wait_for_timeout(700)
             expect(page.get_by_text(f"Segment {seg.id} ·")).to_be_visible(timeout=20_000)
 
@@ -119,13 +119,13 @@ def test_review_accept_edit_reload(server, seed_paths):
             reviewer.fill("Aiko")
             reviewer.press("Enter")
             expect(page.get_by_label("Translation")).to_have_count(1, timeout=20_000)
-            page.get_by_role("button", name="✔ Accept").nth(k).click()
+            page.get_by_role("button", name=re.compile(r"^Accept")).nth(k).click()
             expect(page.get_by_text(f"segment {seg.id}: repetition flag accepted")).to_be_visible(timeout=20_000)
 
             box = page.get_by_label("Translation")
             expect(box).to_have_count(1, timeout=20_000)  # a rerun may briefly show the old editor too
             box.fill(fixed)
-            page.get_by_role("button", name="Save segment").click()
+            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
             expect(page.get_by_text(f"segment {seg.id} saved")).to_be_visible(timeout=20_000)
 
             shot = os.environ.get("MTREVIEW_SCREENSHOT")
@@ -135,7 +135,7 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(row).to_contain_text(fixed)
             expect(row).to_contain_text(f"1/{len(seg.flags)} decided")
             expect(page.get_by_label("Reviewer")).to_have_value("Aiko")  # kept in the URL
-            expect(page.get_by_role("button", name="✔ Accept").first).to_be_visible()
+            expect(page.get_by_role("button", name=re.compile(r"^Accept")).first).to_be_visible()
             if shot:  # flagged rows on top, so that the picture shows highlights
                 page.get_by_text("Filter and sort").click()
                 page.get_by_text("Worst first").click()

@@ -22,7 +22,7 @@ REVIEW = Review(meta={}, segments=(
 KEY = suppression_key(STUTTER, JA)
 STATES = {
     0: SegmentState(0, edit="プーチン大統領は平壌訪問の意志を再び示したと述べた。", comment="stutter <fixed>",
-                    reviewed=True, version=2, updated_by="Aiko", decisions=((KEY, "accept"),)),
+                    reviewed=True, version=2, updated_by="Aiko", decisions=((KEY, "accept"),), edited_by="Aiko"),
 }
 
 
@@ -65,3 +65,22 @@ def test_xliff_parses_back_with_edits_and_notes():
     assert notes[1] == ("repetition (major, accept): 「述べたと述べた」 The reporting verb is repeated. "
                         "suggestion: 述べた")
     assert units[1].getnotes("mtreview") == "omission (major, undecided): 「<b>Seoul</b>」 No translation."
+
+
+def test_every_registered_format_renders_a_credited_review():
+    import zipfile
+
+    from lxml import etree
+
+    credited = {0: SegmentState(0, edit="プーチン大統領は訪問を示した。", comment="ok", reviewed=True, version=2,
+                                updated_by="Ben", decisions=((KEY, "accept"),), edited_by="Aiko",
+                                commented_by="Chie", reviewed_by="Ben", deciders=((KEY, "Dan"),))}
+    out = {fmt: export.export(fmt, REVIEW, credited) for fmt in export.FORMATS}
+    assert all(out.values()) and {"jsonl", "csv", "xliff", "tmx", "xlsx", "html", "mqm"} <= set(out)
+    tu = etree.fromstring(out["tmx"]).find("body/tu")
+    props = {p.get("type"): p.text for p in tu.iter("prop")}
+    assert props == {"x-mtreview-state": "signed-off", "x-mtreview-edited-by": "Aiko",
+                     "x-mtreview-commented-by": "Chie", "x-mtreview-reviewed-by": "Ben"}
+    with zipfile.ZipFile(io.BytesIO(out["xlsx"])) as book:
+        text = "".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+    assert all(name in text for name in ("Aiko", "Chie", "Dan"))  # segments sheet + the flag's decided_by

@@ -63,7 +63,7 @@ def test_db_edits_and_decisions_apply(reviewed, tmp_path, capsysbinary):
     target = unit.find("x:target", X12)
     assert "".join(target.itertext()) == "警察によると、月曜日の攻撃で12人が死亡した。"
     assert target.get("state") == "signed-off" and unit.get("{MQXliff}status") == "Reviewer1Confirmed"
-    assert "[accepted by the reviewer]" in out.decode()
+    assert "[accepted by sato]" in out.decode()  # credited to whoever decided
     mqm_tsv = _export(capsysbinary, reviewed, "--format", "mqm", "--db", url, "--article", art.id).decode()
     rows = list(csv.reader(io.StringIO(mqm_tsv), delimiter="\t", quoting=csv.QUOTE_NONE))
     assert rows[0][:4] == ["system", "doc", "docSegId", "globalSegId"]

@@ -34,15 +34,22 @@ def url(request, tmp_path):
     """Every store test runs on SQLite and on PostgreSQL (a fresh database each time)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'review.db'}"
-    from sqlalchemy import create_engine
+    base = request.getfixturevalue("postgres")
+    drop_all(base)
+    return base
+
+
+def drop_all(url):
+    """An empty PostgreSQL database again: every table, the migration version included."""
+    from sqlalchemy import create_engine, text
 
     from mtreview.store_schema import Base
 
-    base = request.getfixturevalue("postgres")
-    engine = create_engine(base)
+    engine = create_engine(url)
     Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
-    return base
 
 
 @pytest.fixture

@@ -141,9 +141,13 @@ def test_flag_messages_under_the_text_with_decisions():
 
 def test_header_escapes_name_and_metadata():
     out = render.header_html("<b>x</b> [a](javascript:1)", ["translator <i>T</i>", "status done"])
-    assert out == ('<div class="mtr-header"><h3 style="margin:0">&lt;b&gt;x&lt;/b&gt; [a](javascript:1)</h3>'
-                   '<div style="color:#666;font-size:0.85em">'
-                   "translator &lt;i&gt;T&lt;/i&gt; · status done</div></div>")
+    assert out == ('<div class="mtr-header"><h3 style="margin:0;font-size:1.15rem;display:inline">'
+                   "&lt;b&gt;x&lt;/b&gt; [a](javascript:1)</h3> "
+                   '<span style="color:#666;font-size:0.8em">'
+                   "translator &lt;i&gt;T&lt;/i&gt; · status done</span></div>")
+    prog = render.Progress(segments=4, reviewed=1, flags=4, decided=1, accepted=1, rejected=0, edited=0)
+    with_bar = render.header_html("<b>x</b>", [], prog)
+    assert "3 of 4 flags left to decide" in with_bar and 'style="width:25.0%"' in with_bar
 
 
 @pytest.mark.parametrize(
@@ -160,5 +164,4 @@ def test_status_warns_when_saved_on_other_text(saved_tgt, warned):
 def test_editor_title_escapes_the_reviewer_name():
     state = SegmentState(3, version=2, updated_by="<b>Ben</b>")
     assert render.editor_title_html(seg(3, quality=71.25), state) == (
-        '<b>Segment 3</b> · 1-1 · align 0.80 · quality 71.2 · saved v2 by &lt;b&gt;Ben&lt;/b&gt; · '
-        '<a href="#seg-3">show in table</a>')
+        '<b>Segment 3</b> · 1-1 · align 0.80 · quality 71.2 · saved v2 by &lt;b&gt;Ben&lt;/b&gt;')

@@ -12,6 +12,31 @@ JA = "北朝鮮は日曜日、ロシアと戦略的・戦術的協力を進め�
 EN = "North Korea said Sunday it had agreed with Russia to step up strategic and tactical cooperation."
 
 
+@pytest.fixture(autouse=True)
+def roots(tmp_path, monkeypatch):
+    """The app may open folders under tmp_path only (as ``mtreview app --batch-root tmp_path``)."""
+    monkeypatch.setenv(sources.ENV_ROOTS, str(tmp_path))
+
+
+@pytest.mark.parametrize("folder", ["/etc", "../..", "{tmp}/../elsewhere", "~/", "{tmp}/link"])
+def test_folders_outside_the_roots_are_refused(tmp_path, folder):
+    (tmp_path / "link").symlink_to("/etc")  # a link out of the root does not count as inside
+    path = folder.format(tmp=tmp_path)
+    for call in (sources.folder_pairs, sources.batch_articles, lambda d: sources.open_batch(d, "x")):
+        with pytest.raises(InputError, match=r"outside the folders this app may open|without .~."):
+            call(path)
+
+
+def test_folders_under_a_root_open(tmp_path, monkeypatch):
+    (tmp_path / "sub" / "articles").mkdir(parents=True)
+    assert sources.allowed(tmp_path / "sub") == (tmp_path / "sub").resolve()
+    assert sources.allowed("sub") == (tmp_path / "sub").resolve()  # relative to the first root
+    assert sources.batch_articles(tmp_path / "sub") == []
+    monkeypatch.delenv(sources.ENV_ROOTS)
+    monkeypatch.chdir(tmp_path)  # no roots given: the working directory
+    assert sources.roots() == (tmp_path.resolve(),)
+
+
 def test_folder_pairs(tmp_path):
     for name in ("a.en.txt", "a.ja.txt", "b-en.html", "b-ja.html", "c.en.txt", "notes.md", "d_JA.txt"):
         (tmp_path / name).write_text("x", encoding="utf-8")

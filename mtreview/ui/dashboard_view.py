@@ -13,6 +13,8 @@ import streamlit as st
 
 from mtreview import dashboard
 from mtreview.errors import MtreviewError
+from mtreview.ui.render import md_escape
+from mtreview.ui.sources import allowed
 
 
 @st.cache_data(show_spinner="Loading batch…", max_entries=4)
@@ -70,9 +72,10 @@ def render(batch_dir: str | None = None) -> None:
         st.info("Enter the output folder of `mtreview batch INPUT --out DIR`.")
         return
     try:
+        path = str(allowed(path))  # only under the app's --batch-root folders
         data = _load(path, _stamp(path))
     except MtreviewError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     _headline(data)
     left, right = st.columns(2)
@@ -83,16 +86,45 @@ def render(batch_dir: str | None = None) -> None:
         right.altair_chart(dashboard.flags_chart(data), width="stretch")
     _trends(data)
 
+    reviewer = str(st.session_state.get("reviewer") or st.query_params.get("reviewer", ""))
     st.subheader("Worst articles")
-    link = st.column_config.LinkColumn("Review", display_text="open")
     worst = dashboard.worst_articles(data)
     if worst.empty:
         st.caption("No flagged articles.")
     else:
-        st.dataframe(worst, hide_index=True, column_config={"review": link}, width="stretch")
+        st.html(table_html(_with_links(worst, data, reviewer)))
     st.subheader("Worst segments")
-    st.dataframe(dashboard.worst_segments(data), hide_index=True, column_config={"review": link},
-                 width="stretch")
+    segs = dashboard.worst_segments(data)
+    if not segs.empty:
+        st.html(table_html(_with_links(segs, data, reviewer)))
     if not data.errors.empty:
         with st.expander(f"{len(data.errors)} article(s) failed"):
             st.dataframe(data.errors, hide_index=True, width="stretch")
+
+
+def _with_links(table, data: dashboard.BatchData, reviewer: str):
+    """The table with its review links first (carrying the reviewer's name) and no all-empty column."""
+    linked = table.assign(review=[dashboard.review_link(data.path, a, reviewer) for a in table["article_id"]])
+    return dashboard.link_first(linked)
+
+
+def table_html(table) -> str:
+    """A DataFrame as an escaped HTML table; the ``review`` column as a one-click link to a new tab."""
+    from html import escape
+
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
+    rows = []
+    for rec in table.itertuples(index=False):
+        cells = []
+        for col, value in zip(table.columns, rec, strict=True):
+            if col == "review":
+                cells.append(f'<td><a href="{escape(str(value))}" target="_blank" rel="noopener">open</a></td>')
+            else:
+                shown = "" if value is None or value != value else (f"{value:.2f}" if isinstance(value, float)
+                                                                    else str(value))
+                cells.append(f"<td>{escape(shown)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return ('<div style="overflow-x:auto"><table class="mtr-dash" style="border-collapse:collapse;font-size:0.85rem">'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+            "<style>.mtr-dash th,.mtr-dash td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;"
+            "vertical-align:top}.mtr-dash th{background:#f4f4f6}</style>")

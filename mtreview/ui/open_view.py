@@ -1,7 +1,8 @@
 """Sidebar "Open work" (streamlit): sample, uploaded pair, folder, batch result, saved article.
 
 ``?view=review&batch=<DIR>&article=<ID>`` opens that batch article directly (the dashboard's
-click-through). The opened work is kept in ``st.session_state["opened"]``.
+click-through); ``?aid=<ID>`` reopens any article from the review database (how a page reload
+comes back to an uploaded or folder article). The opened work is kept in ``st.session_state["opened"]``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from .. import load
 from ..config import Config
 from ..errors import MtreviewError
 from ..store import Store
-from . import sources
+from . import render, sources
 from .sources import Opened
 
 CHOICES = ("Sample article", "Upload a pair", "Folder", "Batch result", "Saved article")
@@ -30,9 +31,18 @@ def _try(fn, *args, **kwargs) -> None:
         st.session_state["open_error"] = str(exc)
 
 
-def _from_query(config: Config) -> None:
+def _from_query(config: Config, store: Store) -> None:
     qp = st.query_params
     batch, article = qp.get("batch"), qp.get("article")
+    aid = qp.get("aid")
+    if aid and not (batch and article):  # any article opened before (folder, upload, saved): from the store
+        if st.session_state.get("opened_from_query") != aid:
+            st.session_state["opened_from_query"] = aid
+            try:
+                _set(_reopen(store.article(aid), config))
+            except MtreviewError as exc:
+                st.session_state["open_error"] = str(exc)
+        return
     if not (batch and article):
         return
     token = f"{batch}|{article}"
@@ -53,7 +63,7 @@ def _reopen(saved, config: Config) -> Opened:
 
 def open_work(config: Config, store: Store) -> Opened | None:
     """Draw the sidebar chooser; returns the work currently open (the sample on first start)."""
-    _from_query(config)
+    _from_query(config, store)
     if "opened" not in st.session_state and "open_error" not in st.session_state:
         _try(sources.open_sample, config.load)
     sb = st.sidebar
@@ -101,5 +111,5 @@ def open_work(config: Config, store: Store) -> Opened | None:
             _try(_reopen, saved[pick], config)
     err = st.session_state.pop("open_error", None)
     if err:
-        st.error(err)
+        st.error(render.md_escape(err))
     return st.session_state.get("opened")

@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 import html
 import itertools
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..checks import suppression_key
+from ..recheck import Recheck
 from ..records import Flag, Review, Segment, Severity
-from ..store import SegmentState
+from ..store import SegmentState, Suppression
 
 SEVERITY_COLOURS = {  # background of <mark>, by severity label
     "minor": "#fff1a8",
@@ -26,11 +28,15 @@ SEVERITY_COLOURS = {  # background of <mark>, by severity label
 
 CSS = """
 <style>
-.mtr-table {border-collapse: collapse; width: 100%; font-size: 0.92rem; table-layout: fixed}
-.mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top;
+.mtr-table {border-collapse: collapse; width: 100%; font-size: 0.82rem; line-height: 1.38; table-layout: fixed}
+.mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 3px 5px; vertical-align: top;
   text-align: left; overflow-wrap: anywhere; white-space: pre-wrap}
-.mtr-table th {background: #f4f4f6; position: sticky; top: 0}
-.mtr-table col.id {width: 3.2em} .mtr-table col.sc {width: 6.5em} .mtr-table col.st {width: 8em}
+.mtr-table th {background: #f4f4f6; position: sticky; top: 0; z-index: 1}
+.mtr-table tr[data-seg] {cursor: pointer; scroll-margin-top: 2.2em}
+.mtr-table tr[data-seg]:hover {background: #f5f8ff}
+.mtr-table col.id {width: 2.2em} .mtr-table col.st {width: 6.6em}
+.mtr-table td.sc, .mtr-table td.st {font-size: 0.8em; white-space: normal}
+.mtr-table tr.changed td {background: #fff4e6}
 .mtr-table tr.flagged td.id {border-left: 4px solid #e8590c}
 .mtr-table tr.selected {background: #e7f0ff}
 .mtr-table td.empty {color: #999; font-style: italic; background: #fafafa}
@@ -56,6 +62,18 @@ EMPTY = {"src": "— no source: added in translation —", "tgt": "— not trans
 def esc(text: str) -> str:
     """HTML-escape text for element content and attribute values."""
     return html.escape(text, quote=True)
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>~$:|#!])")
+
+
+def md_escape(text: str) -> str:
+    """``text`` with every Markdown-active character backslash-escaped: shown as typed by st.error etc.
+
+    Covers emphasis, code, links, HTML, math, tables, headings, emoji shortcodes and colour
+    directives (``:red[...]``), whose markers all contain one of these characters.
+    """
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def flag_key(flag: Flag, seg: Segment) -> str:
@@ -92,11 +110,12 @@ def highlight(text: str, flags: Iterable[Flag], side: str, rejected: Collection[
 
 
 def scores_html(seg: Segment) -> str:
+    """Align score and quality (other metric scores in the tooltip, to keep rows short)."""
     parts = [f"align {seg.score:.2f}"]
     if seg.quality is not None:
         parts.append(f"quality {seg.quality:.1f}")
-    parts += [f"{esc(k)} {v:.1f}" for k, v in sorted(seg.scores.items())]
-    return "<br>".join(parts)
+    more = "; ".join(f"{k} {v:.1f}" for k, v in sorted(seg.scores.items()))
+    return f'<span title="{esc(more)}">' + "<br>".join(parts) + "</span>"
 
 
 def decision_counts(seg: Segment, state: SegmentState | None) -> tuple[int, int]:
@@ -137,10 +156,11 @@ def flag_messages_html(seg: Segment, side: str, state: SegmentState | None) -> s
     return "".join(out)
 
 
-def _cell(seg: Segment, side: str, state: SegmentState | None) -> str:
+def _cell(seg: Segment, side: str, state: SegmentState | None, messages: bool = True) -> str:
+    """One side of a row; ``messages``: the flags' messages under the text (the selected row only)."""
     text = seg.src if side == "src" else seg.tgt
     rejected = {f for f in seg.flags if state is not None and state.decision(flag_key(f, seg)) == "reject"}
-    msgs = flag_messages_html(seg, side, state)
+    msgs = flag_messages_html(seg, side, state) if messages else ""
     if side == "tgt" and state is not None and state.edit is not None:
         orig = highlight(text, seg.flags, side, rejected) if text else ""
         return (f'<td class="tgt">{esc(state.edit)}<br><span class="edited">edited; was:</span> '
@@ -152,29 +172,56 @@ def _cell(seg: Segment, side: str, state: SegmentState | None) -> str:
 
 def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentState],
                    selected: int | None = None) -> str:
-    """All rows as one HTML table (fast to render: one element however long the article)."""
+    """All rows as one HTML table (fast to render: one element however long the article).
+
+    Flag messages are written under the text of the selected row only (hover a mark for the
+    others), so that a row is as tall as its text and many fit on a laptop screen.
+    """
     rows = []
     for seg in segments:
         state = states.get(seg.id)
         cls = " ".join(c for c, on in (("flagged", seg.flags), ("selected", seg.id == selected)) if on)
+        here = seg.id == selected
         rows.append(
             f'<tr id="seg-{seg.id}" class="{cls}" data-seg="{seg.id}"><td class="id">{seg.id}</td>'
-            f'{_cell(seg, "src", state)}{_cell(seg, "tgt", state)}'
-            f'<td class="sc">{scores_html(seg)}</td><td class="st">{status_html(seg, state)}</td></tr>'
+            f'{_cell(seg, "src", state, here)}{_cell(seg, "tgt", state, here)}'
+            f'<td class="st">{scores_html(seg)}<br>{status_html(seg, state)}</td></tr>'
         )
     if not rows:
-        rows.append('<tr><td colspan="5" class="empty">No segment matches the filters.</td></tr>')
+        rows.append('<tr><td colspan="4" class="empty">No segment matches the filters.</td></tr>')
     return (
-        CSS + '<table class="mtr-table"><colgroup><col class="id"><col><col><col class="sc"><col class="st">'
+        CSS + '<table class="mtr-table"><colgroup><col class="id"><col><col><col class="st">'
         "</colgroup><thead><tr><th>#</th><th>English source</th><th>Japanese translation</th>"
-        "<th>Scores</th><th>Status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "<th>Status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
 
 
-def header_html(name: str, facts: Sequence[str]) -> str:
-    """The article's name and facts (id, source, metadata, status), all escaped."""
-    return (f'<div class="mtr-header"><h3 style="margin:0">{esc(name)}</h3>'
-            f'<div style="color:#666;font-size:0.85em">{" · ".join(esc(f) for f in facts)}</div></div>')
+PAGE_CSS = """<style>
+/* the review page: less empty space above, so that the grid and the editor fit a laptop screen */
+.stMainBlockContainer, .block-container {padding-top: 1.6rem; padding-bottom: 1rem}
+/* Streamlit's top bar keeps its buttons (sidebar, menu) but no longer hides the page's first line */
+header[data-testid="stHeader"] {background: transparent; pointer-events: none}
+header[data-testid="stHeader"] button, header[data-testid="stHeader"] a,
+header[data-testid="stHeader"] [data-testid="stToolbar"] {pointer-events: auto}
+.mtr-header {padding: 0 150px 0 1.6rem}
+.st-key-grid {height: max(340px, calc(100vh - 140px)) !important; border: 1px solid #ddd; border-radius: 6px}
+.st-key-editor {height: max(340px, calc(100vh - 140px)) !important}
+.st-key-editor [data-testid="stVerticalBlock"] {gap: 0.4rem}
+.mtr-note {font-size: 0.85rem; line-height: 1.4}
+.mtr-progress {height: 5px; background: #e9ecef; border-radius: 3px; margin-top: 3px}
+.mtr-progress > div {height: 5px; background: #4c6ef5; border-radius: 3px}
+</style>"""
+
+
+def header_html(name: str, facts: Sequence[str], prog: Progress | None = None) -> str:
+    """The article's name and facts (id, source, metadata, status) on one line, and the progress; escaped."""
+    bar = text = ""
+    if prog is not None:
+        done = (prog.decided + prog.reviewed) / max(1, prog.flags + prog.segments)
+        text = f' <span style="color:#444;font-size:0.8em">· {esc(prog.text())}</span>'
+        bar = f'<div class="mtr-progress"><div style="width:{100 * done:.1f}%"></div></div>'
+    return (f'<div class="mtr-header"><h3 style="margin:0;font-size:1.15rem;display:inline">{esc(name)}</h3> '
+            f'<span style="color:#666;font-size:0.8em">{" · ".join(esc(f) for f in facts)}</span>{text}{bar}</div>')
 
 
 def editor_title_html(seg: Segment, state: SegmentState | None) -> str:
@@ -184,7 +231,6 @@ def editor_title_html(seg: Segment, state: SegmentState | None) -> str:
         parts.append(f"quality {seg.quality:.1f}")
     if state is not None and state.version:
         parts.append(f"saved v{state.version} by {esc(state.updated_by)}")
-    parts.append(f'<a href="#seg-{seg.id}">show in table</a>')
     return " · ".join(parts)
 
 
@@ -215,12 +261,13 @@ def without_suppressed(review: Review, suppressed: Collection[str]) -> Review:
     return dataclasses.replace(review, segments=segs)
 
 
-def flag_note_html(flag: Flag, decision: str | None = None) -> str:
+def flag_note_html(flag: Flag, decision: str | None = None, decided_by: str | None = None) -> str:
     """One flag's explanation: severity, check, the flagged words, message and suggestion."""
     sugg = f'<br>→ suggestion: <b>{esc(flag.suggestion)}</b>' if flag.suggestion else ""
-    dec = f' <span class="mtr-badge">{esc(decision)}ed</span>' if decision else ""
+    who = f" by {esc(decided_by)}" if decision and decided_by else ""
+    dec = f' <span class="mtr-badge">{esc(decision)}ed{who}</span>' if decision else ""
     return (
-        f'{CSS}<div><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '
+        f'{CSS}<div class="mtr-note"><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '
         f"<b>{esc(flag.check)}</b> <small>({esc(flag.category)}, {flag.side} {flag.start}–{flag.end})"
         f'</small>{dec}<br>「<mark class="mtr {flag.severity.label}">{esc(flag.text)}</mark>」 '
         f"{esc(flag.message)}{sugg}</div>"
@@ -317,3 +364,65 @@ def next_flagged(order: Sequence[Segment], current: int | None, states: Mapping[
                 continue
             return seg.id
     return None
+
+
+# ---- conflicts, suppressions, marking done ---------------------------------------------------
+def conflict_diff_html(seg: Segment, theirs: SegmentState, mine: Mapping[str, object]) -> str:
+    """Field by field: the saved version (theirs, with who saved it) against the one being saved."""
+    def shown(field: str, value: object) -> str:
+        if field == "edit":
+            return esc(seg.tgt if value is None else str(value))
+        if field == "reviewed":
+            return "yes" if value else "no"
+        return esc(str(value)) or '<span class="empty">(empty)</span>'
+
+    rows = []
+    for field, label in (("edit", "Translation"), ("comment", "Comment"), ("reviewed", "Reviewed")):
+        a, b = getattr(theirs, field), mine.get(field)
+        cls = ' class="changed"' if a != b else ""
+        rows.append(f"<tr{cls}><th>{label}</th><td>{shown(field, a)}</td><td>{shown(field, b)}</td></tr>")
+    return (f'{CSS}<table class="mtr-table mtr-diff"><thead><tr><th></th>'
+            f"<th>Saved by {esc(theirs.updated_by or 'someone')} (v{theirs.version})</th><th>Yours</th></tr>"
+            f'</thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def split_suppressed(review: Review, suppressions: Sequence[Suppression]
+                     ) -> tuple[Review, list[tuple[Segment, Flag, Suppression]]]:
+    """The review without suppressed flags, and those flags with the rejection that silenced them."""
+    by_key = {}
+    for sup in suppressions:
+        by_key.setdefault(sup.key, sup)
+    hidden = [(seg, f, by_key[flag_key(f, seg)]) for seg in review.segments for f in seg.flags
+              if flag_key(f, seg) in by_key]
+    return without_suppressed(review, by_key), hidden
+
+
+def suppressed_html(hidden: Sequence[tuple[Segment, Flag, Suppression]]) -> str:
+    """The suppressed flags: segment, check, words, and who silenced them, when, how far."""
+    rows = "".join(
+        f"<tr><td>{seg.id}</td><td>{esc(f.check)} ({f.severity.label})</td><td>{esc(f.text)}</td>"
+        f"<td>{esc(sup.scope)}</td><td>{esc(sup.reviewer)}</td><td>{sup.created_at:%Y-%m-%d %H:%M} UTC</td>"
+        f"<td>{esc(sup.project or '')}</td></tr>" for seg, f, sup in hidden)
+    return (f'{CSS}<table class="mtr-table mtr-suppressed"><thead><tr><th>#</th><th>Check</th><th>Flagged</th>'
+            f"<th>Scope</th><th>Rejected by</th><th>When</th><th>Project</th></tr></thead><tbody>{rows}"
+            "</tbody></table>")
+
+
+def done_warning(p: Progress) -> str | None:
+    """Why marking the article done deserves a second look (None when nothing is left open)."""
+    left = [f"{p.left} of {p.flags} flags undecided" if p.left else "",
+            f"{p.segments - p.reviewed} of {p.segments} segments not reviewed" if p.reviewed < p.segments else ""]
+    left = [x for x in left if x]
+    return "Not finished: " + " and ".join(left) + "." if left else None
+
+
+def recheck_html(rc: Recheck) -> str:
+    """The checks of the current (edited) text: its flags highlighted, quality, and what the edit resolved."""
+    quality = f" · quality {rc.quality:.1f}" if rc.quality is not None else ""
+    flags = "".join(f'<div class="mtr-msg {f.severity.label}">⚑ {esc(f.check)} ({f.severity.label}): '
+                    f"{esc(f.message)}{' (new)' if f in rc.introduced else ''}</div>" for f in rc.flags)
+    resolved = "".join(f'<div class="mtr-msg rejected">✓ resolved by the edit: {esc(f.check)} 「{esc(f.text)}」</div>'
+                       for f in rc.resolved)
+    none = "" if rc.flags else '<div class="mtr-msg">no flags on the edited text</div>'
+    return (f'{CSS}<div class="mtr-recheck"><b>Edited text re-checked</b>{quality}<br>'
+            f'{highlight(rc.text, rc.flags, "tgt")}{flags}{none}{resolved}</div>')

@@ -1,8 +1,15 @@
 """The review view (streamlit): widgets -> pipeline / store -> render.
 
 All rows are one escaped HTML table (render.segments_table); only the selected segment gets
-widgets (flag decisions, edit, comment, reviewed). Every save carries the version the
-reviewer saw; a stale save shows who saved in between instead of overwriting it.
+widgets (:mod:`segment_editor`: flag decisions, edit, comment, reviewed). Every save carries
+the version the form shows; a stale save shows who saved in between, and a diff, instead of
+overwriting it. Flags silenced by other reviewers' rejections are counted and listed with
+who, when and how far (scope); marking an article done with work left asks for confirmation.
+
+Layout (docs/ui.md says why): one compact row of controls (reviewer, prev/next flagged,
+picker, filters), then the segment grid (left, scrolls by itself, click a row to select it)
+beside the selected segment's flags and editor (right), both as tall as the window. The open
+article, segment and filters live in the URL, so a reload comes back to the same place.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from .. import pipeline
+from .. import pipeline, recheck
 from ..checks import CHECKS
 from ..config import Config
 from ..errors import MtreviewError
@@ -20,9 +27,10 @@ from ..export import FORMATS, export
 from ..output import dumps
 from ..records import Review, Segment, Severity
 from ..registry import EXPORT_FORMATS
-from ..store import STATUSES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
-from . import render
+from ..store import STATUSES, ArticleState, SegmentState, Store
+from . import grid, render
 from .open_view import open_work
+from .segment_editor import editor, flash, plain
 from .sources import Opened
 
 log = logging.getLogger(__name__)
@@ -40,7 +48,13 @@ def _review(digest: str, checks: tuple[str, ...], name: str, src_text: str, tgt_
     return pipeline.review(_opened.src, _opened.tgt, _config, _models(digest, _config), suppressed=suppressed)
 
 
-def review_of(opened: Opened, config: Config, suppressed: frozenset[str]) -> Review:
+@st.cache_data(show_spinner="Re-checking the edit…", max_entries=256)
+def _recheck(digest: str, name: str, src_text: str, tgt_text: str, seg_id: int, text: str,
+             _review: Review, _config: Config) -> recheck.Recheck:
+    return recheck.recheck(_review, seg_id, text, _config, _models(digest, _config))
+
+
+def review_of(opened: Opened, config: Config, suppressed: frozenset[str] = frozenset()) -> Review:
     if opened.review is not None:  # a batch result: computed already, drop flags rejected since
         return render.without_suppressed(opened.review, suppressed)
     return _review(config.digest(), tuple(sorted(CHECKS)), opened.name, opened.src_text, opened.tgt_text,
@@ -55,47 +69,6 @@ def _reviewer_to_url() -> None:
         st.query_params.pop("reviewer", None)
 
 
-def _flash(kind: str, text: str) -> None:
-    st.session_state["flash"] = (kind, text)
-
-
-def _base_key(aid: str, seg_id: int) -> str:
-    return f"base:{aid}:{seg_id}"
-
-
-def _base(aid: str, state: SegmentState) -> int:
-    """The version this reviewer saw first (kept across reruns until they save or reload)."""
-    return st.session_state.setdefault(_base_key(aid, state.seg_id), state.version)
-
-
-def _forget(aid: str, seg_id: int) -> None:
-    for k in [k for k in st.session_state if isinstance(k, str) and k.endswith(f":{aid}:{seg_id}")]:
-        del st.session_state[k]
-
-
-def _save(store: Store, aid: str, seg: Segment, base: int, **changes: Any) -> bool:
-    reviewer = st.session_state.get("reviewer", "")
-    seg_id = seg.id
-    try:
-        state = store.save_segment(aid, seg_id, reviewer, base, texts=(seg.src, seg.tgt), **changes)
-    except StaleWriteError as exc:
-        st.session_state[f"stale:{aid}:{seg_id}"] = str(exc)
-        return False
-    except MtreviewError as exc:
-        _flash("error", str(exc))
-        return False
-    st.session_state[_base_key(aid, seg_id)] = state.version
-    st.session_state.pop(f"stale:{aid}:{seg_id}", None)
-    return True
-
-
-def _decide(store: Store, aid: str, seg: Segment, base: int, idx: int, decision: str | None) -> None:
-    flag = seg.flags[idx]
-    d = FlagDecision(render.flag_key(flag, seg), flag.check, flag.text, decision)
-    if _save(store, aid, seg, base, decisions=(d,)):
-        _flash("success", f"segment {seg.id}: {flag.check} flag {decision + 'ed' if decision else 'cleared'}")
-
-
 def _step(order: list[Segment], states: dict[int, SegmentState], step: int) -> None:
     target = render.next_flagged(order, st.session_state.get("cur"), states, step)
     if target is not None:
@@ -108,7 +81,9 @@ def _picked() -> None:
 
 def _filters(review: Review) -> render.Filters:
     present = sorted({f.check for s in review.segments for f in s.flags})
-    with st.expander("Filter and sort", expanded=False):
+    if any(c not in present for c in st.session_state.get("f_checks", [])):  # from an old URL
+        st.session_state["f_checks"] = [c for c in st.session_state["f_checks"] if c in present]
+    with st.popover("Filter and sort"):
         c1, c2, c3 = st.columns(3)
         checks = c1.multiselect("Checks", present, key="f_checks")
         sevs = c2.multiselect("Severity", [s.label for s in Severity], key="f_sev")
@@ -121,80 +96,46 @@ def _filters(review: Review) -> render.Filters:
                           only_open, worst)
 
 
-def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) -> None:
+def _header(art: ArticleState, review: Review, states: dict[int, SegmentState], hidden: list) -> None:
     prog = render.progress(review.segments, states)
     info = review.meta.get("article") or {}
     facts = [f"article {art.id}", art.source, *(f"{k} {info[k]}" for k in ("date", "desk", "translator")
                                                 if info.get(k)), f"status {art.status}"]
     if art.reviewer:
         facts.append(f"last saved by {art.reviewer}")
-    st.html(render.header_html(art.name, facts))
-    done = prog.decided + prog.reviewed
-    st.progress(done / max(1, prog.flags + prog.segments), text=prog.text())
+    st.html(render.header_html(art.name, facts, prog))
+    _suppressed(hidden)
 
 
-def _editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, next_id: int | None) -> None:
-    aid = art.id
-    base = _base(aid, state)
-    stale = st.session_state.get(f"stale:{aid}:{seg.id}")
-    if stale:
-        st.error(stale)
-        if st.button("Reload their version", key=f"reload:{aid}:{seg.id}"):
-            _forget(aid, seg.id)
-            st.rerun()
-    st.html(render.editor_title_html(seg, state))
-    if not state.matches(seg.src, seg.tgt):
-        st.warning(f"This segment's saved work was done on other text (the article was re-aligned since):"
-                   f" source {state.src!r}, translation {state.tgt!r}.")
-    st.html(render.segment_detail_html(seg, state))
-    for i, flag in enumerate(seg.flags):
-        dec = state.decision(render.flag_key(flag, seg))
-        st.html(render.flag_note_html(flag, dec))
-        c1, c2, c3 = st.columns(3)
-        kinds = {d: "primary" if dec == d else "secondary" for d in ("accept", "reject")}
-        c1.button("✔ Accept", key=f"acc:{i}:{aid}:{seg.id}", type=kinds["accept"],
-                  help="a real problem", on_click=_decide, args=(store, aid, seg, base, i, "accept"),
-                  shortcut="Alt+A" if i == 0 else None)
-        c2.button("✘ Reject", key=f"rej:{i}:{aid}:{seg.id}", type=kinds["reject"],
-                  help="a false positive: silence this flag on this text in future reviews",
-                  on_click=_decide, args=(store, aid, seg, base, i, "reject"),
-                  shortcut="Alt+X" if i == 0 else None)
-        c3.button("Clear", key=f"clr:{i}:{aid}:{seg.id}", disabled=dec is None,
-                  on_click=_decide, args=(store, aid, seg, base, i, None))
-    with st.form(key=f"form:{aid}:{seg.id}"):
-        text = st.text_area("Translation", value=seg.tgt if state.edit is None else state.edit,
-                            key=f"edit:{aid}:{seg.id}", height=120)
-        comment = st.text_input("Comment", value=state.comment, key=f"comment:{aid}:{seg.id}")
-        reviewed = st.checkbox("Reviewed", value=state.reviewed, key=f"reviewed:{aid}:{seg.id}")
-        b1, b2 = st.columns(2)
-        saved = b1.form_submit_button("Save segment", type="primary", shortcut="Ctrl+Enter")
-        done = b2.form_submit_button("Save as reviewed, next ▶", shortcut="Ctrl+Shift+Enter",
-                                     help="save, mark reviewed and open the next segment")
-    if saved or done:
-        edit = None if text == seg.tgt else text
-        if _save(store, aid, seg, base, edit=edit, keep_edit=False, comment=comment,
-                 reviewed=reviewed or done):
-            _flash("success", f"segment {seg.id} saved" + (" as reviewed" if done else ""))
-            if done:
-                st.session_state.pop(f"reviewed:{aid}:{seg.id}", None)  # re-read from the store
-                if next_id is not None:
-                    st.session_state["cur"] = next_id
-        st.rerun()
-
-
-def _status(store: Store, art: ArticleState) -> None:
+def _status(store: Store, art: ArticleState, prog: render.Progress) -> None:
     key = f"art_base:{art.id}"
     base = st.session_state.setdefault(key, art.version)
     status = st.sidebar.selectbox("Article status", STATUSES, index=STATUSES.index(art.status),
                                   key=f"status:{art.id}")
-    if st.sidebar.button("Save status", key=f"save_status:{art.id}"):
+    warning = render.done_warning(prog) if status == "done" and art.status != "done" else None
+    if warning:
+        st.sidebar.warning(plain(warning))
+    anyway = warning is not None and st.sidebar.checkbox("Mark done anyway", key=f"done_anyway:{art.id}")
+    if st.sidebar.button("Save status", key=f"save_status:{art.id}", disabled=warning is not None and not anyway):
         try:
             new = store.set_status(art.id, status, st.session_state.get("reviewer", ""), base)
             st.session_state[key] = new.version
-            _flash("success", f"article marked {status}")
+            flash("success", f"article marked {status}" + (f" ({warning})" if warning else ""))
         except MtreviewError as exc:
-            _flash("error", str(exc))
+            flash("error", str(exc))
         st.rerun()
+
+
+def _suppressed(hidden: list) -> None:
+    """The count of flags silenced by rejections elsewhere, and (toggle) who silenced them."""
+    if not hidden:
+        return
+    n = len(hidden)
+    c1, c2 = st.columns([3, 1])
+    c1.caption(plain(f"{n} flag{'s' if n != 1 else ''} suppressed by rejections in other articles "
+                     "(not shown in the table)."))
+    if c2.toggle("Show suppressed", key="show_suppressed"):
+        st.html(render.suppressed_html(hidden))
 
 
 def _exports(review: Review, states: dict[int, SegmentState], art: ArticleState) -> None:
@@ -224,21 +165,77 @@ def _history(store: Store, art: ArticleState) -> None:
                       for r in reversed(rows)], hide_index=True)
 
 
+URL_FILTERS = {"f_checks": list, "f_sev": list, "f_align": float, "f_flagged": bool, "f_open": bool,
+               "f_worst": bool}
+_FILTER_DEFAULTS = {"f_checks": [], "f_sev": [], "f_align": 1.0, "f_flagged": False, "f_open": False,
+                    "f_worst": False}
+
+
+def _url_restore() -> None:
+    """Once per session (after the article opened): the segment and filters the URL names."""
+    if st.session_state.get("url_restored"):
+        return
+    st.session_state["url_restored"] = True
+    qp = st.query_params
+    seg = qp.get("seg", "")
+    if seg.isdigit():
+        st.session_state["cur"] = int(seg)
+    for key, kind in URL_FILTERS.items():
+        raw = qp.get(key)
+        if raw is None:
+            continue
+        try:
+            st.session_state[key] = ([v for v in raw.split(",") if v] if kind is list else
+                                     raw == "1" if kind is bool else min(1.0, max(0.0, float(raw))))
+        except ValueError:
+            continue
+
+
+def _url_save(opened: Opened, art: ArticleState) -> None:
+    """Keep the open article, segment and filters in the URL (only what differs from the defaults)."""
+    want: dict[str, str] = {"view": "review"}
+    if opened.source.startswith("batch:"):
+        want.update(batch=opened.source[len("batch:"):], article=opened.name)
+    else:
+        want["aid"] = art.id
+    if st.session_state.get("cur") is not None:
+        want["seg"] = str(st.session_state["cur"])
+    for key, kind in URL_FILTERS.items():
+        value = st.session_state.get(key, _FILTER_DEFAULTS[key])
+        if value != _FILTER_DEFAULTS[key]:
+            want[key] = ",".join(value) if kind is list else ("1" if value is True else str(value))
+    if st.session_state.get("reviewer", "").strip():
+        want["reviewer"] = st.session_state["reviewer"].strip()
+    if {k: st.query_params.get(k) for k in st.query_params} != want:
+        st.query_params.from_dict(want)
+
+
+def _select(seg_id: int) -> None:
+    st.session_state["cur"] = seg_id
+
+
+def _filters_in(where: Any, review: Review) -> render.Filters:
+    with where:
+        return _filters(review)
+
+
 def render_view(config: Config, store: Store) -> None:
     """The whole review page."""
     if "reviewer" not in st.session_state:  # kept in the URL so that a page reload keeps it
         st.session_state["reviewer"] = st.query_params.get("reviewer", "")
-    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)")
-    _reviewer_to_url()  # on every run, not only on change: a URL update lost in a rerun is redone
+    st.html(render.PAGE_CSS)
     opened = open_work(config, store)
     if opened is None:
+        st.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)")
+        _reviewer_to_url()
         st.info("Open an article from the sidebar.")
         return
+    _url_restore()
     try:
         art = store.open_article(opened.name, opened.src_text, opened.tgt_text, opened.source)
-        review = review_of(opened, config, store.suppressed_keys(exclude_article=art.id))
+        review, hidden = render.split_suppressed(review_of(opened, config), store.suppressions(art.id))
     except MtreviewError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     moved = store.relocate(art.id, [(seg.id, seg.src, seg.tgt) for seg in review.segments],
                            st.session_state.get("reviewer", ""))
@@ -246,36 +243,45 @@ def render_view(config: Config, store: Store) -> None:
         st.info(f"The article was re-aligned since the last save: the saved work of {len(moved)} segment(s)"
                 f" followed its text to the new position ({', '.join(f'{a}→{b}' for a, b in moved.items())}).")
     states = store.segment_states(art.id)
-    _status(store, art)
-    flash = st.session_state.pop("flash", None)
-    if flash:
-        (st.error if flash[0] == "error" else st.success)(flash[1])
-    if not st.session_state.get("reviewer", "").strip():
-        st.warning("Enter your name in the sidebar (Reviewer) before saving decisions.")
-    _header(art, review, states)
-    order = render.select_segments(review.segments, states, _filters(review))
+    _status(store, art, render.progress(review.segments, states))
+    message = st.session_state.pop("flash", None)
+    if message:
+        (st.error if message[0] == "error" else st.success)(plain(message[1]))
+    _header(art, review, states, hidden)
+    nav = st.columns([2.2, 1.2, 1.2, 4.4, 1.8], vertical_alignment="center")
+    nav[0].text_input("Reviewer", key="reviewer", placeholder="your name (required to save)",
+                      label_visibility="collapsed")
+    order = render.select_segments(review.segments, states, _filters_in(nav[4], review))
     ids = [s.id for s in order]
     # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
     if st.session_state.get("cur") not in ids:
         first = render.next_flagged(order, None, states)
         st.session_state["cur"] = first if first is not None else (ids[0] if ids else None)
     st.session_state["sel"] = st.session_state["cur"]
-    nav = st.columns([1, 1, 3])
-    nav[0].button("◀ Prev flagged", key="prev", shortcut="K", on_click=_step, args=(order, states, -1))
-    nav[1].button("Next flagged ▶", key="next", shortcut="J", on_click=_step, args=(order, states, 1))
+    nav[1].button("▲ Prev", key="prev", shortcut="K", on_click=_step, args=(order, states, -1),
+                  help="previous segment with an undecided flag (K)", width="stretch")
+    nav[2].button("Next ▼", key="next", shortcut="J", on_click=_step, args=(order, states, 1),
+                  help="next segment with an undecided flag (J)", width="stretch")
     by_id = {s.id: s for s in review.segments}
     if ids:
-        nav[2].selectbox("Segment", ids, key="sel", label_visibility="collapsed", on_change=_picked,
+        nav[3].selectbox("Segment", ids, key="sel", label_visibility="collapsed", on_change=_picked,
                          format_func=lambda i: render.segment_label(by_id[i]))
-    left, right = st.columns([3, 2])
-    with left, st.container(height=720):
+    if not st.session_state.get("reviewer", "").strip():
+        st.warning("Enter your name (Reviewer, above) before saving decisions.")
+    _reviewer_to_url()
+    left, right = st.columns([5, 2.2])
+    with left, st.container(height=560, key="grid", border=False):
         st.html(render.segments_table(order, states, st.session_state["cur"]))
+    grid.behaviour(st.session_state["cur"], _select)
     sel = st.session_state["cur"]
     if sel is not None:
-        with right:
+        with right, st.container(height=560, key="editor", border=False):
             pos = ids.index(sel)
             next_id = ids[pos + 1] if pos + 1 < len(ids) else None
-            _editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id)
+            editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id,
+                   lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text, opened.tgt_text,
+                                                 seg_id, text, review, config))
+    _url_save(opened, art)
     _removed(review)
     _exports(review, states, art)
     _history(store, art)

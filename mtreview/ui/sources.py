@@ -3,10 +3,16 @@
 Pure functions (no streamlit), so that the view only wires widgets to them. An opened piece
 of work is an :class:`Opened`: both texts (the article's identity in the store), a name, where
 it came from, and either the two Documents to review or a Review already computed by a batch.
+
+Folders (typed in the sidebar or named by a URL such as ``?batch=DIR``) are opened only under
+the roots the app was started with (``mtreview app --batch-root DIR``, passed on as
+``MTREVIEW_BATCH_ROOTS``, os.pathsep-separated; default: the working directory). A path is
+resolved (symbolic links and ``..`` included) before it is compared with the roots.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +26,7 @@ from ..records import Document, Review
 # The bundled sample ships inside the package (data/samples in a checkout links to it).
 SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
 SAMPLE = (SAMPLES / "seed.en.txt", SAMPLES / "seed.ja.txt")
+ENV_ROOTS = "MTREVIEW_BATCH_ROOTS"
 _PAIR = re.compile(r"^(?P<name>.+?)[._-](?P<lang>en|ja)\.(?P<ext>txt|html?|xml|md)$", re.I)
 
 
@@ -32,6 +39,24 @@ class Opened:
     src: Document | None = None
     tgt: Document | None = None
     review: Review | None = None  # already computed (batch result)
+
+
+def roots() -> tuple[Path, ...]:
+    """The folders under which the app may open work (resolved)."""
+    named = [r for r in os.environ.get(ENV_ROOTS, "").split(os.pathsep) if r.strip()]
+    return tuple(Path(r).expanduser().resolve() for r in named) or (Path.cwd().resolve(),)
+
+
+def allowed(folder: str | Path) -> Path:
+    """``folder`` resolved, if it lies under one of :func:`roots`; else an InputError that names them."""
+    if "~" in str(folder):
+        raise InputError(f"{folder}: give the folder's path without '~'")
+    path = Path(folder)
+    path = (path if path.is_absolute() else roots()[0] / path).resolve()
+    if not any(path == r or path.is_relative_to(r) for r in roots()):
+        raise InputError(f"{folder}: outside the folders this app may open "
+                         f"({', '.join(str(r) for r in roots())}; start it with --batch-root DIR to add one)")
+    return path
 
 
 def open_paths(en_path: str | Path, ja_path: str | Path, source: str, config: LoadConfig | None = None,
@@ -58,7 +83,7 @@ def open_upload(en: tuple[str, bytes], ja: tuple[str, bytes], config: LoadConfig
 
 def folder_pairs(folder: str | Path) -> list[tuple[str, Path, Path]]:
     """(name, English path, Japanese path) for every NAME.en.EXT / NAME.ja.EXT pair in ``folder``."""
-    d = Path(folder).expanduser()
+    d = allowed(folder)
     if not d.is_dir():
         raise InputError(f"{d}: not a folder")
     sides: dict[str, dict[str, Path]] = {}
@@ -71,7 +96,7 @@ def folder_pairs(folder: str | Path) -> list[tuple[str, Path, Path]]:
 
 def batch_articles(batch_dir: str | Path) -> list[str]:
     """Article ids of a batch output folder (``DIR/articles/<id>.review.json``)."""
-    folder = BatchFolder.at(batch_dir)
+    folder = BatchFolder.at(allowed(batch_dir))
     if not folder.articles.is_dir():
         raise InputError(f"{batch_dir}: not a batch result folder (no articles/ inside)")
     return folder.article_keys()
@@ -81,7 +106,7 @@ def open_batch(batch_dir: str | Path, article: str) -> Opened:
     """One article of a batch result; its texts are the joined segments of the stored review."""
     if "/" in article or "\\" in article or article.startswith("."):
         raise InputError(f"bad article id {article!r}")
-    path = BatchFolder.at(batch_dir).review_path(article)
+    path = BatchFolder.at(allowed(batch_dir)).review_path(article)
     if not path.is_file():
         raise InputError(f"{batch_dir}: no article {article!r} in this batch result")
     review = read_review(path)

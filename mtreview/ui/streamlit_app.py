@@ -25,12 +25,15 @@ def get_store(url: str | None) -> Store:
 
 
 def main() -> None:
-    st.set_page_config(page_title="mtreview", page_icon="🈂️", layout="wide")
+    # the sidebar (open work, article status) starts collapsed: the grid and editor need the width
+    st.set_page_config(page_title="mtreview", page_icon="🈂️", layout="wide", initial_sidebar_state="collapsed")
     try:
         config = load_config(os.environ.get("MTREVIEW_CONFIG") or None)
         store = get_store(os.environ.get("MTREVIEW_DB") or config.store.url)
     except MtreviewError as exc:
-        st.error(str(exc))
+        from mtreview.ui.render import md_escape
+
+        st.error(md_escape(str(exc)))
         return
     wanted = str(st.query_params.get("view", "review")).capitalize()
     if "view" not in st.session_state:

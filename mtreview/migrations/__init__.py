@@ -1,0 +1,1 @@
+"""Alembic migrations of the review database (run on open by :mod:`mtreview.store_migrate`)."""

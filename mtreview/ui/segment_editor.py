@@ -1,0 +1,218 @@
+"""The selected segment's editor (streamlit): flag decisions, edit, comment, reviewed, conflicts.
+
+The form always knows which stored version it shows (``form_base``): it is loaded from the
+store when a segment is opened, after every save, and when the reviewer reloads someone
+else's version; the fields then hold exactly that version's values. A save based on an older
+version is refused by the store; the reviewer sees who saved, a field-by-field diff of
+theirs against theirs-to-be, and chooses "Reload their version" (every field takes the
+stored value) or "Overwrite with mine" (saved on top of the version the diff showed).
+
+Edits are re-checked (:mod:`mtreview.recheck`): the panel shows the flags and quality of the
+current text and which old flags the edit resolved; saving as reviewed a text that brings a
+new major (or critical) flag asks for confirmation first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from ..errors import MtreviewError
+from ..recheck import Recheck
+from ..records import Segment
+from ..store import SCOPES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
+from . import render
+
+SCOPE_LABELS = {"article": "this article", "project": "this project", "global": "every article"}
+
+
+def plain(text: str) -> str:
+    """``text`` for st.error / st.success and friends, with Markdown switched off (a name is text)."""
+    return render.md_escape(text)
+
+
+def flash(kind: str, text: str) -> None:
+    st.session_state["flash"] = (kind, text)
+
+
+def _keys(aid: str, seg_id: int) -> dict[str, str]:
+    """The form's widget keys: ``edit:<article>:<segment>#<generation>``.
+
+    Each load of the form gets new keys (a new generation), so the browser draws new fields
+    with the loaded values; a field kept under its old key would keep what was typed into it.
+    """
+    gen = st.session_state.get("form_gen", 0)
+    return {f: f"{f}:{aid}:{seg_id}#{gen}" for f in ("edit", "comment", "reviewed")}
+
+
+def _load_form(aid: str, seg: Segment, state: SegmentState) -> None:
+    """Put the stored ``state`` into every field of the form and remember its version."""
+    st.session_state["form_gen"] = st.session_state.get("form_gen", 0) + 1
+    keys = _keys(aid, seg.id)
+    st.session_state[keys["edit"]] = seg.tgt if state.edit is None else state.edit
+    st.session_state[keys["comment"]] = state.comment
+    st.session_state[keys["reviewed"]] = state.reviewed
+    st.session_state["form"] = (aid, seg.id)
+    st.session_state["form_base"] = state.version
+
+
+def _conflict_key(aid: str, seg_id: int) -> str:
+    return f"conflict:{aid}:{seg_id}"
+
+
+def _save(store: Store, aid: str, seg: Segment, base: int, mine: dict[str, Any] | None, **changes: Any) -> bool:
+    """Save; on a stale version keep the conflict (theirs + mine) for the diff. True if saved."""
+    try:
+        state = store.save_segment(aid, seg.id, st.session_state.get("reviewer", ""), base,
+                                   texts=(seg.src, seg.tgt), **changes)
+    except StaleWriteError as exc:
+        st.session_state[_conflict_key(aid, seg.id)] = {"message": str(exc), "theirs": exc.current, "mine": mine}
+        return False
+    except MtreviewError as exc:
+        flash("error", str(exc))
+        return False
+    st.session_state["form_base"] = state.version
+    st.session_state.pop(_conflict_key(aid, seg.id), None)
+    return True
+
+
+def _decide(store: Store, aid: str, seg: Segment, idx: int, decision: str | None) -> None:
+    flag = seg.flags[idx]
+    scope = st.session_state.get("reject_scope", "article")
+    d = FlagDecision(render.flag_key(flag, seg), flag.check, flag.text, decision, scope)
+    if _save(store, aid, seg, st.session_state.get("form_base", 0), None, decisions=(d,)):
+        where = f" ({SCOPE_LABELS[scope]})" if decision == "reject" else ""
+        flash("success", f"segment {seg.id}: {flag.check} flag {decision + 'ed' if decision else 'cleared'}{where}")
+
+
+def _reload(store: Store, aid: str, seg: Segment) -> None:
+    st.session_state.pop(_conflict_key(aid, seg.id), None)
+    _load_form(aid, seg, store.segment_state(aid, seg.id))
+
+
+def _overwrite(store: Store, aid: str, seg: Segment) -> None:
+    conflict = st.session_state.get(_conflict_key(aid, seg.id))
+    if not conflict or conflict["mine"] is None or conflict["theirs"] is None:
+        return
+    if _save(store, aid, seg, conflict["theirs"].version, conflict["mine"], keep_edit=False, **conflict["mine"]):
+        _load_form(aid, seg, store.segment_state(aid, seg.id))
+        flash("success", f"segment {seg.id} saved over {conflict['theirs'].updated_by}'s version")
+
+
+def _confirm_key(aid: str, seg_id: int) -> str:
+    return f"confirm:{aid}:{seg_id}"
+
+
+def _save_form(store: Store, aid: str, seg: Segment, mine: dict[str, Any], next_id: int | None) -> None:
+    """Save the form's fields (``mine``); ``next_id``: the segment to open after a successful save."""
+    if _save(store, aid, seg, st.session_state.get("form_base", 0), mine, keep_edit=False, **mine):
+        flash("success", f"segment {seg.id} saved" + (" as reviewed" if mine["reviewed"] else ""))
+        _load_form(aid, seg, store.segment_state(aid, seg.id))  # the form shows the saved version
+        if next_id is not None:
+            st.session_state["cur"] = next_id
+
+
+def _save_anyway(store: Store, aid: str, seg: Segment, next_id: int | None) -> None:
+    pending = st.session_state.pop(_confirm_key(aid, seg.id), None)
+    if pending:
+        _save_form(store, aid, seg, pending["mine"], next_id if pending["next"] else None)
+
+
+def _confirm(store: Store, aid: str, seg: Segment, next_id: int | None) -> None:
+    """A save as reviewed held back because the edit brings new major flags: show them, ask."""
+    pending = st.session_state.get(_confirm_key(aid, seg.id))
+    if not pending:
+        return
+    st.warning(plain(f"Your edit brings {len(pending['flags'])} new major flag(s): "
+                     + "; ".join(pending["flags"]) + ". Save it as reviewed anyway?"))
+    c1, c2 = st.columns(2)
+    c1.button("Save as reviewed anyway", key=f"anyway:{aid}:{seg.id}", type="primary",
+              on_click=_save_anyway, args=(store, aid, seg, next_id))
+    c2.button("Keep editing", key=f"keep:{aid}:{seg.id}",
+              on_click=lambda: st.session_state.pop(_confirm_key(aid, seg.id), None))
+
+
+def _conflict(store: Store, aid: str, seg: Segment) -> None:
+    conflict = st.session_state.get(_conflict_key(aid, seg.id))
+    if not conflict:
+        return
+    st.error(plain(conflict["message"]))
+    theirs: SegmentState | None = conflict["theirs"]
+    mine = conflict["mine"]
+    if theirs is not None and mine is not None:
+        st.html(render.conflict_diff_html(seg, theirs, mine))
+    c1, c2 = st.columns(2)
+    c1.button("Reload their version", key=f"reload:{aid}:{seg.id}", on_click=_reload, args=(store, aid, seg),
+              help="every field takes the saved version; your unsaved changes are dropped")
+    if theirs is not None and mine is not None:
+        c2.button("Overwrite with mine", key=f"overwrite:{aid}:{seg.id}", type="primary",
+                  on_click=_overwrite, args=(store, aid, seg), help="save your version over theirs (shown above)")
+
+
+def _flags(store: Store, aid: str, seg: Segment, state: SegmentState) -> None:
+    if seg.flags:
+        st.radio("A reject silences the flag in", SCOPES, key="reject_scope", horizontal=True,
+                 format_func=SCOPE_LABELS.__getitem__,
+                 help="how far a false positive is silenced: this article only, the articles opened from the "
+                      "same folder or batch, or every article; listed with who and when where it hides a flag")
+    for i, flag in enumerate(seg.flags):
+        key = render.flag_key(flag, seg)
+        dec = state.decision(key)
+        st.html(render.flag_note_html(flag, dec, state.decided_by(key)))
+        c1, c2, c3 = st.columns([1, 1, 0.6])
+        kinds = {d: "primary" if dec == d else "secondary" for d in ("accept", "reject")}
+        c1.button("Accept", key=f"acc:{i}:{aid}:{seg.id}", type=kinds["accept"],
+                  help="a real problem (Alt+A)", on_click=_decide, args=(store, aid, seg, i, "accept"),
+                  shortcut="Alt+A" if i == 0 else None)
+        c2.button("Reject", key=f"rej:{i}:{aid}:{seg.id}", type=kinds["reject"],
+                  help="a false positive: silence this flag on this text in future reviews (Alt+X)",
+                  on_click=_decide, args=(store, aid, seg, i, "reject"), shortcut="Alt+X" if i == 0 else None)
+        c3.button("Clear", key=f"clr:{i}:{aid}:{seg.id}", disabled=dec is None,
+                  on_click=_decide, args=(store, aid, seg, i, None))
+
+
+def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, next_id: int | None,
+           checker: Callable[[int, str], Recheck] | None = None) -> None:
+    """The panel of the selected segment; ``checker(seg_id, text)`` re-checks an edited text."""
+    aid = art.id
+    if st.session_state.get("form") != (aid, seg.id):  # a segment (re)opened: show what is stored now
+        _load_form(aid, seg, state)
+        st.session_state.pop(_confirm_key(aid, seg.id), None)
+    _conflict(store, aid, seg)
+    _confirm(store, aid, seg, next_id)
+    st.html(render.editor_title_html(seg, state))
+    if not state.matches(seg.src, seg.tgt):
+        st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
+                         f" source {state.src!r}, translation {state.tgt!r}."))
+    _flags(store, aid, seg, state)
+    if checker is not None and state.edit is not None:
+        st.html(render.recheck_html(checker(seg.id, state.edit)))
+    keys = _keys(aid, seg.id)
+    with st.form(key=f"form:{aid}:{seg.id}"):
+        st.text_area("Translation", key=keys["edit"], height=96)
+        c1, c2 = st.columns([2.2, 1], vertical_alignment="bottom")
+        c1.text_input("Comment", key=keys["comment"])
+        c2.checkbox("Reviewed", key=keys["reviewed"])
+        b1, b2 = st.columns([1, 1.7])
+        b1.form_submit_button("Save", type="primary", shortcut="Ctrl+Enter", help="save this segment (Ctrl+Enter)",
+                              width="stretch", on_click=_submit, args=(store, aid, seg, None, checker))
+        b2.form_submit_button("Reviewed, next", shortcut="Alt+Enter", width="stretch",
+                              help="save, mark reviewed and open the next segment (Alt+Enter)",
+                              on_click=_submit, args=(store, aid, seg, next_id, checker, True))
+
+
+def _submit(store: Store, aid: str, seg: Segment, next_id: int | None,
+            checker: Callable[[int, str], Recheck] | None, done: bool = False) -> None:
+    """The form's submit (a callback: it saves before the page is drawn, so one run shows the result)."""
+    keys = _keys(aid, seg.id)
+    text = st.session_state[keys["edit"]]
+    mine = {"edit": None if text == seg.tgt else text, "comment": st.session_state[keys["comment"]],
+            "reviewed": bool(st.session_state[keys["reviewed"]] or done)}
+    new = checker(seg.id, text).blocking() if checker is not None and mine["edit"] is not None else ()
+    if mine["reviewed"] and new:
+        st.session_state[_confirm_key(aid, seg.id)] = {
+            "mine": mine, "next": done, "flags": [f"{f.check} ({f.severity.label}) 「{f.text}」" for f in new]}
+    else:
+        _save_form(store, aid, seg, mine, next_id if done else None)
