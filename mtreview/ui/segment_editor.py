@@ -195,10 +195,10 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
         c1, c2 = st.columns([2.2, 1], vertical_alignment="bottom")
         c1.text_input("Comment", key=keys["comment"])
         c2.checkbox("Reviewed", key=keys["reviewed"])
-        b1, b2 = st.columns([1, 1.7])
-        b1.form_submit_button("Save", type="primary", shortcut="Ctrl+Enter", help="save this segment (Ctrl+Enter)",
+        # one button a row: side by side, the shortcut hints cut the labels off ("S.") at 1366 px
+        st.form_submit_button("Save", type="primary", shortcut="Ctrl+Enter", help="save this segment (Ctrl+Enter)",
                               width="stretch", on_click=_submit, args=(store, aid, seg, None, checker))
-        b2.form_submit_button("Reviewed, next", shortcut="Alt+Enter", width="stretch",
+        st.form_submit_button("Reviewed, next", shortcut="Alt+Enter", width="stretch",
                               help="save, mark reviewed and open the next segment (Alt+Enter)",
                               on_click=_submit, args=(store, aid, seg, next_id, checker, True))
 
