@@ -183,7 +183,7 @@ def run(folder: Path, out: Path, workers: int | None, extra: list[str]) -> dict[
 
 def _articles(folder: Path):
     from mtreview import segment
-    from mtreview.load import load_document
+    from mtreview.io.load import load_document
 
     for en in sorted(folder.glob("*.en.txt")):
         ja = en.with_name(en.name[: -len(".en.txt")] + ".ja.txt")

@@ -32,8 +32,9 @@ LM_MODES = ("lm", "lm-cached")
 
 
 def run_mode(mode: str, data: Path, rows: int, model_dir: str, cache_dir: str) -> dict:
-    from mtreview import pipeline, quality
+    from mtreview import pipeline
     from mtreview.config import Config
+    from mtreview.score import quality
 
     df = qe_data.load_sets(data)
     df = df[df.set == "da"].head(rows)

@@ -30,9 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from shared_data import default_data  # noqa: E402
 
-from mtreview import pipeline, report, segment  # noqa: E402
+from mtreview import pipeline, segment  # noqa: E402
 from mtreview.config import Config  # noqa: E402
-from mtreview.load import load_document, load_text  # noqa: E402
+from mtreview.io import report  # noqa: E402
+from mtreview.io.load import load_document, load_text  # noqa: E402
 
 
 def article_seconds(en: Path, ja: Path, runs: int, config: Config, models: pipeline.Models

@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mtreview import pipeline  # noqa: E402
-from mtreview.load import load_document  # noqa: E402
+from mtreview.io.load import load_document  # noqa: E402
 from mtreview.records import Flag, Review, Severity  # noqa: E402
-from mtreview.store import FlagDecision, Store  # noqa: E402
 from mtreview.ui import render  # noqa: E402
+from mtreview.ui.store import FlagDecision, Store  # noqa: E402
 
 
 def article(n: int) -> Review:

@@ -22,9 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mtreview import cat, cat_export, pipeline
+from mtreview import pipeline
 from mtreview.config import Config
-from mtreview.load import load_pairs
+from mtreview.io import cat, cat_export
+from mtreview.io.load import load_pairs
 
 
 def _pairs(folder: Path, docs: int) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from shared_data import default_data  # noqa: E402
 
-from mtreview.load import load_document, paragraphs  # noqa: E402
+from mtreview.io.load import load_document, paragraphs  # noqa: E402
 
 DEFAULT_DATA = default_data()
 

@@ -54,7 +54,7 @@ from shared_data import default_data  # noqa: E402
 
 from mtreview import align, pipeline, segment  # noqa: E402
 from mtreview.config import Config  # noqa: E402
-from mtreview.load import load_document, load_text  # noqa: E402
+from mtreview.io.load import load_document, load_text  # noqa: E402
 
 DEFAULT_DATA = default_data()
 _WS = re.compile(r"\s+")

@@ -247,7 +247,7 @@ def end_to_end(docs, config: Config, rounds: int, seed: int, tmp: Path, layout: 
     """Injected errors through pipeline.review: load, segment, align, checks."""
     from mtreview import pipeline
     from mtreview.errors import MtreviewError
-    from mtreview.load import load_text
+    from mtreview.io.load import load_text
 
     models = pipeline.load_models(config)
     stats = defaultdict(Counter)

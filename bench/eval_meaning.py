@@ -28,7 +28,7 @@ import qe_data
 import train_meaning
 import train_quality
 
-from mtreview import meaning
+from mtreview.score import meaning
 
 log = logging.getLogger("eval_meaning")
 EXERCISES = "金正恩氏が合同軍事演習を強化"
@@ -166,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     import pandas as pd
 
-    from mtreview import quality_features as qf
-    from mtreview.quality import load_quality_model
+    from mtreview.score import features as qf
+    from mtreview.score.quality import load_quality_model
 
     got = train_meaning.load_rows(args.data, ("esa", "synth", "crit", "da", "seed"))
     esa_df, esa_rows = got["esa"]

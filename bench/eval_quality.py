@@ -73,7 +73,7 @@ def cross_validate(df, X: np.ndarray, folds: int) -> np.ndarray:
 
 
 def chrf_vs_ref(df) -> np.ndarray:
-    from mtreview.metrics import get_metric
+    from mtreview.score.metrics import get_metric
 
     chrf = get_metric("chrf", "ja")
     return np.array([chrf.sentence_score(t, r) if r else np.nan for t, r in zip(df.tgt, df.ref, strict=True)])
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return eval_meaning.main(["--data", str(args.data)])
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from mtreview import quality_features as qf
+    from mtreview.score import features as qf
 
     df = qe_data.load_sets(args.data)
     if args.lm:

@@ -21,7 +21,7 @@ from shared_data import default_data  # noqa: E402
 
 from mtreview import pipeline  # noqa: E402
 from mtreview.config import Config  # noqa: E402
-from mtreview.load import load_document  # noqa: E402
+from mtreview.io.load import load_document  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

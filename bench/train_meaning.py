@@ -1,4 +1,4 @@
-"""Train the meaning head (mtreview/meaning.py) on ESA error spans + synthetic errors; export it.
+"""Train the meaning head (mtreview/score/meaning.py) on ESA error spans + synthetic errors; export it.
 
     python bench/train_meaning.py [--data ../shared/data] [--out mtreview/resources/meaning_head.npz]
 
@@ -21,7 +21,7 @@ import meaning_data
 import numpy as np
 import qe_data
 
-from mtreview import meaning
+from mtreview.score import meaning
 
 VERSION = "meaning-lr-1"
 SEED = 13

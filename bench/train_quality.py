@@ -4,9 +4,9 @@
     python bench/train_quality.py --lm   # -> mtreview/resources/quality_gbdt_lm.npz (LM subset, LM features)
 
 The model: scikit-learn HistGradientBoostingRegressor on the features of
-mtreview/quality_features.py, target = within-set percentile of the human score (DA, ESA)
+mtreview/score/features.py, target = within-set percentile of the human score (DA, ESA)
 or a fixed low / middle value for ERR / NOT critical-error labels. Its trees are exported
-as flat arrays and evaluated in numpy by mtreview.quality (no sklearn at inference).
+as flat arrays and evaluated in numpy by mtreview.score.quality (no sklearn at inference).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import sys
 import numpy as np
 import qe_data
 
-from mtreview.quality import DEFAULT_LM_MODEL, DEFAULT_MODEL, TRAINED_CHECKS, QualityModel, save_model
 from mtreview.registry import CHECKS
+from mtreview.score.quality import DEFAULT_LM_MODEL, DEFAULT_MODEL, TRAINED_CHECKS, QualityModel, save_model
 
 SEED = 13
 # Chosen by bench/eval_quality.py (grouped CV): small trees generalise better across the sets.
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     qe_data.add_lm_args(parser, "train the LM model (all rows; LM signals of the LM subset, bench/lm_features.py)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from mtreview import quality_features as qf
+    from mtreview.score import features as qf
 
     df = qe_data.load_sets(args.data)
     trained_on = "qe-dev: mlqe-pe-en-ja-da, mlqe-pe-en-ja-critical-errors, wmt24-esa-en-ja.dev"

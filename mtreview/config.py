@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from .errors import ConfigError
-from .output import dumps
+from .io.output import dumps
 from .registry import CHECKS
 
 
@@ -103,7 +103,7 @@ class ChecksConfig:
 
 @dataclass(frozen=True)
 class ScoreConfig:
-    metrics: tuple[str, ...] = ("chrf", "bleu", "ter")  # keys of mtreview.metrics.METRICS
+    metrics: tuple[str, ...] = ("chrf", "bleu", "ter")  # keys of mtreview.score.metrics.METRICS
     quality_model: str = ""  # path to a quality model file; "" = the one shipped in the package
 
 
@@ -120,7 +120,7 @@ class BatchConfig:
 
 @dataclass(frozen=True)
 class MqmConfig:
-    """MQM scoring (``mtreview.mqm``): weights per severity, normalisation and the pass mark."""
+    """MQM scoring (``mtreview.score.mqm``): weights per severity, normalisation and the pass mark."""
 
     minor: float = 1.0  # weight of a minor error (MQM framework, Freitag et al. 2021)
     major: float = 5.0

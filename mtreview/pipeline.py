@@ -11,12 +11,14 @@ import platform
 from collections.abc import Collection
 from typing import Any
 
-from . import __version__, align, cat, quality, refine, segment
+from . import __version__, align, refine, segment
 from .checks import Article, build_checks, load_glossary, run_checks
 from .config import Config
 from .errors import InputError
+from .io import cat
 from .models.bundle import Models, load_models
 from .records import SEGMENT_FORMATS, Bead, Document, Flag, Review, Segment, Sentence
+from .score import quality
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +128,7 @@ def meaning_meta(checks: list[Any], models: Models) -> dict[str, Any]:
         return {"meaning_model": {"ran": False, "why": "[models] lm is off"}}
     if not check.params.active:
         return {"meaning_model": {"ran": False, "why": "[checks.params.meaning] active = false"}}
-    from .meaning import load_head
+    from .score.meaning import load_head
 
     head = load_head(check.params.model)
     return {"meaning_model": {"ran": True, "version": head.version, "lm": lm.name,

@@ -42,7 +42,7 @@ class Severity(enum.IntEnum):
 LANGS = ("en", "ja")
 SIDES = ("src", "tgt")
 SEGMENT_FORMATS = ("tsv", "jsonl", "xliff", "tmx")  # Document.fmt of files already split into units
-SCHEMA_VERSION = "1.0"  # of the JSON records (review, batch summary): see mtreview.schema
+SCHEMA_VERSION = "1.0"  # of the JSON records (review, batch summary): see mtreview.io.schema
 
 
 def _check_span(start: int, end: int, length: int | None = None) -> None:

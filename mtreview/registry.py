@@ -94,9 +94,9 @@ CHECKS = Registry("check id", {
 
 # reference-based metrics (sacrebleu), keys of [score] metrics
 METRICS = Registry("metric", {
-    "chrf": "mtreview.metrics:ChrF",
-    "bleu": "mtreview.metrics:Bleu",
-    "ter": "mtreview.metrics:Ter",
+    "chrf": "mtreview.score.metrics:ChrF",
+    "bleu": "mtreview.score.metrics:Bleu",
+    "ter": "mtreview.score.metrics:Ter",
 })
 
 # sentence embedders (mtreview/models/embed.py), key of [align] embedder
@@ -112,28 +112,28 @@ TRANSLATOR_BACKENDS = Registry("translator backend", {
     "ctranslate2": "mtreview.models.translate:CT2Translator",
 }, error=ModelError)
 
-# segment-file readers (mtreview/formats.py): text of a .tsv/.csv, .jsonl, .xlf, .tmx -> rows
+# segment-file readers (mtreview/io/formats.py): text of a .tsv/.csv, .jsonl, .xlf, .tmx -> rows
 READERS = Registry("segment file format", {
-    "tsv": "mtreview.formats:read_delimited",
-    "jsonl": "mtreview.formats:read_jsonl",
-    "xliff": "mtreview.formats:read_xliff",
-    "tmx": "mtreview.formats:read_tmx",
+    "tsv": "mtreview.io.formats:read_delimited",
+    "jsonl": "mtreview.io.formats:read_jsonl",
+    "xliff": "mtreview.io.formats:read_xliff",
+    "tmx": "mtreview.io.formats:read_tmx",
 }, error=InputError)
 
-# `mtreview review --format`: a Review written to a text stream (mtreview/report.py)
+# `mtreview review --format`: a Review written to a text stream (mtreview/io/report.py)
 REVIEW_FORMATS = Registry("review format", {
-    "json": "mtreview.report:write_json",
-    "jsonl": "mtreview.report:write_segments_jsonl",
-    "text": "mtreview.report:write_text",
+    "json": "mtreview.io.report:write_json",
+    "jsonl": "mtreview.io.report:write_segments_jsonl",
+    "text": "mtreview.io.report:write_text",
 })
 
-# reviewed-article exports (mtreview/export.py): ExportFormat records (extension, MIME type, renderer)
+# reviewed-article exports (mtreview/ui/export.py): ExportFormat records (extension, MIME type, renderer)
 EXPORT_FORMATS = Registry("export format", {
-    "jsonl": "mtreview.export:JSONL",
-    "csv": "mtreview.export:CSV",
-    "xliff": "mtreview.export:XLIFF",
-    "tmx": "mtreview.export_cli:TMX",
-    "xlsx": "mtreview.export_cli:XLSX",
-    "html": "mtreview.export_cli:HTML",
-    "mqm": "mtreview.export_cli:MQM",
+    "jsonl": "mtreview.ui.export:JSONL",
+    "csv": "mtreview.ui.export:CSV",
+    "xliff": "mtreview.ui.export:XLIFF",
+    "tmx": "mtreview.cli.export:TMX",
+    "xlsx": "mtreview.cli.export:XLSX",
+    "html": "mtreview.cli.export:HTML",
+    "mqm": "mtreview.cli.export:MQM",
 })

@@ -38,7 +38,7 @@ def _inside(page, locator) -> bool | None:
 def main() -> int:
     from playwright.sync_api import expect, sync_playwright
 
-    from mtreview.store import Store
+    from mtreview.ui.store import Store
 
     out = ROOT / "docs" / "screenshots"
     with tempfile.TemporaryDirectory() as d, serve(f"sqlite:///{Path(d) / 'shots.db'}", Path(d) / "log") as base:

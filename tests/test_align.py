@@ -10,7 +10,7 @@ import pytest
 
 from mtreview import align, pipeline
 from mtreview.config import AlignConfig, Config
-from mtreview.load import load_document, load_text
+from mtreview.io.load import load_document, load_text
 from mtreview.records import Bead
 from tests.conftest import TableEncoder
 

@@ -9,7 +9,7 @@ import pytest
 
 from mtreview import pipeline
 from mtreview.config import Config
-from mtreview.load import load_document, load_pairs
+from mtreview.io.load import load_document, load_pairs
 from mtreview.models.embed import get_embedder
 from mtreview.records import Sentence
 

@@ -13,7 +13,7 @@ import time
 import pytest
 from conftest import ROOT
 
-from mtreview.cli import main
+from mtreview.cli.main import main
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}

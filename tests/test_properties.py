@@ -20,7 +20,7 @@ from hypothesis import strategies as st  # noqa: E402
 from mtreview import pipeline  # noqa: E402
 from mtreview.config import from_dict  # noqa: E402
 from mtreview.errors import InputError  # noqa: E402
-from mtreview.load import load_text  # noqa: E402
+from mtreview.io.load import load_text  # noqa: E402
 from mtreview.models.embed import get_embedder  # noqa: E402
 from mtreview.records import review_from_dict  # noqa: E402
 
@@ -105,7 +105,7 @@ def test_row_checks_flag_spans_slice_to_their_text(rows):
 @EXAMPLES
 @given(article_id=st.text(min_size=1, max_size=300))
 def test_safe_names_are_file_names(article_id):
-    from mtreview.batch_inputs import MAX_NAME_BYTES, safe_name
+    from mtreview.batch.inputs import MAX_NAME_BYTES, safe_name
 
     name = safe_name(article_id)
     assert 0 < len(name.encode("utf-8")) <= MAX_NAME_BYTES
@@ -119,7 +119,7 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 @EXAMPLES
 @given(rows=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=5))
 def test_jsonl_segment_files_round_trip_any_text(tmp_path_factory, rows):
-    from mtreview.load import load_rows
+    from mtreview.io.load import load_rows
 
     path = tmp_path_factory.mktemp("jsonl") / "pairs.jsonl"
     path.write_text("".join(json.dumps({"src": s, "tgt": t}, ensure_ascii=False) + "\n" for s, t in rows),

@@ -9,7 +9,7 @@ import pytest
 
 from mtreview import pipeline, refine
 from mtreview.config import Config
-from mtreview.load import load_text
+from mtreview.io.load import load_text
 from mtreview.records import Bead, Sentence
 from tests.conftest import TableEncoder
 

@@ -7,7 +7,7 @@ import pytest
 
 from mtreview import segment
 from mtreview.config import SegmentConfig
-from mtreview.load import load_text
+from mtreview.io.load import load_text
 
 EN_CASES = [
     (

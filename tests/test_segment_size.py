@@ -13,7 +13,7 @@ import time
 import pytest
 
 from mtreview import segment
-from mtreview.load import load_text
+from mtreview.io.load import load_text
 
 N = 50_000
 CASES = {

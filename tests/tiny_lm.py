@@ -1,6 +1,6 @@
 """Build a tiny random causal LM (Llama architecture) with a sentencepiece vocabulary trained on real text.
 
-Used by tests/test_lm.py and bench/bench_score.py: the LM signal path runs offline in seconds.
+Used by tests/models/test_lm.py and bench/bench_score.py: the LM signal path runs offline in seconds.
 The log-probabilities are meaningless (random weights) but deterministic.
 """
 

@@ -1,6 +1,6 @@
 """Meaning: parts of the translation that may not say what the source says (opt-in, needs the LM).
 
-The spans come from the meaning model (``mtreview/meaning.py``): a head trained on human
+The spans come from the meaning model (``mtreview/score/meaning.py``): a head trained on human
 error spans and synthetic errors, reading each translation token's log-probability under the
 causal LM of ``[models] lm`` with and without the source. It is opt-in twice: it runs only with
 ``[models] lm`` (slow on CPU) and ``[checks.params.meaning] active = true``, because on the
@@ -33,7 +33,7 @@ class Meaning(Check):
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if article.lm is None or not self.params.active:
             return []
-        from ..meaning import find_spans, load_head
+        from ..score.meaning import find_spans, load_head
 
         head = load_head(self.params.model)
         if self.params.threshold:

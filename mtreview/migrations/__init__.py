@@ -1,1 +1,1 @@
-"""Alembic migrations of the review database (run on open by :mod:`mtreview.store_migrate`)."""
+"""Alembic migrations of the review database (run on open by :mod:`mtreview.ui.store_migrate`)."""

@@ -1,7 +1,7 @@
 """Streamlit view of a batch folder: headline counts, charts, worst articles and segments.
 
 ``render(batch_dir)`` is called by ``app.py`` (``?view=dashboard&batch=DIR``); every number and
-chart comes from ``mtreview.dashboard``, this module only lays them out. Each worst article links
+chart comes from ``mtreview.ui.dashboard``, this module only lays them out. Each worst article links
 to ``?view=review&batch=DIR&article=ID``, which the review view opens.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from mtreview import dashboard
 from mtreview.errors import MtreviewError
+from mtreview.ui import dashboard
 from mtreview.ui.render import md_escape
 from mtreview.ui.sources import allowed
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import load
 from ..config import Config
 from ..errors import MtreviewError
-from ..store import Store
+from ..io import load
 from . import render, sources
 from .sources import Opened
+from .store import Store
 
 CHOICES = ("Sample article", "Upload a pair", "Folder", "Batch result", "Saved article")
 

@@ -16,9 +16,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..checks import suppression_key
-from ..recheck import Recheck
 from ..records import Flag, Review, Segment, Severity
-from ..store import SegmentState, Suppression
+from .recheck import Recheck
+from .store import SegmentState, Suppression
 
 SEVERITY_COLOURS = {  # background of <mark>, by severity label
     "minor": "#fff1a8",

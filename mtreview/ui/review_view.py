@@ -19,19 +19,19 @@ from typing import Any
 
 import streamlit as st
 
-from .. import pipeline, recheck
+from .. import pipeline
 from ..checks import CHECKS
 from ..config import Config
 from ..errors import MtreviewError
-from ..export import FORMATS, export
-from ..output import dumps
+from ..io.output import dumps
 from ..records import Review, Segment, Severity
 from ..registry import EXPORT_FORMATS
-from ..store import STATUSES, ArticleState, SegmentState, Store
-from . import grid, render
+from . import grid, recheck, render
+from .export import FORMATS, export
 from .open_view import open_work
 from .segment_editor import editor, flash, plain
 from .sources import Opened
+from .store import STATUSES, ArticleState, SegmentState, Store
 
 log = logging.getLogger(__name__)
 

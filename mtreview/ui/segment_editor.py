@@ -7,7 +7,7 @@ version is refused by the store; the reviewer sees who saved, a field-by-field d
 theirs against theirs-to-be, and chooses "Reload their version" (every field takes the
 stored value) or "Overwrite with mine" (saved on top of the version the diff showed).
 
-Edits are re-checked (:mod:`mtreview.recheck`): the panel shows the flags and quality of the
+Edits are re-checked (:mod:`mtreview.ui.recheck`): the panel shows the flags and quality of the
 current text and which old flags the edit resolved; saving as reviewed a text that brings a
 new major (or critical) flag asks for confirmation first.
 """
@@ -20,10 +20,10 @@ from typing import Any
 import streamlit as st
 
 from ..errors import MtreviewError
-from ..recheck import Recheck
 from ..records import Segment
-from ..store import SCOPES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
 from . import render
+from .recheck import Recheck
+from .store import SCOPES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
 
 SCOPE_LABELS = {"article": "this article", "project": "this project", "global": "every article"}
 

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import load
 from ..config import LoadConfig
 from ..errors import InputError
-from ..output import BatchFolder, read_review
+from ..io import load
+from ..io.output import BatchFolder, read_review
 from ..records import Document, Review
 
 # The bundled sample ships inside the package (data/samples in a checkout links to it).

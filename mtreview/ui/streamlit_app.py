@@ -14,7 +14,7 @@ import streamlit as st
 
 from mtreview.config import load_config
 from mtreview.errors import MtreviewError
-from mtreview.store import Store
+from mtreview.ui.store import Store
 
 VIEWS = ("Review", "Dashboard")
 

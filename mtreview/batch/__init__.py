@@ -1,0 +1,1 @@
+"""Batch review of many articles: inputs, the runner, the tables it rebuilds."""

@@ -1,0 +1,119 @@
+"""Reviewers' accept/reject decisions on a batch's flags, from the review database into the batch tables.
+
+Articles opened from a batch in the review UI are stored with source ``batch:<folder>`` and the
+batch article id as their name; their saved flag decisions are matched to the flags of the
+article's review record by suppression key. ``decision_rows`` gives one row per decided flag
+(who, when, which article/desk/translator); ``write_decisions`` stores them as
+``decisions.parquet`` / ``decisions.csv`` beside the other tables; ``rescore`` recomputes the
+articles' MQM columns with the decisions applied (rejected flags no longer count), so pass
+rates per desk and translator reflect the review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..checks import suppression_key
+from ..config import MqmConfig
+from ..io.output import BatchFolder, read_review, write_atomic
+from ..records import SCHEMA_VERSION, flag_from_dict
+from ..score import mqm
+
+TABLE = "decisions"  # DIR/decisions.{parquet,csv}, beside the batch's own tables
+
+COLUMNS = ("article_id", "date", "desk", "translator", "segment_id", "check", "category", "severity", "side",
+           "start", "end", "text", "decision", "reviewer", "decided_at", "flag_key")
+
+
+def store_states(folder: Path, url: str) -> dict[str, dict[int, Any]]:
+    """Batch article id -> its saved SegmentStates, for the articles opened from ``folder``."""
+    from ..ui.store import Store
+
+    here = folder.expanduser().resolve()
+    out: dict[str, dict[int, Any]] = {}
+    store = Store(url)
+    try:
+        for art in sorted(store.articles(), key=lambda a: (a.name, a.id)):
+            if art.source.startswith("batch:") and Path(art.source[6:]).expanduser().resolve() == here:
+                out[art.name] = store.segment_states(art.id)
+    finally:
+        store.close()
+    return out
+
+
+def _record(folder: Path, article_id: str) -> dict[str, Any]:
+    """The article's review record as a plain dict (``Review.to_dict()``)."""
+    from .runner import review_file
+
+    return read_review(review_file(folder, article_id)).to_dict()
+
+
+def decision_rows(folder: Path, articles: Sequence[Mapping[str, Any]],
+                  states: Mapping[str, Mapping[int, Any]]) -> list[dict[str, Any]]:
+    """One row per flag a reviewer accepted or rejected, in article and segment order."""
+    rows = []
+    for art in articles:
+        aid = art["article_id"]
+        if aid not in states:
+            continue
+        record = _record(folder, aid)
+        for seg in record["segments"]:
+            st = states[aid].get(int(seg["id"]))
+            if st is None:
+                continue
+            for f in seg["flags"]:
+                key = suppression_key(flag_from_dict(f), seg["src"] if f["side"] == "src" else seg["tgt"])
+                decision = st.decision(key)
+                if decision is None:
+                    continue
+                rows.append({"article_id": aid, "date": art.get("date"), "desk": art.get("desk"),
+                             "translator": art.get("translator"), "segment_id": int(seg["id"]),
+                             **{k: f[k] for k in ("check", "category", "severity", "side", "start", "end", "text")},
+                             "decision": decision, "reviewer": st.updated_by or None,
+                             "decided_at": st.updated_at.isoformat() if st.updated_at else None, "flag_key": key})
+    return rows
+
+
+def write_decisions(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Path]:
+    """``decisions.parquet`` and ``decisions.csv`` in ``folder`` (atomic writes); returns their paths."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    from .tables import SEVERITIES
+
+    s, i = pa.string(), pa.int64()
+    types = {"date": pa.date32(), "segment_id": i, "start": i, "end": i}
+    schema = pa.schema([(c, types.get(c, s)) for c in COLUMNS],
+                       metadata={"mtreview.schema_version": SCHEMA_VERSION})
+    table = pa.Table.from_pylist(list(rows), schema=schema)
+    codes = pa.array([SEVERITIES.index(v) for v in table["severity"].to_pylist()], type=pa.int8())
+    sev = pa.DictionaryArray.from_arrays(codes, pa.array(SEVERITIES), ordered=True)
+    typed = table.set_column(COLUMNS.index("severity"), pa.field("severity", sev.type), sev)
+    paths = [BatchFolder(folder).table_path(TABLE, fmt) for fmt in ("parquet", "csv")]
+    import io
+
+    buf = pa.BufferOutputStream()
+    pq.write_table(typed, buf, compression="zstd")
+    write_atomic(paths[0], buf.getvalue().to_pybytes())
+    out = io.BytesIO()
+    pcsv.write_csv(table.replace_schema_metadata(None), out)
+    write_atomic(paths[1], out.getvalue())
+    return paths
+
+
+def rescore(folder: Path, articles: Sequence[Mapping[str, Any]], states: Mapping[str, Mapping[int, Any]],
+            config: MqmConfig) -> list[dict[str, Any]]:
+    """The articles rows with their MQM columns recomputed with the reviewers' decisions."""
+    out = []
+    for art in articles:
+        aid = art["article_id"]
+        if aid not in states:
+            out.append(dict(art))
+            continue
+        _, score = mqm.review_scores(_record(folder, aid), config, mqm.store_decider(states[aid]))
+        out.append({**art, "mqm_penalty": score.penalty, "mqm_words": score.words, "mqm_score": score.score,
+                    "mqm_pass": score.passed})
+    return out

@@ -1,0 +1,1 @@
+"""The command line: ``mtreview review|align|batch|app`` (main), ``score``, ``models``, ``config``, ``export``."""

@@ -1,0 +1,345 @@
+"""``mtreview export INPUT --format F``: reviews out to the files CAT tools, Excel and browsers open.
+
+INPUT is one of
+  * a review record (``mtreview review --out R.json``, ``BATCH/articles/ID.review.json``); with
+    ``--db URL --article ID`` the edits, comments and flag decisions saved in the review UI apply;
+  * a review database (an SQLAlchemy URL, or a ``.db``/``.sqlite`` file) with ``--article ID``:
+    the article is reviewed again from its stored texts, as the UI does, with its saved state;
+  * a batch output folder (``mtreview batch --out DIR``): html, xlsx or mqm over all its articles;
+    with ``--db URL`` the decisions saved on its articles in the review UI apply (rejected flags
+    no longer count in MQM), and ``--format decisions`` writes them into the folder as the
+    ``decisions`` table (``decisions.parquet`` / ``.csv``).
+
+Article formats: xliff and tmx (when the review was made from an XLIFF/TMX file, that file goes
+out again with the same ids and inline tags, see ``cat_export``; otherwise a new file), csv
+(``--bom`` for Japanese Excel), jsonl, xlsx (segments, flags, summary sheets), html (a
+self-contained report) and mqm (the MQM Viewer / Marot TSV).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import Config, MqmConfig, load_config
+from ..errors import InputError
+from ..io import html_report, workbook
+from ..io.output import BatchFolder, dumps, read_review, write_atomic
+from ..records import Review
+from ..score import mqm
+from ..ui import export
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("xliff", "tmx", "csv", "jsonl", "xlsx", "html", "mqm", "decisions")
+BATCH_FORMATS = ("html", "xlsx", "mqm", "decisions")
+DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+@dataclass
+class Reviewed:
+    """One article to export: its review record, the store's saved state and where it came from."""
+
+    name: str
+    review: Review
+    data: dict[str, Any]
+    states: dict[int, Any] = field(default_factory=dict)
+    article: Any = None  # store.ArticleState when it came from a database
+    base: Path | None = None  # folder of the review record (relative source paths resolve against it)
+
+    def decide(self) -> mqm.Decide | None:
+        return mqm.store_decider(self.states) if self.states else None
+
+
+def _db_url(text: str) -> str | None:
+    if "://" in text:
+        return text
+    if text.lower().endswith(DB_SUFFIXES):
+        if not Path(text).is_file():
+            raise InputError(f"{text}: no such database file")
+        return f"sqlite:///{Path(text).resolve()}"
+    return None
+
+
+def _read_record(path: Path) -> tuple[Review, dict[str, Any]]:
+    """A review record and its plain dict (``Review.to_dict()``, what mqm and html_report read)."""
+    try:
+        review = read_review(path)
+    except AttributeError as exc:  # a JSON value of the wrong kind inside the record
+        raise InputError(f"{path}: not a review record ({exc.__class__.__name__}: {exc})") from None
+    return review, review.to_dict()
+
+
+def _from_db(url: str, article: str | None, config: Config) -> Reviewed:
+    from .. import pipeline
+    from ..io.load import load_text
+    from ..ui.store import Store
+
+    store = Store(url)
+    try:
+        arts = store.articles()
+        if article is None:
+            if len(arts) != 1:
+                listing = ", ".join(f"{a.id} ({a.name})" for a in arts[:10]) or "none"
+                raise InputError(f"{url}: give --article ID (articles: {listing})")
+            article = arts[0].id
+        art = store.article(article)
+        states = store.segment_states(art.id)
+    finally:
+        store.close()
+    if art.source.startswith("batch:"):
+        from ..batch.runner import review_file
+
+        review, data = _read_record(review_file(Path(art.source[len("batch:"):]), art.name))
+    else:
+        log.info("reviewing %s again from its stored texts", art.name)
+        review = pipeline.review(load_text(art.src_text, "en", path=f"{art.name} (en)"),
+                                 load_text(art.tgt_text, "ja", path=f"{art.name} (ja)"), config)
+        data = review.to_dict()
+    return Reviewed(art.name, review, data, states, art)
+
+
+def load_reviewed(source: str, config: Config, db: str | None = None, article: str | None = None) -> Reviewed:
+    """The article that ``source`` (a review record or a database) names."""
+    url = _db_url(source)
+    if url is not None:
+        return _from_db(url, article, config)
+    path = Path(source)
+    if not path.is_file():
+        raise InputError(f"{source}: no such file (expected a review record .json, a database or a batch folder)")
+    review, data = _read_record(path)
+    name = path.name.removesuffix(".json").removesuffix(".review")
+    reviewed = Reviewed(name, review, data, base=path.parent)
+    if db is not None:
+        from ..ui.store import Store
+
+        if article is None:
+            raise InputError("--db needs --article ID: the article whose saved edits and decisions apply")
+        store = Store(_db_url(db) or db)
+        try:
+            reviewed.article = store.article(article)
+            reviewed.states = store.segment_states(article)
+        finally:
+            store.close()
+    return reviewed
+
+
+def _original(r: Reviewed, fmt: str, given: str | None) -> Path | None:
+    """The CAT file the review was made from, when it is of the kind ``fmt`` asks for."""
+    if given:
+        p = Path(given)
+        if not p.is_file():
+            raise InputError(f"{given}: no such file")
+        return p
+    src = r.data.get("meta", {}).get("src", {})
+    if src.get("format") != fmt or not src.get("path"):
+        return None
+    for p in (Path(src["path"]), (r.base or Path()) / src["path"]):
+        if p.is_file():
+            return p
+    raise InputError(f"the review was made from {src['path']}, which is not found: give --original FILE "
+                     "to write it back with its ids and tags")
+
+
+def _round_trip(r: Reviewed, path: Path) -> bytes:
+    from ..io import cat, cat_export
+
+    return cat_export.export(cat.read(path.read_bytes(), str(path)), r.review, r.states)
+
+
+def new_tmx(review: Review, states: Mapping[int, Any], article: Any = None) -> bytes:
+    """A TMX 1.4 memory of the reviewed article: one <tu> per segment with the final translation."""
+    from lxml import etree
+
+    from .. import __version__
+
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(root, "header", creationtool="mtreview", creationtoolversion=__version__,
+                     segtype="sentence", adminlang="en", srclang="en", datatype="plaintext", **{"o-tmf": "mtreview"})
+    body = etree.SubElement(root, "body")
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for row in export.export_rows(review, states, article):
+        tu = etree.SubElement(body, "tu", tuid=str(row["id"]))
+        if row["comment"]:
+            etree.SubElement(tu, "note").text = row["comment"]
+        if row["reviewed"]:
+            etree.SubElement(tu, "prop", type="x-mtreview-state").text = "signed-off"
+        for credit in ("edited_by", "commented_by", "reviewed_by"):  # who did each action (the store's credits)
+            if row.get(credit):
+                etree.SubElement(tu, "prop", type=f"x-mtreview-{credit.replace('_', '-')}").text = row[credit]
+        for code, text in (("en", row["src"]), ("ja", row["final"])):
+            tuv = etree.SubElement(tu, "tuv", {lang: code})
+            etree.SubElement(tuv, "seg").text = text
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _decide(states: Mapping[int, Any]) -> mqm.Decide | None:
+    return mqm.store_decider(states) if states else None
+
+
+def _sheets(review: Review, states: Mapping[int, Any], article: Any, config: MqmConfig
+            ) -> dict[str, list[dict[str, Any]]]:
+    rows = export.export_rows(review, states, article)
+    seg_scores, total = mqm.review_scores(review.to_dict(), config, _decide(states))
+    segments, flags = [], []
+    for row, score in zip(rows, seg_scores, strict=True):
+        for f in row["flags"]:
+            flags.append({"id": row["id"], **{k: v for k, v in f.items() if k != "key"}})
+        segments.append({**{k: v for k, v in row.items() if k != "flags"}, "flags": len(row["flags"]),
+                         "mqm_penalty": score.penalty})
+    summary = [{"key": f"mqm_{k}", "value": v if not isinstance(v, dict) else dumps(v)}
+               for k, v in total.to_dict().items()]
+    summary += [{"key": k, "value": dumps(v) if isinstance(v, dict) else v}
+                for k, v in review.summary().items()]
+    return {"segments": segments, "flags": flags, "summary": summary}
+
+
+def to_xlsx(review: Review, states: Mapping[int, Any], article: Any = None, config: MqmConfig | None = None
+            ) -> bytes:
+    """Segments, flags and summary sheets; MQM with ``config`` (default: the review's recorded [mqm])."""
+    return workbook.xlsx(_sheets(review, states, article, config or mqm.recorded_config(review.meta)))
+
+
+def to_html(review: Review, states: Mapping[int, Any], article: Any = None, config: MqmConfig | None = None,
+            name: str | None = None) -> bytes:
+    """The self-contained HTML report, with the reviewers' edits and decisions."""
+    edits = {k: s.edit for k, s in states.items() if s.edit is not None}
+    return html_report.article_html(review.to_dict(), name or _name(review, article),
+                                    config or mqm.recorded_config(review.meta), _decide(states),
+                                    edits).encode("utf-8")
+
+
+def to_mqm(review: Review, states: Mapping[int, Any], article: Any = None, config: MqmConfig | None = None,
+           name: str | None = None) -> bytes:
+    """The MQM Viewer / Marot TSV of the article (counted errors after the reviewers' decisions)."""
+    return mqm.anthea_tsv([(name or _name(review, article), review.to_dict(), _decide(states))],
+                          config or mqm.recorded_config(review.meta)).encode("utf-8")
+
+
+def _name(review: Review, article: Any) -> str:
+    if article is not None:
+        return str(article.name)
+    return Path(str(review.meta.get("src", {}).get("path") or "article")).stem
+
+
+# registry.EXPORT_FORMATS entries (the review UI's download buttons); `mtreview export` renders the same
+# with its --config [mqm] and, for xliff/tmx, round-trips the original CAT file when there is one
+TMX = export.ExportFormat("tmx", "tmx", "application/x-tmx+xml", new_tmx)
+XLSX = export.ExportFormat("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           to_xlsx)
+HTML = export.ExportFormat("html", "html", "text/html", to_html)
+MQM = export.ExportFormat("mqm", "tsv", "text/tab-separated-values", to_mqm)
+
+
+def article_bytes(r: Reviewed, fmt: str, config: Config, original: str | None = None, bom: bool = False) -> bytes:
+    """The export of one reviewed article in ``fmt`` (one of FORMATS)."""
+    if fmt in ("xliff", "tmx"):
+        path = _original(r, fmt, original)
+        if path is not None:
+            return _round_trip(r, path)
+        return export.export(fmt, r.review, r.states, r.article)
+    if fmt == "csv":
+        return ("\ufeff" if bom else "").encode("utf-8") + export.export(fmt, r.review, r.states, r.article)
+    if fmt == "jsonl":
+        return export.export(fmt, r.review, r.states, r.article)
+    if fmt == "xlsx":
+        return to_xlsx(r.review, r.states, r.article, config.mqm)
+    if fmt in ("html", "mqm"):
+        return (to_html if fmt == "html" else to_mqm)(r.review, r.states, r.article, config.mqm, r.name)
+    raise InputError(f"unknown export format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+
+
+def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -> bytes:
+    """The export of a batch output folder in ``fmt`` (one of BATCH_FORMATS)."""
+    import pyarrow.parquet as pq
+
+    from ..batch import decisions as batch_decisions
+
+    if fmt not in BATCH_FORMATS:
+        raise InputError(f"a batch folder exports as {', '.join(BATCH_FORMATS)} (its CSV and Parquet tables "
+                         f"are in {folder} already), not {fmt}")
+    layout = BatchFolder(folder)
+    if not layout.summary.is_file() or not layout.table_path("articles", "parquet").is_file():
+        raise InputError(f"{folder}: not a batch output folder (no {layout.SUMMARY} / articles.parquet)")
+    summary = json.loads(layout.summary.read_text(encoding="utf-8"))
+    articles = pq.read_table(layout.table_path("articles", "parquet")).to_pylist()
+    states = batch_decisions.store_states(folder, _db_url(db) or db) if db else {}
+    decisions = batch_decisions.decision_rows(folder, articles, states)
+    if fmt == "decisions":
+        if not db:
+            raise InputError("--format decisions needs --db URL: the review database holding the decisions")
+        paths = batch_decisions.write_decisions(folder, decisions)
+        note = f"{len(decisions)} decision(s) on {len(states)} article(s) written to {paths[0]} and {paths[1]}\n"
+        return note.encode()
+    if states:
+        articles = batch_decisions.rescore(folder, articles, states, config.mqm)
+    if fmt == "html":
+        return html_report.batch_html(summary, articles, f"batch {folder.name}", config.mqm).encode("utf-8")
+    if fmt == "xlsx":
+        tables = {"articles": articles, **{name: pq.read_table(layout.table_path(name, "parquet")).to_pylist()
+                                           for name in ("segments", "flags")}}
+        stored = layout.table_path(batch_decisions.TABLE, "parquet")
+        if decisions or stored.is_file():
+            tables["decisions"] = decisions or pq.read_table(stored).to_pylist()
+        tables["summary"] = [{"key": k, "value": dumps(v) if isinstance(v, (dict, list)) else v}
+                             for k, v in summary.items()]
+        return workbook.xlsx(tables)
+    from ..batch.runner import review_file
+
+    records = [(a["article_id"], _read_record(review_file(folder, a["article_id"]))[1],
+                mqm.store_decider(states[a["article_id"]]) if a["article_id"] in states else None)
+               for a in articles]
+    return mqm.anthea_tsv(records, config.mqm).encode("utf-8")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    folder = Path(args.input)
+    if folder.is_dir():
+        data = batch_bytes(folder, args.format, config, args.db)
+        if args.format == "decisions":
+            sys.stderr.write(data.decode("utf-8"))
+            return 0
+    else:
+        reviewed = load_reviewed(args.input, config, args.db, args.article)
+        data = article_bytes(reviewed, args.format, config, args.original, args.bom)
+    _write(data, args.out)
+    return 0
+
+
+def _write(data: bytes, out: str | None) -> None:
+    if out is None or out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    path = Path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror})") from None
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write a review out as XLIFF, TMX, CSV, JSONL, Excel, HTML or MQM TSV",
+                       description="Write a review record, a review-database article or a batch folder out to "
+                                   "the files CAT tools, Excel and browsers open.")
+    p.add_argument("input", metavar="REVIEW_OR_DB",
+                   help="review record (.json), review database (URL or .db/.sqlite file) or batch output folder")
+    p.add_argument("--format", "-f", required=True, choices=FORMATS,
+                   help="xliff/tmx: the original CAT file round-tripped (or a new one); csv, jsonl, xlsx, html; "
+                        "mqm: MQM Viewer / Marot TSV; decisions (batch folder + --db): the decisions table")
+    p.add_argument("--out", "-o", help="output file (default or -: standard output)")
+    p.add_argument("--article", help="article id in the database (see the error message for a list)")
+    p.add_argument("--db", help="review database whose saved edits and decisions apply (to a review record, "
+                                "with --article, or to a batch folder's articles)")
+    p.add_argument("--original", help="the XLIFF/TMX file the review was made from (default: its recorded path)")
+    p.add_argument("--bom", action="store_true", help="csv: start with a UTF-8 byte-order mark (Japanese Excel)")
+    p.add_argument("--config", help="TOML file overriding configs/default.toml values ([mqm] weights, threshold)")
+    p.set_defaults(func=cmd_export)

@@ -1,0 +1,1 @@
+"""Files in and out: loading documents and segment files, page debris, output writing."""

@@ -1,0 +1,154 @@
+"""Writing results: deterministic JSON, atomic file writes, review records, the batch folder layout.
+
+Every JSON mtreview writes goes through ``dumps`` (``ensure_ascii=False, sort_keys=True``), so
+the same data always gives the same bytes. Files are written next to their final name and
+renamed into place (``write_atomic``): a reader never sees half a file. A review record on disk
+is ``Review.to_dict()``; ``review_record`` / ``read_review`` are its one writer and reader.
+``BatchFolder`` owns the names inside a ``mtreview batch`` output folder::
+
+    DIR/articles/<key>.review.json   one review record per article (or <key>.error.json)
+    DIR/{articles,segments,flags}.{parquet,csv}
+    DIR/summary.json  DIR/errors.jsonl  DIR/run.log.jsonl  DIR/.lock (held by the writing run)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..records import Review, review_from_dict
+
+
+def dumps(obj: Any, indent: int | None = None) -> str:
+    """JSON with non-ASCII characters kept and keys sorted (the only JSON writer)."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=indent)
+
+
+def json_file(obj: Any) -> str:
+    """The text of a JSON result file: one key per line, a final newline."""
+    return dumps(obj, indent=1) + "\n"
+
+
+def jsonl(rows: Iterable[Any]) -> str:
+    """JSON Lines: one compact object per line."""
+    return "".join(dumps(r) + "\n" for r in rows)
+
+
+def temp_path(path: Path) -> Path:
+    """The temporary name a file is written under before it is renamed to ``path``."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write to a temporary file next to ``path`` and rename it: readers never see half a file."""
+    tmp = temp_path(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def writable_file(path: str | Path, option: str) -> Path:
+    """``path`` as a file this process can create or replace, checked before any work (InputError if not)."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: {option} is a folder, not a file")
+    folder = p.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"{p}: {option} cannot be written (no writable folder {folder})")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise InputError(f"{p}: {option} cannot be written (read-only file)")
+    return p
+
+
+# --- review records ------------------------------------------------------------------------------
+
+def review_record(review: Review, **meta: Any) -> dict[str, Any]:
+    """``review`` as the dict written to disk, with ``meta`` entries added (the review is not changed)."""
+    data = review.to_dict()
+    data["meta"] = {**data["meta"], **meta}
+    return data
+
+
+def read_review(path: Path) -> Review:
+    """The review record stored at ``path``; InputError when it is not one."""
+    try:
+        return review_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a review record ({exc.__class__.__name__}: {exc})") from None
+
+
+# --- batch folder layout -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BatchFolder:
+    """The names inside a ``mtreview batch`` output folder (nothing is read or written here)."""
+
+    root: Path
+
+    ARTICLES = "articles"
+    REVIEW_SUFFIX = ".review.json"
+    ERROR_SUFFIX = ".error.json"
+    SUMMARY = "summary.json"
+    ERRORS = "errors.jsonl"
+    RUN_LOG = "run.log.jsonl"
+    LOCK = ".lock"
+    TABLES = ("articles", "segments", "flags")
+    TABLE_FORMATS = ("parquet", "csv")
+
+    @classmethod
+    def at(cls, path: str | Path) -> BatchFolder:
+        return cls(Path(path).expanduser())
+
+    @property
+    def articles(self) -> Path:
+        return self.root / self.ARTICLES
+
+    def review_path(self, key: str) -> Path:
+        """The review record of the article whose file-name-safe key is ``key``."""
+        return self.articles / (key + self.REVIEW_SUFFIX)
+
+    def error_path(self, key: str) -> Path:
+        return self.articles / (key + self.ERROR_SUFFIX)
+
+    def article_keys(self) -> list[str]:
+        """Keys of the articles that have a review record, sorted."""
+        return sorted(p.name[: -len(self.REVIEW_SUFFIX)] for p in self.articles.glob("*" + self.REVIEW_SUFFIX))
+
+    def table_path(self, name: str, fmt: str) -> Path:
+        return self.root / f"{name}.{fmt}"
+
+    def table_paths(self, name: str) -> Mapping[str, Path]:
+        return {fmt: self.table_path(name, fmt) for fmt in self.TABLE_FORMATS}
+
+    @property
+    def summary(self) -> Path:
+        return self.root / self.SUMMARY
+
+    @property
+    def errors(self) -> Path:
+        return self.root / self.ERRORS
+
+    @property
+    def run_log(self) -> Path:
+        return self.root / self.RUN_LOG
+
+    @property
+    def lock(self) -> Path:
+        """Held (flock) by the one run writing to the folder."""
+        return self.root / self.LOCK

@@ -1,0 +1,1 @@
+"""Scores of a translation: sacrebleu metrics, the quality model and its features."""

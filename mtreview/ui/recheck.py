@@ -1,0 +1,63 @@
+"""Re-check a reviewer's edit: the flags and quality of the segment's current text.
+
+:func:`recheck` puts the edited translation into its segment, runs the article's checks again
+(document context included: the other segments keep their texts) and scores the pair, and
+compares the new flags with the old ones: an old flag whose check no longer reports the same
+words is *resolved by the edit*, a new flag is *introduced by the edit*. Pure: no streamlit,
+no store; the caller passes the models it already holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from ..checks import Article, build_checks, load_glossary, run_checks
+from ..config import Config
+from ..io import cat
+from ..records import Flag, Review, Segment, Severity
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """The checks of one segment's current (edited) text against those of its original text."""
+
+    seg_id: int
+    text: str
+    flags: tuple[Flag, ...]  # of the current text (offsets into ``text``)
+    quality: float | None
+    resolved: tuple[Flag, ...]  # old flags (offsets into the original) the edit made go away
+    introduced: tuple[Flag, ...]  # flags of ``text`` the original did not have
+
+    def blocking(self, at_least: Severity = Severity.MAJOR) -> tuple[Flag, ...]:
+        """Introduced flags of ``at_least`` this severity: confirm before saving as reviewed."""
+        return tuple(f for f in self.introduced if f.severity >= at_least)
+
+
+def _same(flag: Flag) -> tuple[str, str, str]:
+    """What makes two flags 'the same problem' across an edit: check, side and flagged words."""
+    return flag.check, flag.side, " ".join(flag.text.split())
+
+
+def recheck(review: Review, seg_id: int, text: str, config: Config, models: Any,
+            suppressed: Collection[str] = ()) -> Recheck:
+    """The flags and quality of segment ``seg_id`` when its translation reads ``text``."""
+    from ..score import quality
+
+    segments = tuple(dataclasses.replace(s, tgt=text, flags=()) if s.id == seg_id else
+                     dataclasses.replace(s, flags=()) for s in review.segments)
+    idx = next(i for i, s in enumerate(segments) if s.id == seg_id)
+    encode = getattr(getattr(models, "embedder", None), "encode", None)
+    masked = tuple(dataclasses.replace(s, src=cat.mask(s.src), tgt=cat.mask(s.tgt)) for s in segments)  # as pipeline
+    article = Article(segments=masked, glossary=load_glossary(config.checks.glossary), encode=encode)
+    found = run_checks(article, build_checks(config.checks), config.checks.allow, suppressed=suppressed)[idx]
+    flags = cat.unmask_flags(found, segments[idx].src, segments[idx].tgt)
+    seg: Segment = dataclasses.replace(segments[idx], flags=flags)
+    scored = quality.score_segments((seg,), models, config)
+    old = review.segments[idx].flags
+    new_keys, old_keys = {_same(f) for f in flags}, {_same(f) for f in old}
+    return Recheck(seg_id, text, flags, scored.quality[0],
+                   tuple(f for f in old if _same(f) not in new_keys),
+                   tuple(f for f in flags if _same(f) not in old_keys))

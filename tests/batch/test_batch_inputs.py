@@ -1,0 +1,204 @@
+"""Manifests say whether a cell is a path or the text, and paths stay inside the manifest's folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import TEST_DATA
+
+from mtreview.batch import runner as batch
+from mtreview.batch.inputs import MAX_NAME_BYTES, discover, safe_name
+from mtreview.cli.main import main
+from mtreview.config import from_dict
+
+FIXTURES = TEST_DATA / "batch"
+EN = (FIXTURES / "abcnews.420102.en.txt").read_text(encoding="utf-8")
+JA = (FIXTURES / "abcnews.420102.ja.txt").read_text(encoding="utf-8")
+HASHING = from_dict({"align": {"embedder": "hashing"}})
+
+
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _errors(out: Path) -> dict[str, str]:
+    return {e["id"]: e["reason"] for e in map(json.loads, (out / "errors.jsonl").read_text("utf-8").splitlines())}
+
+
+def test_paths_outside_the_manifest_folder_are_refused_per_row(tmp_path):
+    (tmp_path / "secret.en.txt").write_text("The secret plan of the board.\n", encoding="utf-8")
+    (tmp_path / "m" / "ok.en.txt").parent.mkdir()
+    (tmp_path / "m" / "ok.en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "m" / "link.en.txt").symlink_to(tmp_path / "secret.en.txt")
+    manifest = _jsonl(tmp_path / "m" / "manifest.jsonl", [
+        {"id": "etc", "en_path": "/etc/passwd", "ja_text": JA},
+        {"id": "dotdot", "en_path": "../../secret.en.txt", "ja_text": JA},
+        {"id": "dotdot1", "en_path": "../secret.en.txt", "ja_text": JA},
+        {"id": "link", "en_path": "link.en.txt", "ja_text": JA},
+        {"id": "ok", "en_path": "ok.en.txt", "ja_text": JA},
+    ])
+    out = tmp_path / "out"
+    result = batch.run_batch(manifest, out, HASHING, workers=1, quiet=True)
+    assert (result.reviewed, result.failed) == (1, 0)
+    errors = _errors(out)
+    assert sorted(errors) == ["dotdot", "dotdot1", "etc", "link"]
+    assert all("outside" in r and "--allow-outside-root" in r for r in errors.values())
+    everything = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
+    assert b"secret plan" not in everything and b"root:" not in everything
+
+
+def test_folder_links_out_of_the_folder_are_refused(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (tmp_path / "secret.txt").write_text("The secret plan of the board.\n", encoding="utf-8")
+    (folder / "leak.en.txt").symlink_to(tmp_path / "secret.txt")
+    (folder / "leak.ja.txt").write_text(JA, encoding="utf-8")
+    (folder / "inner.en.txt").symlink_to(folder / "leak.ja.txt")  # a link inside the folder is fine
+    (folder / "inner.ja.txt").write_text(JA, encoding="utf-8")
+    pairs, problems = discover(folder)
+    assert [p.id for p in pairs] == ["inner"]
+    assert [p.id for p in problems] == ["leak"] and "a link to a file outside" in problems[0].reason
+    assert [p.id for p in discover(folder, allow_outside_root=True)[0]] == ["inner", "leak"]
+
+
+def test_allow_outside_root_and_root_option(tmp_path, capsys):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "a.en.txt").write_text(EN, encoding="utf-8")
+    manifest = _jsonl(tmp_path / "m" / "manifest.jsonl", [
+        {"id": "a", "en_path": str(tmp_path / "shared" / "a.en.txt"), "ja_text": JA}])
+    pairs, problems = discover(manifest)
+    assert not pairs and "outside" in problems[0].reason
+    pairs, problems = discover(manifest, root=tmp_path / "shared")
+    assert [p.id for p in pairs] == ["a"] and not problems
+    pairs, problems = discover(manifest, allow_outside_root=True)
+    assert [p.id for p in pairs] == ["a"] and not problems
+    config = tmp_path / "hashing.toml"
+    config.write_text('[align]\nembedder = "hashing"\n', encoding="utf-8")
+    argv = ["batch", str(manifest), "--workers", "1", "--quiet", "--config", str(config), "--out"]
+    assert main([*argv, str(tmp_path / "o1"), "--root", str(tmp_path)]) == 0
+    assert main([*argv, str(tmp_path / "o2"), "--allow-outside-root"]) == 0
+    assert main([*argv, str(tmp_path / "o3")]) == 2  # nothing reviewable: the one row is refused
+    assert "outside" in _errors(tmp_path / "o3")["a"]
+
+
+def test_a_text_cell_is_never_read_as_a_file(tmp_path):
+    (tmp_path / "Tokyo").write_text("The contents of a file that happens to be called Tokyo.\n", encoding="utf-8")
+    manifest = _jsonl(tmp_path / "manifest.jsonl", [{"id": "t", "en_text": "Tokyo", "ja_text": "東京"}])
+    pairs, _ = discover(manifest)
+    assert pairs[0].src.text == "Tokyo" and pairs[0].src.path is None
+    review = batch.review_article(pairs[0], HASHING)
+    assert review.segments[0].src == "Tokyo"
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([{"id": "a", "en": "x.en.txt", "ja": "x.ja.txt"}],
+     "column 'en' does not say whether it holds a path or the text: rename it en_path or en_text"),
+    ([{"id": "a", "en_text": "Hi.", "tgt": "やあ。"}],
+     "column 'tgt' does not say whether it holds a path or the text: rename it ja_path or ja_text"),
+    ([{"en_text": "Hi.", "ja_text": "やあ。"}], "needs an 'id' column; found en_text, ja_text"),
+    ([{"id": {"a": 1}, "en_text": "Hi.", "ja_text": "やあ。"}], "row 1: 'id' must be text or a whole number, not dict"),
+    ([{"id": 1.5, "en_text": "Hi.", "ja_text": "やあ。"}], "row 1: 'id' must be text or a whole number, not 1.5"),
+])
+def test_manifest_schema_errors_are_one_line(tmp_path, capsys, rows, message):
+    manifest = _jsonl(tmp_path / "manifest.jsonl", rows)
+    assert main(["batch", str(manifest), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+
+
+def test_row_with_both_or_neither_kind_is_a_row_error(tmp_path):
+    manifest = _jsonl(tmp_path / "manifest.jsonl", [
+        {"id": "both", "en_text": "Hi.", "en_path": "x.txt", "ja_text": "やあ。"},
+        {"id": "neither", "en_text": None, "ja_text": "やあ。"},
+        {"id": "int", "en_text": 5, "ja_text": "やあ。"},
+        {"id": 7, "en_text": "Hi.", "ja_text": "やあ。"},
+    ])
+    pairs, problems = discover(manifest)
+    assert [p.id for p in pairs] == ["7"]
+    assert [(p.id, p.reason) for p in problems] == [
+        ("both", "both en_path and en_text are given; keep one"),
+        ("int", "en_text must be text, not int"),
+        ("neither", "no en_path or en_text"),
+    ]
+
+
+@pytest.mark.parametrize("article_id", ["記" * 100, "a" * 300, "desk/" * 80, "記事" * 40 + "/x"])
+def test_long_ids_get_short_unique_file_names(article_id):
+    name = safe_name(article_id)
+    assert len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    assert safe_name(article_id + "2") != name
+    assert safe_name(article_id) == name  # deterministic: a rerun finds its files
+
+
+def test_long_article_id_is_reviewed_kept_intact_and_resumed(tmp_path):
+    long_id = "東京都知事選挙の結果について" * 12 + "/2024"  # ~500 bytes: too long for a file name
+    manifest = _jsonl(tmp_path / "manifest.jsonl", [{"id": long_id, "en_text": EN, "ja_text": JA},
+                                                    {"id": "short", "en_text": EN, "ja_text": JA}])
+    out = tmp_path / "out"
+    first = batch.run_batch(manifest, out, HASHING, workers=1, quiet=True)
+    assert (first.reviewed, first.failed) == (2, 0)
+    path = batch.review_file(out, long_id)
+    assert path.is_file() and len(path.name.encode("utf-8")) < 255
+    assert json.loads(path.read_text(encoding="utf-8"))["meta"]["article"]["id"] == long_id
+    import csv
+
+    with (out / "articles.csv").open(encoding="utf-8", newline="") as fh:
+        assert [r["article_id"] for r in csv.DictReader(fh)] == sorted([long_id, "short"])
+    second = batch.run_batch(manifest, out, HASHING, workers=1, quiet=True)
+    assert (second.reviewed, second.skipped) == (0, 2)
+
+
+def test_parquet_manifest_mixing_paths_and_texts(tmp_path):
+    import pandas as pd
+
+    (tmp_path / "a.en.txt").write_text(EN, encoding="utf-8")
+    pd.DataFrame([{"id": "a", "en_path": "a.en.txt", "en_text": None, "ja_text": JA},
+                  {"id": "b", "en_path": None, "en_text": EN, "ja_text": JA}]).to_parquet(tmp_path / "m.parquet")
+    pairs, problems = discover(tmp_path / "m.parquet")
+    assert not problems
+    assert [(p.id, p.src.path is not None, p.src.text is not None) for p in pairs] == [
+        ("a", True, False), ("b", False, True)]
+
+
+def test_utf16_jsonl_manifest_is_read(tmp_path):
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_bytes(json.dumps({"id": "a", "en_text": "Hi.", "ja_text": "やあ。"},
+                                    ensure_ascii=False).encode("utf-16"))
+    pairs, _ = discover(manifest)
+    assert [(p.id, p.src.text, p.tgt.text) for p in pairs] == [("a", "Hi.", "やあ。")]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("m.jsonl", b'{"id": "a", "en_text": ' + b"[" * 100000 + b"]" * 100000 + b"}\n", "nested too deeply"),
+    ("m.jsonl", b'{"id": NaN, "en_text": "Hi.", "ja_text": "x"}\n', "NaN is not a JSON number"),
+    ("m.jsonl", b'{"id": 1e400, "en_text": "Hi.", "ja_text": "x"}\n', "1e400 is not a JSON number"),
+    ("m.jsonl", b"\x80\x81 not text\n", "not UTF-8 or UTF-16 text"),
+    ("m.csv", 'id,en_text,ja_text\n1,"Hi.,やあ。\n2,Bye.,"さよなら"\n'.encode(), "a stray quote?"),
+    ("m.csv", 'id,en_text,ja_text\n1,Hi.,やあ。,extra\n'.encode(), "expected 3 fields as in the header, got 4"),
+])
+def test_bad_manifests_are_one_line_errors(tmp_path, capsys, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    assert main(["batch", str(tmp_path / name), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+
+
+@pytest.mark.parametrize("metadata, message", [
+    ("name,date,desk\nabcnews.420102,2021-03-01\n", "expected 3 fields as in the header, got 2"),
+    ('name,date,desk\nabcnews.420102,"2021-03-01,world\nx,y,z\n', "a stray quote?"),
+    ("name,date\nabcnews.420102,2021\nabcnews.420102,2022\n", "'abcnews.420102' appears twice"),
+    ("article,date\nabcnews.420102,2021\n", "needs a 'name' column"),
+])
+def test_malformed_metadata_csv_is_an_error(tmp_path, capsys, metadata, message):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for suffix in ("en.txt", "ja.txt"):
+        (folder / f"abcnews.420102.{suffix}").write_bytes((FIXTURES / f"abcnews.420102.{suffix}").read_bytes())
+    (folder / "metadata.csv").write_text(metadata, encoding="utf-8")
+    assert main(["batch", str(folder), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err

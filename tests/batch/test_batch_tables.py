@@ -1,0 +1,100 @@
+"""The batch tables' Parquet schema: typed columns, categories, provenance metadata, a stable column set."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import TEST_DATA
+
+from mtreview.batch import runner as batch
+from mtreview.batch import tables as batch_tables
+from mtreview.config import from_dict
+
+
+def _run(tmp: Path, config=None, name: str = "out") -> Path:
+    if not (tmp / "in").exists():
+        shutil.copytree(TEST_DATA / "batch", tmp / "in")
+    out = tmp / name
+    batch.run_batch(tmp / "in", out, config, workers=1, quiet=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    return _run(tmp_path_factory.mktemp("bt"))
+
+
+def test_column_types(out):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    segs = pq.read_schema(out / "segments.parquet")
+    assert segs.field("date").type == pa.date32()
+    assert segs.field("src_ids").type == pa.list_(pa.int64()) == segs.field("tgt_ids").type
+    assert pa.types.is_dictionary(segs.field("worst_severity").type)
+    flags = pq.read_table(out / "flags.parquet")
+    assert pa.types.is_dictionary(flags.schema.field("severity").type)
+    arts = pq.read_table(out / "articles.parquet").to_pylist()
+    assert [a["date"] for a in arts] == [dt.date(2021, 3, 1), dt.date(2021, 3, 2), dt.date(2021, 3, 2)]
+    assert pq.read_table(out / "segments.parquet").column("src_ids").to_pylist()[0] == [0]
+
+
+def test_pandas_reads_ordered_categories_and_csv_keeps_text(out):
+    import pandas as pd
+
+    flags = pd.read_parquet(out / "flags.parquet")
+    assert list(flags["severity"].cat.categories) == ["minor", "major", "critical"]
+    assert flags["severity"].cat.ordered
+    with (out / "segments.csv").open(encoding="utf-8", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["src_ids"] == "0" and row["date"] == "2021-03-01"
+
+
+def test_provenance_metadata(out):
+    import pyarrow.parquet as pq
+
+    record = json.loads(next((out / "articles").glob("*.review.json")).read_text(encoding="utf-8"))
+    for name in ("articles", "segments", "flags"):
+        meta = {k.decode(): v.decode() for k, v in pq.read_schema(out / f"{name}.parquet").metadata.items()}
+        assert json.loads(meta["mtreview.config_hashes"]) == [record["meta"]["config_hash"]]
+        assert json.loads(meta["mtreview.models"]) == [record["meta"]["models"]]
+        assert meta["mtreview.writer_version"] == record["meta"]["mtreview"]
+        assert meta["mtreview.schema_version"] == record["schema_version"]
+
+
+def test_columns_do_not_depend_on_the_configuration(out, tmp_path_factory):
+    import pyarrow.parquet as pq
+
+    other = from_dict({"checks": {"disabled": ["numbers", "glossary"]}, "score": {"metrics": ["chrf"]}})
+    out2 = _run(out.parent, other, "other")
+    for name in ("articles", "segments", "flags"):
+        assert pq.read_schema(out2 / f"{name}.parquet").names == pq.read_schema(out / f"{name}.parquet").names
+        with (out / f"{name}.csv").open(encoding="utf-8") as a, (out2 / f"{name}.csv").open(encoding="utf-8") as b:
+            assert a.readline() == b.readline()
+    names = pq.read_schema(out2 / "segments.parquet").names
+    assert "check_numbers" in names and "score_bleu_ref" in names
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("2021-03-01", dt.date(2021, 3, 1)), ("2021/03/01", dt.date(2021, 3, 1)),
+     ("2021-03-01T09:00:00", dt.date(2021, 3, 1)), ("", None), (None, None), ("yesterday", None)],
+)
+def test_dates(value, expected):
+    assert batch_tables._date(value, "a") == expected
+
+
+def test_csv_bom_option(out, tmp_path):
+    import pandas as pd
+
+    bom = _run(out.parent, from_dict({"batch": {"csv_bom": True}}), "bom")
+    for name in ("articles", "segments", "flags"):
+        data = (bom / f"{name}.csv").read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data[3:] == (out / f"{name}.csv").read_bytes()
+        assert not (out / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert pd.read_csv(bom / "articles.csv", encoding="utf-8-sig").columns[0] == "article_id"

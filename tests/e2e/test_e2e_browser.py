@@ -1,0 +1,153 @@
+"""End to end in a real headless browser: Debian's chromium driven by playwright.
+
+Starts ``streamlit run app.py`` on a free port with a tmp database, opens the seed article,
+sees the stutter 「…と述べたと述べた」 highlighted, accepts that flag, edits the translation,
+reloads and sees both persisted. Set ``MTREVIEW_SCREENSHOT=path.png`` to also save a screenshot
+of the review view (docs/screenshots/ is made by scripts/ui_screenshots.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mtreview import pipeline
+from mtreview.io.load import load_document
+from mtreview.ui.render import flag_key
+from mtreview.ui.store import Store, article_id
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.slow,
+    # In CI a missing browser is a failure, never a silent skip.
+    pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium") and not os.environ.get("CI"),
+                       reason="chromium not installed (scripts/install-system.sh)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    url = f"sqlite:///{tmp_path / 'e2e.db'}"
+    env = {**os.environ, "MTREVIEW_DB": url}
+    env.pop("MTREVIEW_CONFIG", None)
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 40
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start: " + (tmp_path / "streamlit.log").read_text())
+            time.sleep(0.3)
+        yield base, url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def test_review_accept_edit_reload(server, seed_paths):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, db_url = server
+    src, tgt = (load_document(p) for p in seed_paths)
+    review = pipeline.review(src, tgt)  # what the app will show (no decisions yet)
+    # the seed's stutter 「…と述べたと述べた」 must be flagged; that is the flag this test decides
+    seg, flag = next((s, f) for s in review.segments for f in s.flags if f.check == "repetition")
+    assert flag.text == "と述べたと述べた"
+    k = seg.flags.index(flag)
+    first_flagged = next(s for s in review.segments if s.flags)
+    aid = article_id("seed (sample)", src.text, tgt.text)
+    fixed = seg.tgt.replace("述べたと述べた", "述べた") + "（校正済み）"
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(base, timeout=30_000)
+            first_mark = page.locator(f"tr#seg-{first_flagged.id}").locator("mark.mtr").first
+            expect(first_mark).to_be_visible(timeout=60_000)
+            assert first_mark.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+            stutter = page.locator(f"tr#seg-{seg.id}").locator("mark.mtr", has_text="述べたと述べた").first
+            expect(stutter).to_be_visible()
+            assert stutter.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+            for _ in range(len(review.segments)):  # "Next flagged" until the stutter's segment is open
+                if page.get_by_text(f"Segment {seg.id} ·").count():
+                    break
+                page.get_by_role("button", name="Next ▼").click()
+                page.wait_for_timeout(700)
+            expect(page.get_by_text(f"Segment {seg.id} ·")).to_be_visible(timeout=20_000)
+
+            reviewer = page.get_by_label("Reviewer")
+            reviewer.fill("Aiko")
+            reviewer.press("Enter")
+            expect(page.get_by_label("Translation")).to_have_count(1, timeout=20_000)
+            page.get_by_role("button", name=re.compile(r"^Accept")).nth(k).click()
+            expect(page.get_by_text(f"segment {seg.id}: repetition flag accepted")).to_be_visible(timeout=20_000)
+
+            box = page.get_by_label("Translation")
+            expect(box).to_have_count(1, timeout=20_000)  # a rerun may briefly show the old editor too
+            box.fill(fixed)
+            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+            expect(page.get_by_text(f"segment {seg.id} saved")).to_be_visible(timeout=20_000)
+
+            shot = os.environ.get("MTREVIEW_SCREENSHOT")
+            page.reload()
+            row = page.locator(f"tr#seg-{seg.id}")
+            expect(row).to_contain_text("edited; was:", timeout=60_000)
+            expect(row).to_contain_text(fixed)
+            expect(row).to_contain_text(f"1/{len(seg.flags)} decided")
+            expect(page.get_by_label("Reviewer")).to_have_value("Aiko")  # kept in the URL
+            expect(page.get_by_role("button", name=re.compile(r"^Accept")).first).to_be_visible()
+            if shot:  # flagged rows on top, so that the picture shows highlights
+                page.get_by_text("Filter and sort").click()
+                page.get_by_text("Worst first").click()
+                top = page.locator("table.mtr-table tbody tr").first
+                expect(top).to_have_class(re.compile(r"\bflagged\b"), timeout=20_000)
+                page.wait_for_timeout(800)
+                page.screenshot(path=shot, full_page=False)
+        finally:
+            browser.close()
+
+    store = Store(db_url)
+    state = store.segment_state(aid, seg.id)
+    assert (state.edit, state.updated_by) == (fixed, "Aiko")
+    assert state.decision(flag_key(flag, seg)) == "accept"
+    store.close()

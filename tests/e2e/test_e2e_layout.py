@@ -1,0 +1,95 @@
+"""The review layout in a real browser (headless chromium) at 1366×768: issue 12 items 6-8.
+
+A WMT21 news document (one sentence per segment) shows at least 8 segments at once with the
+first flag's buttons and the editor on screen; clicking a row selects it; J scrolls the grid
+to the selection; a reload comes back to the same segment; a reviewer's name in Markdown
+is shown as typed.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from conftest import ROOT
+from test_e2e_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (slow; chromium present)
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ui_server import VISIBLE_ROWS_JS, serve
+
+from mtreview.ui.store import Store
+
+WMT = ROOT.parent / "shared" / "data" / "align-dev" / "en-ja" / "guardian.306645"
+
+
+@pytest.fixture
+def app(tmp_path):
+    if not WMT.with_name(WMT.name + ".en.txt").is_file():
+        pytest.skip("../shared/data is not here")
+    db = f"sqlite:///{tmp_path / 'layout.db'}"
+    store = Store(db)
+    en, ja = ((WMT.parent / f"{WMT.name}.{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ja"))
+    aid = store.open_article(WMT.name, en, ja, source=f"folder:{WMT.parent}").id
+    with serve(db, tmp_path / "streamlit.log") as base:
+        yield base, store, aid
+    store.close()
+
+
+def _selected(page) -> int:
+    return int(page.locator(".st-key-grid tr.selected").get_attribute("data-seg"))
+
+
+def _row_in_grid(page, seg: int) -> bool:
+    return page.evaluate("""(seg) => {
+      const grid = document.querySelector('.st-key-grid').getBoundingClientRect();
+      const r = document.querySelector(`.st-key-grid tr[data-seg="${seg}"]`).getBoundingClientRect();
+      return r.top >= grid.top && r.bottom <= Math.min(grid.bottom, window.innerHeight) + 1;
+    }""", seg)
+
+
+def test_grid_layout_click_keys_and_reload_at_1366x768(app):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _, aid = app
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{base}/?aid={aid}&reviewer=**Aiko**", timeout=60_000)
+            expect(page.locator(".st-key-grid tr.selected")).to_have_count(1, timeout=120_000)
+            expect(page.get_by_label("Translation")).to_have_count(1, timeout=60_000)
+            page.wait_for_timeout(1000)
+            assert page.evaluate(VISIBLE_ROWS_JS) >= 8  # item 6: at least 8 segments at once
+            widths = page.evaluate("""() => [...document.querySelectorAll('.st-key-grid thead th')]
+                                     .map(th => th.getBoundingClientRect().width)""")
+            assert min(widths[1], widths[2]) >= 300  # source and translation side by side, readable
+            box = page.get_by_label("Translation").bounding_box()
+            assert box["y"] + box["height"] <= 768  # the editor without scrolling the page
+            assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") == 0
+
+            # item 7: a click on a row selects it
+            page.locator('.st-key-grid tr[data-seg="5"] td.src').click()
+            expect(page.locator('.st-key-grid tr[data-seg="5"]')).to_have_class("selected", timeout=20_000)
+            expect(page.get_by_text("Segment 5 ·")).to_be_visible()
+            # the picker far down the article, then J / K: the grid scrolls to the selection
+            page.locator('.st-key-grid tr[data-seg="24"] td.src').scroll_into_view_if_needed()
+            page.locator('.st-key-grid tr[data-seg="24"] td.src').click()
+            expect(page.locator('.st-key-grid tr[data-seg="24"]')).to_have_class("selected", timeout=20_000)
+            page.locator('.st-key-grid tr[data-seg="0"]').scroll_into_view_if_needed()  # scrolled away
+            assert not _row_in_grid(page, 24)
+            page.locator("body").press("k")  # previous flagged segment
+            expect(page.locator(".st-key-grid tr.selected")).not_to_have_attribute("data-seg", "24",
+                                                                                    timeout=20_000)
+            chosen = _selected(page)
+            page.wait_for_timeout(800)
+            assert _row_in_grid(page, chosen)
+
+            # item 8: a reload keeps the article and the segment
+            page.reload()
+            expect(page.locator(".st-key-grid tr.selected")).to_have_count(1, timeout=120_000)
+            assert _selected(page) == chosen
+            assert f"seg={chosen}" in page.url and f"aid={aid}" in page.url
+            expect(page.get_by_placeholder("your name (required to save)")).to_have_value("**Aiko**")
+        finally:
+            browser.close()

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mtreview.config import LoadConfig
+from mtreview.errors import InputError
+from mtreview.io.load import decode, load_bytes, load_document, load_text, paragraphs
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+TEST_DATA = Path(__file__).resolve().parents[1] / "data"
+
+SEED_JA = (SAMPLES / "seed.ja.txt").read_text(encoding="utf-8")
+SEED_EN = (SAMPLES / "seed.en.txt").read_text(encoding="utf-8")
+HEADLINE_JA = (
+    "北朝鮮はロシアとの協調を米国に対して強調、プーチン大統領が「早期に」訪問する可能性があると述べた"
+)
+CAPTION_JA = (
+    "北朝鮮はロシアとの関係を積極的に強化しており、金正恩(キム・ジョンウン)総書記が9月にロシアを訪問し、"
+    "プーチン大統領と首脳会談を行ったことでも注目された。(AFP=時事)"
+)
+SEED_REMOVED = [
+    ("site", "Since 1975"),
+    ("site", "日本語で読むアラビアのニュース"),
+    ("navigation", "• facebook"),
+    ("navigation", "• twitter"),
+    ("navigation", "• Home"),
+    ("navigation", "• 日本"),
+    ("navigation", "• " + HEADLINE_JA),
+    ("duplicate", CAPTION_JA),
+    ("share", "Short Url:"),
+    ("timestamp", "21 Jan 2024 11:01:28 GMT9"),
+    ("duplicate", "21 Jan 2024 11:01:28 GMT9"),
+    ("tags", "topics"),
+    ("tags", "特に人気"),
+    ("tags", "オススメ"),
+    ("footer", "return to top"),
+]
+SEED_KINDS = ["headline", "caption"] + ["body"] * 13 + ["credit"]
+
+
+# -- encodings ---------------------------------------------------------------------
+
+# Shift_JIS / EUC-JP / ISO-2022-JP cannot encode "•": pages in those encodings use "・" for bullets.
+SEED_JA_LEGACY = SEED_JA.replace("•", "・")
+
+
+def test_decode_damaged_utf8_keeps_the_text():
+    data = SEED_JA.encode("utf-8")
+    got, encoding = decode(data[:1000] + data[1001:], "seed")
+    assert encoding == "utf-8"
+    assert got.count("\ufffd") == 2  # the two continuation bytes left without their lead byte
+    assert got.startswith(SEED_JA[:300]) and got.endswith(SEED_JA[-300:])
+
+
+@pytest.mark.parametrize(
+    "text, data, expected",
+    [
+        (SEED_JA, SEED_JA.encode("utf-8"), "utf-8"),
+        (SEED_JA, b"\xef\xbb\xbf" + SEED_JA.encode("utf-8"), "utf-8-sig"),
+        (SEED_JA, SEED_JA.encode("utf-16"), "utf-16"),
+        (SEED_JA, SEED_JA.encode("utf-16-le"), "utf-16-le"),
+        (SEED_JA, SEED_JA.encode("utf-16-be"), "utf-16-be"),
+        (SEED_EN, SEED_EN.encode("utf-16-le"), "utf-16-le"),
+        (SEED_JA_LEGACY, SEED_JA_LEGACY.encode("shift_jis"), "shift_jis"),
+        (SEED_JA_LEGACY, SEED_JA_LEGACY.encode("cp932"), "shift_jis"),
+        (SEED_JA_LEGACY, (SEED_JA_LEGACY + "①").encode("cp932"), "cp932"),
+        (SEED_JA_LEGACY, SEED_JA_LEGACY.encode("euc_jp"), "euc_jp"),
+        (SEED_JA_LEGACY, SEED_JA_LEGACY.encode("iso2022_jp"), "iso2022_jp"),
+        (SEED_JA_LEGACY[:120], SEED_JA_LEGACY[:120].encode("euc_jp"), "euc_jp"),
+        (SEED_JA_LEGACY[:120], SEED_JA_LEGACY[:120].encode("shift_jis"), "shift_jis"),
+    ],
+)
+def test_decode_encodings(text, data, expected):
+    got, encoding = decode(data, "seed")
+    assert encoding == expected
+    assert got.startswith(text)
+
+
+@pytest.mark.parametrize("enc", ["utf-8", "utf-16", "shift_jis", "euc_jp"])
+def test_seed_page_in_each_encoding_cleans_the_same(enc):
+    doc = load_bytes(SEED_JA_LEGACY.encode(enc), f"seed.{enc}.txt", "ja")
+    assert len(doc.removed) == len(SEED_REMOVED)
+    assert [b.kind for b in doc.blocks] == SEED_KINDS
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (bytes(range(256)) * 4, "binary file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary file"),
+        (b"", "empty file"),
+        (b" \n\t\r\n", "empty file"),
+        ("\u3000\n\n".encode(), "empty file"),
+        (b"\xef\xbb\xbf", "empty file"),
+        (b"12345 678\n", "no English or Japanese text found"),
+    ],
+)
+def test_bad_bytes(data, message):
+    with pytest.raises(InputError, match=message) as exc:
+        load_bytes(data, "upload.txt")
+    assert "\n" not in str(exc.value)
+    assert str(exc.value).startswith("upload.txt: ")
+
+
+@pytest.mark.parametrize(
+    "text, lang, message",
+    [
+        (SEED_EN, "ja", "expected Japanese text but this looks English"),
+        (SEED_JA, "en", "expected English text but this looks Japanese"),
+        (SEED_EN, "fr", "unsupported language 'fr'"),
+    ],
+)
+def test_wrong_language(text, lang, message):
+    with pytest.raises(InputError, match=message):
+        load_text(text, lang, path="x.txt")
+
+
+@pytest.mark.parametrize(
+    "page, style",
+    [
+        (SEED_JA, "lf"),
+        (SEED_JA.replace("\n", "\r\n"), "crlf"),
+        (SEED_JA.replace("\n", "\r"), "cr"),
+        (SEED_JA.replace("\n", "\r\n", 3), "mixed"),
+    ],
+)
+def test_newlines_are_normalised_and_recorded(page, style):
+    doc = load_text(page, "ja")
+    assert doc.newline == style
+    assert doc.text == SEED_JA
+    assert [(r.reason, r.text) for r in doc.removed] == SEED_REMOVED
+
+
+# -- the scraped seed page ---------------------------------------------------------
+
+
+def test_seed_page_removed_lines_exactly():
+    doc = load_document(SAMPLES / "seed.ja.txt", "ja")
+    assert doc.fmt == "scraped"
+    assert [(r.reason, r.text) for r in doc.removed] == SEED_REMOVED
+    for r in doc.removed:
+        assert doc.text[r.start : r.end] == r.text
+
+
+def test_seed_page_blocks_and_kinds():
+    doc = load_document(SAMPLES / "seed.ja.txt", "ja")
+    assert [b.kind for b in doc.blocks] == SEED_KINDS
+    texts = [doc.text[b.start : b.end] for b in doc.blocks]
+    assert texts[0] == HEADLINE_JA
+    assert texts[1] == CAPTION_JA
+    assert texts[2].startswith("ソウル:北朝鮮は日曜日、")
+    assert texts[-1] == "AP"
+    # every article paragraph of the page (a line with 。) is kept verbatim, exactly once
+    article = [ln.strip() for ln in SEED_JA.split("\n") if "。" in ln]
+    assert len(article) == 15  # 14 paragraphs + the repeated caption
+    assert sorted(set(article)) == sorted(t for t in texts if "。" in t)
+    # the first caption is the one kept; the repeat right below it is the duplicate
+    dup = next(r for r in doc.removed if r.reason == "duplicate" and r.text == CAPTION_JA)
+    assert doc.blocks[1].end < dup.start
+
+
+def test_seed_english_loses_nothing():
+    doc = load_document(SAMPLES / "seed.en.txt", "en")
+    assert doc.removed == ()
+    assert doc.fmt == "text"
+    assert [(b.start, b.end) for b in doc.blocks] == [(b.start, b.end) for b in paragraphs(doc.text)]
+    assert [b.kind for b in doc.blocks] == SEED_KINDS
+    assert doc.block_text(2).startswith("SEOUL: North Korea said Sunday")
+
+
+@pytest.mark.parametrize(
+    "name, blocks, kinds",
+    [
+        ("clean/abcnews.420102.en.txt", 3, ["headline", "body", "body"]),
+        ("clean/abcnews.420102.ja.txt", 3, ["headline", "body", "body"]),
+        ("clean/yahoo-ja.978303.en.txt", 9, ["body"] * 9),  # its title ends with a period,
+        ("clean/yahoo-ja.978303.ja.txt", 9, ["headline"] + ["body"] * 8),
+    ],
+)
+def test_clean_news_loses_nothing(name, blocks, kinds):
+    doc = load_document(TEST_DATA / name)
+    assert doc.removed == ()
+    assert [(b.start, b.end) for b in doc.blocks] == [(b.start, b.end) for b in paragraphs(doc.text)]
+    assert len(doc.blocks) == blocks
+    assert [b.kind for b in doc.blocks] == kinds
+
+
+@pytest.mark.parametrize(
+    "config, reasons",
+    [
+        (LoadConfig(), [r for r, _ in SEED_REMOVED]),
+        (LoadConfig(strip_boilerplate=False), ["duplicate", "duplicate"]),
+        (LoadConfig(dedupe_blocks=False),
+         ["site", "site"] + ["navigation"] * 5 + ["share", "timestamp", "timestamp"]
+         + ["tags"] * 3 + ["footer"]),
+        (LoadConfig(strip_boilerplate=False, dedupe_blocks=False), []),
+    ],
+)
+def test_config_knobs(config, reasons):
+    doc = load_text(SEED_JA, "ja", config=config)
+    assert [r.reason for r in doc.removed] == reasons

@@ -1,0 +1,127 @@
+"""mtreview.io.output: the one JSON writer, atomic writes, review records, the batch folder layout."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from mtreview.errors import InputError
+from mtreview.io import output
+from mtreview.io.output import BatchFolder
+from mtreview.records import Flag, Review, Segment, Severity
+
+PACKAGE = Path(__file__).resolve().parents[2] / "mtreview"
+
+
+def _review() -> Review:
+    flag = Flag("numbers", "accuracy/number", Severity.MAJOR, "tgt", 0, 2, "a number differs", text="３人")
+    seg = Segment(0, "Three people.", "３人です。", (0,), (0,), score=0.91234, scores={"chrf": 40.123456},
+                  quality=71.234, flags=(flag,))
+    return Review(meta={"config_hash": "abc"}, segments=(seg,))
+
+
+def test_dumps_keeps_japanese_and_sorts_keys():
+    assert output.dumps({"b": "日本", "a": 1}) == '{"a": 1, "b": "日本"}'
+    assert output.json_file({"a": [1]}) == '{\n "a": [\n  1\n ]\n}\n'
+    assert output.jsonl([{"x": 1}, {"y": "語"}]) == '{"x": 1}\n{"y": "語"}\n'
+
+
+def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / "a.json"
+    output.write_atomic(path, "one")
+    output.write_atomic(path, b"two")
+    assert path.read_text() == "two"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "a.json"
+    output.write_atomic(path, "old")
+
+    def boom(self, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Path, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        output.write_atomic(path, "new")
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_review_record_round_trip_without_changing_the_review(tmp_path):
+    review = _review()
+    data = output.review_record(review, batch={"input_hash": "i"})
+    assert data["meta"] == {"config_hash": "abc", "batch": {"input_hash": "i"}}
+    assert review.meta == {"config_hash": "abc"}  # not mutated
+    path = tmp_path / "x.review.json"
+    output.write_atomic(path, output.json_file(data))
+    back = output.read_review(path)
+    assert back.meta == data["meta"]
+    assert back.segments[0].flags == review.segments[0].flags
+    assert (back.segments[0].score, back.segments[0].quality) == (0.9123, 71.23)  # as written, rounded
+    assert output.review_record(back) == output.review_record(output.read_review(path))
+
+
+@pytest.mark.parametrize("text", ["{", '{"segments": [{"id": 0}]}', "[]"])
+def test_read_review_of_a_bad_file_is_an_input_error(tmp_path, text):
+    path = tmp_path / "bad.review.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="not a review record"):
+        output.read_review(path)
+
+
+def test_batch_folder_names(tmp_path):
+    folder = BatchFolder(tmp_path)
+    assert folder.review_path("desk_1") == tmp_path / "articles" / "desk_1.review.json"
+    assert folder.error_path("a") == tmp_path / "articles" / "a.error.json"
+    assert folder.table_paths("flags") == {"parquet": tmp_path / "flags.parquet", "csv": tmp_path / "flags.csv"}
+    assert (folder.summary.name, folder.errors.name, folder.run_log.name) == (
+        "summary.json", "errors.jsonl", "run.log.jsonl")
+    folder.articles.mkdir()
+    for key in ("b", "a"):
+        folder.review_path(key).write_text("{}")
+    folder.error_path("c").write_text("{}")
+    assert folder.article_keys() == ["a", "b"]
+
+
+def _imports(path: Path) -> set[str]:
+    """mtreview modules imported anywhere in ``path`` (module level or inside functions)."""
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - node.level + 1]
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module or ""
+            names = [f"{name}.{a.name}" for a in node.names] + [name]
+            out.update(n for n in names if n.startswith("mtreview"))
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("mtreview"))
+    return out
+
+
+def test_no_import_cycles_between_modules():
+    modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in PACKAGE.rglob("*.py")}
+    graph = {m: {i for i in _imports(p) if i in modules and i != m and not m.startswith(i + ".")}
+             for m, p in modules.items()}
+    # a package's __init__ importing its own submodules is no cycle; everything else is
+    graph = {m: {i for i in deps if not (modules[m].name == "__init__.py" and i.startswith(m + "."))}
+             for m, deps in graph.items()}
+    cycles = []
+    for start in sorted(graph):
+        stack = [(start, [start])]
+        while stack:
+            node, path = stack.pop()
+            for nxt in sorted(graph[node]):
+                if nxt == start:
+                    cycles.append(" -> ".join([*path, nxt]))
+                elif nxt not in path and len(path) < 6:
+                    stack.append((nxt, [*path, nxt]))
+    assert cycles == []

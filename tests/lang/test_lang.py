@@ -1,0 +1,81 @@
+"""mtreview.lang: language facts written once, and the code outside it that reuses them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mtreview.lang import en, ja, page
+
+PACKAGE = Path(__file__).resolve().parents[2] / "mtreview"
+
+
+@pytest.mark.parametrize(("word", "month"), [("january", 1), ("jan", 1), ("sept", 9), ("sep", 9), ("may", 5),
+                                              ("december", 12)])
+def test_month_words(word, month):
+    assert en.MONTHS[word] == month
+
+
+def test_month_abbreviations_exclude_whole_words():
+    assert "may" not in en.MONTH_ABBREVIATIONS and "june" not in en.MONTH_ABBREVIATIONS
+    assert {"jan", "sep", "sept", "dec"} <= en.MONTH_ABBREVIATIONS
+
+
+def test_month_pattern_prefers_the_longest_word():
+    m = re.match(f"(?:{en.MONTH_PATTERN})", "september")
+    assert m is not None and m.group() == "september"
+
+
+def test_not_person_names():
+    assert {"Monday", "December", "President", "The"} <= en.NOT_PERSON_NAMES
+    assert "Lingard" not in en.NOT_PERSON_NAMES
+
+
+@pytest.mark.parametrize(("ch", "expected"), [("あ", True), ("カ", True), ("ー", True), ("漢", True), ("々", True),
+                                              ("・", False), ("ｶ", False), ("a", False), ("、", False)])
+def test_ja_letters(ch, expected):
+    assert ja.is_ja(ch) is expected
+
+
+@pytest.mark.parametrize("ch", ["・", "ｶ", "ゝ", "㐀"])
+def test_ja_script_is_wider_than_the_letters(ch):
+    assert re.match(f"[{ja.JA_SCRIPT}]", ch) and not ja.is_ja(ch)
+
+
+def test_fold_width_keeps_length():
+    assert ja.fold_width("ＡＢＣ　１２３！") == "ABC 123!"
+    assert ja.ja_ratio("日本 abc") == pytest.approx(2 / 5)
+
+
+def test_page_phrases_each_once_and_folded():
+    seen = [p.casefold() for phrases in page._TABLE.values() for p in phrases]
+    assert len(seen) == len(set(seen))
+    assert page.LOADER_PHRASES["share"] == "share" and page.LOADER_PHRASES["pr"] == "navigation"
+    assert "photo" in page.CHECK_PHRASES and "photo" not in page.LOADER_PHRASES  # check only
+    assert "privacy policy" in page.LOADER_PHRASES and "privacy policy" not in page.CHECK_PHRASES  # loader only
+    assert "return to top" in page.CHECK_PHRASES and "return to top" in page.LOADER_PHRASES
+
+
+def test_morphs_keep_offsets_and_conjugation_types():
+    from mtreview.lang import mecab
+
+    text = "彼は見れる。"
+    ms = mecab.morphs(text)
+    assert all(text[m.start : m.end] == m.surface for m in ms)
+    verb = next(m for m in ms if m.pos == "動詞")
+    assert verb.lemma == "見る" and verb.kana == "ミレル" and verb.lemma_kana == "ミル"
+    assert mecab.conjugation("見る").startswith("上一段") and mecab.conjugation("走る").startswith("五段")
+    assert mecab.conjugation("見る走る") == ""  # not one word
+
+
+def _outside_lang() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if "lang" not in p.relative_to(PACKAGE).parts]
+
+
+@pytest.mark.parametrize("fact", [r"\bjanuary\b", r"^\s*import fugashi", r"TokenizerJaMecab", r"\\u3041"])
+def test_language_facts_live_in_lang_only(fact):
+    rx = re.compile(fact, re.IGNORECASE | re.MULTILINE)
+    spelled = [str(p.relative_to(PACKAGE)) for p in _outside_lang() if rx.search(p.read_text(encoding="utf-8"))]
+    assert spelled == []

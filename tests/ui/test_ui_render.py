@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import pytest
+
+from mtreview.records import Flag, Segment, Severity
+from mtreview.ui import render
+from mtreview.ui.render import Filters
+from mtreview.ui.store import SegmentState
+
+JA = "北の外務省は、それは “早い時期 “に実現する可能性があると述べたと述べた。"
+EN = "the North's Foreign Ministry said the trip could happen \"at an early date.\""
+
+
+def flag(start, end, text=JA, side="tgt", check="repetition", sev=Severity.MINOR, msg="repeated words"):
+    return Flag(check, "fluency/repetition", sev, side, start, end, msg, text[start:end])
+
+
+def seg(i, src=EN, tgt=JA, flags=(), score=0.8, quality=None):
+    return Segment(i, src, tgt, (i,) if src else (), (i,) if tgt else (), score, flags=tuple(flags),
+                   quality=quality)
+
+
+STUTTER = JA.index("述べたと述べた")
+
+
+@pytest.mark.parametrize(
+    "text, flags, expected",
+    [
+        ("<script>alert(1)</script>", [], "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ('a "b" & c', [], "a &quot;b&quot; &amp; c"),
+        (JA, [flag(STUTTER, STUTTER + 7)],
+         "北の外務省は、それは “早い時期 “に実現する可能性があると"
+         '<mark class="mtr minor" data-check="repetition" title="repetition (minor): repeated words">'
+         "述べたと述べた</mark>。"),
+        # a flag over markup-looking text: escaped inside the mark, offsets still on the raw text
+        ("x<b>y</b>", [flag(1, 4, "x<b>y</b>")],
+         'x<mark class="mtr minor" data-check="repetition" title="repetition (minor): repeated words">'
+         "&lt;b&gt;</mark>y&lt;/b&gt;"),
+        # a flag on the other side is not shown here
+        (JA[:5], [flag(0, 2, side="src", text=EN)], "北の外務省"),
+    ],
+)
+def test_highlight_escapes_and_marks_by_offset(text, flags, expected):
+    assert render.highlight(text, flags, "tgt") == expected
+
+
+def test_overlapping_flags_split_into_pieces_coloured_by_worst():
+    text = "述べたと述べた。"
+    a = flag(0, 7, text, check="repetition", sev=Severity.MINOR, msg="stutter")
+    b = flag(4, 8, text, check="punct", sev=Severity.MAJOR, msg="<odd> end")
+    out = render.highlight(text, [a, b], "tgt")
+    assert out == (
+        '<mark class="mtr minor" data-check="repetition" title="repetition (minor): stutter">述べたと</mark>'
+        '<mark class="mtr major" data-check="punct repetition" '
+        'title="repetition (minor): stutter; punct (major): &lt;odd&gt; end">述べた</mark>'
+        '<mark class="mtr major" data-check="punct" title="punct (major): &lt;odd&gt; end">。</mark>'
+    )
+
+
+def test_rejected_flags_are_greyed_and_spans_clipped_to_text():
+    text = "述べた"
+    f = flag(1, 10, text)  # runs past the end of the text
+    out = render.highlight(text, [f], "tgt", rejected={f})
+    assert out == ('述<mark class="mtr minor rejected" data-check="repetition" '
+                   'title="repetition (minor): repeated words">べた</mark>')
+
+
+def test_table_escapes_everything_and_shows_empty_cells():
+    evil = '<img src=x onerror="alert(1)">'
+    segs = [seg(0, src=evil, tgt="<script>alert(1)</script>"), seg(1, tgt=""), seg(2, src="")]
+    states = {0: SegmentState(0, edit="</td><script>x</script>", comment='"><b>', reviewed=True, version=1)}
+    out = render.segments_table(segs, states, selected=1)
+    assert "<script>" not in out and "<img" not in out and "<b>" not in out
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in out
+    assert "&lt;/td&gt;&lt;script&gt;x&lt;/script&gt;" in out
+    assert '<td class="tgt empty">— not translated —</td>' in out
+    assert '<td class="src empty">— no source: added in translation —</td>' in out
+    assert '<tr id="seg-1" class="selected" data-seg="1">' in out
+    assert out.count("<tr id=") == 3
+
+
+def test_flag_note_shows_message_and_suggestion_escaped():
+    f = Flag("repetition", "fluency/repetition", Severity.MAJOR, "tgt", STUTTER, STUTTER + 7,
+             "The reporting verb is repeated.", "述べたと述べた", suggestion="述べた<")
+    out = render.flag_note_html(f, "accept")
+    assert "述べたと述べた</mark>」 The reporting verb is repeated." in out
+    assert "→ suggestion: <b>述べた&lt;</b>" in out and "accepted" in out
+
+
+SEGS = [
+    seg(0, score=0.9),
+    seg(1, flags=[flag(0, 2, check="omission", sev=Severity.MAJOR)], score=0.5),
+    seg(2, flags=[flag(0, 2), flag(3, 5)], score=0.3),
+    seg(3, flags=[flag(0, 2, check="omission", sev=Severity.CRITICAL)], score=0.7, quality=40.0),
+    seg(4, score=0.2),
+]
+
+
+@pytest.mark.parametrize(
+    "filters, ids",
+    [
+        (Filters(), [0, 1, 2, 3, 4]),
+        (Filters(only_flagged=True), [1, 2, 3]),
+        (Filters(checks=("omission",)), [1, 3]),
+        (Filters(severities=("minor",)), [2]),
+        (Filters(checks=("repetition",), severities=("major",)), []),
+        (Filters(max_align=0.5), [1, 2, 4]),
+        (Filters(worst_first=True), [3, 1, 2, 4, 0]),
+        (Filters(only_open=True), [0, 2, 3, 4]),
+    ],
+)
+def test_select_segments(filters, ids):
+    states = {1: SegmentState(1, reviewed=True, version=1)}
+    assert [s.id for s in render.select_segments(SEGS, states, filters)] == ids
+
+
+def test_progress_and_next_flagged():
+    k2 = render.flag_key(SEGS[2].flags[0], SEGS[2])
+    k1 = render.flag_key(SEGS[1].flags[0], SEGS[1])
+    states = {1: SegmentState(1, reviewed=True, version=1, decisions=((k1, "reject"),)),
+              2: SegmentState(2, edit="x", version=1, decisions=((k2, "accept"),))}
+    p = render.progress(SEGS, states)
+    assert (p.flags, p.decided, p.accepted, p.rejected, p.reviewed, p.edited, p.left) == (4, 2, 1, 1, 1, 1, 2)
+    assert p.text() == "2 of 4 flags left to decide · 4 of 5 segments left to review · 1 edited"
+    # segment 1 is fully decided, so navigation skips it
+    assert [render.next_flagged(SEGS, c, states) for c in (None, 0, 2, 3, 4)] == [2, 2, 3, 2, 2]
+    assert render.next_flagged(SEGS, 2, states, step=-1) == 3
+    assert render.next_flagged([SEGS[0], SEGS[4]], 0, states) is None
+
+
+def test_flag_messages_under_the_text_with_decisions():
+    f = Flag("repetition", "fluency/repetition", Severity.MAJOR, "tgt", STUTTER, STUTTER + 7,
+             "The verb <is> repeated.", "述べたと述べた", suggestion="述べた")
+    s = seg(0, flags=[f])
+    states = {0: SegmentState(0, version=1, decisions=((render.flag_key(f, s), "reject"),))}
+    assert render.flag_messages_html(s, "tgt", states[0]) == (
+        '<div class="mtr-msg major rejected">⚑ repetition: The verb &lt;is&gt; repeated. → 述べた ✘</div>')
+    assert render.flag_messages_html(s, "src", states[0]) == ""
+    assert render.flag_messages_html(s, "tgt", None).endswith("→ 述べた</div>")
+
+
+def test_header_escapes_name_and_metadata():
+    out = render.header_html("<b>x</b> [a](javascript:1)", ["translator <i>T</i>", "status done"])
+    assert out == ('<div class="mtr-header"><h3 style="margin:0;font-size:1.15rem;display:inline">'
+                   "&lt;b&gt;x&lt;/b&gt; [a](javascript:1)</h3> "
+                   '<span style="color:#666;font-size:0.8em">'
+                   "translator &lt;i&gt;T&lt;/i&gt; · status done</span></div>")
+    prog = render.Progress(segments=4, reviewed=1, flags=4, decided=1, accepted=1, rejected=0, edited=0)
+    with_bar = render.header_html("<b>x</b>", [], prog)
+    assert "3 of 4 flags left to decide" in with_bar and 'style="width:25.0%"' in with_bar
+
+
+@pytest.mark.parametrize(
+    "saved_tgt, warned",
+    [(JA, False), ("北の外務省は述べた。", True), (None, False)],
+)
+def test_status_warns_when_saved_on_other_text(saved_tgt, warned):
+    state = SegmentState(0, reviewed=True, version=1, src=EN if saved_tgt else None, tgt=saved_tgt)
+    out = render.status_html(seg(0), state)
+    assert ("⚠ text changed" in out) is warned
+    assert "✓ reviewed" in out
+
+
+def test_editor_title_escapes_the_reviewer_name():
+    state = SegmentState(3, version=2, updated_by="<b>Ben</b>")
+    assert render.editor_title_html(seg(3, quality=71.25), state) == (
+        '<b>Segment 3</b> · 1-1 · align 0.80 · quality 71.2 · saved v2 by &lt;b&gt;Ben&lt;/b&gt;')
