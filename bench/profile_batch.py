@@ -4,11 +4,17 @@ Generates articles like ``bench_batch.py`` (sampled dev documents), reviews them
 with one BLAS thread (as a batch worker does) and prints the CPU seconds of each pipeline stage.
 
     python bench/profile_batch.py --articles 30
+    python bench/profile_batch.py --articles 10 --texts   # what the encoder embeds, by step
+
+``--texts`` counts the texts that reach the encoder itself (behind the models' cache) by the
+pipeline step that asked for them, with their SentencePiece tokens (the encoder's cost is about
+linear in tokens), and how many were embedded more than once.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import cProfile
 import os
 import pstats
@@ -41,6 +47,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--articles", type=int, default=30)
     ap.add_argument("--sentences", type=int, default=28)
+    ap.add_argument("--texts", action="store_true", help="count the texts the encoder embeds, by step")
     args = ap.parse_args()
     os.environ["MTREVIEW_EMBED_THREADS"] = "1"
 
@@ -59,6 +66,9 @@ def main() -> None:
     models = batch.models_for(config)
     print(f"model load + warm-up: {time.process_time() - t0:.2f} CPU s (once per worker)")
     stamp = {"input_hash": "-", "config_hash": config.digest()}
+    if args.texts:
+        count_texts(pairs, stamp, config, out, models)
+        return
     prof = cProfile.Profile(time.process_time)
     prof.enable()
     for pair in pairs:
@@ -71,6 +81,51 @@ def main() -> None:
         # the outermost matching function (the largest cumulative time): nested calls are inside it
         cum = max((v[3] for k, v in stats.items() if k[2] == func and k[0].endswith(suffix)), default=0.0)
         print(f"  {label:<46} {cum:7.2f} s  {100 * cum / total:5.1f} %")
+
+
+def _step() -> str:
+    """The pipeline line (outside models/) that called the encoder: file:line function."""
+    import traceback
+
+    frames = [f for f in traceback.extract_stack() if "/mtreview/" in f.filename and "/models/" not in f.filename]
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno} {frames[-1].name}" if frames else "?"
+
+
+def count_texts(pairs: list, stamp: dict[str, str], config, out: Path, models) -> None:
+    """Review ``pairs`` and print what the encoder behind the cache embedded, by calling step."""
+    from mtreview.batch import runner as batch
+
+    inner = models.embedder.inner  # the bare encoder behind CachedEmbedder
+    tokenize = inner._model._sp.encode
+    asked: collections.Counter[str] = collections.Counter()
+    texts: collections.Counter[str] = collections.Counter()
+    tokens: collections.Counter[str] = collections.Counter()
+    calls: collections.Counter[str] = collections.Counter()
+    seen: collections.Counter[str] = collections.Counter()
+    encode, cached = inner.encode, models.embedder.encode
+
+    def counting(batch_texts):
+        step = _step()
+        calls[step] += 1
+        texts[step] += len(batch_texts)
+        tokens[step] += sum(len(tokenize(t)) + 2 for t in batch_texts)  # + BOS, EOS
+        seen.update(batch_texts)
+        return encode(batch_texts)
+
+    def asking(batch_texts):
+        asked[_step()] += len(batch_texts)
+        return cached(batch_texts)
+
+    inner.encode, models.embedder.encode = counting, asking
+    for pair in pairs:
+        batch.process_article(pair, stamp, config, out, models)
+    total = sum(tokens.values())
+    print(f"{len(pairs)} articles; texts asked for / embedded / encoder calls / tokens (share) by step:")
+    for step in sorted(asked, key=lambda k: -tokens[k]):
+        print(f"  {step:<38} {asked[step]:6d} {texts[step]:6d} {calls[step]:4d} {tokens[step]:7d}"
+              f" ({100 * tokens[step] / max(total, 1):4.1f} %)")
+    print(f"distinct texts {len(seen)}, embedded {sum(seen.values())}, "
+          f"embedded more than once {sum(1 for n in seen.values() if n > 1)}; tokens {total}")
 
 
 if __name__ == "__main__":
