@@ -126,6 +126,13 @@ def count_texts(pairs: list, stamp: dict[str, str], config, out: Path, models) -
               f" ({100 * tokens[step] / max(total, 1):4.1f} %)")
     print(f"distinct texts {len(seen)}, embedded {sum(seen.values())}, "
           f"embedded more than once {sum(1 for n in seen.values() if n > 1)}; tokens {total}")
+    import numpy as np
+
+    sample = list(seen)[:30]  # the first article's first texts: does a vector depend on its batch?
+    together, alone = encode(sample), np.stack([encode([t])[0] for t in sample])
+    same = int((together == alone).all(axis=1).sum())
+    print(f"batch shape: {same} of {len(sample)} vectors bit for bit equal embedded alone vs in one batch, "
+          f"largest difference {float(np.abs(together - alone).max()):.1e}")
 
 
 if __name__ == "__main__":
