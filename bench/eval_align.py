@@ -196,6 +196,8 @@ def eval_sets(names: list[str], split: str) -> list[EvalSet]:
 DEV2_SETS = [f"dev2/{layout}/{part}" for layout in ("paras", "flat") for part in ("tune", "report")]
 DEV_SETS = [f"dev/{pair}/{mode}" for pair in ("en-ja", "ja-en") for mode in ("paragraphs", "joined")]
 SYSTEMS = ("mtreview", "gale-church", "vecalign")
+# segmenter rules that --without can switch off, to measure each one's effect
+ABLATIONS = {"ja-polite-end": "_JA_POLITE_END", "en-clause-start": "_EN_CLAUSE_START"}
 
 
 def _may_read_errors(es: EvalSet, doc: str) -> bool:
@@ -348,7 +350,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", nargs="*", default=[], metavar="SECTION.KEY=VALUE",
                     help="override config values, e.g. align.skip_cost=0.4")
     ap.add_argument("--cache", type=Path, default=None, help="keep embeddings in this .npz between runs")
+    ap.add_argument("--without", nargs="*", default=[], choices=sorted(ABLATIONS),
+                    help="switch a segmenter rule off (ablation): its pattern never matches")
     args = ap.parse_args(argv)
+    for rule in args.without:
+        setattr(segment, ABLATIONS[rule], re.compile(r"(?!)"))
     names = [n for item in args.sets for n in (
         [s for s in DEV2_SETS if s.endswith("/tune")] if item == "tune" else [item])]
     for n in names:

@@ -13,6 +13,10 @@ follow them) and keeps those that are not:
   initials ...) unless the next word is a usual sentence opener;
 - followed by a lower-case word or a Japanese quoting particle (``」と``).
 
+A sentence whose end mark is missing still ends where the language shows it: an English clause
+before a request or an interjection ("... a new password Let me know ..."), a Japanese polite
+predicate (ます / です / ください ...) before a new sentence's first word ("...してください私は").
+
 English datelines ("VIRGINIA BEACH, Va. --", "SEOUL:") stay with the first sentence; a
 dateline glued to a headline ("... in Colorado AURORA, Colo. (AP) -") starts a new one.
 Offsets always index ``Document.text``.
@@ -26,6 +30,15 @@ from collections.abc import Callable, Iterable
 
 from .config import SegmentConfig
 from .lang.en import MONTH_ABBREVIATIONS
+from .lang.ja import (
+    COPULA_ENDINGS,
+    KANJI,
+    KATAKANA,
+    MASU_ENDINGS,
+    MASU_STEM_KANA,
+    MASU_STEM_KANJI,
+    SENTENCE_OPENERS,
+)
 from .records import Document, Sentence
 
 Span = tuple[int, int]
@@ -82,6 +95,10 @@ _MISSING_STOP = re.compile(
     r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|An|It|As|Some|In|When|After|While|How|"
     r"He|She|They|We|You|Please|There|Our|If|Then|Thank|Thanks)\s[A-Za-z0-9])"
 )
+# a request or an interjection that only opens a clause ("... a new password Let me know ...",
+# "... sign in with it Great!!"): a sentence whose stop is missing ends before it
+_EN_CLAUSE_START = re.compile(r"(?<=[a-z0-9])\s+(?=(?:Let(?:'s|’s|\s(?:me|us)\b)"
+                              r"|(?:Yes|Yeah|Sorry|Hello|Hi|OK|Okay|Great|Thanks|Thank\syou)(?:,|!+)\s))")
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
 _SAID = _wordset("said says added wrote explained noted tweeted")
@@ -109,6 +126,13 @@ _JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*")
 # that starts with と opens a new one (。というわけで / 。ところが / 。とはいえ / 。とにかく)
 _JA_CONTINUE = re.compile(r"\s*(?:と(?!いうわけ|いうのも|ころが|ころで|はいえ|にかく|もかく|りあえず|ても)"
                           r"|って|っ|など|なんて|との|とか|、|，)")
+# a finished polite clause whose 。 is missing, before a new sentence's start (a kanji, katakana,
+# Latin or digit, a quotation, お/ご + kanji, an opening word): "確認してください私は", "ます弊社では";
+# "励ます気持ち" is a plain verb (no stem before ます), が/か/ね/よ/ら/し... continue the clause
+_JA_MASU = f"(?<=[{MASU_STEM_KANA}{MASU_STEM_KANJI}])(?:{'|'.join(MASU_ENDINGS)})"
+_JA_NEW_START = (f"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ「『]|[おご][{KANJI}]"
+                 f"|{'|'.join(SENTENCE_OPENERS)}")
+_JA_POLITE_END = re.compile(f"(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)})(?=\\s*(?:{_JA_NEW_START}))")
 
 
 def _protected(text: str, start: int, end: int, opens: dict[str, str], closes: dict[str, str],
@@ -220,6 +244,9 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
     cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
     cuts.sort()
+    cuts += [start + m.end() for m in _EN_CLAUSE_START.finditer(chunk)
+             if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
+    cuts.sort()
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
@@ -309,6 +336,7 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         if _JA_CONTINUE.match(chunk, m.end()):
             continue
         cuts.append(cut)
+    cuts += [start + m.end() for m in _JA_POLITE_END.finditer(chunk) if start + m.end() not in guard]
     return _cut(start, end, cuts)
 
 

@@ -388,3 +388,50 @@ def test_split_quotes_cuts_inside_quotations_but_not_brackets():
     ja = "「元気です。医師に感謝します」と述べた。訪問（予定通り。延期なし）は終わった。"
     parts = [s.text for s in segment.split(load_text(ja, "ja"), SegmentConfig(split_quotes=True))]
     assert parts == ["「元気です。", "医師に感謝します」と述べた。", "訪問（予定通り。延期なし）は終わった。"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("設定を開いてくださいお名前を入力します", ["設定を開いてください", "お名前を入力します"]),
+    ("ご連絡ありがとうございます当社では返品を受け付けています",
+     ["ご連絡ありがとうございます", "当社では返品を受け付けています"]),
+    ("明日は休みですまた来週お会いしましょう", ["明日は休みです", "また来週お会いしましょう"]),
+    ("荷物は届きませんでしたサポートに連絡しました", ["荷物は届きませんでした", "サポートに連絡しました"]),
+    ("画面を確認しました「保存」を押してください", ["画面を確認しました", "「保存」を押してください"]),
+    ("毎朝見ますテレビのニュース", ["毎朝見ます", "テレビのニュース"]),  # a one-kanji stem
+])
+def test_japanese_polite_end_without_stop_ends_the_sentence(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "ja"))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "価格は今後ますます上がる見込みです。",  # ますます is an adverb
+    "友人を励ます手紙を書いた。",  # 励ます is a plain verb, no polite stem before ます
+    "熱を冷ます薬を飲んだ。",
+    "確認しましたが、問題はありませんでした。",  # が continues the clause
+    "届きましたら、ご連絡ください。",  # a conditional
+    "お待ちしていますね。",
+    "必要ですか。",
+    "くださいませ。",
+])
+def test_japanese_polite_forms_inside_a_sentence_are_not_cut(text):
+    assert len(segment.split(load_text(text, "ja"))) == 1
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Please follow the steps to create a new password Let me know if it worked", 2),
+    ("You can sign in with it now Great!! See you soon.", 3),
+    ("The parcel arrived this morning Thanks, it looks fine.", 2),
+    ("I checked your order Sorry, it has not shipped yet.", 2),
+])
+def test_a_request_or_interjection_after_a_finished_clause_starts_a_sentence(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text", [
+    "According to the English magazine Hello!, the couple will give funding.",  # a name, not a greeting
+    "She told them to Let it go, and they did.",  # no me/us after Let
+    "The band played Yes, No and Maybe at the show.",  # too short to be a finished clause
+    "They sang Thank you for the music at the end.",
+])
+def test_clause_openers_inside_a_sentence_are_not_cut(text):
+    assert len(segment.split(load_text(text, "en"))) == 1

@@ -42,3 +42,17 @@ def ja_ratio(text: str) -> float:
     """Share of non-space characters that are Japanese script."""
     chars = [c for c in text if not c.isspace()]
     return sum(1 for c in chars if is_ja(c)) / len(chars) if chars else 0.0
+
+# Finite polite predicate endings: a clause that ends in one of these is a finished sentence
+# even when its 。 is missing (chat, captions, a dropped stop). Longest first for a regex.
+# The ます forms follow a verb's continuative stem, which ends in an い- or え-row kana or is a
+# one-kanji stem (見ます, 来ます); a kanji before a bare ます is a plain verb (励ます, 増す, 冷ます).
+MASU_ENDINGS = ("ませんでした", "ませんでしょう", "ましょう", "ました", "ません", "ます")
+MASU_STEM_KANA = "いきしちにひみりぎじびぴえけせてねへめれげぜでべぺ"
+MASU_STEM_KANJI = "見出来寝居得経着似煮"
+COPULA_ENDINGS = ("でした", "でしょう", "です", "ください")
+# Hiragana words that open a sentence (demonstratives, conjunctions, greetings): after a polite
+# ending they start a new one; any other hiragana (が か ね よ の と し ...) continues the clause.
+SENTENCE_OPENERS = ("この", "その", "あの", "どの", "これ", "それ", "あれ", "こちら", "そちら", "また",
+                    "でも", "しかし", "ただ", "なお", "さて", "まあ", "はい", "いいえ", "ありがとう",
+                    "すみません", "もし", "いかが", "うち", "まず", "よろしく", "どうぞ", "ぜひ")
