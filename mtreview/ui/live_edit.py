@@ -24,7 +24,9 @@ export default function(component) {
       const box = e.target;
       if (!(box instanceof HTMLTextAreaElement) || box.getAttribute('aria-label') !== 'Translation') return;
       clearTimeout(timer);
-      timer = setTimeout(() => { if (window.__mtrLive) window.__mtrLive(box.value); }, data.delay);
+      timer = setTimeout(() => {  // a box gone (saved, another segment opened) sends nothing
+        if (box.isConnected && window.__mtrLive) window.__mtrLive(box.value);
+      }, data.delay);
     };
     document.addEventListener('input', window.__mtrTyping);
   }
