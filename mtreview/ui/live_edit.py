@@ -5,7 +5,9 @@ Streamlit's text area reports its text only on blur, Ctrl+Enter or a form's subm
 events on the editor's Translation box and, once typing pauses for :data:`DEBOUNCE_MS`, sends
 the box's text back with the key of the form field it belongs to. The callback keeps it as
 ``st.session_state["live_text"] = (field_key, text)``; the editor re-checks that text. Nothing
-is saved: the form's Save keeps its meaning (versions, conflicts).
+is saved: the form's Save keeps its meaning (versions, conflicts). The re-check is drawn under
+the form, so the box does not move while it changes; the script scrolls the editor's panel (never
+the page) to bring it into view.
 """
 
 from __future__ import annotations
@@ -30,6 +32,20 @@ export default function(component) {
     };
     document.addEventListener('input', window.__mtrTyping);
   }
+  if (!data.show) return;
+  const show = () => {  // the re-check of the typed text into view, inside the panel only, never the page
+    const box = document.querySelector('.mtr-recheck');
+    if (!box) return false;
+    let pane = box.parentElement;
+    while (pane && !(pane.scrollHeight > pane.clientHeight + 1)) pane = pane.parentElement;
+    if (!pane || pane === document.documentElement || pane === document.body) return true;
+    const p = pane.getBoundingClientRect(), r = box.getBoundingClientRect();
+    if (r.bottom > p.bottom) pane.scrollTop += Math.min(r.bottom - p.bottom, r.top - p.top);
+    return true;
+  };
+  let tries = 0;
+  const retry = () => { if (!show() && ++tries < 20) setTimeout(retry, 100); };
+  requestAnimationFrame(retry);
 }
 """
 
@@ -49,12 +65,13 @@ def live_text(field: str) -> str | None:
     return got[1] if got and got[0] == field else None
 
 
-def watch(field: str) -> None:
-    """Mount the watcher for the Translation box whose widget key is ``field``."""
+def watch(field: str, show: bool = False) -> None:
+    """Mount the watcher for the Translation box whose widget key is ``field``; ``show``: scroll the
+    panel (not the page) so that the re-check of the typed text, drawn above, is in view."""
     def typed() -> None:
         value = st.session_state.get("live_js")
         got = value.get("text") if isinstance(value, dict) else getattr(value, "text", None)
         if isinstance(got, list | tuple) and len(got) == 2 and isinstance(got[1], str):
             st.session_state["live_text"] = (str(got[0]), got[1])
 
-    _live_component()(data={"field": field, "delay": DEBOUNCE_MS}, key="live_js", on_text_change=typed)
+    _live_component()(data={"field": field, "delay": DEBOUNCE_MS, "show": show}, key="live_js", on_text_change=typed)

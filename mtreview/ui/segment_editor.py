@@ -202,11 +202,12 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
                               on_click=_submit, args=(store, aid, seg, next_id, checker, True))
     # the current text's checks, under the form (the box does not move as they change): the text
     # being typed (debounced, unsaved) or else the saved edit
-    text = live_edit.live_text(keys["edit"])
-    text = state.edit if text is None else text
-    if checker is not None and text is not None and text != seg.tgt:
+    typed = live_edit.live_text(keys["edit"])
+    text = state.edit if typed is None else typed
+    shown = checker is not None and text is not None and text != seg.tgt
+    if shown:
         st.html(render.recheck_html(checker(seg.id, text)))
-    live_edit.watch(keys["edit"])
+    live_edit.watch(keys["edit"], show=shown and typed is not None)
 
 
 def _submit(store: Store, aid: str, seg: Segment, next_id: int | None,

@@ -43,6 +43,7 @@ def test_typing_shows_the_new_flags_before_saving(tmp_path):
             recheck = page.locator(".mtr-recheck")
             expect(recheck).to_contain_text("repetition (major)", timeout=30_000)
             expect(recheck).to_contain_text("(new)")
+            expect(recheck).to_be_in_viewport()  # under the box, seen while typing at 1366×768
             expect(recheck.locator("mark", has_text="述べたと述べ")).to_have_count(1)
             expect(box).to_have_value(original + TYPED)  # the reruns kept what was typed
             for _ in "と述べた。":  # undo the stutter: the flag goes as the text changes
