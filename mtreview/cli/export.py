@@ -210,15 +210,16 @@ def to_html(review: Review, states: Mapping[int, Any], article: Any = None, conf
             name: str | None = None) -> bytes:
     """The self-contained HTML report, with the reviewers' edits and decisions."""
     edits = {k: s.edit for k, s in states.items() if s.edit is not None}
+    comments = {k: s.comment for k, s in states.items() if s.comment}
     return html_report.article_html(review.to_dict(), name or _name(review, article),
                                     config or mqm.recorded_config(review.meta), _decide(states),
-                                    edits).encode("utf-8")
+                                    edits, mqm.Credits(states), comments).encode("utf-8")
 
 
 def to_mqm(review: Review, states: Mapping[int, Any], article: Any = None, config: MqmConfig | None = None,
            name: str | None = None) -> bytes:
     """The MQM Viewer / Marot TSV of the article (counted errors after the reviewers' decisions)."""
-    return mqm.anthea_tsv([(name or _name(review, article), review.to_dict(), _decide(states))],
+    return mqm.anthea_tsv([(name or _name(review, article), review.to_dict(), _decide(states), mqm.Credits(states))],
                           config or mqm.recorded_config(review.meta)).encode("utf-8")
 
 
@@ -293,7 +294,8 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
     from ..batch.runner import review_file
 
     records = [(a["article_id"], _read_record(review_file(folder, a["article_id"]))[1],
-                mqm.store_decider(states[a["article_id"]]) if a["article_id"] in states else None)
+                mqm.store_decider(states[a["article_id"]]) if a["article_id"] in states else None,
+                mqm.Credits(states.get(a["article_id"], {})))
                for a in articles]
     return mqm.anthea_tsv(records, config.mqm).encode("utf-8")
 

@@ -1,8 +1,9 @@
 """Self-contained HTML reports an editor opens in any browser: one article, or a whole batch.
 
-``article_html(review, config, decide, edits)`` shows the MQM score and verdict, bar charts
+``article_html(review, config, decide, edits, credits, comments)`` shows the MQM score and verdict, bar charts
 (flags by check and by severity, inline SVG) and every segment with its flagged words
-highlighted by severity (hover for the message), the reviewer's edit and each flag's decision.
+highlighted by severity (hover for the message), the reviewers' edit, comment and each flag's
+decision, each credited to whoever made it ("edited by Aiko", "(accepted by Ben)").
 ``batch_html(summary, articles, config)`` shows the batch's MQM, pass rate per desk and
 translator, charts and the articles ranked worst first. No scripts, fonts or images are
 loaded from anywhere: the file is the report.
@@ -93,8 +94,11 @@ def _verdict(score: mqm.MqmScore) -> str:
 
 
 def article_html(review: Mapping[str, Any], title: str, config: MqmConfig | None = None,
-                 decide: mqm.Decide | None = None, edits: Mapping[int, str] | None = None) -> str:
-    """The HTML report of one review record (``Review.to_dict()``)."""
+                 decide: mqm.Decide | None = None, edits: Mapping[int, str] | None = None,
+                 credits: mqm.Credits | None = None, comments: Mapping[int, str] | None = None) -> str:
+    """The HTML report of one review record (``Review.to_dict()``); ``credits``: who edited, commented,
+    reviewed and decided, written beside each edit, comment and decision."""
+    comments = comments or {}
     config = config or MqmConfig()
     edits = edits or {}
     seg_scores, total = mqm.review_scores(review, config, decide)
@@ -122,13 +126,18 @@ def article_html(review: Mapping[str, Any], title: str, config: MqmConfig | None
     for seg, score in zip(review["segments"], seg_scores, strict=True):
         src_flags = [f for f in seg["flags"] if f["side"] == "src"]
         tgt_flags = [f for f in seg["flags"] if f["side"] == "tgt"]
-        edit = edits.get(int(seg["id"]))
+        edit, comment = edits.get(int(seg["id"])), comments.get(int(seg["id"]))
+        who = credits.segment(seg) if credits else {}
         tgt = highlight(seg["tgt"], tgt_flags)
         if edit is not None:
-            tgt += f'<div class="edit">edited: {esc(edit)}</div>'
+            tgt += f'<div class="edit">edited{_by(who.get("edited_by"))}: {esc(edit)}</div>'
+        if comment:
+            tgt += f'<div class="small">comment{_by(who.get("commented_by"))}: {esc(comment)}</div>'
+        if who.get("reviewed_by"):
+            tgt += f'<div class="small">reviewed{_by(who["reviewed_by"])}</div>'
         items = "".join(
             f'<li><mark class="{esc(f["severity"])}">{esc(f["severity"])}</mark> {esc(f["check"])}: '
-            f'{esc(f["message"])}{_decision(decide, f, seg)}</li>' for f in seg["flags"])
+            f'{esc(f["message"])}{_decision(decide, f, seg, credits)}</li>' for f in seg["flags"])
         body.append(f'<tr class="{"flagged" if seg["flags"] else ""}"><td>{esc(seg["id"])}</td>'
                     f'<td>{highlight(seg["src"], src_flags)}</td><td>{tgt}</td>'
                     f'<td><ul class="flags">{items}</ul></td><td>{score.penalty:g}</td></tr>')
@@ -136,9 +145,15 @@ def article_html(review: Mapping[str, Any], title: str, config: MqmConfig | None
     return _page(title, body)
 
 
-def _decision(decide: mqm.Decide | None, flag: Mapping[str, Any], seg: Mapping[str, Any]) -> str:
+def _by(name: str | None) -> str:
+    return f" by {esc(name)}" if name else ""
+
+
+def _decision(decide: mqm.Decide | None, flag: Mapping[str, Any], seg: Mapping[str, Any],
+              credits: mqm.Credits | None = None) -> str:
     d = decide(flag, seg) if decide else None
-    return f' <span class="small">({esc(d + "ed" if d else "undecided")})</span>'
+    by = _by(credits.decided_by(flag, seg)) if d and credits else ""
+    return f' <span class="small">({esc(d + "ed" if d else "undecided")}{by})</span>'
 
 
 def _rate(rows: Sequence[Mapping[str, Any]], key: str) -> list[tuple[str, float]]:

@@ -13,7 +13,8 @@ the decisions (none given: every flag undecided).
 
 ``anthea_tsv`` writes the ten-column TSV that Google's MQM Viewer / Marot read (system, doc,
 docSegId, globalSegId, rater, source, target with the error span in ``<v>…</v>``, category,
-severity, metadata), one line per counted error and a ``No-error`` line for a clean segment.
+severity, metadata), one line per counted error and a ``No-error`` line for a clean segment. With
+the store's ``Credits``, the metadata says who edited, commented, reviewed and decided.
 """
 
 from __future__ import annotations
@@ -114,19 +115,42 @@ def recorded_config(meta: Mapping[str, Any]) -> MqmConfig:
     return from_dict({"mqm": recorded}).mqm if recorded else MqmConfig()
 
 
-def store_decider(states: Mapping[int, Any]) -> Decide:
-    """Decisions from the store's ``SegmentState``s (by segment id), keyed as the store keys them."""
+def _stored(states: Mapping[int, Any], flag: Mapping[str, Any], segment: Mapping[str, Any]) -> tuple[Any, str]:
+    """The store's ``SegmentState`` of ``segment`` (None: nothing saved) and ``flag``'s key in it."""
     from ..checks import suppression_key
     from ..records import flag_from_dict
 
+    text = segment["src"] if flag["side"] == "src" else segment["tgt"]
+    return states.get(int(segment["id"])), suppression_key(flag_from_dict(dict(flag)), text)
+
+
+def store_decider(states: Mapping[int, Any]) -> Decide:
+    """Decisions from the store's ``SegmentState``s (by segment id), keyed as the store keys them."""
     def decide(flag: Mapping[str, Any], segment: Mapping[str, Any]) -> str | None:
-        st = states.get(int(segment["id"]))
-        if st is None:
-            return None
-        text = segment["src"] if flag["side"] == "src" else segment["tgt"]
-        return st.decision(suppression_key(flag_from_dict(dict(flag)), text))
+        st, key = _stored(states, flag, segment)
+        return None if st is None else st.decision(key)
 
     return decide
+
+
+CREDITS = ("edited_by", "commented_by", "reviewed_by")
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Who did what, from the store's ``SegmentState``s (by segment id): each segment's edit, comment
+    and reviewed mark, and each flag's decision, credited to whoever did it (not who saved last)."""
+
+    states: Mapping[int, Any]
+
+    def segment(self, segment: Mapping[str, Any]) -> dict[str, str]:
+        """The segment's credits that are set, e.g. ``{"edited_by": "Aiko", "reviewed_by": "Ben"}``."""
+        st = self.states.get(int(segment["id"]))
+        return {} if st is None else {k: getattr(st, k) for k in CREDITS if getattr(st, k, "")}
+
+    def decided_by(self, flag: Mapping[str, Any], segment: Mapping[str, Any]) -> str | None:
+        st, key = _stored(self.states, flag, segment)
+        return None if st is None else st.decided_by(key)
 
 
 # -- Anthea / MQM Viewer / Marot TSV --------------------------------------------------------------
@@ -152,11 +176,14 @@ def _marked(text: str, start: int, end: int) -> str:
 
 
 def anthea_rows(review: Mapping[str, Any], doc: str, config: MqmConfig, decide: Decide | None = None,
-                system: str = "mt", rater: str = "mtreview", first_global: int = 1) -> list[list[str]]:
-    """The MQM Viewer rows of one article (no header)."""
+                system: str = "mt", rater: str = "mtreview", first_global: int = 1,
+                credits: Credits | None = None) -> list[list[str]]:
+    """The MQM Viewer rows of one article (no header); ``credits``: who did what, in each row's metadata
+    (``edited_by``, ``commented_by``, ``reviewed_by`` of its segment, ``decided_by`` of its flag)."""
     rows = []
     for k, seg in enumerate(review["segments"]):
         base = [system, doc, str(k + 1), str(first_global + k)]
+        who = credits.segment(seg) if credits else {}
         errs = []
         for f in seg.get("flags", []):
             decision = decide(f, seg) if decide else None
@@ -168,21 +195,25 @@ def anthea_rows(review: Mapping[str, Any], doc: str, config: MqmConfig, decide: 
                 src = _marked(src, f["start"], f["end"])
             else:
                 tgt = _marked(tgt, f["start"], f["end"])
-            meta = {"check": f["check"], "note": f["message"], "decision": decision or "undecided"}
+            meta = {"check": f["check"], "note": f["message"], "decision": decision or "undecided", **who}
+            by = credits.decided_by(f, seg) if decision and credits else None
+            if by:
+                meta["decided_by"] = by
             errs.append([*base, f.get("rater") or rater, _cell(src), _cell(tgt), _category(f, lvl),
                          _SEVERITY_NAMES[lvl], dumps(meta)])
         if not errs:
-            errs.append([*base, rater, _cell(seg["src"]), _cell(seg["tgt"]), "No-error", "No-error", "{}"])
+            errs.append([*base, rater, _cell(seg["src"]), _cell(seg["tgt"]), "No-error", "No-error", dumps(who)])
         rows.extend(errs)
     return rows
 
 
-def anthea_tsv(reviews: Sequence[tuple[str, Mapping[str, Any], Decide | None]], config: MqmConfig,
-               system: str = "mt") -> str:
-    """The TSV (with a header line) of several articles: (doc id, review record, decisions)."""
+def anthea_tsv(reviews: Sequence[tuple[Any, ...]], config: MqmConfig, system: str = "mt") -> str:
+    """The TSV (with a header line) of several articles: (doc id, review record, decisions[, credits])."""
     lines = ["\t".join(ANTHEA_COLUMNS)]
     first = 1
-    for doc, review, decide in reviews:
-        lines += ["\t".join(r) for r in anthea_rows(review, doc, config, decide, system, first_global=first)]
+    for doc, review, decide, *more in reviews:
+        credits = more[0] if more else None
+        lines += ["\t".join(r) for r in anthea_rows(review, doc, config, decide, system, first_global=first,
+                                                     credits=credits)]
         first += len(review["segments"])
     return "\n".join(lines) + "\n"

@@ -9,7 +9,8 @@ stored value) or "Overwrite with mine" (saved on top of the version the diff sho
 
 Edits are re-checked (:mod:`mtreview.ui.recheck`): the panel shows the flags and quality of the
 current text and which old flags the edit resolved; saving as reviewed a text that brings a
-new major (or critical) flag asks for confirmation first.
+new major (or critical) flag asks for confirmation first. The re-check also follows the text
+as it is typed (:mod:`mtreview.ui.live_edit`, debounced), before anything is saved.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import streamlit as st
 
 from ..errors import MtreviewError
 from ..records import Segment
-from . import render
+from . import live_edit, render
 from .recheck import Recheck
 from .store import SCOPES, ArticleState, FlagDecision, SegmentState, StaleWriteError, Store
 
@@ -187,8 +188,6 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
         st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
                          f" source {state.src!r}, translation {state.tgt!r}."))
     _flags(store, aid, seg, state)
-    if checker is not None and state.edit is not None:
-        st.html(render.recheck_html(checker(seg.id, state.edit)))
     keys = _keys(aid, seg.id)
     with st.form(key=f"form:{aid}:{seg.id}"):
         st.text_area("Translation", key=keys["edit"], height=96)
@@ -201,6 +200,14 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
         st.form_submit_button("Reviewed, next", shortcut="Alt+Enter", width="stretch",
                               help="save, mark reviewed and open the next segment (Alt+Enter)",
                               on_click=_submit, args=(store, aid, seg, next_id, checker, True))
+    # the current text's checks, under the form (the box does not move as they change): the text
+    # being typed (debounced, unsaved) or else the saved edit
+    typed = live_edit.live_text(keys["edit"])
+    text = state.edit if typed is None else typed
+    shown = checker is not None and text is not None and text != seg.tgt
+    if shown:
+        st.html(render.recheck_html(checker(seg.id, text)))
+    live_edit.watch(keys["edit"], show=shown and typed is not None)
 
 
 def _submit(store: Store, aid: str, seg: Segment, next_id: int | None,

@@ -70,6 +70,37 @@ def test_db_edits_and_decisions_apply(reviewed, tmp_path, capsysbinary):
     assert any(r[8] == "Major" and "<v>21</v>" in r[6] for r in rows[1:])
 
 
+def test_html_and_mqm_credit_each_action_to_whoever_did_it(reviewed, tmp_path, capsysbinary):
+    """Aiko edits and comments, Ben accepts a flag and marks the segment reviewed: each is credited."""
+    url = f"sqlite:///{tmp_path / 'credits.db'}"
+    review = review_from_dict(json.loads(reviewed.read_text(encoding="utf-8")))
+    seg = review.segments[1]
+    flag = next(f for f in seg.flags if f.check == "numbers")
+    store = Store(url)
+    art = store.open_article("memoq", "src", "tgt", "upload")
+    store.save_segment(art.id, 1, "Aiko", 0, edit="警察によると、12人が死亡した。", comment="数字を確認")
+    store.save_segment(art.id, 1, "<b>Ben</b>", 1, reviewed=True,
+                       decisions=(FlagDecision(suppression_key(flag, seg.tgt), "numbers", "21", "accept"),))
+    store.close()
+    page = _export(capsysbinary, reviewed, "--format", "html", "--db", url, "--article", art.id).decode()
+    assert "edited by Aiko: 警察によると、12人が死亡した。" in page
+    assert "comment by Aiko: 数字を確認" in page
+    assert "reviewed by &lt;b&gt;Ben&lt;/b&gt;" in page and "<b>Ben</b>" not in page  # a name is text
+    assert "(accepted by &lt;b&gt;Ben&lt;/b&gt;)" in page
+    assert "edited by" not in _export(capsysbinary, reviewed, "--format", "html").decode()  # no db: no credits
+
+    tsv = _export(capsysbinary, reviewed, "--format", "mqm", "--db", url, "--article", art.id).decode()
+    rows = list(csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE))
+    numbers = [json.loads(r[9]) for r in rows[1:] if r[2] == "2" and json.loads(r[9]).get("check") == "numbers"]
+    assert numbers and all(m["decision"] == "accept" for m in numbers)
+    assert {(m["decided_by"], m["edited_by"], m["commented_by"], m["reviewed_by"]) for m in numbers} == {
+        ("<b>Ben</b>", "Aiko", "Aiko", "<b>Ben</b>")}
+    undecided = [json.loads(r[9]) for r in rows[1:] if r[2] == "2" and json.loads(r[9]).get("check") != "numbers"]
+    assert all("decided_by" not in m and m["edited_by"] == "Aiko" for m in undecided)
+    untouched = [json.loads(r[9]) for r in rows[1:] if r[2] == "1"]  # nothing saved on the first segment
+    assert untouched and not any(k.endswith("_by") for m in untouched for k in m)
+
+
 def test_csv_with_bom_xlsx_and_html(reviewed, tmp_path, capsysbinary):
     data = _export(capsysbinary, reviewed, "--format", "csv", "--bom")
     assert data.startswith("\ufeff".encode()) and "警察によると".encode() in data
@@ -212,6 +243,10 @@ def test_batch_decisions_table_and_decided_mqm(batch_out, tmp_path, capsysbinary
         return sum(1 for line in tsv.splitlines()[1:] if line.split("\t")[8] != "No-error")
 
     assert errors(tsv_decided) == errors(tsv_all) - 1  # the rejected flag is no error any more
+    credited = [json.loads(line.split("\t")[9]) for line in tsv_decided.splitlines()[1:]
+                if line.split("\t")[1] == flagged["article_id"] and "reviewed_by" in line]
+    assert credited and all(m["reviewed_by"] == "tanaka" for m in credited)  # who reviewed, per row
+    assert "reviewed_by" not in tsv_all
 
     from openpyxl import load_workbook
 

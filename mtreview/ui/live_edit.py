@@ -1,0 +1,77 @@
+"""The Translation box re-checked as the reviewer types (streamlit): a debounced watcher.
+
+Streamlit's text area reports its text only on blur, Ctrl+Enter or a form's submit. A small
+``st.components.v2`` script (no HTML of its own, no user data in it) listens for ``input``
+events on the editor's Translation box and, once typing pauses for :data:`DEBOUNCE_MS`, sends
+the box's text back with the key of the form field it belongs to. The callback keeps it as
+``st.session_state["live_text"] = (field_key, text)``; the editor re-checks that text. Nothing
+is saved: the form's Save keeps its meaning (versions, conflicts). The re-check is drawn under
+the form, so the box does not move while it changes; the script scrolls the editor's panel (never
+the page) to bring it into view.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+DEBOUNCE_MS = 400
+
+_JS = """
+export default function(component) {
+  const { data, setTriggerValue } = component;
+  window.__mtrLive = (text) => setTriggerValue('text', [data.field, text]);
+  if (!window.__mtrTyping) {
+    let timer = null;
+    window.__mtrTyping = (e) => {
+      const box = e.target;
+      if (!(box instanceof HTMLTextAreaElement) || box.getAttribute('aria-label') !== 'Translation') return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {  // a box gone (saved, another segment opened) sends nothing
+        if (box.isConnected && window.__mtrLive) window.__mtrLive(box.value);
+      }, data.delay);
+    };
+    document.addEventListener('input', window.__mtrTyping);
+  }
+  if (!data.show) return;
+  const show = () => {  // the re-check of the typed text into view, inside the panel only, never the page
+    const box = document.querySelector('.mtr-recheck');
+    if (!box) return false;
+    let pane = box.parentElement;
+    while (pane && !(pane.scrollHeight > pane.clientHeight + 1)) pane = pane.parentElement;
+    if (!pane || pane === document.documentElement || pane === document.body) return true;
+    const p = pane.getBoundingClientRect(), r = box.getBoundingClientRect();
+    if (r.bottom > p.bottom) pane.scrollTop += Math.min(r.bottom - p.bottom, r.top - p.top);
+    return true;
+  };
+  let tries = 0;
+  const retry = () => { if (!show() && ++tries < 20) setTimeout(retry, 100); };
+  requestAnimationFrame(retry);
+}
+"""
+
+_component = None
+
+
+def _live_component():
+    global _component
+    if _component is None:
+        _component = st.components.v2.component("mtreview.live_edit", js=_JS)
+    return _component
+
+
+def live_text(field: str) -> str | None:
+    """The text last typed into the form field ``field`` (not yet saved), or None."""
+    got = st.session_state.get("live_text")
+    return got[1] if got and got[0] == field else None
+
+
+def watch(field: str, show: bool = False) -> None:
+    """Mount the watcher for the Translation box whose widget key is ``field``; ``show``: scroll the
+    panel (not the page) so that the re-check of the typed text, drawn above, is in view."""
+    def typed() -> None:
+        value = st.session_state.get("live_js")
+        got = value.get("text") if isinstance(value, dict) else getattr(value, "text", None)
+        if isinstance(got, list | tuple) and len(got) == 2 and isinstance(got[1], str):
+            st.session_state["live_text"] = (str(got[0]), got[1])
+
+    _live_component()(data={"field": field, "delay": DEBOUNCE_MS, "show": show}, key="live_js", on_text_change=typed)
