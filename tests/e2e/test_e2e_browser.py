@@ -125,6 +125,7 @@ def test_review_accept_edit_reload(server, seed_paths):
             box = page.get_by_label("Translation")
             expect(box).to_have_count(1, timeout=20_000)  # a rerun may briefly show the old editor too
             box.fill(fixed)
+            expect(page.locator(".mtr-recheck")).to_contain_text(fixed, timeout=30_000)  # re-checked as typed
             page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
             expect(page.get_by_text(f"segment {seg.id} saved")).to_be_visible(timeout=20_000)
 

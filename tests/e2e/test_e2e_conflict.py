@@ -45,11 +45,14 @@ def test_reload_their_version_fills_every_field_and_keeps_their_work(tmp_path):
             seg = a.locator(".st-key-grid tr.selected").get_attribute("data-seg")
             assert b.locator(".st-key-grid tr.selected").get_attribute("data-seg") == seg
             a.get_by_label("Translation").fill("A訳です。")
+            # as a reviewer would: the typed text is re-checked (item 9) before the next action
+            expect(a.locator(".mtr-recheck")).to_contain_text("A訳です。", timeout=30_000)
             a.get_by_label("Comment").fill("A版")
             _save(a)
             expect(a.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=30_000)
 
             b.get_by_label("Translation").fill("B訳です。")
+            expect(b.locator(".mtr-recheck")).to_contain_text("B訳です。", timeout=30_000)
             _save(b)
             alert = b.get_by_text(f"segment {seg} was saved by **Aiko** at")  # the name as typed
             expect(alert).to_be_visible(timeout=30_000)
