@@ -211,6 +211,39 @@ def ra_nuki(pairs, rng, glossary):
     return i, Injection("ra_nuki", "ra_nuki", (a.start, b.end - 1))
 
 
+_AN = "A-Za-zＡ-Ｚａ-ｚ0-9０-９"
+WIDTH_RUNS = {
+    "number": re.compile(rf"(?<![{_AN}.,．，])[0-9０-９]+(?:[.,．，][0-9０-９]+)*(?![{_AN}])"),
+    "acronym": re.compile(rf"(?<![{_AN}])(?:[A-Z]{{2,}}|[Ａ-Ｚ]{{2,}})(?![{_AN}])"),
+}
+HALF_FULL = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+             "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ")
+TO_FULL, TO_HALF = str.maketrans(HALF_FULL[0], HALF_FULL[1]), str.maketrans(HALF_FULL[1], HALF_FULL[0])
+
+
+def flip_width(pairs, rng, glossary):
+    """One number or acronym written in the other width than all the others of its kind in the article
+    (2024 -> ２０２４ among half-width numbers, ＮＡＴＯ among NATO, ＥＵ, ...). Only in articles with at least
+    four of that kind, all one width: without a settled width there is no error to find."""
+    from mtreview.checks.tags import protected_spans
+
+    runs = {kind: [] for kind in WIDTH_RUNS}
+    for k, p in enumerate(pairs):
+        codes = protected_spans(p.tgt)
+        for kind, rx in WIDTH_RUNS.items():
+            runs[kind] += [(k, m.start(), m.end(), m.group()) for m in rx.finditer(p.tgt)
+                           if not any(s < m.end() and m.start() < e for s, e in codes)]
+    spots = [r for kind, rs in sorted(runs.items()) if len(rs) >= 4
+             and len({r[3] == r[3].translate(TO_HALF) for r in rs}) == 1 for r in rs]
+    spots = [r for r in spots if pairs[r[0]].injection is None and pairs[r[0]].src.strip()]
+    if not spots:
+        return None
+    k, s, e, run = rng.choice(spots)
+    new = run.translate(TO_FULL) if run == run.translate(TO_HALF) else run.translate(TO_HALF)
+    pairs[k].tgt = pairs[k].tgt[:s] + new + pairs[k].tgt[e:]
+    return k, Injection("flip_width", "width", (s, e))
+
+
 def break_quote(pairs, rng, glossary):
     rx = re.compile(r"「([^「」]{1,60})」")
     i = _free(pairs, rng, lambda p: rx.search(p.tgt))
@@ -342,7 +375,7 @@ INJECTORS = [
 ]
 # injectors run only when asked for by name (eval_checks.py --inject), so that the default
 # mix, and the figures measured with it, stay as they were
-EXTRA = {f.__name__: f for f in (char_stutter, doubled_particle, ra_nuki)}
+EXTRA = {f.__name__: f for f in (char_stutter, doubled_particle, ra_nuki, flip_width)}
 
 
 def build_glossary(pairs: list[Pair]) -> tuple[tuple[str, str], ...]:

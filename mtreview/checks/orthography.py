@@ -1,12 +1,16 @@
 """Japanese house style (spelling consistency within one article): each rule its own check id, minor.
 
 - ``width``: digits and Latin letters written sometimes full-width (２０２４, ＮＡＴＯ) and
-  sometimes half-width (2024, NATO) in one article. Many style books write a single digit
-  or letter full-width and longer runs half-width (１人, 2024年, Ａ社, NATO), so runs of one
-  character and longer runs are judged apart: within each group and each script (digits,
-  letters), when both widths occur and one is settled (``min_usual`` runs, the other at most
-  ``max_share`` of them), the other is reported. A number counts as one run (0.35, １，０００).
-  Runs inside URLs, e-mails and placeholders do not count.
+  sometimes half-width (2024, NATO) in one article. Only tokens of one class are compared,
+  as Japanese typography sets each class its own way: single digits (１人), longer numbers
+  (2024, 0.35, １，０００ are one token), the numbers of list items at the start of a line
+  (（１）, 2), 3.), single letters (Ａ社), acronyms (NATO, ＩＣＵ) and words with
+  lower-case letters (Yahoo, Ｍａｘ). Within a class, when both widths occur and one is
+  settled (``min_usual`` tokens, the other at most ``max_share`` of them), the other is
+  reported. Tokens whose width is fixed by their own kind are not counted: letters mixed
+  with digits (G7, COVID-19, 5G, 10km, A320), letters joined by dots, slashes or colons
+  (U.S., rt.com), letters that are part of a katakana word (Ｔシャツ, ビタミンC, Jリーグ), a
+  unit after a number (5 kg, 100 MB), and URLs, e-mails and placeholders.
 - ``variants``: one word spelt two ways in one article (子供 / 子ども, 出来る / できる,
   全て / すべて), from a small curated table of words whose spelling style books settle
   per house, compared on MeCab lemmas so inflected forms count (出来た, できない). Formal
@@ -20,14 +24,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..lang.ja import HIRAGANA
+from ..lang.ja import HIRAGANA, KATAKANA
 from ..lang.mecab import morphs
 from ..records import Flag, Severity
 from .base import Article, Check
 from .tags import protected_spans
 
-RUN = re.compile(r"[0-9０-９]+(?:[.,．，][0-9０-９]+)*|[A-Za-zＡ-Ｚａ-ｚ]+")
+ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
+# a token: letters and digits, joined by the marks that join them inside one number or name
+TOKEN = re.compile(rf"[{ALNUM}]+(?:[.,．，:：/／_\-‐－'’&＆][{ALNUM}]+)*")
+NUMBER = re.compile(r"[0-9０-９]+(?:[.,．，][0-9０-９]+)*")  # a range (3-5) or a date (2024/10/1) is numbers
 FULL = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+DIGIT = re.compile(r"[0-9０-９]")
+LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+KATAKANA_CHAR = re.compile(f"[{KATAKANA}]")
+UNIT_BEFORE = re.compile(r"[0-9０-９][ 　]?$")  # 5 kg, 100 MB: the letters are a unit
 HIRAGANA_TAIL = re.compile(f"[{HIRAGANA}]+$")
 
 # MeCab (UniDic) lemma -> the words whose spelling varies; a spelling is told by its kanji
@@ -60,6 +71,46 @@ VARIANT_LEMMAS = {
 VARIANT_POS = {"名詞", "動詞", "副詞", "形容詞", "形状詞", "接尾辞", "接続詞", "連体詞"}
 
 
+def _tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of the tokens of ``text``; a token without letters is split into its numbers (3-5: 3 and 5)."""
+    out = []
+    for m in TOKEN.finditer(text):
+        if LETTER.search(m.group()):
+            out.append((m.start(), m.end()))
+        else:
+            out += [(m.start() + n.start(), m.start() + n.end()) for n in NUMBER.finditer(m.group())]
+    return out
+
+
+def width_class(text: str, start: int, end: int, split_single: bool = True) -> str | None:
+    """The typographic class of the token ``text[start:end]`` (a ``TOKEN`` match) whose width is
+    compared across the article; None for a token whose width is fixed by its kind or that
+    mixes widths (Ｇ7: a typo of another kind)."""
+    tok = text[start:end]
+    chars = [c for c in tok if DIGIT.match(c) or LETTER.match(c)]
+    full = [bool(FULL.match(c)) for c in chars]
+    if any(full) != all(full):
+        return None
+    digits = sum(bool(DIGIT.match(c)) for c in chars)
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if digits and digits < len(chars):
+        return None  # a code or model name (G7, COVID-19, A320), a number with its unit (10km, 5G)
+    if not digits:
+        if len(chars) < len(tok) and re.search(r"[.．/／:：_]", tok):
+            return None  # U.S., rt.com, a path
+        if KATAKANA_CHAR.match(before) or KATAKANA_CHAR.match(after):
+            return None  # part of a katakana word: Ｔシャツ, ビタミンC, Ｊリーグ
+        if UNIT_BEFORE.search(text[max(0, start - 2) : start]) and len(chars) <= 4:
+            return None  # a unit: 5 kg, 100 MB
+        if len(chars) == 1:
+            return "single letters" if split_single else "acronyms" if tok.isupper() else "words"
+        return "acronyms" if tok.upper() == tok else "words"
+    opened = bool(before) and before in "(（"
+    if not text[: start - opened].rsplit("\n", 1)[-1].strip() and after and after in ")）.．":
+        return "item numbers"  # a list item's number: (1) 返品先…, 2) 認証を…, 1. 申請…
+    return "single digits" if digits == 1 and split_single else "digits"
+
+
 def _minority(items: list[tuple[str, int, int, int]], min_usual: int = 1,
               max_share: float = 0.5) -> tuple[list[tuple[str, int, int, int]], str]:
     """Items (variant, segment, start, end) that use a rarer variant than the article's usual one, and the
@@ -84,35 +135,31 @@ class Width(Check):
 
     @dataclass(frozen=True)
     class Params:
-        split_single: bool = True  # judge one-character runs (１人, Ａ社) apart from longer runs
+        split_single: bool = True  # judge single digits and letters (１人, Ａ社) apart from longer tokens
         min_usual: int = 3  # runs in the article's usual width before the other width is reported
         max_share: float = 0.25  # ... and the other width's share of the runs at most this
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         if not article.document_level:
             return []
-        groups: dict[tuple[str, bool], list[tuple[str, int, int, int]]] = {}
+        groups: dict[str, list[tuple[str, int, int, int]]] = {}
         for i, seg in enumerate(article.segments):
             codes = protected_spans(seg.tgt)
-            for m in RUN.finditer(seg.tgt):
-                if any(s < m.end() and m.start() < e for s, e in codes):
+            for start, end in _tokens(seg.tgt):
+                if any(s < end and start < e for s, e in codes):
                     continue
-                full = bool(FULL.match(m.group()))
-                if full != all(FULL.match(c) for c in m.group()):
-                    continue  # a run mixing widths (Ｇ7) is a typo of another kind
-                script = "digits" if m.group()[0] in "0123456789０１２３４５６７８９" else "letters"
-                single = self.params.split_single and len(m.group()) == 1
-                groups.setdefault((script, single), []).append(
-                    ("full-width" if full else "half-width", i, m.start(), m.end()))
+                kind = width_class(seg.tgt, start, end, self.params.split_single)
+                if kind is not None:
+                    width = "full-width" if FULL.search(seg.tgt, start, end) else "half-width"
+                    groups.setdefault(kind, []).append((width, i, start, end))
         out = []
-        for (script, single), items in sorted(groups.items()):
+        for kind, items in sorted(groups.items()):
             odd, usual = _minority(items, self.params.min_usual, self.params.max_share)
-            what = ("single " if single else "") + script if self.params.split_single else script
             for width, i, s, e in odd:
                 tgt = article.segments[i].tgt
-                msg = f"「{tgt[s:e]}」 is {width}; elsewhere the article writes {what} {usual}."
+                msg = f"「{tgt[s:e]}」 is {width}; elsewhere the article writes {kind} {usual}."
                 out.append((i, self.flag("tgt", tgt, s, e, msg)))
-        return out
+        return sorted(out, key=lambda f: (f[0], f[1].start))
 
 
 class Variants(Check):

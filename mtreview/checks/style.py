@@ -4,10 +4,15 @@
   sentence in polite style (です/ます), or the reverse. Only the narrative counts: text inside
   「」『』（） (quoted speech, which keeps the speaker's register) is skipped, and so are
   sentences without a final 。！？ (headlines, captions), those ending on a noun (体言止め,
-  either style), casual speech ending on a particle (〜だよね, 〜んだ) and list items
-  (「- 〜をクリックする。」: procedure steps are often plain in a polite text). Reported only
-  when the article clearly has a style: at least ``min_sentences`` sentences in it, and the
-  other style at most ``max_share`` of them.
+  either style), casual speech ending on a particle (〜だよね, 〜んだ), requests to the reader
+  (〜ください。) and list items (「- 〜をクリックする。」: procedure steps are often plain in a
+  polite text). Asides count for the article's style but are never reported: exclamations
+  (〜になる！), calls to act (〜しよう。, 〜しましょう。), speech running on after a
+  sentence-final particle (「〜ましたよ、〜なかった。」) and humble or courteous language
+  (おります, いたします, ございます, 申し上げます): a statement of someone addressing their
+  public (an apology, an appeal) quoted without brackets, since a narrator never humbles
+  themselves. Reported only when the article clearly has a style: at least
+  ``min_sentences`` sentences in it, and the other style at most ``max_share`` of them.
 - ``doubled_particle``: the same case particle twice in a row (東京のの天気, 彼がが来た). MeCab
   tokens, so words that contain the letters (ののしる, ととのう, もの+の) are not particles.
 - ``ra_nuki``: a potential form without ら (見れる, 来れる, 食べれる) where the standard written
@@ -33,10 +38,13 @@ POLITE_LEMMAS = {"です", "ます"}
 PLAIN_AUX = {"だ", "た", "ない", "ず", "う", "よう", "らしい", "べし", "たい", "まい", "ぬ", "れる", "られる",
              "せる", "させる", "そう", "みたい"}
 SENTENCE_PARTICLE = "終助詞"
+# humble and courteous verbs (謙譲語, 丁重語): a speaker addressing their public, never a narrator
+HUMBLE_LEMMAS = {"致す", "御座る", "申す", "申し上げる", "参る", "頂く", "存ずる", "差し上げる"}
 LIST_ITEM = re.compile(r"\s*(?:[-•・*]|[0-9０-９]+[.)）]|[(（][0-9０-９]+[)）])")  # steps of a procedure
 CASE_PARTICLES = {"の", "が", "を", "に", "は", "で", "と", "へ", "も", "から", "まで", "より"}
 ICHIDAN = ("上一段", "下一段", "カ行変格")
 FUNCTION_POS = {"助詞", "助動詞", "接続詞"}
+VOLITIONAL = re.compile("[おこごそぞとどのぼぽもよろ]う$")  # 行こう, 入れよう, 帰ろう
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -98,6 +106,31 @@ def ending(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     return None
 
 
+def _volitional(m: Morph) -> bool:
+    """``m`` is a volitional form, a call to act (行こう, 入れよう, 行きましょう); not だろう / でしょう."""
+    if m.pos == "動詞":
+        return m.surface != m.lemma and VOLITIONAL.search(m.surface) is not None  # not いう, もらう
+    return m.lemma == "ます" and m.surface == "ましょう"
+
+
+def aside(text: str, start: int, end: int) -> bool:
+    """The sentence ``text[start:end]`` is not narrative, though it has a register: an exclamation
+    (〜になる！), a call to act (〜しよう。, 〜しましょう。), speech running on after a sentence-final
+    particle (〜いましたよ、〜なかった。) or humble and courteous language (おります, いたします,
+    ございます), which a speaker addressing their public uses and a narrator never does."""
+    if text[start:end].rstrip()[-1:] in "！!":
+        return True
+    outside = _outside_brackets(text, start, end)
+    ms = [m for m in morphs(text) if start <= m.start < end and m.start in outside and m.surface.strip()]
+    while ms and ms[-1].pos in ("補助記号", "記号", "空白"):
+        ms.pop()
+    if ms and _volitional(ms[-1]):
+        return True
+    if any(a.pos2 == SENTENCE_PARTICLE and b.surface == "、" for a, b in itertools.pairwise(ms)):
+        return True
+    return any(m.lemma in HUMBLE_LEMMAS or (m.lemma == "居る" and m.surface[:1] == "お") for m in ms)
+
+
 class StyleMix(Check):
     id = "style_mix"
     category = "style/register"
@@ -113,11 +146,14 @@ class StyleMix(Check):
         if not article.document_level:
             return []
         found: list[tuple[int, str, int, int]] = []
+        asides: set[tuple[int, int]] = set()  # counted for the article's style, never reported
         for i, seg in enumerate(article.segments):
             for s, e in sentences(seg.tgt):
                 end = ending(seg.tgt, s, e)
                 if end is not None:
                     found.append((i, *end))
+                    if aside(seg.tgt, s, e):
+                        asides.add((i, end[1]))
         polite = sum(1 for _, style, _, _ in found if style == "polite")
         plain = len(found) - polite
         major, minor = ("plain", "polite") if plain >= polite else ("polite", "plain")
@@ -127,7 +163,7 @@ class StyleMix(Check):
         names = {"plain": "plain style (だ/である)", "polite": "polite style (です/ます)"}
         out = []
         for i, style, s, e in found:
-            if style == minor:
+            if style == minor and (i, s) not in asides:
                 tgt = article.segments[i].tgt
                 msg = f"「{tgt[s:e]}」 is {names[minor]}; the article is written in {names[major]} ({n_major} of " \
                       f"{len(found)} sentences)."

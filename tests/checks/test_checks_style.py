@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from mtreview.checks.base import Article
-from mtreview.checks.orthography import Variants, Width
-from mtreview.checks.style import DoubledParticle, RaNuki, SentenceLength, StyleMix, ending, sentences
+from mtreview.checks.orthography import Variants, Width, width_class
+from mtreview.checks.style import DoubledParticle, RaNuki, SentenceLength, StyleMix, aside, ending, sentences
 from mtreview.records import Segment
 
 
@@ -157,3 +157,79 @@ def test_width_is_quiet_on_independent_rows():
 def test_variants(tgts, expected):
     flags = Variants().run(_article(*tgts))
     assert [(i, f.text, f.suggestion) for i, f in flags] == expected
+
+
+@pytest.mark.parametrize("odd", [
+    "対策は来月から実施される予定です！",  # an exclamation
+    "皆さんもぜひ参加しましょう。",  # a call to act
+    "ご不便をおかけして申し訳ございません。",  # humble language: an apology quoted without brackets
+    "早期の解決を願っております。",
+    "情報提供をお願いいたします。",
+])
+def test_style_mix_leaves_asides_in_a_plain_article(odd):
+    assert _flags(StyleMix(), *PLAIN, odd) == []
+
+
+def test_style_mix_asides_in_a_polite_article():
+    polite = ["新商品は来週発売されます。", "価格は税込み３０００円です。", "在庫には限りがあります。",
+              "店舗での受け取りもできます。", "詳細は店頭でご確認いただけます。", "予約も可能です。"]
+    for odd in ["みんなで手に入れよう。", "ついに発売になる！", "売り切れていましたよ、信じられなかった。"]:
+        assert _flags(StyleMix(), *polite, odd) == []
+    assert _flags(StyleMix(), *polite, "ついに発売になる。") == [(6, "なる")]  # the same, narrated
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("家に帰ろう！", True), ("対策を講じよう。", True), ("一緒に行きましょう。", True),
+    ("そうでしたよ、彼は来た。", True), ("願っております。", True),
+    ("雨が降るだろう。", False), ("明日は晴れるでしょう。", False), ("彼はそういう。", False),
+    ("お金をもらう。", False), ("彼は責任を負う。", False), ("彼は「そうだよ、行く」と言った。", False),
+])
+def test_aside(text, expected):
+    assert aside(text, 0, len(text)) is expected
+
+
+HALF = ["2024年の売上高は350億円。", "前年比12%増えた。", "社員は1200人。"]  # longer numbers half-width
+
+
+@pytest.mark.parametrize("tgts, expected", [
+    # a full-width number among half-width ones, its thousands separator half-width: still a number
+    ([*HALF, "新工場に６,５００人。"], [(3, "６,５００")]),
+    # letters mixed with digits (G7, COVID-19, 5G, Ｊ１) and a number with its unit keep their own width
+    ([*HALF, "Ｇ７サミットが開かれた。"], []),
+    ([*HALF, "ＣＯＶＩＤ－１９の影響。"], []),
+    ([*HALF, "通信は５Ｇに移行し、容量は１０ＧＢになった。"], []),
+    # a range is two numbers: 3-5 are single digits, not a longer number
+    ([*HALF, "納期は３-５日。"], []),
+    # list item numbers are their own class: （１） among half-width numbers is the list's style
+    ([*HALF, "（１）返品の手順", "（２）返金の時期"], []),
+    (["1) 申請書を出す", "2) 審査を受ける", "3) 結果を待つ", "４) 受け取る"], [(3, "４")]),
+])
+def test_width_token_classes_for_digits(tgts, expected):
+    assert _flags(Width(), *tgts) == expected
+
+
+ACRONYMS = ["ＪＲ東日本は発表した。", "ＮＨＫによると、", "ＷＨＯは警告した。"]  # acronyms full-width
+
+
+@pytest.mark.parametrize("tgts, expected", [
+    ([*ACRONYMS, "ICUは満床だ。"], [(3, "ICU")]),  # an acronym of the other width
+    ([*ACRONYMS, "岩渕HC「団結」 - Yahoo!ニュース"], [(3, "HC")]),  # the acronym, not the brand name
+    ([*ACRONYMS, "記事はYahoo!ニュースで読める。"], []),  # a word with lower case: another class
+    ([*ACRONYMS, "バンクシーのTシャツが売れた。"], []),  # a letter that is part of a katakana word
+    ([*ACRONYMS, "ビタミンCを含む。"], []),
+    ([*ACRONYMS, "U.S.の報道、rt.comでも。"], []),  # abbreviations with dots, a domain
+    ([*ACRONYMS, "重さは5 kg、容量は100 MB。"], []),  # units after a number
+    # words: Ｍａｘ among half-width brand names
+    (["Netflixで配信。", "Googleが発表。", "Appleも参入。", "ＨＢＯ Ｍａｘで配信開始。"], [(3, "Ｍａｘ")]),
+])
+def test_width_token_classes_for_letters(tgts, expected):
+    assert _flags(Width(), *tgts) == expected
+
+
+@pytest.mark.parametrize("text, start, end, expected", [
+    ("２０２４年", 0, 4, "digits"), ("５人", 0, 1, "single digits"), ("Ａ社", 0, 1, "single letters"),
+    ("NATOは", 0, 4, "acronyms"), ("iPhoneを", 0, 6, "words"), ("G7で", 0, 2, None), ("Ｇ7で", 0, 2, None),
+    ("Ｔシャツ", 0, 1, None), ("（１）手順", 1, 2, "item numbers"), ("年齢（３２）", 3, 5, "digits"),
+])
+def test_width_class(text, start, end, expected):
+    assert width_class(text, start, end) == expected
