@@ -9,7 +9,7 @@ from typing import Any
 
 from ..config import config_path, load_config
 
-RESOURCES = "mtreview.resources"  # configs/default.toml and configs/glossary.tsv ship here in the wheel
+RESOURCES = "mtreview.resources"  # default.toml and glossary.tsv as shipped; configs/ holds identical copies
 
 
 def _toml_value(value: Any) -> str:
