@@ -11,7 +11,9 @@ align-dev2 documents go to report when crc32(id) is odd. Thresholds were set on 
 Prints, per corpus and in total, flags per 100 segments of each check this script covers
 (nearly every one is a false alarm: the texts are professional; a few are real slips of
 the translators). ``repetition`` counts only the flags of the character pass (the word
-pass is measured by eval_checks.py). Target: at most 1 flag per 100 segments per check.
+pass is measured by eval_checks.py), ``inconsistency`` only those of its reverse direction
+(one translation for two sources; the rest is measured by eval_checks.py). Target: at most
+1 flag per 100 segments per check.
 ``-v`` prints every flag (use it on the tune split only).
 
 ``--esa`` instead runs ``repetition`` on the MT output of ``qe-dev/wmt24-esa-en-ja.dev-spans.tsv``
@@ -36,11 +38,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from shared_data import default_data  # noqa: E402
 
 from mtreview.checks import Article, build_checks, run_checks  # noqa: E402
+from mtreview.checks.consistency import REVERSE  # noqa: E402
 from mtreview.config import from_dict  # noqa: E402
 from mtreview.records import Segment  # noqa: E402
 
 CHECK_IDS = ["tags", "style_mix", "doubled_particle", "ra_nuki", "width", "variants", "sentence_length",
-             "repetition"]
+             "repetition", "inconsistency"]
 CHAR_PASS = "restarts inside a word"  # the repetition flags of the character pass say this
 
 
@@ -128,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             for seg, fs in zip(segs, flags, strict=True):
                 for f in fs:
                     if f.check == "repetition" and CHAR_PASS not in f.message:
+                        continue
+                    if f.check == "inconsistency" and not f.message.startswith(REVERSE):
                         continue
                     counts[f.check] += 1
                     if args.verbose:

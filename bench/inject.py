@@ -244,6 +244,23 @@ def flip_width(pairs, rng, glossary):
     return k, Injection("flip_width", "width", (s, e))
 
 
+def copy_target(pairs, rng, glossary):
+    """The translation of an earlier segment pasted onto a later one with another source (a CAT match
+    applied to the wrong segment): one translation for two sources. The donor comes first because the
+    check reports the later of the two (it cannot tell which one is wrong)."""
+    def ok(k: int) -> bool:
+        return pairs[k].injection is None and pairs[k].src.strip() != "" and len(pairs[k].tgt.strip()) >= 20
+
+    cands = [(j, i) for i in range(len(pairs)) for j in range(i) if ok(i) and ok(j)
+             and pairs[j].src.strip() != pairs[i].src.strip() and pairs[j].tgt.strip() != pairs[i].tgt.strip()]
+    if not cands:
+        return None
+    j, i = rng.choice(cands)
+    pairs[i].tgt = pairs[j].tgt
+    return i, Injection("copy_target", "inconsistency", (0, len(pairs[i].tgt)),
+                        {"omission", "addition", "numbers", "glossary", "untranslated"})
+
+
 def break_quote(pairs, rng, glossary):
     rx = re.compile(r"「([^「」]{1,60})」")
     i = _free(pairs, rng, lambda p: rx.search(p.tgt))
@@ -375,7 +392,7 @@ INJECTORS = [
 ]
 # injectors run only when asked for by name (eval_checks.py --inject), so that the default
 # mix, and the figures measured with it, stay as they were
-EXTRA = {f.__name__: f for f in (char_stutter, doubled_particle, ra_nuki, flip_width)}
+EXTRA = {f.__name__: f for f in (char_stutter, doubled_particle, ra_nuki, flip_width, copy_target)}
 
 
 def build_glossary(pairs: list[Pair]) -> tuple[tuple[str, str], ...]:

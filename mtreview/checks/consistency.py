@@ -13,10 +13,21 @@ reference and the flag is minor (unsure):
   北の外務省 / 北朝鮮省;
 - a katakana word spelled two ways: バージニア・ビーチ / バージニアビーチ, サーバー / サーバ;
 - the same source sentence translated two different ways.
+
+And the reverse direction (minor): one translation used for two different sources, as Xbench and
+memoQ check it:
+
+- the same Japanese sentence (at least ``min_target_chars`` characters) for two source sentences
+  that differ in more than case, spacing and punctuation (a segment copied onto the wrong source,
+  a number left as in the sentence it was copied from);
+- one katakana word that sounds like two different English names (Austria / Australia,
+  Johnson / Johnston), each in its own segment's source. Forms of one name are one name: a part
+  of it (Biden, Joe Biden), a suffix (Russia, Russian), a possessive, the same sound skeleton.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -133,21 +144,74 @@ def kata_oddities(word: str) -> int:
 LATIN_WORD = re.compile(r"[A-Z][a-z]+")
 
 
+NAME_RUN = re.compile(r"[A-Z][a-z]+(?:'s|’s)?(?: [A-Z][a-z]+(?:'s|’s)?)*")  # capitalised words in a row
+
+
+def _closest(form: str, groups: list[list[str]], unique: bool = False) -> str:
+    """The run of one to three consecutive words of one of ``groups`` that sounds most like the katakana
+    ``form`` (sound skeletons of names.py, similarity above 0.8); "" when none does, or with ``unique``
+    when two different runs sound equally close (Japan and Spain for スペイン)."""
+    bare = kata_skeleton(form.replace("・", ""))
+    best, best_run, tied = 0.8, "", False
+    for words in groups:
+        for n in (1, 2, 3):
+            for k in range(len(words) - n + 1):
+                run = en_skeleton("".join(words[k : k + n]))
+                if len(run) < 2:
+                    continue
+                score, text = similar(run, bare), " ".join(words[k : k + n])
+                if score > best:
+                    best, best_run, tied = score, text, False
+                elif score == best and best_run and not same_name(text, best_run):
+                    tied = True
+    return "" if unique and tied else best_run
+
+
 def source_words(form: str, src: str) -> int:
     """How many Latin words the source writes ``form`` as (0: not found).
 
     Runs of one to three capitalised words are compared with the katakana by sound skeleton
     (names.py); the closest run counts (Rakitic -> 1, Brian May -> 2, Star Wars -> 2).
     """
-    bare = kata_skeleton(form.replace("・", ""))
-    words = LATIN_WORD.findall(src)
-    best, best_k = 0.8, 0
-    for n in (1, 2, 3):
-        for k in range(len(words) - n + 1):
-            run = en_skeleton("".join(words[k : k + n]))
-            if len(run) >= 2 and similar(run, bare) > best:
-                best, best_k = similar(run, bare), n
-    return best_k
+    return len(_closest(form, [LATIN_WORD.findall(src)]).split())
+
+
+def source_name(form: str, src: str) -> str:
+    """The name in ``src`` (one to three capitalised words written in a row) that sounds like ``form``."""
+    runs = [[w.removesuffix("'s").removesuffix("’s") for w in m.group().split()] for m in NAME_RUN.finditer(src)]
+    return _closest(form, runs, unique=True)
+
+
+DERIVED = ("ians", "ian", "ans", "an", "ese", "ish", "ship", "s", "i")  # Russia-n, Spain -> Span-ish, Greek-s
+
+
+def _base(word: str) -> str:
+    return word.lower().removesuffix("'s").removesuffix("’s").rstrip("aeiouy")
+
+
+def same_word(a: str, b: str) -> bool:
+    """One word, or a derived form of it: the longer word without a suffix (DERIVED) is the other, or one
+    letter apart (Ukraine / Ukrainians, Spain / Spanish, Greece / Greeks, Japan / Japanese, Champion /
+    Championship); not Iran / Iraq, Austria / Australia, Johnson / Johnston."""
+    short, long = sorted((a, b), key=len)
+    if _base(short) == _base(long) or sorted(short.lower()) == sorted(long.lower()):
+        return True  # ... or two letters swapped, a typo (Sepctee / Spectee)
+    w = long.lower().removesuffix("'s").removesuffix("’s")
+    cut = next((x for x in DERIVED if w.endswith(x) and len(w) - len(x) >= 3), "")
+    if not cut:
+        return False
+    stem, base = w[: len(w) - len(cut)].rstrip("aeiouy"), _base(short)
+    if stem == base:
+        return True
+    return abs(len(stem) - len(base)) <= 1 and difflib.SequenceMatcher(None, stem, base).ratio() >= 1 - 2 / (
+        len(stem) + len(base))
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two English names are forms of one: the words of one are words of the other or derived forms of
+    them (Biden, Joe Biden's; Champion League, Championship League; Greece, Greeks; Zelensky, Zelenskyy)."""
+    wa, wb = a.split(), b.split()
+    return all(any(same_word(x, y) for y in wb) for x in wa) or all(any(same_word(x, y) for y in wa) for x in wb)
 
 
 def dot_in_one_word(form: str, src: str) -> bool:
@@ -185,6 +249,7 @@ def _kata_key(word: str) -> str:
 
 
 Mention = tuple[int, int, int, str]  # segment, start, end, form
+REVERSE = "One translation for two sources"  # the reverse direction's flags start with this
 
 
 def _plain(text: str) -> str:
@@ -204,6 +269,7 @@ class Inconsistency(Check):
         rank_severity: str = "major"  # a person given two different ranks (総書記 / 委員長)
         min_katakana: int = 4  # shortest katakana word (without ・ー) compared for spelling variants
         min_sentence_chars: int = 30  # shortest repeated source sentence compared
+        min_target_chars: int = 20  # shortest repeated translation compared (the reverse direction)
 
         def __post_init__(self) -> None:
             try:
@@ -216,7 +282,7 @@ class Inconsistency(Check):
             return []
         segs = article.segments
         out = self._ranks(segs) + self._orgs(segs) + self._katakana(segs) + self._repeats(segs)
-        return out
+        return out + self._same_target(segs) + self._same_name(segs)
 
     def _report(
         self,
@@ -353,4 +419,46 @@ class Inconsistency(Check):
                 first = segs[seen[key]].tgt.strip()
                 out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg, suggestion=first)))
             seen.setdefault(key, i)
+        return out
+
+    def _same_target(self, segs: Any) -> list[tuple[int, Flag]]:
+        seen: dict[str, int] = {}
+        out = []
+        for i, seg in enumerate(segs):
+            key = _plain(seg.tgt)
+            if len(key) < self.params.min_target_chars or not seg.src.strip():
+                continue
+            k = seen.setdefault(key, i)
+            if k != i and _plain(segs[k].src).lower() != _plain(seg.src).lower():
+                msg = f"{REVERSE}: segment {k + 1} has the same translation for a different source sentence."
+                out.append((i, self.flag("tgt", seg.tgt, 0, len(seg.tgt), msg)))
+        return out
+
+    def _same_name(self, segs: Any) -> list[tuple[int, Flag]]:
+        links: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)  # katakana -> its English names
+        for i, seg in enumerate(segs):
+            for m in KATA_RUN.finditer(seg.tgt):
+                if len(_kata_key(m.group())) >= self.params.min_katakana:
+                    name = source_name(m.group(), seg.src)
+                    if name:
+                        links[m.group()].append((i, m.start(), m.end(), name))
+        out = []
+        for form, mentions in links.items():
+            names: list[list[tuple[int, int, int, str]]] = []  # mentions grouped by English name
+            for m in mentions:
+                group = next((g for g in names if same_name(g[0][3], m[3])), None)
+                if group is None:
+                    names.append([m])
+                else:
+                    group.append(m)
+            if len(names) < 2:
+                continue
+            usual = max(names, key=len)  # the most mentioned name (a tie: the first) is the reference
+            for group in names:
+                if group is usual:
+                    continue
+                for i, s, e, name in group:
+                    msg = (f"{REVERSE}: 「{form}」 renders \"{usual[0][3]}\" in segment {usual[0][0] + 1}; here the "
+                           f"source says \"{name}\".")
+                    out.append((i, self.flag("tgt", segs[i].tgt, s, e, msg)))
         return out

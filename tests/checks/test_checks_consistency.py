@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from mtreview.checks import Article
-from mtreview.checks.consistency import Inconsistency
+from mtreview.checks.consistency import Inconsistency, same_name
 from mtreview.records import Segment
 
 
@@ -135,3 +135,66 @@ def test_same_source_sentence_differing_only_in_punctuation():
     tgts = ["さらに27日（月）にかけて雨量が増えるため、土砂災害などに警戒が必要です。", "別の文です。",
             "さらに27日（月）にかけて雨量が増えるため土砂災害などに警戒が必要です。"]
     assert _flags(tgts, [src, "Other.", src]) == []
+
+
+# -- the reverse direction: one translation for two sources --------------------------------
+
+
+def _reverse(tgts, srcs, **params):
+    return [(i, t) for i, _, _, t, sev, _ in _flags(tgts, srcs, **params) if sev == "minor"]
+
+
+def test_same_translation_for_two_different_source_sentences():
+    srcs = ["The ministry said 3,126 patients were in intensive care.", "Other news.",
+            "The ministry said 2,237 patients had received a booster."]
+    tgts = ["保健省によると、3,126人が集中治療室に入っている。", "別のニュース。", "保健省によると、3,126人が集中治療室に入っている。"]
+    assert _reverse(tgts, srcs) == [(2, tgts[2])]
+    flags = Inconsistency().run(Article(segments=tuple(
+        Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate(zip(srcs, tgts, strict=True)))))
+    assert "segment 1" in flags[0][1].message and flags[0][1].severity.label == "minor"
+
+
+@pytest.mark.parametrize("srcs, tgts", [
+    # the same source (case, spaces and punctuation aside): the forward direction's business
+    (["The ministry said 3,126 patients were in intensive care.", "the ministry said 3,126 patients were in intensive care"],
+     ["保健省によると、3,126人が集中治療室に入っている。", "保健省によると、3,126人が集中治療室に入っている。"]),
+    # short translations repeat legitimately (ありがとうございます for Thanks / Thank you)
+    (["Thanks.", "Thank you very much."], ["ありがとうございます。", "ありがとうございます。"]),
+    # a translation with no source (an added line) is the alignment's business
+    (["", "The ministry said 3,126 patients were in intensive care."],
+     ["保健省によると、3,126人が集中治療室に入っている。", "保健省によると、3,126人が集中治療室に入っている。"]),
+])
+def test_same_translation_not_reported(srcs, tgts):
+    assert _reverse(tgts, srcs) == []
+
+
+@pytest.mark.parametrize("srcs, tgts, expected", [
+    # one katakana name for two names of the source that sound alike
+    (["Austria will host the talks.", "Austria's chancellor agreed.", "Australia sent a delegation."],
+     ["オーストリアが協議を主催する。", "オーストリア首相も同意した。", "オーストリアも代表団を送った。"], [(2, "オーストリア")]),
+    (["Colombia holds elections.", "Voters in Colombia queued.", "A professor at Columbia University said so."],
+     ["コロンビアで選挙が行われる。", "コロンビアの有権者が並んだ。", "コロンビア大学の教授はそう述べた。"], [(2, "コロンビア")]),
+    # forms of one name: a part of it, a possessive, a derived word, a source typo of two swapped letters
+    (["Joe Biden won.", "Biden's team celebrated.", "President Biden spoke."], ["ジョー・バイデンが勝った。", "バイデン陣営は祝った。",
+                                                                                "バイデン大統領が演説した。"], []),
+    (["Ukraine was attacked.", "Ukrainians lost heat and water."], ["ウクライナが攻撃された。", "ウクライナ国民は暖房と水を失った。"], []),
+    (["Talks with Greece.", "We signed with the Greeks."], ["ギリシャとの協議。", "ギリシャと契約した。"], []),
+    (["Alerts from Sepctee.", "Spectee detects disasters.", "Spectee is used by 350 firms."],
+     ["スペクティからの警報。", "スペクティは災害を検知する。", "スペクティは350社が使う。"], []),
+    # two names of one source sentence sound alike (Japan, Spain for スペイン): no evidence which it renders
+    (["Japan's Kubo played in Spain.", "Spain is next.", "Spain again."], ["久保はスペインでプレーした。", "次はスペイン。", "またスペイン。"], []),
+    # different katakana for different names: nothing to say in this direction
+    (["Iran and Iraq met.", "Iran said no."], ["イランとイラクが会談した。", "イランは拒否した。"], []),
+])
+def test_one_katakana_for_two_names(srcs, tgts, expected):
+    assert _reverse(tgts, srcs) == expected
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Spain", "Spanish", True), ("Greece", "Greeks", True), ("Japan", "Japanese", True), ("Russia", "Russian", True),
+    ("Champion League", "Championship League", True), ("Biden", "Joe Biden", True), ("Zelensky", "Zelenskyy", True),
+    ("Austria", "Australia", False), ("Iran", "Iraq", False), ("Johnson", "Johnston", False), ("Colombia", "Columbia", False),
+    ("Slovakia", "Slovenia", False),
+])
+def test_same_name(a, b, same):
+    assert same_name(a, b) is same
