@@ -27,7 +27,6 @@ memoQ check it:
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -37,7 +36,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..lang import ja
 from ..lang.mecab import word_pieces
-from ..lang.names import en_skeleton, kata_skeleton, similar
+from ..lang.names import closest_run, same_name, source_name
 from ..records import Flag, Severity
 from .base import Article, Check
 
@@ -144,74 +143,13 @@ def kata_oddities(word: str) -> int:
 LATIN_WORD = re.compile(r"[A-Z][a-z]+")
 
 
-NAME_RUN = re.compile(r"[A-Z][a-z]+(?:'s|’s)?(?: [A-Z][a-z]+(?:'s|’s)?)*")  # capitalised words in a row
-
-
-def _closest(form: str, groups: list[list[str]], unique: bool = False) -> str:
-    """The run of one to three consecutive words of one of ``groups`` that sounds most like the katakana
-    ``form`` (sound skeletons of names.py, similarity above 0.8); "" when none does, or with ``unique``
-    when two different runs sound equally close (Japan and Spain for スペイン)."""
-    bare = kata_skeleton(form.replace("・", ""))
-    best, best_run, tied = 0.8, "", False
-    for words in groups:
-        for n in (1, 2, 3):
-            for k in range(len(words) - n + 1):
-                run = en_skeleton("".join(words[k : k + n]))
-                if len(run) < 2:
-                    continue
-                score, text = similar(run, bare), " ".join(words[k : k + n])
-                if score > best:
-                    best, best_run, tied = score, text, False
-                elif score == best and best_run and not same_name(text, best_run):
-                    tied = True
-    return "" if unique and tied else best_run
-
-
 def source_words(form: str, src: str) -> int:
     """How many Latin words the source writes ``form`` as (0: not found).
 
     Runs of one to three capitalised words are compared with the katakana by sound skeleton
     (names.py); the closest run counts (Rakitic -> 1, Brian May -> 2, Star Wars -> 2).
     """
-    return len(_closest(form, [LATIN_WORD.findall(src)]).split())
-
-
-def source_name(form: str, src: str) -> str:
-    """The name in ``src`` (one to three capitalised words written in a row) that sounds like ``form``."""
-    runs = [[w.removesuffix("'s").removesuffix("’s") for w in m.group().split()] for m in NAME_RUN.finditer(src)]
-    return _closest(form, runs, unique=True)
-
-
-DERIVED = ("ians", "ian", "ans", "an", "ese", "ish", "ship", "s", "i")  # Russia-n, Spain -> Span-ish, Greek-s
-
-
-def _base(word: str) -> str:
-    return word.lower().removesuffix("'s").removesuffix("’s").rstrip("aeiouy")
-
-
-def same_word(a: str, b: str) -> bool:
-    """One word, or a derived form of it: the longer word without a suffix (DERIVED) is the other, or one
-    letter apart (Ukraine / Ukrainians, Spain / Spanish, Greece / Greeks, Japan / Japanese, Champion /
-    Championship); not Iran / Iraq, Austria / Australia, Johnson / Johnston."""
-    short, long = sorted((a, b), key=len)
-    if _base(short) == _base(long) or sorted(short.lower()) == sorted(long.lower()):
-        return True  # ... or two letters swapped, a typo (Sepctee / Spectee)
-    w = long.lower().removesuffix("'s").removesuffix("’s")
-    cut = next((x for x in DERIVED if w.endswith(x) and len(w) - len(x) >= 3), "")
-    if not cut:
-        return False
-    stem, base = w[: len(w) - len(cut)].rstrip("aeiouy"), _base(short)
-    if stem == base:
-        return True
-    return abs(len(stem) - len(base)) <= 1 and difflib.SequenceMatcher(None, stem, base).ratio() >= 1 - 2 / (
-        len(stem) + len(base))
-
-
-def same_name(a: str, b: str) -> bool:
-    """Two English names are forms of one: the words of one are words of the other or derived forms of
-    them (Biden, Joe Biden's; Champion League, Championship League; Greece, Greeks; Zelensky, Zelenskyy)."""
-    wa, wb = a.split(), b.split()
-    return all(any(same_word(x, y) for y in wb) for x in wa) or all(any(same_word(x, y) for y in wa) for x in wb)
+    return len(closest_run(form, [LATIN_WORD.findall(src)]).split())
 
 
 def dot_in_one_word(form: str, src: str) -> bool:

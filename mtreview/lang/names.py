@@ -4,7 +4,9 @@ Both sides are reduced to a consonant skeleton of sound classes (voicing merged,
 l = r, v = b, f = h, th = s, vowels dropped, an English r before a consonant or at the
 end dropped as Japanese does: Lingard = リンガード), then compared with a similarity
 ratio. Pure functions; used by the omission check to see which names of a source
-sentence its translation still mentions.
+sentence its translation still mentions, and by the inconsistency check to tell which
+English name a katakana word renders and whether two English names are forms of one
+(Ukraine / Ukrainians, Joe Biden / Biden's) or two (Austria / Australia).
 """
 
 from __future__ import annotations
@@ -108,3 +110,64 @@ def latin_names(text: str) -> list[re.Match[str]]:
     if len(words) < 6 or caps > len(words) / 2:
         return []
     return [m for m in LATIN_NAME.finditer(text) if m.start() > 0 and len(m.group()) >= 3]
+
+
+NAME_RUN = re.compile(r"[A-Z][a-z]+(?:'s|’s)?(?: [A-Z][a-z]+(?:'s|’s)?)*")  # capitalised words in a row
+
+
+def closest_run(form: str, groups: list[list[str]], unique: bool = False) -> str:
+    """The run of one to three consecutive words of one of ``groups`` that sounds most like the katakana
+    ``form`` (the sound skeletons above, similarity above 0.8); "" when none does, or with ``unique``
+    when two different runs sound equally close (Japan and Spain for スペイン)."""
+    bare = kata_skeleton(form.replace("・", ""))
+    best, best_run, tied = 0.8, "", False
+    for words in groups:
+        for n in (1, 2, 3):
+            for k in range(len(words) - n + 1):
+                run = en_skeleton("".join(words[k : k + n]))
+                if len(run) < 2:
+                    continue
+                score, text = similar(run, bare), " ".join(words[k : k + n])
+                if score > best:
+                    best, best_run, tied = score, text, False
+                elif score == best and best_run and not same_name(text, best_run):
+                    tied = True
+    return "" if unique and tied else best_run
+
+
+def source_name(form: str, src: str) -> str:
+    """The name in ``src`` (one to three capitalised words written in a row) that sounds like ``form``."""
+    runs = [[w.removesuffix("'s").removesuffix("’s") for w in m.group().split()] for m in NAME_RUN.finditer(src)]
+    return closest_run(form, runs, unique=True)
+
+
+DERIVED = ("ians", "ian", "ans", "an", "ese", "ish", "ship", "s", "i")  # Russia-n, Spain -> Span-ish, Greek-s
+
+
+def _base(word: str) -> str:
+    return word.lower().removesuffix("'s").removesuffix("’s").rstrip("aeiouy")
+
+
+def same_word(a: str, b: str) -> bool:
+    """One word, or a derived form of it: the longer word without a suffix (DERIVED) is the other, or one
+    letter apart (Ukraine / Ukrainians, Spain / Spanish, Greece / Greeks, Japan / Japanese, Champion /
+    Championship); not Iran / Iraq, Austria / Australia, Johnson / Johnston."""
+    short, long = sorted((a, b), key=len)
+    if _base(short) == _base(long) or sorted(short.lower()) == sorted(long.lower()):
+        return True  # ... or two letters swapped, a typo (Sepctee / Spectee)
+    w = long.lower().removesuffix("'s").removesuffix("’s")
+    cut = next((x for x in DERIVED if w.endswith(x) and len(w) - len(x) >= 3), "")
+    if not cut:
+        return False
+    stem, base = w[: len(w) - len(cut)].rstrip("aeiouy"), _base(short)
+    if stem == base:
+        return True
+    return abs(len(stem) - len(base)) <= 1 and difflib.SequenceMatcher(None, stem, base).ratio() >= 1 - 2 / (
+        len(stem) + len(base))
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two English names are forms of one: the words of one are words of the other or derived forms of
+    them (Biden, Joe Biden's; Champion League, Championship League; Greece, Greeks; Zelensky, Zelenskyy)."""
+    wa, wb = a.split(), b.split()
+    return all(any(same_word(x, y) for y in wb) for x in wa) or all(any(same_word(x, y) for y in wa) for x in wb)

@@ -79,3 +79,16 @@ def test_language_facts_live_in_lang_only(fact):
     rx = re.compile(fact, re.IGNORECASE | re.MULTILINE)
     spelled = [str(p.relative_to(PACKAGE)) for p in _outside_lang() if rx.search(p.read_text(encoding="utf-8"))]
     assert spelled == []
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Spain", "Spanish", True), ("Greece", "Greeks", True), ("Japan", "Japanese", True), ("Russia", "Russian", True),
+    ("Champion League", "Championship League", True), ("Biden", "Joe Biden", True), ("Zelensky", "Zelenskyy", True),
+    ("Austria", "Australia", False), ("Iran", "Iraq", False), ("Johnson", "Johnston", False),
+    ("Colombia", "Columbia", False),
+    ("Slovakia", "Slovenia", False),
+])
+def test_same_name(a, b, same):
+    from mtreview.lang.names import same_name
+
+    assert same_name(a, b) is same
