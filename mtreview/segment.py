@@ -16,6 +16,9 @@ follow them) and keeps those that are not:
 A sentence whose end mark is missing still ends where the language shows it: an English clause
 before a request or an interjection ("... a new password Let me know ..."), a Japanese polite
 predicate (ます / です / ください ...) before a new sentence's first word ("...してください私は").
+A colon that introduces steps or a list ends the sentence on both sides: after a finished English
+clause before an instruction or a bullet ("... these steps: Log in ..."), after a Japanese polite
+predicate ("...してください：ホーム画面…"); never before a quotation.
 
 English datelines ("VIRGINIA BEACH, Va. --", "SEOUL:") stay with the first sentence; a
 dateline glued to a headline ("... in Colorado AURORA, Colo. (AP) -") starts a new one.
@@ -99,6 +102,16 @@ _MISSING_STOP = re.compile(
 # "... sign in with it Great!!"): a sentence whose stop is missing ends before it
 _EN_CLAUSE_START = re.compile(r"(?<=[a-z0-9])\s+(?=(?:Let(?:'s|’s|\s(?:me|us)\b)"
                               r"|(?:Yes|Yeah|Sorry|Hello|Hi|OK|Okay|Great|Thanks|Thank\syou)(?:,|!+)\s))")
+# a colon that closes a finished clause before steps or a list ends the sentence: the next
+# sentence is an instruction (an imperative verb, Please) or a bulleted item: "... please follow
+# these steps: Log in to ...", "... one of the following: -Turn on ..." (``_colon_ends`` checks
+# the clause: three words or more, the last in lower case, not a Title Case headline); a colon
+# before a name, a quotation or a headline's second half ("Weather for the 26th: Heavy rain") is kept
+EN_INSTRUCTION_VERBS = _wordset(
+    "please go tap click log sign select open press turn connect choose enter make check try follow "
+    "visit use restart update install remove add type scroll find contact call send reset ensure"
+)
+_EN_COLON_END = re.compile(r"(?<=[a-z)]):(?=\s+(?:[-–•]\s?[A-Z]|[A-Z][a-z]+\b))")
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
 _SAID = _wordset("said says added wrote explained noted tweeted")
@@ -121,7 +134,9 @@ _JA_CLOSE = {v: k for k, v in _JA_OPEN.items()}
 _JA_BRACKETS = {k: v for k, v in _JA_OPEN.items() if k not in "「『"}
 _JA_BRACKET_CLOSERS = {v: k for k, v in _JA_BRACKETS.items()}
 _JA_SYMMETRIC = frozenset('“”"')  # the seed pairs “…“ and ”…“: treat them as one toggling mark
-_JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*")
+# an end mark with the closing brackets after it, and a full stop after those: a bracketed
+# sentence "（…ございます。）。" ends once, at its last 。 (no sentence of a lone "。")
+_JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*(?:(?<=[」』）〕】”’)\]])[。．]+)?")
 # a quoting particle after the end mark continues the sentence (「…。」と述べた), but a conjunction
 # that starts with と opens a new one (。というわけで / 。ところが / 。とはいえ / 。とにかく)
 _JA_CONTINUE = re.compile(r"\s*(?:と(?!いうわけ|いうのも|ころが|ころで|はいえ|にかく|もかく|りあえず|ても)"
@@ -133,6 +148,12 @@ _JA_MASU = f"(?<=[{MASU_STEM_KANA}{MASU_STEM_KANJI}])(?:{'|'.join(MASU_ENDINGS)}
 _JA_NEW_START = (f"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ「『]|[おご][{KANJI}]"
                  f"|{'|'.join(SENTENCE_OPENERS)}")
 _JA_POLITE_END = re.compile(f"(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)})(?=\\s*(?:{_JA_NEW_START}))")
+# a colon after a polite predicate (ください / します / おります / です) ends the sentence that
+# introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
+# headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a
+# quotation after it stays with its attribution (こう語りました：「…」), as "said: "…"" in English
+_JA_COLON_END = re.compile(f"(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)})[：:]"
+                           r"(?=\s*[^\s\d０-９：:」』）)「『])")
 
 
 def _protected(text: str, start: int, end: int, opens: dict[str, str], closes: dict[str, str],
@@ -244,12 +265,29 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
     cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
     cuts.sort()
+    cuts += [start + m.end() for m in _EN_COLON_END.finditer(chunk)
+             if start + m.end() not in guard and _colon_ends(chunk, m.start(), cuts, start)
+             and (chunk[m.end():].lstrip()[:1] in "-–•"
+                  or chunk[m.end():m.end() + 40].split()[0].lower() in EN_INSTRUCTION_VERBS)]
+    cuts.sort()
     cuts += [start + m.end() for m in _EN_CLAUSE_START.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     cuts.sort()
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
+
+
+def _colon_ends(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
+    """True when the words before the colon at ``pos`` read as a finished clause (at least three
+    words since the last cut, the last one lower case, not Title Case): "... these steps:"."""
+    k = bisect.bisect_right(cuts, start + pos)
+    begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
+    words = chunk[begin:pos].split()
+    if len(words) < 3 or not words[-1].strip("()").islower() or words[-1].lower() in _GLUE:
+        return False
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return sum(w[0].isupper() for w in long_words) < 0.6 * max(1, len(long_words))
 
 
 def _informal_start(prev: str, marks: str, nxt: str, extra: frozenset[str]) -> bool:
@@ -337,6 +375,7 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
             continue
         cuts.append(cut)
     cuts += [start + m.end() for m in _JA_POLITE_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
     return _cut(start, end, cuts)
 
 

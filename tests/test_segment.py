@@ -435,3 +435,63 @@ def test_a_request_or_interjection_after_a_finished_clause_starts_a_sentence(tex
 ])
 def test_clause_openers_inside_a_sentence_are_not_cut(text):
     assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("To reset the reader, do one of the following: Press the button for ten seconds.",
+     ["To reset the reader, do one of the following:", "Press the button for ten seconds."]),
+    ("We offer three sizes of frames: Please choose one from the menu.",
+     ["We offer three sizes of frames:", "Please choose one from the menu."]),
+    ("Before you start, check the connection (you need a cable): Open the settings.",
+     ["Before you start, check the connection (you need a cable):", "Open the settings."]),
+    ("To charge it, use one of these ways: -Plug in the cable.",
+     ["To charge it, use one of these ways:", "-Plug in the cable."]),
+])
+def test_a_colon_after_a_finished_clause_ends_the_sentence(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "en"))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Harry Styles and Taylor Swift: Best Moments Of The Year",  # a Title Case headline
+    "Summary: Hamamatsu won the game.",  # a label, not a clause
+    "The minister said on Monday: We will act.",  # the word before the colon is a name
+    "There were three options: two were cheap.",  # lower case after the colon
+    "The train leaves at 10:30 Tuesday morning.",
+    "He wrote to the board of: Acme Corp.",  # a function word cannot end a clause
+    "A new plan to cut traffic accidents in town: Police and schools join forces",  # no instruction
+    "The mayor had one message for the crowd: \"We will rebuild.\"",  # a quotation
+])
+def test_a_colon_inside_a_sentence_or_a_label_is_not_cut(text):
+    assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("次の手順を実行してください：ホーム画面を開きます。", ["次の手順を実行してください：", "ホーム画面を開きます。"]),
+    ("当店では三種類の額縁を取り揃えております：お好きなものをお選びください。",
+     ["当店では三種類の額縁を取り揃えております：", "お好きなものをお選びください。"]),
+])
+def test_japanese_colon_after_a_predicate_ends_the_sentence(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "ja"))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "フォントの調整：書体を選んでください。",  # after a noun: a label
+    "試合結果：浜松が勝った。",
+    "開始は10:30です。",  # a time
+    "彼は「次の通りにしてください：まず電源を切る」と言った。",  # inside a quotation
+    "比率は３：１だった。",
+    "首相は記者団にこう語りました：「必ず実行する。」",  # a quotation stays with its attribution
+    "熱戦で観客を魅了する：県民新聞デジタル",  # a plain verb: a headline and its site
+])
+def test_japanese_colon_after_a_noun_or_in_a_quotation_is_not_cut(text):
+    assert len(segment.split(load_text(text, "ja"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("お届けは十日ほどです（遅れることもございます。）。次にお支払いです。",
+     ["お届けは十日ほどです（遅れることもございます。）。", "次にお支払いです。"]),
+    ("（ストローだったかな？）。それから帰った。", ["（ストローだったかな？）。", "それから帰った。"]),
+    ("彼は「行く。」と言った。「待て。」。次の話。", ["彼は「行く。」と言った。", "「待て。」。", "次の話。"]),
+])
+def test_a_full_stop_after_a_closed_bracket_is_not_a_sentence_of_its_own(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "ja"))] == expected
