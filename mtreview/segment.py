@@ -58,6 +58,9 @@ EN_TITLES = _wordset(
     "rev hon fr sr jr mt ft vs v no nos art vol vols fig figs pp p ch sec para approx est dept univ "
     "e.g i.e cf al"
 )
+# Of those, the ones that number (No. 5, Art. 9, Vol. II, Fig. 3, p. 12) and are also plain words
+# ("Owner says no.", "... discovered art."): they hold the sentence only before a number.
+EN_NUMBERING = _wordset("no nos art vol vols fig figs p pp ch para")
 # Words that open a clause when a chat message starts in lower case ("thanks. i will check").
 EN_INFORMAL_OPENERS = _wordset(
     "i i'm i've i'll i'd we you he she they it's please thanks thank sorry hi hello ok okay yes "
@@ -223,6 +226,8 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
         return False
     word = prev.lstrip("\"'“‘(").lower()
     nxt_word = re.sub(r"^[\"'“‘(]+", "", nxt).split(" ")[0].rstrip(",.;:").lower()
+    if word in EN_NUMBERING and word not in extra:
+        return re.match(r"\d|(?!I\b)[IVXLC]+\b", nxt) is not None
     if word in EN_TITLES or word in extra:
         return True
     if word in EN_MONTHS:

@@ -495,3 +495,17 @@ def test_japanese_colon_after_a_noun_or_in_a_quotation_is_not_cut(text):
 ])
 def test_a_full_stop_after_a_closed_bracket_is_not_a_sentence_of_its_own(text, expected):
     assert [s.text for s in segment.split(load_text(text, "ja"))] == expected
+
+
+@pytest.mark.parametrize("text, n", [
+    ("The owner says no. I asked again.", 2),  # "no" the word, not No. 5
+    ("He first discovered art. When he visited the museum, he was moved.", 2),
+    ("We ate a fig. Then we left.", 2),
+    ("The owner says no. (Edit: he agreed later.)", 2),
+    ("See No. 10 Downing Street today.", 1),  # a number follows: the abbreviation
+    ("It is in Vol. II of the series.", 1),
+    ("Read Art. 9 of the constitution.", 1),
+    ("The chart is on p. 12 of the report.", 1),
+])
+def test_numbering_abbreviations_hold_the_sentence_only_before_a_number(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
