@@ -509,3 +509,13 @@ def test_a_full_stop_after_a_closed_bracket_is_not_a_sentence_of_its_own(text, e
 ])
 def test_numbering_abbreviations_hold_the_sentence_only_before_a_number(text, n):
     assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("We send alerts when fares go on sale. - We provide links to book. - More details are online.", 3),
+    ("It was a long day. – The list follows.", 2),
+    ("The office is in Washington, D.C. - The mayor said so.", 1),  # an abbreviation, not a plain word
+    ("He left at noon. - and then he came back.", 1),  # lower case after the dash
+])
+def test_a_bulleted_item_after_a_plain_word_starts_a_sentence(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
