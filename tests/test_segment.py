@@ -513,7 +513,8 @@ def test_numbering_abbreviations_hold_the_sentence_only_before_a_number(text, n)
 
 @pytest.mark.parametrize("text, n", [
     ("We send alerts when fares go on sale. - We provide links to book. - More details are online.", 3),
-    ("It was a long day. – The list follows.", 2),
+    ("It was a long day. • The list follows.", 2),
+    ("It was a long day. – The list follows.", 1),  # a spaced en dash is prose punctuation
     ("The office is in Washington, D.C. - The mayor said so.", 1),  # an abbreviation, not a plain word
     ("He left at noon. - and then he came back.", 1),  # lower case after the dash
 ])
