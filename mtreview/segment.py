@@ -18,7 +18,9 @@ before a request or an interjection ("... a new password Let me know ..."), a Ja
 predicate (ます / です / ください ...) before a new sentence's first word ("...してください私は").
 A colon that introduces steps or a list ends the sentence on both sides: after a finished English
 clause before an instruction or a bullet ("... these steps: Log in ..."), after a Japanese polite
-predicate ("...してください：ホーム画面…"); never before a quotation.
+predicate ("...してください：ホーム画面…"); never before a quotation. A Japanese quotation that is a
+whole sentence ends it without a 。 ("…できました」０－２の四回"); a bulleted item ("... on sale. -
+We ...") starts one; "no." / "art." / "fig." hold the sentence only before a number.
 
 English datelines ("VIRGINIA BEACH, Va. --", "SEOUL:") stay with the first sentence; a
 dateline glued to a headline ("... in Colorado AURORA, Colo. (AP) -") starts a new one.
@@ -151,6 +153,15 @@ _JA_MASU = f"(?<=[{MASU_STEM_KANA}{MASU_STEM_KANJI}])(?:{'|'.join(MASU_ENDINGS)}
 _JA_NEW_START = (f"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ「『]|[おご][{KANJI}]"
                  f"|{'|'.join(SENTENCE_OPENERS)}")
 _JA_POLITE_END = re.compile(f"(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)})(?=\\s*(?:{_JA_NEW_START}))")
+# a quotation that is a whole sentence closes without a 。 after it and a new sentence starts: after
+# a polite predicate or an end mark before any new start ("…できました」０－２の四回", "…知りたい！」
+# これは"), after a plain predicate only before a number or an opening word ("…気持ちが入った」１ボ
+# ール", "…開催する」ただし"); a quotation that modifies a noun ("「…に満ちた」投稿", "「脱炭素」社会")
+# or comes before と / って / が continues
+_JA_QUOTE_END = re.compile(
+    f"(?:(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)}|[。！？!?])[」』](?=\\s*(?:{_JA_NEW_START}))"
+    f"|(?<=[たすいるだうねよんか])[」』](?=\\s*(?:[0-9０-９【]|{'|'.join(SENTENCE_OPENERS)})))"
+)
 # a colon after a polite predicate (ください / します / おります / です) ends the sentence that
 # introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
 # headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a
@@ -384,6 +395,7 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         cuts.append(cut)
     cuts += [start + m.end() for m in _JA_POLITE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
     return _cut(start, end, cuts)
 
 

@@ -520,3 +520,27 @@ def test_numbering_abbreviations_hold_the_sentence_only_before_a_number(text, n)
 ])
 def test_a_bulleted_item_after_a_plain_word_starts_a_sentence(text, n):
     assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("監督は「狙い球を絞ってスイングができました」０－２の四回、打席に入った。",
+     ["監督は「狙い球を絞ってスイングができました」", "０－２の四回、打席に入った。"]),
+    ("「いち早く知りたい！」これは誰もが思うことだ。", ["「いち早く知りたい！」", "これは誰もが思うことだ。"]),
+    ("「気持ちが入った」１回から打った。", ["「気持ちが入った」", "１回から打った。"]),
+    ("「詳細を発表する」ただし時期は未定だ。", ["「詳細を発表する」", "ただし時期は未定だ。"]),
+])
+def test_a_whole_sentence_quotation_without_a_stop_ends_the_sentence(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "ja"))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "「脱炭素」社会を目指す。",  # a quoted word before a noun
+    "ワイリーの「憎しみに満ちた」投稿を削除した。",  # a quoted clause modifying a noun
+    "「子供を愛する」「素晴らしい母親」だった。",
+    "彼は「行きます」と言った。",  # the quoting particle
+    "「ありがとう」って言われた。",
+    "「元気です」が口癖だ。",
+    "彼は「（彼を）勝たせたい」と語った。",
+])
+def test_a_quotation_inside_a_sentence_is_not_cut(text):
+    assert len(segment.split(load_text(text, "ja"))) == 1
