@@ -20,7 +20,8 @@ A colon that introduces steps or a list ends the sentence on both sides: after a
 clause before an instruction or a bullet ("... these steps: Log in ..."), after a Japanese polite
 predicate ("...してください：ホーム画面…"); never before a quotation. A Japanese quotation that is a
 whole sentence ends it without a 。 ("…できました」０－２の四回"); a bulleted item ("... on sale. -
-We ...") starts one; "no." / "art." / "fig." hold the sentence only before a number.
+We ...") starts one; "no." / "art." / "fig." hold the sentence only before a number; a web page
+title ends after its news site ("... -- Yahoo! News", "… - Yahoo!ニュース") before the first sentence.
 
 English datelines ("VIRGINIA BEACH, Va. --", "SEOUL:") stay with the first sentence; a
 dateline glued to a headline ("... in Colorado AURORA, Colo. (AP) -") starts a new one.
@@ -117,6 +118,10 @@ EN_INSTRUCTION_VERBS = _wordset(
     "visit use restart update install remove add type scroll find contact call send reset ensure"
 )
 _EN_COLON_END = re.compile(r"(?<=[a-z)]):(?=\s+(?:[-–•]\s?[A-Z]|[A-Z][a-z]+\b))")
+# a web page title ends with its site, whose name ends in News ("... (Sankei Sports) -- Yahoo! News
+# (Pacific League ...", "... - RT USA News Fresh from ..."): the article's first sentence follows it
+_EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0,3}(?:[A-Z][\w!.&'-]*)?News"
+                           r"(?=\s+[A-Z(\"“])")
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
 _SAID = _wordset("said says added wrote explained noted tweeted")
@@ -162,6 +167,9 @@ _JA_QUOTE_END = re.compile(
     f"(?:(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)}|[。！？!?])[」』](?=\\s*(?:{_JA_NEW_START}))"
     f"|(?<=[たすいるだうねよんか])[」』](?=\\s*(?:[0-9０-９【]|{'|'.join(SENTENCE_OPENERS)})))"
 )
+# the same page title in Japanese: "…（サンケイスポーツ） - Yahoo!ニュース（パ・リーグ…"
+_JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\s、。「」](?:[^、。「」]{{0,12}}?)ニュース"
+                           f"(?=\\s*(?:{_JA_NEW_START}|[（(【●■]))")
 # a colon after a polite predicate (ください / します / おります / です) ends the sentence that
 # introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
 # headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a
@@ -283,6 +291,7 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
     cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _EN_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
     cuts.sort()
     cuts += [start + m.end() for m in _EN_COLON_END.finditer(chunk)
              if start + m.end() not in guard and _colon_ends(chunk, m.start(), cuts, start)
@@ -396,6 +405,7 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _JA_POLITE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
     return _cut(start, end, cuts)
 
 

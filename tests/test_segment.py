@@ -285,7 +285,8 @@ def test_hard_wrapped_lines_are_joined_but_short_lines_are_not():
 
 @pytest.mark.parametrize("text, n", [
     ("Shares of Yahoo! Japan rose on Monday. Analysts were surprised.", 2),
-    ("(Sankei Sports) --Yahoo! News (Pacific League) A win.", 1),
+    ("A win (Sankei Sports) --Yahoo! News", 1),  # no cut at "Yahoo!" (a page title's end after News:
+    # see test_a_page_title_ends_with_its_news_site)
     ("She won on Jeopardy! Last week she lost.", 1),  # the show's name keeps its mark
     ("The deal values oOh! Media at $1 billion. It was announced today.", 2),
 ])
@@ -544,3 +545,29 @@ def test_a_whole_sentence_quotation_without_a_stop_ends_the_sentence(text, expec
 ])
 def test_a_quotation_inside_a_sentence_is_not_cut(text):
     assert len(segment.split(load_text(text, "ja"))) == 1
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Star finally wins (Tokyo Sports) -- Yahoo! News (Pacific League, 24th) The game ended.", "en",
+     ["Star finally wins (Tokyo Sports) -- Yahoo! News", "(Pacific League, 24th) The game ended."]),
+    ("Mayor says he can win - City Daily News Fresh from the debate, he spoke.", "en",
+     ["Mayor says he can win - City Daily News", "Fresh from the debate, he spoke."]),
+    ("ついに勝利（東京スポーツ） - Yahoo!ニュース（パ・リーグ、24日）試合が終わった。", "ja",
+     ["ついに勝利（東京スポーツ） - Yahoo!ニュース", "（パ・リーグ、24日）試合が終わった。"]),
+    ("市長が勝利を宣言−シティ 日刊ニュース討論を終えた市長は語った。", "ja",
+     ["市長が勝利を宣言−シティ 日刊ニュース", "討論を終えた市長は語った。"]),
+])
+def test_a_page_title_ends_with_its_news_site(text, lang, expected):
+    assert [s.text for s in segment.split(load_text(text, lang))] == expected
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("He told Sky News that he will stay.", "en"),  # the site inside a sentence
+    ("He spoke on Fox News Sunday about it.", "en"),
+    ("Results - see the local news for details.", "en"),
+    ("彼はスカイニュースで語った。", "ja"),
+    ("気温は−5度でニュースになった。", "ja"),  # a minus sign, and a particle after ニュース
+    ("まちの話題｜佐賀新聞ニュース｜佐賀新聞LiVE", "ja"),  # a title that goes on
+])
+def test_news_inside_a_sentence_is_not_a_page_title_end(text, lang):
+    assert len(segment.split(load_text(text, lang))) == 1
