@@ -460,6 +460,18 @@ def _limit(text: str, a: int, b: int, max_chars: int) -> list[Span]:
     return out
 
 
+def _attach_marks(text: str, spans: list[Span]) -> list[Span]:
+    """A piece with no letter or digit ("！" of "白星だ ！ ！", "..." of "... ...") ends the sentence
+    before it on the same line, never one of its own."""
+    out: list[Span] = []
+    for a, b in spans:
+        if out and not any(ch.isalnum() for ch in text[a:b]):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def split(doc: Document, config: SegmentConfig | None = None) -> list[Sentence]:
     """Split every block of ``doc`` into sentences, numbered from 0 in document order."""
     config = config or SegmentConfig()
@@ -467,7 +479,7 @@ def split(doc: Document, config: SegmentConfig | None = None) -> list[Sentence]:
     sents: list[Sentence] = []
     for bi, block in enumerate(doc.blocks):
         for la, lb in _lines(doc.text, block.start, block.end):
-            for a, b in splitter(doc.text, la, lb, config):
+            for a, b in _attach_marks(doc.text, splitter(doc.text, la, lb, config)):
                 for c, d in _limit(doc.text, *_trim(doc.text, a, b), config.max_sentence_chars):
                     c, d = _trim(doc.text, c, d)
                     if c < d:

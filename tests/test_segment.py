@@ -571,3 +571,17 @@ def test_a_page_title_ends_with_its_news_site(text, lang, expected):
 ])
 def test_news_inside_a_sentence_is_not_a_page_title_end(text, lang):
     assert len(segment.split(load_text(text, lang))) == 1
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("執念の勝利だ ！ ！次の試合も勝つ。", "ja", ["執念の勝利だ ！ ！", "次の試合も勝つ。"]),
+    ("Really?! It was ... ... I never knew.", "en", ["Really?!", "It was ... ...", "I never knew."]),
+    ("We won! ! Next game soon.", "en", ["We won! !", "Next game soon."]),
+])
+def test_a_piece_of_marks_only_ends_the_sentence_before_it(text, lang, expected):
+    assert [s.text for s in segment.split(load_text(text, lang))] == expected
+
+
+def test_marks_on_a_line_of_their_own_stay_a_line():
+    assert [s.text for s in segment.split(load_text("First line.\n***\nSecond line.", "en"))] == [
+        "First line.", "***", "Second line."]
