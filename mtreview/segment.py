@@ -295,8 +295,7 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts.sort()
     cuts += [start + m.end() for m in _EN_COLON_END.finditer(chunk)
              if start + m.end() not in guard and _colon_ends(chunk, m.start(), cuts, start)
-             and (chunk[m.end():].lstrip()[:1] in "-–•"
-                  or chunk[m.end():m.end() + 40].split()[0].lower() in EN_INSTRUCTION_VERBS)]
+             and _instruction_follows(chunk[m.end() : m.end() + _MISSING_WINDOW])]
     cuts.sort()
     cuts += [start + m.end() for m in _EN_CLAUSE_START.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
@@ -304,6 +303,12 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
+
+
+def _instruction_follows(ahead: str) -> bool:
+    """True when ``ahead`` (the text after a colon) starts with a bullet or an instruction verb."""
+    words = ahead.split(maxsplit=1)
+    return bool(words) and (words[0][0] in "-–•" or words[0].lower() in EN_INSTRUCTION_VERBS)
 
 
 def _colon_ends(chunk: str, pos: int, cuts: list[int], start: int) -> bool:

@@ -585,3 +585,10 @@ def test_a_piece_of_marks_only_ends_the_sentence_before_it(text, lang, expected)
 def test_marks_on_a_line_of_their_own_stay_a_line():
     assert [s.text for s in segment.split(load_text("First line.\n***\nSecond line.", "en"))] == [
         "First line.", "***", "Second line."]
+
+
+def test_a_colon_before_a_long_run_of_spaces_does_not_break_the_splitter():
+    text = "Please follow these steps:" + " " * 60 + "Log in now."
+    assert [s.text for s in segment.split(load_text(text, "en"))] == ["Please follow these steps:", "Log in now."]
+    # the next word lies beyond the window that is read: no cut, and no error
+    assert len(segment.split(load_text("Please follow these steps:" + " " * 700 + "Log in.", "en"))) == 1
