@@ -72,9 +72,10 @@ class Counts:
     strict: int = 0
     refined: int = 0
     docs: int = 0
+    reachable: int = 0  # gold pairs whose both sides are whole runs of the segmenter's sentences
 
     def add(self, other: Counts) -> None:
-        for k in ("gold", "pred", "strict", "refined", "docs"):
+        for k in ("gold", "pred", "strict", "refined", "docs", "reachable"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
 
     def figures(self) -> dict[str, float | int]:
@@ -83,7 +84,8 @@ class Counts:
         f = 2 * p * r / (p + r) if p + r else 0.0
         rr = self.refined / self.gold if self.gold else 0.0
         return {"docs": self.docs, "gold": self.gold, "pred": self.pred, "precision": round(p, 4),
-                "recall": round(r, 4), "f1": round(f, 4), "refined_recall": round(rr, 4)}
+                "recall": round(r, 4), "f1": round(f, 4), "refined_recall": round(rr, 4),
+                "reachable": round(self.reachable / self.gold, 4) if self.gold else 0.0}
 
 
 def read_gold(path: Path) -> list[tuple[str, str]]:
@@ -150,6 +152,24 @@ def score_document(gold: list[tuple[str, str]], beads: list[tuple[str, str]]) ->
     return c, [i for i, ok in enumerate(strict_ok) if not ok]
 
 
+def reachable(gold: list[tuple[str, str]], src: list[str], tgt: list[str]) -> list[bool]:
+    """Gold pairs that some alignment of these sentences could get right (the segmentation's bound).
+
+    A pair is reachable when both of its sides start and end at sentence boundaries of the
+    segmenter (whitespace-free character offsets); a strict miss of a reachable pair is the
+    aligner's, an unreachable one the segmenter's. None reachable when the texts differ.
+    """
+    gold_n = [(squeeze(a), squeeze(b)) for a, b in gold]
+    src_n, tgt_n = [squeeze(t) for t in src], [squeeze(t) for t in tgt]
+    if "".join(a for a, _ in gold_n) != "".join(src_n) or "".join(b for _, b in gold_n) != "".join(tgt_n):
+        return [False] * len(gold_n)
+    cuts_s = {0} | {e for _, e in _spans(src_n)}
+    cuts_t = {0} | {e for _, e in _spans(tgt_n)}
+    gs, gt = _spans([a for a, _ in gold_n]), _spans([b for _, b in gold_n])
+    return [a in cuts_s and b in cuts_s and c in cuts_t and d in cuts_t
+            for (a, b), (c, d) in zip(gs, gt, strict=True)]
+
+
 def split_of(doc: str) -> str:
     """The frozen report split of align-dev2: the last hex digit of sha1(id) even -> "report".
 
@@ -197,7 +217,9 @@ DEV2_SETS = [f"dev2/{layout}/{part}" for layout in ("paras", "flat") for part in
 DEV_SETS = [f"dev/{pair}/{mode}" for pair in ("en-ja", "ja-en") for mode in ("paragraphs", "joined")]
 SYSTEMS = ("mtreview", "gale-church", "vecalign")
 # segmenter rules that --without can switch off, to measure each one's effect
-ABLATIONS = {"ja-polite-end": "_JA_POLITE_END", "en-clause-start": "_EN_CLAUSE_START"}
+ABLATIONS = {"ja-polite-end": "_JA_POLITE_END", "en-clause-start": "_EN_CLAUSE_START",
+             "ja-colon-end": "_JA_COLON_END", "en-colon-end": "_EN_COLON_END", "ja-quote-end": "_JA_QUOTE_END",
+             "site-tail": "_EN_SITE_TAIL"}
 
 
 def _may_read_errors(es: EvalSet, doc: str) -> bool:
@@ -240,9 +262,11 @@ def evaluate(data: Path, es: EvalSet, config: Config, models: pipeline.Models, s
                        else align_peers.vecalign(*args, encode=models.embedder.encode))
             texts = [(" ".join(ssents[i].text for i in a), "".join(tsents[j].text for j in b)) for a, b in ids]
             counts, missed = score_document(gold, texts)
+            reach = reachable(gold, [s.text for s in ssents], [t.text for t in tsents])
+            counts.reachable = sum(reach)
             totals[name].add(counts)
             if errors and missed and name == "mtreview" and _may_read_errors(es, doc):
-                _print_errors(doc, gold, texts, missed, out)
+                _print_errors(doc, gold, texts, missed, reach, out)
     return totals
 
 
@@ -281,13 +305,14 @@ def evaluate_edits(data: Path, pair: str, config: Config, models: pipeline.Model
     return out
 
 
-def _print_errors(doc: str, gold, beads, missed: list[int], out) -> None:
+def _print_errors(doc: str, gold, beads, missed: list[int], reach: list[bool], out) -> None:
     out.write(f"=== {doc}: {len(missed)} gold pairs missed\n")
     pred_keys = [(squeeze(a), squeeze(b)) for a, b in beads]
     for i in missed:
         en, ja = gold[i]
         ge, gj = squeeze(en), squeeze(ja)
-        out.write(f"- gold {i}: EN {en[:160]}\n           JA {ja[:100]}\n")
+        who = "aligner" if reach[i] else "segmenter"
+        out.write(f"- gold {i} ({who}): EN {en[:160]}\n           JA {ja[:100]}\n")
         near = [k for k, (a, b) in enumerate(pred_keys)
                 if (a and (a in ge or ge in a)) or (b and (b in gj or gj in b))]
         for k in near[:4]:
@@ -390,12 +415,13 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(results, sys.stdout, indent=2, sort_keys=True)
         sys.stdout.write("\n")
         return 0
-    head = f"{'set':<22}{'system':<13}{'docs':>5}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}{'refR':>8}"
+    head = (f"{'set':<22}{'system':<13}{'docs':>5}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}{'refR':>8}"
+            f"{'reach':>8}")
     sys.stdout.write(head + "\n" + "-" * len(head) + "\n")
     for key, f in results.items():
         name, system = key.rsplit("/", 1)
         sys.stdout.write(f"{name:<22}{system:<13}{f['docs']:>5}{f['gold']:>6}{f['pred']:>6}{f['precision']:>8.4f}"
-                         f"{f['recall']:>8.4f}{f['f1']:>8.4f}{f['refined_recall']:>8.4f}\n")
+                         f"{f['recall']:>8.4f}{f['f1']:>8.4f}{f['refined_recall']:>8.4f}{f['reachable']:>8.4f}\n")
     for pair, e in edits.items():
         sys.stdout.write(f"{pair} edits: omissions found {e['omissions_found']}/{e['docs']}, additions found "
                          f"{e['additions_found']}/{e['docs']}, 1-0/0-1 beads in unedited docs "

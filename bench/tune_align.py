@@ -12,6 +12,7 @@ refined recall for both layouts, best mean F1 last. The chosen values go into
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import sys
 from pathlib import Path
@@ -32,26 +33,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=eval_align.DEFAULT_DATA)
     ap.add_argument("--grid", nargs="+", default=[], metavar="SECTION.KEY=V1,V2")
     ap.add_argument("--cache", type=Path, default=None, help="keep embeddings in this .npz between runs")
+    ap.add_argument("--also", nargs="*", default=[], metavar="SET",
+                    help="old dev sets shown beside tune (e.g. dev/ja-en/paragraphs); never dev2 report")
     args = ap.parse_args(argv)
     keys = [g.partition("=")[0] for g in args.grid]
     values = [g.partition("=")[2].split(",") for g in args.grid]
     base = Config()
     models = pipeline.load_models(base)
     cached = eval_align.CachedEmbedder(models.embedder, args.cache)
-    models = pipeline.Models(embedder=cached, extra=models.extra)
+    models = dataclasses.replace(models, embedder=cached)
+    sets_also = [s for s in args.also if s.startswith("dev/")]
     rows = []
     for combo in itertools.product(*values) if keys else [()]:
         sets = [f"{k}={v}" for k, v in zip(keys, combo, strict=True)]
         config = eval_align._parse_set(sets, base)
         figs = []
-        for es in eval_align.eval_sets(TUNE_SETS, "all"):
+        for es in eval_align.eval_sets(TUNE_SETS + sets_also, "all"):
             counts = eval_align.evaluate(args.data, es, config, models, ("mtreview",), False, sys.stdout)
             figs.append(counts["mtreview"].figures())
         cached.save()
         line = " ".join(sets) or "(defaults)"
         line += "".join(f"  {es.split('/')[1]} F1 {f['f1']:.4f} refR {f['refined_recall']:.4f}"
-                        for es, f in zip(TUNE_SETS, figs, strict=True))
-        rows.append((sum(f["f1"] for f in figs) / len(figs), line))
+                        for es, f in zip(TUNE_SETS, figs[: len(TUNE_SETS)], strict=True))
+        line += "".join(f"  {es} F1 {f['f1']:.4f}" for es, f in zip(sets_also, figs[len(TUNE_SETS):], strict=True))
+        rows.append((sum(f["f1"] for f in figs[: len(TUNE_SETS)]) / len(TUNE_SETS), line))
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
     best = max(rows)

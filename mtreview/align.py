@@ -13,6 +13,8 @@ A bead of ``a`` source and ``b`` target sentences (1-1, 1-2, 2-1, 2-2, up to ``m
                                                           # own ratio; short texts vary more
     - anchor_weight * dice(numbers, Latin names)          # lexical anchors, see ``anchors``
     + merge_cost * (a + b - 2)                            # prefer small beads when equally good
+    + dilution_weight * max(0, best 1-1 cosine inside the bead - cosine)   # a merge must not dilute
+                                                          # the match (an omitted sentence does)
 
 and ``skip_cost`` for a 1-0 / 0-1 bead. An optional margin (``margin_weight``, as in vecalign /
 LASER mining) subtracts from the cosine the mean cosine of each side to its ``knn`` best
@@ -127,6 +129,7 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         src_inc[k] = np.clip(sum(src_inc[1][d : n - k + 1 + d] for d in range(k)), 0, 1)
         tgt_inc[k] = np.clip(sum(tgt_inc[1][d : m - k + 1 + d] for d in range(k)), 0, 1)
 
+    one = src_emb[1] @ tgt_emb[1].T if config.dilution_weight else None
     cost, cos = {}, {}
     for a, b in shapes:
         if a == 0 or b == 0 or a > n or b > m:
@@ -144,6 +147,11 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         total = ((1.0 - sim) * (1.0 + config.size_scale * ((a + b) / 2 - 1.0))
                  + config.length_weight * np.minimum(z * z / 2, config.length_cap)
                  - config.anchor_weight * dice + config.merge_cost * (a + b - 2))
+        if one is not None and a + b > 2:
+            # a merge must not dilute the match: the bead's cosine below its best sentence pair's
+            # (merging a fragment keeps the cosine; merging an omitted or added sentence lowers it)
+            best = np.max([one[d : n - a + 1 + d, e : m - b + 1 + e] for d in range(a) for e in range(b)], axis=0)
+            total = total + config.dilution_weight * np.maximum(0.0, best - c)
         cost[(a, b)] = total.astype(np.float32)
         cos[(a, b)] = c.astype(np.float32)
     return Scores(cost=cost, cos=cos, skip=config.skip_cost, src_emb=src_emb[1], tgt_emb=tgt_emb[1])

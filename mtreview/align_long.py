@@ -116,7 +116,7 @@ class BandCosts:
         ie, je = min(i1, self.n - a + 1), min(j1, self.m - b + 1)
         if ie <= i0 or je <= j0:
             return out
-        sim = self.src_emb[a][i0:ie] @ self.tgt_emb[b][j0:je].T
+        sim = cos = self.src_emb[a][i0:ie] @ self.tgt_emb[b][j0:je].T
         if self.src_knn is not None:
             sim = sim - c.margin_weight * 0.5 * (self.src_knn[a][i0:ie, None] + self.tgt_knn[b][None, j0:je])
         slen, tlen = self.src_len[a][i0:ie, None], self.tgt_len[b][None, j0:je]
@@ -128,6 +128,11 @@ class BandCosts:
         total = ((1.0 - sim) * (1.0 + c.size_scale * ((a + b) / 2 - 1.0))
                  + c.length_weight * np.minimum(z * z / 2, c.length_cap)
                  - c.anchor_weight * dice + c.merge_cost * (a + b - 2))
+        if c.dilution_weight and a + b > 2:  # as in align.score: the best sentence pair inside the bead
+            one = self.src_emb[1][i0 : ie + a - 1] @ self.tgt_emb[1][j0 : je + b - 1].T
+            h, w = ie - i0, je - j0
+            best = np.max([one[d : d + h, e : e + w] for d in range(a) for e in range(b)], axis=0)
+            total = total + c.dilution_weight * np.maximum(0.0, best - cos)
         total = total.astype(np.float32)
         if self.src_blocks is not None and self.tgt_blocks is not None:
             sb, tb = self.src_blocks, self.tgt_blocks

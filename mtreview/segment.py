@@ -16,6 +16,12 @@ follow them) and keeps those that are not:
 A sentence whose end mark is missing still ends where the language shows it: an English clause
 before a request or an interjection ("... a new password Let me know ..."), a Japanese polite
 predicate (ます / です / ください ...) before a new sentence's first word ("...してください私は").
+A colon that introduces steps or a list ends the sentence on both sides: after a finished English
+clause before an instruction or a bullet ("... these steps: Log in ..."), after a Japanese polite
+predicate ("...してください：ホーム画面…"); never before a quotation. A Japanese quotation that is a
+whole sentence ends it without a 。 ("…できました」０－２の四回"); a bulleted item ("... on sale. -
+We ...") starts one; "no." / "art." / "fig." hold the sentence only before a number; a web page
+title ends after its news site ("... -- Yahoo! News", "… - Yahoo!ニュース") before the first sentence.
 
 English datelines ("VIRGINIA BEACH, Va. --", "SEOUL:") stay with the first sentence; a
 dateline glued to a headline ("... in Colorado AURORA, Colo. (AP) -") starts a new one.
@@ -55,6 +61,9 @@ EN_TITLES = _wordset(
     "rev hon fr sr jr mt ft vs v no nos art vol vols fig figs pp p ch sec para approx est dept univ "
     "e.g i.e cf al"
 )
+# Of those, the ones that number (No. 5, Art. 9, Vol. II, Fig. 3, p. 12) and are also plain words
+# ("Owner says no.", "... discovered art."): they hold the sentence only before a number.
+EN_NUMBERING = _wordset("no nos art vol vols fig figs p pp ch para")
 # Words that open a clause when a chat message starts in lower case ("thanks. i will check").
 EN_INFORMAL_OPENERS = _wordset(
     "i i'm i've i'll i'd we you he she they it's please thanks thank sorry hi hello ok okay yes "
@@ -99,6 +108,20 @@ _MISSING_STOP = re.compile(
 # "... sign in with it Great!!"): a sentence whose stop is missing ends before it
 _EN_CLAUSE_START = re.compile(r"(?<=[a-z0-9])\s+(?=(?:Let(?:'s|’s|\s(?:me|us)\b)"
                               r"|(?:Yes|Yeah|Sorry|Hello|Hi|OK|Okay|Great|Thanks|Thank\syou)(?:,|!+)\s))")
+# a colon that closes a finished clause before steps or a list ends the sentence: the next
+# sentence is an instruction (an imperative verb, Please) or a bulleted item: "... please follow
+# these steps: Log in to ...", "... one of the following: -Turn on ..." (``_colon_ends`` checks
+# the clause: three words or more, the last in lower case, not a Title Case headline); a colon
+# before a name, a quotation or a headline's second half ("Weather for the 26th: Heavy rain") is kept
+EN_INSTRUCTION_VERBS = _wordset(
+    "please go tap click log sign select open press turn connect choose enter make check try follow "
+    "visit use restart update install remove add type scroll find contact call send reset ensure"
+)
+_EN_COLON_END = re.compile(r"(?<=[a-z)]):(?=\s+(?:[-–•]\s?[A-Z]|[A-Z][a-z]+\b))")
+# a web page title ends with its site, whose name ends in News ("... (Sankei Sports) -- Yahoo! News
+# (Pacific League ...", "... - RT USA News Fresh from ..."): the article's first sentence follows it
+_EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0,3}(?:[A-Z][\w!.&'-]*)?News"
+                           r"(?=\s+[A-Z(\"“])")
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
 _SAID = _wordset("said says added wrote explained noted tweeted")
@@ -121,7 +144,9 @@ _JA_CLOSE = {v: k for k, v in _JA_OPEN.items()}
 _JA_BRACKETS = {k: v for k, v in _JA_OPEN.items() if k not in "「『"}
 _JA_BRACKET_CLOSERS = {v: k for k, v in _JA_BRACKETS.items()}
 _JA_SYMMETRIC = frozenset('“”"')  # the seed pairs “…“ and ”…“: treat them as one toggling mark
-_JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*")
+# an end mark with the closing brackets after it, and a full stop after those: a bracketed
+# sentence "（…ございます。）。" ends once, at its last 。 (no sentence of a lone "。")
+_JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*(?:(?<=[」』）〕】”’)\]])[。．]+)?")
 # a quoting particle after the end mark continues the sentence (「…。」と述べた), but a conjunction
 # that starts with と opens a new one (。というわけで / 。ところが / 。とはいえ / 。とにかく)
 _JA_CONTINUE = re.compile(r"\s*(?:と(?!いうわけ|いうのも|ころが|ころで|はいえ|にかく|もかく|りあえず|ても)"
@@ -133,6 +158,24 @@ _JA_MASU = f"(?<=[{MASU_STEM_KANA}{MASU_STEM_KANJI}])(?:{'|'.join(MASU_ENDINGS)}
 _JA_NEW_START = (f"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ「『]|[おご][{KANJI}]"
                  f"|{'|'.join(SENTENCE_OPENERS)}")
 _JA_POLITE_END = re.compile(f"(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)})(?=\\s*(?:{_JA_NEW_START}))")
+# a quotation that is a whole sentence closes without a 。 after it and a new sentence starts: after
+# a polite predicate or an end mark before any new start ("…できました」０－２の四回", "…知りたい！」
+# これは"), after a plain predicate only before a number or an opening word ("…気持ちが入った」１ボ
+# ール", "…開催する」ただし"); a quotation that modifies a noun ("「…に満ちた」投稿", "「脱炭素」社会")
+# or comes before と / って / が continues
+_JA_QUOTE_END = re.compile(
+    f"(?:(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)}|[。！？!?])[」』](?=\\s*(?:{_JA_NEW_START}))"
+    f"|(?<=[たすいるだうねよんか])[」』](?=\\s*(?:[0-9０-９【]|{'|'.join(SENTENCE_OPENERS)})))"
+)
+# the same page title in Japanese: "…（サンケイスポーツ） - Yahoo!ニュース（パ・リーグ…"
+_JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\s、。「」](?:[^、。「」]{{0,12}}?)ニュース"
+                           f"(?=\\s*(?:{_JA_NEW_START}|[（(【●■]))")
+# a colon after a polite predicate (ください / します / おります / です) ends the sentence that
+# introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
+# headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a
+# quotation after it stays with its attribution (こう語りました：「…」), as "said: "…"" in English
+_JA_COLON_END = re.compile(f"(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)})[：:]"
+                           r"(?=\s*[^\s\d０-９：:」』）)「『])")
 
 
 def _protected(text: str, start: int, end: int, opens: dict[str, str], closes: dict[str, str],
@@ -196,12 +239,17 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
         return False
     if (nxt[0] in "-–•" and nxt[1:2].isupper()) or (nxt[0] == "•" and nxt[1:2].isdigit()):
         return False  # a list item glued to its bullet: "... metabolism. -Provides a unique ..."
+    if nxt[:2] in ("- ", "• ") and nxt[2:3].isupper() and re.fullmatch(r"[a-z]{2,}", prev):
+        return False  # a bulleted item after a plain word: "... on sale. - We provide ..." (a spaced
+        # en dash "... per cent. – A spokesman" is punctuation of prose and continues)
     if nxt[0].islower() or nxt[0] in ",;:–—-":
         return True
     if mark != ".":
         return False
     word = prev.lstrip("\"'“‘(").lower()
     nxt_word = re.sub(r"^[\"'“‘(]+", "", nxt).split(" ")[0].rstrip(",.;:").lower()
+    if word in EN_NUMBERING and word not in extra:
+        return re.match(r"\d|(?!I\b)[IVXLC]+\b", nxt) is not None
     if word in EN_TITLES or word in extra:
         return True
     if word in EN_MONTHS:
@@ -243,6 +291,11 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
     cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _EN_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
+    cuts.sort()
+    cuts += [start + m.end() for m in _EN_COLON_END.finditer(chunk)
+             if start + m.end() not in guard and _colon_ends(chunk, m.start(), cuts, start)
+             and _instruction_follows(chunk[m.end() : m.end() + _MISSING_WINDOW])]
     cuts.sort()
     cuts += [start + m.end() for m in _EN_CLAUSE_START.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
@@ -250,6 +303,24 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
+
+
+def _instruction_follows(ahead: str) -> bool:
+    """True when ``ahead`` (the text after a colon) starts with a bullet or an instruction verb."""
+    words = ahead.split(maxsplit=1)
+    return bool(words) and (words[0][0] in "-–•" or words[0].lower() in EN_INSTRUCTION_VERBS)
+
+
+def _colon_ends(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
+    """True when the words before the colon at ``pos`` read as a finished clause (at least three
+    words since the last cut, the last one lower case, not Title Case): "... these steps:"."""
+    k = bisect.bisect_right(cuts, start + pos)
+    begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
+    words = chunk[begin:pos].split()
+    if len(words) < 3 or not words[-1].strip("()").islower() or words[-1].lower() in _GLUE:
+        return False
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return sum(w[0].isupper() for w in long_words) < 0.6 * max(1, len(long_words))
 
 
 def _informal_start(prev: str, marks: str, nxt: str, extra: frozenset[str]) -> bool:
@@ -337,6 +408,9 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
             continue
         cuts.append(cut)
     cuts += [start + m.end() for m in _JA_POLITE_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
     return _cut(start, end, cuts)
 
 
@@ -391,6 +465,18 @@ def _limit(text: str, a: int, b: int, max_chars: int) -> list[Span]:
     return out
 
 
+def _attach_marks(text: str, spans: list[Span]) -> list[Span]:
+    """A piece with no letter or digit ("！" of "白星だ ！ ！", "..." of "... ...") ends the sentence
+    before it on the same line, never one of its own."""
+    out: list[Span] = []
+    for a, b in spans:
+        if out and not any(ch.isalnum() for ch in text[a:b]):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def split(doc: Document, config: SegmentConfig | None = None) -> list[Sentence]:
     """Split every block of ``doc`` into sentences, numbered from 0 in document order."""
     config = config or SegmentConfig()
@@ -398,7 +484,7 @@ def split(doc: Document, config: SegmentConfig | None = None) -> list[Sentence]:
     sents: list[Sentence] = []
     for bi, block in enumerate(doc.blocks):
         for la, lb in _lines(doc.text, block.start, block.end):
-            for a, b in splitter(doc.text, la, lb, config):
+            for a, b in _attach_marks(doc.text, splitter(doc.text, la, lb, config)):
                 for c, d in _limit(doc.text, *_trim(doc.text, a, b), config.max_sentence_chars):
                     c, d = _trim(doc.text, c, d)
                     if c < d:

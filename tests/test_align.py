@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mtreview import align, pipeline
@@ -202,3 +203,46 @@ def test_seed_page_each_body_paragraph_aligns_to_its_english_paragraph():
     body = next(k for k, s in enumerate(ssents) if s.text.startswith("SEOUL:"))
     paired = {i: b for b in beads for i in b.src_ids}
     assert tsents[paired[body].tgt_ids[0]].text.startswith("ソウル:北朝鮮は日曜日")
+
+
+class VectorEncoder:
+    """Toy embedder with a vector for each text, for tests of the bead costs."""
+
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        self.table = table
+
+    def encode(self, texts):
+        out = np.array([self.table[t] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _unit(cos: float, other: float = 0.0) -> list[float]:
+    """A vector at cosine ``cos`` to [1, 0, 0], leaning ``other`` towards the second axis."""
+    rest = max(0.0, 1.0 - cos * cos - other * other) ** 0.5
+    return [cos, other, rest]
+
+
+def test_dilution_charges_a_merge_whose_cosine_falls_below_its_best_pair():
+    table = {"A.": _unit(0.9), "X.": [0.0, 1.0, 0.0], "A. X.": _unit(0.88, 0.3), "甲。": [1.0, 0.0, 0.0]}
+    enc = VectorEncoder(table).encode
+    costs = {w: align.score(["A.", "X."], ["甲。"], enc, AlignConfig(dilution_weight=w)).cost[(2, 1)][0, 0]
+             for w in (0.0, 4.0)}
+    cos21 = float(np.dot(np.array(table["A. X."]) / np.linalg.norm(table["A. X."]), [1, 0, 0]))
+    assert costs[4.0] - costs[0.0] == pytest.approx(4.0 * (0.9 - cos21), abs=1e-4)
+
+
+def test_an_omitted_short_sentence_is_a_skip_not_a_merge():
+    # EN "X." has no translation; joined with "A." the window still reads much like 甲 (0.88 vs 0.9)
+    table = {"A.": _unit(0.9), "X.": [0.0, 1.0, 0.0], "A. X.": _unit(0.88, 0.3), "甲。": [1.0, 0.0, 0.0]}
+    enc = VectorEncoder(table).encode
+    without = align.align(["A.", "X."], ["甲。"], enc, AlignConfig(size_scale=0.75, dilution_weight=0.0))
+    assert _ids(without) == [((0, 1), (0,))]  # the merge is cheaper than the skip without the term
+    beads = align.align(["A.", "X."], ["甲。"], enc, AlignConfig(size_scale=0.75, dilution_weight=4.0))
+    assert _ids(beads) == [((0,), (0,)), ((1,), ())]
+
+
+def test_a_fragment_that_completes_the_match_is_still_merged():
+    # EN "B." is the second half of 甲乙: joined with "A." it matches better than "A." alone
+    table = {"A.": _unit(0.8), "B.": _unit(0.3, 0.5), "A. B.": _unit(0.9), "甲乙。": [1.0, 0.0, 0.0]}
+    beads = align.align(["A.", "B."], ["甲乙。"], VectorEncoder(table).encode, AlignConfig())
+    assert _ids(beads) == [((0, 1), (0,))]

@@ -285,7 +285,8 @@ def test_hard_wrapped_lines_are_joined_but_short_lines_are_not():
 
 @pytest.mark.parametrize("text, n", [
     ("Shares of Yahoo! Japan rose on Monday. Analysts were surprised.", 2),
-    ("(Sankei Sports) --Yahoo! News (Pacific League) A win.", 1),
+    ("A win (Sankei Sports) --Yahoo! News", 1),  # no cut at "Yahoo!" (a page title's end after News:
+    # see test_a_page_title_ends_with_its_news_site)
     ("She won on Jeopardy! Last week she lost.", 1),  # the show's name keeps its mark
     ("The deal values oOh! Media at $1 billion. It was announced today.", 2),
 ])
@@ -435,3 +436,159 @@ def test_a_request_or_interjection_after_a_finished_clause_starts_a_sentence(tex
 ])
 def test_clause_openers_inside_a_sentence_are_not_cut(text):
     assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("To reset the reader, do one of the following: Press the button for ten seconds.",
+     ["To reset the reader, do one of the following:", "Press the button for ten seconds."]),
+    ("We offer three sizes of frames: Please choose one from the menu.",
+     ["We offer three sizes of frames:", "Please choose one from the menu."]),
+    ("Before you start, check the connection (you need a cable): Open the settings.",
+     ["Before you start, check the connection (you need a cable):", "Open the settings."]),
+    ("To charge it, use one of these ways: -Plug in the cable.",
+     ["To charge it, use one of these ways:", "-Plug in the cable."]),
+])
+def test_a_colon_after_a_finished_clause_ends_the_sentence(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "en"))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Harry Styles and Taylor Swift: Best Moments Of The Year",  # a Title Case headline
+    "Summary: Hamamatsu won the game.",  # a label, not a clause
+    "The minister said on Monday: We will act.",  # the word before the colon is a name
+    "There were three options: two were cheap.",  # lower case after the colon
+    "The train leaves at 10:30 Tuesday morning.",
+    "He wrote to the board of: Acme Corp.",  # a function word cannot end a clause
+    "A new plan to cut traffic accidents in town: Police and schools join forces",  # no instruction
+    "The mayor had one message for the crowd: \"We will rebuild.\"",  # a quotation
+])
+def test_a_colon_inside_a_sentence_or_a_label_is_not_cut(text):
+    assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("次の手順を実行してください：ホーム画面を開きます。", ["次の手順を実行してください：", "ホーム画面を開きます。"]),
+    ("当店では三種類の額縁を取り揃えております：お好きなものをお選びください。",
+     ["当店では三種類の額縁を取り揃えております：", "お好きなものをお選びください。"]),
+])
+def test_japanese_colon_after_a_predicate_ends_the_sentence(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "ja"))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "フォントの調整：書体を選んでください。",  # after a noun: a label
+    "試合結果：浜松が勝った。",
+    "開始は10:30です。",  # a time
+    "彼は「次の通りにしてください：まず電源を切る」と言った。",  # inside a quotation
+    "比率は３：１だった。",
+    "首相は記者団にこう語りました：「必ず実行する。」",  # a quotation stays with its attribution
+    "熱戦で観客を魅了する：県民新聞デジタル",  # a plain verb: a headline and its site
+])
+def test_japanese_colon_after_a_noun_or_in_a_quotation_is_not_cut(text):
+    assert len(segment.split(load_text(text, "ja"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("お届けは十日ほどです（遅れることもございます。）。次にお支払いです。",
+     ["お届けは十日ほどです（遅れることもございます。）。", "次にお支払いです。"]),
+    ("（ストローだったかな？）。それから帰った。", ["（ストローだったかな？）。", "それから帰った。"]),
+    ("彼は「行く。」と言った。「待て。」。次の話。", ["彼は「行く。」と言った。", "「待て。」。", "次の話。"]),
+])
+def test_a_full_stop_after_a_closed_bracket_is_not_a_sentence_of_its_own(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "ja"))] == expected
+
+
+@pytest.mark.parametrize("text, n", [
+    ("The owner says no. I asked again.", 2),  # "no" the word, not No. 5
+    ("He first discovered art. When he visited the museum, he was moved.", 2),
+    ("We ate a fig. Then we left.", 2),
+    ("The owner says no. (Edit: he agreed later.)", 2),
+    ("See No. 10 Downing Street today.", 1),  # a number follows: the abbreviation
+    ("It is in Vol. II of the series.", 1),
+    ("Read Art. 9 of the constitution.", 1),
+    ("The chart is on p. 12 of the report.", 1),
+])
+def test_numbering_abbreviations_hold_the_sentence_only_before_a_number(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("We send alerts when fares go on sale. - We provide links to book. - More details are online.", 3),
+    ("It was a long day. • The list follows.", 2),
+    ("It was a long day. – The list follows.", 1),  # a spaced en dash is prose punctuation
+    ("The office is in Washington, D.C. - The mayor said so.", 1),  # an abbreviation, not a plain word
+    ("He left at noon. - and then he came back.", 1),  # lower case after the dash
+])
+def test_a_bulleted_item_after_a_plain_word_starts_a_sentence(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("監督は「狙い球を絞ってスイングができました」０－２の四回、打席に入った。",
+     ["監督は「狙い球を絞ってスイングができました」", "０－２の四回、打席に入った。"]),
+    ("「いち早く知りたい！」これは誰もが思うことだ。", ["「いち早く知りたい！」", "これは誰もが思うことだ。"]),
+    ("「気持ちが入った」１回から打った。", ["「気持ちが入った」", "１回から打った。"]),
+    ("「詳細を発表する」ただし時期は未定だ。", ["「詳細を発表する」", "ただし時期は未定だ。"]),
+])
+def test_a_whole_sentence_quotation_without_a_stop_ends_the_sentence(text, expected):
+    assert [s.text for s in segment.split(load_text(text, "ja"))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "「脱炭素」社会を目指す。",  # a quoted word before a noun
+    "ワイリーの「憎しみに満ちた」投稿を削除した。",  # a quoted clause modifying a noun
+    "「子供を愛する」「素晴らしい母親」だった。",
+    "彼は「行きます」と言った。",  # the quoting particle
+    "「ありがとう」って言われた。",
+    "「元気です」が口癖だ。",
+    "彼は「（彼を）勝たせたい」と語った。",
+])
+def test_a_quotation_inside_a_sentence_is_not_cut(text):
+    assert len(segment.split(load_text(text, "ja"))) == 1
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Star finally wins (Tokyo Sports) -- Yahoo! News (Pacific League, 24th) The game ended.", "en",
+     ["Star finally wins (Tokyo Sports) -- Yahoo! News", "(Pacific League, 24th) The game ended."]),
+    ("Mayor says he can win - City Daily News Fresh from the debate, he spoke.", "en",
+     ["Mayor says he can win - City Daily News", "Fresh from the debate, he spoke."]),
+    ("ついに勝利（東京スポーツ） - Yahoo!ニュース（パ・リーグ、24日）試合が終わった。", "ja",
+     ["ついに勝利（東京スポーツ） - Yahoo!ニュース", "（パ・リーグ、24日）試合が終わった。"]),
+    ("市長が勝利を宣言−シティ 日刊ニュース討論を終えた市長は語った。", "ja",
+     ["市長が勝利を宣言−シティ 日刊ニュース", "討論を終えた市長は語った。"]),
+])
+def test_a_page_title_ends_with_its_news_site(text, lang, expected):
+    assert [s.text for s in segment.split(load_text(text, lang))] == expected
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("He told Sky News that he will stay.", "en"),  # the site inside a sentence
+    ("He spoke on Fox News Sunday about it.", "en"),
+    ("Results - see the local news for details.", "en"),
+    ("彼はスカイニュースで語った。", "ja"),
+    ("気温は−5度でニュースになった。", "ja"),  # a minus sign, and a particle after ニュース
+    ("まちの話題｜佐賀新聞ニュース｜佐賀新聞LiVE", "ja"),  # a title that goes on
+])
+def test_news_inside_a_sentence_is_not_a_page_title_end(text, lang):
+    assert len(segment.split(load_text(text, lang))) == 1
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("執念の勝利だ ！ ！次の試合も勝つ。", "ja", ["執念の勝利だ ！ ！", "次の試合も勝つ。"]),
+    ("Really?! It was ... ... I never knew.", "en", ["Really?!", "It was ... ...", "I never knew."]),
+    ("We won! ! Next game soon.", "en", ["We won! !", "Next game soon."]),
+])
+def test_a_piece_of_marks_only_ends_the_sentence_before_it(text, lang, expected):
+    assert [s.text for s in segment.split(load_text(text, lang))] == expected
+
+
+def test_marks_on_a_line_of_their_own_stay_a_line():
+    assert [s.text for s in segment.split(load_text("First line.\n***\nSecond line.", "en"))] == [
+        "First line.", "***", "Second line."]
+
+
+def test_a_colon_before_a_long_run_of_spaces_does_not_break_the_splitter():
+    text = "Please follow these steps:" + " " * 60 + "Log in now."
+    assert [s.text for s in segment.split(load_text(text, "en"))] == ["Please follow these steps:", "Log in now."]
+    # the next word lies beyond the window that is read: no cut, and no error
+    assert len(segment.split(load_text("Please follow these steps:" + " " * 700 + "Log in.", "en"))) == 1

@@ -28,6 +28,9 @@ CASES = {
     "japanese with dotted latin": ("ja", ("日本語のテキスト" + "abc.def" * 3) * (N // 29)),
     "urls in japanese": ("ja", ("http://x.com/" + "あ" * 20) * (N // 33)),
     "unclosed brackets": ("en", ("[" * 400 + ")" * 400) * (N // 800)),
+    "dash before a capital run": ("en", "- " + "A" * N),
+    "dashes before capital words": ("en", "- Ab Cd Ef " * (N // 11)),
+    "japanese dashes": ("ja", ("－" + "あ" * 11) * (N // 12)),
 }
 BOUND_S = 5.0  # CPU seconds for 50,000 characters (quadratic code: minutes)
 
