@@ -7,11 +7,11 @@ import shutil
 import pandas as pd
 import pytest
 from conftest import TEST_DATA
-from test_batch import write_padded
 
 from mtreview.batch import runner as batch
 from mtreview.errors import InputError
 from mtreview.ui import dashboard
+from tests.batch.test_batch import write_padded  # another folder: by its package path, so the file also runs alone
 
 
 @pytest.fixture(scope="module")
