@@ -121,6 +121,11 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(page.get_by_label("Translation")).to_have_count(1, timeout=20_000)
             page.get_by_role("button", name=re.compile(r"^Accept")).nth(k).click()
             expect(page.get_by_text(f"segment {seg.id}: repetition flag accepted")).to_be_visible(timeout=20_000)
+            # the decision reruns only the grid and panel (a fragment); the progress line follows it
+            n_flags = sum(len(s.flags) for s in review.segments)
+            header = page.locator(".mtr-header")
+            expect(header).to_contain_text(f"{n_flags - 1} of {n_flags} flags left to decide", timeout=20_000)
+            expect(page.locator(f"tr#seg-{seg.id}")).to_contain_text(f"1/{len(seg.flags)} decided")
 
             box = page.get_by_label("Translation")
             expect(box).to_have_count(1, timeout=20_000)  # a rerun may briefly show the old editor too
@@ -128,6 +133,7 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(page.locator(".mtr-recheck")).to_contain_text(fixed, timeout=30_000)  # re-checked as typed
             page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
             expect(page.get_by_text(f"segment {seg.id} saved")).to_be_visible(timeout=20_000)
+            expect(header).to_contain_text("· 1 edited")
 
             shot = os.environ.get("MTREVIEW_SCREENSHOT")
             page.reload()

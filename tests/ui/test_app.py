@@ -55,8 +55,9 @@ def field(widgets, key: str):
 
 
 def _table(at) -> str:
+    """The grid's rows: its blocks of rows (render.segments_grid), joined."""
     marker = 'class="mtr-table"><colgroup><col class="id"><col><col>'
-    return next(h.value for h in at.html if marker in h.value)
+    return "".join(h.value for h in at.html if marker in h.value)
 
 
 def _title(at) -> str:
