@@ -145,11 +145,21 @@ def _suppressed(hidden: list) -> None:
         st.html(render.suppressed_html(hidden))
 
 
+def _opened(label: str, key: str) -> Any:
+    """An expander whose content is drawn only while it is open (opening it reruns the page):
+    a closed one costs no widget, no table and no database read on each run."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def _exports(review: Review, store: Store, art: ArticleState) -> None:
     def data(fmt: str) -> bytes | str:  # at the click: what is saved now (saves do not rerun the whole page)
         return export(fmt, review, store.segment_states(art.id), store.article(art.id))
 
-    with st.expander("Export the reviewed article"):
+    box = _opened("Export the reviewed article", "x_export")
+    if box is None:
+        return
+    with box:
         cols = st.columns(len(FORMATS))
         for col, fmt in zip(cols, FORMATS, strict=True):
             kind = EXPORT_FORMATS[fmt]
@@ -158,21 +168,23 @@ def _exports(review: Review, store: Store, art: ArticleState) -> None:
 
 
 def _removed(review: Review) -> None:
-    rows = [{"side": side, "reason": r.reason, "text": r.text, "start": r.start}
-            for side, items in sorted(review.removed.items()) for r in items]
-    if rows:
-        with st.expander(f"Page debris removed before review ({len(rows)})"):
-            st.dataframe(rows, hide_index=True)
+    n = sum(len(items) for items in review.removed.values())
+    box = _opened(f"Page debris removed before review ({n})", "x_removed") if n else None
+    if box is not None:
+        rows = [{"side": side, "reason": r.reason, "text": r.text, "start": r.start}
+                for side, items in sorted(review.removed.items()) for r in items]
+        box.dataframe(rows, hide_index=True)
 
 
 def _history(store: Store, art: ArticleState) -> None:
-    with st.expander("History (audit log)"):
-        rows = store.audit(art.id)[-200:]
-        if not rows:
-            st.caption("Nothing saved yet.")
-            return
-        st.dataframe([{**r, "detail": dumps(r["detail"])}
-                      for r in reversed(rows)], hide_index=True)
+    box = _opened("History (audit log)", "x_history")
+    if box is None:
+        return
+    rows = store.audit(art.id)[-200:]
+    if not rows:
+        box.caption("Nothing saved yet.")
+        return
+    box.dataframe([{**r, "detail": dumps(r["detail"])} for r in reversed(rows)], hide_index=True)
 
 
 URL_FILTERS = {"f_checks": list, "f_sev": list, "f_align": float, "f_flagged": bool, "f_open": bool,
