@@ -12,7 +12,7 @@ from collections.abc import Collection
 from typing import Any
 
 from . import __version__, align, refine, segment
-from .checks import Article, build_checks, load_glossary, run_checks
+from .checks import Article, build_checks, load_glossary, run_checks, suppression_key
 from .config import Config
 from .errors import InputError
 from .io import cat
@@ -135,6 +135,20 @@ def meaning_meta(checks: list[Any], models: Models) -> dict[str, Any]:
                               "lm_version": lm.version, "threshold": head.threshold}}
 
 
+def real_flags(found: tuple[Flag, ...], seg: Segment, suppressed: Collection[str] = ()) -> tuple[Flag, ...]:
+    """Flags the checks ``found`` on a segment's masked texts, read back on its real texts
+    (``seg``), without those whose suppression key is in ``suppressed``.
+
+    The key is computed here, on the real text: a reviewer's Reject stores the key of the flag as
+    shown (inline tags included), so the masked text (tags blanked out) would give another key
+    whenever a tag lies within the key's context, and the rejected flag would come back.
+    """
+    flags = cat.unmask_flags(found, seg.src, seg.tgt)
+    if not suppressed:
+        return flags
+    return tuple(f for f in flags if suppression_key(f, seg.src if f.side == "src" else seg.tgt) not in suppressed)
+
+
 def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None,
            suppressed: Collection[str] = ()) -> Review:
     """Review one article: segment, align, score and check it.
@@ -161,8 +175,8 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
     article = Article(segments=masked, removed_tgt=tgt.removed, glossary=glossary,
                       encode=models.embedder.encode, lm=models.lm)
     checks = build_checks(config.checks)
-    flags = [cat.unmask_flags(f, seg.src, seg.tgt) for f, seg in
-             zip(run_checks(article, checks, config.checks.allow, suppressed=suppressed), segments, strict=True)]
+    flags = [real_flags(f, seg, suppressed) for f, seg in
+             zip(run_checks(article, checks, config.checks.allow), segments, strict=True)]
     segments = tuple(
         Segment(**{**seg.__dict__, "flags": f}) for seg, f in zip(segments, flags, strict=True)
     )

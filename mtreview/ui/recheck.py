@@ -1,7 +1,9 @@
 """Re-check a reviewer's edit: the flags and quality of the segment's current text.
 
 :func:`recheck` puts the edited translation into its segment, runs the article's checks again
-(document context included: the other segments keep their texts) and scores the pair, and
+as :func:`pipeline.review` does (document context included: the other segments keep their texts;
+the page debris removed from the Japanese side; suppression keys taken on the real text) and
+scores the pair, and
 compares the new flags with the old ones: an old flag whose check no longer reports the same
 words is *resolved by the edit*, a new flag is *introduced by the edit*. Pure: no streamlit,
 no store; the caller passes the models it already holds.
@@ -17,6 +19,7 @@ from typing import Any
 from ..checks import Article, build_checks, load_glossary, run_checks
 from ..config import Config
 from ..io import cat
+from ..pipeline import real_flags
 from ..records import Flag, Review, Segment, Severity
 
 
@@ -51,9 +54,10 @@ def recheck(review: Review, seg_id: int, text: str, config: Config, models: Any,
     idx = next(i for i, s in enumerate(segments) if s.id == seg_id)
     encode = getattr(getattr(models, "embedder", None), "encode", None)
     masked = tuple(dataclasses.replace(s, src=cat.mask(s.src), tgt=cat.mask(s.tgt)) for s in segments)  # as pipeline
-    article = Article(segments=masked, glossary=load_glossary(config.checks.glossary), encode=encode)
-    found = run_checks(article, build_checks(config.checks), config.checks.allow, suppressed=suppressed)[idx]
-    flags = cat.unmask_flags(found, segments[idx].src, segments[idx].tgt)
+    article = Article(segments=masked, removed_tgt=tuple(review.removed.get("tgt", ())),
+                      glossary=load_glossary(config.checks.glossary), encode=encode)
+    found = run_checks(article, build_checks(config.checks), config.checks.allow)[idx]
+    flags = real_flags(found, segments[idx], suppressed)
     seg: Segment = dataclasses.replace(segments[idx], flags=flags)
     scored = quality.score_segments((seg,), models, config)
     old = review.segments[idx].flags

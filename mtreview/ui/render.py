@@ -29,12 +29,12 @@ SEVERITY_COLOURS = {  # background of <mark>, by severity label
 CSS = """
 <style>
 .mtr-table {border-collapse: collapse; width: 100%; font-size: 0.82rem; line-height: 1.38; table-layout: fixed}
-.mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 3px 5px; vertical-align: top;
+.mtr-table th, .mtr-table td {border-bottom: 1px solid #ddd; padding: 2px 4px; vertical-align: top;
   text-align: left; overflow-wrap: anywhere; white-space: pre-wrap}
 .mtr-table th {background: #f4f4f6; position: sticky; top: 0; z-index: 1}
 .mtr-table tr[data-seg] {cursor: pointer; scroll-margin-top: 2.2em}
 .mtr-table tr[data-seg]:hover {background: #f5f8ff}
-.mtr-table col.id {width: 2.2em} .mtr-table col.st {width: 6.6em}
+.mtr-table col.id {width: 2em} .mtr-table col.st {width: 6.2em}
 .mtr-table td.sc, .mtr-table td.st {font-size: 0.8em; white-space: normal}
 .mtr-table tr.changed td {background: #fff4e6}
 .mtr-table tr.flagged td.id {border-left: 4px solid #e8590c}
@@ -170,6 +170,19 @@ def _cell(seg: Segment, side: str, state: SegmentState | None, messages: bool = 
     return f'<td class="{side}">{highlight(text, seg.flags, side, rejected)}{msgs}</td>'
 
 
+def _row(seg: Segment, state: SegmentState | None, selected: int | None) -> str:
+    here = seg.id == selected
+    cls = " ".join(c for c, on in (("flagged", seg.flags), ("selected", here)) if on)
+    return (f'<tr id="seg-{seg.id}" class="{cls}" data-seg="{seg.id}"><td class="id">{seg.id}</td>'
+            f'{_cell(seg, "src", state, here)}{_cell(seg, "tgt", state, here)}'
+            f'<td class="st">{scores_html(seg)}<br>{status_html(seg, state)}</td></tr>')
+
+
+_COLS = '<colgroup><col class="id"><col><col><col class="st"></colgroup>'
+_HEAD = "<thead><tr><th>#</th><th>English source</th><th>Japanese translation</th><th>Status</th></tr></thead>"
+_NONE = '<tr><td colspan="4" class="empty">No segment matches the filters.</td></tr>'
+
+
 def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentState],
                    selected: int | None = None) -> str:
     """All rows as one HTML table (fast to render: one element however long the article).
@@ -177,23 +190,28 @@ def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentStat
     Flag messages are written under the text of the selected row only (hover a mark for the
     others), so that a row is as tall as its text and many fit on a laptop screen.
     """
-    rows = []
-    for seg in segments:
-        state = states.get(seg.id)
-        cls = " ".join(c for c, on in (("flagged", seg.flags), ("selected", seg.id == selected)) if on)
-        here = seg.id == selected
-        rows.append(
-            f'<tr id="seg-{seg.id}" class="{cls}" data-seg="{seg.id}"><td class="id">{seg.id}</td>'
-            f'{_cell(seg, "src", state, here)}{_cell(seg, "tgt", state, here)}'
-            f'<td class="st">{scores_html(seg)}<br>{status_html(seg, state)}</td></tr>'
-        )
-    if not rows:
-        rows.append('<tr><td colspan="4" class="empty">No segment matches the filters.</td></tr>')
-    return (
-        CSS + '<table class="mtr-table"><colgroup><col class="id"><col><col><col class="st">'
-        "</colgroup><thead><tr><th>#</th><th>English source</th><th>Japanese translation</th>"
-        "<th>Status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
+    rows = "".join(_row(seg, states.get(seg.id), selected) for seg in segments) or _NONE
+    return f'{CSS}<table class="mtr-table">{_COLS}{_HEAD}<tbody>{rows}</tbody></table>'
+
+
+GRID_BLOCK = 20  # rows per block of the grid
+
+
+def segments_grid(segments: Sequence[Segment], states: Mapping[int, SegmentState],
+                  selected: int | None = None, block: int = GRID_BLOCK) -> list[str]:
+    """The rows of :func:`segments_table` as a header and blocks of ``block`` rows, one HTML piece each.
+
+    Each piece is a table with the same fixed column widths, so the pieces line up as one grid.
+    The browser redraws only a piece whose HTML changed: a save or a new selection redraws the
+    block or two that hold the changed rows, not the whole article.
+    """
+    head = f'{CSS}<table class="mtr-table mtr-head">{_COLS}{_HEAD}</table>'
+    if not segments:
+        return [head, f'<table class="mtr-table">{_COLS}<tbody>{_NONE}</tbody></table>']
+    return [head] + [
+        f'<table class="mtr-table">{_COLS}<tbody>'
+        + "".join(_row(seg, states.get(seg.id), selected) for seg in segments[i:i + block]) + "</tbody></table>"
+        for i in range(0, len(segments), block)]
 
 
 PAGE_CSS = """<style>
@@ -204,8 +222,13 @@ header[data-testid="stHeader"] {background: transparent; pointer-events: none}
 header[data-testid="stHeader"] button, header[data-testid="stHeader"] a,
 header[data-testid="stHeader"] [data-testid="stToolbar"] {pointer-events: auto}
 .mtr-header {padding: 0 150px 0 1.6rem}
-.st-key-grid {height: max(340px, calc(100vh - 140px)) !important; border: 1px solid #ddd; border-radius: 6px}
-.st-key-editor {height: max(340px, calc(100vh - 140px)) !important}
+/* grid and editor as tall as the window: a flex item's basis (Streamlit's) would keep them at their
+   fixed height, so the height is set on the basis, on them and on their wrappers */
+[data-testid="stLayoutWrapper"]:has(> .st-key-grid), [data-testid="stLayoutWrapper"]:has(> .st-key-editor),
+.st-key-grid, .st-key-editor {height: max(340px, calc(100vh - 140px)) !important; flex: 0 0 auto !important}
+.st-key-grid {border: 1px solid #ddd; border-radius: 6px; gap: 0 !important}
+/* the grid is a header and blocks of rows (render.segments_grid): the header stays on top */
+.st-key-grid > [data-testid="stElementContainer"]:first-child {position: sticky; top: 0; z-index: 2}
 .st-key-editor [data-testid="stVerticalBlock"] {gap: 0.4rem}
 .mtr-note {font-size: 0.85rem; line-height: 1.4}
 .mtr-progress {height: 5px; background: #e9ecef; border-radius: 3px; margin-top: 3px}

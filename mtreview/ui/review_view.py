@@ -1,20 +1,24 @@
 """The review view (streamlit): widgets -> pipeline / store -> render.
 
-All rows are one escaped HTML table (render.segments_table); only the selected segment gets
-widgets (:mod:`segment_editor`: flag decisions, edit, comment, reviewed). Every save carries
-the version the form shows; a stale save shows who saved in between, and a diff, instead of
-overwriting it. Flags silenced by other reviewers' rejections are counted and listed with
-who, when and how far (scope); marking an article done with work left asks for confirmation.
+The rows are escaped HTML (render.segments_grid: a header and blocks of rows, so that a change
+redraws one block); only the selected segment gets widgets (:mod:`segment_editor`: flag
+decisions, edit, comment, reviewed). Every save carries the version the form shows; a stale
+save shows who saved in between, and a diff, instead of overwriting it. Flags silenced by other
+reviewers' rejections are counted and listed with who, when and how far (scope); marking an
+article done with work left asks for confirmation.
 
 Layout (docs/ui.md says why): one compact row of controls (reviewer, prev/next flagged,
 picker, filters), then the segment grid (left, scrolls by itself, click a row to select it)
 beside the selected segment's flags and editor (right), both as tall as the window. The open
-article, segment and filters live in the URL, so a reload comes back to the same place.
+article, segment and filters live in the URL, so a reload comes back to the same place. The grid,
+the panel and the progress line are one fragment (``_work``): what is done in the panel reruns
+only them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -24,7 +28,7 @@ from ..checks import CHECKS
 from ..config import Config
 from ..errors import MtreviewError
 from ..io.output import dumps
-from ..records import Review, Segment, Severity
+from ..records import Review, Severity
 from ..registry import EXPORT_FORMATS
 from . import grid, recheck, render
 from .export import FORMATS, export
@@ -69,7 +73,11 @@ def _reviewer_to_url() -> None:
         st.query_params.pop("reviewer", None)
 
 
-def _step(order: list[Segment], states: dict[int, SegmentState], step: int) -> None:
+def _step(review: Review, filters: render.Filters, store: Store, aid: str, step: int) -> None:
+    """J / K: the next / previous segment with an undecided flag, as decided now (saves in the
+    work fragment do not rerun the page, so the states of the last full run may be old)."""
+    states = store.segment_states(aid)
+    order = render.select_segments(review.segments, states, filters)
     target = render.next_flagged(order, st.session_state.get("cur"), states, step)
     if target is not None:
         st.session_state["cur"] = target
@@ -96,7 +104,7 @@ def _filters(review: Review) -> render.Filters:
                           only_open, worst)
 
 
-def _header(art: ArticleState, review: Review, states: dict[int, SegmentState], hidden: list) -> None:
+def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) -> None:
     prog = render.progress(review.segments, states)
     info = review.meta.get("article") or {}
     facts = [f"article {art.id}", art.source, *(f"{k} {info[k]}" for k in ("date", "desk", "translator")
@@ -104,7 +112,6 @@ def _header(art: ArticleState, review: Review, states: dict[int, SegmentState], 
     if art.reviewer:
         facts.append(f"last saved by {art.reviewer}")
     st.html(render.header_html(art.name, facts, prog))
-    _suppressed(hidden)
 
 
 def _status(store: Store, art: ArticleState, prog: render.Progress) -> None:
@@ -138,31 +145,46 @@ def _suppressed(hidden: list) -> None:
         st.html(render.suppressed_html(hidden))
 
 
-def _exports(review: Review, states: dict[int, SegmentState], art: ArticleState) -> None:
-    with st.expander("Export the reviewed article"):
+def _opened(label: str, key: str) -> Any:
+    """An expander whose content is drawn only while it is open (opening it reruns the page):
+    a closed one costs no widget, no table and no database read on each run."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
+
+
+def _exports(review: Review, store: Store, art: ArticleState) -> None:
+    def data(fmt: str) -> bytes | str:  # at the click: what is saved now (saves do not rerun the whole page)
+        return export(fmt, review, store.segment_states(art.id), store.article(art.id))
+
+    box = _opened("Export the reviewed article", "x_export")
+    if box is None:
+        return
+    with box:
         cols = st.columns(len(FORMATS))
         for col, fmt in zip(cols, FORMATS, strict=True):
             kind = EXPORT_FORMATS[fmt]
-            col.download_button(fmt.upper(), data=lambda fmt=fmt: export(fmt, review, states, art),
+            col.download_button(fmt.upper(), data=lambda fmt=fmt: data(fmt),
                                 file_name=f"{art.name}.reviewed.{kind.extension}", mime=kind.mime, key=f"dl:{fmt}")
 
 
 def _removed(review: Review) -> None:
-    rows = [{"side": side, "reason": r.reason, "text": r.text, "start": r.start}
-            for side, items in sorted(review.removed.items()) for r in items]
-    if rows:
-        with st.expander(f"Page debris removed before review ({len(rows)})"):
-            st.dataframe(rows, hide_index=True)
+    n = sum(len(items) for items in review.removed.values())
+    box = _opened(f"Page debris removed before review ({n})", "x_removed") if n else None
+    if box is not None:
+        rows = [{"side": side, "reason": r.reason, "text": r.text, "start": r.start}
+                for side, items in sorted(review.removed.items()) for r in items]
+        box.dataframe(rows, hide_index=True)
 
 
 def _history(store: Store, art: ArticleState) -> None:
-    with st.expander("History (audit log)"):
-        rows = store.audit(art.id)[-200:]
-        if not rows:
-            st.caption("Nothing saved yet.")
-            return
-        st.dataframe([{**r, "detail": dumps(r["detail"])}
-                      for r in reversed(rows)], hide_index=True)
+    box = _opened("History (audit log)", "x_history")
+    if box is None:
+        return
+    rows = store.audit(art.id)[-200:]
+    if not rows:
+        box.caption("Nothing saved yet.")
+        return
+    box.dataframe([{**r, "detail": dumps(r["detail"])} for r in reversed(rows)], hide_index=True)
 
 
 URL_FILTERS = {"f_checks": list, "f_sev": list, "f_align": float, "f_flagged": bool, "f_open": bool,
@@ -224,19 +246,38 @@ def render_view(config: Config, store: Store) -> None:
     if "reviewer" not in st.session_state:  # kept in the URL so that a page reload keeps it
         st.session_state["reviewer"] = st.query_params.get("reviewer", "")
     st.html(render.PAGE_CSS)
+    # The work fragment's id is its place on the page: it gets a place of its own, and whatever is
+    # drawn above it or not (a note, a warning) goes into `page`, so that a click on the grid or the
+    # panel made during a run that adds or removes such a note still reaches the fragment.
+    page, work = st.container(), st.container()
+    with page:
+        drawn = _page(config, store)
+    if drawn is None:
+        return
+    opened, art, review, top, filters, checker = drawn
+    with work:
+        _work(review, top, store, art, filters, checker)
+    _url_save(opened, art)
+    _removed(review)
+    _exports(review, store, art)
+    _history(store, art)
+
+
+def _page(config: Config, store: Store) -> tuple | None:
+    """Everything above the grid; returns what the rest of the page needs (None: no article open)."""
     opened = open_work(config, store)
     if opened is None:
         st.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)")
         _reviewer_to_url()
         st.info("Open an article from the sidebar.")
-        return
+        return None
     _url_restore()
     try:
         art = store.open_article(opened.name, opened.src_text, opened.tgt_text, opened.source)
         review, hidden = render.split_suppressed(review_of(opened, config), store.suppressions(art.id))
     except MtreviewError as exc:
         st.error(plain(str(exc)))
-        return
+        return None
     moved = store.relocate(art.id, [(seg.id, seg.src, seg.tgt) for seg in review.segments],
                            st.session_state.get("reviewer", ""))
     if moved:
@@ -244,23 +285,22 @@ def render_view(config: Config, store: Store) -> None:
                 f" followed its text to the new position ({', '.join(f'{a}→{b}' for a, b in moved.items())}).")
     states = store.segment_states(art.id)
     _status(store, art, render.progress(review.segments, states))
-    message = st.session_state.pop("flash", None)
-    if message:
-        (st.error if message[0] == "error" else st.success)(plain(message[1]))
-    _header(art, review, states, hidden)
+    top = st.container()  # flash message, article facts and progress: drawn by the work fragment
+    _suppressed(hidden)
     nav = st.columns([2.2, 1.2, 1.2, 4.4, 1.8], vertical_alignment="center")
     nav[0].text_input("Reviewer", key="reviewer", placeholder="your name (required to save)",
                       label_visibility="collapsed")
-    order = render.select_segments(review.segments, states, _filters_in(nav[4], review))
+    filters = _filters_in(nav[4], review)
+    order = render.select_segments(review.segments, states, filters)
     ids = [s.id for s in order]
     # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
     if st.session_state.get("cur") not in ids:
         first = render.next_flagged(order, None, states)
         st.session_state["cur"] = first if first is not None else (ids[0] if ids else None)
     st.session_state["sel"] = st.session_state["cur"]
-    nav[1].button("▲ Prev", key="prev", shortcut="K", on_click=_step, args=(order, states, -1),
+    nav[1].button("▲ Prev", key="prev", shortcut="K", on_click=_step, args=(review, filters, store, art.id, -1),
                   help="previous segment with an undecided flag (K)", width="stretch")
-    nav[2].button("Next ▼", key="next", shortcut="J", on_click=_step, args=(order, states, 1),
+    nav[2].button("Next ▼", key="next", shortcut="J", on_click=_step, args=(review, filters, store, art.id, 1),
                   help="next segment with an undecided flag (J)", width="stretch")
     by_id = {s.id: s for s in review.segments}
     if ids:
@@ -269,19 +309,41 @@ def render_view(config: Config, store: Store) -> None:
     if not st.session_state.get("reviewer", "").strip():
         st.warning("Enter your name (Reviewer, above) before saving decisions.")
     _reviewer_to_url()
+    checker = lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text,  # noqa: E731
+                                            opened.tgt_text, seg_id, text, review, config)
+    return opened, art, review, top, filters, checker
+
+
+@st.fragment
+def _work(review: Review, top: Any, store: Store, art: ArticleState, filters: render.Filters,
+          checker: Callable[[int, str], recheck.Recheck]) -> None:
+    """The grid and the selected segment's panel, and (in ``top``) the progress they change.
+
+    A fragment: a save, a flag decision, a conflict's reload or typing in the editor reruns only
+    this (not the sidebar, the controls and the expanders), so the saved row shows sooner. When
+    the selection moves (a row clicked, *Reviewed, next*) or leaves the filtered rows, the whole
+    page runs again, so that the picker and the URL follow.
+    """
+    states = store.segment_states(art.id)
+    order = render.select_segments(review.segments, states, filters)
+    ids = [s.id for s in order]
+    cur = st.session_state.get("cur")
+    if cur != st.session_state.get("sel") or (ids and cur not in ids):
+        st.rerun()
+    with top:
+        message = st.session_state.get("flash")
+        if message:  # dropped once drawn: a run stopped for a newer click while drawing it keeps it
+            (st.error if message[0] == "error" else st.success)(plain(message[1]))
+            st.session_state.pop("flash", None)
+        _header(art, review, states)
     left, right = st.columns([5, 2.2])
     with left, st.container(height=560, key="grid", border=False):
-        st.html(render.segments_table(order, states, st.session_state["cur"]))
-    grid.behaviour(st.session_state["cur"], _select)
-    sel = st.session_state["cur"]
-    if sel is not None:
+        for piece in render.segments_grid(order, states, cur):
+            st.html(piece)
+    grid.behaviour(cur, _select)
+    if cur is not None:
         with right, st.container(height=560, key="editor", border=False):
-            pos = ids.index(sel)
+            pos = ids.index(cur)
             next_id = ids[pos + 1] if pos + 1 < len(ids) else None
-            editor(store, art, by_id[sel], states.get(sel, SegmentState(sel)), next_id,
-                   lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text, opened.tgt_text,
-                                                 seg_id, text, review, config))
-    _url_save(opened, art)
-    _removed(review)
-    _exports(review, states, art)
-    _history(store, art)
+            by_id = {s.id: s for s in review.segments}
+            editor(store, art, by_id[cur], states.get(cur, SegmentState(cur)), next_id, checker)

@@ -121,6 +121,11 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(page.get_by_label("Translation")).to_have_count(1, timeout=20_000)
             page.get_by_role("button", name=re.compile(r"^Accept")).nth(k).click()
             expect(page.get_by_text(f"segment {seg.id}: repetition flag accepted")).to_be_visible(timeout=20_000)
+            # the decision reruns only the grid and panel (a fragment); the progress line follows it
+            n_flags = sum(len(s.flags) for s in review.segments)
+            header = page.locator(".mtr-header")
+            expect(header).to_contain_text(f"{n_flags - 1} of {n_flags} flags left to decide", timeout=20_000)
+            expect(page.locator(f"tr#seg-{seg.id}")).to_contain_text(f"1/{len(seg.flags)} decided")
 
             box = page.get_by_label("Translation")
             expect(box).to_have_count(1, timeout=20_000)  # a rerun may briefly show the old editor too
@@ -128,6 +133,7 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(page.locator(".mtr-recheck")).to_contain_text(fixed, timeout=30_000)  # re-checked as typed
             page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
             expect(page.get_by_text(f"segment {seg.id} saved")).to_be_visible(timeout=20_000)
+            expect(header).to_contain_text("· 1 edited")
 
             shot = os.environ.get("MTREVIEW_SCREENSHOT")
             page.reload()
@@ -152,3 +158,29 @@ def test_review_accept_edit_reload(server, seed_paths):
     assert (state.edit, state.updated_by) == (fixed, "Aiko")
     assert state.decision(flag_key(flag, seg)) == "accept"
     store.close()
+
+
+def test_export_after_a_save_has_the_save(server):
+    """A save reruns only the grid and panel (a fragment), not the Export expander drawn before it:
+    its download must still work and hold what is saved now, not what was saved when it was drawn."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+            page.goto(f"{base}/?reviewer=Aiko", timeout=30_000)
+            expect(page.get_by_label("Comment")).to_have_count(1, timeout=60_000)
+            page.get_by_text("Export the reviewed article").click()  # opened before the save
+            csv = page.get_by_role("button", name="CSV")
+            expect(csv).to_be_visible(timeout=20_000)
+            seg = page.locator(".st-key-grid tr.selected").get_attribute("data-seg")
+            page.get_by_label("Comment").fill("checked by Aiko")
+            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+            expect(page.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=20_000)
+            with page.expect_download(timeout=30_000) as got:
+                csv.click()
+            assert "checked by Aiko" in Path(got.value.path()).read_text(encoding="utf-8")
+        finally:
+            browser.close()

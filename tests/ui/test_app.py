@@ -55,8 +55,9 @@ def field(widgets, key: str):
 
 
 def _table(at) -> str:
+    """The grid's rows: its blocks of rows (render.segments_grid), joined."""
     marker = 'class="mtr-table"><colgroup><col class="id"><col><col>'
-    return next(h.value for h in at.html if marker in h.value)
+    return "".join(h.value for h in at.html if marker in h.value)
 
 
 def _title(at) -> str:
@@ -150,6 +151,9 @@ def test_article_from_batch_result_via_query_params(env, tmp_path):
     assert _title(at) == "seed-0001"
     assert "desk world" in "".join(h.value for h in at.html)
     assert f">{STUTTER}</mark>" in _table(at)
+    assert not at.dataframe  # drawn only once its expander is opened
+    at.session_state["x_removed"] = True
+    at.run()
     removed = at.dataframe[0].value
     assert list(removed["text"]) == ["return to top"] and list(removed["reason"]) == ["navigation"]
 
@@ -260,7 +264,9 @@ def test_history_lists_the_audit_log(env):
     _, review, aid = env
     seg = next(s for s in review.segments if s.flags)
     at = _app()
-    assert not [d for d in at.dataframe if "action" in d.value.columns]  # no audit log yet
+    at.session_state["x_history"] = True  # the History expander opened
+    at.run()
+    assert [c.value for c in at.caption if c.value == "Nothing saved yet."]
     at.text_input(key="reviewer").input("Aiko")
     at.button(key=f"acc:0:{aid}:{seg.id}").click().run()
     frame = next(d.value for d in at.dataframe if "action" in d.value.columns)

@@ -47,3 +47,47 @@ def test_old_flags_the_edit_removes_are_resolved_and_quality_follows_the_text(se
     assert [(f.check, f.text) for f in fixed.resolved] == [("repetition", "たと述べたと述べ")]
     assert fixed.flags == () and fixed.introduced == ()
     assert fixed.quality > bad.quality  # the score is the current text's, not the original's
+
+
+def test_the_checks_of_a_recheck_see_the_page_debris_removed_from_the_japanese_side(setup, monkeypatch):
+    """As in pipeline.review: checks get ``Article.removed_tgt`` (what was cut from the page)."""
+    import dataclasses
+
+    from mtreview.records import Removed
+    from mtreview.ui import recheck as recheck_module
+
+    review, config, models = setup
+    debris = (Removed(0, 13, "return to top", "navigation"),)
+    seen = []
+
+    class Probe:
+        id = "probe"
+
+        def run(self, article):
+            seen.append(article.removed_tgt)
+            return []
+
+    monkeypatch.setattr(recheck_module, "build_checks", lambda _cfg: [Probe()])
+    recheck(dataclasses.replace(review, removed={"src": (), "tgt": debris}), 0, STUTTERED, config, models)
+    assert seen == [debris]
+
+
+TAGGED = "パレスチナの保健当局者は、24人が死亡したと述べたと述べた⟨1/⟩。軍はコメントしなかった。"
+
+
+def test_a_rejected_flag_next_to_an_inline_tag_stays_silenced(setup):
+    """The key a Reject stores is computed on the real text (tags included); the next review and
+    the re-check must compute it there too, not on the text with the tags blanked out."""
+    from mtreview.ui.render import flag_key
+
+    _, config, models = setup
+    src, tgt = load_text(EN, "en"), load_text(TAGGED, "ja")
+    review = pipeline.review(src, tgt, config, models)
+    seg = next(s for s in review.segments if s.flags)
+    flag = next(f for f in seg.flags if f.check == "repetition")
+    assert "⟨1/⟩" in seg.tgt[flag.end:flag.end + 12]  # the tag is inside the key's context
+    key = flag_key(flag, seg)
+    again = pipeline.review(src, tgt, config, models, suppressed=frozenset({key}))
+    assert [f.check for s in again.segments for f in s.flags] == []
+    rc = recheck(review, seg.id, seg.tgt + " ", config, models, suppressed=frozenset({key}))
+    assert [f.check for f in rc.flags] == []

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mtreview.records import Flag, Segment, Severity
@@ -165,3 +167,36 @@ def test_editor_title_escapes_the_reviewer_name():
     state = SegmentState(3, version=2, updated_by="<b>Ben</b>")
     assert render.editor_title_html(seg(3, quality=71.25), state) == (
         '<b>Segment 3</b> · 1-1 · align 0.80 · quality 71.2 · saved v2 by &lt;b&gt;Ben&lt;/b&gt;')
+
+
+def _segs(n: int) -> list[Segment]:
+    return [seg(i, src=f"Sentence {i} <b>.", tgt=f"文{i}。") for i in range(n)]
+
+
+def test_grid_blocks_hold_the_table_rows_in_order_and_line_up():
+    segs = _segs(45)
+    states = {3: SegmentState(3, comment="ok", version=1)}
+    pieces = render.segments_grid(segs, states, selected=7, block=20)
+    head, blocks = pieces[0], pieces[1:]
+    assert "<thead>" in head and "<tr id=" not in head and "<style>" in head  # the CSS once, in the header
+    assert [b.count("<tr id=") for b in blocks] == [20, 20, 5]
+    table = render.segments_table(segs, states, selected=7)
+    row = re.compile(r'<tr id=.*?</tr>')
+    assert [r for b in blocks for r in row.findall(b)] == row.findall(table)  # the same rows, escaped the same way
+    cols = '<colgroup><col class="id"><col><col><col class="st"></colgroup>'
+    assert all(cols in p for p in pieces)  # same fixed columns: the blocks line up as one grid
+    assert "&lt;b&gt;" in blocks[0] and "<b>" not in "".join(blocks)
+
+
+def test_grid_a_change_redraws_only_the_block_that_holds_it():
+    segs = _segs(60)
+    before = render.segments_grid(segs, {}, selected=5)
+    saved = render.segments_grid(segs, {45: SegmentState(45, comment="checked", version=1)}, selected=5)
+    assert [a == b for a, b in zip(before, saved, strict=True)] == [True, True, True, False]
+    moved = render.segments_grid(segs, {}, selected=25)
+    assert [a == b for a, b in zip(before, moved, strict=True)] == [True, False, False, True]
+
+
+def test_grid_without_rows_says_so():
+    pieces = render.segments_grid([], {}, selected=None)
+    assert len(pieces) == 2 and "No segment matches the filters." in pieces[1]
