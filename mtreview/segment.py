@@ -25,7 +25,8 @@ title ends after its news site ("... -- Yahoo! News", "… - Yahoo!ニュース"
 
 English datelines ("VIRGINIA BEACH, Va. --", "SEOUL:") stay with the first sentence; a
 dateline glued to a headline ("... in Colorado AURORA, Colo. (AP) -") starts a new one.
-Offsets always index ``Document.text``.
+Offsets always index ``Document.text``. The rules live here; the words they read (abbreviations,
+openers, particles, quotation pairs) are language facts in ``lang/en.py`` and ``lang/ja.py``.
 """
 
 from __future__ import annotations
@@ -35,57 +36,20 @@ import re
 from collections.abc import Callable, Iterable
 
 from .config import SegmentConfig
-from .lang.en import MONTH_ABBREVIATIONS
-from .lang.ja import (
-    COPULA_ENDINGS,
-    KANJI,
-    KATAKANA,
-    MASU_ENDINGS,
-    MASU_STEM_KANA,
-    MASU_STEM_KANJI,
-    SENTENCE_OPENERS,
-)
+from .lang import en, ja
 from .records import Document, Sentence
 
 Span = tuple[int, int]
 
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of literal words (no group)."""
+    return "|".join(words)
+
+
 # -- English ------------------------------------------------------------------------------
+EN_TITLES = en.TITLE_ABBREVIATIONS  # never end a sentence (``refine.py`` reads them here too)
 
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-# Never end a sentence: titles and words that always take a following name or number.
-EN_TITLES = _wordset(
-    "mr mrs ms messrs dr prof st sen rep gov gen lt col maj capt cmdr adm sgt cpl pvt pres supt det insp "
-    "rev hon fr sr jr mt ft vs v no nos art vol vols fig figs pp p ch sec para approx est dept univ "
-    "e.g i.e cf al"
-)
-# Of those, the ones that number (No. 5, Art. 9, Vol. II, Fig. 3, p. 12) and are also plain words
-# ("Owner says no.", "... discovered art."): they hold the sentence only before a number.
-EN_NUMBERING = _wordset("no nos art vol vols fig figs p pp ch para")
-# Words that open a clause when a chat message starts in lower case ("thanks. i will check").
-EN_INFORMAL_OPENERS = _wordset(
-    "i i'm i've i'll i'd we you he she they it's please thanks thank sorry hi hello ok okay yes "
-    "did do does are is can could would will how what why where when for"
-)
-# Names spelled with a final "!" or "?" (brands, shows): the mark is never a sentence end.
-EN_BANG_NAMES = _wordset("yahoo jeopardy wham")
-# Months: no boundary before a day number or a lower-case word.
-EN_MONTHS = MONTH_ABBREVIATIONS
-# Abbreviations that may also end a sentence: a boundary only before a usual sentence opener.
-EN_AMBIGUOUS = _wordset(
-    "inc corp co ltd llc plc bros jr sr etc "
-    "ala ariz ark calif ca colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo "
-    "mont neb nev okla ore pa tenn tex vt va wash wis wyo "
-    "u.s u.k u.n d.c a.m p.m n.y n.j n.h n.m n.c n.d s.c s.d r.i e.u u.a.e"
-)
-EN_OPENERS = _wordset(
-    "the a an he she it they we i you this that these those there here his her their its our my "
-    "in on at by for from to with after before when while as if but and so yet or nor however meanwhile "
-    "according police officials authorities some many most all no one two three both each "
-    "what why how who where which mr mrs ms dr"
-)
 # Every pattern below runs on user text and must stay linear in its length (issue 13.8): a
 # repeated group may only start where a run of its characters starts (the look-behinds), so no
 # start position rescans a long run; helpers look at bounded windows around a match.
@@ -96,85 +60,68 @@ _EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s+\S
 _WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]]*$")
 _DATELINE = re.compile(
     r"(?<=[a-z0-9)])\s+(?=[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3}"
-    r"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s(?:\((?:AP|AFP|Reuters|UPI)\)\s)?(?:--|—|–|-)\s)"
+    rf"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s(?:\((?:{_alt(en.WIRE_SERVICES)})\)\s)?(?:--|—|–|-)\s)"
 )
 # A sentence whose full stop is missing ("... with the objection of four MPs The Senate will ..."):
 # a capitalised opener after a content word, outside Title Case text.
-_MISSING_STOP = re.compile(
-    r"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:The|And|According|But|This|These|That|However|A|An|It|As|Some|In|When|After|While|How|"
-    r"He|She|They|We|You|Please|There|Our|If|Then|Thank|Thanks)\s[A-Za-z0-9])"
-)
+_MISSING_STOP = re.compile(rf"(?<=[a-z0-9A-Z\"”’])\s+(?=(?:{_alt(en.CAPITAL_OPENERS)})\s[A-Za-z0-9])")
 # a request or an interjection that only opens a clause ("... a new password Let me know ...",
 # "... sign in with it Great!!"): a sentence whose stop is missing ends before it
+_INTERJECTION = _alt(w.replace(" ", r"\s") for w in en.INTERJECTIONS)
 _EN_CLAUSE_START = re.compile(r"(?<=[a-z0-9])\s+(?=(?:Let(?:'s|’s|\s(?:me|us)\b)"
-                              r"|(?:Yes|Yeah|Sorry|Hello|Hi|OK|Okay|Great|Thanks|Thank\syou)(?:,|!+)\s))")
+                              rf"|(?:{_INTERJECTION})(?:,|!+)\s))")
 # a colon that closes a finished clause before steps or a list ends the sentence: the next
-# sentence is an instruction (an imperative verb, Please) or a bulleted item: "... please follow
-# these steps: Log in to ...", "... one of the following: -Turn on ..." (``_colon_ends`` checks
-# the clause: three words or more, the last in lower case, not a Title Case headline); a colon
-# before a name, a quotation or a headline's second half ("Weather for the 26th: Heavy rain") is kept
-EN_INSTRUCTION_VERBS = _wordset(
-    "please go tap click log sign select open press turn connect choose enter make check try follow "
-    "visit use restart update install remove add type scroll find contact call send reset ensure"
-)
+# sentence is an instruction (``en.INSTRUCTION_VERBS``, Please) or a bulleted item: "... please
+# follow these steps: Log in to ...", "... one of the following: -Turn on ..." (``_colon_ends``
+# checks the clause: three words or more, the last in lower case, not a Title Case headline); a
+# colon before a name, a quotation or a headline's second half ("Weather for the 26th: Heavy rain") is kept
 _EN_COLON_END = re.compile(r"(?<=[a-z)]):(?=\s+(?:[-–•]\s?[A-Z]|[A-Z][a-z]+\b))")
 # a web page title ends with its site, whose name ends in News ("... (Sankei Sports) -- Yahoo! News
 # (Pacific League ...", "... - RT USA News Fresh from ..."): the article's first sentence follows it
-_EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0,3}(?:[A-Z][\w!.&'-]*)?News"
-                           r"(?=\s+[A-Z(\"“])")
+_EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0,3}(?:[A-Z][\w!.&'-]*)?"
+                           rf"{en.NEWS_SITE_WORD}(?=\s+[A-Z(\"“])")
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
-_SAID = _wordset("said says added wrote explained noted tweeted")
 _MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
-_GLUE = _wordset(
-    "the a an of and or in on at to for by with from into onto as than that this these those his her their "
-    "its our my your is are was were be been said says told about over under after before between against "
-    "during without within like via per vs"
-)
-_EN_QUOTES = {'"': '"', "“": "”", "(": ")", "[": "]"}
-_EN_CLOSERS = {'"': '"', "”": "“", ")": "(", "]": "["}
-_EN_BRACKETS = {"(": ")", "[": "]"}
-_EN_BRACKET_CLOSERS = {")": "(", "]": "["}
+_EN_CLOSERS = {v: k for k, v in en.QUOTE_PAIRS.items()}
+_EN_BRACKET_CLOSERS = {v: k for k, v in en.BRACKET_PAIRS.items()}
 
 # -- Japanese -----------------------------------------------------------------------------
 
-_JA_OPEN = {"「": "」", "『": "』", "（": "）", "(": ")", "〔": "〕", "【": "】", "［": "］", "《": "》",
-            "〈": "〉"}
-_JA_CLOSE = {v: k for k, v in _JA_OPEN.items()}
-_JA_BRACKETS = {k: v for k, v in _JA_OPEN.items() if k not in "「『"}
+_JA_CLOSE = {v: k for k, v in ja.QUOTE_PAIRS.items()}
+_JA_BRACKETS = {k: v for k, v in ja.QUOTE_PAIRS.items() if k not in ja.QUOTE_MARKS}
 _JA_BRACKET_CLOSERS = {v: k for k, v in _JA_BRACKETS.items()}
-_JA_SYMMETRIC = frozenset('“”"')  # the seed pairs “…“ and ”…“: treat them as one toggling mark
 # an end mark with the closing brackets after it, and a full stop after those: a bracketed
 # sentence "（…ございます。）。" ends once, at its last 。 (no sentence of a lone "。")
 _JA_END = re.compile(r"[。！？!?]+[」』）〕】”’)\]]*(?:(?<=[」』）〕】”’)\]])[。．]+)?")
-# a quoting particle after the end mark continues the sentence (「…。」と述べた), but a conjunction
-# that starts with と opens a new one (。というわけで / 。ところが / 。とはいえ / 。とにかく)
-_JA_CONTINUE = re.compile(r"\s*(?:と(?!いうわけ|いうのも|ころが|ころで|はいえ|にかく|もかく|りあえず|ても)"
-                          r"|って|っ|など|なんて|との|とか|、|，)")
+# a quoting particle after the end mark continues the sentence (「…。」と述べた), but a word that
+# starts with と opens a new one (``ja.TO_WORDS``: 。というわけで / 。ところが / 。とはいえ)
+_JA_CONTINUE = re.compile(rf"\s*(?:と(?!{_alt(w[1:] for w in ja.TO_WORDS)})"
+                          rf"|{_alt(ja.QUOTING_PARTICLES)}|、|，)")
 # a finished polite clause whose 。 is missing, before a new sentence's start (a kanji, katakana,
 # Latin or digit, a quotation, お/ご + kanji, an opening word): "確認してください私は", "ます弊社では";
 # "励ます気持ち" is a plain verb (no stem before ます), が/か/ね/よ/ら/し... continue the clause
-_JA_MASU = f"(?<=[{MASU_STEM_KANA}{MASU_STEM_KANJI}])(?:{'|'.join(MASU_ENDINGS)})"
-_JA_NEW_START = (f"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ「『]|[おご][{KANJI}]"
-                 f"|{'|'.join(SENTENCE_OPENERS)}")
-_JA_POLITE_END = re.compile(f"(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)})(?=\\s*(?:{_JA_NEW_START}))")
+_JA_MASU = f"(?<=[{ja.MASU_STEM_KANA}{ja.MASU_STEM_KANJI}])(?:{_alt(ja.MASU_ENDINGS)})"
+_JA_NEW_START = (f"[{ja.KANJI}{ja.KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ「『]|[おご][{ja.KANJI}]"
+                 f"|{_alt(ja.SENTENCE_OPENERS)}")
+_JA_POLITE_END = re.compile(f"(?:{_JA_MASU}|{_alt(ja.COPULA_ENDINGS)})(?=\\s*(?:{_JA_NEW_START}))")
 # a quotation that is a whole sentence closes without a 。 after it and a new sentence starts: after
 # a polite predicate or an end mark before any new start ("…できました」０－２の四回", "…知りたい！」
 # これは"), after a plain predicate only before a number or an opening word ("…気持ちが入った」１ボ
 # ール", "…開催する」ただし"); a quotation that modifies a noun ("「…に満ちた」投稿", "「脱炭素」社会")
 # or comes before と / って / が continues
 _JA_QUOTE_END = re.compile(
-    f"(?:(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)}|[。！？!?])[」』](?=\\s*(?:{_JA_NEW_START}))"
-    f"|(?<=[たすいるだうねよんか])[」』](?=\\s*(?:[0-9０-９【]|{'|'.join(SENTENCE_OPENERS)})))"
+    f"(?:(?:{_JA_MASU}|{_alt(ja.COPULA_ENDINGS)}|[。！？!?])[」』](?=\\s*(?:{_JA_NEW_START}))"
+    f"|(?<=[{ja.PLAIN_PREDICATE_KANA}])[」』](?=\\s*(?:[0-9０-９【]|{_alt(ja.SENTENCE_OPENERS)})))"
 )
 # the same page title in Japanese: "…（サンケイスポーツ） - Yahoo!ニュース（パ・リーグ…"
-_JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\s、。「」](?:[^、。「」]{{0,12}}?)ニュース"
-                           f"(?=\\s*(?:{_JA_NEW_START}|[（(【●■]))")
+_JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\s、。「」](?:[^、。「」]{{0,12}}?)"
+                           f"{ja.NEWS_SITE_WORD}(?=\\s*(?:{_JA_NEW_START}|[（(【●■]))")
 # a colon after a polite predicate (ください / します / おります / です) ends the sentence that
 # introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
 # headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a
 # quotation after it stays with its attribution (こう語りました：「…」), as "said: "…"" in English
-_JA_COLON_END = re.compile(f"(?:{_JA_MASU}|{'|'.join(COPULA_ENDINGS)})[：:]"
+_JA_COLON_END = re.compile(f"(?:{_JA_MASU}|{_alt(ja.COPULA_ENDINGS)})[：:]"
                            r"(?=\s*[^\s\d０-９：:」』）)「『])")
 
 
@@ -248,16 +195,16 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
         return False
     word = prev.lstrip("\"'“‘(").lower()
     nxt_word = re.sub(r"^[\"'“‘(]+", "", nxt).split(" ")[0].rstrip(",.;:").lower()
-    if word in EN_NUMBERING and word not in extra:
+    if word in en.NUMBERING_ABBREVIATIONS and word not in extra:
         return re.match(r"\d|(?!I\b)[IVXLC]+\b", nxt) is not None
     if word in EN_TITLES or word in extra:
         return True
-    if word in EN_MONTHS:
-        return nxt[0].isdigit() or nxt_word not in EN_OPENERS
+    if word in en.MONTH_ABBREVIATIONS:
+        return nxt[0].isdigit() or nxt_word not in en.SENTENCE_OPENERS
     if nxt[0] == "(":
-        return word in EN_AMBIGUOUS or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None
-    if word in EN_AMBIGUOUS or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
-        return nxt_word not in EN_OPENERS
+        return word in en.AMBIGUOUS_ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None
+    if word in en.AMBIGUOUS_ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+        return nxt_word not in en.SENTENCE_OPENERS
     # an initial: "J. R. R. Tolkien"
     return re.fullmatch(r"[A-Z]", prev.lstrip("\"'“‘(")) is not None and nxt[0].isupper()
 
@@ -265,9 +212,9 @@ def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> boo
 def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
     chunk = text[start:end]
     if config.split_quotes:  # only brackets protect; the aligner merges the parts of a quotation
-        spans = _protected(text, start, end, _EN_BRACKETS, _EN_BRACKET_CLOSERS, "", config.max_quote_chars)
+        spans = _protected(text, start, end, en.BRACKET_PAIRS, _EN_BRACKET_CLOSERS, "", config.max_quote_chars)
     else:
-        spans = _protected(text, start, end, _EN_QUOTES, _EN_CLOSERS, '"', config.max_quote_chars)
+        spans = _protected(text, start, end, en.QUOTE_PAIRS, _EN_CLOSERS, '"', config.max_quote_chars)
     spans += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
     guard = _Guard(start, end, spans)
     extra = frozenset(a.lower().rstrip(".") for a in config.en_abbreviations)
@@ -308,7 +255,7 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
 def _instruction_follows(ahead: str) -> bool:
     """True when ``ahead`` (the text after a colon) starts with a bullet or an instruction verb."""
     words = ahead.split(maxsplit=1)
-    return bool(words) and (words[0][0] in "-–•" or words[0].lower() in EN_INSTRUCTION_VERBS)
+    return bool(words) and (words[0][0] in "-–•" or words[0].lower() in en.INSTRUCTION_VERBS)
 
 
 def _colon_ends(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
@@ -317,7 +264,7 @@ def _colon_ends(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
     k = bisect.bisect_right(cuts, start + pos)
     begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
     words = chunk[begin:pos].split()
-    if len(words) < 3 or not words[-1].strip("()").islower() or words[-1].lower() in _GLUE:
+    if len(words) < 3 or not words[-1].strip("()").islower() or words[-1].lower() in en.GLUE_WORDS:
         return False
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
     return sum(w[0].isupper() for w in long_words) < 0.6 * max(1, len(long_words))
@@ -333,24 +280,24 @@ def _informal_start(prev: str, marks: str, nxt: str, extra: frozenset[str]) -> b
     """
     if marks not in (".", "?", "!", "?!", "!?", "??", "!!") or not nxt[:1].islower():
         return False
-    if nxt.split(" ")[0].rstrip(",.;:!?").replace("’", "'") not in EN_INFORMAL_OPENERS:
+    if nxt.split(" ")[0].rstrip(",.;:!?").replace("’", "'") not in en.INFORMAL_OPENERS:
         return False
     if marks != ".":
         return True
     word = prev.lower()
     return (len(word) >= 3 and word.isalpha() and prev.islower() and word not in EN_TITLES
-            and word not in EN_MONTHS and word not in EN_AMBIGUOUS and word not in extra)
+            and word not in en.MONTH_ABBREVIATIONS and word not in en.AMBIGUOUS_ABBREVIATIONS and word not in extra)
 
 
 def _bang_name(prev: str, nxt: str) -> bool:
     """True when the ``!`` / ``?`` after ``prev`` belongs to a name ("Yahoo! News", "oOh! Media").
 
-    A name that the language spells with the mark (``EN_BANG_NAMES``) never ends a sentence on it;
+    A name that the language spells with the mark (``en.BANG_NAMES``) never ends a sentence on it;
     a word with a capital after a lower-case start ("oOh", "eBay") is a brand, and its mark is
     part of the name when a capitalised word follows without a pause.
     """
     word = re.sub(r"^[\W_]+", "", prev)  # "--Yahoo", "(Yahoo"
-    if word.lower() in EN_BANG_NAMES:
+    if word.lower() in en.BANG_NAMES:
         return True
     return re.fullmatch(r"[a-z]+[A-Z][A-Za-z]*", word) is not None and nxt[:1].isupper()
 
@@ -373,9 +320,9 @@ def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
     k = bisect.bisect_right(cuts, start + pos)
     begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
     words = chunk[begin:pos].split()
-    if len(words) >= 3 and words[-1].lower() in _SAID and any(w[-1] in "\"”’" for w in words[-5:-1]):
+    if len(words) >= 3 and words[-1].lower() in en.SAYING_VERBS and any(w[-1] in "\"”’" for w in words[-5:-1]):
         return True  # a quotation's attribution ends the sentence: '... occurred," DeBerry said | In'
-    if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in _GLUE:
+    if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in en.GLUE_WORDS:
         return False
     ahead = chunk[pos : pos + 200]
     after = ahead.split()[1:3]
@@ -393,7 +340,7 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     if config.split_quotes:
         spans = _protected(text, start, end, _JA_BRACKETS, _JA_BRACKET_CLOSERS, "", config.max_quote_chars)
     else:
-        spans = _protected(text, start, end, _JA_OPEN, _JA_CLOSE, _JA_SYMMETRIC, config.max_quote_chars)
+        spans = _protected(text, start, end, ja.QUOTE_PAIRS, _JA_CLOSE, ja.SYMMETRIC_QUOTES, config.max_quote_chars)
     spans += [(start + m.start(), start + m.end()) for m in _URL.finditer(chunk)]
     guard = _Guard(start, end, spans)
     cuts = []

@@ -1,4 +1,5 @@
-"""English word facts: months, weekdays, function words, capitalised words that are not names.
+"""English word facts: months, weekdays, function words, capitalised words that are not names,
+and the words that show where a sentence ends (abbreviations, sentence openers, punctuation pairs).
 
 Constant tables only; the regexes built from them live with the code that matches them.
 """
@@ -35,3 +36,69 @@ Defence International Federal Central United Kingdom World Cup League Club Team 
 Dr The This That These Those They We He She It In On At For But And Or If As By With From After Before
 """
 NOT_PERSON_NAMES = frozenset({w.capitalize() for w in MONTH_NAMES + WEEKDAY_NAMES} | set(_NOT_PERSON_NAMES.split()))
+
+
+# -- Sentence boundaries (``segment.py``) ---------------------------------------------------
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Abbreviations that never end a sentence: titles and words that always take a following name or number.
+TITLE_ABBREVIATIONS = _wordset(
+    "mr mrs ms messrs dr prof st sen rep gov gen lt col maj capt cmdr adm sgt cpl pvt pres supt det insp "
+    "rev hon fr sr jr mt ft vs v no nos art vol vols fig figs pp p ch sec para approx est dept univ "
+    "e.g i.e cf al"
+)
+# Of those, the ones that number (No. 5, Art. 9, Vol. II, Fig. 3, p. 12) and are also plain words
+# ("Owner says no.", "... discovered art."): they hold the sentence only before a number.
+NUMBERING_ABBREVIATIONS = _wordset("no nos art vol vols fig figs p pp ch para")
+# Abbreviations that may also end a sentence (companies, states, dotted initialisms): a boundary
+# only before a usual sentence opener.
+AMBIGUOUS_ABBREVIATIONS = _wordset(
+    "inc corp co ltd llc plc bros jr sr etc "
+    "ala ariz ark calif ca colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo "
+    "mont neb nev okla ore pa tenn tex vt va wash wis wyo "
+    "u.s u.k u.n d.c a.m p.m n.y n.j n.h n.m n.c n.d s.c s.d r.i e.u u.a.e"
+)
+# Words that usually open a sentence (lower-cased).
+SENTENCE_OPENERS = _wordset(
+    "the a an he she it they we i you this that these those there here his her their its our my "
+    "in on at by for from to with after before when while as if but and so yet or nor however meanwhile "
+    "according police officials authorities some many most all no one two three both each "
+    "what why how who where which mr mrs ms dr"
+)
+# Words that open a clause when a chat message starts in lower case ("thanks. i will check").
+INFORMAL_OPENERS = _wordset(
+    "i i'm i've i'll i'd we you he she they it's please thanks thank sorry hi hello ok okay yes "
+    "did do does are is can could would will how what why where when for"
+)
+# Capitalised words that open a sentence after a content word, as spelled: a sentence whose full
+# stop is missing ends before them ("... four MPs The Senate will ...").
+CAPITAL_OPENERS = ("The", "And", "According", "But", "This", "These", "That", "However", "A", "An", "It", "As",
+                   "Some", "In", "When", "After", "While", "How", "He", "She", "They", "We", "You", "Please",
+                   "There", "Our", "If", "Then", "Thank", "Thanks")
+# Interjections that open a clause with a comma or "!" after them ("... sign in with it Great!!").
+INTERJECTIONS = ("Yes", "Yeah", "Sorry", "Hello", "Hi", "OK", "Okay", "Great", "Thanks", "Thank you")
+# Imperative verbs that start a step of instructions ("... these steps: Log in to ...").
+INSTRUCTION_VERBS = _wordset(
+    "please go tap click log sign select open press turn connect choose enter make check try follow "
+    "visit use restart update install remove add type scroll find contact call send reset ensure"
+)
+# Verbs of saying that close a quotation's attribution ('... occurred," DeBerry said').
+SAYING_VERBS = _wordset("said says added wrote explained noted tweeted")
+# Words that never end a sentence: articles, prepositions, pronouns, forms of "be", "said" and "told".
+GLUE_WORDS = _wordset(
+    "the a an of and or in on at to for by with from into onto as than that this these those his her their "
+    "its our my your is are was were be been said says told about over under after before between against "
+    "during without within like via per vs"
+)
+# Names spelled with a final "!" or "?" (brands, shows): the mark is never a sentence end.
+BANG_NAMES = _wordset("yahoo jeopardy wham")
+# News agencies credited in a dateline: "SEOUL (AP) --".
+WIRE_SERVICES = ("AP", "AFP", "Reuters", "UPI")
+# The word a news site's name ends in ("Yahoo! News", "RT USA News"): a web page title ends after it.
+NEWS_SITE_WORD = "News"
+# Quotation marks and brackets, opener -> closer; the straight quote " is its own closer.
+QUOTE_PAIRS = {'"': '"', "“": "”", "(": ")", "[": "]"}
+BRACKET_PAIRS = {"(": ")", "[": "]"}

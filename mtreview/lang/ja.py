@@ -1,4 +1,5 @@
-"""Japanese script facts: character classes, width folding, the share of Japanese in a text.
+"""Japanese script facts: character classes, width folding, the share of Japanese in a text,
+and the words that show where a sentence ends (polite endings, openers, particles, quotation pairs).
 
 Every function is pure and keeps character offsets (``fold_width`` maps one character to
 one character so spans stay valid). The character classes are regex fragments (for use
@@ -56,3 +57,24 @@ COPULA_ENDINGS = ("でした", "でしょう", "です", "ください")
 SENTENCE_OPENERS = ("この", "その", "あの", "どの", "これ", "それ", "あれ", "こちら", "そちら", "また",
                     "でも", "しかし", "ただ", "なお", "さて", "まあ", "はい", "いいえ", "ありがとう",
                     "すみません", "もし", "いかが", "うち", "まず", "よろしく", "どうぞ", "ぜひ")
+
+# -- Sentence boundaries (``segment.py``) ---------------------------------------------------
+# Kana that end a plain (not polite) predicate: past た, dictionary forms す る う, adjective い,
+# copula だ, final particles ね よ か, ん (のだ/んです). A quotation that ends in one is a whole
+# sentence only before a number or an opening word ("…気持ちが入った」１ボール").
+PLAIN_PREDICATE_KANA = "たすいるだうねよんか"
+# Quoting particles besides と itself: after a closing quotation they continue the sentence
+# (「…。」と述べた, 「…」って).
+QUOTING_PARTICLES = ("って", "っ", "など", "なんて", "との", "とか")
+# Words that start with と but are not the quoting particle: conjunctions and adverbs that open a
+# new sentence (。というわけで / 。ところが / 。とはいえ / 。とにかく).
+TO_WORDS = ("というわけ", "というのも", "ところが", "ところで", "とはいえ", "とにかく", "ともかく", "とりあえず",
+            "とても")
+# The word a news site's name ends in ("Yahoo!ニュース"): a web page title ends after it.
+NEWS_SITE_WORD = "ニュース"
+# Quotation marks and brackets, opener -> closer; QUOTE_MARKS are the quotations among them.
+QUOTE_PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "〔": "〕", "【": "】", "［": "］", "《": "》",
+               "〈": "〉"}
+QUOTE_MARKS = "「『"
+# Marks that open and close alike: the seed pairs “…“ and ”…“, so each toggles one quotation.
+SYMMETRIC_QUOTES = frozenset('“”"')

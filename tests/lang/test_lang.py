@@ -58,6 +58,14 @@ def test_page_phrases_each_once_and_folded():
     assert "return to top" in page.CHECK_PHRASES and "return to top" in page.LOADER_PHRASES
 
 
+def test_sentence_boundary_tables_agree():
+    assert en.NUMBERING_ABBREVIATIONS <= en.TITLE_ABBREVIATIONS  # numbering words are titles before a number
+    assert en.BRACKET_PAIRS.items() <= en.QUOTE_PAIRS.items()
+    assert all(w.startswith("と") and len(w) > 1 for w in ja.TO_WORDS)
+    assert set(ja.QUOTE_MARKS) <= set(ja.QUOTE_PAIRS) and "と" not in ja.QUOTING_PARTICLES
+    assert all(w in en.GLUE_WORDS for w in ("the", "of", "said"))
+
+
 def test_morphs_keep_offsets_and_conjugation_types():
     from mtreview.lang import mecab
 
@@ -74,7 +82,8 @@ def _outside_lang() -> list[Path]:
     return [p for p in PACKAGE.rglob("*.py") if "lang" not in p.relative_to(PACKAGE).parts]
 
 
-@pytest.mark.parametrize("fact", [r"\bjanuary\b", r"^\s*import fugashi", r"TokenizerJaMecab", r"\\u3041"])
+@pytest.mark.parametrize("fact", [r"\bjanuary\b", r"^\s*import fugashi", r"TokenizerJaMecab", r"\\u3041",
+                                  r"\bmessrs\b", r"\bjeopardy\b"])
 def test_language_facts_live_in_lang_only(fact):
     rx = re.compile(fact, re.IGNORECASE | re.MULTILINE)
     spelled = [str(p.relative_to(PACKAGE)) for p in _outside_lang() if rx.search(p.read_text(encoding="utf-8"))]
