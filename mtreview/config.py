@@ -55,7 +55,7 @@ class AlignConfig:
     window_encode_limit: int = 300  # up to this many sentences a side, embed joined sentences; above, sum
     # the sentence embeddings (fewer encoder calls, slightly less accurate)
     window_encode_max: int = 2  # windows of more sentences than this sum their sentences' embeddings
-    # even in short documents (3-windows: 1.5x fewer CPU-s a batch, tune F1 -0.0005; 1 = never embed
+    # even in short documents (3-windows: 1.4x fewer CPU-s a batch, tune F1 -0.0005; 1 = never embed
     # joined text: a further -0.003 to -0.015 F1)
     window_encode_short: float = 2.0  # ... unless the window's text is at most this x the side's median
     # sentence length (pieces of a caption or headline; ja-en dev +0.0015 F1 for almost no cost; 0 = off)
