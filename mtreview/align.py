@@ -99,16 +99,23 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     """Embed every window of up to ``config.max_bead`` sentences and cost every bead shape.
 
     Windows inside one paragraph (per ``*_blocks``) embed their joined text when the document
-    has at most ``window_encode_limit`` sentences a side; other windows sum their sentences.
+    has at most ``window_encode_limit`` sentences a side and the window has at most
+    ``window_encode_max`` sentences, or more but a text no longer than ``window_encode_short`` x
+    the side's median sentence (fragments: a caption, a headline, a cut quotation); other
+    windows sum their sentences' embeddings.
     """
     shapes = bead_shapes(config.max_bead)
     n, m = len(src), len(tgt)
     ks = range(1, config.max_bead + 1)
     src_win = {k: _windows(src, k, SEPARATOR["src"]) for k in ks}
     tgt_win = {k: _windows(tgt, k, SEPARATOR["tgt"]) for k in ks}
-    joined = max(n, m) <= config.window_encode_limit
-    src_emb = _embed(src, src_blocks, encode, ks, SEPARATOR["src"], joined)
-    tgt_emb = _embed(tgt, tgt_blocks, encode, ks, SEPARATOR["tgt"], joined)
+    short = config.window_encode_short
+    if max(n, m) > config.window_encode_limit:
+        full, short = 1, 0.0
+    else:
+        full = config.window_encode_max
+    src_emb = _embed(src, src_blocks, encode, ks, SEPARATOR["src"], full, short)
+    tgt_emb = _embed(tgt, tgt_blocks, encode, ks, SEPARATOR["tgt"], full, short)
 
     # margin: mean cosine of each sentence to its knn nearest sentences on the other side;
     # a window takes the mean over its sentences, so joining sentences does not change it
@@ -171,14 +178,16 @@ def _summed(one: np.ndarray, ks: range) -> dict[int, np.ndarray]:
 
 
 def _embed(texts: Sequence[str], blocks: Sequence[int] | None, encode: Encode, ks: range, sep: str,
-           joined: bool) -> dict[int, np.ndarray]:
-    """Window embeddings: summed sentence embeddings, replaced by the joined text's own when asked."""
+           full: int, short: float) -> dict[int, np.ndarray]:
+    """Window embeddings of ``ks`` sentences: summed sentence embeddings, replaced by the joined
+    text's own for windows inside one block of at most ``full`` sentences, or longer ones whose
+    text is at most ``short`` x the median sentence length."""
     one = np.asarray(encode(list(texts)), dtype=np.float32)
     out = _summed(one, ks)
-    if not joined:
-        return out
+    most = short * float(np.median([len(t) for t in texts])) if texts else 0.0
     todo = [(k, i) for k in ks[1:] for i in range(len(texts) - k + 1)
-            if blocks is None or blocks[i] == blocks[i + k - 1]]
+            if (blocks is None or blocks[i] == blocks[i + k - 1])
+            and (k <= full or len(sep.join(texts[i : i + k])) <= most)]
     if todo:
         emb = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in todo]), dtype=np.float32)
         for (k, i), vec in zip(todo, emb, strict=True):

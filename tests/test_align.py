@@ -246,3 +246,50 @@ def test_a_fragment_that_completes_the_match_is_still_merged():
     table = {"A.": _unit(0.8), "B.": _unit(0.3, 0.5), "A. B.": _unit(0.9), "甲乙。": [1.0, 0.0, 0.0]}
     beads = align.align(["A.", "B."], ["甲乙。"], VectorEncoder(table).encode, AlignConfig())
     assert _ids(beads) == [((0, 1), (0,))]
+
+
+def test_windows_longer_than_window_encode_max_sum_their_sentences():
+    table = {"A.": [1.0, 0.0, 0.0], "B.": [0.0, 1.0, 0.0], "C.": [0.0, 0.0, 1.0],
+             "A. B.": [1.0, 1.0, 1.0], "B. C.": [1.0, 1.0, 1.0], "A. B. C.": [1.0, 0.0, 0.0],
+             "甲。": [1.0, 1.0, 1.0]}
+    seen: list[str] = []
+
+    def encode(texts):
+        seen.extend(texts)
+        return VectorEncoder(table).encode(texts)
+
+    src = ["A.", "B.", "C."]
+    derived = align.score(src, ["甲。"], encode, AlignConfig(max_bead=3, window_encode_max=2))
+    assert "A. B." in seen and "A. B. C." not in seen  # 2-windows encoded, the 3-window summed
+    # the summed window (1, 1, 1)/sqrt(3) is the JA vector: cosine 1; the joined text's would be 1/sqrt(3)
+    assert derived.cos[(3, 1)][0, 0] == pytest.approx(1.0, abs=1e-5)
+    seen.clear()
+    encoded = align.score(src, ["甲。"], encode, AlignConfig(max_bead=3, window_encode_max=3))
+    assert "A. B. C." in seen
+    assert encoded.cos[(3, 1)][0, 0] == pytest.approx(3 ** -0.5, abs=1e-5)
+    seen.clear()
+    align.score(src, ["甲。"], encode, AlignConfig(max_bead=3, window_encode_max=1))
+    assert sorted(seen) == ["A.", "B.", "C.", "甲。"]  # only the sentences themselves
+
+
+def test_a_long_window_of_short_fragments_is_still_encoded():
+    # with window_encode_max 2, a 3-window is encoded only when its text is short
+    # (at most window_encode_short x the side's median sentence length): a caption cut in pieces
+    texts = ["Aa.", "Bb.", "Cc.", "A much longer sentence here.", "Another long sentence too.",
+             "And a third long one here."]
+    table = {t: [1.0, float(i), 0.0] for i, t in enumerate(texts)}
+    seen: list[str] = []
+
+    def encode(batch):
+        seen.extend(batch)
+        return np.array([table.get(t, [1.0, 1.0, 1.0]) for t in batch], dtype=np.float32)
+
+    config = AlignConfig(max_bead=3, window_encode_max=2, window_encode_short=1.0)
+    align.score(texts, ["甲。"], encode, config)
+    median = float(np.median([len(t) for t in texts]))
+    threes = [" ".join(texts[i : i + 3]) for i in range(4)]
+    assert len(threes[0]) <= median < min(len(t) for t in threes[1:])
+    assert threes[0] in seen and not any(t in seen for t in threes[1:])
+    seen.clear()
+    align.score(texts, ["甲。"], encode, AlignConfig(max_bead=3, window_encode_max=2, window_encode_short=0.0))
+    assert not any(t in seen for t in threes)

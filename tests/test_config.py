@@ -23,6 +23,8 @@ def test_default_toml_matches_dataclass_defaults():
         ({"load": {"strip_boilerplate": 1}}, "[load] strip_boilerplate: expected true/false"),
         ({"checks": {"allow": "x"}}, "[checks] allow: expected a list of strings"),
         ({"align": {"max_bead": 0}}, "[align] max_bead must be at least 1, got 0"),
+        ({"align": {"window_encode_max": 0}}, "[align] window_encode_max must be at least 1, got 0"),
+        ({"align": {"window_encode_short": -1.0}}, "[align] window_encode_short must not be negative, got -1.0"),
         ({"align": {"length_sigma": 0.0}}, "[align] length_sigma must be positive, got 0.0"),
         ({"segment": {"max_sentence_chars": 5}}, "[segment] max_sentence_chars must be 20 or more, not 5"),
     ],
