@@ -10,7 +10,8 @@ dropped clause (omission); far longer, an added one (addition). A quoted phrase 
 source with no quotation at all in the translation is also reported as an omission.
 With the sentence embedder, a clause the source matches the translation better without
 points at the likely dropped clause, and a pair whose every clause seems rendered is not
-reported for its length alone (``checks/clauses.py``).
+reported for its length alone (``checks/clauses.py``). That ablation costs one encoded text
+per clause, so a mildly short pair whose two sides already match well is spared it (the gate).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ..records import Flag, Segment, Severity
 from .artefacts import explained_skips, has_words
 from .base import Article, Check
 from .boilerplate import is_debris
-from .clauses import clause_gains, uncovered_clauses
+from .clauses import clause_gains, en_clauses, uncovered_clauses
 
 EN_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 JA_QUOTE = re.compile(r"[「『“\"〝]")
@@ -181,6 +182,10 @@ class Omission(Check):
         # Article.encode; see checks/clauses.py; 0 = off)
         covered_gain: float = -0.08  # a pair short_log short (not very_short_log) is not reported when
         # cutting any one source clause lowers its similarity by more than this (-1 = off)
+        gate_log: float = -0.25  # the ablation (one encoded text per clause) of a pair at or above this
+        gate_sim: float = 0.65  # residual runs only when its source and translation are less similar
+        # than this: a mildly short pair that already matches well rarely lacks a clause (bench/
+        # omission_gate.py: same omission counts on the tune half, a quarter fewer texts; 1 = off)
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
@@ -200,7 +205,7 @@ class Omission(Check):
                 clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt)
                                                                              for i in short]), strict=True))
             lower = p.very_short_log if p.covered_gain > -1 else None  # the veto needs these too
-            if p.ablation_gain > 0 and (short := band(p.ablation_log, lower)):
+            if p.ablation_gain > 0 and (short := self._gated(article, band(p.ablation_log, lower), res)):
                 gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
                                  strict=True))
         lone = lone_sentences(article, "src", p.lone_sim, p.lone_gap)
@@ -278,6 +283,17 @@ class Omission(Check):
                 continue
             out += [(i, f) for f in self._quotes(seg)]
         return out
+
+    def _gated(self, article: Article, idx: list[int], res: list[float | None]) -> list[int]:
+        """The pairs of ``idx`` worth the clause ablation: those below ``gate_log``, and the milder
+        ones whose source and translation (one cached vector each) are less similar than ``gate_sim``."""
+        p, segs = self.params, article.segments
+        mild = [i for i in idx if (r := res[i]) is not None and r >= p.gate_log and len(en_clauses(segs[i].src)) >= 2]
+        if p.gate_sim >= 1 or article.encode is None or not mild:
+            return idx
+        vecs = article.encode([t for i in mild for t in (segs[i].src, segs[i].tgt)])
+        close = {i for i, sim in zip(mild, (vecs[0::2] * vecs[1::2]).sum(axis=1), strict=True) if sim >= p.gate_sim}
+        return [i for i in idx if i not in close]
 
     def _quotes(self, seg: Segment) -> list[Flag]:
         if not seg.tgt.strip() or JA_QUOTE.search(seg.tgt):

@@ -256,3 +256,23 @@ def test_a_short_translation_that_renders_every_clause(ja, params, expected):
     seg = Segment(0, ABLATION_EN, ja, (0,), (0,))
     flags = Omission(min_segments=99, **params).run(Article(segments=(seg,), encode=_facts))
     assert [(f.start, f.end, f.message) for _, f in flags] == expected
+
+
+@pytest.mark.parametrize("gate, ablated", [
+    ({"gate_log": -0.1, "gate_sim": 1.0}, True),  # gate off: every pair of the band (the old behaviour)
+    ({"gate_log": -1.0, "gate_sim": 0.9}, True),  # mildly short and less similar (0.82) than the gate: ablated
+    ({"gate_log": -1.0, "gate_sim": 0.8}, False),  # mildly short but already similar enough: skipped
+    ({"gate_log": -0.6, "gate_sim": 0.5}, True),  # shorter than gate_log (residual -0.68): ablated whatever the similarity
+])
+def test_the_gate_skips_the_ablation_of_mildly_short_pairs_that_already_match(gate, ablated):
+    seg = Segment(0, ABLATION_EN, "その甲斐あって、いつもとは違う役割で見事にプレーした。", (0,), (0,))  # last clause cut
+    seen: list[str] = []
+
+    def encode(texts):
+        seen.extend(texts)
+        return _facts(texts)
+
+    flags = Omission(min_segments=99, short_log=-1.0, **gate).run(Article(segments=(seg,), encode=encode))
+    assert [(f.start, f.end) for _, f in flags] == ([(83, 117)] if ablated else [])
+    cuts = {without(ABLATION_EN, c) for c in en_clauses(ABLATION_EN)}
+    assert bool(cuts & set(seen)) == ablated  # the clause cuts reach the encoder only when ablated
