@@ -80,6 +80,12 @@ _EN_COLON_END = re.compile(r"(?<=[a-z)]):(?=\s+(?:[-–•]\s?[A-Z]|[A-Z][a-z]+\
 # (Pacific League ...", "... - RT USA News Fresh from ..."): the article's first sentence follows it
 _EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0,3}(?:[A-Z][\w!.&'-]*)?"
                            rf"{en.NEWS_SITE_WORD}(?=\s+[A-Z(\"“])")
+# a caption note in brackets ends the caption, and the paragraph's first sentence follows it:
+# "... in Hamamatsu (Photo partially altered) July's heavy rains ...", "... won. (Results on page
+# 10) Takamine said ..."; a bare label opens a caption ("(Photo) A team ...") and an aside in
+# running text ("(Photo: AP)," / "see (page 3) for") continues
+_EN_NOTE_END = re.compile(rf"\((?:(?:{_alt(en.PHOTO_NOTE_WORDS)})\b[^()]{{2,60}}|[^()]{{0,40}}\bpages?\s\d+)\)"
+                          r"(?=\s+[A-Z\"“])")
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
 _MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
@@ -114,6 +120,15 @@ _JA_QUOTE_END = re.compile(
     f"(?:(?:{_JA_MASU}|{_alt(ja.COPULA_ENDINGS)}|[。！？!?])[」』](?=\\s*(?:{_JA_NEW_START}))"
     f"|(?<=[{ja.PLAIN_PREDICATE_KANA}])[」』](?=\\s*(?:[0-9０-９【]|{_alt(ja.SENTENCE_OPENERS)})))"
 )
+# a caption note in brackets (``ja.CAPTION_CREDITS``, ``ja.POSITION_LABELS``, a photo note, a page
+# reference) closes a caption before a new sentence's start: "…の山車＝唐津市（提供）唐津市の…",
+# "…を披露する雷門喜助さん（右）新型コロナ…", "…デモ隊（ＡＰ＝共同）【モスクワ共同】…", "（10面に結果）髙嶺は";
+# before a particle or a comma the note belongs to the clause ("田中さん（右）と握手する"), and a
+# credit after a short place name is a dateline that starts its sentence ("ベルリン（AP）ー旧東独…")
+_JA_NOTE = (f"(?:{_alt(ja.CAPTION_CREDITS)}|{_alt(ja.POSITION_LABELS)}"
+            f"|[^（）()、。]{{1,12}}＝(?:{_alt(ja.CAPTION_CREDITS)})"
+            f"|(?:{_alt(ja.PHOTO_NOTE_WORDS)})[^（）()。]{{1,30}}|[^（）()。]{{0,12}}[0-9０-９]+面[^（）()。]{{0,12}})")
+_JA_NOTE_END = re.compile(f"[（(]{_JA_NOTE}[）)](?=\\s*(?:[{ja.KANJI}\u30a1-\u30fa0-9０-９「『【]|[おご][{ja.KANJI}]))")
 # the same page title in Japanese: "…（サンケイスポーツ） - Yahoo!ニュース（パ・リーグ…"
 _JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\s、。「」](?:[^、。「」]{{0,12}}?)"
                            f"{ja.NEWS_SITE_WORD}(?=\\s*(?:{_JA_NEW_START}|[（(【●■]))")
@@ -238,6 +253,7 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
     cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _EN_NOTE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _EN_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
     cuts.sort()
     cuts += [start + m.end() for m in _EN_COLON_END.finditer(chunk)
@@ -358,7 +374,20 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_NOTE_END.finditer(chunk)
+             if start + m.end() not in guard and not _ja_dateline(chunk, m.start(), m.group()[1:-1])]
     return _cut(start, end, cuts)
+
+
+def _ja_dateline(chunk: str, pos: int, note: str) -> bool:
+    """True when the credit ``note`` in the bracket at ``pos`` follows a short place name that starts
+    its sentence (at most eight characters after the line start or an end mark): "ベルリン（AP）",
+    "。ワシントン（共同）"."""
+    if note not in ja.CAPTION_CREDITS and "＝" not in note:
+        return False
+    before = chunk[max(0, pos - 9) : pos]
+    k = max(before.rfind(ch) for ch in "。！？」』 \u3000\n")
+    return 0 < len(before) - k - 1 <= 8 and (k >= 0 or pos <= 8)
 
 
 def _cut(start: int, end: int, cuts: list[int]) -> list[Span]:

@@ -102,3 +102,6 @@ NEWS_SITE_WORD = "News"
 # Quotation marks and brackets, opener -> closer; the straight quote " is its own closer.
 QUOTE_PAIRS = {'"': '"', "“": "”", "(": ")", "[": "]"}
 BRACKET_PAIRS = {"(": ")", "[": "]"}
+# The English of a caption note in brackets ("(Photo partially altered)", "(Provided by ...)",
+# "(Results on page 10)"): the caption or the paragraph ends after it.
+PHOTO_NOTE_WORDS = ("Photo", "Photos", "Photograph", "Photographs", "Provided", "Courtesy", "File photo")

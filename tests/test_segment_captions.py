@@ -1,0 +1,70 @@
+"""News captions: a note in brackets that closes a photo caption starts the next sentence after it.
+
+Every example is invented (not from the dev data); each rule has positive and negative cases.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mtreview import segment
+from mtreview.io.load import load_text
+
+
+def _texts(text: str, lang: str) -> list[str]:
+    return [s.text for s in segment.split(load_text(text, lang))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a credit after a "＝place" caption
+    ("稲刈りをする児童たち＝長野市（提供）長野市の小学校で２日、稲刈りが行われた。",
+     ["稲刈りをする児童たち＝長野市（提供）", "長野市の小学校で２日、稲刈りが行われた。"]),
+    # a wire credit with the agency's partner
+    ("首都の広場に集まった市民（ロイター＝共同）【パリ共同】フランス政府は３日、新たな対策を発表した。",
+     ["首都の広場に集まった市民（ロイター＝共同）", "【パリ共同】フランス政府は３日、新たな対策を発表した。"]),
+    # where the person stands in the photo
+    ("記者会見で質問に答える佐藤市長（左）市は１日、新しい計画をまとめた。",
+     ["記者会見で質問に答える佐藤市長（左）", "市は１日、新しい計画をまとめた。"]),
+    # a note on the photo itself
+    ("雪に覆われた山道＝５日午前、高山市（写真は画像を加工しています）カメラが捉えた。",
+     ["雪に覆われた山道＝５日午前、高山市（写真は画像を加工しています）", "カメラが捉えた。"]),
+    # a page reference standing after a sentence
+    ("決勝は３日に行われた。（５面に詳報）監督は「よく戦った」と話した。",
+     ["決勝は３日に行われた。", "（５面に詳報）", "監督は「よく戦った」と話した。"]),
+])
+def test_a_japanese_caption_note_ends_the_caption(text, expected):
+    assert _texts(text, "ja") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "握手する佐藤市長（左）と田中社長。",  # a particle after the note: the clause goes on
+    "会見する佐藤市長（左）、田中社長らが出席した。",
+    "農業協同組合（長野市）の新商品が選ばれた。",  # a place in brackets is no caption note
+    "ロンドン（共同）英政府は２日、新たな規制を発表した。",  # a dateline starts its sentence
+    "パリ（ＡＰ）ー仏政府は２日、対策を発表した。",  # a dash after the credit: a dateline
+    "（写真）港に着いた大型客船",  # a bare label opens the caption
+])
+def test_a_japanese_bracket_that_is_no_caption_end_is_not_cut(text):
+    assert len(segment.split(load_text(text, "ja"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Students harvesting rice in Nagano (Provided by the school) The harvest began on the 2nd.",
+     ["Students harvesting rice in Nagano (Provided by the school)", "The harvest began on the 2nd."]),
+    ("A snowy mountain road in Takayama (Photo partially edited) Cameras caught the scene.",
+     ["A snowy mountain road in Takayama (Photo partially edited)", "Cameras caught the scene."]),
+    ("The final was played on the 3rd. (Details on page 5) The coach said he was proud.",
+     ["The final was played on the 3rd.", "(Details on page 5)", "The coach said he was proud."]),
+])
+def test_an_english_caption_note_ends_the_caption(text, expected):
+    assert _texts(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "(Photo) A team checks the posts before they go out.",  # a bare label opens the caption
+    "The mayor (Photo: Reuters), smiling, greeted the crowd.",  # an aside inside the sentence
+    "More figures are given in the report (see page 4) for each town.",  # lower case goes on
+    "LONDON (Reuters) The government announced new rules on Tuesday.",  # a wire dateline
+])
+def test_an_english_bracket_that_is_no_caption_end_is_not_cut(text):
+    assert len(segment.split(load_text(text, "en"))) == 1
