@@ -77,9 +77,10 @@ _EN_CLAUSE_START = re.compile(r"(?<=[a-z0-9])\s+(?=(?:Let(?:'s|’s|\s(?:me|us)\
 # colon before a name, a quotation or a headline's second half ("Weather for the 26th: Heavy rain") is kept
 _EN_COLON_END = re.compile(r"(?<=[a-z)]):(?=\s+(?:[-–•]\s?[A-Z]|[A-Z][a-z]+\b))")
 # a web page title ends with its site, whose name ends in News ("... (Sankei Sports) -- Yahoo! News
-# (Pacific League ...", "... - RT USA News Fresh from ..."): the article's first sentence follows it
+# (Pacific League ...", "... - RT USA News Fresh from ..."): the article's first sentence follows it,
+# or a section mark or a bracketed dateline ("... -- Yahoo! News ○Athletics 7-3", "... [Seoul Yonhap]")
 _EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0,3}(?:[A-Z][\w!.&'-]*)?"
-                           rf"{en.NEWS_SITE_WORD}(?=\s+[A-Z(\"“])")
+                           rf"{en.NEWS_SITE_WORD}(?=\s+(?:[A-Z(\"“{ja.SECTION_MARKS}]|\[[A-Z]))")
 # a caption note in brackets ends the caption, and the paragraph's first sentence follows it:
 # "... in Hamamatsu (Photo partially altered) July's heavy rains ...", "... won. (Results on page
 # 10) Takamine said ..."; a bare label opens a caption ("(Photo) A team ...") and an aside in
@@ -131,7 +132,7 @@ _JA_NOTE = (f"(?:{_alt(ja.CAPTION_CREDITS)}|{_alt(ja.POSITION_LABELS)}"
 _JA_NOTE_END = re.compile(f"[（(]{_JA_NOTE}[）)](?=\\s*(?:[{ja.KANJI}\u30a1-\u30fa0-9０-９「『【]|[おご][{ja.KANJI}]))")
 # the same page title in Japanese: "…（サンケイスポーツ） - Yahoo!ニュース（パ・リーグ…"
 _JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\s、。「」](?:[^、。「」]{{0,12}}?)"
-                           f"{ja.NEWS_SITE_WORD}(?=\\s*(?:{_JA_NEW_START}|[（(【●■]))")
+                           f"{ja.NEWS_SITE_WORD}(?=\\s*(?:{_JA_NEW_START}|[（(【{ja.SECTION_MARKS}]))")
 # a colon after a polite predicate (ください / します / おります / です) ends the sentence that
 # introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
 # headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a

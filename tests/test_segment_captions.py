@@ -68,3 +68,26 @@ def test_an_english_caption_note_ends_the_caption(text, expected):
 ])
 def test_an_english_bracket_that_is_no_caption_end_is_not_cut(text):
     assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("西武が逆転勝利（スポーツ報知） - Yahoo!ニュース◆山田が先発へ",
+     "ja", ["西武が逆転勝利（スポーツ報知） - Yahoo!ニュース", "◆山田が先発へ"]),
+    ("西武が逆転勝利（スポーツ報知） - Yahoo!ニュース ○西武5－3ロッテ●",
+     "ja", ["西武が逆転勝利（スポーツ報知） - Yahoo!ニュース", "○西武5－3ロッテ●"]),
+    ("Seibu come from behind (Sports Hochi) -- Yahoo! News [Tokyo Kyodo] Seibu won on Sunday.",
+     "en", ["Seibu come from behind (Sports Hochi) -- Yahoo! News", "[Tokyo Kyodo] Seibu won on Sunday."]),
+    ("Seibu come from behind (Sports Hochi) -- Yahoo! News ○Seibu 5-3 Lotte●",
+     "en", ["Seibu come from behind (Sports Hochi) -- Yahoo! News", "○Seibu 5-3 Lotte●"]),
+])
+def test_a_page_title_ends_before_a_section_mark_or_a_bracketed_dateline(text, lang, expected):
+    assert _texts(text, lang) == expected
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("彼はYahoo!ニュース◆の記事を読んだ。", "ja"),  # no separator before the site: not a page title
+    ("He read it on Yahoo! News ◆ every morning.", "en"),
+    ("A quote from the show - Fox News [sic] was wrong.", "en"),  # "[sic]" after a site inside a sentence
+])
+def test_a_site_name_inside_a_sentence_is_not_a_title_end(text, lang):
+    assert len(segment.split(load_text(text, lang))) == 1

@@ -84,3 +84,6 @@ SYMMETRIC_QUOTES = frozenset('“”"')
 CAPTION_CREDITS = ("提供", "共同", "時事", "ロイター", "ＡＰ", "AP", "ＡＦＰ", "AFP", "ＥＰＡ", "EPA")
 POSITION_LABELS = ("右", "左", "中央", "中", "手前", "奥", "前列", "後列")
 PHOTO_NOTE_WORDS = ("写真", "撮影", "資料")
+# Marks that open a section, a subheading or a score line in news pages ("■投稿を解析…", "◆山口俊と…",
+# "○アスレチックス7x－3エンゼルス●"): a page title ends before one. Used inside ``[...]``.
+SECTION_MARKS = "●○■□◆◇▼▽▲△★☆"
