@@ -1,4 +1,5 @@
-"""News captions: a note in brackets that closes a photo caption starts the next sentence after it.
+"""News page shapes: a note in brackets that closes a photo caption, a page title that ends before a
+section mark, a headline run into its article before an opener (On / At / What / Why).
 
 Every example is invented (not from the dev data); each rule has positive and negative cases.
 """
@@ -91,3 +92,28 @@ def test_a_page_title_ends_before_a_section_mark_or_a_bracketed_dateline(text, l
 ])
 def test_a_site_name_inside_a_sentence_is_not_a_title_end(text, lang):
     assert len(segment.split(load_text(text, lang))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a headline run into the article: a dateline-like opener starts the first sentence
+    ("Local farmers celebrate a record harvest On the 3rd, the cooperative said prices would rise.",
+     ["Local farmers celebrate a record harvest", "On the 3rd, the cooperative said prices would rise."]),
+    ("Students try a new safety class in the city At the school, officers showed a crash test.",
+     ["Students try a new safety class in the city", "At the school, officers showed a crash test."]),
+    ("Regulators look again at the rules for phone contracts What will happen to the fees is unclear.",
+     ["Regulators look again at the rules for phone contracts", "What will happen to the fees is unclear."]),
+    ("Fewer tourists came to the island this summer Why this happened is still debated.",
+     ["Fewer tourists came to the island this summer", "Why this happened is still debated."]),
+])
+def test_on_at_what_why_open_a_sentence_after_a_finished_clause(text, expected):
+    assert _texts(text, "en") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Ten Places To Eat On A Budget In Tokyo",  # a Title Case headline
+    "What To Do If You Are Stuck At The Airport",
+    "Turn it On now.",  # too short to be a finished clause
+    "He waited for the bus at the corner of the street.",  # lower case: no opener
+])
+def test_on_at_what_why_inside_a_title_or_a_sentence_are_not_cut(text):
+    assert len(segment.split(load_text(text, "en"))) == 1
