@@ -87,6 +87,10 @@ _EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0
 # running text ("(Photo: AP)," / "see (page 3) for") continues
 _EN_NOTE_END = re.compile(rf"\((?:(?:{_alt(en.PHOTO_NOTE_WORDS)})\b[^()]{{2,60}}|[^()]{{0,40}}\bpages?\s\d+)\)"
                           r"(?=\s+[A-Z\"“])")
+# the rest of a line after an ellipsis, when it holds no end mark (the ! of a name such as "Yahoo! News"
+# is none): a headline's second half
+_EN_HEADLINE_REST = re.compile("(?:[^.!?…]|" + "|".join(f"(?<={w})!" for w in sorted(en.BANG_NAMES)) + ")*",
+                               re.IGNORECASE)
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
 _MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
@@ -243,7 +247,8 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         mark = "." if "." in m.group() or "…" in m.group() else m.group()[0]
         nxt = chunk[m.end() : m.end() + 200].lstrip()[:40]
         if mark == "." and m.group()[:3] in ("...", "…") and nxt[:1].isupper():
-            cuts.append(cut)
+            if not _headline_rest(chunk, m.end()):
+                cuts.append(cut)
             continue
         lead = chunk[max(0, m.start() - len(prev) - 200) : m.start() - len(prev)].rstrip()
         if mark == "." and re.fullmatch(r"\d{1,2}", prev) and (not lead or lead[-1] in ".!?\"”"):
@@ -267,6 +272,13 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
+
+
+def _headline_rest(chunk: str, pos: int) -> bool:
+    """True when the line goes on from ``pos`` to its end with no end mark: the two halves of a
+    headline joined by an ellipsis ("The true form of Japan's strength... A surprise in Asia")."""
+    rest = chunk[pos : pos + _MISSING_WINDOW]
+    return len(rest) < _MISSING_WINDOW and _EN_HEADLINE_REST.fullmatch(rest) is not None
 
 
 def _instruction_follows(ahead: str) -> bool:

@@ -117,3 +117,20 @@ def test_on_at_what_why_open_a_sentence_after_a_finished_clause(text, expected):
 ])
 def test_on_at_what_why_inside_a_title_or_a_sentence_are_not_cut(text):
     assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "The secret of a small town's success... What visitors found in the hills",
+    "Rescue teams search the coast... Dozens still missing (Kyodo) -- Yahoo! News",
+])
+def test_an_ellipsis_joining_the_halves_of_a_headline_is_not_cut(text):
+    assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text, n", [
+    ("We waited for hours... Then the rain stopped.", 2),  # the line goes on to a full stop
+    ("The secret of a small town's success... What visitors found.\n\nNext line here", 3),
+    ("I tried again... It worked! Thanks for the help", 3),
+])
+def test_an_ellipsis_before_a_sentence_with_an_end_mark_still_cuts(text, n):
+    assert len(segment.split(load_text(text, "en"))) == n
