@@ -137,6 +137,12 @@ _JA_NOTE_END = re.compile(f"[（(]{_JA_NOTE}[）)](?=\\s*(?:[{ja.KANJI}\u30a1-\u
 # the same page title in Japanese: "…（サンケイスポーツ） - Yahoo!ニュース（パ・リーグ…"
 _JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\s、。「」](?:[^、。「」]{{0,12}}?)"
                            f"{ja.NEWS_SITE_WORD}(?=\\s*(?:{_JA_NEW_START}|[（(【{ja.SECTION_MARKS}]))")
+# an ellipsis after a word ends a headline or a caption before a number that opens the next sentence
+# ("…『スター・ウォーズ』も延期に...23日（現地時間）、ディズニーも…。"), when that sentence has its own end mark
+# (``_JA_ELLIPSIS_REST``); the halves of a headline ("…の正体...アジアで見た意外な現実") and a count
+# ("1...10") stay whole
+_JA_ELLIPSIS_END = re.compile(f"(?<=[{ja.JA_CHAR}])(?:\\.\\.\\.|…+)(?=\\s*[0-9０-９])")
+_JA_ELLIPSIS_REST = re.compile(r"[^\n]*?[。！？!?]")
 # a colon after a polite predicate (ください / します / おります / です) ends the sentence that
 # introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
 # headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a
@@ -387,6 +393,8 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_ELLIPSIS_END.finditer(chunk) if start + m.end() not in guard
+             and _JA_ELLIPSIS_REST.match(chunk[m.end() : m.end() + _MISSING_WINDOW])]
     cuts += [start + m.end() for m in _JA_NOTE_END.finditer(chunk)
              if start + m.end() not in guard and not _ja_dateline(chunk, m.start(), m.group()[1:-1])]
     return _cut(start, end, cuts)

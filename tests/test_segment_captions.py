@@ -134,3 +134,22 @@ def test_an_ellipsis_joining_the_halves_of_a_headline_is_not_cut(text):
 ])
 def test_an_ellipsis_before_a_sentence_with_an_end_mark_still_cuts(text, n):
     assert len(segment.split(load_text(text, "en"))) == n
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("【写真】新作映画も公開延期に...12日（現地時間）、配給会社が発表した。",
+     ["【写真】新作映画も公開延期に...", "12日（現地時間）、配給会社が発表した。"]),
+    ("大会は中止に…２０２１年の開催を目指す。", ["大会は中止に…", "２０２１年の開催を目指す。"]),
+])
+def test_a_japanese_ellipsis_before_a_number_that_opens_a_sentence_ends_the_headline(text, expected):
+    assert _texts(text, "ja") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "日本の強さの正体...アジアで見た意外な現実",  # the halves of a headline: no number follows
+    "数字を1...10と数えた。",  # a count: a digit before the ellipsis
+    "新作映画も公開延期に...12日",  # no end mark after the number: one headline
+    "それは…わからない。",  # a pause inside a sentence
+])
+def test_a_japanese_ellipsis_inside_a_headline_or_a_sentence_is_not_cut(text):
+    assert len(segment.split(load_text(text, "ja"))) == 1
