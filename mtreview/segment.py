@@ -77,9 +77,20 @@ _EN_CLAUSE_START = re.compile(r"(?<=[a-z0-9])\s+(?=(?:Let(?:'s|’s|\s(?:me|us)\
 # colon before a name, a quotation or a headline's second half ("Weather for the 26th: Heavy rain") is kept
 _EN_COLON_END = re.compile(r"(?<=[a-z)]):(?=\s+(?:[-–•]\s?[A-Z]|[A-Z][a-z]+\b))")
 # a web page title ends with its site, whose name ends in News ("... (Sankei Sports) -- Yahoo! News
-# (Pacific League ...", "... - RT USA News Fresh from ..."): the article's first sentence follows it
+# (Pacific League ...", "... - RT USA News Fresh from ..."): the article's first sentence follows it,
+# or a section mark or a bracketed dateline ("... -- Yahoo! News ○Athletics 7-3", "... [Seoul Yonhap]")
 _EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0,3}(?:[A-Z][\w!.&'-]*)?"
-                           rf"{en.NEWS_SITE_WORD}(?=\s+[A-Z(\"“])")
+                           rf"{en.NEWS_SITE_WORD}(?=\s+(?:[A-Z(\"“{ja.SECTION_MARKS}]|\[[A-Z]))")
+# a caption note in brackets ends the caption, and the paragraph's first sentence follows it:
+# "... in Hamamatsu (Photo partially altered) July's heavy rains ...", "... won. (Results on page
+# 10) Takamine said ..."; a bare label opens a caption ("(Photo) A team ...") and an aside in
+# running text ("(Photo: AP)," / "see (page 3) for") continues
+_EN_NOTE_END = re.compile(rf"\((?:(?:{_alt(en.PHOTO_NOTE_WORDS)})\b[^()]{{2,60}}|[^()]{{0,40}}\bpages?\s\d+)\)"
+                          r"(?=\s+[A-Z\"“])")
+# the rest of a line after an ellipsis, when it holds no end mark (the ! of a name such as "Yahoo! News"
+# is none): a headline's second half
+_EN_HEADLINE_REST = re.compile("(?:[^.!?…]|" + "|".join(f"(?<={w})!" for w in sorted(en.BANG_NAMES)) + ")*",
+                               re.IGNORECASE)
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
 _MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
@@ -114,9 +125,24 @@ _JA_QUOTE_END = re.compile(
     f"(?:(?:{_JA_MASU}|{_alt(ja.COPULA_ENDINGS)}|[。！？!?])[」』](?=\\s*(?:{_JA_NEW_START}))"
     f"|(?<=[{ja.PLAIN_PREDICATE_KANA}])[」』](?=\\s*(?:[0-9０-９【]|{_alt(ja.SENTENCE_OPENERS)})))"
 )
+# a caption note in brackets (``ja.CAPTION_CREDITS``, ``ja.POSITION_LABELS``, a photo note, a page
+# reference) closes a caption before a new sentence's start: "…の山車＝唐津市（提供）唐津市の…",
+# "…を披露する雷門喜助さん（右）新型コロナ…", "…デモ隊（ＡＰ＝共同）【モスクワ共同】…", "（10面に結果）髙嶺は";
+# before a particle or a comma the note belongs to the clause ("田中さん（右）と握手する"), and a
+# credit after a short place name is a dateline that starts its sentence ("ベルリン（AP）ー旧東独…")
+_JA_NOTE = (f"(?:{_alt(ja.CAPTION_CREDITS)}|{_alt(ja.POSITION_LABELS)}"
+            f"|[^（）()、。]{{1,12}}＝(?:{_alt(ja.CAPTION_CREDITS)})"
+            f"|(?:{_alt(ja.PHOTO_NOTE_WORDS)})[^（）()。]{{1,30}}|[^（）()。]{{0,12}}[0-9０-９]+面[^（）()。]{{0,12}})")
+_JA_NOTE_END = re.compile(f"[（(]{_JA_NOTE}[）)](?=\\s*(?:[{ja.KANJI}\u30a1-\u30fa0-9０-９「『【]|[おご][{ja.KANJI}]))")
 # the same page title in Japanese: "…（サンケイスポーツ） - Yahoo!ニュース（パ・リーグ…"
 _JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\s、。「」](?:[^、。「」]{{0,12}}?)"
-                           f"{ja.NEWS_SITE_WORD}(?=\\s*(?:{_JA_NEW_START}|[（(【●■]))")
+                           f"{ja.NEWS_SITE_WORD}(?=\\s*(?:{_JA_NEW_START}|[（(【{ja.SECTION_MARKS}]))")
+# an ellipsis after a word ends a headline or a caption before a number that opens the next sentence
+# ("…『スター・ウォーズ』も延期に...23日（現地時間）、ディズニーも…。"), when that sentence has its own end mark
+# (``_JA_ELLIPSIS_REST``); the halves of a headline ("…の正体...アジアで見た意外な現実") and a count
+# ("1...10") stay whole
+_JA_ELLIPSIS_END = re.compile(f"(?<=[{ja.JA_CHAR}])(?:\\.\\.\\.|…+)(?=\\s*[0-9０-９])")
+_JA_ELLIPSIS_REST = re.compile(r"[^\n]*?[。！？!?]")
 # a colon after a polite predicate (ください / します / おります / です) ends the sentence that
 # introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
 # headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a
@@ -227,7 +253,8 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         mark = "." if "." in m.group() or "…" in m.group() else m.group()[0]
         nxt = chunk[m.end() : m.end() + 200].lstrip()[:40]
         if mark == "." and m.group()[:3] in ("...", "…") and nxt[:1].isupper():
-            cuts.append(cut)
+            if not _headline_rest(chunk, m.end()):
+                cuts.append(cut)
             continue
         lead = chunk[max(0, m.start() - len(prev) - 200) : m.start() - len(prev)].rstrip()
         if mark == "." and re.fullmatch(r"\d{1,2}", prev) and (not lead or lead[-1] in ".!?\"”"):
@@ -238,6 +265,7 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
     cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _EN_NOTE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _EN_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
     cuts.sort()
     cuts += [start + m.end() for m in _EN_COLON_END.finditer(chunk)
@@ -250,6 +278,13 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
              if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
+
+
+def _headline_rest(chunk: str, pos: int) -> bool:
+    """True when the line goes on from ``pos`` to its end with no end mark: the two halves of a
+    headline joined by an ellipsis ("The true form of Japan's strength... A surprise in Asia")."""
+    rest = chunk[pos : pos + _MISSING_WINDOW]
+    return len(rest) < _MISSING_WINDOW and _EN_HEADLINE_REST.fullmatch(rest) is not None
 
 
 def _instruction_follows(ahead: str) -> bool:
@@ -358,7 +393,22 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_ELLIPSIS_END.finditer(chunk) if start + m.end() not in guard
+             and _JA_ELLIPSIS_REST.match(chunk[m.end() : m.end() + _MISSING_WINDOW])]
+    cuts += [start + m.end() for m in _JA_NOTE_END.finditer(chunk)
+             if start + m.end() not in guard and not _ja_dateline(chunk, m.start(), m.group()[1:-1])]
     return _cut(start, end, cuts)
+
+
+def _ja_dateline(chunk: str, pos: int, note: str) -> bool:
+    """True when the credit ``note`` in the bracket at ``pos`` follows a short place name that starts
+    its sentence (at most eight characters after the line start or an end mark): "ベルリン（AP）",
+    "。ワシントン（共同）"."""
+    if note not in ja.CAPTION_CREDITS and "＝" not in note:
+        return False
+    before = chunk[max(0, pos - 9) : pos]
+    k = max(before.rfind(ch) for ch in "。！？」』 \u3000\n")
+    return 0 < len(before) - k - 1 <= 8 and (k >= 0 or pos <= 8)
 
 
 def _cut(start: int, end: int, cuts: list[int]) -> list[Span]:

@@ -74,10 +74,11 @@ INFORMAL_OPENERS = _wordset(
     "did do does are is can could would will how what why where when for"
 )
 # Capitalised words that open a sentence after a content word, as spelled: a sentence whose full
-# stop is missing ends before them ("... four MPs The Senate will ...").
+# stop is missing ends before them ("... four MPs The Senate will ...", a headline run into its article:
+# "... in Fukui Prefecture On the night of July 24th ...", "... Number Transfers What will happen ...").
 CAPITAL_OPENERS = ("The", "And", "According", "But", "This", "These", "That", "However", "A", "An", "It", "As",
                    "Some", "In", "When", "After", "While", "How", "He", "She", "They", "We", "You", "Please",
-                   "There", "Our", "If", "Then", "Thank", "Thanks")
+                   "There", "Our", "If", "Then", "Thank", "Thanks", "On", "At", "What", "Why")
 # Interjections that open a clause with a comma or "!" after them ("... sign in with it Great!!").
 INTERJECTIONS = ("Yes", "Yeah", "Sorry", "Hello", "Hi", "OK", "Okay", "Great", "Thanks", "Thank you")
 # Imperative verbs that start a step of instructions ("... these steps: Log in to ...").
@@ -102,3 +103,6 @@ NEWS_SITE_WORD = "News"
 # Quotation marks and brackets, opener -> closer; the straight quote " is its own closer.
 QUOTE_PAIRS = {'"': '"', "“": "”", "(": ")", "[": "]"}
 BRACKET_PAIRS = {"(": ")", "[": "]"}
+# The English of a caption note in brackets ("(Photo partially altered)", "(Provided by ...)",
+# "(Results on page 10)"): the caption or the paragraph ends after it.
+PHOTO_NOTE_WORDS = ("Photo", "Photos", "Photograph", "Photographs", "Provided", "Courtesy", "File photo")

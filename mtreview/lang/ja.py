@@ -78,3 +78,12 @@ QUOTE_PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "〔": "〕",
 QUOTE_MARKS = "「『"
 # Marks that open and close alike: the seed pairs “…“ and ”…“, so each toggles one quotation.
 SYMMETRIC_QUOTES = frozenset('“”"')
+# A news photo caption ends in a note in brackets: the credit (（提供）, （ＡＰ＝共同）), where the
+# person stands (（右）), a note on the photo (（写真の一部を加工しています）) or a page reference
+# (（10面に結果）); the note closes the caption, and the next sentence starts after it.
+CAPTION_CREDITS = ("提供", "共同", "時事", "ロイター", "ＡＰ", "AP", "ＡＦＰ", "AFP", "ＥＰＡ", "EPA")
+POSITION_LABELS = ("右", "左", "中央", "中", "手前", "奥", "前列", "後列")
+PHOTO_NOTE_WORDS = ("写真", "撮影", "資料")
+# Marks that open a section, a subheading or a score line in news pages ("■投稿を解析…", "◆山口俊と…",
+# "○アスレチックス7x－3エンゼルス●"): a page title ends before one. Used inside ``[...]``.
+SECTION_MARKS = "●○■□◆◇▼▽▲△★☆"
