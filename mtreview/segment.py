@@ -25,19 +25,31 @@ title ends after its news site ("... -- Yahoo! News", "… - Yahoo!ニュース"
 
 English datelines ("VIRGINIA BEACH, Va. --", "SEOUL:") stay with the first sentence; a
 dateline glued to a headline ("... in Colorado AURORA, Colo. (AP) -") starts a new one.
-Offsets always index ``Document.text``. The rules live here; the words they read (abbreviations,
-openers, particles, quotation pairs) are language facts in ``lang/en.py`` and ``lang/ja.py``.
+Offsets always index ``Document.text``. The rules live here, except the English word-level
+judgements on a candidate end (abbreviations, initials, missing stops, colons before steps), which
+live in ``segment_en_rules.py``; the words they read (abbreviations, openers, particles, quotation
+pairs) are language facts in ``lang/en.py`` and ``lang/ja.py``.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Iterable
 
 from .config import SegmentConfig
 from .lang import en, ja
 from .records import Document, Sentence
+from .segment_en_rules import (
+    MISSING_WINDOW,
+    bang_name,
+    colon_ends,
+    headline_rest,
+    informal_start,
+    instruction_follows,
+    keeps_going,
+    missing_stop,
+    word_before,
+)
 
 Span = tuple[int, int]
 
@@ -57,7 +69,6 @@ _URL = re.compile(r"(?:https?://|www\.)[!-~]+"
                   r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
                   r"|(?<![\w-])(?<![\w-]\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|co\.uk|jp|io)\b(?:/[!-~]*)?")
 _EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s+\S)")
-_WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]]*$")
 _DATELINE = re.compile(
     r"(?<=[a-z0-9)])\s+(?=[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3}"
     rf"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s(?:\((?:{_alt(en.WIRE_SERVICES)})\)\s)?(?:--|—|–|-)\s)"
@@ -72,7 +83,7 @@ _EN_CLAUSE_START = re.compile(r"(?<=[a-z0-9])\s+(?=(?:Let(?:'s|’s|\s(?:me|us)\
                               rf"|(?:{_INTERJECTION})(?:,|!+)\s))")
 # a colon that closes a finished clause before steps or a list ends the sentence: the next
 # sentence is an instruction (``en.INSTRUCTION_VERBS``, Please) or a bulleted item: "... please
-# follow these steps: Log in to ...", "... one of the following: -Turn on ..." (``_colon_ends``
+# follow these steps: Log in to ...", "... one of the following: -Turn on ..." (``colon_ends``
 # checks the clause: three words or more, the last in lower case, not a Title Case headline); a
 # colon before a name, a quotation or a headline's second half ("Weather for the 26th: Heavy rain") is kept
 _EN_COLON_END = re.compile(r"(?<=[a-z)]):(?=\s+(?:[-–•]\s?[A-Z]|[A-Z][a-z]+\b))")
@@ -87,13 +98,8 @@ _EN_SITE_TAIL = re.compile(r"(?<=\s)(?:--?|–|—|\|)\s?(?:[A-Z][\w!.&'-]*\s){0
 # running text ("(Photo: AP)," / "see (page 3) for") continues
 _EN_NOTE_END = re.compile(rf"\((?:(?:{_alt(en.PHOTO_NOTE_WORDS)})\b[^()]{{2,60}}|[^()]{{0,40}}\bpages?\s\d+)\)"
                           r"(?=\s+[A-Z\"“])")
-# the rest of a line after an ellipsis, when it holds no end mark (the ! of a name such as "Yahoo! News"
-# is none): a headline's second half
-_EN_HEADLINE_REST = re.compile("(?:[^.!?…]|" + "|".join(f"(?<={w})!" for w in sorted(en.BANG_NAMES)) + ")*",
-                               re.IGNORECASE)
 # an emoticon ends a sentence in social text: "2 bad lemons in a row :( I ordered ..."
 _EMOTICON_END = re.compile(r"(?<=\s)[:;]-?[()DPp](?=\s+[A-Z])")
-_MISSING_WINDOW = 600  # characters of context _missing_stop reads before a candidate
 _EN_CLOSERS = {v: k for k, v in en.QUOTE_PAIRS.items()}
 _EN_BRACKET_CLOSERS = {v: k for k, v in en.BRACKET_PAIRS.items()}
 
@@ -206,34 +212,6 @@ class _Guard:
         return 0 <= k < len(self.mask) and self.mask[k] == 1
 
 
-def _en_keep_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> bool:
-    """True when the full stop after ``prev`` does not end the sentence before ``nxt``."""
-    if not nxt:
-        return False
-    if (nxt[0] in "-–•" and nxt[1:2].isupper()) or (nxt[0] == "•" and nxt[1:2].isdigit()):
-        return False  # a list item glued to its bullet: "... metabolism. -Provides a unique ..."
-    if nxt[:2] in ("- ", "• ") and nxt[2:3].isupper() and re.fullmatch(r"[a-z]{2,}", prev):
-        return False  # a bulleted item after a plain word: "... on sale. - We provide ..." (a spaced
-        # en dash "... per cent. – A spokesman" is punctuation of prose and continues)
-    if nxt[0].islower() or nxt[0] in ",;:–—-":
-        return True
-    if mark != ".":
-        return False
-    word = prev.lstrip("\"'“‘(").lower()
-    nxt_word = re.sub(r"^[\"'“‘(]+", "", nxt).split(" ")[0].rstrip(",.;:").lower()
-    if word in en.NUMBERING_ABBREVIATIONS and word not in extra:
-        return re.match(r"\d|(?!I\b)[IVXLC]+\b", nxt) is not None
-    if word in EN_TITLES or word in extra:
-        return True
-    if word in en.MONTH_ABBREVIATIONS:
-        return nxt[0].isdigit() or nxt_word not in en.SENTENCE_OPENERS
-    if nxt[0] == "(":
-        return word in en.AMBIGUOUS_ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None
-    if word in en.AMBIGUOUS_ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
-        return nxt_word not in en.SENTENCE_OPENERS
-    # an initial: "J. R. R. Tolkien"
-    return re.fullmatch(r"[A-Z]", prev.lstrip("\"'“‘(")) is not None and nxt[0].isupper()
-
 
 def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
     chunk = text[start:end]
@@ -249,19 +227,19 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         cut = start + m.end()
         if cut in guard:
             continue
-        prev = _word_before(chunk, m.start(), m.end())
+        prev = word_before(chunk, m.start(), m.end())
         mark = "." if "." in m.group() or "…" in m.group() else m.group()[0]
         nxt = chunk[m.end() : m.end() + 200].lstrip()[:40]
         if mark == "." and m.group()[:3] in ("...", "…") and nxt[:1].isupper():
-            if not _headline_rest(chunk, m.end()):
+            if not headline_rest(chunk, m.end()):
                 cuts.append(cut)
             continue
         lead = chunk[max(0, m.start() - len(prev) - 200) : m.start() - len(prev)].rstrip()
         if mark == "." and re.fullmatch(r"\d{1,2}", prev) and (not lead or lead[-1] in ".!?\"”"):
             continue  # a list number: "1. Double bangs"
-        if mark in "!?" and _bang_name(prev, nxt):
+        if mark in "!?" and bang_name(prev, nxt):
             continue
-        if _informal_start(prev, m.group(), nxt, extra) or not _en_keep_going(prev, mark, nxt, extra):
+        if informal_start(prev, m.group(), nxt, extra) or not keeps_going(prev, mark, nxt, extra):
             cuts.append(cut)
     cuts += [start + m.start() for m in _DATELINE.finditer(chunk) if m.start() > 0]
     cuts += [start + m.end() for m in _EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
@@ -269,105 +247,16 @@ def _spans_en(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _EN_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
     cuts.sort()
     cuts += [start + m.end() for m in _EN_COLON_END.finditer(chunk)
-             if start + m.end() not in guard and _colon_ends(chunk, m.start(), cuts, start)
-             and _instruction_follows(chunk[m.end() : m.end() + _MISSING_WINDOW])]
+             if start + m.end() not in guard and colon_ends(chunk, m.start(), cuts, start)
+             and instruction_follows(chunk[m.end() : m.end() + MISSING_WINDOW])]
     cuts.sort()
     cuts += [start + m.end() for m in _EN_CLAUSE_START.finditer(chunk)
-             if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
+             if start + m.end() not in guard and missing_stop(chunk, m.start(), cuts, start)]
     cuts.sort()
     cuts += [start + m.end() for m in _MISSING_STOP.finditer(chunk)
-             if start + m.end() not in guard and _missing_stop(chunk, m.start(), cuts, start)]
+             if start + m.end() not in guard and missing_stop(chunk, m.start(), cuts, start)]
     return _cut(start, end, cuts)
 
-
-def _headline_rest(chunk: str, pos: int) -> bool:
-    """True when the line goes on from ``pos`` to its end with no end mark: the two halves of a
-    headline joined by an ellipsis ("The true form of Japan's strength... A surprise in Asia")."""
-    rest = chunk[pos : pos + _MISSING_WINDOW]
-    return len(rest) < _MISSING_WINDOW and _EN_HEADLINE_REST.fullmatch(rest) is not None
-
-
-def _instruction_follows(ahead: str) -> bool:
-    """True when ``ahead`` (the text after a colon) starts with a bullet or an instruction verb."""
-    words = ahead.split(maxsplit=1)
-    return bool(words) and (words[0][0] in "-–•" or words[0].lower() in en.INSTRUCTION_VERBS)
-
-
-def _colon_ends(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
-    """True when the words before the colon at ``pos`` read as a finished clause (at least three
-    words since the last cut, the last one lower case, not Title Case): "... these steps:"."""
-    k = bisect.bisect_right(cuts, start + pos)
-    begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
-    words = chunk[begin:pos].split()
-    if len(words) < 3 or not words[-1].strip("()").islower() or words[-1].lower() in en.GLUE_WORDS:
-        return False
-    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
-    return sum(w[0].isupper() for w in long_words) < 0.6 * max(1, len(long_words))
-
-
-def _informal_start(prev: str, marks: str, nxt: str, extra: frozenset[str]) -> bool:
-    """True when a lower-case sentence start follows a bare end mark (chat and social text):
-    "... check your mail. for quality purposes I will ...", "... are you there ? i sent ...".
-
-    The next word must be one that opens a clause (a pronoun, a request, a question word); after a
-    full stop the word before it must be a plain word of three letters or more, never an
-    abbreviation or a unit ("5 in. long", "approx. the").
-    """
-    if marks not in (".", "?", "!", "?!", "!?", "??", "!!") or not nxt[:1].islower():
-        return False
-    if nxt.split(" ")[0].rstrip(",.;:!?").replace("’", "'") not in en.INFORMAL_OPENERS:
-        return False
-    if marks != ".":
-        return True
-    word = prev.lower()
-    return (len(word) >= 3 and word.isalpha() and prev.islower() and word not in EN_TITLES
-            and word not in en.MONTH_ABBREVIATIONS and word not in en.AMBIGUOUS_ABBREVIATIONS and word not in extra)
-
-
-def _bang_name(prev: str, nxt: str) -> bool:
-    """True when the ``!`` / ``?`` after ``prev`` belongs to a name ("Yahoo! News", "oOh! Media").
-
-    A name that the language spells with the mark (``en.BANG_NAMES``) never ends a sentence on it;
-    a word with a capital after a lower-case start ("oOh", "eBay") is a brand, and its mark is
-    part of the name when a capitalised word follows without a pause.
-    """
-    word = re.sub(r"^[\W_]+", "", prev)  # "--Yahoo", "(Yahoo"
-    if word.lower() in en.BANG_NAMES:
-        return True
-    return re.fullmatch(r"[a-z]+[A-Z][A-Za-z]*", word) is not None and nxt[:1].isupper()
-
-
-def _word_before(chunk: str, end_start: int, end: int) -> str:
-    """The word that the sentence-end marks ``chunk[end_start:end]`` follow (at most 200 chars back)."""
-    a = end_start
-    while a > 0 and end_start - a < 200 and not chunk[a - 1].isspace():
-        a -= 1
-    m = _WORD_BEFORE.fullmatch(chunk, a, end)
-    return m.group(1) if m else ""
-
-
-def _missing_stop(chunk: str, pos: int, cuts: list[int], start: int) -> bool:
-    """True when the words before ``pos`` read as a finished sentence with no full stop.
-
-    Looks at most ``_MISSING_WINDOW`` characters on either side, so a long text without
-    full stops stays linear.
-    """
-    k = bisect.bisect_right(cuts, start + pos)
-    begin = max(cuts[k - 1] - start if k else 0, pos - _MISSING_WINDOW)
-    words = chunk[begin:pos].split()
-    if len(words) >= 3 and words[-1].lower() in en.SAYING_VERBS and any(w[-1] in "\"”’" for w in words[-5:-1]):
-        return True  # a quotation's attribution ends the sentence: '... occurred," DeBerry said | In'
-    if len(words) < 4 or words[-1].lower().strip("\"'“”‘’") in en.GLUE_WORDS:
-        return False
-    ahead = chunk[pos : pos + 200]
-    after = ahead.split()[1:3]
-    if ahead.lstrip().startswith("A ") and not words[-1][0].islower() and not after[0][0].isdigit():
-        return False  # "Serie A side", but "... Police | A 37-year-old man"
-    if len(after) == 2 and all(w[0].islower() or w[0].isdigit() for w in after):
-        return True  # prose after a Title Case headline: "... 200 years old | A bridge linking"
-    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
-    capital = sum(w[0].isupper() for w in long_words)
-    return capital < 0.6 * max(1, len(long_words))  # Title Case headlines have no missing stop
 
 
 def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Span]:
@@ -394,7 +283,7 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_ELLIPSIS_END.finditer(chunk) if start + m.end() not in guard
-             and _JA_ELLIPSIS_REST.match(chunk[m.end() : m.end() + _MISSING_WINDOW])]
+             and _JA_ELLIPSIS_REST.match(chunk[m.end() : m.end() + MISSING_WINDOW])]
     cuts += [start + m.end() for m in _JA_NOTE_END.finditer(chunk)
              if start + m.end() not in guard and not _ja_dateline(chunk, m.start(), m.group()[1:-1])]
     return _cut(start, end, cuts)
