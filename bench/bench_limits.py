@@ -8,6 +8,13 @@ of ``align_long``; ``--dense`` forces the dense matrices of the ordinary path (t
 
     python bench/bench_limits.py                         # 1000, 5000, 20000 sentences a side
     python bench/bench_limits.py --sizes 1000,5000 --dense
+    python bench/bench_limits.py --sizes 1000,2000,4000 --peer vecalign --peer-sizes 500,1000,2000
+
+``--peer vecalign`` also runs, per size of ``--peer-sizes`` (default: all sizes) and in its own
+fresh process, the Vecalign-style peer of ``align_peers.py`` (the one ``eval_align.py`` scores) on
+the same sentences with the same encoder, and prints its CPU (encoder and DP apart), peak RSS, and
+the ratios mtreview / peer. That peer is dense: a pure-Python DP over every cell with a dict of
+back-pointers and a list of every 1-1 cost, so its time and memory grow with the square of the size.
 
 Prints per size: CPU seconds of align (and of the encoder inside it), wall seconds, peak RSS of the
 process and its growth during align, and the share of gold pairs found as 1-1 beads; then the fitted
@@ -52,7 +59,7 @@ def rss_mb() -> float:
     return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def one(n: int, data: Path, dense: bool) -> dict[str, float]:
+def one(n: int, data: Path, dense: bool, peer: str | None = None) -> dict[str, float]:
     from mtreview import align
     from mtreview.config import AlignConfig
     from mtreview.models.embed import get_embedder
@@ -72,12 +79,17 @@ def one(n: int, data: Path, dense: bool) -> dict[str, float]:
 
     before = rss_mb()
     cpu, wall = time.process_time(), time.perf_counter()
-    beads = align.align(src, tgt, encode, AlignConfig())
+    if peer:
+        import align_peers
+
+        pairs = align_peers.vecalign(src, tgt, [0] * n, [0] * n, encode=encode)
+    else:
+        pairs = [(b.src_ids, b.tgt_ids) for b in align.align(src, tgt, encode, AlignConfig())]
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    found = sum(1 for b in beads if b.src_ids == b.tgt_ids and len(b.src_ids) == 1)
+    found = sum(1 for a, b in pairs if a == b and len(a) == 1)
     return {"n": n, "cpu_s": cpu, "encode_cpu_s": spent["encode"], "wall_s": wall, "peak_mb": peak,
-            "align_mb": peak - before, "gold_found": found / n, "dense": dense}
+            "align_mb": peak - before, "gold_found": found / n, "dense": dense, "peer": peer}
 
 
 def fit(xs: list[float], ys: list[float]) -> float:
@@ -86,33 +98,75 @@ def fit(xs: list[float], ys: list[float]) -> float:
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
 
 
+def print_ratios(rows: list[dict], peers: dict[int, dict], name: str) -> None:
+    """mtreview / peer per size run by both: CPU (all, encoder, the rest = DP), peak RSS."""
+    print(f"\nmtreview / {name} (CPU-s and MB; DP = CPU minus the encoder)")
+    print(f"{'sentences':>9} {'cpu':>13} {'encoder':>13} {'DP':>13} {'peak MB':>11} "
+          f"{'cpu':>6} {'enc':>6} {'DP':>6} {'peak':>6}")
+    for r in rows:
+        p = peers.get(r["n"])
+        if p is None:
+            continue
+        ours = (r["cpu_s"], r["encode_cpu_s"], r["cpu_s"] - r["encode_cpu_s"], r["peak_mb"])
+        theirs = (p["cpu_s"], p["encode_cpu_s"], p["cpu_s"] - p["encode_cpu_s"], p["peak_mb"])
+        pairs = " ".join(f"{a:>6.0f}/{b:<6.0f}" if k == 3 else f"{a:>6.1f}/{b:<6.1f}"
+                         for k, (a, b) in enumerate(zip(ours, theirs, strict=True)))
+        ratios = " ".join(f"{a / b:>6.2f}" if b else f"{'-':>6}" for a, b in zip(ours, theirs, strict=True))
+        print(f"{r['n']:>9} {pairs} {ratios}")
+    if len(peers) >= 2:
+        ps = [peers[n] for n in sorted(peers)]
+        ns = [p["n"] for p in ps]
+        print(f"{name} growth exponent, CPU without the encoder: "
+              f"{fit(ns, [p['cpu_s'] - p['encode_cpu_s'] for p in ps]):.2f}"
+              f"; with it: {fit(ns, [p['cpu_s'] for p in ps]):.2f}"
+              f"; memory added: {fit(ns, [max(p['align_mb'], 1.0) for p in ps]):.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=default_data())
     ap.add_argument("--sizes", default="1000,5000,20000", help="sentences per side, comma-separated")
     ap.add_argument("--dense", action="store_true", help="force the dense (quadratic) path: the old behaviour")
+    ap.add_argument("--peer", choices=("vecalign",), help="also run this peer (align_peers.py) per size")
+    ap.add_argument("--peer-sizes", help="sizes to run the peer on (default: --sizes); it is quadratic")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--one-peer", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        print(json.dumps(one(args.one, args.data, args.dense)))
+        print(json.dumps(one(args.one, args.data, args.dense, args.peer if args.one_peer else None)))
         return 0
+    try:
+        sizes = [int(x) for x in args.sizes.split(",")]
+        peer_sizes = [int(x) for x in args.peer_sizes.split(",")] if args.peer_sizes else sizes
+    except ValueError:
+        ap.error("--sizes and --peer-sizes take whole numbers separated by commas")
     env = {**os.environ, "MTREVIEW_EMBED_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
-    rows = []
-    print(f"{'sentences':>9} {'path':>6} {'align cpu-s':>11} {'encoder':>8} {'wall s':>7} {'peak MB':>8} "
+    rows: list[dict] = []
+    peers: dict[int, dict] = {}
+    print(f"{'sentences':>9} {'path':>8} {'align cpu-s':>11} {'encoder':>8} {'wall s':>7} {'peak MB':>8} "
           f"{'+MB align':>9} {'1-1 gold':>8}  (load avg {os.getloadavg()[0]:.1f})")
-    for n in (int(x) for x in args.sizes.split(",")):
-        cmd = [sys.executable, __file__, "--one", str(n), "--data", str(args.data), *(["--dense"] * args.dense)]
+    runs = [(n, False) for n in sizes]
+    if args.peer:
+        runs += [(n, True) for n in peer_sizes]
+    for n, is_peer in sorted(runs):
+        cmd = [sys.executable, __file__, "--one", str(n), "--data", str(args.data), *(["--dense"] * args.dense),
+               *(["--peer", args.peer, "--one-peer"] if is_peer else [])]
         done = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if done.returncode:
             print(f"{n:>9} failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(done.stdout.strip().splitlines()[-1])
-        rows.append(r)
-        path = "dense" if r["dense"] else "auto"
-        print(f"{n:>9} {path:>6} {r['cpu_s']:>11.1f} {r['encode_cpu_s']:>8.1f} {r['wall_s']:>7.1f} "
+        if is_peer:
+            peers[n] = r
+        else:
+            rows.append(r)
+        path = r["peer"] or ("dense" if r["dense"] else "auto")
+        print(f"{n:>9} {path:>8} {r['cpu_s']:>11.1f} {r['encode_cpu_s']:>8.1f} {r['wall_s']:>7.1f} "
               f"{r['peak_mb']:>8.0f} {r['align_mb']:>9.0f} {r['gold_found']:>8.3f}"
               f"  (load avg {os.getloadavg()[0]:.1f})", flush=True)
+    if peers:
+        print_ratios(rows, peers, args.peer)
     if len(rows) >= 2:
         ns = [r["n"] for r in rows]
         own = [r["cpu_s"] - r["encode_cpu_s"] for r in rows]
