@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .align_long import dilution
 from .anchors import anchor_sets
 from .config import AlignConfig
 from .records import Bead
@@ -119,8 +120,8 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
 
     # margin: mean cosine of each sentence to its knn nearest sentences on the other side;
     # a window takes the mean over its sentences, so joining sentences does not change it
+    one = src_emb[1] @ tgt_emb[1].T  # the 1-1 cosines (margin, dilution, the 1-1 beads)
     if config.margin_weight:
-        one = src_emb[1] @ tgt_emb[1].T
         src_knn = _window_mean(_topk_mean(one, config.knn, 1), ks)
         tgt_knn = _window_mean(_topk_mean(one, config.knn, 0), ks)
 
@@ -136,12 +137,11 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         src_inc[k] = np.clip(sum(src_inc[1][d : n - k + 1 + d] for d in range(k)), 0, 1)
         tgt_inc[k] = np.clip(sum(tgt_inc[1][d : m - k + 1 + d] for d in range(k)), 0, 1)
 
-    one = src_emb[1] @ tgt_emb[1].T if config.dilution_weight else None
     cost, cos = {}, {}
     for a, b in shapes:
         if a == 0 or b == 0 or a > n or b > m:
             continue
-        c = src_emb[a] @ tgt_emb[b].T
+        c = one if (a, b) == (1, 1) else src_emb[a] @ tgt_emb[b].T
         sim = c
         if config.margin_weight:
             sim = c - config.margin_weight * 0.5 * (src_knn[a][:, None] + tgt_knn[b][None, :])
@@ -154,11 +154,8 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         total = ((1.0 - sim) * (1.0 + config.size_scale * ((a + b) / 2 - 1.0))
                  + config.length_weight * np.minimum(z * z / 2, config.length_cap)
                  - config.anchor_weight * dice + config.merge_cost * (a + b - 2))
-        if one is not None and a + b > 2:
-            # a merge must not dilute the match: the bead's cosine below its best sentence pair's
-            # (merging a fragment keeps the cosine; merging an omitted or added sentence lowers it)
-            best = np.max([one[d : n - a + 1 + d, e : m - b + 1 + e] for d in range(a) for e in range(b)], axis=0)
-            total = total + config.dilution_weight * np.maximum(0.0, best - c)
+        if config.dilution_weight and a + b > 2:  # a merge must not dilute the match
+            total = total + config.dilution_weight * dilution(one, c, a, b)
         cost[(a, b)] = total.astype(np.float32)
         cos[(a, b)] = c.astype(np.float32)
     return Scores(cost=cost, cos=cos, skip=config.skip_cost, src_emb=src_emb[1], tgt_emb=tgt_emb[1])

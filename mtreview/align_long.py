@@ -71,6 +71,16 @@ def _incidence(sets: list[set[str]], k: int, vocab: dict[str, int]):
     return csr_matrix((data, (rows, cols)), shape=(max(0, n - k + 1), max(1, len(vocab))))
 
 
+def dilution(one: np.ndarray, cos: np.ndarray, a: int, b: int) -> np.ndarray:
+    """How far each a-b bead's cosine (``cos``, one row per start sentence) falls below the best
+    cosine of a sentence pair inside it (``one``: the 1-1 cosines of the same rows, ``a - 1`` and
+    ``b - 1`` longer). Merging a fragment keeps the cosine; merging an omitted or added sentence
+    lowers it. Shared by ``align.score`` and :class:`BandCosts`."""
+    h, w = cos.shape
+    best = np.max([one[d : d + h, e : e + w] for d in range(a) for e in range(b)], axis=0)
+    return np.maximum(0.0, best - cos)
+
+
 def _knn(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
     """Mean cosine of each row of ``a`` to its ``k`` best rows of ``b``, in row chunks."""
     out = np.zeros(len(a), dtype=np.float32)
@@ -128,11 +138,9 @@ class BandCosts:
         total = ((1.0 - sim) * (1.0 + c.size_scale * ((a + b) / 2 - 1.0))
                  + c.length_weight * np.minimum(z * z / 2, c.length_cap)
                  - c.anchor_weight * dice + c.merge_cost * (a + b - 2))
-        if c.dilution_weight and a + b > 2:  # as in align.score: the best sentence pair inside the bead
+        if c.dilution_weight and a + b > 2:
             one = self.src_emb[1][i0 : ie + a - 1] @ self.tgt_emb[1][j0 : je + b - 1].T
-            h, w = ie - i0, je - j0
-            best = np.max([one[d : d + h, e : e + w] for d in range(a) for e in range(b)], axis=0)
-            total = total + c.dilution_weight * np.maximum(0.0, best - cos)
+            total = total + c.dilution_weight * dilution(one, cos, a, b)
         total = total.astype(np.float32)
         if self.src_blocks is not None and self.tgt_blocks is not None:
             sb, tb = self.src_blocks, self.tgt_blocks
