@@ -12,7 +12,7 @@ from collections.abc import Collection
 from typing import Any
 
 from . import __version__, align, refine, segment
-from .checks import Article, build_checks, load_glossary, run_checks, suppression_key
+from .checks import Article, build_checks, load_glossary, run_checks, unsuppressed
 from .config import Config
 from .errors import InputError
 from .io import cat
@@ -143,10 +143,7 @@ def real_flags(found: tuple[Flag, ...], seg: Segment, suppressed: Collection[str
     shown (inline tags included), so the masked text (tags blanked out) would give another key
     whenever a tag lies within the key's context, and the rejected flag would come back.
     """
-    flags = cat.unmask_flags(found, seg.src, seg.tgt)
-    if not suppressed:
-        return flags
-    return tuple(f for f in flags if suppression_key(f, seg.src if f.side == "src" else seg.tgt) not in suppressed)
+    return unsuppressed(cat.unmask_flags(found, seg.src, seg.tgt), seg.src, seg.tgt, suppressed)
 
 
 def review(src: Document, tgt: Document, config: Config | None = None, models: Models | None = None,

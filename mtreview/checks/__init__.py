@@ -8,7 +8,8 @@ sorted by position.
 
 from __future__ import annotations
 
-from .base import CHECKS, Article, Check, build_checks, run_checks, suppression_key
+from .base import CHECKS, Article, Check, build_checks, run_checks, suppression_key, unsuppressed
 from .glossary import load_glossary
 
-__all__ = ["CHECKS", "Article", "Check", "build_checks", "load_glossary", "run_checks", "suppression_key"]
+__all__ = ["CHECKS", "Article", "Check", "build_checks", "load_glossary", "run_checks", "suppression_key",
+           "unsuppressed"]

@@ -122,6 +122,14 @@ def suppression_key(flag: Flag, side_text: str) -> str:
     return flag.check + ":" + hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
 
 
+def unsuppressed(flags: Sequence[Flag], src: str, tgt: str, suppressed: Collection[str]) -> tuple[Flag, ...]:
+    """``flags`` of the segment with texts ``src`` / ``tgt`` without those whose suppression key
+    (taken on the side's text) is in ``suppressed``."""
+    if not suppressed:
+        return tuple(flags)
+    return tuple(f for f in flags if suppression_key(f, src if f.side == "src" else tgt) not in suppressed)
+
+
 def run_checks(article: Article, checks: Sequence[Check], allow: Sequence[str] = (),
                suppressed: Collection[str] = ()) -> list[tuple[Flag, ...]]:
     """Run ``checks`` over ``article``; returns one sorted tuple of flags per segment.
@@ -135,8 +143,6 @@ def run_checks(article: Article, checks: Sequence[Check], allow: Sequence[str] =
         for idx, flag in check.run(article):
             if _norm(flag.text) and _norm(flag.text) in allowed:
                 continue
-            seg = article.segments[idx]
-            if suppressed and suppression_key(flag, seg.src if flag.side == "src" else seg.tgt) in suppressed:
-                continue
             per_seg[idx].append(flag)
-    return [tuple(sorted(flags, key=lambda f: f.key)) for flags in per_seg]
+    return [unsuppressed(sorted(flags, key=lambda f: f.key), seg.src, seg.tgt, suppressed)
+            for flags, seg in zip(per_seg, article.segments, strict=True)]
