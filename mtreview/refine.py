@@ -9,7 +9,9 @@ For a bead with more English than Japanese sentences, the cut goes between two o
 sentences and at a MeCab morpheme boundary of one of its Japanese sentences (``boundaries``:
 a headline-like end before a sentence-like start, or a full stop kept inside a quotation). For
 a bead with more Japanese sentences, the Japanese cut is a sentence boundary and the English one
-a stop or colon kept inside an English sentence (``en_stops``). Each cut is scored
+a stop or colon kept inside an English sentence (``en_stops``), or the end of a headline or a title
+without an end mark before a capitalised word (``en_heads``: "... dominate the G7 | Pope calls for").
+Each cut is scored
 
     gain = (cos(EN1, JA1) + cos(EN2, JA2) - cos(EN1, JA2) - cos(EN2, JA1)) / 2   # each part matches
                                                                               # its own, not the other
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lang import en
 from .lang.mecab import tagger
 from .records import Bead, Sentence
 
@@ -174,6 +177,27 @@ def en_stops(text: str) -> list[int]:
     return out
 
 
+def en_heads(text: str) -> list[int]:
+    """Offsets in an English sentence where a headline, a title or a caption without an end mark may
+    end and a sentence start: a word with no punctuation after it, then a capitalised word or a
+    number ("... dominate the G7 | Pope calls for", "Drops internet | I bought"). Two words at
+    least on each side; never after a function word ("the | More") or inside a quotation or a
+    bracket. One pass over the words."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    out = []
+    straight = curly = paren = 0  # open quotations and brackets before the current word
+    for k, (start, word) in enumerate(words):
+        if 2 <= k <= len(words) - 2 and _EN_HEAD_START.match(word) and not (straight % 2 or curly > 0 or paren > 0):
+            prev = words[k - 1][1]
+            if prev[-1] not in ",;:.!?-–—(/&+" and prev.lower() not in en.GLUE_WORDS | en.FUNCTION_WORDS:
+                out.append(start)
+        straight += word.count('"')
+        curly += word.count("“") - word.count("”")
+        paren += word.count("(") - word.count(")")
+    return out
+
+
+_EN_HEAD_START = re.compile(r"[A-Z0-9]")
 _EN_STOP = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<=[a-z0-9)\]][.!?])\s+"
                       r"(?=[\"“‘]?[A-Z])|(?<=[a-z]:)\s+(?=[\"“])")
 
@@ -197,10 +221,11 @@ def _candidates(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequenc
             for k in range(1, len(ja)):
                 guide = len("".join(ja[:k])) / ratio
                 for ii in range(len(en)):
-                    for off in en_stops(en[ii]):
+                    offs = [(off, True) for off in en_stops(en[ii])] + [(off, False) for off in en_heads(en[ii])]
+                    for off, typical in offs:
                         left, right = _halves(en, (ii, off), " ")
                         if _fits(left, right, guide, config):
-                            yield bi, (ii, off), (k, 0), True
+                            yield bi, (ii, off), (k, 0), typical
 
 
 def _fits(left: str, right: str, guide: float, config: RefineConfig) -> bool:

@@ -149,3 +149,48 @@ def test_split_glued_cuts_an_english_quotation():
     assert [(s.start, s.end) for s in new_src] == [(0, 123), (124, 175)]
     assert [(b.src_ids, b.tgt_ids) for b in beads] == [((0,), (0,)), ((1,), (1,))]
     assert new_tgt == tgt
+
+
+def _heads(text: str) -> list[str]:
+    return [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_heads(text)]
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a headline without an end mark before its article (invented text)
+    ("Storm floods the valley Heavy rain fell on Sunday", ["valley|Heavy"], ["the|valley"]),
+    ("Broken zipper I returned the bag after a week", ["zipper|I"], []),
+    ("Ferry Service Resumes After Strike 12 boats sailed today", ["Strike|12"], []),
+    # after a function word, a comma or a colon, inside a quotation or a bracket: never
+    ("They met the President and the Minister in Rome", [], ["the|President", "the|Minister"]),
+    ("Turnout rose, Officials said, to a record: Voters queued", [], ["rose,|Officials", "record:|Voters"]),
+    ('He called it "a Free Image Host" and left', [], ["Free|Image", "Image|Host"]),
+    ("The team (Red Star Belgrade) won again", [], ["Star|Belgrade"]),
+    # the first word, or a last word alone: not a cut
+    ("Pope Francis", [], ["Pope|Francis"]),
+])
+def test_en_heads(text, present, absent):
+    heads = _heads(text)
+    for m in present:
+        assert m in heads
+    for m in absent:
+        assert m not in heads
+
+
+# invented: an English review title glued to its first sentence, the Japanese title on its own
+EN_TITLE, EN_REVIEW = "Drops the connection every night", "I bought this router two years ago and it still fails."
+JA_TITLE, JA_REVIEW = "毎晩接続が切れる", "このルーターは二年前に買いましたが、今も不具合があります。"
+
+
+@pytest.mark.parametrize("margin, expected", [
+    (0.1, [EN_TITLE, EN_REVIEW]),  # the title's end before a capital is a cut the JA side confirms
+    (5.0, [f"{EN_TITLE} {EN_REVIEW}"]),  # ... kept only when it beats the margin
+])
+def test_split_glued_cuts_an_english_title(margin, expected):
+    src = _sentences([f"{EN_TITLE} {EN_REVIEW}"], " ")
+    tgt = _sentences([JA_TITLE, JA_REVIEW], "")
+    encoder = TableEncoder([(EN_TITLE, JA_TITLE), (EN_REVIEW, JA_REVIEW)])
+    new_src, _, beads = refine.split_glued(src, tgt, [Bead((0,), (0, 1))], encoder.encode,
+                                           refine.RefineConfig(margin=margin))
+    assert [s.text for s in new_src] == expected
+    assert all(src[0].text[s.start:s.end] == s.text for s in new_src)
+    assert len(beads) == len(expected)
