@@ -7,7 +7,8 @@ same happens when one side keeps a quotation of two sentences whole and the othe
 
 For a bead with more English than Japanese sentences, the cut goes between two of its English
 sentences and at a MeCab morpheme boundary of one of its Japanese sentences (``boundaries``:
-a headline-like end before a sentence-like start, or a full stop kept inside a quotation). For
+a headline-like end before a sentence-like start, a full stop kept inside a quotation, or an
+ellipsis that trails off a sentence: "大丈夫じゃない…|隣人と"). For
 a bead with more Japanese sentences, the Japanese cut is a sentence boundary and the English one
 a stop or colon kept inside an English sentence (``en_stops``), or the end of a headline or a title
 without an end mark before a capitalised word (``en_heads``: "... dominate the G7 | Pope calls for").
@@ -95,6 +96,17 @@ def _stop(left: _Token, right: _Token) -> bool:
     return left.surface[-1] in "：:" and right.surface[0] in "「『"
 
 
+def _ellipsis_end(text: str, left: _Token, right: _Token) -> bool:
+    """An ellipsis after a Japanese word (…, ・・・, ...) before a sentence start: a trailing-off end
+    ("大丈夫じゃない…|隣人と", "お薦めします・・・|Pampered"); a lone ・ joins a name (アストン・ヴィラ)."""
+    tail = text[max(0, left.end - 3) : left.end]
+    if not (tail.endswith("…") or tail.endswith("・・") or tail == "..."):
+        return False
+    body = text[: left.end].rstrip("…・.")
+    return bool(body) and ("\u3040" <= body[-1] <= "\u9fff") and _can_start(right)
+
+
+
 def _can_end(t: _Token, nxt: _Token) -> bool:
     """A headline, caption or quotation may end on ``t`` when ``nxt`` starts a sentence."""
     if t.surface[-1] in _CLOSERS or t.surface[-1].isdigit():
@@ -144,6 +156,8 @@ def boundaries(text: str) -> list[tuple[int, bool]]:
     for left, right in itertools.pairwise(tokens):
         if _stop(left, right):
             out.append((right.start, True))
+        elif _ellipsis_end(text, left, right):
+            out.append((right.start, False))
         elif _can_end(left, right) and _can_start(right) and not _compound(left, right):
             out.append((right.start, _typical(left, right)))
     return out

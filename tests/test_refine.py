@@ -45,6 +45,14 @@ def _marks(text: str) -> list[str]:
     ("もうだめだと思ったことが８回くらいあった", [], ["とが８|回くら"]),
     ("冒頭に述べたように、冷やし中華は", [], ["冷やし|中華は"]),
     ("ペレイラとトロイ・ディーニーを擁して", [], ["・ディー|ニーを"]),
+    # an ellipsis after a Japanese word trails off a sentence before the next one's start (invented)
+    ("これでは困るよな…私は別の店に行く", ["よな…|私は別"], []),
+    ("もう一度買います・・・Bright社の製品", ["・・・|Bri"], []),
+    ("待っていたのに...駅前の店は閉まった", ["...|駅前の"], []),
+    # ... not after a digit or a Latin word, nor before a particle, and a lone ・ joins a name
+    ("1…10まで数える", [], ["1…|10ま"]),
+    ("ABC...の一部だ", [], ["...|の一部"]),
+    ("アストン・ヴィラが勝った", [], ["ン・|ヴィラ"]),
 ])
 def test_boundaries(text, present, absent):
     marks = _marks(text)
