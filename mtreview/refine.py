@@ -7,8 +7,8 @@ same happens when one side keeps a quotation of two sentences whole and the othe
 
 For a bead with more English than Japanese sentences, the cut goes between two of its English
 sentences and at a MeCab morpheme boundary of one of its Japanese sentences (``boundaries``:
-a headline-like end before a sentence-like start, a full stop kept inside a quotation, or an
-ellipsis that trails off a sentence: "大丈夫じゃない…|隣人と"). For
+a headline-like end before a sentence-like start or a time word (…を逮捕|今回の), a full stop
+kept inside a quotation, or an ellipsis that trails off a sentence: "大丈夫じゃない…|隣人と"). For
 a bead with more Japanese sentences, the Japanese cut is a sentence boundary and the English one
 a stop or colon kept inside an English sentence (``en_stops``), or the end of a headline or a title
 without an end mark before a capitalised word (``en_heads``: "... dominate the G7 | Pope calls for").
@@ -125,6 +125,13 @@ def _can_start(t: _Token) -> bool:
     return t.pos[0] in _START_POS and t.pos[1] not in _NO_START and t.pos[2] not in _NO_START
 
 
+def _time_start(t: _Token, after: str) -> bool:
+    """A time word that opens a sentence before a comma or a particle (土曜|日、 / 今回|の / 昨年|は):
+    an adverbial noun of two characters or more, not a counter (入場|時)."""
+    return (t.pos[0] == "名詞" and t.pos[2] == "副詞可能" and t.pos[1] != "助数詞" and len(t.surface) >= 2
+            and after[:1] in ("日", "、", "の", "は", "も", "に"))
+
+
 def _katakana(ch: str) -> bool:
     return "\u30a0" <= ch <= "\u30ff"
 
@@ -153,12 +160,14 @@ def boundaries(text: str) -> list[tuple[int, bool]]:
     each with whether the boundary is a typical one (see ``_typical``)."""
     tokens = _tokens(text)
     out = []
-    for left, right in itertools.pairwise(tokens):
+    for k, (left, right) in enumerate(itertools.pairwise(tokens)):
+        after = tokens[k + 2].surface if k + 2 < len(tokens) else ""
         if _stop(left, right):
             out.append((right.start, True))
         elif _ellipsis_end(text, left, right):
             out.append((right.start, False))
-        elif _can_end(left, right) and _can_start(right) and not _compound(left, right):
+        elif (_can_end(left, right) and (_can_start(right) or _time_start(right, after))
+              and not _compound(left, right)):
             out.append((right.start, _typical(left, right)))
     return out
 
