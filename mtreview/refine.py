@@ -10,9 +10,9 @@ sentences and at a MeCab morpheme boundary of one of its Japanese sentences (``b
 a headline-like end before a sentence-like start or a time word (…を逮捕|今回の), a full stop
 kept inside a quotation, or an ellipsis that trails off a sentence: "大丈夫じゃない…|隣人と"). For
 a bead with more Japanese sentences, the Japanese cut is a sentence boundary and the English one
-a stop or colon kept inside an English sentence (``en_stops``), or the end of a headline or a title
-without an end mark before a capitalised word (``en_heads``: "... dominate the G7 | Pope calls for").
-Each cut is scored
+a stop or colon kept inside an English sentence (``en_stops``; ``en_lower_stops`` before a lower-case
+word: "... are SO. | damn."), or the end of a headline or a title without an end mark before a
+capitalised word (``en_heads``: "... dominate the G7 | Pope calls for"). Each cut is scored
 
     gain = (cos(EN1, JA1) + cos(EN2, JA2) - cos(EN1, JA2) - cos(EN2, JA1)) / 2   # each part matches
                                                                               # its own, not the other
@@ -200,6 +200,22 @@ def en_stops(text: str) -> list[int]:
     return out
 
 
+def en_lower_stops(text: str) -> list[int]:
+    """Offsets in an English sentence after an end mark that a lower-case word follows (chat and
+    reviews: "... are SO. | damn.", "... (1,052 hectares). | your account is"): the segmenter keeps
+    them whole; never after an abbreviation ("approx. | the", "Jan. | to") or a single letter."""
+    out = []
+    for m in _EN_LOWER_STOP.finditer(text):
+        word = text[max(0, m.start() - 20) : m.start()].split()[-1].rstrip(".!?").lstrip("\"'“‘(").lower()
+        if len(word) >= 2 and word not in _EN_ABBREVIATIONS:
+            out.append(m.end())
+    return out
+
+
+_EN_LOWER_STOP = re.compile(r"(?<=[A-Za-z0-9)\]][.!?])\s+(?=[a-z])")
+_EN_ABBREVIATIONS = en.TITLE_ABBREVIATIONS | en.AMBIGUOUS_ABBREVIATIONS | en.MONTH_ABBREVIATIONS
+
+
 def en_heads(text: str) -> list[int]:
     """Offsets in an English sentence where a headline, a title or a caption without an end mark may
     end and a sentence start: a word with no punctuation after it, then a capitalised word or a
@@ -244,7 +260,8 @@ def _candidates(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequenc
             for k in range(1, len(ja)):
                 guide = len("".join(ja[:k])) / ratio
                 for ii in range(len(en)):
-                    offs = [(off, True) for off in en_stops(en[ii])] + [(off, False) for off in en_heads(en[ii])]
+                    offs = [(off, True) for off in en_stops(en[ii])] + [
+                        (off, False) for off in (*en_heads(en[ii]), *en_lower_stops(en[ii]))]
                     for off, typical in offs:
                         left, right = _halves(en, (ii, off), " ")
                         if _fits(left, right, guide, config):

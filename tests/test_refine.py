@@ -208,3 +208,18 @@ def test_split_glued_cuts_an_english_title(margin, expected):
     assert [s.text for s in new_src] == expected
     assert all(src[0].text[s.start:s.end] == s.text for s in new_src)
     assert len(beads) == len(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The bag is great. totally worth the price", ["great.|totally"]),
+    ("I asked twice? no answer came back", ["twice?|no"]),
+    ("Delivered in 3 days (by courier). your order number is 5", ["courier).|your"]),
+    # an abbreviation, a single letter or a capital after the mark: not these cuts
+    ("It weighs approx. the same as a cat", []),
+    ("We met on Jan. to talk it over", []),
+    ("Use e.g. the blue one", []),
+    ("Take plan B. he said nothing", []),
+    ("The bag is great. Totally worth it", []),
+])
+def test_en_lower_stops(text, expected):
+    assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_lower_stops(text)] == expected
