@@ -1,6 +1,6 @@
-"""Sentence starts with no end mark before them (round 6): a possessive or "Upon" opener after a
-finished clause (review titles, chat). Every example is invented; each rule has positive and
-negative cases.
+"""Sentence ends with no end mark (round 6): a possessive or "Upon" opener after a finished English
+clause (review titles, chat), an emoticon after Japanese text. Every example is invented; each
+rule has positive and negative cases.
 """
 
 from __future__ import annotations
@@ -34,3 +34,22 @@ def test_my_and_upon_open_a_sentence_after_a_finished_clause(text, expected):
 ])
 def test_my_and_upon_inside_a_title_or_a_sentence_are_not_cut(text):
     assert len(segment.split(load_text(text, "en"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("届いた箱がつぶれていた :(中身は無事でした。", ["届いた箱がつぶれていた :(", "中身は無事でした。"]),
+    ("もう使えない！:(新しいのを買います。", ["もう使えない！:(", "新しいのを買います。"]),
+    ("楽しかった :)また行きたい。", ["楽しかった :)", "また行きたい。"]),
+])
+def test_a_japanese_emoticon_ends_the_sentence(text, expected):
+    assert _texts(text, "ja") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "受付時間:(午前10時から)です。",  # a colon before a bracket that closes
+    "駐車場：P1をご利用ください。",  # a label, not an emoticon
+    "比率は3:(1+2)になる。",  # a digit before the colon
+    "楽しかった :)ね。",  # a particle after it continues
+])
+def test_a_japanese_colon_before_a_bracket_is_no_emoticon(text):
+    assert len(segment.split(load_text(text, "ja"))) == 1
