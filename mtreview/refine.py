@@ -11,8 +11,9 @@ a headline-like end before a sentence-like start or a time word (…を逮捕|�
 kept inside a quotation, or an ellipsis that trails off a sentence: "大丈夫じゃない…|隣人と"). For
 a bead with more Japanese sentences, the Japanese cut is a sentence boundary and the English one
 a stop or colon kept inside an English sentence (``en_stops``; ``en_lower_stops`` before a lower-case
-word: "... are SO. | damn."), or the end of a headline or a title without an end mark before a
-capitalised word (``en_heads``: "... dominate the G7 | Pope calls for"). Each cut is scored
+word: "... are SO. | damn."; ``en_colons`` before steps or a list), or the end of a headline or a
+title without an end mark before a capitalised word (``en_heads``: "... dominate the G7 | Pope
+calls for"). Each cut is scored
 
     gain = (cos(EN1, JA1) + cos(EN2, JA2) - cos(EN1, JA2) - cos(EN2, JA1)) / 2   # each part matches
                                                                               # its own, not the other
@@ -216,6 +217,16 @@ _EN_LOWER_STOP = re.compile(r"(?<=[A-Za-z0-9)\]][.!?])\s+(?=[a-z])")
 _EN_ABBREVIATIONS = en.TITLE_ABBREVIATIONS | en.AMBIGUOUS_ABBREVIATIONS | en.MONTH_ABBREVIATIONS
 
 
+def en_colons(text: str) -> list[int]:
+    """Offsets after a colon that closes a clause before a capitalised word, a bullet or a placeholder:
+    steps or a list follow ("... with the menu at the bottom: | Adjust font style"); never after a
+    number ("10:30") or a capital ("WARNING: Hot")."""
+    return [m.end() for m in _EN_COLON.finditer(text)]
+
+
+_EN_COLON = re.compile(r"(?<=[a-z)]:)\s+(?=[A-Z#*-])")
+
+
 def en_heads(text: str) -> list[int]:
     """Offsets in an English sentence where a headline, a title or a caption without an end mark may
     end and a sentence start: a word with no punctuation after it, then a capitalised word or a
@@ -261,7 +272,7 @@ def _candidates(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequenc
                 guide = len("".join(ja[:k])) / ratio
                 for ii in range(len(en)):
                     offs = [(off, True) for off in en_stops(en[ii])] + [
-                        (off, False) for off in (*en_heads(en[ii]), *en_lower_stops(en[ii]))]
+                        (off, False) for off in (*en_heads(en[ii]), *en_lower_stops(en[ii]), *en_colons(en[ii]))]
                     for off, typical in offs:
                         left, right = _halves(en, (ii, off), " ")
                         if _fits(left, right, guide, config):

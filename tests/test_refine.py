@@ -223,3 +223,15 @@ def test_split_glued_cuts_an_english_title(margin, expected):
 ])
 def test_en_lower_stops(text, expected):
     assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_lower_stops(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Change your settings with the menu at the bottom: Adjust font style first", ["bottom:|Adjust"]),
+    ("Do one of the following: - Turn it off", ["following:|-"]),
+    # a time, a capital label, a lower-case word after the colon: not these cuts
+    ("The train left at 10:30 Tokyo time", []),
+    ("WARNING: Hot surface inside", []),
+    ("One thing is clear: prices rose", []),
+])
+def test_en_colons(text, expected):
+    assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_colons(text)] == expected
