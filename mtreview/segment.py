@@ -68,7 +68,7 @@ EN_TITLES = en.TITLE_ABBREVIATIONS  # never end a sentence (``refine.py`` reads 
 _URL = re.compile(r"(?:https?://|www\.)[!-~]+"
                   r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
                   r"|(?<![\w-])(?<![\w-]\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|co\.uk|jp|io)\b(?:/[!-~]*)?")
-_EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s+\S)")
+_EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]\u200b\u200c\u200d\ufeff]*(?=\s+\S)")
 _DATELINE = re.compile(
     r"(?<=[a-z0-9)])\s+(?=[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3}"
     rf"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s(?:\((?:{_alt(en.WIRE_SERVICES)})\)\s)?(?:--|—|–|-)\s)"

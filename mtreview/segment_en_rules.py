@@ -16,7 +16,7 @@ import re
 from .lang import en
 
 MISSING_WINDOW = 600  # characters of context missing_stop reads before a candidate
-_WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]]*$")
+_WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]\u200b\u200c\u200d\ufeff]*$")
 # the rest of a line after an ellipsis, when it holds no end mark (the ! of a name such as "Yahoo! News"
 # is none): a headline's second half
 _EN_HEADLINE_REST = re.compile("(?:[^.!?…]|" + "|".join(f"(?<={w})!" for w in sorted(en.BANG_NAMES)) + ")*",

@@ -1,6 +1,6 @@
 """Sentence ends with no end mark (round 6): a possessive or "Upon" opener after a finished English
 clause (review titles, chat), an emoticon after Japanese text. Every example is invented; each
-rule has positive and negative cases.
+rule has positive and negative cases. A zero-width space after an English stop keeps the stop an end.
 """
 
 from __future__ import annotations
@@ -53,3 +53,16 @@ def test_a_japanese_emoticon_ends_the_sentence(text, expected):
 ])
 def test_a_japanese_colon_before_a_bracket_is_no_emoticon(text):
     assert len(segment.split(load_text(text, "ja"))) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a zero-width space after the stop (copied web text) does not hide the sentence end
+    ("Give it once a day.\u200b -For more support, add a second dose.",
+     ["Give it once a day.\u200b", "-For more support, add a second dose."]),
+    ("It works.\u200b It is great.", ["It works.\u200b", "It is great."]),
+    # ... nor make an abbreviation end one
+    ("Ask Mr.\u200b Smith about it.", ["Ask Mr.\u200b Smith about it."]),
+    ("It went on.\u200b and on.", ["It went on.\u200b and on."]),
+])
+def test_a_zero_width_space_after_the_stop(text, expected):
+    assert _texts(text, "en") == expected
