@@ -66,6 +66,7 @@ class RefineConfig:
     max_log_ratio: float = 1.0  # cuts whose JA/EN length ratio is this far (log) from the guide are skipped
     typical_bonus: float = 0.15  # added for a closing bracket before the cut or a name after it
     min_chars: int = 4  # shortest Japanese piece
+    max_cuts: int = 12  # cuts scored per known boundary and sentence (the nearest to the guide length)
 
 
 @dataclass(frozen=True)
@@ -254,29 +255,39 @@ _EN_STOP = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)
 
 def _candidates(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], mu: float,
                 config: RefineConfig):
-    """(bead index, EN cut, JA cut, typical) for every cut worth scoring."""
+    """(bead index, EN cut, JA cut, typical) for every cut worth scoring: per known boundary and
+    sentence, the ``max_cuts`` cuts whose length is nearest the guide (a long sentence of names or
+    a table has many candidates; the encoder sees a bounded number of pieces per bead)."""
     ratio = math.exp(mu)
     for bi, bead in enumerate(beads):
         en = [src[i].text for i in bead.src_ids]
         ja = [tgt[j].text for j in bead.tgt_ids]
         if len(en) > len(ja) >= 1:  # the EN boundary is known, look for the JA one
+            marks = [boundaries(t) for t in ja]
             for k in range(1, len(en)):
                 guide = len(" ".join(en[:k])) * ratio
                 for jj in range(len(ja)):
-                    for off, typical in boundaries(ja[jj]):
-                        left, right = _halves(ja, (jj, off), "")
-                        if _fits(left, right, guide, config):
-                            yield bi, (k, 0), (jj, off), typical
+                    for off, typical in _nearest(ja, jj, marks[jj], "", guide, config):
+                        yield bi, (k, 0), (jj, off), typical
         elif len(ja) > len(en) >= 1:  # the JA boundary is known, look for a stop inside the EN text
+            marks = [[(off, True) for off in en_stops(t)]
+                     + [(off, False) for off in (*en_heads(t), *en_lower_stops(t), *en_colons(t))] for t in en]
             for k in range(1, len(ja)):
                 guide = len("".join(ja[:k])) / ratio
                 for ii in range(len(en)):
-                    offs = [(off, True) for off in en_stops(en[ii])] + [
-                        (off, False) for off in (*en_heads(en[ii]), *en_lower_stops(en[ii]), *en_colons(en[ii]))]
-                    for off, typical in offs:
-                        left, right = _halves(en, (ii, off), " ")
-                        if _fits(left, right, guide, config):
-                            yield bi, (ii, off), (k, 0), typical
+                    for off, typical in _nearest(en, ii, marks[ii], " ", guide, config):
+                        yield bi, (ii, off), (k, 0), typical
+
+
+def _nearest(texts: Sequence[str], i: int, marks: list[tuple[int, bool]], sep: str, guide: float,
+             config: RefineConfig) -> list[tuple[int, bool]]:
+    """The cuts of ``texts[i]`` that fit ``guide``, the ``max_cuts`` nearest to it."""
+    fit = []
+    for off, typical in marks:
+        left, right = _halves(texts, (i, off), sep)
+        if _fits(left, right, guide, config):
+            fit.append((abs(math.log((len(left) + 5.0) / (guide + 5.0))), off, typical))
+    return [(off, typical) for _, off, typical in sorted(fit)[: config.max_cuts]]
 
 
 def _fits(left: str, right: str, guide: float, config: RefineConfig) -> bool:

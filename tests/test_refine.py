@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,19 @@ def test_en_lower_stops(text, expected):
 ])
 def test_en_colons(text, expected):
     assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_colons(text)] == expected
+
+
+def test_candidates_per_sentence_are_bounded():
+    """A long run of names has a candidate before every capital: only the ``max_cuts`` nearest the
+    length the other side predicts are scored (the encoder sees a bounded number of pieces)."""
+    names = " ".join(f"Anna Berg{i} Carl Dahl{i}" for i in range(40))
+    src = _sentences([f"The list reads {names} and more"], " ")
+    tgt = _sentences(["名簿は次の通り。", "アンナ・ベルクほか多数。"], "")
+    mu = math.log(len(tgt[0].text) / (len(src[0].text) / 2))  # the JA first sentence predicts half the EN
+    cands = list(refine._candidates(src, tgt, [Bead((0,), (0, 1))], mu, refine.RefineConfig(max_cuts=5)))
+    assert len(refine.en_heads(src[0].text)) > 100
+    assert 0 < len(cands) <= 5
+    wide = list(refine._candidates(src, tgt, [Bead((0,), (0, 1))], mu, refine.RefineConfig(max_cuts=1000)))
+    assert len(wide) > 50
+    half = len(src[0].text) / 2
+    assert all(abs(c[1][1] - half) < 40 for c in cands)  # the kept ones are near the predicted length
