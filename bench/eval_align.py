@@ -220,7 +220,8 @@ SYSTEMS = ("mtreview", "gale-church", "vecalign")
 ABLATIONS = {"ja-polite-end": "_JA_POLITE_END", "en-clause-start": "_EN_CLAUSE_START",
              "ja-colon-end": "_JA_COLON_END", "en-colon-end": "_EN_COLON_END", "ja-quote-end": "_JA_QUOTE_END",
              "site-tail": "_EN_SITE_TAIL", "ja-caption-note": "_JA_NOTE_END", "en-caption-note": "_EN_NOTE_END",
-             "en-ellipsis-headline": "_EN_HEADLINE_REST", "ja-ellipsis-end": "_JA_ELLIPSIS_END"}
+             "en-ellipsis-headline": "_EN_HEADLINE_REST", "ja-ellipsis-end": "_JA_ELLIPSIS_END",
+             "ja-emoticon-end": "_JA_EMOTICON_END"}
 
 
 def _may_read_errors(es: EvalSet, doc: str) -> bool:

@@ -7,9 +7,13 @@ same happens when one side keeps a quotation of two sentences whole and the othe
 
 For a bead with more English than Japanese sentences, the cut goes between two of its English
 sentences and at a MeCab morpheme boundary of one of its Japanese sentences (``boundaries``:
-a headline-like end before a sentence-like start, or a full stop kept inside a quotation). For
+a headline-like end before a sentence-like start or a time word (…を逮捕|今回の), a full stop
+kept inside a quotation, or an ellipsis that trails off a sentence: "大丈夫じゃない…|隣人と"). For
 a bead with more Japanese sentences, the Japanese cut is a sentence boundary and the English one
-a stop or colon kept inside an English sentence (``en_stops``). Each cut is scored
+a stop or colon kept inside an English sentence (``en_stops``; ``en_lower_stops`` before a lower-case
+word: "... are SO. | damn."; ``en_colons`` before steps or a list), or the end of a headline or a
+title without an end mark before a capitalised word (``en_heads``: "... dominate the G7 | Pope
+calls for"). Each cut is scored
 
     gain = (cos(EN1, JA1) + cos(EN2, JA2) - cos(EN1, JA2) - cos(EN2, JA1)) / 2   # each part matches
                                                                               # its own, not the other
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lang import en
 from .lang.mecab import tagger
 from .records import Bead, Sentence
 
@@ -61,6 +66,7 @@ class RefineConfig:
     max_log_ratio: float = 1.0  # cuts whose JA/EN length ratio is this far (log) from the guide are skipped
     typical_bonus: float = 0.15  # added for a closing bracket before the cut or a name after it
     min_chars: int = 4  # shortest Japanese piece
+    max_cuts: int = 12  # cuts scored per known boundary and sentence (the nearest to the guide length)
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,17 @@ def _stop(left: _Token, right: _Token) -> bool:
     return left.surface[-1] in "：:" and right.surface[0] in "「『"
 
 
+def _ellipsis_end(text: str, left: _Token, right: _Token) -> bool:
+    """An ellipsis after a Japanese word (…, ・・・, ...) before a sentence start: a trailing-off end
+    ("大丈夫じゃない…|隣人と", "お薦めします・・・|Pampered"); a lone ・ joins a name (アストン・ヴィラ)."""
+    tail = text[max(0, left.end - 3) : left.end]
+    if not (tail.endswith("…") or tail.endswith("・・") or tail == "..."):
+        return False
+    body = text[: left.end].rstrip("…・.")
+    return bool(body) and ("\u3040" <= body[-1] <= "\u9fff") and _can_start(right)
+
+
+
 def _can_end(t: _Token, nxt: _Token) -> bool:
     """A headline, caption or quotation may end on ``t`` when ``nxt`` starts a sentence."""
     if t.surface[-1] in _CLOSERS or t.surface[-1].isdigit():
@@ -108,6 +125,13 @@ def _can_start(t: _Token) -> bool:
     if t.surface[0] in _OPENERS or t.surface[0].isdigit() or t.surface[0].isascii():
         return t.surface[0] not in "()-"
     return t.pos[0] in _START_POS and t.pos[1] not in _NO_START and t.pos[2] not in _NO_START
+
+
+def _time_start(t: _Token, after: str) -> bool:
+    """A time word that opens a sentence before a comma or a particle (土曜|日、 / 今回|の / 昨年|は):
+    an adverbial noun of two characters or more, not a counter (入場|時)."""
+    return (t.pos[0] == "名詞" and t.pos[2] == "副詞可能" and t.pos[1] != "助数詞" and len(t.surface) >= 2
+            and after[:1] in ("日", "、", "の", "は", "も", "に"))
 
 
 def _katakana(ch: str) -> bool:
@@ -138,10 +162,14 @@ def boundaries(text: str) -> list[tuple[int, bool]]:
     each with whether the boundary is a typical one (see ``_typical``)."""
     tokens = _tokens(text)
     out = []
-    for left, right in itertools.pairwise(tokens):
+    for k, (left, right) in enumerate(itertools.pairwise(tokens)):
+        after = tokens[k + 2].surface if k + 2 < len(tokens) else ""
         if _stop(left, right):
             out.append((right.start, True))
-        elif _can_end(left, right) and _can_start(right) and not _compound(left, right):
+        elif _ellipsis_end(text, left, right):
+            out.append((right.start, False))
+        elif (_can_end(left, right) and (_can_start(right) or _time_start(right, after))
+              and not _compound(left, right)):
             out.append((right.start, _typical(left, right)))
     return out
 
@@ -174,33 +202,92 @@ def en_stops(text: str) -> list[int]:
     return out
 
 
+def en_lower_stops(text: str) -> list[int]:
+    """Offsets in an English sentence after an end mark that a lower-case word follows (chat and
+    reviews: "... are SO. | damn.", "... (1,052 hectares). | your account is"): the segmenter keeps
+    them whole; never after an abbreviation ("approx. | the", "Jan. | to") or a single letter."""
+    out = []
+    for m in _EN_LOWER_STOP.finditer(text):
+        word = text[max(0, m.start() - 20) : m.start()].split()[-1].rstrip(".!?").lstrip("\"'“‘(").lower()
+        if len(word) >= 2 and word not in _EN_ABBREVIATIONS:
+            out.append(m.end())
+    return out
+
+
+_EN_LOWER_STOP = re.compile(r"(?<=[A-Za-z0-9)\]][.!?])\s+(?=[a-z])")
+_EN_ABBREVIATIONS = en.TITLE_ABBREVIATIONS | en.AMBIGUOUS_ABBREVIATIONS | en.MONTH_ABBREVIATIONS
+
+
+def en_colons(text: str) -> list[int]:
+    """Offsets after a colon that closes a clause before a capitalised word, a bullet or a placeholder:
+    steps or a list follow ("... with the menu at the bottom: | Adjust font style"); never after a
+    number ("10:30") or a capital ("WARNING: Hot")."""
+    return [m.end() for m in _EN_COLON.finditer(text)]
+
+
+_EN_COLON = re.compile(r"(?<=[a-z)]:)\s+(?=[A-Z#*-])")
+
+
+def en_heads(text: str) -> list[int]:
+    """Offsets in an English sentence where a headline, a title or a caption without an end mark may
+    end and a sentence start: a word with no punctuation after it, then a capitalised word or a
+    number ("... dominate the G7 | Pope calls for", "Drops internet | I bought"). Two words at
+    least on each side; never after a function word ("the | More") or inside a quotation or a
+    bracket. One pass over the words."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    out = []
+    straight = curly = paren = 0  # open quotations and brackets before the current word
+    for k, (start, word) in enumerate(words):
+        if 2 <= k <= len(words) - 2 and _EN_HEAD_START.match(word) and not (straight % 2 or curly > 0 or paren > 0):
+            prev = words[k - 1][1]
+            if prev[-1] not in ",;:.!?-–—(/&+" and prev.lower() not in en.GLUE_WORDS | en.FUNCTION_WORDS:
+                out.append(start)
+        straight += word.count('"')
+        curly += word.count("“") - word.count("”")
+        paren += word.count("(") - word.count(")")
+    return out
+
+
+_EN_HEAD_START = re.compile(r"[A-Z0-9]")
 _EN_STOP = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<=[a-z0-9)\]][.!?])\s+"
                       r"(?=[\"“‘]?[A-Z])|(?<=[a-z]:)\s+(?=[\"“])")
 
 
 def _candidates(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], mu: float,
                 config: RefineConfig):
-    """(bead index, EN cut, JA cut, typical) for every cut worth scoring."""
+    """(bead index, EN cut, JA cut, typical) for every cut worth scoring: per known boundary and
+    sentence, the ``max_cuts`` cuts whose length is nearest the guide (a long sentence of names or
+    a table has many candidates; the encoder sees a bounded number of pieces per bead)."""
     ratio = math.exp(mu)
     for bi, bead in enumerate(beads):
         en = [src[i].text for i in bead.src_ids]
         ja = [tgt[j].text for j in bead.tgt_ids]
         if len(en) > len(ja) >= 1:  # the EN boundary is known, look for the JA one
+            marks = [boundaries(t) for t in ja]
             for k in range(1, len(en)):
                 guide = len(" ".join(en[:k])) * ratio
                 for jj in range(len(ja)):
-                    for off, typical in boundaries(ja[jj]):
-                        left, right = _halves(ja, (jj, off), "")
-                        if _fits(left, right, guide, config):
-                            yield bi, (k, 0), (jj, off), typical
+                    for off, typical in _nearest(ja, jj, marks[jj], "", guide, config):
+                        yield bi, (k, 0), (jj, off), typical
         elif len(ja) > len(en) >= 1:  # the JA boundary is known, look for a stop inside the EN text
+            marks = [[(off, True) for off in en_stops(t)]
+                     + [(off, False) for off in (*en_heads(t), *en_lower_stops(t), *en_colons(t))] for t in en]
             for k in range(1, len(ja)):
                 guide = len("".join(ja[:k])) / ratio
                 for ii in range(len(en)):
-                    for off in en_stops(en[ii]):
-                        left, right = _halves(en, (ii, off), " ")
-                        if _fits(left, right, guide, config):
-                            yield bi, (ii, off), (k, 0), True
+                    for off, typical in _nearest(en, ii, marks[ii], " ", guide, config):
+                        yield bi, (ii, off), (k, 0), typical
+
+
+def _nearest(texts: Sequence[str], i: int, marks: list[tuple[int, bool]], sep: str, guide: float,
+             config: RefineConfig) -> list[tuple[int, bool]]:
+    """The cuts of ``texts[i]`` that fit ``guide``, the ``max_cuts`` nearest to it."""
+    fit = []
+    for off, typical in marks:
+        left, right = _halves(texts, (i, off), sep)
+        if _fits(left, right, guide, config):
+            fit.append((abs(math.log((len(left) + 5.0) / (guide + 5.0))), off, typical))
+    return [(off, typical) for _, off, typical in sorted(fit)[: config.max_cuts]]
 
 
 def _fits(left: str, right: str, guide: float, config: RefineConfig) -> bool:

@@ -68,7 +68,7 @@ EN_TITLES = en.TITLE_ABBREVIATIONS  # never end a sentence (``refine.py`` reads 
 _URL = re.compile(r"(?:https?://|www\.)[!-~]+"
                   r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
                   r"|(?<![\w-])(?<![\w-]\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|co\.uk|jp|io)\b(?:/[!-~]*)?")
-_EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s+\S)")
+_EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]\u200b\u200c\u200d\ufeff]*(?=\s+\S)")
 _DATELINE = re.compile(
     r"(?<=[a-z0-9)])\s+(?=[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3}"
     rf"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s(?:\((?:{_alt(en.WIRE_SERVICES)})\)\s)?(?:--|—|–|-)\s)"
@@ -149,6 +149,8 @@ _JA_SITE_TAIL = re.compile(f"(?:(?<=\\s)(?:--?|–|—|\\|)|[－−｜])\\s?[^\\
 # ("1...10") stay whole
 _JA_ELLIPSIS_END = re.compile(f"(?<=[{ja.JA_CHAR}])(?:\\.\\.\\.|…+)(?=\\s*[0-9０-９])")
 _JA_ELLIPSIS_REST = re.compile(r"[^\n]*?[。！？!?]")
+# an emoticon ends a sentence as in English: "…２回続けて欠陥品 :(この前の…" (a bracket that closes is no emoticon)
+_JA_EMOTICON_END = re.compile(f"(?<=[{ja.JA_CHAR}！？!?\\s])[:;]-?[()](?=\\s*(?:{_JA_NEW_START}))")
 # a colon after a polite predicate (ください / します / おります / です) ends the sentence that
 # introduces a list or steps: "次の手順を実行してください：ホーム画面…". After a plain verb it is a
 # headline's ("…観客を魅了する：県民新聞"), after a noun a label ("フォントの調整：書体…"), and a
@@ -282,6 +284,7 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
     cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
+    cuts += [start + m.end() for m in _JA_EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_ELLIPSIS_END.finditer(chunk) if start + m.end() not in guard
              and _JA_ELLIPSIS_REST.match(chunk[m.end() : m.end() + MISSING_WINDOW])]
     cuts += [start + m.end() for m in _JA_NOTE_END.finditer(chunk)

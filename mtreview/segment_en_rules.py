@@ -16,7 +16,7 @@ import re
 from .lang import en
 
 MISSING_WINDOW = 600  # characters of context missing_stop reads before a candidate
-_WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]]*$")
+_WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]\u200b\u200c\u200d\ufeff]*$")
 # the rest of a line after an ellipsis, when it holds no end mark (the ! of a name such as "Yahoo! News"
 # is none): a headline's second half
 _EN_HEADLINE_REST = re.compile("(?:[^.!?…]|" + "|".join(f"(?<={w})!" for w in sorted(en.BANG_NAMES)) + ")*",
@@ -29,8 +29,9 @@ def keeps_going(prev: str, mark: str, nxt: str, extra: frozenset[str]) -> bool:
         return False
     if (nxt[0] in "-–•" and nxt[1:2].isupper()) or (nxt[0] == "•" and nxt[1:2].isdigit()):
         return False  # a list item glued to its bullet: "... metabolism. -Provides a unique ..."
-    if nxt[:2] in ("- ", "• ") and nxt[2:3].isupper() and re.fullmatch(r"[a-z]{2,}", prev):
-        return False  # a bulleted item after a plain word: "... on sale. - We provide ..." (a spaced
+    if nxt[:2] in ("- ", "• ") and nxt[2:3].isupper() and re.fullmatch(r"[a-z]+[A-Za-z]*[a-z]", prev):
+        return False  # a bulleted item after a plain word or a brand: "... on sale. - We provide ...",
+        # "... your eReader. - Plug ..." (not a title: "Mr. - Smith"; a spaced
         # en dash "... per cent. – A spokesman" is punctuation of prose and continues)
     if nxt[0].islower() or nxt[0] in ",;:–—-":
         return True

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,20 @@ def _marks(text: str) -> list[str]:
     ("もうだめだと思ったことが８回くらいあった", [], ["とが８|回くら"]),
     ("冒頭に述べたように、冷やし中華は", [], ["冷やし|中華は"]),
     ("ペレイラとトロイ・ディーニーを擁して", [], ["・ディー|ニーを"]),
+    # an ellipsis after a Japanese word trails off a sentence before the next one's start (invented)
+    ("これでは困るよな…私は別の店に行く", ["よな…|私は別"], []),
+    ("もう一度買います・・・Bright社の製品", ["・・・|Bri"], []),
+    ("待っていたのに...駅前の店は閉まった", ["...|駅前の"], []),
+    # ... not after a digit or a Latin word, nor before a particle, and a lone ・ joins a name
+    ("1…10まで数える", [], ["1…|10ま"]),
+    ("ABC...の一部だ", [], ["...|の一部"]),
+    ("アストン・ヴィラが勝った", [], ["ン・|ヴィラ"]),
+    # a time word opens a sentence before a comma or a particle (invented headlines glued to their text)
+    ("警察が男を逮捕今回の事件は市内で起きた", ["を逮捕|今回の"], []),
+    ("大雪で交通が混乱土曜日、市内では", ["が混乱|土曜日"], []),
+    # ... not a one-character counter, nor a time word that the next word continues
+    ("入場時の混雑が続いた", [], ["入場|時の混"]),
+    ("警察が男を逮捕今回限りの措置", [], ["を逮捕|今回限"]),
 ])
 def test_boundaries(text, present, absent):
     marks = _marks(text)
@@ -149,3 +164,91 @@ def test_split_glued_cuts_an_english_quotation():
     assert [(s.start, s.end) for s in new_src] == [(0, 123), (124, 175)]
     assert [(b.src_ids, b.tgt_ids) for b in beads] == [((0,), (0,)), ((1,), (1,))]
     assert new_tgt == tgt
+
+
+def _heads(text: str) -> list[str]:
+    return [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_heads(text)]
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a headline without an end mark before its article (invented text)
+    ("Storm floods the valley Heavy rain fell on Sunday", ["valley|Heavy"], ["the|valley"]),
+    ("Broken zipper I returned the bag after a week", ["zipper|I"], []),
+    ("Ferry Service Resumes After Strike 12 boats sailed today", ["Strike|12"], []),
+    # after a function word, a comma or a colon, inside a quotation or a bracket: never
+    ("They met the President and the Minister in Rome", [], ["the|President", "the|Minister"]),
+    ("Turnout rose, Officials said, to a record: Voters queued", [], ["rose,|Officials", "record:|Voters"]),
+    ('He called it "a Free Image Host" and left', [], ["Free|Image", "Image|Host"]),
+    ("The team (Red Star Belgrade) won again", [], ["Star|Belgrade"]),
+    # the first word, or a last word alone: not a cut
+    ("Pope Francis", [], ["Pope|Francis"]),
+])
+def test_en_heads(text, present, absent):
+    heads = _heads(text)
+    for m in present:
+        assert m in heads
+    for m in absent:
+        assert m not in heads
+
+
+# invented: an English review title glued to its first sentence, the Japanese title on its own
+EN_TITLE, EN_REVIEW = "Drops the connection every night", "I bought this router two years ago and it still fails."
+JA_TITLE, JA_REVIEW = "毎晩接続が切れる", "このルーターは二年前に買いましたが、今も不具合があります。"
+
+
+@pytest.mark.parametrize("margin, expected", [
+    (0.1, [EN_TITLE, EN_REVIEW]),  # the title's end before a capital is a cut the JA side confirms
+    (5.0, [f"{EN_TITLE} {EN_REVIEW}"]),  # ... kept only when it beats the margin
+])
+def test_split_glued_cuts_an_english_title(margin, expected):
+    src = _sentences([f"{EN_TITLE} {EN_REVIEW}"], " ")
+    tgt = _sentences([JA_TITLE, JA_REVIEW], "")
+    encoder = TableEncoder([(EN_TITLE, JA_TITLE), (EN_REVIEW, JA_REVIEW)])
+    new_src, _, beads = refine.split_glued(src, tgt, [Bead((0,), (0, 1))], encoder.encode,
+                                           refine.RefineConfig(margin=margin))
+    assert [s.text for s in new_src] == expected
+    assert all(src[0].text[s.start:s.end] == s.text for s in new_src)
+    assert len(beads) == len(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The bag is great. totally worth the price", ["great.|totally"]),
+    ("I asked twice? no answer came back", ["twice?|no"]),
+    ("Delivered in 3 days (by courier). your order number is 5", ["courier).|your"]),
+    # an abbreviation, a single letter or a capital after the mark: not these cuts
+    ("It weighs approx. the same as a cat", []),
+    ("We met on Jan. to talk it over", []),
+    ("Use e.g. the blue one", []),
+    ("Take plan B. he said nothing", []),
+    ("The bag is great. Totally worth it", []),
+])
+def test_en_lower_stops(text, expected):
+    assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_lower_stops(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Change your settings with the menu at the bottom: Adjust font style first", ["bottom:|Adjust"]),
+    ("Do one of the following: - Turn it off", ["following:|-"]),
+    # a time, a capital label, a lower-case word after the colon: not these cuts
+    ("The train left at 10:30 Tokyo time", []),
+    ("WARNING: Hot surface inside", []),
+    ("One thing is clear: prices rose", []),
+])
+def test_en_colons(text, expected):
+    assert [f"{text[:c].split()[-1]}|{text[c:].split()[0]}" for c in refine.en_colons(text)] == expected
+
+
+def test_candidates_per_sentence_are_bounded():
+    """A long run of names has a candidate before every capital: only the ``max_cuts`` nearest the
+    length the other side predicts are scored (the encoder sees a bounded number of pieces)."""
+    names = " ".join(f"Anna Berg{i} Carl Dahl{i}" for i in range(40))
+    src = _sentences([f"The list reads {names} and more"], " ")
+    tgt = _sentences(["名簿は次の通り。", "アンナ・ベルクほか多数。"], "")
+    mu = math.log(len(tgt[0].text) / (len(src[0].text) / 2))  # the JA first sentence predicts half the EN
+    cands = list(refine._candidates(src, tgt, [Bead((0,), (0, 1))], mu, refine.RefineConfig(max_cuts=5)))
+    assert len(refine.en_heads(src[0].text)) > 100
+    assert 0 < len(cands) <= 5
+    wide = list(refine._candidates(src, tgt, [Bead((0,), (0, 1))], mu, refine.RefineConfig(max_cuts=1000)))
+    assert len(wide) > 50
+    half = len(src[0].text) / 2
+    assert all(abs(c[1][1] - half) < 40 for c in cands)  # the kept ones are near the predicted length

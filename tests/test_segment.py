@@ -518,6 +518,8 @@ def test_numbering_abbreviations_hold_the_sentence_only_before_a_number(text, n)
     ("It was a long day. – The list follows.", 1),  # a spaced en dash is prose punctuation
     ("The office is in Washington, D.C. - The mayor said so.", 1),  # an abbreviation, not a plain word
     ("He left at noon. - and then he came back.", 1),  # lower case after the dash
+    ("Charge your eReader. - Plug the cable into the port.", 2),  # a brand with an inner capital
+    ("Call Mr. - Smith will answer.", 1),  # a title starts with a capital: not a plain word
 ])
 def test_a_bulleted_item_after_a_plain_word_starts_a_sentence(text, n):
     assert len(segment.split(load_text(text, "en"))) == n

@@ -75,10 +75,11 @@ INFORMAL_OPENERS = _wordset(
 )
 # Capitalised words that open a sentence after a content word, as spelled: a sentence whose full
 # stop is missing ends before them ("... four MPs The Senate will ...", a headline run into its article:
-# "... in Fukui Prefecture On the night of July 24th ...", "... Number Transfers What will happen ...").
+# "... in Fukui Prefecture On the night of July 24th ...", "... Number Transfers What will happen ...",
+# a review title before its text: "... a great finish to it My dog ...").
 CAPITAL_OPENERS = ("The", "And", "According", "But", "This", "These", "That", "However", "A", "An", "It", "As",
                    "Some", "In", "When", "After", "While", "How", "He", "She", "They", "We", "You", "Please",
-                   "There", "Our", "If", "Then", "Thank", "Thanks", "On", "At", "What", "Why")
+                   "There", "Our", "If", "Then", "Thank", "Thanks", "On", "At", "What", "Why", "My", "Upon")
 # Interjections that open a clause with a comma or "!" after them ("... sign in with it Great!!").
 INTERJECTIONS = ("Yes", "Yeah", "Sorry", "Hello", "Hi", "OK", "Okay", "Great", "Thanks", "Thank you")
 # Imperative verbs that start a step of instructions ("... these steps: Log in to ...").
