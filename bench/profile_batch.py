@@ -5,6 +5,7 @@ with one BLAS thread (as a batch worker does) and prints the CPU seconds of each
 
     python bench/profile_batch.py --articles 30
     python bench/profile_batch.py --articles 10 --texts   # what the encoder embeds, by step
+    python bench/profile_batch.py --articles 10 --texts --set align.window_on_demand=false
 
 ``--texts`` counts the texts that reach the encoder itself (behind the models' cache) by the
 pipeline step that asked for them, with their SentencePiece tokens (the encoder's cost is about
@@ -21,6 +22,7 @@ import pstats
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +50,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=30)
     ap.add_argument("--sentences", type=int, default=28)
     ap.add_argument("--texts", action="store_true", help="count the texts the encoder embeds, by step")
+    ap.add_argument("--set", nargs="*", default=[], metavar="SECTION.KEY=VALUE",
+                    help="override configuration values, e.g. align.window_on_demand=false")
     args = ap.parse_args()
     os.environ["MTREVIEW_EMBED_THREADS"] = "1"
 
@@ -59,7 +63,12 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="mtreview-profile-"))
     generate(tmp / "in", args.articles, dev_documents(args.data), args.sentences, seed=13)
     pairs, _ = discover(tmp / "in")
-    config = batch.article_config(Config())
+    config = Config()
+    for item in args.set:
+        key, _, value = item.partition("=")
+        section, _, name = key.partition(".")
+        config = config.replace(**{f"{section}__{name}": tomllib.loads(f"v = {value}")["v"]})
+    config = batch.article_config(config)
     out = tmp / "out"
     BatchFolder(out).articles.mkdir(parents=True)
     t0 = time.process_time()

@@ -13,6 +13,7 @@ from mtreview.errors import ConfigError
 from tests.conftest import TableEncoder
 
 ON = AlignConfig(window_on_demand=True)
+FULL = AlignConfig(window_on_demand=False)  # every window encoded up front
 
 
 class CountingEncoder:
@@ -62,7 +63,7 @@ def test_forward_gives_the_cost_of_the_best_dp_path():
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_with_an_unbounded_slack_the_result_equals_full_encoding(seed):
+def test_with_an_unbounded_gain_the_result_equals_full_encoding(seed):
     # pseudo-random vectors: a joined window's vector is unrelated to its sentences' (the worst case
     # for summed windows); with every near bead encoded, pass 2 must find the full-encoding path
     rng = np.random.default_rng(seed)
@@ -70,16 +71,16 @@ def test_with_an_unbounded_slack_the_result_equals_full_encoding(seed):
     src, tgt = [f"S{seed}x{i}." for i in range(n)], [f"T{seed}x{j}。" for j in range(m)]
     blocks = (sorted(rng.integers(0, 3, n).tolist()), sorted(rng.integers(0, 3, m).tolist()))
     for src_blocks, tgt_blocks in ((None, None), blocks):
-        full = align.align(src, tgt, CountingEncoder().encode, AlignConfig(), src_blocks, tgt_blocks)
+        full = align.align(src, tgt, CountingEncoder().encode, FULL, src_blocks, tgt_blocks)
         lazy = align.align(src, tgt, CountingEncoder().encode,
-                           AlignConfig(window_on_demand=True, window_encode_slack=1e9), src_blocks, tgt_blocks)
+                           AlignConfig(window_on_demand=True, window_encode_gain=2.0), src_blocks, tgt_blocks)
         assert _beads(lazy) == _beads(full)
 
 
 def test_a_parallel_document_embeds_few_windows_and_aligns_the_same():
     src, tgt, table = _parallel(14)
     full_enc, lazy_enc = CountingEncoder(inner=table.encode), CountingEncoder(inner=table.encode)
-    full = align.align(src, tgt, full_enc.encode, AlignConfig())
+    full = align.align(src, tgt, full_enc.encode, FULL)
     lazy = align.align(src, tgt, lazy_enc.encode, ON)
     assert _beads(lazy) == _beads(full)
     assert [len(b.src_ids) for b in full] == [1] * 14  # 1-1 throughout
@@ -100,16 +101,16 @@ def _merge_table() -> dict[str, list[float]]:
             "甲乙。": [1.0, 0.0, 0.0], "C.": [0.0, 0.0, 1.0], "丙。": [0.0, 0.1, 0.99]}
 
 
-def test_a_merge_the_summed_windows_hide_is_found_within_the_slack():
+def test_a_merge_the_summed_windows_hide_is_found_within_the_gain():
     src, tgt = ["A.", "B.", "C."], ["甲乙。", "丙。"]
-    full = align.align(src, tgt, CountingEncoder(_merge_table(), dim=3).encode, AlignConfig())
+    full = align.align(src, tgt, CountingEncoder(_merge_table(), dim=3).encode, FULL)
     assert _beads(full)[0][:2] == ((0, 1), (0,))  # encoded: the merge wins
     blind = align.align(src, tgt, CountingEncoder(_merge_table(), dim=3).encode,
-                        AlignConfig(window_on_demand=True, window_encode_slack=0.0))
+                        AlignConfig(window_on_demand=True, window_encode_gain=0.0))
     assert _beads(blind)[0][:2] != ((0, 1), (0,))  # summed only on the path: the merge is missed
     enc = CountingEncoder(_merge_table(), dim=3)
-    lazy = align.align(src, tgt, enc.encode, AlignConfig(window_on_demand=True, window_encode_slack=1.0))
-    assert _beads(lazy) == _beads(full)  # within the slack: encoded, and the cosine is the joined text's
+    lazy = align.align(src, tgt, enc.encode, AlignConfig(window_on_demand=True, window_encode_gain=0.3))
+    assert _beads(lazy) == _beads(full)  # within the gain (0.75 -> 0.99): encoded, and the cosine is the joined text's
     assert "A. B." in enc.seen
 
 
@@ -117,14 +118,18 @@ def test_on_demand_is_off_above_the_encode_limit_and_on_the_long_path(monkeypatc
     src, tgt, table = _parallel(12)
     config = AlignConfig(window_on_demand=True, window_encode_limit=5)
     assert _beads(align.align(src, tgt, table.encode, config)) == _beads(
-        align.align(src, tgt, table.encode, AlignConfig(window_encode_limit=5)))
+        align.align(src, tgt, table.encode, AlignConfig(window_on_demand=False, window_encode_limit=5)))
     monkeypatch.setattr(align, "LONG_CELLS", 50)  # 12 x 12 sentences: the banded long path
     beads = align.align(src, tgt, table.encode, AlignConfig(window_on_demand=True))
     assert [(b.src_ids, b.tgt_ids) for b in beads] == [((k,), (k,)) for k in range(12)]
 
 
-def test_a_negative_slack_is_a_config_error():
-    with pytest.raises(ConfigError, match="window_encode_slack"):
-        AlignConfig(window_encode_slack=-0.1)
-    with pytest.raises(ConfigError, match="window_encode_slack"):
-        AlignConfig(window_encode_slack=float("nan"))
+def test_on_demand_is_the_default():
+    assert AlignConfig().window_on_demand is True
+
+
+def test_a_negative_gain_is_a_config_error():
+    with pytest.raises(ConfigError, match="window_encode_gain"):
+        AlignConfig(window_encode_gain=-0.1)
+    with pytest.raises(ConfigError, match="window_encode_gain"):
+        AlignConfig(window_encode_gain=float("nan"))
