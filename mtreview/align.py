@@ -96,27 +96,28 @@ def _incidence(sets: list[set[str]], vocab: dict[str, int]) -> np.ndarray:
 
 
 def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignConfig,
-          src_blocks: Sequence[int] | None = None, tgt_blocks: Sequence[int] | None = None) -> Scores:
+          src_blocks: Sequence[int] | None = None, tgt_blocks: Sequence[int] | None = None,
+          windows: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None) -> Scores:
     """Embed every window of up to ``config.max_bead`` sentences and cost every bead shape.
 
     Windows inside one paragraph (per ``*_blocks``) embed their joined text when the document
     has at most ``window_encode_limit`` sentences a side and the window has at most
     ``window_encode_max`` sentences, or more but a text no longer than ``window_encode_short`` x
     the side's median sentence (fragments: a caption, a headline, a cut quotation); other
-    windows sum their sentences' embeddings.
+    windows sum their sentences' embeddings. ``windows`` (source, target: window size -> one
+    vector per window) replaces that embedding step (``align_windows`` encodes windows on demand).
     """
     shapes = bead_shapes(config.max_bead)
     n, m = len(src), len(tgt)
     ks = range(1, config.max_bead + 1)
     src_win = {k: _windows(src, k, SEPARATOR["src"]) for k in ks}
     tgt_win = {k: _windows(tgt, k, SEPARATOR["tgt"]) for k in ks}
-    short = config.window_encode_short
-    if max(n, m) > config.window_encode_limit:
-        full, short = 1, 0.0
+    if windows is None:
+        full, short = encode_limits(config, n, m)
+        src_emb = _embed(src, src_blocks, encode, ks, SEPARATOR["src"], full, short)
+        tgt_emb = _embed(tgt, tgt_blocks, encode, ks, SEPARATOR["tgt"], full, short)
     else:
-        full = config.window_encode_max
-    src_emb = _embed(src, src_blocks, encode, ks, SEPARATOR["src"], full, short)
-    tgt_emb = _embed(tgt, tgt_blocks, encode, ks, SEPARATOR["tgt"], full, short)
+        src_emb, tgt_emb = windows
 
     # margin: mean cosine of each sentence to its knn nearest sentences on the other side;
     # a window takes the mean over its sentences, so joining sentences does not change it
@@ -174,17 +175,30 @@ def _summed(one: np.ndarray, ks: range) -> dict[int, np.ndarray]:
     return out
 
 
+def encode_limits(config: AlignConfig, n: int, m: int) -> tuple[int, float]:
+    """(``full``, ``short``) of :func:`encodable` for a document of ``n`` x ``m`` sentences."""
+    if max(n, m) > config.window_encode_limit:
+        return 1, 0.0
+    return config.window_encode_max, config.window_encode_short
+
+
+def encodable(texts: Sequence[str], blocks: Sequence[int] | None, ks: range, sep: str,
+              full: int, short: float) -> list[tuple[int, int]]:
+    """Windows (size k >= 2, start i) whose joined text is embedded: inside one block, of at most
+    ``full`` sentences, or longer with a text at most ``short`` x the median sentence length."""
+    most = short * float(np.median([len(t) for t in texts])) if texts else 0.0
+    return [(k, i) for k in ks[1:] for i in range(len(texts) - k + 1)
+            if (blocks is None or blocks[i] == blocks[i + k - 1])
+            and (k <= full or len(sep.join(texts[i : i + k])) <= most)]
+
+
 def _embed(texts: Sequence[str], blocks: Sequence[int] | None, encode: Encode, ks: range, sep: str,
            full: int, short: float) -> dict[int, np.ndarray]:
     """Window embeddings of ``ks`` sentences: summed sentence embeddings, replaced by the joined
-    text's own for windows inside one block of at most ``full`` sentences, or longer ones whose
-    text is at most ``short`` x the median sentence length."""
+    text's own for the :func:`encodable` windows."""
     one = np.asarray(encode(list(texts)), dtype=np.float32)
     out = _summed(one, ks)
-    most = short * float(np.median([len(t) for t in texts])) if texts else 0.0
-    todo = [(k, i) for k in ks[1:] for i in range(len(texts) - k + 1)
-            if (blocks is None or blocks[i] == blocks[i + k - 1])
-            and (k <= full or len(sep.join(texts[i : i + k])) <= most)]
+    todo = encodable(texts, blocks, ks, sep, full, short)
     if todo:
         emb = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in todo]), dtype=np.float32)
         for (k, i), vec in zip(todo, emb, strict=True):
@@ -304,28 +318,15 @@ def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         return align_long.align(src, tgt, encode, config, src_blocks, tgt_blocks,
                                 shapes=bead_shapes(config.max_bead), separator=SEPARATOR)
     use_blocks = config.use_paragraphs and src_blocks is not None and tgt_blocks is not None
-    scores = score(src, tgt, encode, config, src_blocks if use_blocks else None,
-                   tgt_blocks if use_blocks else None)
-    sg = _groups(src_blocks) if use_blocks else [(0, n)]
-    tg = _groups(tgt_blocks) if use_blocks else [(0, m)]
-    if len(sg) == len(tg):  # shared paragraphs: align inside each pair of blocks
-        regions = [(a, b, c, d) for (a, b), (c, d) in zip(sg, tg, strict=True)]
-    else:  # paragraphs differ (debris, merged captions): the whole document, beads kept inside blocks
-        if use_blocks:
-            _penalise_crossing(scores, src_blocks, tgt_blocks, config.block_cross_cost)
-        regions = [(0, n, 0, m)]
-    paths = [_region_path(scores, region, config.band) for region in regions]
-    if len(regions) > 1:
-        # as many paragraphs on both sides need not mean the same paragraphs (one dropped and
-        # another split): keep the pairing unless the whole document aligns far more cheaply
-        _penalise_crossing(scores, src_blocks, tgt_blocks, config.block_cross_cost)
-        whole = _region_path(scores, (0, n, 0, m), config.band)
-        paired = sum(_path_cost(scores, r, p) for r, p in zip(regions, paths, strict=True))
-        gain = paired - _path_cost(scores, (0, n, 0, m), whole)
-        if gain > config.unpaired_margin:
-            log.info("paragraphs do not correspond (whole-document alignment %.2f cheaper): aligning "
-                     "across them", gain)
-            regions, paths = [(0, n, 0, m)], [whole]
+    if not use_blocks:
+        src_blocks = tgt_blocks = None
+    if config.window_on_demand and max(n, m) <= config.window_encode_limit:
+        from . import align_windows  # joined windows encoded on demand
+
+        scores, regions, paths = align_windows.on_demand(src, tgt, encode, config, src_blocks, tgt_blocks)
+    else:
+        scores = score(src, tgt, encode, config, src_blocks, tgt_blocks)
+        regions, paths, _ = decide(scores, n, m, src_blocks, tgt_blocks, config)
     beads: list[Bead] = []
     for (i, _, j, _), path in zip(regions, paths, strict=True):
         for a, b in path:
@@ -336,6 +337,38 @@ def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
 
 
 Region = tuple[int, int, int, int]
+
+
+def decide(scores: Scores, n: int, m: int, src_blocks: Sequence[int] | None, tgt_blocks: Sequence[int] | None,
+           config: AlignConfig) -> tuple[list[Region], list[list[Shape]], list[Region]]:
+    """The regions aligned, their best paths, and every region whose path the choice compared.
+
+    Adds ``block_cross_cost`` to ``scores.cost`` of beads crossing paragraphs when it compares the
+    whole document (blocks None: the whole document, no paragraphs)."""
+    use_blocks = src_blocks is not None and tgt_blocks is not None
+    sg = _groups(src_blocks) if use_blocks else [(0, n)]
+    tg = _groups(tgt_blocks) if use_blocks else [(0, m)]
+    if len(sg) == len(tg):  # shared paragraphs: align inside each pair of blocks
+        regions = [(a, b, c, d) for (a, b), (c, d) in zip(sg, tg, strict=True)]
+    else:  # paragraphs differ (debris, merged captions): the whole document, beads kept inside blocks
+        if use_blocks:
+            _penalise_crossing(scores, src_blocks, tgt_blocks, config.block_cross_cost)
+        regions = [(0, n, 0, m)]
+    paths = [_region_path(scores, region, config.band) for region in regions]
+    compared = list(regions)
+    if len(regions) > 1:
+        # as many paragraphs on both sides need not mean the same paragraphs (one dropped and
+        # another split): keep the pairing unless the whole document aligns far more cheaply
+        _penalise_crossing(scores, src_blocks, tgt_blocks, config.block_cross_cost)
+        whole = _region_path(scores, (0, n, 0, m), config.band)
+        compared.append((0, n, 0, m))
+        paired = sum(_path_cost(scores, r, p) for r, p in zip(regions, paths, strict=True))
+        gain = paired - _path_cost(scores, (0, n, 0, m), whole)
+        if gain > config.unpaired_margin:
+            log.info("paragraphs do not correspond (whole-document alignment %.2f cheaper): aligning "
+                     "across them", gain)
+            regions, paths = [(0, n, 0, m)], [whole]
+    return regions, paths, compared
 
 
 def _region_path(scores: Scores, region: Region, band: int) -> list[Shape]:

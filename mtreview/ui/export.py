@@ -20,7 +20,7 @@ from ..checks import suppression_key
 from ..io.output import jsonl
 from ..records import Review, Segment
 from ..registry import EXPORT_FORMATS
-from .store import ArticleState, SegmentState
+from .store_records import ArticleState, SegmentState  # not .store: sqlalchemy stays unimported in `review`
 
 FORMATS = tuple(EXPORT_FORMATS)  # ids of the registered export formats
 

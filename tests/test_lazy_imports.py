@@ -1,0 +1,25 @@
+"""Cold start of the CLI: heavy packages a plain ``mtreview review`` never needs stay unimported."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+PROBE = """
+import sys
+from mtreview.cli.main import build_parser
+build_parser()  # registers every subcommand (export, score, models, config, schema)
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules} & {"sqlalchemy", "alembic", "pyarrow", "pandas"})))
+"""
+
+
+def test_building_the_cli_imports_no_database_or_table_library():
+    # `mtreview review` paid ~0.3 CPU-s importing sqlalchemy through cli.export -> ui.export -> ui.store
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == []
