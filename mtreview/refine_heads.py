@@ -11,15 +11,19 @@ clause boundary at which both halves match too. So a cut is made only where each
 - English (``en_head_ends``): a word with no end mark before a capitalised word (``refine.en_heads``),
   never between two capitalised words of a name ("the Korea | Centers", "Chicago | Police") unless
   the second opens a sentence ("Enterprise-D | The") or the first is an acronym ("the G7 | Pope",
-  "EU | Germany's"); never before a number, "I" or a symbol, nor after a bare number
+  "EU | Germany's"); "I" opens a sentence too ("Drops internet | I bought"); never before a
+  number or a symbol, nor after a bare number
   ("Title 42 | Ending"), a function word, a bracket, a quotation mark or a "|" site separator, nor
   inside a quotation in single marks ("'If They Do, They Haven't Shared It Fully'").
 - Japanese (``ja_head_ends``): a headline predicate — a verbal noun after a case particle or a colon
   (体言止め: 「…を威圧」「…と協議」「…から降格」「…：報告」) or a closing quotation mark — before a
   sentence start that cannot continue it: a name, an opening bracket, a Latin word, a pronoun /
-  adnominal / conjunction, or a noun phrase that a comma, は or が closes (「父親、」「サプライズ花火、」).
-  A verbal noun before another of a compound (「公開|謝罪」) is no end, nor is a
-  plain noun (「シカゴ警察|デイビッド」 is an apposition).
+  adnominal / conjunction, or a noun phrase that a comma, は or が closes (「父親、」「サプライズ花火、」);
+  or a review title that ends on a verb or an adjective (「接続が切れる」「思ったより小さい」) before a
+  pronoun, an adnominal or a conjunction (never before a noun it could modify, a name or a bracket:
+  「延期された|東京五輪」「小さい|商品、」「解説した|「ほっとセミナー」」).
+  A verbal noun before another of a compound (「公開|謝罪」) is no end, nor is a plain noun
+  (「シカゴ警察|デイビッド」 is an apposition).
 
 A bead is cut at the pair of such ends whose halves fit the document's length ratio and match each
 other: each half closer to its own counterpart than to the crossed one, and their mean cosine no
@@ -66,7 +70,7 @@ def _acronym(word: str) -> bool:
 def en_head_end(left_word: str, right_word: str) -> bool:
     """Whether a headline may end after ``left_word`` with a sentence starting at ``right_word``."""
     right = right_word.lstrip("\"'“‘*([")
-    if not right[:1].isalpha() or not right[:1].isupper() or right == "I":
+    if not right[:1].isalpha() or not right[:1].isupper():
         return False
     left = left_word.lstrip("\"'“‘*([")
     if not left[-1:].isalnum() or left.isdigit() or left.lower() in en.GLUE_WORDS | en.FUNCTION_WORDS:
@@ -106,6 +110,22 @@ def _strong_start(tokens: Sequence[refine._Token]) -> bool:
     return 0 < k < len(tokens) and tokens[k].surface in _SUBJECT_CLOSERS and first.pos[0] != "接尾辞"
 
 
+def _clause_start(tokens: Sequence[refine._Token]) -> bool:
+    """A sentence start after a verb: a pronoun, an adnominal or a conjunction (「…が切れる|このモデムは」
+    「…を離れる|我が」「…小さい|私は」). Not a noun, which the verb could modify (a relative clause:
+    「延期された|東京五輪」「クリアしている|選手は」「小さい|商品、」), nor a name or a quotation."""
+    return tokens[0].pos[0] in ("代名詞", "連体詞", "接続詞")
+
+
+def _verb_end(last: refine._Token) -> bool:
+    """A verb, an adjective or an auxiliary in its final (= attributive) form: a review title or a
+    headline that ends on a predicate (「接続が切れる」「説明と違う」「騙された」)."""
+    return (last.pos[0] in ("動詞", "形容詞", "助動詞") and last.surface not in ("な", "の")
+            and last.form.startswith(("終止形", "連体形")))
+
+
+
+
 def _head_predicate(before: refine._Token, last: refine._Token) -> bool:
     """A headline ends on ``last``: a verbal noun after a case particle or a colon (not a comma:
     「…、落札|者は」), or a closing quotation mark."""
@@ -118,7 +138,8 @@ def ja_head_ends(text: str) -> list[int]:
     """Offsets in a Japanese sentence where a headline may end and a sentence start."""
     tokens = refine._tokens(text)
     return [tokens[k + 1].start for k in range(1, len(tokens) - 1)
-            if _head_predicate(tokens[k - 1], tokens[k]) and _strong_start(tokens[k + 1 : k + 8])
+            if ((_head_predicate(tokens[k - 1], tokens[k]) and _strong_start(tokens[k + 1 : k + 8]))
+                or (_verb_end(tokens[k]) and _clause_start(tokens[k + 1 : k + 8])))
             and not refine._compound(tokens[k], tokens[k + 1])]
 
 

@@ -27,11 +27,13 @@ def _ja(text: str) -> list[str]:
     # an acronym ends the headline before a capitalised word
     ("Talks collapse over the EU Germany wants a smaller fund.", ["EU|Germany"]),
     ("Leaders meet at the G20 Protesters filled the streets.", ["G20|Protesters"]),
-    # two capitalised words of a name, a number, "I", a function word: never
+    # a review title before "I"
+    ("Fans cheer as team wins I could not believe it.", ["wins|I"]),
+    # two capitalised words of a name, a number, a function word: never
     ("The deputy director of the German Institute for Polish Affairs spoke.", []),
     ("He spoke with Chicago Police Superintendent David Brown on Friday.", []),
     ("The price rose in 2020 Officials said nothing.", []),
-    ("Fans cheer as team wins I could not believe it.", []),
+    ("Prices rose to 2020 levels in the spring.", []),
     ("They met in the Bank of England offices.", []),
     # inside a quotation in single marks, after a bracket or a site separator: never
     ("She wrote 'We Hope They Win The Cup' on the sign.", []),
@@ -51,7 +53,8 @@ def test_en_head_ends(text, expected):
     ("42", "Ending", False),  # a bare number
     ("'Lender", "Watch'", False),  # a quoted name
     ("the", "Senate", False),  # a function word
-    ("wins", "I", False),
+    ("wins", "I", True),
+    ("Ltd", "I", False),  # two capitals: "I" is no sentence opener after a name
     ("wins", "2020", False),
 ])
 def test_en_head_end(left, right, expected):
@@ -68,6 +71,16 @@ def test_en_head_end(left, right, expected):
     # a closing quotation mark before a subject
     ("市民「もう限界だ」市長は、対策を急ぐと述べた。", ["界だ」|市長は"]),
     ("「もう限界だ」農家の声が広がる。", []),  # a quotation that modifies the next noun (の)
+    # a review title ending on a verb or an adjective before a pronoun, an adnominal or a conjunction
+    ("毎晩インターネット接続が切れるこのモデムは二年前に買った。", ["切れる|このモ"]),
+    ("思ったより小さい私は返品した。", ["小さい|私は返"]),
+    ("すぐに壊れるしかし値段は安い。", ["壊れる|しかし"]),
+    # ... never before a noun the verb could modify (even one a comma closes), a name or a quotation it names
+    ("思ったより小さい商品、値段も安い。", []),
+    ("要件をクリアしている選手はネトらだ。", []),
+    ("延期された東京五輪について語った。", []),
+    ("会談ができることは、重要だ。", []),
+    ("彼が解説した「ほっとセミナー」は好評だった。", []),
     # a verbal noun compound, a plain noun, a comma before the verbal noun, a noun phrase with の: never
     ("市が新しい図書館を公開謝罪した市長は辞任を否定した。", []),
     ("地元の警察署長ジョン・スミスが会見した。", []),
