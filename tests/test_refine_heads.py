@@ -126,3 +126,27 @@ def test_split_heads_needs_both_sides():
     encoder = TableEncoder([(EN_HEAD, "市長の新税制案"), (EN_BODY, "ロンドン市議会は、来月から審議を始める。")])
     src, tgt, beads = refine_heads.split_heads(_one(en), _one(ja), [Bead((0,), (0,))], encoder.encode)
     assert len(src) == len(tgt) == len(beads) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("split_heads, first", [
+    (True, ("China and India agree on border talks", "中国とインドが国境協議で合意")),
+    (False, ("China and India agree on border talks Indian Prime Minister Modi met President Xi in Delhi on Monday.",
+             "中国とインドが国境協議で合意インドのモディ首相は月曜日、デリーで習主席と会談した。")),
+])
+def test_pipeline_cuts_a_headline_glued_on_both_sides(split_heads, first):
+    """Invented running text, the sentence encoder of the default config: ``align.split_heads``
+    cuts the headline off on both sides; without it the headline stays in the first bead."""
+    from mtreview import pipeline
+    from mtreview.config import Config
+    from mtreview.io.load import load_text
+
+    en = ("China and India agree on border talks Indian Prime Minister Modi met President Xi in Delhi on Monday. "
+          "The talks will continue next month.")
+    ja = "中国とインドが国境協議で合意インドのモディ首相は月曜日、デリーで習主席と会談した。協議は来月も続くという。"
+    config = Config().replace(align__split_heads=split_heads)
+    src, tgt, beads = pipeline.align_documents(load_text(en, "en"), load_text(ja, "ja"), config,
+                                               pipeline.load_models(config))
+    bead = beads[0]
+    assert (" ".join(src[i].text for i in bead.src_ids), "".join(tgt[j].text for j in bead.tgt_ids)) == first
+    assert all(en[s.start:s.end] == s.text for s in src) and all(ja[t.start:t.end] == t.text for t in tgt)
