@@ -81,6 +81,7 @@ class AlignConfig:
     punctuation_anchors: bool = False  # quotation and question marks count as anchors too
     split_glued: bool = True  # cut a JA sentence holding two EN ones (headline glued to the text)
     split_margin: float = 0.1  # least gain of a kept cut (see mtreview.refine)
+    split_heads: bool = True  # cut a headline glued to its sentence on both sides of a 1-1 bead (refine_heads)
 
     def __post_init__(self) -> None:
         for name in ("band", "max_bead", "knn", "window_encode_max"):

@@ -11,7 +11,7 @@ import platform
 from collections.abc import Collection
 from typing import Any
 
-from . import __version__, align, refine, segment
+from . import __version__, align, refine, refine_heads, segment
 from .checks import Article, build_checks, load_glossary, run_checks, unsuppressed
 from .config import Config
 from .errors import InputError
@@ -70,6 +70,8 @@ def align_documents(src: Document, tgt: Document, config: Config, models: Models
         if config.align.split_glued:
             ssents, tsents, beads = refine.split_glued(
                 ssents, tsents, beads, models.embedder.encode, refine.RefineConfig(margin=config.align.split_margin))
+        if config.align.split_heads:  # a headline glued on both sides of a 1-1 bead
+            ssents, tsents, beads = refine_heads.split_heads(ssents, tsents, beads, models.embedder.encode)
     return ssents, tsents, beads
 
 
