@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import align_windows
 from .align_long import dilution
 from .anchors import anchor_sets
 from .config import AlignConfig
@@ -321,9 +322,7 @@ def align(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     if not use_blocks:
         src_blocks = tgt_blocks = None
     if config.window_on_demand and max(n, m) <= config.window_encode_limit:
-        from . import align_windows  # joined windows encoded on demand
-
-        scores, regions, paths = align_windows.on_demand(src, tgt, encode, config, src_blocks, tgt_blocks)
+        scores, regions, paths = _on_demand(src, tgt, encode, config, src_blocks, tgt_blocks)
     else:
         scores = score(src, tgt, encode, config, src_blocks, tgt_blocks)
         regions, paths, _ = decide(scores, n, m, src_blocks, tgt_blocks, config)
@@ -386,3 +385,33 @@ def _path_cost(scores: Scores, region: Region, path: list[Shape]) -> float:
         total += float(scores.cost[(a, b)][i, j]) if a and b else scores.skip
         i, j = i + a, j + b
     return total
+
+
+def _on_demand(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignConfig,
+               src_blocks: Sequence[int] | None, tgt_blocks: Sequence[int] | None
+               ) -> tuple[Scores, list[Region], list[list[Shape]]]:
+    """:func:`score` + :func:`decide` with summed windows first, then encoding only the joined
+    windows the decision can hinge on, until none is left (``mtreview.align_windows``)."""
+    n, m = len(src), len(tgt)
+    ks = range(1, config.max_bead + 1)
+    full, short = encode_limits(config, n, m)
+    sides = []
+    for texts, blocks, name in ((src, src_blocks, "src"), (tgt, tgt_blocks, "tgt")):
+        sep = SEPARATOR[name]
+        one = np.asarray(encode(list(texts)), dtype=np.float32)
+        sides.append((texts, sep, _summed(one, ks), set(encodable(texts, blocks, ks, sep, full, short))))
+    while True:
+        scores = score(src, tgt, encode, config, src_blocks, tgt_blocks, windows=(sides[0][2], sides[1][2]))
+        regions, paths, compared = decide(scores, n, m, src_blocks, tgt_blocks, config)
+        wanted = align_windows.near_windows(scores.cost, scores.skip, compared,
+                                            align_windows.room(scores.cos, config))
+        on_path = align_windows.path_windows(regions, paths)
+        new = [sorted((want | pw) & side[3]) for side, want, pw in zip(sides, wanted, on_path, strict=True)]
+        if not any(new):
+            return scores, regions, paths
+        for (texts, sep, emb, todo), windows in zip(sides, new, strict=True):
+            if windows:
+                vecs = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in windows]), dtype=np.float32)
+                for (k, i), vec in zip(windows, vecs, strict=True):
+                    emb[k][i] = vec
+                todo.difference_update(windows)

@@ -2,7 +2,7 @@
 
 ``align.score`` embeds the joined text of every window of 2 sentences (and of short longer ones,
 see ``align.encodable``) before the DP: about half of the tokens a review sends to the encoder.
-With ``[align] window_on_demand`` on, ``align.align`` calls :func:`on_demand` instead, which
+With ``[align] window_on_demand`` on, ``align.align`` runs ``align._on_demand`` instead, which
 
 1. embeds the sentences once; every window starts as the normalised sum of its sentences' vectors;
 2. costs the beads with those vectors and aligns (``align.score``, ``align.decide``);
@@ -28,46 +28,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import align
 from .align_long import dilution
 from .config import AlignConfig
 
 EPS = 1e-6  # the chosen path's own beads exceed the best path by 0, up to float rounding
 
 Window = tuple[int, int]  # (sentences k, start i)
+Shape = tuple[int, int]  # as ``align.Shape`` (this module is imported by ``align``, never the reverse)
+Region = tuple[int, int, int, int]  # as ``align.Region``: i0, i1, j0, j1
 
 
-def on_demand(src: Sequence[str], tgt: Sequence[str], encode: align.Encode, config: AlignConfig,
-              src_blocks: Sequence[int] | None, tgt_blocks: Sequence[int] | None
-              ) -> tuple[align.Scores, list[align.Region], list[list[align.Shape]]]:
-    """``align.score`` + ``align.decide`` of both sides' sentences, encoding windows on demand."""
-    n, m = len(src), len(tgt)
-    ks = range(1, config.max_bead + 1)
-    full, short = align.encode_limits(config, n, m)
-    sides = []
-    for texts, blocks, name in ((src, src_blocks, "src"), (tgt, tgt_blocks, "tgt")):
-        sep = align.SEPARATOR[name]
-        one = np.asarray(encode(list(texts)), dtype=np.float32)
-        todo = set(align.encodable(texts, blocks, ks, sep, full, short))
-        sides.append((texts, sep, align._summed(one, ks), todo))
-    while True:
-        scores = align.score(src, tgt, encode, config, src_blocks, tgt_blocks, windows=(sides[0][2], sides[1][2]))
-        regions, paths, compared = align.decide(scores, n, m, src_blocks, tgt_blocks, config)
-        wanted = near_windows(scores, compared, room(scores, config))
-        on_path = path_windows(regions, paths)
-        new = [sorted((want | pw) & side[3]) for side, want, pw in zip(sides, wanted, on_path, strict=True)]
-        if not any(new):
-            return scores, regions, paths
-        for (texts, sep, emb, todo), windows in zip(sides, new, strict=True):
-            if not windows:
-                continue
-            vecs = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in windows]), dtype=np.float32)
-            for (k, i), vec in zip(windows, vecs, strict=True):
-                emb[k][i] = vec
-            todo.difference_update(windows)
-
-
-def path_windows(regions: Sequence[align.Region], paths: Sequence[Sequence[align.Shape]]
+def path_windows(regions: Sequence[Region], paths: Sequence[Sequence[Shape]]
                  ) -> tuple[set[Window], set[Window]]:
     """The source and target windows of more than one sentence on the chosen paths."""
     src: set[Window] = set()
@@ -83,13 +54,13 @@ def path_windows(regions: Sequence[align.Region], paths: Sequence[Sequence[align
     return src, tgt
 
 
-def room(scores: align.Scores, config: AlignConfig) -> dict[align.Shape, np.ndarray]:
+def room(cos_by_shape: dict[Shape, np.ndarray], config: AlignConfig) -> dict[Shape, np.ndarray]:
     """How much cheaper each merge bead could become if its windows' joined texts were encoded:
     their cosine rising by ``window_encode_gain`` lowers ``(1 - cos) * size`` by ``gain * size``
     and the dilution term by ``dilution_weight * min(gain, dilution)``."""
-    one = scores.cos[(1, 1)]
+    one = cos_by_shape[(1, 1)]
     out = {}
-    for (a, b), cos in scores.cos.items():
+    for (a, b), cos in cos_by_shape.items():
         if a + b <= 2:
             continue
         gain = config.window_encode_gain
@@ -101,8 +72,8 @@ def room(scores: align.Scores, config: AlignConfig) -> dict[align.Shape, np.ndar
     return out
 
 
-def near_windows(scores: align.Scores, regions: Sequence[align.Region], slack: dict[align.Shape, np.ndarray]
-                 ) -> tuple[set[Window], set[Window]]:
+def near_windows(cost: dict[Shape, np.ndarray], skip: float, regions: Sequence[Region],
+                 slack: dict[Shape, np.ndarray]) -> tuple[set[Window], set[Window]]:
     """Source and target windows of the merge beads whose best path costs less than their
     ``slack`` (plus rounding) more than the best path of their region."""
     src: set[Window] = set()
@@ -111,10 +82,10 @@ def near_windows(scores: align.Scores, regions: Sequence[align.Region], slack: d
         rows, cols = i1 - i0, j1 - j0
         if rows == 0 or cols == 0:
             continue
-        local = {(a, b): c[i0 : i1 - a + 1, j0 : j1 - b + 1] for (a, b), c in scores.cost.items()
+        local = {(a, b): c[i0 : i1 - a + 1, j0 : j1 - b + 1] for (a, b), c in cost.items()
                  if a <= rows and b <= cols}
-        fwd = forward(local, scores.skip, rows, cols)
-        bwd = forward({s: c[::-1, ::-1] for s, c in local.items()}, scores.skip, rows, cols)[::-1, ::-1]
+        fwd = forward(local, skip, rows, cols)
+        bwd = forward({s: c[::-1, ::-1] for s, c in local.items()}, skip, rows, cols)[::-1, ::-1]
         best = fwd[rows, cols]
         for (a, b), c in local.items():
             if a + b <= 2:
@@ -128,7 +99,7 @@ def near_windows(scores: align.Scores, regions: Sequence[align.Region], slack: d
     return src, tgt
 
 
-def forward(cost: dict[align.Shape, np.ndarray], skip: float, rows: int, cols: int) -> np.ndarray:
+def forward(cost: dict[Shape, np.ndarray], skip: float, rows: int, cols: int) -> np.ndarray:
     """Least cost of a bead path from node (0, 0) to every node (r, c) of a ``rows`` x ``cols``
     region; ``cost[(a, b)][r, c]`` is the bead of shape (a, b) starting at node (r, c)."""
     acc = np.full((rows + 1, cols + 1), np.inf)
