@@ -1,0 +1,160 @@
+"""Cache joint multilingual-e5-small token states of the en-ja QE rows (CometKiwi-style inputs).
+
+    nice -n 10 python bench/kiwi_cache.py [--sets da,esa,crit,synth] [--prefix ""|"query: "]
+
+Every row is read as one sequence ``<s> [prefix] src </s></s> tgt </s>``
+(``mtreview.models.e5_tokens.E5Tokens.pair_states``: the translation's token states are
+conditioned on the source). Per row the cache keeps, in float16:
+  tok    the translation tokens' states of layers ``TOK_LAYERS`` (n_tok, 3, 384) and their
+         character ranges in the translation (n_tok, 2)
+  ptgt / psrc  the mean over translation / source tokens of layers ``POOL_LAYERS``
+  solo   the mean over source tokens of the same layers with the source read ALONE
+         (``<s> [prefix] src </s>``): the source-only baseline's input, same encoder
+Rows (a ``datasets.Dataset``, ``kiwi_rows``): DA 1,000, ESA 5,952 (with the annotators' spans),
+critical errors (``--crit N`` seeded rows, all 8,658 by default), synthetic errors with known
+spans (``--synth N``, ``bench/synth_errors.py``). Shards of ``SHARD`` rows under
+``bench/.cache/kiwi/`` make the run resumable: a finished shard is never recomputed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import qe_data
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TOK_LAYERS = (6, 9, 12)
+POOL_LAYERS = (4, 6, 8, 10, 12)
+SHARD = 250
+SEED = 41
+CACHE = qe_data.CACHE / "kiwi"
+log = logging.getLogger("kiwi_cache")
+
+
+def kiwi_rows(data: Path, sets: tuple[str, ...], n_crit: int = 0, n_synth: int = 2000):
+    """The rows as a ``datasets.Dataset``: set, src, tgt, ref, human, target, group, split, spans, kind."""
+    import datasets
+    import meaning_data
+    import pandas as pd
+
+    df = qe_data.load_sets(data)
+    parts = []
+    for name in sets:
+        if name == "synth":
+            import synth_errors
+
+            part = synth_errors.load(data, n=n_synth)
+            part["target"] = 0.0
+        elif name == "esa":
+            part = df[df.set == "esa"].reset_index(drop=True)
+            spans = meaning_data.esa_spans(data)
+            if not ((spans.src.to_numpy() == part.src.to_numpy()).all()
+                    and (spans.human.to_numpy() == part.human.to_numpy()).all()):
+                raise SystemExit("the ESA spans file and the ESA dev file disagree on the rows")
+            part["tgt"] = spans.tgt  # the spans index into this copy (49 rows differ in spaces)
+            part["spans"] = spans.spans
+        else:
+            part = df[df.set == name].reset_index(drop=True)
+            if name == "crit" and 0 < n_crit < len(part):
+                rng = np.random.default_rng(SEED)
+                part = part.iloc[np.sort(rng.choice(len(part), size=n_crit, replace=False))]
+            part["spans"] = [[] for _ in range(len(part))]
+        part = part.copy()
+        part["kind"] = part.get("kind", "")
+        part["ref"] = part.get("ref", "")
+        part["split"] = np.where(part.group % 5 == 0, "report", "tune")  # embed_head.py's frozen split
+        part["spans"] = part.spans.map(lambda sp: [[int(a), int(b), int(bool(m))] for a, b, m in sp])
+        parts.append(part[["set", "src", "tgt", "ref", "human", "target", "group", "split", "spans", "kind"]])
+    table = pd.concat(parts, ignore_index=True)
+    table["group"] = table.group.astype("int64")
+    return datasets.Dataset.from_pandas(table, preserve_index=False)
+
+
+def shard_dir(name: str, prefix: str, rows) -> Path:
+    key = hashlib.sha1(("\x1e".join(s + "\x1f" + t for s, t in zip(rows["src"], rows["tgt"], strict=True))
+                        + "|" + prefix + repr((TOK_LAYERS, POOL_LAYERS))).encode()).hexdigest()[:10]
+    return CACHE / f"{name}-{'q' if prefix else 'np'}-{key}"
+
+
+def encode_shard(model, src: list[str], tgt: list[str], prefix: str) -> dict[str, np.ndarray]:
+    layers = tuple(sorted(set(TOK_LAYERS) | set(POOL_LAYERS)))
+    ti = [layers.index(x) for x in TOK_LAYERS]
+    pi = [layers.index(x) for x in POOL_LAYERS]
+    tok, chars, n_tok, ptgt, psrc, solo = [], [], [], [], [], []
+    solo_memo: dict[str, np.ndarray] = {}
+    for s, t in zip(src, tgt, strict=True):
+        st = model.pair_states(s, t, layers, prefix=prefix)
+        h = st.hidden
+        tg = h[:, st.tgt_slice]
+        tok.append(tg[ti].transpose(1, 0, 2).astype(np.float16))
+        chars.append(st.tgt_chars)
+        n_tok.append(tg.shape[1])
+        ptgt.append(tg[pi].mean(axis=1) if tg.shape[1] else np.zeros((len(pi), model.H), np.float32))
+        sc = h[:, st.src_slice]
+        psrc.append(sc[pi].mean(axis=1) if sc.shape[1] else np.zeros((len(pi), model.H), np.float32))
+        if s not in solo_memo:
+            pre = len(model.tokenize(prefix)[0]) if prefix else 0
+            ids = [model.bos, *model.tokenize(prefix + s)[0][: model.MAXP - 2], model.eos]
+            hs = model.forward(np.array(ids), tuple(POOL_LAYERS))[:, 1 + pre:-1]
+            solo_memo[s] = hs.mean(axis=1) if hs.shape[1] else np.zeros((len(pi), model.H), np.float32)
+        solo.append(solo_memo[s])
+    return {"tok": np.concatenate(tok) if tok else np.zeros((0, 3, model.H), np.float16),
+            "chars": np.concatenate(chars).astype(np.int32), "n_tok": np.array(n_tok),
+            "ptgt": np.stack(ptgt).astype(np.float16), "psrc": np.stack(psrc).astype(np.float16),
+            "solo": np.stack(solo).astype(np.float16)}
+
+
+def load_cached(name: str, prefix: str, rows, need_all: bool = True) -> dict | None:
+    """The cached arrays of ``rows`` (one set) concatenated, with ``off`` token offsets per row."""
+    folder = shard_dir(name, prefix, rows)
+    n = len(rows)
+    files = [folder / f"shard-{i:04d}.npz" for i in range(0, n, SHARD)]
+    if need_all and not all(f.exists() for f in files):
+        return None
+    parts = [dict(np.load(f)) for f in files if f.exists()]
+    out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    out["off"] = np.concatenate([[0], np.cumsum(out["n_tok"])])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    qe_data.add_data_arg(parser)
+    parser.add_argument("--sets", default="da,esa,crit,synth")
+    parser.add_argument("--prefix", default="", help='text put before the source ("" or "query: ")')
+    parser.add_argument("--crit", type=int, default=0, help="critical-error rows (0 = all 8,658)")
+    parser.add_argument("--synth", type=int, default=2000, help="synthetic-error rows")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    from mtreview.models.e5_tokens import E5Tokens
+
+    model = E5Tokens()
+    for name in args.sets.split(","):
+        rows = kiwi_rows(args.data, (name,), n_crit=args.crit, n_synth=args.synth)
+        folder = shard_dir(name, args.prefix, rows)
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(0, len(rows), SHARD):
+            path = folder / f"shard-{i:04d}.npz"
+            if path.exists():
+                continue
+            part = rows.select(range(i, min(i + SHARD, len(rows))))
+            t0 = time.process_time()
+            arrays = encode_shard(model, part["src"], part["tgt"], args.prefix)
+            tmp = path.with_suffix(".tmp.npz")
+            np.savez(tmp, **arrays)
+            tmp.replace(path)
+            log.info("%s rows %d-%d of %d: %.3f CPU-s/row", name, i, i + len(part), len(rows),
+                     (time.process_time() - t0) / len(part))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
