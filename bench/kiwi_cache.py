@@ -10,6 +10,9 @@ conditioned on the source). Per row the cache keeps, in float16:
   ptgt / psrc  the mean over translation / source tokens of layers ``POOL_LAYERS``
   solo   the mean over source tokens of the same layers with the source read ALONE
          (``<s> [prefix] src </s>``): the source-only baseline's input, same encoder
+  align  per translation token, its best cosine with any source token (layers ``TOK_LAYERS``)
+  salign per row and layer, the source tokens' best cosine with any translation token: mean,
+         10th percentile, minimum (a source token nothing in the translation matches: omission)
 Rows (a ``datasets.Dataset``, ``kiwi_rows``): DA 1,000, ESA 5,952 (with the annotators' spans),
 critical errors (``--crit N`` seeded rows, all 8,658 by default), synthetic errors with known
 spans (``--synth N``, ``bench/synth_errors.py``). Shards of ``SHARD`` rows under
@@ -88,7 +91,7 @@ def encode_shard(model, src: list[str], tgt: list[str], prefix: str) -> dict[str
     layers = tuple(sorted(set(TOK_LAYERS) | set(POOL_LAYERS)))
     ti = [layers.index(x) for x in TOK_LAYERS]
     pi = [layers.index(x) for x in POOL_LAYERS]
-    tok, chars, n_tok, ptgt, psrc, solo = [], [], [], [], [], []
+    tok, chars, n_tok, ptgt, psrc, solo, align, salign = [], [], [], [], [], [], [], []
     solo_memo: dict[str, np.ndarray] = {}
     for s, t in zip(src, tgt, strict=True):
         st = model.pair_states(s, t, layers, prefix=prefix)
@@ -99,6 +102,11 @@ def encode_shard(model, src: list[str], tgt: list[str], prefix: str) -> dict[str
         n_tok.append(tg.shape[1])
         ptgt.append(tg[pi].mean(axis=1) if tg.shape[1] else np.zeros((len(pi), model.H), np.float32))
         sc = h[:, st.src_slice]
+        cos = _cosines(tg[ti], sc[ti])  # (3, n_tgt, n_src)
+        align.append(cos.max(axis=2).T if cos.size else np.zeros((tg.shape[1], len(ti)), np.float32))
+        best_src = cos.max(axis=1) if cos.size else np.zeros((len(ti), 1), np.float32)  # (3, n_src)
+        salign.append(np.stack([best_src.mean(axis=1), np.percentile(best_src, 10, axis=1),
+                                best_src.min(axis=1)], axis=1))
         psrc.append(sc[pi].mean(axis=1) if sc.shape[1] else np.zeros((len(pi), model.H), np.float32))
         if s not in solo_memo:
             pre = len(model.tokenize(prefix)[0]) if prefix else 0
@@ -109,7 +117,18 @@ def encode_shard(model, src: list[str], tgt: list[str], prefix: str) -> dict[str
     return {"tok": np.concatenate(tok) if tok else np.zeros((0, 3, model.H), np.float16),
             "chars": np.concatenate(chars).astype(np.int32), "n_tok": np.array(n_tok),
             "ptgt": np.stack(ptgt).astype(np.float16), "psrc": np.stack(psrc).astype(np.float16),
-            "solo": np.stack(solo).astype(np.float16)}
+            "solo": np.stack(solo).astype(np.float16),
+            "align": (np.concatenate(align) if align else np.zeros((0, 3))).astype(np.float16),
+            "salign": np.stack(salign).astype(np.float32)}
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(L, n, m) cosines between the token states a (L, n, H) and b (L, m, H) layer by layer."""
+    if not a.shape[1] or not b.shape[1]:
+        return np.zeros((a.shape[0], 0, 0), np.float32)
+    a = a / np.linalg.norm(a, axis=2, keepdims=True)
+    b = b / np.linalg.norm(b, axis=2, keepdims=True)
+    return a @ b.transpose(0, 2, 1)
 
 
 def load_cached(name: str, prefix: str, rows, need_all: bool = True) -> dict | None:
@@ -120,7 +139,8 @@ def load_cached(name: str, prefix: str, rows, need_all: bool = True) -> dict | N
     if need_all and not all(f.exists() for f in files):
         return None
     parts = [dict(np.load(f)) for f in files if f.exists()]
-    out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    keys = set.intersection(*(set(p) for p in parts))  # shards of an older version lack "align"
+    out = {k: np.concatenate([p[k] for p in parts]) for k in sorted(keys)}
     out["off"] = np.concatenate([[0], np.cumsum(out["n_tok"])])
     return out
 

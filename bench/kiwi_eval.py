@@ -31,6 +31,7 @@ from embed_head import EXERCISES, FOLDS, NAMES, _chrf_line, fold_figures, fold_i
 from eval_quality import figures
 
 ALPHAS = (0.01, 0.1, 1.0, 10.0, 100.0)
+KEYS = ("tok", "chars", "n_tok", "ptgt", "psrc", "solo", "align", "salign")
 log = logging.getLogger("kiwi_eval")
 
 
@@ -47,7 +48,7 @@ def load(args):
         frames.append(rows.to_pandas())
         caches.append(c)
     df = pd.concat(frames, ignore_index=True)
-    cache = {k: np.concatenate([c[k] for c in caches]) for k in ("tok", "chars", "n_tok", "ptgt", "psrc", "solo")}
+    cache = {k: np.concatenate([c[k] for c in caches]) for k in KEYS}
     cache["off"] = np.concatenate([[0], np.cumsum(cache["n_tok"])])
     srows = kiwi_cache.kiwi_rows(args.data, ("synth",), n_synth=args.synth)
     sc = kiwi_cache.load_cached("synth", args.prefix, srows)
@@ -59,8 +60,8 @@ def subset(df, cache, idx: np.ndarray):
     idx = np.asarray(idx)
     off = cache["off"]
     tok_idx = np.concatenate([np.arange(off[i], off[i + 1]) for i in idx]) if len(idx) else np.zeros(0, int)
-    out = {k: cache[k][idx] for k in ("n_tok", "ptgt", "psrc", "solo")}
-    out["tok"], out["chars"] = cache["tok"][tok_idx], cache["chars"][tok_idx]
+    out = {k: cache[k][idx] for k in ("n_tok", "ptgt", "psrc", "solo", "salign")}
+    out["tok"], out["chars"], out["align"] = cache["tok"][tok_idx], cache["chars"][tok_idx], cache["align"][tok_idx]
     out["off"] = np.concatenate([[0], np.cumsum(out["n_tok"])])
     return df.iloc[idx].reset_index(drop=True), out
 
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- sentence heads, out of fold
     P, S = pooled(tc), tc["solo"].reshape(len(tdf), -1).astype(np.float32)
-    A = kh.aggregates(probs, float(np.median(thr)))
+    A = np.hstack([kh.aggregates(probs, float(np.median(thr))), kh.align_features(tc)])
     oof_p = ridge_oof(P, tdf, folds)
     alpha = best_alpha(oof_p, tdf)
     oof_pa = ridge_oof(np.hstack([P, A]), tdf, folds)
@@ -166,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
              f"joint ridge (a={alpha:g})": fold_figures(tdf, oof_p[alpha], folds),
              f"joint ridge + token aggs (a={alpha_pa:g})": fold_figures(tdf, oof_pa[alpha_pa], folds),
              "-max token error prob": fold_figures(tdf, -A[:, 1], folds),
+             "source coverage (mean best cos, l9)": fold_figures(tdf, A[:, 10 + 3], folds),
+             "recipe + token aggs + alignment": fold_figures(tdf, gbdt_oof(np.hstack([XT, A]), tdf, folds), folds),
              "recipe + joint + token aggs": fold_figures(tdf, gbdt_oof(stack, tdf, folds), folds),
              f"source-only ridge (a={alpha_s:g})": fold_figures(tdf, np.round(oof_s[alpha_s], 9), folds)}
     print("\nSentence level, TUNE 5-fold CV (± fold std):")
@@ -261,7 +264,7 @@ def final_fit(df, cache, X, tune, synth_rows, chosen):
         for i in np.flatnonzero(folds == k):
             probs[i] = h.probs(rows[i]["X"])
     head = fit_token_head([rows[i] for i in esa], synth_rows, chosen["train"], chosen["C"])
-    A = kh.aggregates(probs, head.threshold)
+    A = np.hstack([kh.aggregates(probs, head.threshold), kh.align_features(tc)])
     PA = np.hstack([pooled(tc), A])
     oof = ridge_oof(PA, tdf, folds)[chosen["alpha"]]
     y, w = tdf.target.to_numpy(), train_quality.weights(tdf)
@@ -274,7 +277,7 @@ def predict(models, chosen, df, cache, X):
     head, ridge, gbdt = models
     rows = kh.token_rows(as_rows(df), cache, chosen["mix"])
     probs = [head.probs(r["X"]) for r in rows]
-    A = kh.aggregates(probs, head.threshold)
+    A = np.hstack([kh.aggregates(probs, head.threshold), kh.align_features(cache)])
     r = ridge.predict(np.hstack([pooled(cache), A]), chosen["alpha"])
     return rows, probs, r, gbdt.predict(np.hstack([X, r[:, None], A]))
 

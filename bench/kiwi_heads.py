@@ -4,12 +4,15 @@ Token head: class-balanced logistic regression on the translation tokens' states
 ``MIXES``) -> error probability per token; tokens at or above a threshold become character
 spans (``mtreview.score.meaning.spans``: runs merged, kanji / katakana words widened). The
 threshold is the best character F1 on the head's own training ESA rows. Tokens made only of
-the word-boundary marker (no character) are left out.
+the word-boundary marker (no character) are left out. With the cache's ``align`` column, each
+token also carries its best cosine with any source token (layers 6 / 9 / 12).
 Sentence head: ridge regression on pooled states, one eigendecomposition per training set so
 that every alpha costs nothing more.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
@@ -32,6 +35,8 @@ def token_rows(rows, cache: dict, mix: str) -> list[dict]:
         chars = cache["chars"][a:b]
         keep = chars[:, 1] > chars[:, 0]
         X = cache["tok"][a:b][keep][:, pick].astype(np.float32).mean(axis=1)
+        if "align" in cache:  # each token's best cosine with a source token, layers 6 / 9 / 12
+            X = np.hstack([X, cache["align"][a:b][keep].astype(np.float32)])
         text = rows["tgt"][i]
         gold = np.zeros(len(text), bool)
         for s, e, _major in rows["spans"][i]:
@@ -116,6 +121,15 @@ def aggregates(probs: list[np.ndarray], threshold: float) -> np.ndarray:
         top = np.sort(p)[-3:]
         out.append([float(p.mean()), float(p.max()), float(top.mean()), float((p >= threshold).mean())])
     return np.array(out)
+
+
+def align_features(cache: dict) -> np.ndarray:
+    """Per row: the translation tokens' mean and minimum best cosine with a source token (3 layers)
+    and the source tokens' mean / 10th percentile / minimum best cosine with a translation token."""
+    off, al = cache["off"], cache["align"].astype(np.float32)
+    tg = np.array([np.r_[al[a:b].mean(axis=0), al[a:b].min(axis=0)] if b > a else np.zeros(6)
+                   for a, b in itertools.pairwise(off)])
+    return np.hstack([tg, cache["salign"].reshape(len(tg), -1)])
 
 
 class Ridge:
