@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -152,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", default="", help='text put before the source ("" or "query: ")')
     parser.add_argument("--crit", type=int, default=0, help="critical-error rows (0 = all 8,658)")
     parser.add_argument("--synth", type=int, default=2000, help="synthetic-error rows")
+    parser.add_argument("--reverse", action="store_true",
+                        help="last shard first (a second process then meets the first in the middle)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from mtreview.models.e5_tokens import E5Tokens
@@ -161,14 +164,15 @@ def main(argv: list[str] | None = None) -> int:
         rows = kiwi_rows(args.data, (name,), n_crit=args.crit, n_synth=args.synth)
         folder = shard_dir(name, args.prefix, rows)
         folder.mkdir(parents=True, exist_ok=True)
-        for i in range(0, len(rows), SHARD):
+        starts = range(0, len(rows), SHARD)
+        for i in reversed(starts) if args.reverse else starts:
             path = folder / f"shard-{i:04d}.npz"
             if path.exists():
                 continue
             part = rows.select(range(i, min(i + SHARD, len(rows))))
             t0 = time.process_time()
             arrays = encode_shard(model, part["src"], part["tgt"], args.prefix)
-            tmp = path.with_suffix(".tmp.npz")
+            tmp = path.parent / f"{path.stem}.{os.getpid()}.tmp.npz"
             np.savez(tmp, **arrays)
             tmp.replace(path)
             log.info("%s rows %d-%d of %d: %.3f CPU-s/row", name, i, i + len(part), len(rows),
