@@ -40,7 +40,7 @@ def load(args):
     import pandas as pd
 
     frames, caches = [], []
-    for name in ("da", "crit", "esa"):
+    for name in ("esa",) if args.spans_only else ("da", "crit", "esa"):
         rows = kiwi_cache.kiwi_rows(args.data, (name,), n_crit=args.crit)
         c = kiwi_cache.load_cached(name, args.prefix, rows)
         if c is None:
@@ -60,8 +60,8 @@ def subset(df, cache, idx: np.ndarray):
     idx = np.asarray(idx)
     off = cache["off"]
     tok_idx = np.concatenate([np.arange(off[i], off[i + 1]) for i in idx]) if len(idx) else np.zeros(0, int)
-    out = {k: cache[k][idx] for k in ("n_tok", "ptgt", "psrc", "solo", "salign")}
-    out["tok"], out["chars"], out["align"] = cache["tok"][tok_idx], cache["chars"][tok_idx], cache["align"][tok_idx]
+    out = {k: cache[k][idx] for k in ("n_tok", "ptgt", "psrc", "solo", "salign") if k in cache}
+    out.update({k: cache[k][tok_idx] for k in ("tok", "chars", "align") if k in cache})
     out["off"] = np.concatenate([[0], np.cumsum(out["n_tok"])])
     return df.iloc[idx].reset_index(drop=True), out
 
@@ -114,13 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     qe_data.add_data_arg(parser)
     parser.add_argument("--prefix", default="", help="the prefix the cache was built with")
-    parser.add_argument("--crit", type=int, default=0, help="as bench/kiwi_cache.py --crit")
+    parser.add_argument("--crit", type=int, default=kiwi_cache.CRIT_ROWS, help="as bench/kiwi_cache.py --crit")
     parser.add_argument("--synth", type=int, default=2000, help="as bench/kiwi_cache.py --synth")
     parser.add_argument("--mix", default="mean", choices=sorted(kh.MIXES), help="token layer mix")
     parser.add_argument("--train", default="esa+synth", choices=("esa", "synth", "esa+synth"),
                         help="token head training rows")
     parser.add_argument("--C", type=float, default=0.1, help="token head inverse regularisation")
     parser.add_argument("--report", action="store_true", help="fit on TUNE, score the REPORT split once")
+    parser.add_argument("--spans-only", action="store_true", help="only the token head on the ESA rows")
     parser.add_argument("--compare-prefix", action="store_true",
                         help='only compare the "" and "query: " caches on DA TUNE and the synthetic rows')
     args = parser.parse_args(argv)
@@ -129,7 +130,6 @@ def main(argv: list[str] | None = None) -> int:
         return compare_prefix(args)
     df, cache, sdf, scache = load(args)
     synth_rows = kh.token_rows(as_rows(sdf), scache, args.mix) if sdf is not None else []
-    X, _, _ = qe_data.features(df[["src", "tgt", "ref", "set", "human", "target", "group"]])
     tune = np.flatnonzero(df.split.to_numpy() == "tune")
     tdf, tc = subset(df, cache, tune)
     folds = fold_ids(tdf.group.to_numpy())
@@ -148,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
             probs[i], thr[i] = head.probs(rows[i]["X"]), head.threshold
         log.info("token head fold %d: threshold %.3f", k, head.threshold)
     span_report({"rows": rows, "probs": probs, "thr": thr, "esa": esa, "folds": folds, "df": tdf})
+    if args.spans_only:
+        return 0
+    X, _, _ = qe_data.features(df[["src", "tgt", "ref", "set", "human", "target", "group"]])
 
     # ---- sentence heads, out of fold
     P, S = pooled(tc), tc["solo"].reshape(len(tdf), -1).astype(np.float32)
@@ -194,6 +197,8 @@ def compare_prefix(args) -> int:
         if c is None or sc is None:
             print(f"prefix {prefix!r}: DA or synthetic rows not all cached")
             continue
+        for cc in (c, sc):  # the same inputs for both prefixes: states only
+            cc.pop("align", None)
         df = rows.to_pandas()
         tune = np.flatnonzero(df.split.to_numpy() == "tune")
         tdf, tc = subset(df, c, tune)
