@@ -11,7 +11,8 @@ tuning (as bench/embed_head.py): en-ja sources with hash % 5 == 0 are REPORT, re
 rows and folds: character F1 of the token head's spans against the ESA annotators' spans (and
 the rule checks'), token AUC, then the sentence figures of: the shipped model (gbdt-3, as
 shipped: it was trained on all qe-dev), the gbdt-3 recipe (CV), the joint-state ridge head, the
-ridge head + token-head aggregates, the recipe + both as columns, the source-only ridge head
+ridge head + token-head aggregates and alignment features (``kiwi_heads.align_features``; "token
+aggs" in the printed labels), the recipe + both as columns, the source-only ridge head
 (same encoder, the source read alone) and chrF against the reference; each ± the standard
 deviation over the 5 folds. Then the seed article's exercises sentence's rank.
 """
