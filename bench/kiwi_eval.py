@@ -71,10 +71,11 @@ def as_rows(df) -> dict:
     return {"tgt": df.tgt.tolist(), "spans": df.spans.tolist()}
 
 
-def fit_token_head(esa_rows: list[dict], synth_rows: list[dict], train: str, C: float) -> kh.TokenHead:
+def fit_token_head(esa_rows: list[dict], synth_rows: list[dict], train: str, C: float,
+                   kind: str = "lr") -> kh.TokenHead:
     ja = [r for r in esa_rows if kh.japanese(r["text"])]
     fit_rows = (ja if "esa" in train else []) + (synth_rows if "synth" in train else [])
-    return kh.TokenHead(C).fit(fit_rows, ja)
+    return kh.TokenHead(C, kind).fit(fit_rows, ja)
 
 
 def pooled(cache) -> np.ndarray:
@@ -122,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="token head training rows")
     parser.add_argument("--C", type=float, default=0.1, help="token head inverse regularisation")
     parser.add_argument("--report", action="store_true", help="fit on TUNE, score the REPORT split once")
+    parser.add_argument("--head", default="lr", choices=("lr", "mlp"),
+                        help="token head: logistic regression or a one-hidden-layer MLP (--spans-only)")
     parser.add_argument("--spans-only", action="store_true", help="only the token head on the ESA rows")
     parser.add_argument("--compare-prefix", action="store_true",
                         help='only compare the "" and "query: " caches on DA TUNE and the synthetic rows')
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     probs: list[np.ndarray] = [np.zeros(0)] * len(rows)
     thr = np.zeros(len(rows))
     for k in range(FOLDS):
-        head = fit_token_head([rows[i] for i in esa if folds[i] != k], synth_rows, args.train, args.C)
+        head = fit_token_head([rows[i] for i in esa if folds[i] != k], synth_rows, args.train, args.C, args.head)
         for i in np.flatnonzero(folds == k):
             probs[i], thr[i] = head.probs(rows[i]["X"]), head.threshold
         log.info("token head fold %d: threshold %.3f", k, head.threshold)

@@ -48,8 +48,12 @@ def token_rows(rows, cache: dict, mix: str) -> list[dict]:
 
 
 class TokenHead:
-    def __init__(self, C: float = 0.1) -> None:
+    """``kind`` "lr": logistic regression (inverse regularisation ``C``); "mlp": one hidden layer
+    of 64 ReLU units (L2 ``1 / C``, early stopping on a seeded 10% of the training tokens)."""
+
+    def __init__(self, C: float = 0.1, kind: str = "lr") -> None:
         self.C = C
+        self.kind = kind
         self.threshold = 0.5
 
     def fit(self, rows: list[dict], tune_rows: list[dict]) -> TokenHead:
@@ -67,7 +71,13 @@ class TokenHead:
             X, y, w = X[keep], y[keep], w[keep]
         self.mean, self.scale = X.mean(axis=0), X.std(axis=0) + 1e-6
         w = w * np.where(y, 0.5 / max(w[y].sum(), 1), 0.5 / max(w[~y].sum(), 1)) * len(y)  # balanced
-        self.model = LogisticRegression(C=self.C, max_iter=300)
+        if self.kind == "mlp":
+            from sklearn.neural_network import MLPClassifier
+
+            self.model = MLPClassifier((64,), alpha=1.0 / self.C / len(y), early_stopping=True,
+                                       max_iter=60, random_state=SEED)
+        else:
+            self.model = LogisticRegression(C=self.C, max_iter=300)
         self.model.fit((X - self.mean) / self.scale, y, sample_weight=w)
         if not tune_rows:
             return self
