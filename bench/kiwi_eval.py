@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="fit on TUNE, score the REPORT split once")
     parser.add_argument("--head", default="lr", choices=("lr", "mlp"),
                         help="token head: logistic regression or a one-hidden-layer MLP (--spans-only)")
+    parser.add_argument("--within", action="store_true",
+                        help="only a within-source ESA ranker (features and scores centred per source), TUNE CV")
     parser.add_argument("--spans-only", action="store_true", help="only the token head on the ESA rows")
     parser.add_argument("--compare-prefix", action="store_true",
                         help='only compare the "" and "query: " caches on DA TUNE and the synthetic rows')
@@ -166,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     oof_s = ridge_oof(S, tdf, folds)
     alpha_s = best_alpha(oof_s, tdf)
     XT = X[tune]
+    if args.within:
+        return within_source(tdf, np.hstack([P, A]), XT, folds)
     stack = np.hstack([XT, oof_pa[alpha_pa][:, None], A])  # columns of the training rows are out of fold
     from mtreview.score.quality import load_quality_model
 
@@ -185,6 +189,34 @@ def main(argv: list[str] | None = None) -> int:
     seed_rank(args, df, cache, X, tune, synth_rows, chosen)
     if args.report:
         report(args, df, cache, X, tune, synth_rows, chosen)
+    return 0
+
+
+def within_source(tdf, F: np.ndarray, XT: np.ndarray, folds: np.ndarray) -> int:
+    """ESA within-source tau of ridge rankers fit on ESA scores and features centred per source."""
+    import pandas as pd
+    from eval_quality import within_source_tau
+
+    esa = (tdf.set == "esa").to_numpy()
+    g, h, f = tdf.group.to_numpy()[esa], tdf.human.to_numpy()[esa], folds[esa]
+
+    def centred(M):
+        M = np.asarray(M, dtype=np.float64)
+        return M - pd.DataFrame(M).groupby(g).transform("mean").to_numpy()
+
+    yc = centred(h[:, None])[:, 0]
+    for label, M in (("joint states + token aggs", F[esa]), ("gbdt-3 features", XT[esa]),
+                     ("both", np.hstack([F[esa], XT[esa]]))):
+        Mc = centred(M)
+        preds = {a: np.zeros(len(yc)) for a in ALPHAS}
+        for k in range(FOLDS):
+            r = kh.Ridge().fit(Mc[f != k], yc[f != k], np.ones(int((f != k).sum())))
+            for a in ALPHAS:
+                preds[a][f == k] = r.predict(Mc[f == k], a)
+        for a, pred in preds.items():
+            per = [within_source_tau(g[f == k], pred[f == k], h[f == k]) for k in range(FOLDS)]
+            print(f"within-source ridge on {label:28s} alpha {a:<6g} tau {within_source_tau(g, pred, h):.3f} "
+                  f"±{np.nanstd(per):.3f}")
     return 0
 
 
