@@ -117,13 +117,13 @@ def _role(pid: int, root: int) -> str:
     if pid == root:
         return "driver"
     try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        argv = [a for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if a]
     except OSError:
         return "?"
-    first = argv[0].decode(errors="replace")
-    if not first:  # exiting
+    if not argv:  # exiting
         return "?"
-    if b"multiprocessing" in argv[-1] and b"resource_tracker" not in argv[-1]:
+    first = argv[0].decode(errors="replace")
+    if any(b"multiprocessing.spawn" in a for a in argv):
         return "local pool worker"
     if first.startswith("ray::"):  # a worker's title: ray::IDLE, ray::MapWorker(MapBatches(X)).method
         title = first.split(" ")[0]
