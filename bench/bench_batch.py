@@ -20,6 +20,10 @@ when they outlive it, so its CPU figure can miss some of their time.
 
     python bench/bench_batch.py --sizes 100
     python bench/bench_batch.py --sizes 200 --engines local,ray
+    python bench/bench_batch.py --sizes 10000 --sentences 3 --engines ray --workers 2 --no-peer --no-floor --procs
+
+``--procs`` prints each process's peak RSS (the driver, every Ray worker by its title, each Ray
+daemon by name) and checks each output folder holds every article exactly once (``complete``).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from shared_data import default_data
 from synthetic import tag
@@ -76,10 +81,11 @@ def _defect(ja: list[str], rng: random.Random) -> None:
 
 
 def generate(folder: Path, n: int, docs: list[list[tuple[str, str]]], sentences: int, seed: int,
-             defects: float = 0.0) -> float:
+             defects: float = 0.0, exact: bool = False) -> float:
     """Write n article pairs of new text and metadata.csv into folder; returns the mean segments per article.
 
-    A share ``defects`` of the articles gets a damaged translation (see ``_defect``).
+    A share ``defects`` of the articles gets a damaged translation (see ``_defect``). ``exact``: cut
+    the last document an article takes so that it has exactly ``sentences`` segments (short articles).
     """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -89,6 +95,8 @@ def generate(folder: Path, n: int, docs: list[list[tuple[str, str]]], sentences:
         en, ja, rows = [], [], 0
         while rows < sentences:
             tagged = [tag(e, j, total + rows + i) for i, (e, j) in enumerate(rng.choice(docs))]
+            if exact:
+                tagged = tagged[: sentences - rows]
             en.append(" ".join(e for e, _ in tagged))
             ja.append("".join(j for _, j in tagged))
             rows += len(tagged)
@@ -104,8 +112,30 @@ def generate(folder: Path, n: int, docs: list[list[tuple[str, str]]], sentences:
     return total / n
 
 
-def _tree(root: int) -> tuple[int, dict[int, float]]:
-    """Resident memory in bytes of ``root`` and all its descendants, and each one's CPU seconds so far."""
+def _role(pid: int, root: int) -> str:
+    """What a process of the tree is: the driver, a Ray worker (its proctitle), or a daemon (its name)."""
+    if pid == root:
+        return "driver"
+    try:
+        argv = [a for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if a]
+    except OSError:
+        return "?"
+    if not argv:  # exiting
+        return "?"
+    first = argv[0].decode(errors="replace")
+    if any(b"multiprocessing.spawn" in a for a in argv):
+        return "local pool worker"
+    if first.startswith("ray::"):  # a worker's title: ray::IDLE, ray::MapWorker(MapBatches(X)).method
+        title = first.split(" ")[0]
+        cls = title[: title.rindex(")") + 1] if ")" in title else title.split(".")[0]
+        return cls
+    script = next((a.decode(errors="replace") for a in argv[1:] if a.endswith(b".py")), "")
+    name = Path(script or first).name
+    return f"daemon {name}"
+
+
+def _tree(root: int) -> tuple[dict[int, int], dict[int, float]]:
+    """Resident memory in bytes of ``root`` and each of its descendants, and each one's CPU seconds so far."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     cpu: dict[int, float] = {}
@@ -123,23 +153,30 @@ def _tree(root: int) -> tuple[int, dict[int, float]]:
         parents[pid] = int(fields[1])
         rss[pid] = int(statm[1]) * os.sysconf("SC_PAGE_SIZE")
         cpu[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime of the process itself
+    children: dict[int, list[int]] = {}
+    for c, pp in parents.items():
+        children.setdefault(pp, []).append(c)
     tree, frontier = {root}, [root]
     while frontier:
-        p = frontier.pop()
-        kids = [c for c, pp in parents.items() if pp == p and c not in tree]
+        kids = [c for c in children.get(frontier.pop(), ()) if c not in tree]
         tree.update(kids)
         frontier.extend(kids)
-    return sum(rss.get(p, 0) for p in tree), {p: cpu[p] for p in tree if p in cpu}
+    return {p: rss[p] for p in tree if p in rss}, {p: cpu[p] for p in tree if p in cpu}
 
 
-def measure(cmd: list[str]) -> dict[str, float]:
-    """Run ``cmd``; its wall seconds, CPU seconds of its process tree and peak tree RSS (MB).
+def measure(cmd: list[str], every: float = 0.2) -> dict[str, Any]:
+    """Run ``cmd``; its wall seconds, CPU seconds of its process tree, peak tree RSS (MB) and the
+    peak RSS of each process (``procs``: pid -> (role, peak MB), role as ``_role`` names it, the
+    last Ray worker title seen that is not ``ray::IDLE``, else the last one seen) and each one's RSS
+    over time (``trace``: pid -> [(seconds since the start, MB)]).
 
     CPU: the larger of what the waited-for children report (rusage) and the sum over every process
-    seen in the tree (sampled every 0.2 s: Ray's workers are not waited for by the batch process).
+    seen in the tree (sampled every ``every`` s: Ray's workers are not waited for by the batch process).
     """
     peak = 0
     seen: dict[int, float] = {}
+    procs: dict[int, tuple[str, int]] = {}
+    trace: dict[int, list[tuple[float, float]]] = {}
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -152,10 +189,18 @@ def measure(cmd: list[str]) -> dict[str, float]:
         nonlocal peak
         while not stop.is_set():
             rss, cpu = _tree(proc.pid)
-            peak = max(peak, rss)
+            peak = max(peak, sum(rss.values()))
             for pid, sec in cpu.items():
                 seen[pid] = max(seen.get(pid, 0.0), sec)
-            stop.wait(0.2)
+            now = time.perf_counter() - start
+            for pid, size in rss.items():
+                role, top = procs.get(pid, ("?", 0))
+                if not role.startswith("ray::") or role == "ray::IDLE":  # a worker takes its title late
+                    new = _role(pid, proc.pid)
+                    role = role if new == "?" else new
+                procs[pid] = (role, max(top, size))
+                trace.setdefault(pid, []).append((now, size / 2**20))
+            stop.wait(every)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -168,17 +213,67 @@ def measure(cmd: list[str]) -> dict[str, float]:
     cpu = max(cpu, sum(seen.values()))
     if code not in (0, 5):
         raise SystemExit(f"{' '.join(cmd[:4])} ... failed with exit code {code}")
-    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20}
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20,
+            "procs": {pid: (role, size / 2**20) for pid, (role, size) in procs.items()}, "trace": trace,
+            "cpu_by_pid": seen}
 
 
-def run(folder: Path, out: Path, workers: int | None, extra: list[str]) -> dict[str, float]:
+def show_procs(n: int, label: str, r: dict[str, Any]) -> None:
+    """Peak RSS per process of a run: the driver, each Ray worker by its title, the daemons by name;
+    for a process above 200 MB also its RSS at each quarter of its life (does it grow?)."""
+    procs, trace = r["procs"], r["trace"]
+    for pid, (role, mb) in sorted(procs.items(), key=lambda kv: (kv[1][0] != "driver", kv[1][0], kv[0])):
+        if mb < 1:
+            continue
+        line = (f"{n:>8} {label:>14}   peak RSS {mb:>7.0f} MB  CPU {r['cpu_by_pid'].get(pid, 0.0):>7.1f} s  "
+                f"pid {pid:<7} {role}")
+        points = trace.get(pid, [])
+        if mb > 200 and len(points) > 4:
+            t0, t1 = points[0][0], points[-1][0]
+            quarters = [next(m for t, m in points if t >= t0 + q * (t1 - t0)) for q in (0.25, 0.5, 0.75)]
+            line += (f"  (RSS at 1/4, 1/2, 3/4, end of its {t1 - t0:.0f} s: "
+                     f"{', '.join(f'{m:.0f}' for m in (*quarters, points[-1][1]))} MB)")
+        print(line, flush=True)
+
+
+def run(folder: Path, out: Path, workers: int | None, extra: list[str], every: float = 0.2) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "mtreview", "batch", str(folder), "--out", str(out), "--quiet", *extra]
     if workers is not None:
         cmd += ["--workers", str(workers)]
-    r = measure(cmd)
+    r = measure(cmd, every)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     return {**r, "reviewed": summary["articles"]["reviewed"], "failed": summary["articles"]["failed"],
             "segments": summary["segments"]}
+
+
+def complete(out: Path, n: int) -> str:
+    """Check a batch folder holds each of the ``n`` articles exactly once: one result file per article,
+    one row per article in the articles table, the segment and flag tables' rows equal to the sums of
+    the articles table; raises SystemExit otherwise, returns a one-line account."""
+    import pyarrow.parquet as pq
+
+    files = [p.name for p in (out / "articles").iterdir() if p.name.endswith((".review.json", ".error.json"))]
+    stems = {name.rsplit(".", 2)[0] for name in files}
+    articles = pq.read_table(out / "articles.parquet")
+    ids = articles.column("article_id").to_pylist()
+    seg_rows = pq.read_metadata(out / "segments.parquet").num_rows
+    flag_rows = pq.read_metadata(out / "flags.parquet").num_rows
+    seg_sum = sum(articles.column("segments").to_pylist())
+    flag_sum = sum(articles.column("flags_total").to_pylist())
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    errors = (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+    problems = []
+    if len(files) != n or len(stems) != n:
+        problems.append(f"{len(files)} result files for {len(stems)} distinct articles")
+    if len(ids) + len(errors) != n or len(set(ids)) != len(ids):
+        problems.append(f"{len(ids)} table rows ({len(set(ids))} distinct) + {len(errors)} errors")
+    if (seg_rows, flag_rows) != (seg_sum, flag_sum) or summary["segments"] != seg_rows:
+        problems.append(f"segments {seg_rows} rows / {seg_sum} summed / {summary['segments']} in summary; "
+                        f"flags {flag_rows} rows / {flag_sum} summed")
+    if problems:
+        raise SystemExit(f"{out}: incomplete: {'; '.join(problems)}")
+    return (f"{len(files)} result files, {len(ids)} article rows (all distinct), {len(errors)} errors, "
+            f"{seg_rows} segment rows, {flag_rows} flag rows (= the articles table's sums)")
 
 
 def _articles(folder: Path):
@@ -248,14 +343,15 @@ def peer(folder: Path, out: Path) -> None:
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    """Every output file of a batch folder but the run log (the only one with timestamps)."""
+    """Every output file of a batch folder but the run log (timestamps) and the lock (the writer's pid)."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != "run.log.jsonl"}
+            if p.is_file() and p.name not in ("run.log.jsonl", ".lock")}
 
 
-def show(n: int, per_article: float, floor_cpu: float, label: str, r: dict[str, float]) -> None:
+def show(n: int, per_article: float, floor_cpu: float | None, label: str, r: dict[str, Any]) -> None:
+    times = f"{r['cpu_seconds'] / floor_cpu:>7.2f}" if floor_cpu else f"{'-':>7}"
     print(f"{n:>8} {per_article:>8.1f} {label:>14} {r['seconds']:>8.1f} {n / r['seconds']:>7.2f} "
-          f"{r['cpu_seconds']:>8.1f} {n / r['cpu_seconds']:>9.2f} {r['cpu_seconds'] / floor_cpu:>7.2f} "
+          f"{r['cpu_seconds']:>8.1f} {n / r['cpu_seconds']:>9.2f} {times} "
           f"{r['peak_mb']:>8.0f}  (load avg {os.getloadavg()[0]:.1f})", flush=True)
 
 
@@ -264,9 +360,16 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA, help="shared data folder (default: ../shared/data)")
     ap.add_argument("--sizes", default="100", help="comma-separated article counts")
     ap.add_argument("--sentences", type=int, default=28, help="gold segments per generated article (about)")
+    ap.add_argument("--exact", action="store_true", help="exactly --sentences segments per article "
+                    "(the last document taken is cut; for short articles)")
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts for mtreview batch")
     ap.add_argument("--engines", default="local", help="comma-separated: local, ray")
     ap.add_argument("--no-peer", action="store_true", help="skip the naive peer")
+    ap.add_argument("--no-floor", action="store_true", help="skip the embedder-only floor")
+    ap.add_argument("--procs", action="store_true",
+                    help="print each process's peak RSS (driver, each Ray worker, each daemon) and check "
+                         "that every output folder holds each article exactly once")
+    ap.add_argument("--every", type=float, default=0.2, help="seconds between memory/CPU samples")
     ap.add_argument("--config", help="TOML config passed to the batch")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--defects", type=float, default=0.0,
@@ -290,22 +393,27 @@ def main() -> None:
               f"{'art/cpu-s':>9} {'x floor':>7} {'peak MB':>8}")
         for n in (int(x) for x in args.sizes.split(",")):
             folder = base / f"in{n}"
-            per_article = generate(folder, n, docs, args.sentences, args.seed, args.defects)
-            r = measure([*me, "--floor", str(folder)])
-            floor_cpu = r["cpu_seconds"]
-            show(n, per_article, floor_cpu, "floor", r)
+            per_article = generate(folder, n, docs, args.sentences, args.seed, args.defects, args.exact)
+            floor_cpu = None
+            if not args.no_floor:
+                r = measure([*me, "--floor", str(folder)], args.every)
+                floor_cpu = r["cpu_seconds"]
+                show(n, per_article, floor_cpu, "floor", r)
             if not args.no_peer:
                 shutil.rmtree(base / f"peer{n}", ignore_errors=True)
                 show(n, per_article, floor_cpu, "naive peer",
-                     measure([*me, "--peer", str(folder), str(base / f"peer{n}")]))
+                     measure([*me, "--peer", str(folder), str(base / f"peer{n}")], args.every))
             for engine in args.engines.split(","):
                 for w in (int(x) for x in args.workers.split(",")):
                     out = base / f"out{n}-{engine}-{w}"
                     shutil.rmtree(out, ignore_errors=True)
-                    r = run(folder, out, w, [*extra, "--engine", engine])
+                    r = run(folder, out, w, [*extra, "--engine", engine], args.every)
                     if r["reviewed"] + r["failed"] != n:
                         raise SystemExit(f"batch reviewed {r['reviewed']} of {n} articles")
                     show(n, per_article, floor_cpu, f"{engine} {w}w", r)
+                    if args.procs:
+                        show_procs(n, f"{engine} {w}w", r)
+                        print(f"{n:>8} {f'{engine} {w}w':>14}   complete: {complete(out, n)}", flush=True)
             outs = sorted(base.glob(f"out{n}-*"))
             if len(outs) > 1:
                 same = all(_outputs(o) == _outputs(outs[0]) for o in outs[1:])

@@ -1,15 +1,18 @@
 """The Ray engine of `mtreview batch --engine ray`: the same map as the local pool, on Ray Data.
 
 Contract: ``run(todo, config, out, workers, address) -> Iterable[(article id, "ok" | "error")]``,
-exactly like ``batch._run``. Each row of a Ray dataset carries one (pair, stamp) item; an actor
-pool of ``workers`` actors (one CPU each) loads the models once per actor and calls
-``batch.process_article``, which writes ``OUT/articles/<id>.review.json`` atomically. The driver
-only collects the small status rows; ``batch.run_batch`` then rebuilds the tables from the files,
-so the outputs are byte for byte those of the local engine.
+exactly like ``batch._run``. Each row of a Ray dataset carries one (pair, stamp) item, in blocks
+of at most ``ROWS_PER_BLOCK`` rows (one Ray task each); an actor pool of ``workers`` actors (one
+CPU each) loads the models once per actor and calls ``batch.process_article`` per row, which
+writes ``OUT/articles/<id>.review.json`` atomically. The driver only collects the small status
+rows, a block at a time; ``batch.run_batch`` then rebuilds the tables from the files, so the
+outputs are byte for byte those of the local engine.
 
-A worker that dies mid-run (killed, out of memory, node lost) is restarted by Ray and its batch
-of rows is retried: the retried article rewrites the same file (a pure function of the article
-and the configuration, written by rename), and each row's status reaches the driver once. Ray
+A worker that dies mid-run (killed, out of memory, node lost) is restarted by Ray and the task it
+was running is retried: the articles of that block are reviewed again and rewrite the same files
+(a pure function of the article and the configuration, written by rename), and each row's status
+reaches the driver once. Small blocks keep that redone work, the time statuses wait in a worker
+and the end-of-run imbalance between actors to a few articles whatever the size of the run. Ray
 itself is imported only here, so the local engine never needs it (``pip install 'mtreview[ray]'``).
 """
 
@@ -27,7 +30,8 @@ from ..errors import ConfigError, MtreviewError
 
 log = logging.getLogger(__name__)
 
-ROWS_PER_TASK = 1  # one article per actor call: a dead actor loses (and retries) only one
+ROWS_PER_CALL = 1  # articles per actor call (map_batches' batch_size)
+ROWS_PER_BLOCK = 16  # articles per block, i.e. per Ray task: what a dead actor redoes at most
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "MTREVIEW_EMBED_THREADS")
 
 
@@ -121,10 +125,11 @@ def _statuses(todo: list[tuple[Any, dict[str, str]]], config: Config, out: Path,
     ctx.enable_progress_bars = not quiet
     ctx.verbose_progress = False
     items = [{"item": pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)} for item in todo]
-    ds = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), 4 * workers)))
+    blocks = max(1, min(len(items), max(4 * workers, -(-len(items) // ROWS_PER_BLOCK))))
+    ds = ray.data.from_items(items, override_num_blocks=blocks)
     # Ray Data restarts a dead actor and retries its rows by default (max_restarts = max_task_retries = -1)
     ds = ds.map_batches(ReviewActor, fn_constructor_args=(config, str(out.resolve()), load_models, process),
-                        batch_size=ROWS_PER_TASK,
+                        batch_size=ROWS_PER_CALL,
                         compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1, batch_format="numpy")
     for row in ds.iter_rows():
         yield str(row["id"]), str(row["status"])

@@ -271,8 +271,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
     config_hash = conf.digest()
     pairs, problems = discover(input_path, root, allow_outside_root)
     folder = BatchFolder(out)
-    for tmp in folder.articles.glob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
+    _drop_temporaries(folder)
 
     readable: list[Pair] = []
     stamps: dict[str, dict[str, str]] = {}
@@ -311,6 +310,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                 if status == "error":
                     log.warning("article %s failed; see %s", article_id, folder.errors)
                 bar.update(1)
+        _drop_temporaries(folder)  # a worker killed mid-write (and retried) leaves its temporary file
 
     summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
                             csv_bom=config.batch.csv_bom)
@@ -318,6 +318,12 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                    "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
     return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)
+
+
+def _drop_temporaries(folder: BatchFolder) -> None:
+    """Remove the temporary files of interrupted writes (``output.write_atomic``) from ``articles/``."""
+    for tmp in folder.articles.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
 
 
 def _log_run(out: Path, entry: dict[str, Any]) -> None:

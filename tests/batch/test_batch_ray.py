@@ -133,3 +133,89 @@ def test_unreachable_ray_address_is_one_line_error(tmp_path, capsys, address, co
                  "--ray-address", address, "--quiet"]) == code
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_killed_actor_redoes_one_small_block_whatever_the_run_size(tmp_path, local_ray):
+    """A run is cut into blocks of at most ``ROWS_PER_BLOCK`` articles (one Ray task each), not into
+    4 blocks per worker: a killed actor redoes only the articles of its current block. Here 200 rows
+    on 2 actors (the old cut: 8 blocks of 25); an actor is killed after its 20th article and at most
+    ``ROWS_PER_BLOCK - 1`` articles may be reviewed twice, every status still arriving once."""
+    from mtreview.batch import ray_engine
+    from mtreview.batch.inputs import Pair, Side
+    from mtreview.config import Config
+
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    n, kill_after = 200, 20
+    assert kill_after > ray_engine.ROWS_PER_BLOCK  # so that the old cut would redo all of them
+    todo = [(Pair(f"a{i:03d}", Side(text="x"), Side(text="y")), {}) for i in range(n)]
+
+    def load_models(config):
+        return None
+
+    def process(pair, stamp, config, out, models):  # one file per call: who reviewed what, how often
+        import os as _os
+        import time as _time
+
+        _time.sleep(0.1)
+        (calls / f"{pair.id}.{_os.getpid()}.{_time.time_ns()}").touch()
+        return "ok"
+
+    killed: list[int] = []
+
+    def kill_an_actor_after_its_20th_article() -> None:
+        deadline = time.time() + 120
+        while time.time() < deadline and not killed:
+            per_pid: dict[str, int] = {}
+            for f in calls.iterdir():
+                pid = f.name.split(".")[1]
+                per_pid[pid] = per_pid.get(pid, 0) + 1
+            for pid, count in per_pid.items():
+                if count >= kill_after:
+                    os.kill(int(pid), signal.SIGKILL)
+                    killed.append(int(pid))
+                    break
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_an_actor_after_its_20th_article)
+    killer.start()
+    statuses = list(ray_engine.run(todo, Config(), tmp_path / "out", 2, load_models=load_models,
+                                   process=process))
+    killer.join()
+    assert killed, "no actor was killed: the test did not exercise a worker death"
+    assert sorted(statuses) == [(f"a{i:03d}", "ok") for i in range(n)]  # each status once
+    reviews: dict[str, int] = {}
+    for f in calls.iterdir():
+        reviews[f.name.split(".")[0]] = reviews.get(f.name.split(".")[0], 0) + 1
+    assert sorted(reviews) == [f"a{i:03d}" for i in range(n)]
+    redone = sorted(a for a, k in reviews.items() if k > 1)
+    assert len(redone) < ray_engine.ROWS_PER_BLOCK, redone
+
+
+@pytest.mark.slow
+def test_temporary_file_of_a_write_cut_mid_run_is_gone_at_the_end(tmp_path, local_ray):
+    """An actor killed between creating its temporary file and renaming it (``write_atomic``) leaves
+    ``articles/.<id>.review.json.<pid>.tmp``; the retried article is written under another name, so
+    the run must remove such files when the map is done, not only at the start of the next run.
+    Here the stray file is made once the first review is written (deterministic, unlike a kill)."""
+    folder = _many(tmp_path, 6)
+    out = tmp_path / "out"
+    stray = out / "articles" / ".a000.review.json.999999.tmp"
+    made: list[bool] = []
+
+    def leave_a_temporary_file_mid_run() -> None:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if (out / "articles").is_dir() and any((out / "articles").glob("*.review.json")):
+                stray.write_text("{half a file", encoding="utf-8")
+                made.append(True)
+                return
+            time.sleep(0.02)
+
+    writer = threading.Thread(target=leave_a_temporary_file_mid_run)
+    writer.start()
+    result = batch.run_batch(folder, out, workers=2, quiet=True, engine="ray")
+    writer.join()
+    assert made and result.reviewed == 6
+    assert sorted(p.name for p in (out / "articles").iterdir()) == [f"a{n:03d}.review.json" for n in range(6)]
