@@ -30,7 +30,7 @@ from typing import Any
 from ..config import Config, MqmConfig, load_config
 from ..errors import InputError
 from ..io import html_report, workbook
-from ..io.output import BatchFolder, dumps, read_review, write_atomic
+from ..io.output import BatchFolder, dumps, read_review, writable_file, write_atomic
 from ..records import Review
 from ..score import mqm
 from ..ui import export
@@ -302,6 +302,8 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
 
 def cmd_export(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    if args.out not in (None, "-"):
+        writable_file(args.out, "--out", (args.input, args.original, args.db))
     folder = Path(args.input)
     if folder.is_dir():
         data = batch_bytes(folder, args.format, config, args.db)

@@ -103,7 +103,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.out and args.out != "-":
-        writable_file(args.out, "--out")
+        writable_file(args.out, "--out", (args.en_file, args.ja_file))
     src, tgt = _load_pair(args, config)
     review = pipeline.review(src, tgt, config)
     if args.out == "-":  # the full record is the output
@@ -313,6 +313,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the file system refused (disk full, read-only mount): one line, not a traceback
+        logging.getLogger(__name__).debug("OS error", exc_info=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"mtreview: error: {where}{exc.strerror or exc}\n")
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

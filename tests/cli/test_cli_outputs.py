@@ -1,0 +1,80 @@
+"""Output files a user names: never one of the command's inputs, refused before any work when
+the file system will not take them, and a write that fails is one line, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mtreview.cli import main as main_module
+from mtreview.cli.main import main
+
+PAIRS = "src\ttgt\nThe president visited Tokyo.\t大統領は東京を訪問した。\n"
+
+
+def _one_line_error(capsys, argv: list[str], code: int = 2) -> str:
+    assert main(argv) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("mtreview: error: "), err
+    return err[0]
+
+
+@pytest.fixture()
+def pair(tmp_path, seed_paths) -> tuple[Path, Path]:
+    en, ja = tmp_path / "a.en.txt", tmp_path / "a.ja.txt"
+    shutil.copy(seed_paths[0], en)
+    shutil.copy(seed_paths[1], ja)
+    return en, ja
+
+
+@pytest.mark.parametrize("side", [0, 1])
+def test_review_out_naming_an_input_is_refused(pair, capsys, side):
+    before = pair[side].read_bytes()
+    err = _one_line_error(capsys, ["review", str(pair[0]), str(pair[1]), "--out", str(pair[side])])
+    assert "--out is an input file" in err
+    assert pair[side].read_bytes() == before
+
+
+def test_score_out_naming_an_input_is_refused(tmp_path, capsys):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    err = _one_line_error(capsys, ["score", str(pairs), "-o", str(pairs)])
+    assert "--out is an input file" in err and pairs.read_text(encoding="utf-8") == PAIRS
+    en, ja = tmp_path / "t.en", tmp_path / "t.ja"
+    en.write_text("The president visited Tokyo.\n", encoding="utf-8")
+    ja.write_text("大統領は東京を訪問した。\n", encoding="utf-8")
+    err = _one_line_error(capsys, ["score", "-s", str(en), "-t", str(ja), "--meta", str(ja)])
+    assert "--meta is an input file" in err and ja.read_text(encoding="utf-8") == "大統領は東京を訪問した。\n"
+
+
+def test_export_out_naming_its_review_record_is_refused(pair, tmp_path, capsys):
+    record = tmp_path / "r.json"
+    assert main(["review", str(pair[0]), str(pair[1]), "--out", str(record), "--quiet"]) == 0
+    capsys.readouterr()
+    before = record.read_bytes()
+    err = _one_line_error(capsys, ["export", str(record), "--format", "jsonl", "-o", str(record)])
+    assert "--out is an input file" in err and record.read_bytes() == before
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a Linux /proc")
+@pytest.mark.parametrize("option", ["--out", "--meta"])
+def test_an_output_the_file_system_refuses_is_found_before_work(tmp_path, capsys, monkeypatch, option):
+    """/proc takes no new files, even from root, for whom os.access says yes: the refusal is one line."""
+    monkeypatch.setattr(os, "access", lambda *a, **k: True)
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    err = _one_line_error(capsys, ["score", str(pairs), option, "/proc/mtreview-test.json"])
+    assert f"{option} cannot be written" in err
+
+
+def test_a_failing_write_is_one_line(pair, tmp_path, capsys, monkeypatch):
+    def full(path, text):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(main_module, "write_atomic", full)
+    out = tmp_path / "r.json"
+    err = _one_line_error(capsys, ["review", str(pair[0]), str(pair[1]), "--out", str(out)], code=1)
+    assert err == f"mtreview: error: {out}: No space left on device"
