@@ -78,3 +78,19 @@ def test_a_failing_write_is_one_line(pair, tmp_path, capsys, monkeypatch):
     out = tmp_path / "r.json"
     err = _one_line_error(capsys, ["review", str(pair[0]), str(pair[1]), "--out", str(out)], code=1)
     assert err == f"mtreview: error: {out}: No space left on device"
+
+
+def test_batch_out_holding_other_files_is_refused(tmp_path, capsys, seed_paths):
+    articles = tmp_path / "in"
+    articles.mkdir()
+    shutil.copy(seed_paths[0], articles / "a.en.txt")
+    shutil.copy(seed_paths[1], articles / "a.ja.txt")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.json").write_text("my own notes\n", encoding="utf-8")
+    err = _one_line_error(capsys, ["batch", str(articles), "--out", str(mine), "--workers", "1", "--quiet"])
+    assert "--out holds other files and is not a batch output folder" in err
+    assert sorted(p.name for p in mine.iterdir()) == ["summary.json"]
+    assert (mine / "summary.json").read_text(encoding="utf-8") == "my own notes\n"
+    err = _one_line_error(capsys, ["batch", str(articles), "--out", str(articles), "--workers", "1", "--quiet"])
+    assert "is not a batch output folder" in err  # the input folder itself
