@@ -94,3 +94,13 @@ def test_batch_out_holding_other_files_is_refused(tmp_path, capsys, seed_paths):
     assert (mine / "summary.json").read_text(encoding="utf-8") == "my own notes\n"
     err = _one_line_error(capsys, ["batch", str(articles), "--out", str(articles), "--workers", "1", "--quiet"])
     assert "is not a batch output folder" in err  # the input folder itself
+
+
+def test_export_reads_mtreview_config_like_the_other_commands(pair, tmp_path, capsys, monkeypatch):
+    record = tmp_path / "r.json"
+    assert main(["review", str(pair[0]), str(pair[1]), "--out", str(record), "--quiet"]) == 0
+    bad = tmp_path / "env.toml"
+    bad.write_text("[mqm]\nnope = 1\n", encoding="utf-8")
+    monkeypatch.setenv("MTREVIEW_CONFIG", str(bad))
+    capsys.readouterr()
+    assert "unknown config key [mqm] nope" in _one_line_error(capsys, ["export", str(record), "--format", "csv"], 3)
