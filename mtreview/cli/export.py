@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, MqmConfig, config_path, load_config
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..io import html_report, workbook
 from ..io.output import BatchFolder, dumps, read_review, writable_file, write_atomic
 from ..records import Review
@@ -304,6 +304,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     config = load_config(config_path(args.config))
     if args.out not in (None, "-"):
         writable_file(args.out, "--out", (args.input, args.original, args.db))
+    elif args.format == "xlsx" and sys.stdout.isatty():
+        raise UsageError("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect standard output)")
     folder = Path(args.input)
     if folder.is_dir():
         data = batch_bytes(folder, args.format, config, args.db)

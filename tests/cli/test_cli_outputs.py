@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,12 @@ def test_export_reads_mtreview_config_like_the_other_commands(pair, tmp_path, ca
     monkeypatch.setenv("MTREVIEW_CONFIG", str(bad))
     capsys.readouterr()
     assert "unknown config key [mqm] nope" in _one_line_error(capsys, ["export", str(record), "--format", "csv"], 3)
+
+
+def test_export_xlsx_is_not_written_to_a_terminal(pair, tmp_path, capsys, monkeypatch):
+    record = tmp_path / "r.json"
+    assert main(["review", str(pair[0]), str(pair[1]), "--out", str(record), "--quiet"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    err = _one_line_error(capsys, ["export", str(record), "--format", "xlsx"], 64)
+    assert "give --out FILE.xlsx" in err
