@@ -135,8 +135,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not args.quiet:
         arts = result.summary["articles"]
         sys.stderr.write(
-            f"{arts['reviewed']} article(s) reviewed ({result.reviewed} in this run,"
-            f" {result.skipped} done before), {arts['failed']} failed; outputs in {result.out}\n"
+            f"{arts['reviewed']} article(s) reviewed, {arts['failed']} failed ({result.reviewed} reviewed in"
+            f" this run, {result.skipped} skipped: unchanged since an earlier run); outputs in {result.out}\n"
         )
     if result.summary["articles"]["reviewed"] == 0 and result.summary["articles"]["failed"]:
         raise InputError(f"no article could be reviewed; see {BatchFolder(Path(args.out)).errors}")

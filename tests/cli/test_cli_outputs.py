@@ -114,3 +114,21 @@ def test_export_xlsx_is_not_written_to_a_terminal(pair, tmp_path, capsys, monkey
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     err = _one_line_error(capsys, ["export", str(record), "--format", "xlsx"], 64)
     assert "give --out FILE.xlsx" in err
+
+
+def test_batch_rerun_summary_counts_add_up(tmp_path, capsys, seed_paths):
+    """A failed article left as it was is skipped on a rerun: it is not 'reviewed before'."""
+    articles = tmp_path / "in"
+    articles.mkdir()
+    shutil.copy(seed_paths[0], articles / "a.en.txt")
+    shutil.copy(seed_paths[1], articles / "a.ja.txt")
+    (articles / "b.en.txt").write_text("", encoding="utf-8")
+    shutil.copy(seed_paths[1], articles / "b.ja.txt")
+    out = tmp_path / "out"
+    argv = ["batch", str(articles), "--out", str(out), "--workers", "1"]
+    assert main(argv) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        "1 article(s) reviewed, 1 failed (1 reviewed in this run, 0 skipped")
+    assert main(argv) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        "1 article(s) reviewed, 1 failed (0 reviewed in this run, 2 skipped: unchanged since an earlier run)")
