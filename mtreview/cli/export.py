@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, MqmConfig, load_config
-from ..errors import InputError
+from ..config import Config, MqmConfig, config_path, load_config
+from ..errors import InputError, UsageError
 from ..io import html_report, workbook
-from ..io.output import BatchFolder, dumps, read_review, write_atomic
+from ..io.output import BatchFolder, dumps, read_review, writable_file, write_atomic
 from ..records import Review
 from ..score import mqm
 from ..ui import export
@@ -301,7 +301,11 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = load_config(config_path(args.config))
+    if args.out not in (None, "-"):
+        writable_file(args.out, "--out", (args.input, args.original, args.db))
+    elif args.format == "xlsx" and sys.stdout.isatty():
+        raise UsageError("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect standard output)")
     folder = Path(args.input)
     if folder.is_dir():
         data = batch_bytes(folder, args.format, config, args.db)
@@ -343,5 +347,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                 "with --article, or to a batch folder's articles)")
     p.add_argument("--original", help="the XLIFF/TMX file the review was made from (default: its recorded path)")
     p.add_argument("--bom", action="store_true", help="csv: start with a UTF-8 byte-order mark (Japanese Excel)")
-    p.add_argument("--config", help="TOML file overriding configs/default.toml values ([mqm] weights, threshold)")
+    p.add_argument("--config", help="TOML file overriding configs/default.toml values ([mqm] weights, threshold;"
+                        " default: $MTREVIEW_CONFIG)")
     p.set_defaults(func=cmd_export)

@@ -103,7 +103,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.out and args.out != "-":
-        writable_file(args.out, "--out")
+        writable_file(args.out, "--out", (args.en_file, args.ja_file))
     src, tgt = _load_pair(args, config)
     review = pipeline.review(src, tgt, config)
     if args.out == "-":  # the full record is the output
@@ -125,14 +125,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from ..batch import runner as batch
 
     config = _config(args)
+    out = BatchFolder.at(args.out)
+    if out.root.is_dir() and any(out.root.iterdir()) and not out.articles.is_dir():
+        raise InputError(f"{out.root}: --out holds other files and is not a batch output folder;"
+                         " give a new or empty folder (its files would be overwritten)")
     result = batch.run_batch(args.input, args.out, config, workers=args.workers, quiet=args.quiet,
                              root=args.root, allow_outside_root=args.allow_outside_root,
                              engine=args.engine, ray_address=args.ray_address)
     if not args.quiet:
         arts = result.summary["articles"]
         sys.stderr.write(
-            f"{arts['reviewed']} article(s) reviewed ({result.reviewed} in this run,"
-            f" {result.skipped} done before), {arts['failed']} failed; outputs in {result.out}\n"
+            f"{arts['reviewed']} article(s) reviewed, {arts['failed']} failed ({result.reviewed} reviewed in"
+            f" this run, {result.skipped} skipped: unchanged since an earlier run); outputs in {result.out}\n"
         )
     if result.summary["articles"]["reviewed"] == 0 and result.summary["articles"]["failed"]:
         raise InputError(f"no article could be reviewed; see {BatchFolder(Path(args.out)).errors}")
@@ -313,6 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the file system refused (disk full, read-only mount): one line, not a traceback
+        logging.getLogger(__name__).debug("OS error", exc_info=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"mtreview: error: {where}{exc.strerror or exc}\n")
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -117,7 +117,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         config = config.replace(models__lm="")
     for path, option in ((args.meta, "--meta"), (args.out, "--out")):
         if path and path != "-":
-            writable_file(path, option)
+            writable_file(path, option, (args.pairs, args.src, args.tgt, args.ref))
     rows = read_rows(args)
     name = args.pairs or args.src
     if not rows:

@@ -115,6 +115,23 @@ def _damaged_utf8(data: bytes) -> tuple[str, int] | None:
     return (text, bad) if bad <= max(1, len(text) // 1000) and good >= 20 * bad else None
 
 
+_ASCII = bytes(range(0x80))
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
+
+
+def _western(data: bytes) -> tuple[str, str] | None:
+    """English saved on Windows (curly quotes, dashes, €, é): mostly ASCII with a few Windows-1252
+    bytes. Guessing among the 8-bit code pages from so few bytes picks a wrong one (cp775 made
+    “we” into ōweö), and Windows-1252 is what such a file nearly always is."""
+    high = len(data.translate(None, _ASCII))
+    if not high or high > 0.1 * len(data):
+        return None
+    if sum(len(run) for run in _HIGH_RUN.findall(data)) * 2 > high:
+        return None  # high bytes mostly in runs: multi-byte characters (a few Japanese words), not quotes
+    text = _strict(data, "cp1252")
+    return (text, "cp1252") if text is not None and _plausibility(text) >= 0.95 else None
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -153,7 +170,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     if damaged is not None:
         log.warning("%s: %d invalid UTF-8 byte sequence(s) replaced by U+FFFD", name, damaged[1])
         return damaged[0], "utf-8"
-    found = _legacy(data)
+    found = _legacy(data) or _western(data)
     if found:
         return found
     from charset_normalizer import from_bytes

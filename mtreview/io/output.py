@@ -59,11 +59,16 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         raise
 
 
-def writable_file(path: str | Path, option: str) -> Path:
-    """``path`` as a file this process can create or replace, checked before any work (InputError if not)."""
+def writable_file(path: str | Path, option: str, inputs: Iterable[str | Path | None] = ()) -> Path:
+    """``path`` as a file this process can create or replace, checked before any work (InputError if not).
+
+    ``inputs`` are the command's input files: an output naming one of them would overwrite it."""
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{p}: {option} is a folder, not a file")
+    for name in inputs:
+        if name and name != "-" and p.exists() and Path(name).exists() and os.path.samefile(p, name):
+            raise InputError(f"{p}: {option} is an input file of this command; writing it would destroy the input")
     folder = p.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
@@ -71,6 +76,13 @@ def writable_file(path: str | Path, option: str) -> Path:
         raise InputError(f"{p}: {option} cannot be written (no writable folder {folder})")
     if p.exists() and not os.access(p, os.W_OK):
         raise InputError(f"{p}: {option} cannot be written (read-only file)")
+    if p.parent.is_dir():  # os.access cannot see every refusal (/proc, read-only mounts as root): try it
+        probe = temp_path(p)
+        try:
+            probe.open("wb").close()
+            probe.unlink()
+        except OSError as exc:
+            raise InputError(f"{p}: {option} cannot be written ({exc.strerror or exc})") from None
     return p
 
 

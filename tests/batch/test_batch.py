@@ -86,7 +86,8 @@ def test_cli_without_tty_prints_one_line_and_no_progress_bar(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (
-        f"3 article(s) reviewed (3 in this run, 0 done before), 0 failed; outputs in {out}\n")
+        f"3 article(s) reviewed, 0 failed (3 reviewed in this run, 0 skipped: unchanged since an earlier run);"
+        f" outputs in {out}\n")
     assert batch.review_file(out, "abcnews.420102").is_file()
     assert batch.review_file(out, "desk/1").name == "desk_1.review.json"
 

@@ -289,7 +289,7 @@ def test_unwritable_output_is_one_line(reviewed, tmp_path, capsys):
     blocker.write_text("x", encoding="utf-8")
     assert main(["export", str(reviewed), "--format", "csv", "--out", str(blocker / "sub" / "o.csv")]) == 2
     err = capsys.readouterr().err
-    assert "cannot write" in err and err.count("\n") == 1
+    assert "--out cannot be written" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("fmt", ["tmx", "xlsx", "html", "mqm"])

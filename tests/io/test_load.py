@@ -6,7 +6,7 @@ import pytest
 
 from mtreview.config import LoadConfig
 from mtreview.errors import InputError
-from mtreview.io.load import decode, load_bytes, load_document, load_text, paragraphs
+from mtreview.io.load import _western, decode, load_bytes, load_document, load_text, paragraphs
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 TEST_DATA = Path(__file__).resolve().parents[1] / "data"
@@ -76,6 +76,27 @@ def test_decode_encodings(text, data, expected):
     got, encoding = decode(data, "seed")
     assert encoding == expected
     assert got.startswith(text)
+
+
+WINDOWS_EN = [
+    "The president said \u201cwe will win\u201d on Monday \u2013 and left.\nIt cost \u20ac500.\n",
+    "Caf\u00e9 owners in S\u00e3o Paulo \u2018welcomed\u2019 the news.\n" + SEED_EN[:300],
+]
+
+
+@pytest.mark.parametrize("text", WINDOWS_EN)
+def test_english_saved_on_windows_decodes_as_windows_1252(text):
+    """A few curly quotes, dashes or accents in English: cp1252, not a mojibake code page."""
+    got, encoding = decode(text.encode("cp1252"), "notes.txt")
+    assert (got, encoding) == (text, "cp1252")
+
+
+def test_text_that_is_not_english_with_a_few_western_bytes_is_not_windows_1252():
+    russian = "\u041f\u0440\u0435\u0437\u0438\u0434\u0435\u043d\u0442 \u0441\u043a\u0430\u0437\u0430\u043b.\n" * 20
+    assert _western(russian.encode("cp1251")) is None  # too many high bytes for English with a few quotes
+    assert _western(b"plain ASCII only\n") is None  # nothing to decide: UTF-8 took it already
+    for enc in ("shift_jis", "euc_jp"):  # English with a few Japanese words: multi-byte runs, not quotes
+        assert _western((SEED_EN[:1500] + "\nトヨタ自動車\n").encode(enc)) is None
 
 
 @pytest.mark.parametrize("enc", ["utf-8", "utf-16", "shift_jis", "euc_jp"])

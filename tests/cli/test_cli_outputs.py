@@ -1,0 +1,134 @@
+"""Output files a user names: never one of the command's inputs, refused before any work when
+the file system will not take them, and a write that fails is one line, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from mtreview.cli import main as main_module
+from mtreview.cli.main import main
+
+PAIRS = "src\ttgt\nThe president visited Tokyo.\t大統領は東京を訪問した。\n"
+
+
+def _one_line_error(capsys, argv: list[str], code: int = 2) -> str:
+    assert main(argv) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("mtreview: error: "), err
+    return err[0]
+
+
+@pytest.fixture()
+def pair(tmp_path, seed_paths) -> tuple[Path, Path]:
+    en, ja = tmp_path / "a.en.txt", tmp_path / "a.ja.txt"
+    shutil.copy(seed_paths[0], en)
+    shutil.copy(seed_paths[1], ja)
+    return en, ja
+
+
+@pytest.mark.parametrize("side", [0, 1])
+def test_review_out_naming_an_input_is_refused(pair, capsys, side):
+    before = pair[side].read_bytes()
+    err = _one_line_error(capsys, ["review", str(pair[0]), str(pair[1]), "--out", str(pair[side])])
+    assert "--out is an input file" in err
+    assert pair[side].read_bytes() == before
+
+
+def test_score_out_naming_an_input_is_refused(tmp_path, capsys):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    err = _one_line_error(capsys, ["score", str(pairs), "-o", str(pairs)])
+    assert "--out is an input file" in err and pairs.read_text(encoding="utf-8") == PAIRS
+    en, ja = tmp_path / "t.en", tmp_path / "t.ja"
+    en.write_text("The president visited Tokyo.\n", encoding="utf-8")
+    ja.write_text("大統領は東京を訪問した。\n", encoding="utf-8")
+    err = _one_line_error(capsys, ["score", "-s", str(en), "-t", str(ja), "--meta", str(ja)])
+    assert "--meta is an input file" in err and ja.read_text(encoding="utf-8") == "大統領は東京を訪問した。\n"
+
+
+def test_export_out_naming_its_review_record_is_refused(pair, tmp_path, capsys):
+    record = tmp_path / "r.json"
+    assert main(["review", str(pair[0]), str(pair[1]), "--out", str(record), "--quiet"]) == 0
+    capsys.readouterr()
+    before = record.read_bytes()
+    err = _one_line_error(capsys, ["export", str(record), "--format", "jsonl", "-o", str(record)])
+    assert "--out is an input file" in err and record.read_bytes() == before
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a Linux /proc")
+@pytest.mark.parametrize("option", ["--out", "--meta"])
+def test_an_output_the_file_system_refuses_is_found_before_work(tmp_path, capsys, monkeypatch, option):
+    """/proc takes no new files, even from root, for whom os.access says yes: the refusal is one line."""
+    monkeypatch.setattr(os, "access", lambda *a, **k: True)
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    err = _one_line_error(capsys, ["score", str(pairs), option, "/proc/mtreview-test.json"])
+    assert f"{option} cannot be written" in err
+
+
+def test_a_failing_write_is_one_line(pair, tmp_path, capsys, monkeypatch):
+    def full(path, text):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(main_module, "write_atomic", full)
+    out = tmp_path / "r.json"
+    err = _one_line_error(capsys, ["review", str(pair[0]), str(pair[1]), "--out", str(out)], code=1)
+    assert err == f"mtreview: error: {out}: No space left on device"
+
+
+def test_batch_out_holding_other_files_is_refused(tmp_path, capsys, seed_paths):
+    articles = tmp_path / "in"
+    articles.mkdir()
+    shutil.copy(seed_paths[0], articles / "a.en.txt")
+    shutil.copy(seed_paths[1], articles / "a.ja.txt")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.json").write_text("my own notes\n", encoding="utf-8")
+    err = _one_line_error(capsys, ["batch", str(articles), "--out", str(mine), "--workers", "1", "--quiet"])
+    assert "--out holds other files and is not a batch output folder" in err
+    assert sorted(p.name for p in mine.iterdir()) == ["summary.json"]
+    assert (mine / "summary.json").read_text(encoding="utf-8") == "my own notes\n"
+    err = _one_line_error(capsys, ["batch", str(articles), "--out", str(articles), "--workers", "1", "--quiet"])
+    assert "is not a batch output folder" in err  # the input folder itself
+
+
+def test_export_reads_mtreview_config_like_the_other_commands(pair, tmp_path, capsys, monkeypatch):
+    record = tmp_path / "r.json"
+    assert main(["review", str(pair[0]), str(pair[1]), "--out", str(record), "--quiet"]) == 0
+    bad = tmp_path / "env.toml"
+    bad.write_text("[mqm]\nnope = 1\n", encoding="utf-8")
+    monkeypatch.setenv("MTREVIEW_CONFIG", str(bad))
+    capsys.readouterr()
+    assert "unknown config key [mqm] nope" in _one_line_error(capsys, ["export", str(record), "--format", "csv"], 3)
+
+
+def test_export_xlsx_is_not_written_to_a_terminal(pair, tmp_path, capsys, monkeypatch):
+    record = tmp_path / "r.json"
+    assert main(["review", str(pair[0]), str(pair[1]), "--out", str(record), "--quiet"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    err = _one_line_error(capsys, ["export", str(record), "--format", "xlsx"], 64)
+    assert "give --out FILE.xlsx" in err
+
+
+def test_batch_rerun_summary_counts_add_up(tmp_path, capsys, seed_paths):
+    """A failed article left as it was is skipped on a rerun: it is not 'reviewed before'."""
+    articles = tmp_path / "in"
+    articles.mkdir()
+    shutil.copy(seed_paths[0], articles / "a.en.txt")
+    shutil.copy(seed_paths[1], articles / "a.ja.txt")
+    (articles / "b.en.txt").write_text("", encoding="utf-8")
+    shutil.copy(seed_paths[1], articles / "b.ja.txt")
+    out = tmp_path / "out"
+    argv = ["batch", str(articles), "--out", str(out), "--workers", "1"]
+    assert main(argv) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        "1 article(s) reviewed, 1 failed (1 reviewed in this run, 0 skipped")
+    assert main(argv) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        "1 article(s) reviewed, 1 failed (0 reviewed in this run, 2 skipped: unchanged since an earlier run)")
