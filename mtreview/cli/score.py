@@ -115,6 +115,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     config = load_config(config_path(args.config))
     if args.fast:  # the light model only, whatever [models] lm says
         config = config.replace(models__lm="")
+    if args.meta and args.out and args.out != "-" and Path(args.meta).resolve() == Path(args.out).resolve():
+        raise UsageError(f"{args.meta}: --meta and --out name the same file; the metadata would replace the scores")
     for path, option in ((args.meta, "--meta"), (args.out, "--out")):
         if path and path != "-":
             writable_file(path, option, (args.pairs, args.src, args.tgt, args.ref))

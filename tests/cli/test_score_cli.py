@@ -68,3 +68,14 @@ def test_malformed_input_names_the_line(tmp_path, capsys, name, text, message):
 def test_missing_file(tmp_path, capsys):
     assert main(["score", str(tmp_path / "nope.tsv")]) == 2
     assert "nope.tsv: no such file" in capsys.readouterr().err
+
+
+def test_meta_and_out_naming_one_file_is_a_usage_error(tmp_path, capsys):
+    """--meta written over --out would replace the scores with the metadata: refused before any work."""
+    rows = [(f"r{k}", en, ja, "") for k, (en, ja) in enumerate(PAIRS)]
+    out = tmp_path / "scores.jsonl"
+    same = tmp_path / "sub" / ".." / "scores.jsonl"  # the same file by another spelling
+    (tmp_path / "sub").mkdir()
+    assert main(["score", str(_tsv(tmp_path, rows)), "-o", str(out), "--meta", str(same)]) == 64
+    assert "--meta and --out name the same file" in capsys.readouterr().err
+    assert not out.exists()
