@@ -96,8 +96,12 @@ class HFTranslator:
             self.model = transformers.AutoModelForSeq2SeqLM.from_pretrained(
                 where, use_safetensors=True, **kwargs)
         except (OSError, ValueError) as exc:
-            hint = (" (offline: set [models] offline = false or run `mtreview models download`)"
-                    if local_only else "")
+            if Path(where).is_dir():
+                hint = " (not a transformers model folder: it needs config.json, the tokenizer files and the weights)"
+            elif local_only:
+                hint = " (offline: set [models] offline = false or run `mtreview models download`)"
+            else:
+                hint = ""
             raise ModelError(f"cannot load MT model {path_or_id}: {str(exc).splitlines()[0]}{hint}") from None
         self.model.eval()
         self.cap = _cap(mconf)

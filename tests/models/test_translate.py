@@ -128,3 +128,12 @@ def test_models_download_fails_cleanly(tmp_path, capsys, monkeypatch):
     assert code == 4
     assert err.startswith("mtreview: error: cannot download mtreview-test/no-such-model")
     assert "Traceback" not in err
+
+
+def test_models_verify_on_a_folder_that_is_no_model_says_so(tmp_path, capsys):
+    """A local folder without a model is named as such; the offline hint (for hub ids) misled."""
+    pytest.importorskip("torch")
+    (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
+    assert main(["models", "verify", str(tmp_path)]) == 4
+    err = capsys.readouterr().err
+    assert "not a transformers model folder" in err and "offline" not in err
