@@ -218,6 +218,9 @@ def locked(out: Path) -> Iterator[None]:
     run holds, is an InputError raised before any work starts."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not BatchFolder(out).articles.is_dir():
+        raise InputError(f"{out}: --out holds other files and is not a batch output folder;"
+                         " give a new or empty folder (its files would be overwritten)")
     try:
         BatchFolder(out).articles.mkdir(parents=True, exist_ok=True)
         fh = BatchFolder(out).lock.open("a+", encoding="utf-8")

@@ -125,10 +125,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from ..batch import runner as batch
 
     config = _config(args)
-    out = BatchFolder.at(args.out)
-    if out.root.is_dir() and any(out.root.iterdir()) and not out.articles.is_dir():
-        raise InputError(f"{out.root}: --out holds other files and is not a batch output folder;"
-                         " give a new or empty folder (its files would be overwritten)")
     result = batch.run_batch(args.input, args.out, config, workers=args.workers, quiet=args.quiet,
                              root=args.root, allow_outside_root=args.allow_outside_root,
                              engine=args.engine, ray_address=args.ray_address)

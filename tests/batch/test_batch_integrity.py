@@ -17,6 +17,7 @@ from conftest import ROOT, TEST_DATA
 from mtreview.batch import runner as batch
 from mtreview.cli.main import main
 from mtreview.config import from_dict
+from mtreview.errors import InputError
 from mtreview.io.output import BatchFolder
 
 FIXTURES = TEST_DATA / "batch"
@@ -184,3 +185,18 @@ def test_workers_die_with_a_killed_batch(tmp_path):
                 os.kill(pid, signal.SIGKILL)
     rerun = batch.run_batch(folder, out, HASHING, workers=1, quiet=True)  # a restart works at once
     assert rerun.summary["articles"]["reviewed"] == 90
+
+
+def test_library_run_refuses_a_folder_of_other_files(tmp_path):
+    """``run_batch`` itself (not only the CLI) leaves a folder that is no batch output alone:
+    its summary.json would have been replaced."""
+    inp = _folder(tmp_path)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "summary.json").write_text("my own notes", encoding="utf-8")
+    with pytest.raises(InputError, match="not a batch output folder"):
+        batch.run_batch(inp, out, HASHING, workers=1, quiet=True)
+    assert (out / "summary.json").read_text(encoding="utf-8") == "my own notes"
+    assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
+    with pytest.raises(InputError, match="not a batch output folder"):
+        batch.run_batch(inp, inp, HASHING, workers=1, quiet=True)  # the input folder itself
