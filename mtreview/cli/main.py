@@ -69,6 +69,9 @@ def _load_pair(args: argparse.Namespace, config: Config):
         jsonl = data.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"{")
         return load_pairs_bytes(data, "<stdin>.jsonl" if jsonl else "<stdin>.tsv")
     if args.ja_file is None:
+        if Path(args.en_file).is_dir():
+            raise InputError(f"{args.en_file}: is a folder; `review` takes two article files or one segment file"
+                             " (a folder of articles is for `mtreview batch`)")
         if not is_pair_file(args.en_file):
             raise InputError(
                 f"{args.en_file}: give two article files (EN_FILE JA_FILE) "

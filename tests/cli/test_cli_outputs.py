@@ -132,3 +132,8 @@ def test_batch_rerun_summary_counts_add_up(tmp_path, capsys, seed_paths):
     assert main(argv) == 0
     assert capsys.readouterr().err.splitlines()[-1].startswith(
         "1 article(s) reviewed, 1 failed (0 reviewed in this run, 2 skipped: unchanged since an earlier run)")
+
+
+def test_review_of_a_folder_names_it_and_points_to_batch(tmp_path, capsys):
+    err = _one_line_error(capsys, ["review", str(tmp_path)])
+    assert "is a folder" in err and "mtreview batch" in err
