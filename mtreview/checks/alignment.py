@@ -186,6 +186,9 @@ class Omission(Check):
         gate_sim: float = 0.65  # residual runs only when its source and translation are less similar
         # than this: a mildly short pair that already matches well rarely lacks a clause (bench/
         # omission_gate.py: same omission counts on the tune half, a quarter fewer texts; 1 = off)
+        ablation_share: float = 0.15  # a clause shorter than this share of the source's characters is
+        # not cut (its cut taken to leave the similarity as it is: same omission flags on the tune half,
+        # a fifth fewer texts; bench/omission_gate.py --shares); 0 = every clause
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
@@ -236,7 +239,8 @@ class Omission(Check):
             lower = p.very_short_log if p.covered_gain > -1 else None  # the veto needs these too
             todo = [i for i in band(p.ablation_log, lower) if not decided(i)]
             if p.ablation_gain > 0 and (short := self._gated(article, todo, res)):
-                gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
+                gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short],
+                                                      p.ablation_share),
                                  strict=True))
         out = []
         for i, seg in enumerate(article.segments):

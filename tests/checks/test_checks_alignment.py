@@ -304,3 +304,33 @@ def test_no_ablation_for_a_pair_an_earlier_rule_already_reports(ja, message, abl
     assert [f.message for _, f in flags] == [message]
     cuts = {without(NUMBER_EN, c) for c in en_clauses(NUMBER_EN)}
     assert bool(cuts & set(seen)) == ablated
+
+
+@pytest.mark.parametrize("share, cut_first", [(0.0, True), (0.15, True), (0.2, False)])
+def test_clause_gains_skips_clauses_below_a_share_of_the_source(share, cut_first):
+    # ABLATION_EN's clauses: 21, 59 and 34 of 117 characters (0.18, 0.50, 0.29 of the source)
+    first = without(ABLATION_EN, en_clauses(ABLATION_EN)[0])
+    seen: list[str] = []
+
+    def encode(texts):
+        seen.extend(texts)
+        return _facts(texts)
+
+    pair = (ABLATION_EN, "その甲斐あって、いつもとは違う役割で見事にプレーした。")  # the last clause missing
+    got = clause_gains(encode, [pair], min_share=share)
+    assert (first in seen) == cut_first
+    assert got == clause_gains(_facts, [pair])  # the clause that matters is still the one found, same gain
+    # every clause under the share: nothing to cut
+    assert clause_gains(encode, [pair], min_share=0.6) == [None]
+
+
+@pytest.mark.parametrize("share, expected", [
+    (0.15, []),  # every clause cut, each lowers the similarity: the veto holds
+    # the first clause (0.18 of the source) is not cut: taken to leave the similarity as it is, so
+    # not every cut is known to lower it and the length rule's flag stands
+    (0.2, [(0, 117, "The translation is about 53% shorter than expected: a clause may be missing.")]),
+])
+def test_an_uncut_clause_lifts_the_veto(share, expected):
+    seg = Segment(0, ABLATION_EN, "その甲斐あって、見事なプレーで多くの得点を挙げた。", (0,), (0,))
+    flags = Omission(min_segments=99, ablation_share=share).run(Article(segments=(seg,), encode=_facts))
+    assert [(f.start, f.end, f.message) for _, f in flags] == expected
