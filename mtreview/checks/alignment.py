@@ -186,6 +186,9 @@ class Omission(Check):
         gate_sim: float = 0.65  # residual runs only when its source and translation are less similar
         # than this: a mildly short pair that already matches well rarely lacks a clause (bench/
         # omission_gate.py: same omission counts on the tune half, a quarter fewer texts; 1 = off)
+        ablation_share: float = 0.15  # a clause shorter than this share of the source's characters is
+        # not cut (its cut taken to leave the similarity as it is: same omission flags on the tune half,
+        # a fifth fewer texts; bench/omission_gate.py --shares); 0 = every clause
 
     def run(self, article: Article) -> list[tuple[int, Flag]]:
         p = self.params
@@ -198,18 +201,47 @@ class Omission(Check):
                     if seg.tgt.strip() and res[i] is not None and _chars(seg.src) >= p.min_src_chars
                     and lower <= res[i] < upper]
 
+        lone = lone_sentences(article, "src", p.lone_sim, p.lone_gap)
+        explained = explained_skips(article, "src", p.neighbour_sim, p.neighbour_gain)
+        lost_memo: dict[int, list[Num]] = {}
+        gone_memo: dict[int, list[tuple[int, int]]] = {}
+
+        def lost_of(i: int) -> list[Num]:  # the source numbers the translation lacks (memoised)
+            if i not in lost_memo:
+                lost_memo[i] = _lost_numbers(segs[i])
+            return lost_memo[i]
+
+        def gone_of(i: int) -> list[tuple[int, int]]:  # the source names the translation lacks (memoised)
+            if i not in gone_memo:
+                gone_memo[i] = lost_names(segs, i)
+            return gone_memo[i]
+
         clauses: dict[int, tuple[tuple[int, int], float] | None] = {}
         gains: dict[int, tuple[tuple[int, int], float] | None] = {}
         if article.encode is not None:
             if p.clause_sim > 0 and (short := band(p.anchored_log)):  # 0 = off
                 clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt)
                                                                              for i in short]), strict=True))
+
+            def decided(i: int) -> bool:
+                """Whether a rule the loop below applies before the ablation's already reports pair
+                ``i`` (in the ablation's band, so long enough), leaving its gains unread."""
+                r = res[i]
+                if i in lone:
+                    return True
+                if r < p.short_log:  # the veto and the clause span read the gains
+                    return False
+                weak = clauses.get(i)
+                return bool((r < p.anchored_log and lost_of(i))
+                            or (article.document_level and r < p.name_log and gone_of(i))
+                            or (weak is not None and weak[1] < p.clause_sim))
+
             lower = p.very_short_log if p.covered_gain > -1 else None  # the veto needs these too
-            if p.ablation_gain > 0 and (short := self._gated(article, band(p.ablation_log, lower), res)):
-                gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short]),
+            todo = [i for i in band(p.ablation_log, lower) if not decided(i)]
+            if p.ablation_gain > 0 and (short := self._gated(article, todo, res)):
+                gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short],
+                                                      p.ablation_share),
                                  strict=True))
-        lone = lone_sentences(article, "src", p.lone_sim, p.lone_gap)
-        explained = explained_skips(article, "src", p.neighbour_sim, p.neighbour_gain)
         out = []
         for i, seg in enumerate(article.segments):
             if seg.src.strip() and not seg.tgt.strip():
@@ -249,7 +281,7 @@ class Omission(Check):
                     msg = msg[:-1] + " (or it is a headline, which Japanese keeps short)."
                 out.append((i, self.flag("src", seg.src, a, b, msg, severity=sev)))
                 continue
-            lost = _lost_numbers(seg) if long_enough and r < p.anchored_log else []
+            lost = lost_of(i) if long_enough and r < p.anchored_log else []
             if lost:
                 pct = round(100 * (1 - math.exp(r)))
                 msg = (f"The translation is about {pct}% shorter than expected and lacks "
@@ -257,7 +289,7 @@ class Omission(Check):
                 out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)))
                 continue
             in_band = article.document_level and long_enough and r < p.name_log
-            gone = lost_names(article.segments, i) if in_band else []
+            gone = gone_of(i) if in_band else []
             if gone:
                 pct = round(100 * (1 - math.exp(r)))
                 what = ", ".join(seg.src[a:b] for a, b in gone)

@@ -70,24 +70,31 @@ def without(text: str, span: tuple[int, int]) -> str:
     return DANGLING.sub("", rest).strip(" ,;:")
 
 
-def clause_gains(encode: Any, pairs: list[tuple[str, str]]) -> list[tuple[tuple[int, int], float] | None]:
+def clause_gains(encode: Any, pairs: list[tuple[str, str]],
+                 min_share: float = 0.0) -> list[tuple[tuple[int, int], float] | None]:
     """Per (src, tgt) pair: the clause whose removal from the source raises its similarity to
     the translation most, and by how much (negative: every cut lowers it); None for a source
-    of fewer than two clauses. One encoder batch."""
+    of fewer than two clauses. One encoder batch.
+
+    A clause shorter than ``min_share`` of the source's characters is not cut: its removal is
+    taken to leave the similarity as it is (gain 0), so it is never the one reported above a
+    positive threshold and keeps the gain from going below zero. None when every clause is."""
     jobs = [en_clauses(src) for src, _ in pairs]
-    texts = sorted({t for (src, tgt), cl in zip(pairs, jobs, strict=True) if len(cl) >= 2
-                    for t in (src, tgt, *(without(src, c) for c in cl))})
+    cuts = [[c for c in cl if (c[1] - c[0]) >= min_share * len(src)] if len(cl) >= 2 else []
+            for (src, _), cl in zip(pairs, jobs, strict=True)]
+    texts = sorted({t for (src, tgt), cut in zip(pairs, cuts, strict=True) if cut
+                    for t in (src, tgt, *(without(src, c) for c in cut))})
     if not texts:
         return [None] * len(pairs)
     vecs = encode(texts)
     row = {t: vecs[k] for k, t in enumerate(texts)}
     out: list[tuple[tuple[int, int], float] | None] = []
-    for (src, tgt), cl in zip(pairs, jobs, strict=True):
-        if len(cl) < 2:
+    for (src, tgt), cl, cut in zip(pairs, jobs, cuts, strict=True):
+        if not cut:
             out.append(None)
             continue
         base = float(row[src] @ row[tgt])
-        gains = [float(row[without(src, c)] @ row[tgt]) - base for c in cl]
-        k = max(range(len(cl)), key=gains.__getitem__)
-        out.append((cl[k], gains[k]))
+        gains = {c: float(row[without(src, c)] @ row[tgt]) - base for c in cut}
+        k = max(range(len(cl)), key=lambda j: gains.get(cl[j], 0.0))
+        out.append((cl[k], gains.get(cl[k], 0.0)))
     return out

@@ -276,3 +276,61 @@ def test_the_gate_skips_the_ablation_of_mildly_short_pairs_that_already_match(ga
     assert [(f.start, f.end) for _, f in flags] == ([(83, 117)] if ablated else [])
     cuts = {without(ABLATION_EN, c) for c in en_clauses(ABLATION_EN)}
     assert bool(cuts & set(seen)) == ablated  # the clause cuts reach the encoder only when ablated
+
+
+NUMBER_EN = ("It certainly paid off in 2023, since he played splendidly in a different role from normal, "
+             "and was able to score many points.")
+
+
+@pytest.mark.parametrize("ja, message, ablated", [
+    # mildly short and the year is gone: the lost-number rule reports it before the ablation's gains
+    # would be read, so the clause cuts never reach the encoder
+    ("その甲斐あって、いつもとは違う役割で見事にプレーした。",
+     "The translation is about 52% shorter than expected and lacks 2023: a clause may be missing.", False),
+    # the year is there: only the ablation can tell, and it does (the last clause)
+    ("2023年、その甲斐あって、違う役割で見事にプレーした。",
+     "The translation is about 51% shorter than expected and matches the source better without this clause "
+     "(similarity +0.18): it may be missing.", True),
+])
+def test_no_ablation_for_a_pair_an_earlier_rule_already_reports(ja, message, ablated):
+    seg = Segment(0, NUMBER_EN, ja, (0,), (0,))
+    seen: list[str] = []
+
+    def encode(texts):
+        seen.extend(texts)
+        return _facts(texts)
+
+    flags = Omission(min_segments=99, short_log=-1.0, gate_sim=1.0).run(Article(segments=(seg,), encode=encode))
+    assert [f.message for _, f in flags] == [message]
+    cuts = {without(NUMBER_EN, c) for c in en_clauses(NUMBER_EN)}
+    assert bool(cuts & set(seen)) == ablated
+
+
+@pytest.mark.parametrize("share, cut_first", [(0.0, True), (0.15, True), (0.2, False)])
+def test_clause_gains_skips_clauses_below_a_share_of_the_source(share, cut_first):
+    # ABLATION_EN's clauses: 21, 59 and 34 of 117 characters (0.18, 0.50, 0.29 of the source)
+    first = without(ABLATION_EN, en_clauses(ABLATION_EN)[0])
+    seen: list[str] = []
+
+    def encode(texts):
+        seen.extend(texts)
+        return _facts(texts)
+
+    pair = (ABLATION_EN, "その甲斐あって、いつもとは違う役割で見事にプレーした。")  # the last clause missing
+    got = clause_gains(encode, [pair], min_share=share)
+    assert (first in seen) == cut_first
+    assert got == clause_gains(_facts, [pair])  # the clause that matters is still the one found, same gain
+    # every clause under the share: nothing to cut
+    assert clause_gains(encode, [pair], min_share=0.6) == [None]
+
+
+@pytest.mark.parametrize("share, expected", [
+    (0.15, []),  # every clause cut, each lowers the similarity: the veto holds
+    # the first clause (0.18 of the source) is not cut: taken to leave the similarity as it is, so
+    # not every cut is known to lower it and the length rule's flag stands
+    (0.2, [(0, 117, "The translation is about 53% shorter than expected: a clause may be missing.")]),
+])
+def test_an_uncut_clause_lifts_the_veto(share, expected):
+    seg = Segment(0, ABLATION_EN, "その甲斐あって、見事なプレーで多くの得点を挙げた。", (0,), (0,))
+    flags = Omission(min_segments=99, ablation_share=share).run(Article(segments=(seg,), encode=_facts))
+    assert [(f.start, f.end, f.message) for _, f in flags] == expected
