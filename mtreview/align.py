@@ -197,14 +197,18 @@ def _embed(texts: Sequence[str], blocks: Sequence[int] | None, encode: Encode, k
            full: int, short: float) -> dict[int, np.ndarray]:
     """Window embeddings of ``ks`` sentences: summed sentence embeddings, replaced by the joined
     text's own for the :func:`encodable` windows."""
-    one = np.asarray(encode(list(texts)), dtype=np.float32)
-    out = _summed(one, ks)
-    todo = encodable(texts, blocks, ks, sep, full, short)
-    if todo:
-        emb = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in todo]), dtype=np.float32)
-        for (k, i), vec in zip(todo, emb, strict=True):
-            out[k][i] = vec
+    out = _summed(np.asarray(encode(list(texts)), dtype=np.float32), ks)
+    _encode_windows(out, texts, sep, encodable(texts, blocks, ks, sep, full, short), encode)
     return out
+
+
+def _encode_windows(out: dict[int, np.ndarray], texts: Sequence[str], sep: str, windows: Sequence[tuple[int, int]],
+                    encode: Encode) -> None:
+    """Put the embedding of each window's joined text (size k, start i) in ``out[k][i]``: one encoder call."""
+    if windows:
+        emb = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in windows]), dtype=np.float32)
+        for (k, i), vec in zip(windows, emb, strict=True):
+            out[k][i] = vec
 
 
 def dp(scores: Scores, i0: int, i1: int, j0: int, j1: int, band: int | None = None) -> list[Shape]:
@@ -398,8 +402,8 @@ def _on_demand(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: A
     sides = []
     for texts, blocks, name in ((src, src_blocks, "src"), (tgt, tgt_blocks, "tgt")):
         sep = SEPARATOR[name]
-        one = np.asarray(encode(list(texts)), dtype=np.float32)
-        sides.append((texts, sep, _summed(one, ks), set(encodable(texts, blocks, ks, sep, full, short))))
+        summed = _summed(np.asarray(encode(list(texts)), dtype=np.float32), ks)
+        sides.append((texts, sep, summed, set(encodable(texts, blocks, ks, sep, full, short))))
     while True:
         scores = score(src, tgt, encode, config, src_blocks, tgt_blocks, windows=(sides[0][2], sides[1][2]))
         regions, paths, compared = decide(scores, n, m, src_blocks, tgt_blocks, config)
@@ -410,8 +414,5 @@ def _on_demand(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: A
         if not any(new):
             return scores, regions, paths
         for (texts, sep, emb, todo), windows in zip(sides, new, strict=True):
-            if windows:
-                vecs = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in windows]), dtype=np.float32)
-                for (k, i), vec in zip(windows, vecs, strict=True):
-                    emb[k][i] = vec
-                todo.difference_update(windows)
+            _encode_windows(emb, texts, sep, windows, encode)
+            todo.difference_update(windows)
