@@ -31,7 +31,7 @@ import itertools
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,7 +106,6 @@ def _ellipsis_end(text: str, left: _Token, right: _Token) -> bool:
         return False
     body = text[: left.end].rstrip("…・.")
     return bool(body) and ("\u3040" <= body[-1] <= "\u9fff") and _can_start(right)
-
 
 
 def _can_end(t: _Token, nxt: _Token) -> bool:
@@ -240,7 +239,7 @@ def en_heads(text: str) -> list[int]:
     for k, (start, word) in enumerate(words):
         if 2 <= k <= len(words) - 2 and _EN_HEAD_START.match(word) and not (straight % 2 or curly > 0 or paren > 0):
             prev = words[k - 1][1]
-            if prev[-1] not in ",;:.!?-–—(/&+" and prev.lower() not in en.GLUE_WORDS | en.FUNCTION_WORDS:
+            if prev[-1] not in ",;:.!?-–—(/&+" and prev.lower() not in EN_NO_HEAD_END:
                 out.append(start)
         straight += word.count('"')
         curly += word.count("“") - word.count("”")
@@ -249,6 +248,7 @@ def en_heads(text: str) -> list[int]:
 
 
 _EN_HEAD_START = re.compile(r"[A-Z0-9]")
+EN_NO_HEAD_END = en.GLUE_WORDS | en.FUNCTION_WORDS  # a headline does not end on a function word ("the | More")
 _EN_STOP = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<=[a-z0-9)\]][.!?])\s+"
                       r"(?=[\"“‘]?[A-Z])|(?<=[a-z]:)\s+(?=[\"“])")
 
@@ -285,16 +285,18 @@ def _nearest(texts: Sequence[str], i: int, marks: list[tuple[int, bool]], sep: s
     fit = []
     for off, typical in marks:
         left, right = _halves(texts, (i, off), sep)
-        if _fits(left, right, guide, config):
-            fit.append((abs(math.log((len(left) + 5.0) / (guide + 5.0))), off, typical))
+        if (miss := misfit(left, right, guide, config.min_chars, config.max_log_ratio)) is not None:
+            fit.append((miss, off, typical))
     return [(off, typical) for _, off, typical in sorted(fit)[: config.max_cuts]]
 
 
-def _fits(left: str, right: str, guide: float, config: RefineConfig) -> bool:
-    """Both parts long enough, the left one near the length the other side predicts."""
-    if min(len(left.strip()), len(right.strip())) < config.min_chars:
-        return False
-    return abs(math.log((len(left) + 5.0) / (guide + 5.0))) <= config.max_log_ratio
+def misfit(left: str, right: str, guide: float, min_chars: int, max_log_ratio: float) -> float | None:
+    """How far (|log ratio|) the ``left`` part's length is from the ``guide`` length the other side
+    predicts; None when a part is shorter than ``min_chars`` or the distance above ``max_log_ratio``."""
+    if min(len(left.strip()), len(right.strip())) < min_chars:
+        return None
+    miss = abs(math.log((len(left) + 5.0) / (guide + 5.0)))
+    return miss if miss <= max_log_ratio else None
 
 
 def split_glued(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead], encode: Encode,
@@ -307,43 +309,52 @@ def split_glued(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequenc
     config = config or RefineConfig()
     mu = math.log((sum(len(t.text) for t in tgt) + 10.0) / (sum(len(s.text) for s in src) + 10.0))
     jobs = []
-    texts: list[str] = []
-    index: dict[str, int] = {}
     for bi, en_cut, ja_cut, typical in _candidates(src, tgt, beads, mu, config):
         bead = beads[bi]
         pieces = (*_halves([src[i].text for i in bead.src_ids], en_cut, " "),
                   *_halves([tgt[j].text for j in bead.tgt_ids], ja_cut, ""))
-        for t in pieces:
-            index.setdefault(t, len(index))
-            if len(texts) < len(index):
-                texts.append(t)
         jobs.append((bi, en_cut, ja_cut, typical, pieces))
     if not jobs:
         return list(src), list(tgt), list(beads)
-    emb = np.asarray(encode(texts), dtype=np.float32)
-    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
+    vec = piece_vectors(encode, (t for *_, pieces in jobs for t in pieces))
 
     def z(en: str, ja: str) -> float:
         return (math.log((len(ja) + 10.0) / (len(en) + 10.0)) - mu) / config.length_sigma
 
     best: dict[int, tuple[float, SideCut, SideCut, float, float]] = {}
     for bi, en_cut, ja_cut, typical, (le, re_, lj, rj) in jobs:
-        cl, cr = _cos(emb[index[le]], emb[index[lj]]), _cos(emb[index[re_]], emb[index[rj]])
-        xl, xr = _cos(emb[index[le]], emb[index[rj]]), _cos(emb[index[re_]], emb[index[lj]])
+        cl, cr = _cos(vec[le], vec[lj]), _cos(vec[re_], vec[rj])
+        xl, xr = _cos(vec[le], vec[rj]), _cos(vec[re_], vec[lj])
         value = ((cl + cr - xl - xr) / 2 - config.length_weight * (z(le, lj) ** 2 + z(re_, rj) ** 2) / 2
                  + config.typical_bonus * typical)
         if value > config.margin and (bi not in best or value > best[bi][0]):
             best[bi] = (value, en_cut, ja_cut, cl, cr)
     for bi, (value, en_cut, ja_cut, _, _) in sorted(best.items()):
         log.debug("cut bead %d (gain %.4f) at EN %s, JA %s", bi, value, en_cut, ja_cut)
-    src_out, src_ids = _cut_sentences(src, {beads[bi].src_ids[c[1][0]]: c[1][1] for bi, c in best.items()})
-    tgt_out, tgt_ids = _cut_sentences(tgt, {beads[bi].tgt_ids[c[2][0]]: c[2][1] for bi, c in best.items()})
+    return apply_cuts(src, tgt, beads, {bi: c[1:] for bi, c in best.items()})
+
+
+def piece_vectors(encode: Encode, pieces: Iterable[str]) -> dict[str, np.ndarray]:
+    """Unit vectors of the distinct ``pieces``, embedded in one encoder call (in first-seen order)."""
+    texts = list(dict.fromkeys(pieces))
+    emb = np.asarray(encode(texts), dtype=np.float32)
+    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
+    return dict(zip(texts, emb, strict=True))
+
+
+def apply_cuts(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequence[Bead],
+               cuts: dict[int, tuple[SideCut, SideCut, float, float]]
+               ) -> tuple[list[Sentence], list[Sentence], list[Bead]]:
+    """Cut bead ``bi`` in two at ``cuts[bi]`` = (EN cut, JA cut, cosine of the left pair, of the right
+    pair); sentences are renumbered in document order, a cut sentence becoming two."""
+    src_out, src_ids = _cut_sentences(src, {beads[bi].src_ids[e[0]]: e[1] for bi, (e, _, _, _) in cuts.items()})
+    tgt_out, tgt_ids = _cut_sentences(tgt, {beads[bi].tgt_ids[j[0]]: j[1] for bi, (_, j, _, _) in cuts.items()})
     result: list[Bead] = []
     for bi, bead in enumerate(beads):
-        if bi not in best:
+        if bi not in cuts:
             result.append(Bead(_renumber(bead.src_ids, src_ids), _renumber(bead.tgt_ids, tgt_ids), bead.score))
             continue
-        _, en_cut, ja_cut, cl, cr = best[bi]
+        en_cut, ja_cut, cl, cr = cuts[bi]
         sl, sr = _side(bead.src_ids, en_cut, src_ids)
         tl, tr = _side(bead.tgt_ids, ja_cut, tgt_ids)
         result += [Bead(sl, tl, round(cl, 6)), Bead(sr, tr, round(cr, 6))]

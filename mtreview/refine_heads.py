@@ -34,11 +34,8 @@ in one call.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from . import refine
 from .lang import en
@@ -73,7 +70,7 @@ def en_head_end(left_word: str, right_word: str) -> bool:
     if not right[:1].isalpha() or not right[:1].isupper():
         return False
     left = left_word.lstrip("\"'“‘*([")
-    if not left[-1:].isalnum() or left.isdigit() or left.lower() in en.GLUE_WORDS | en.FUNCTION_WORDS:
+    if not left[-1:].isalnum() or left.isdigit() or left.lower() in refine.EN_NO_HEAD_END:
         return False
     if left[:1].isupper():  # two capitalised words: a name, unless ...
         return right.rstrip(",") in _OPENERS or _acronym(left)
@@ -124,8 +121,6 @@ def _verb_end(last: refine._Token) -> bool:
             and last.form.startswith(("終止形", "連体形")))
 
 
-
-
 def _head_predicate(before: refine._Token, last: refine._Token) -> bool:
     """A headline ends on ``last``: a verbal noun after a case particle or a colon (not a comma:
     「…、落札|者は」), or a closing quotation mark."""
@@ -151,12 +146,10 @@ def _pairs(en_text: str, ja_text: str, ratio: float, config: HeadsConfig) -> lis
         return out
     for oe in en_head_ends(en_text):
         le, re_ = en_text[:oe].rstrip(), en_text[oe:].lstrip()
-        for oj in ja_cuts:
-            lj, rj = ja_text[:oj], ja_text[oj:]
-            if min(len(le), len(re_), len(lj.strip()), len(rj.strip())) < config.min_chars:
-                continue
-            if abs(math.log((len(lj) + 5.0) / (len(le) * ratio + 5.0))) <= config.max_log_ratio:
-                out.append((oe, oj))
+        if min(len(le), len(re_)) < config.min_chars:
+            continue
+        out += [(oe, oj) for oj in ja_cuts if refine.misfit(ja_text[:oj], ja_text[oj:], len(le) * ratio,
+                                                            config.min_chars, config.max_log_ratio) is not None]
     return out
 
 
@@ -173,40 +166,19 @@ def split_heads(src: Sequence[Sentence], tgt: Sequence[Sentence], beads: Sequenc
                                                         ratio, config)]
     if not jobs:
         return list(src), list(tgt), list(beads)
-    texts: list[str] = []
-    index: dict[str, int] = {}
-
-    def ref(t: str) -> int:
-        if t not in index:
-            index[t] = len(texts)
-            texts.append(t)
-        return index[t]
-
-    rows = []
+    pieces = []
     for bi, oe, oj in jobs:
         e, j = src[beads[bi].src_ids[0]].text, tgt[beads[bi].tgt_ids[0]].text
-        rows.append((bi, oe, oj, ref(e), ref(j), ref(e[:oe].rstrip()), ref(e[oe:].lstrip()), ref(j[:oj]),
-                     ref(j[oj:])))
-    emb = np.asarray(encode(texts), dtype=np.float32)
-    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
+        pieces.append((bi, oe, oj, e, j, e[:oe].rstrip(), e[oe:].lstrip(), j[:oj], j[oj:]))
+    vec = refine.piece_vectors(encode, (t for p in pieces for t in p[3:]))
     best: dict[int, tuple[float, int, int, float, float]] = {}
-    for bi, oe, oj, we, wj, le, re_, lj, rj in rows:
-        cl, cr = float(emb[le] @ emb[lj]), float(emb[re_] @ emb[rj])
-        xl, xr = float(emb[le] @ emb[rj]), float(emb[re_] @ emb[lj])
-        lift = (cl + cr) / 2 - float(emb[we] @ emb[wj])
+    for bi, oe, oj, we, wj, le, re_, lj, rj in pieces:
+        cl, cr = float(vec[le] @ vec[lj]), float(vec[re_] @ vec[rj])
+        xl, xr = float(vec[le] @ vec[rj]), float(vec[re_] @ vec[lj])
+        lift = (cl + cr) / 2 - float(vec[we] @ vec[wj])
         if min(cl - xl, cr - xr) > config.min_margin and lift > config.min_lift and (
                 bi not in best or lift > best[bi][0]):
             best[bi] = (lift, oe, oj, cl, cr)
-    src_out, src_ids = refine._cut_sentences(src, {beads[bi].src_ids[0]: c[1] for bi, c in best.items()})
-    tgt_out, tgt_ids = refine._cut_sentences(tgt, {beads[bi].tgt_ids[0]: c[2] for bi, c in best.items()})
-    result: list[Bead] = []
-    for bi, bead in enumerate(beads):
-        if bi not in best:
-            result.append(Bead(refine._renumber(bead.src_ids, src_ids), refine._renumber(bead.tgt_ids, tgt_ids),
-                               bead.score))
-            continue
-        _, _, _, cl, cr = best[bi]
-        (s1, s2), (t1, t2) = src_ids[bead.src_ids[0]], tgt_ids[bead.tgt_ids[0]]
-        result += [Bead((s1,), (t1,), round(cl, 6)), Bead((s2,), (t2,), round(cr, 6))]
-    return src_out, tgt_out, result
+    return refine.apply_cuts(src, tgt, beads,
+                             {bi: ((0, oe), (0, oj), cl, cr) for bi, (_, oe, oj, cl, cr) in best.items()})
 
