@@ -40,6 +40,7 @@ from .config import SegmentConfig
 from .lang import en, ja
 from .records import Document, Sentence
 from .segment_en_rules import (
+    END_TAIL,
     MISSING_WINDOW,
     bang_name,
     colon_ends,
@@ -68,7 +69,7 @@ EN_TITLES = en.TITLE_ABBREVIATIONS  # never end a sentence (``refine.py`` reads 
 _URL = re.compile(r"(?:https?://|www\.)[!-~]+"
                   r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
                   r"|(?<![\w-])(?<![\w-]\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|co\.uk|jp|io)\b(?:/[!-~]*)?")
-_EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+[\"'”’)\]\u200b\u200c\u200d\ufeff]*(?=\s+\S)")
+_EN_END = re.compile(r"(?<![.!?…])(?:\.\.\.|…|[.!?])+" + END_TAIL + r"(?=\s+\S)")
 _DATELINE = re.compile(
     r"(?<=[a-z0-9)])\s+(?=[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3}"
     rf"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s(?:\((?:{_alt(en.WIRE_SERVICES)})\)\s)?(?:--|—|–|-)\s)"
@@ -280,11 +281,9 @@ def _spans_ja(text: str, start: int, end: int, config: SegmentConfig) -> list[Sp
         if _JA_CONTINUE.match(chunk, m.end()):
             continue
         cuts.append(cut)
-    cuts += [start + m.end() for m in _JA_POLITE_END.finditer(chunk) if start + m.end() not in guard]
-    cuts += [start + m.end() for m in _JA_COLON_END.finditer(chunk) if start + m.end() not in guard]
-    cuts += [start + m.end() for m in _JA_QUOTE_END.finditer(chunk) if start + m.end() not in guard]
-    cuts += [start + m.end() for m in _JA_SITE_TAIL.finditer(chunk) if start + m.end() not in guard]
-    cuts += [start + m.end() for m in _JA_EMOTICON_END.finditer(chunk) if start + m.end() not in guard]
+    # the rules are read at call time, so bench/eval_align.py --without can switch one off
+    for rule in (_JA_POLITE_END, _JA_COLON_END, _JA_QUOTE_END, _JA_SITE_TAIL, _JA_EMOTICON_END):
+        cuts += [start + m.end() for m in rule.finditer(chunk) if start + m.end() not in guard]
     cuts += [start + m.end() for m in _JA_ELLIPSIS_END.finditer(chunk) if start + m.end() not in guard
              and _JA_ELLIPSIS_REST.match(chunk[m.end() : m.end() + MISSING_WINDOW])]
     cuts += [start + m.end() for m in _JA_NOTE_END.finditer(chunk)

@@ -16,7 +16,10 @@ import re
 from .lang import en
 
 MISSING_WINDOW = 600  # characters of context missing_stop reads before a candidate
-_WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+[\"'”’)\]\u200b\u200c\u200d\ufeff]*$")
+# what may follow an English end mark and still belong to the sentence: closing quotes and brackets, and
+# the invisible marks copied web text carries (zero-width space and joiners, BOM); ``segment._EN_END`` too
+END_TAIL = r"[\"'”’)\]\u200b\u200c\u200d\ufeff]*"
+_WORD_BEFORE = re.compile(r"(\S+?)(?:\.\.\.|…|[.!?])+" + END_TAIL + "$")
 # the rest of a line after an ellipsis, when it holds no end mark (the ! of a name such as "Yahoo! News"
 # is none): a headline's second half
 _EN_HEADLINE_REST = re.compile("(?:[^.!?…]|" + "|".join(f"(?<={w})!" for w in sorted(en.BANG_NAMES)) + ")*",
