@@ -16,6 +16,7 @@ per clause, so a mildly short pair whose two sides already match well is spared 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import statistics
@@ -203,41 +204,20 @@ class Omission(Check):
 
         lone = lone_sentences(article, "src", p.lone_sim, p.lone_gap)
         explained = explained_skips(article, "src", p.neighbour_sim, p.neighbour_gain)
-        lost_memo: dict[int, list[Num]] = {}
-        gone_memo: dict[int, list[tuple[int, int]]] = {}
-
-        def lost_of(i: int) -> list[Num]:  # the source numbers the translation lacks (memoised)
-            if i not in lost_memo:
-                lost_memo[i] = _lost_numbers(segs[i])
-            return lost_memo[i]
-
-        def gone_of(i: int) -> list[tuple[int, int]]:  # the source names the translation lacks (memoised)
-            if i not in gone_memo:
-                gone_memo[i] = lost_names(segs, i)
-            return gone_memo[i]
-
         clauses: dict[int, tuple[tuple[int, int], float] | None] = {}
+        # the flag of the rules that need no clause ablation, asked by the ablation (to spare the
+        # pairs they report) and by the loop below: computed once per pair
+        unablated = functools.cache(lambda i: self._without_ablation(article, i, res[i], clauses.get(i)))
         gains: dict[int, tuple[tuple[int, int], float] | None] = {}
         if article.encode is not None:
             if p.clause_sim > 0 and (short := band(p.anchored_log)):  # 0 = off
-                clauses = dict(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt)
+                clauses.update(zip(short, uncovered_clauses(article.encode, [(segs[i].src, segs[i].tgt)
                                                                              for i in short]), strict=True))
-
-            def decided(i: int) -> bool:
-                """Whether a rule the loop below applies before the ablation's already reports pair
-                ``i`` (in the ablation's band, so long enough), leaving its gains unread."""
-                r = res[i]
-                if i in lone:
-                    return True
-                if r < p.short_log:  # the veto and the clause span read the gains
-                    return False
-                weak = clauses.get(i)
-                return bool((r < p.anchored_log and lost_of(i))
-                            or (article.document_level and r < p.name_log and gone_of(i))
-                            or (weak is not None and weak[1] < p.clause_sim))
-
             lower = p.very_short_log if p.covered_gain > -1 else None  # the veto needs these too
-            todo = [i for i in band(p.ablation_log, lower) if not decided(i)]
+            # pairs in the band (so long enough) that the loop reports before reading their gains are
+            # spared; below short_log the veto and the clause span read them
+            todo = [i for i in band(p.ablation_log, lower)
+                    if i not in lone and (res[i] < p.short_log or unablated(i) is None)]
             if p.ablation_gain > 0 and (short := self._gated(article, todo, res)):
                 gains = dict(zip(short, clause_gains(article.encode, [(segs[i].src, segs[i].tgt) for i in short],
                                                       p.ablation_share),
@@ -281,29 +261,8 @@ class Omission(Check):
                     msg = msg[:-1] + " (or it is a headline, which Japanese keeps short)."
                 out.append((i, self.flag("src", seg.src, a, b, msg, severity=sev)))
                 continue
-            lost = lost_of(i) if long_enough and r < p.anchored_log else []
-            if lost:
-                pct = round(100 * (1 - math.exp(r)))
-                msg = (f"The translation is about {pct}% shorter than expected and lacks "
-                       f"{', '.join(seg.src[n.start : n.end] for n in lost)}: a clause may be missing.")
-                out.append((i, self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)))
-                continue
-            in_band = article.document_level and long_enough and r < p.name_log
-            gone = gone_of(i) if in_band else []
-            if gone:
-                pct = round(100 * (1 - math.exp(r)))
-                what = ", ".join(seg.src[a:b] for a, b in gone)
-                msg = (f"The translation is about {pct}% shorter than expected and does not name {what}"
-                       " (named elsewhere in the article): a clause may be missing.")
-                out.append((i, self.flag("src", seg.src, *gone[0], msg, severity=Severity.MINOR)))
-                continue
-            weak = clauses.get(i)
-            if weak is not None and weak[1] < p.clause_sim:
-                (a, b), sim = weak
-                pct = round(100 * (1 - math.exp(r)))
-                msg = (f"The translation is about {pct}% shorter than expected and nothing in it resembles "
-                       f"this clause (similarity {sim:.2f}): it may be missing.")
-                out.append((i, self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)))
+            if long_enough and (found := unablated(i)) is not None:
+                out.append((i, found))
                 continue
             cut = gains.get(i)
             if cut is not None and cut[1] > p.ablation_gain:
@@ -315,6 +274,32 @@ class Omission(Check):
                 continue
             out += [(i, f) for f in self._quotes(seg)]
         return out
+
+    def _without_ablation(self, article: Article, i: int, r: float,
+                          weak: tuple[tuple[int, int], float] | None) -> Flag | None:
+        """The flag of the rules for a short pair that need no clause ablation, in their order: source
+        numbers the translation lacks, names it lacks (named elsewhere in the article), a clause that
+        nothing in it resembles (``weak``, from ``uncovered_clauses``); for a pair long enough with a
+        residual ``r`` at or above ``short_log``."""
+        p, seg = self.params, article.segments[i]
+        pct = round(100 * (1 - math.exp(r)))
+        lost = _lost_numbers(seg) if r < p.anchored_log else []
+        if lost:
+            msg = (f"The translation is about {pct}% shorter than expected and lacks "
+                   f"{', '.join(seg.src[n.start : n.end] for n in lost)}: a clause may be missing.")
+            return self.flag("src", seg.src, 0, len(seg.src), msg, severity=Severity.MINOR)
+        gone = lost_names(article.segments, i) if article.document_level and r < p.name_log else []
+        if gone:
+            what = ", ".join(seg.src[a:b] for a, b in gone)
+            msg = (f"The translation is about {pct}% shorter than expected and does not name {what}"
+                   " (named elsewhere in the article): a clause may be missing.")
+            return self.flag("src", seg.src, *gone[0], msg, severity=Severity.MINOR)
+        if weak is not None and weak[1] < p.clause_sim:
+            (a, b), sim = weak
+            msg = (f"The translation is about {pct}% shorter than expected and nothing in it resembles "
+                   f"this clause (similarity {sim:.2f}): it may be missing.")
+            return self.flag("src", seg.src, a, b, msg, severity=Severity.MINOR)
+        return None
 
     def _gated(self, article: Article, idx: list[int], res: list[float | None]) -> list[int]:
         """The pairs of ``idx`` worth the clause ablation: those below ``gate_log``, and the milder
