@@ -9,7 +9,9 @@ import shutil
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TEST_DATA
@@ -29,6 +31,24 @@ def _snapshot(out: Path) -> dict[str, bytes]:
     files = {name: (out / name).read_bytes() for name in OUTPUTS}
     files.update({f"articles/{p.name}": p.read_bytes() for p in sorted((out / "articles").iterdir())})
     return files
+
+
+def _once(when: Callable[[], Any], act: Callable[[Any], None], pause: float) -> threading.Thread:
+    """A started thread that polls ``when()`` every ``pause`` seconds (for up to 120 s) and, the first
+    time it returns something truthy, calls ``act`` with it: an event made to happen mid-run."""
+
+    def watch() -> None:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            found = when()
+            if found:
+                act(found)
+                return
+            time.sleep(pause)
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    return thread
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -97,19 +117,16 @@ def test_killed_worker_actor_loses_and_doubles_nothing(tmp_path, local_ray):
     out = tmp_path / "out"
     killed: list[int] = []
 
-    def kill_one_actor_mid_run() -> None:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            done = list((out / "articles").glob("*.review.json")) if (out / "articles").is_dir() else []
-            pids = _actor_pids()
-            if done and pids:
-                os.kill(pids[0], signal.SIGKILL)
-                killed.append(pids[0])
-                return
-            time.sleep(0.05)
+    def first_actor_once_a_review_is_written() -> int | None:
+        done = list((out / "articles").glob("*.review.json")) if (out / "articles").is_dir() else []
+        pids = _actor_pids()
+        return pids[0] if done and pids else None
 
-    killer = threading.Thread(target=kill_one_actor_mid_run)
-    killer.start()
+    def kill(pid: int) -> None:
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    killer = _once(first_actor_once_a_review_is_written, kill, 0.05)
     result = batch.run_batch(folder, out, workers=2, quiet=True, engine="ray")
     killer.join()
     assert killed, "no actor was killed: the test did not exercise a worker death"
@@ -164,22 +181,18 @@ def test_killed_actor_redoes_one_small_block_whatever_the_run_size(tmp_path, loc
 
     killed: list[int] = []
 
-    def kill_an_actor_after_its_20th_article() -> None:
-        deadline = time.time() + 120
-        while time.time() < deadline and not killed:
-            per_pid: dict[str, int] = {}
-            for f in calls.iterdir():
-                pid = f.name.split(".")[1]
-                per_pid[pid] = per_pid.get(pid, 0) + 1
-            for pid, count in per_pid.items():
-                if count >= kill_after:
-                    os.kill(int(pid), signal.SIGKILL)
-                    killed.append(int(pid))
-                    break
-            time.sleep(0.01)
+    def actor_past_its_20th_article() -> int | None:
+        per_pid: dict[str, int] = {}
+        for f in calls.iterdir():
+            pid = f.name.split(".")[1]
+            per_pid[pid] = per_pid.get(pid, 0) + 1
+        return next((int(pid) for pid, count in per_pid.items() if count >= kill_after), None)
 
-    killer = threading.Thread(target=kill_an_actor_after_its_20th_article)
-    killer.start()
+    def kill(pid: int) -> None:
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    killer = _once(actor_past_its_20th_article, kill, 0.01)
     statuses = list(ray_engine.run(todo, Config(), tmp_path / "out", 2, load_models=load_models,
                                    process=process))
     killer.join()
@@ -204,17 +217,14 @@ def test_temporary_file_of_a_write_cut_mid_run_is_gone_at_the_end(tmp_path, loca
     stray = out / "articles" / ".a000.review.json.999999.tmp"
     made: list[bool] = []
 
-    def leave_a_temporary_file_mid_run() -> None:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if (out / "articles").is_dir() and any((out / "articles").glob("*.review.json")):
-                stray.write_text("{half a file", encoding="utf-8")
-                made.append(True)
-                return
-            time.sleep(0.02)
+    def a_review_is_written() -> bool:
+        return (out / "articles").is_dir() and any((out / "articles").glob("*.review.json"))
 
-    writer = threading.Thread(target=leave_a_temporary_file_mid_run)
-    writer.start()
+    def leave_a_temporary_file(_: bool) -> None:
+        stray.write_text("{half a file", encoding="utf-8")
+        made.append(True)
+
+    writer = _once(a_review_is_written, leave_a_temporary_file, 0.02)
     result = batch.run_batch(folder, out, workers=2, quiet=True, engine="ray")
     writer.join()
     assert made and result.reviewed == 6
