@@ -54,8 +54,8 @@ def _review(digest: str, checks: tuple[str, ...], name: str, src_text: str, tgt_
 
 @st.cache_data(show_spinner="Re-checking the edit…", max_entries=256)
 def _recheck(digest: str, name: str, src_text: str, tgt_text: str, seg_id: int, text: str,
-             _review: Review, _config: Config) -> recheck.Recheck:
-    return recheck.recheck(_review, seg_id, text, _config, _models(digest, _config))
+             suppressed: tuple[str, ...], _review: Review, _config: Config) -> recheck.Recheck:
+    return recheck.recheck(_review, seg_id, text, _config, _models(digest, _config), suppressed)
 
 
 def review_of(opened: Opened, config: Config, suppressed: frozenset[str] = frozenset()) -> Review:
@@ -274,7 +274,8 @@ def _page(config: Config, store: Store) -> tuple | None:
     _url_restore()
     try:
         art = store.open_article(opened.name, opened.src_text, opened.tgt_text, opened.source)
-        review, hidden = render.split_suppressed(review_of(opened, config), store.suppressions(art.id))
+        silenced = store.suppressions(art.id)
+        review, hidden = render.split_suppressed(review_of(opened, config), silenced)
     except MtreviewError as exc:
         st.error(plain(str(exc)))
         return None
@@ -309,8 +310,10 @@ def _page(config: Config, store: Store) -> tuple | None:
     if not st.session_state.get("reviewer", "").strip():
         st.warning("Enter your name (Reviewer, above) before saving decisions.")
     _reviewer_to_url()
+    # an edit is re-checked with the same rejections silenced as the page (else they come back "(new)")
+    keys = tuple(sorted({x.key for x in silenced}))
     checker = lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text,  # noqa: E731
-                                            opened.tgt_text, seg_id, text, review, config)
+                                            opened.tgt_text, seg_id, text, keys, review, config)
     return opened, art, review, top, filters, checker
 
 

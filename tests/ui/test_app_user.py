@@ -1,0 +1,75 @@
+"""A newcomer's pass over the review UI and its exports: defects a translator or QA lead hit.
+
+Each test drives the real page (AppTest) or the real store and commands, on the bundled sample.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mtreview import pipeline
+from mtreview.config import Config
+from mtreview.io.load import load_document
+from mtreview.ui.render import flag_key
+from mtreview.ui.store import FlagDecision, Store, article_id
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+CHECKS = ("repetition", "quotes")  # real checks; repetition flags 「と述べたと述べた」 as major
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, seed_paths):
+    """A tmp database, a config with two real checks; yields (db url, review of the sample, its article id)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    cfg = tmp_path / "ui.toml"
+    cfg.write_text(f"[checks]\nenabled = {list(CHECKS)!r}\n".replace("'", '"'), encoding="utf-8")
+    monkeypatch.setenv("MTREVIEW_DB", url)
+    monkeypatch.setenv("MTREVIEW_CONFIG", str(cfg))
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(tmp_path))
+    src, tgt = (load_document(p) for p in seed_paths)
+    review = pipeline.review(src, tgt, Config().replace(checks__enabled=CHECKS))
+    return url, review, article_id("seed (sample)", src.text, tgt.text), (src.text, tgt.text)
+
+
+def _app(query: dict[str, str] | None = None):
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def field(widgets, key: str):
+    [w] = [w for w in widgets if (w.key or "").split("#")[0] == key]
+    return w
+
+
+def test_a_flag_silenced_elsewhere_is_not_new_in_the_recheck_of_an_edit(env):
+    """Aiko rejected 「と述べたと述べた」 for every article (in a copy of the article); Ben, in the
+    sample, fixes the quotes of the same segment: the hidden repetition flag must not come back as
+    *(new)* in his re-check, nor hold his save as reviewed for confirmation."""
+    url, review, aid, (src_text, tgt_text) = env
+    seg = next(s for s in review.segments if any(f.check == "repetition" for f in s.flags))
+    rep = next(f for f in seg.flags if f.check == "repetition")
+    store = Store(url)
+    other = store.open_article("seed copy", src_text, tgt_text, "upload")
+    store.decide(other.id, seg.id, "Aiko", 0, FlagDecision(flag_key(rep, seg), rep.check, rep.text, "reject", "global"))
+    store.close()
+
+    at = _app({"seg": str(seg.id), "reviewer": "Ben"})
+    assert not at.exception
+    assert at.session_state["cur"] == seg.id
+    fixed = seg.tgt.replace("“早い時期 “", "「早い時期」")
+    assert fixed != seg.tgt
+    field(at.text_area, f"edit:{aid}:{seg.id}").input(fixed)
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save").click().run()
+    assert not at.exception
+    shown = "".join(h.value for h in at.html)
+    assert "(new)" not in shown
+    field(at.checkbox, f"reviewed:{aid}:{seg.id}").check()
+    at.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save").click().run()
+    assert [w.value for w in at.warning if "new major flag" in w.value] == []
+    state = Store(url).segment_state(aid, seg.id)
+    assert (state.edit, state.reviewed) == (fixed, True)
