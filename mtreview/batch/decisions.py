@@ -3,9 +3,9 @@
 Articles opened from a batch in the review UI are stored with source ``batch:<folder>`` and the
 batch article id as their name; their saved flag decisions are matched to the flags of the
 article's review record by suppression key. ``decision_rows`` gives one row per decided flag
-(who, when, which article/desk/translator); ``write_decisions`` stores them as
-``decisions.parquet`` / ``decisions.csv`` beside the other tables; ``rescore`` recomputes the
-articles' MQM columns with the decisions applied (rejected flags no longer count), so pass
+(who decided it and when, not who saved the segment last; which article/desk/translator);
+``write_decisions`` stores them as ``decisions.parquet`` / ``decisions.csv`` beside the other tables;
+``rescore`` recomputes the articles' MQM columns with the decisions applied (rejected flags no longer count), so pass
 rates per desk and translator reflect the review.
 """
 
@@ -71,9 +71,13 @@ def decision_rows(folder: Path, articles: Sequence[Mapping[str, Any]],
                 rows.append({"article_id": aid, "date": art.get("date"), "desk": art.get("desk"),
                              "translator": art.get("translator"), "segment_id": int(seg["id"]),
                              **{k: f[k] for k in ("check", "category", "severity", "side", "start", "end", "text")},
-                             "decision": decision, "reviewer": st.updated_by or None,
-                             "decided_at": st.updated_at.isoformat() if st.updated_at else None, "flag_key": key})
+                             "decision": decision, "reviewer": st.decided_by(key) or st.updated_by or None,
+                             "decided_at": _iso(st.decided_at(key) or st.updated_at), "flag_key": key})
     return rows
+
+
+def _iso(when: Any) -> str | None:
+    return when.isoformat() if when else None
 
 
 def write_decisions(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Path]:

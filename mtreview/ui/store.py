@@ -358,7 +358,8 @@ def _segment_state(r: SegmentRow, decs: Sequence[DecisionRow]) -> SegmentState:
     return SegmentState(r.seg_id, r.edit, r.comment, r.reviewed, r.version, r.updated_by, r.updated_at,
                         tuple(sorted((d.flag_key, d.decision) for d in decs)), r.src, r.tgt,
                         r.edited_by, r.commented_by, r.reviewed_by,
-                        tuple(sorted((d.flag_key, d.reviewer) for d in decs)))
+                        tuple(sorted((d.flag_key, d.reviewer) for d in decs)),
+                        tuple(sorted((d.flag_key, d.decided_at) for d in decs)))
 
 
 def _article_state(r: ArticleRow) -> ArticleState:

@@ -1,0 +1,64 @@
+"""`mtreview export BATCH --format decisions --db URL`: the decisions a QA lead collects from the review UI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import TEST_DATA
+
+from mtreview.batch import runner as batch
+from mtreview.checks import suppression_key
+from mtreview.cli.main import main
+from mtreview.records import flag_from_dict
+from mtreview.ui.store import FlagDecision, Store
+
+
+@pytest.fixture(scope="module")
+def batch_out(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("batch")
+    shutil.copytree(TEST_DATA / "batch", d / "in")
+    batch.run_batch(d / "in", d / "runs" / "jan", workers=1, quiet=True)
+    return d / "runs" / "jan"
+
+
+def _flagged(batch_out: Path) -> tuple[str, dict, dict, str]:
+    """(article id, a flagged segment of its record, that segment's first flag, the flag's key)."""
+    for path in sorted((batch_out / "articles").glob("*.review.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        for seg in record["segments"]:
+            if seg["flags"]:
+                f = seg["flags"][0]
+                key = suppression_key(flag_from_dict(f), seg["src"] if f["side"] == "src" else seg["tgt"])
+                return path.name.removesuffix(".review.json"), seg, f, key
+    raise AssertionError("no flag in the batch")
+
+
+def _decisions(batch_out: Path, url: str, capsys) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    assert main(["export", str(batch_out), "--format", "decisions", "--db", url]) == 0
+    capsys.readouterr()
+    rows = pq.read_table(batch_out / "decisions.parquet").to_pylist()
+    (batch_out / "decisions.parquet").unlink()
+    (batch_out / "decisions.csv").unlink()
+    return rows
+
+
+def test_a_decision_is_credited_to_whoever_decided_it(batch_out, tmp_path, capsys):
+    """Tanaka rejects a flag; later Suzuki saves a comment on the same segment: the decisions table
+    names Tanaka (and the time of the rejection), not the last one to save the segment."""
+    aid, seg, f, key = _flagged(batch_out)
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    store = Store(url)
+    art = store.open_article(aid, "s", "t", f"batch:{batch_out}")
+    st = store.decide(art.id, seg["id"], "tanaka", 0, FlagDecision(key, f["check"], f["text"], "reject"))
+    decided_at = st.updated_at
+    store.save_segment(art.id, seg["id"], "suzuki", st.version, comment="checked the names")
+    store.close()
+    rows = _decisions(batch_out, url, capsys)
+    assert [(r["article_id"], r["segment_id"], r["decision"], r["reviewer"]) for r in rows] == [
+        (aid, seg["id"], "reject", "tanaka")]
+    assert rows[0]["decided_at"] == decided_at.isoformat()
