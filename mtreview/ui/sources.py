@@ -106,10 +106,13 @@ def open_batch(batch_dir: str | Path, article: str) -> Opened:
     """One article of a batch result; its texts are the joined segments of the stored review."""
     if "/" in article or "\\" in article or article.startswith("."):
         raise InputError(f"bad article id {article!r}")
-    path = BatchFolder.at(allowed(batch_dir)).review_path(article)
+    folder = allowed(batch_dir)
+    path = BatchFolder.at(folder).review_path(article)
     if not path.is_file():
         raise InputError(f"{batch_dir}: no article {article!r} in this batch result")
     review = read_review(path)
     src_text = "\n".join(s.src for s in review.segments)
     tgt_text = "\n".join(s.tgt for s in review.segments)
-    return Opened(article, src_text, tgt_text, f"batch:{batch_dir}", review=review)
+    # the folder's full path: `mtreview export DIR --db` (run from anywhere) finds the decisions by it,
+    # and a folder typed relative to --batch-root or linked from the dashboard is one project
+    return Opened(article, src_text, tgt_text, f"batch:{folder}", review=review)

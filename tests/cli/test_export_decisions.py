@@ -62,3 +62,34 @@ def test_a_decision_is_credited_to_whoever_decided_it(batch_out, tmp_path, capsy
     assert [(r["article_id"], r["segment_id"], r["decision"], r["reviewer"]) for r in rows] == [
         (aid, seg["id"], "reject", "tanaka")]
     assert rows[0]["decided_at"] == decided_at.isoformat()
+
+
+def test_decisions_made_on_a_batch_opened_by_a_relative_path_reach_the_export(batch_out, tmp_path, monkeypatch,
+                                                                                 capsys):
+    """The reviewer types the batch folder as the sidebar asks, relative to the app's --batch-root
+    (``jan``), and rejects a flag; the QA lead exports the folder from elsewhere by its full path."""
+    from streamlit.testing.v1 import AppTest
+
+    aid, seg, f, _ = _flagged(batch_out)
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    monkeypatch.setenv("MTREVIEW_DB", url)
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(batch_out.parent))
+    monkeypatch.delenv("MTREVIEW_CONFIG", raising=False)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=120).run()
+    at.sidebar.radio(key="open_choice").set_value("Batch result").run()
+    at.sidebar.text_input(key="batch_dir").input("jan").run()
+    at.sidebar.selectbox(key="batch_pick").select(aid).run()
+    next(b for b in at.sidebar.button if b.label == "Open from batch").click().run()
+    assert not at.exception and not at.error
+    at.text_input(key="reviewer").input("tanaka").run()
+    at.session_state["cur"] = seg["id"]
+    at.run()
+    [art] = [a for a in Store(url).articles() if a.name == aid]  # (the sample opened first)
+    at.button(key=f"rej:0:{art.id}:{seg['id']}").click().run()
+    assert not at.exception and not at.error
+    assert Store(url).segment_state(art.id, seg["id"]).decisions[0][1] == "reject"
+
+    monkeypatch.chdir(tmp_path)  # the QA lead's shell is elsewhere
+    rows = _decisions(batch_out, url, capsys)
+    assert [(r["article_id"], r["segment_id"], r["check"], r["reviewer"]) for r in rows] == [
+        (aid, seg["id"], f["check"], "tanaka")]
