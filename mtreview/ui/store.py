@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -42,7 +43,7 @@ STATUSES = ("in_progress", "done")
 DECISIONS = ("accept", "reject")
 SCOPES = ("article", "project", "global")  # how far a rejected flag is silenced
 __all__ = ["ArticleState", "FlagDecision", "SegmentState", "StaleWriteError", "Store", "StoreError", "Suppression",
-           "article_id", "resolve_url"]
+           "article_id", "resolve_url", "shown_url"]
 
 
 def _now() -> dt.datetime:
@@ -59,6 +60,17 @@ def resolve_url(url: str | None = None, config: StoreConfig | None = None) -> st
     return url or os.environ.get(ENV_URL) or (config or StoreConfig()).url
 
 
+def shown_url(url: str) -> str:
+    """``url`` as it may be shown (a page, a log): its password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
 def _reviewer(name: str) -> str:
     name = (name or "").strip()
     if not name:
@@ -71,16 +83,17 @@ class Store:
 
     def __init__(self, url: str | None = None, config: StoreConfig | None = None) -> None:
         self.url = resolve_url(url, config)
+        shown = shown_url(self.url)
         try:
             self.engine = create_engine(self.url)
         except (SQLAlchemyError, ValueError) as exc:
-            raise ConfigError(f"bad database URL {self.url!r}: {exc}") from None
+            raise ConfigError(f"bad database URL {shown!r}: {exc}") from None
         except ImportError as exc:
-            raise ConfigError(f"database URL {self.url!r}: its driver is not installed ({exc}); install it, e.g."
+            raise ConfigError(f"database URL {shown!r}: its driver is not installed ({exc}); install it, e.g."
                               " pip install 'mtreview[postgres]' for postgresql+psycopg://") from None
         if self.engine.dialect.name == "sqlite":
             if self.engine.url.database in (None, "", ":memory:"):
-                raise ConfigError(f"database URL {self.url!r}: an in-memory database would lose every decision;"
+                raise ConfigError(f"database URL {shown!r}: an in-memory database would lose every decision;"
                                   " name a file (sqlite:///reviews.db)")
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
@@ -88,7 +101,9 @@ class Store:
 
             store_migrate.upgrade(self.url)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open database {self.url}: {_first_line(exc)}") from None
+            raise StoreError(f"cannot open database {shown}: {_first_line(exc)}") from None
+        except StoreError as exc:
+            raise StoreError(f"cannot open database {shown}: {exc}") from None
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
