@@ -73,3 +73,32 @@ def test_a_flag_silenced_elsewhere_is_not_new_in_the_recheck_of_an_edit(env):
     assert [w.value for w in at.warning if "new major flag" in w.value] == []
     state = Store(url).segment_state(aid, seg.id)
     assert (state.edit, state.reviewed) == (fixed, True)
+
+
+def test_a_worst_segment_link_of_the_dashboard_opens_that_segment(env, tmp_path, seed_paths):
+    """The QA lead clicks *open* on a row of "Worst segments": the review view opens at that
+    segment, not at the article's first flagged one."""
+    import html
+    import re
+    import shutil
+    from urllib.parse import parse_qsl
+
+    from mtreview.batch import runner as batch
+    from mtreview.ui import dashboard
+
+    (tmp_path / "in").mkdir()
+    for p in seed_paths:
+        shutil.copy(p, tmp_path / "in" / p.name)
+    batch.run_batch(tmp_path / "in", tmp_path / "out", Config().replace(checks__enabled=CHECKS), workers=1,
+                    quiet=True)
+    worst = dashboard.worst_segments(dashboard.load_batch(tmp_path / "out"))
+    first_flagged = next(s.id for s in env[1].segments if s.flags)
+    pos, seg_id = next((i, r) for i, r in enumerate(worst["segment_id"]) if r != first_flagged)  # else: no proof
+    page = _app({"view": "dashboard", "batch": str(tmp_path / "out"), "reviewer": "Ben"})
+    [table] = [h.value for h in page.html if "mtr-dash" in h.value and "<th>segment_id</th>" in h.value]
+    links = re.findall(r'<a href="\?([^"]+)"', table)
+    query = dict(parse_qsl(html.unescape(links[pos])))
+    assert (query["article"], query["reviewer"]) == ("seed", "Ben")
+    at = _app(query)
+    assert not at.exception and not at.error
+    assert at.session_state["cur"] == seg_id
