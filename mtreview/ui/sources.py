@@ -59,11 +59,18 @@ def allowed(folder: str | Path) -> Path:
     return path
 
 
+def pair_name(file_name: str) -> str:
+    """The article's name from its English file's name: ``abcnews.420102.en.txt`` -> ``abcnews.420102``
+    (the part before the language tag; else the name without its extension)."""
+    m = _PAIR.match(file_name)
+    return m["name"] if m else Path(file_name).stem or file_name
+
+
 def open_paths(en_path: str | Path, ja_path: str | Path, source: str, config: LoadConfig | None = None,
                name: str | None = None) -> Opened:
     src = load.load_document(en_path, "en", config)
     tgt = load.load_document(ja_path, "ja", config)
-    return Opened(name or Path(en_path).name.split(".")[0], src.text, tgt.text, source, src, tgt)
+    return Opened(name or pair_name(Path(en_path).name), src.text, tgt.text, source, src, tgt)
 
 
 def open_sample(config: LoadConfig | None = None) -> Opened:
@@ -78,7 +85,7 @@ def decode_upload(data: bytes, name: str, lang: str, config: LoadConfig | None =
 def open_upload(en: tuple[str, bytes], ja: tuple[str, bytes], config: LoadConfig | None = None) -> Opened:
     src = decode_upload(en[1], en[0], "en", config)
     tgt = decode_upload(ja[1], ja[0], "ja", config)
-    return Opened(en[0].split(".")[0], src.text, tgt.text, "upload", src, tgt)
+    return Opened(pair_name(en[0]), src.text, tgt.text, "upload", src, tgt)
 
 
 def folder_pairs(folder: str | Path) -> list[tuple[str, Path, Path]]:

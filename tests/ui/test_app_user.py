@@ -102,3 +102,18 @@ def test_a_worst_segment_link_of_the_dashboard_opens_that_segment(env, tmp_path,
     at = _app(query)
     assert not at.exception and not at.error
     assert at.session_state["cur"] == seg_id
+
+
+@pytest.mark.parametrize(("en", "ja", "name"), [
+    ("abcnews.420102.en.txt", "abcnews.420102.ja.txt", "abcnews.420102"),  # WMT document ids hold a dot
+    ("seed.en.txt", "seed.ja.txt", "seed"),
+    ("2024-01-21_korea_en.txt", "2024-01-21_korea_ja.txt", "2024-01-21_korea"),
+    ("story.txt", "story-jp.txt", "story"),
+])
+def test_an_uploaded_pair_is_named_after_its_files(seed_paths, en, ja, name):
+    """Two uploads abcnews.420102 and abcnews.420117 were both called "abcnews" (in the title, the
+    saved-article list and the export's file name)."""
+    from mtreview.ui import sources
+
+    en_bytes, ja_bytes = (p.read_bytes() for p in seed_paths)
+    assert sources.open_upload((en, en_bytes), (ja, ja_bytes)).name == name
