@@ -91,18 +91,31 @@ def _from_db(url: str, article: str | None, config: Config) -> Reviewed:
             article = arts[0].id
         art = store.article(article)
         states = store.segment_states(art.id)
+        silenced = store.suppressed_keys(art.id)
     finally:
         store.close()
     if art.source.startswith("batch:"):
         from ..batch.runner import review_file
 
-        review, data = _read_record(review_file(Path(art.source[len("batch:"):]), art.name))
+        review, data = _silenced(*_read_record(review_file(Path(art.source[len("batch:"):]), art.name)), silenced)
     else:
         log.info("reviewing %s again from its stored texts", art.name)
         review = pipeline.review(load_text(art.src_text, "en", path=f"{art.name} (en)"),
-                                 load_text(art.tgt_text, "ja", path=f"{art.name} (ja)"), config)
+                                 load_text(art.tgt_text, "ja", path=f"{art.name} (ja)"), config,
+                                 suppressed=silenced)
         data = review.to_dict()
     return Reviewed(art.name, review, data, states, art)
+
+
+def _silenced(review: Review, data: dict[str, Any], keys: frozenset[str]) -> tuple[Review, dict[str, Any]]:
+    """The review without the flags that rejections in other articles silence (as the review view
+    shows it, and as its own export buttons write it)."""
+    if not keys:
+        return review, data
+    from ..ui.render import without_suppressed
+
+    review = without_suppressed(review, keys)
+    return review, review.to_dict()
 
 
 def load_reviewed(source: str, config: Config, db: str | None = None, article: str | None = None) -> Reviewed:
@@ -125,6 +138,7 @@ def load_reviewed(source: str, config: Config, db: str | None = None, article: s
         try:
             reviewed.article = store.article(article)
             reviewed.states = store.segment_states(article)
+            reviewed.review, reviewed.data = _silenced(review, reviewed.data, store.suppressed_keys(article))
         finally:
             store.close()
     return reviewed

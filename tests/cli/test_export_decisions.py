@@ -93,3 +93,36 @@ def test_decisions_made_on_a_batch_opened_by_a_relative_path_reach_the_export(ba
     rows = _decisions(batch_out, url, capsys)
     assert [(r["article_id"], r["segment_id"], r["check"], r["reviewer"]) for r in rows] == [
         (aid, seg["id"], f["check"], "tanaka")]
+
+
+def test_an_article_exports_without_the_flags_rejected_elsewhere_as_the_review_view_shows_it(
+        tmp_path, seed_paths, capsysbinary):
+    """Aiko rejected 「と述べたと述べた」 for every article; the review view of the sample no longer
+    shows that flag, and its CSV export from the database must not list it as undecided either."""
+    import csv
+    import io
+
+    from mtreview import pipeline
+    from mtreview.config import Config
+    from mtreview.io.load import load_document
+    from mtreview.ui.render import flag_key
+
+    src, tgt = (load_document(p) for p in seed_paths)
+    review = pipeline.review(src, tgt, Config())
+    seg = next(s for s in review.segments if any(f.check == "repetition" for f in s.flags))
+    rep = next(f for f in seg.flags if f.check == "repetition")
+    db = tmp_path / "s.db"
+    store = Store(f"sqlite:///{db}")
+    sample = store.open_article("seed (sample)", src.text, tgt.text, "sample")
+    copy = store.open_article("seed copy", src.text, tgt.text, "upload")
+    store.decide(copy.id, seg.id, "Aiko", 0, FlagDecision(flag_key(rep, seg), rep.check, rep.text, "reject", "global"))
+    store.close()
+
+    capsysbinary.readouterr()
+    assert main(["export", str(db), "--article", sample.id, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8"))))
+    flags = rows[seg.id]["flags"]
+    assert "repetition" not in flags and "quotes/major" in flags  # only the silenced flag is gone
+    assert main(["export", str(db), "--article", copy.id, "--format", "csv"]) == 0  # where it was rejected: kept
+    rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8"))))
+    assert "repetition/major:と述べたと述べた=reject by Aiko" in rows[seg.id]["flags"]
