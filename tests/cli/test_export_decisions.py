@@ -126,3 +126,34 @@ def test_an_article_exports_without_the_flags_rejected_elsewhere_as_the_review_v
     assert main(["export", str(db), "--article", copy.id, "--format", "csv"]) == 0  # where it was rejected: kept
     rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8"))))
     assert "repetition/major:と述べたと述べた=reject by Aiko" in rows[seg.id]["flags"]
+
+
+def test_control_characters_from_a_text_file_or_a_pasted_edit_export_to_every_format(tmp_path, capsysbinary):
+    """A vertical tab (Word's line break) in an article or in a reviewer's pasted edit or comment:
+    XLIFF, TMX and Excel cannot hold it, and the export stopped with a traceback."""
+    from lxml import etree
+
+    from mtreview.records import review_from_dict
+
+    en = "Police said 12 people died.\n\nThe army did not\x0bcomment.\n"
+    ja = "警察によると12人が死亡した。\n\n軍は\x0bコメントしなかった。\n"
+    (tmp_path / "a.en.txt").write_text(en, encoding="utf-8")
+    (tmp_path / "a.ja.txt").write_text(ja, encoding="utf-8")
+    record = tmp_path / "a.review.json"
+    assert main(["review", str(tmp_path / "a.en.txt"), str(tmp_path / "a.ja.txt"), "--out", str(record),
+                 "--format", "text"]) == 0
+    review = review_from_dict(json.loads(record.read_text(encoding="utf-8")))
+    assert "\x0b" in review.segments[1].tgt
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    store = Store(url)
+    art = store.open_article("a", "en", "ja", "upload")
+    store.save_segment(art.id, 0, "Aiko", 0, edit="警察によると\x0b12人が死亡した。\x01", comment="pasted\x0cfrom Word")
+    store.close()
+    capsysbinary.readouterr()
+    for fmt in ("xliff", "tmx", "xlsx", "csv", "jsonl", "html", "mqm"):
+        out = tmp_path / f"a.{fmt}"
+        assert main(["export", str(record), "--db", url, "--article", art.id, "--format", fmt, "-o", str(out)]) == 0
+        assert out.stat().st_size > 0
+    xliff = etree.parse(str(tmp_path / "a.xliff"))
+    targets = [t.text for t in xliff.iter("{urn:oasis:names:tc:xliff:document:1.2}target")]
+    assert targets == ["警察によると\n12人が死亡した。\ufffd", "軍は\nコメントしなかった。"]  # the break kept as one
