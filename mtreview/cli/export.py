@@ -59,12 +59,27 @@ class Reviewed:
 
 def _db_url(text: str) -> str | None:
     if "://" in text:
+        _existing_sqlite(text)
         return text
     if text.lower().endswith(DB_SUFFIXES):
         if not Path(text).is_file():
             raise InputError(f"{text}: no such database file")
         return f"sqlite:///{Path(text).resolve()}"
     return None
+
+
+def _existing_sqlite(url: str) -> None:
+    """An export reads a review database: a SQLite file that is not there is a typo, not a new database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return  # the store says what is wrong with it
+    named = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+    if named and not Path(parsed.database).is_file():
+        raise InputError(f"{parsed.database}: no such database file")
 
 
 def _read_record(path: Path) -> tuple[Review, dict[str, Any]]:

@@ -157,3 +157,25 @@ def test_control_characters_from_a_text_file_or_a_pasted_edit_export_to_every_fo
     xliff = etree.parse(str(tmp_path / "a.xliff"))
     targets = [t.text for t in xliff.iter("{urn:oasis:names:tc:xliff:document:1.2}target")]
     assert targets == ["警察によると\n12人が死亡した。\ufffd", "軍は\nコメントしなかった。"]  # the break kept as one
+
+
+@pytest.mark.parametrize("how", ["url", "path"])
+def test_a_mistyped_database_is_refused_not_created_empty(batch_out, tmp_path, capsys, how):
+    """`export --db sqlite:///reveiws.db` made a new empty database and wrote an empty decisions
+    table over the one exported before ("0 decision(s)")."""
+    aid, seg, f, key = _flagged(batch_out)
+    url = f"sqlite:///{tmp_path / 'reviews.db'}"
+    store = Store(url)
+    art = store.open_article(aid, "s", "t", f"batch:{batch_out}")
+    store.decide(art.id, seg["id"], "tanaka", 0, FlagDecision(key, f["check"], f["text"], "accept"))
+    store.close()
+    assert main(["export", str(batch_out), "--format", "decisions", "--db", url]) == 0
+    before = (batch_out / "decisions.parquet").read_bytes()
+    typo = tmp_path / "reveiws.db"
+    db = f"sqlite:///{typo}" if how == "url" else str(typo)
+    capsys.readouterr()
+    assert main(["export", str(batch_out), "--format", "decisions", "--db", db]) == 2
+    assert "no such database file" in capsys.readouterr().err
+    assert not typo.exists() and (batch_out / "decisions.parquet").read_bytes() == before
+    (batch_out / "decisions.parquet").unlink()
+    (batch_out / "decisions.csv").unlink()
