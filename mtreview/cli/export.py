@@ -153,10 +153,24 @@ def load_reviewed(source: str, config: Config, db: str | None = None, article: s
         try:
             reviewed.article = store.article(article)
             reviewed.states = store.segment_states(article)
+            _same_article(reviewed)
             reviewed.review, reviewed.data = _silenced(review, reviewed.data, store.suppressed_keys(article))
         finally:
             store.close()
     return reviewed
+
+
+def _same_article(r: Reviewed) -> None:
+    """Refuse the saved work of another article: none of its saved segments holds this record's texts."""
+    by_id = {seg.id: seg for seg in r.review.segments}
+    known = {k: st for k, st in r.states.items() if st.src is not None}  # saved with the texts they were on
+    fits = [k for k, st in known.items() if k in by_id and st.matches(by_id[k].src, by_id[k].tgt)]
+    if known and not fits:
+        raise InputError(f"--article {r.article.id} ({r.article.name}): its saved work was done on other texts:"
+                         " not this review's article (mtreview export DB -f csv, without --article, lists the ids)")
+    if len(fits) < len(known):
+        log.warning("%s: the saved work of segment(s) %s was done on other texts (re-aligned since?)", r.name,
+                    ", ".join(str(k) for k in sorted(set(known) - set(fits))))
 
 
 def _original(r: Reviewed, fmt: str, given: str | None) -> Path | None:

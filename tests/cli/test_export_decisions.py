@@ -179,3 +179,21 @@ def test_a_mistyped_database_is_refused_not_created_empty(batch_out, tmp_path, c
     assert not typo.exists() and (batch_out / "decisions.parquet").read_bytes() == before
     (batch_out / "decisions.parquet").unlink()
     (batch_out / "decisions.csv").unlink()
+
+
+def test_the_saved_work_of_another_article_is_not_laid_over_a_review_record(tmp_path, seed_paths, capsys):
+    """`export seed.review.json --db URL --article ID` with the id of another article (one typo in a
+    list of ids): its edits and comments were written into the seed's segments of the same numbers."""
+    record = tmp_path / "seed.review.json"
+    assert main(["review", *map(str, seed_paths), "--out", str(record), "--format", "text"]) == 0
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    store = Store(url)
+    other = store.open_article("un", "UN says thousands.", "国連は数千人としている。", "upload")
+    store.save_segment(other.id, 0, "Aiko", 0, edit="国連は数千人だとしている。", comment="だ",
+                       texts=("UN says thousands.", "国連は数千人としている。"))
+    store.close()
+    capsys.readouterr()
+    assert main(["export", str(record), "--db", url, "--article", other.id, "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert f"--article {other.id} (un)" in err and "not this review's article" in err
+    assert len(err.strip().splitlines()) == 1
