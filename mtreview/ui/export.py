@@ -64,7 +64,7 @@ def export_rows(review: Review, states: Mapping[int, SegmentState], article: Art
             "comment": st.comment,
             "reviewed": st.reviewed,
             "align_score": round(seg.score, 4),
-            "quality": seg.quality,
+            "quality": None if seg.quality is None else round(seg.quality, 2),  # as the review record has it
             "flags": _flag_rows(seg, st),
             "reviewer": st.updated_by or None,
             "saved_at": st.updated_at.isoformat() if st.updated_at else None,
