@@ -77,9 +77,11 @@ def _existing_sqlite(url: str) -> None:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         return  # the store says what is wrong with it
-    named = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-    if named and not Path(parsed.database).is_file():
-        raise InputError(f"{parsed.database}: no such database file")
+    path = parsed.database or ""
+    if str(parsed.query.get("uri", "")).lower() in ("true", "1"):  # sqlite:///file:/x.db?mode=ro&uri=true
+        path = path.removeprefix("file:").split("?")[0]
+    if parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:") and not Path(path).is_file():
+        raise InputError(f"{path}: no such database file")
 
 
 def _read_record(path: Path) -> tuple[Review, dict[str, Any]]:

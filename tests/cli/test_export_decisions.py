@@ -177,6 +177,9 @@ def test_a_mistyped_database_is_refused_not_created_empty(batch_out, tmp_path, c
     assert main(["export", str(batch_out), "--format", "decisions", "--db", db]) == 2
     assert "no such database file" in capsys.readouterr().err
     assert not typo.exists() and (batch_out / "decisions.parquet").read_bytes() == before
+    read_only = f"sqlite:///file:{tmp_path / 'reviews.db'}?mode=ro&uri=true"  # an existing file, opened read-only
+    assert main(["export", str(batch_out), "--format", "decisions", "--db", read_only]) == 0
+    assert (batch_out / "decisions.parquet").read_bytes() == before
     (batch_out / "decisions.parquet").unlink()
     (batch_out / "decisions.csv").unlink()
 
