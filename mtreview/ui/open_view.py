@@ -90,7 +90,7 @@ def open_work(config: Config, store: Store) -> Opened | None:
                 sb.caption("no NAME.en.* / NAME.ja.* pairs here")
             if pick and sb.button("Open from folder"):
                 _, en_path, ja_path = pairs[names.index(pick)]
-                _try(sources.open_paths, en_path, ja_path, f"folder:{folder}", config.load, pick)
+                _try(sources.open_paths, en_path, ja_path, f"folder:{sources.allowed(folder)}", config.load, pick)
     elif choice == "Batch result":
         batch = sb.text_input("Batch output folder", key="batch_dir")
         if batch:

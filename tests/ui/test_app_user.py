@@ -136,3 +136,39 @@ def test_the_review_view_exports_the_numbers_of_the_review_record(env, tmp_path,
     from_record = list(csv.DictReader(io.StringIO(export("csv", read_review(path), {}).decode("utf-8"))))
     assert [r["quality"] for r in in_app] == [r["quality"] for r in from_record]
     assert in_app == from_record
+
+
+def test_a_project_rejection_reaches_the_folder_however_its_path_was_typed(env, tmp_path, seed_paths):
+    """Aiko opens story-a from the folder typed ``in`` and rejects a flag for *this project*; Ben
+    types the same folder as ``./in/`` and opens story-b, which has the same sentence: the flag is
+    silenced there too (the project was the folder's path as typed)."""
+    import shutil
+
+    url, review, _, _ = env
+    (tmp_path / "in").mkdir()
+    for name in ("story-a", "story-b"):
+        for p, lang in zip(seed_paths, ("en", "ja"), strict=True):
+            shutil.copy(p, tmp_path / "in" / f"{name}.{lang}.txt")
+    seg = next(s for s in review.segments if any(f.check == "repetition" for f in s.flags))
+
+    def open_folder(typed: str, pick: str, reviewer: str):
+        at = _app({"reviewer": reviewer})
+        at.sidebar.radio(key="open_choice").set_value("Folder").run()
+        at.sidebar.text_input(key="folder").input(typed).run()
+        at.sidebar.selectbox(key="folder_pick").select(pick).run()
+        next(b for b in at.sidebar.button if b.label == "Open from folder").click().run()
+        assert not at.exception and not at.error
+        return at
+
+    at = open_folder("in", "story-a", "Aiko")
+    [art] = [a for a in Store(url).articles() if a.name == "story-a"]
+    at.session_state["cur"] = seg.id
+    at.run()
+    at.radio(key="reject_scope").set_value("project").run()
+    i = next(i for i, f in enumerate(seg.flags) if f.check == "repetition")
+    at.button(key=f"rej:{i}:{art.id}:{seg.id}").click().run()
+    assert Store(url).suppressions()[0].scope == "project"
+
+    at = open_folder("./in/", "story-b", "Ben")
+    shown = [c.value for c in at.caption if "suppressed by rejections in other articles" in c.value]
+    assert shown and shown[0].startswith("1 flag suppressed")
