@@ -5,7 +5,8 @@ batch article id as their name; their saved flag decisions are matched to the fl
 article's review record by suppression key. ``decision_rows`` gives one row per decided flag
 (who decided it and when, not who saved the segment last; which article/desk/translator);
 ``write_decisions`` stores them as ``decisions.parquet`` / ``decisions.csv`` beside the other tables;
-``rescore`` recomputes the articles' MQM columns with the decisions applied (rejected flags no longer count), so pass
+``edit_rows`` lists the segments reviewers saved (edits, comments, reviewed marks); ``rescore``
+recomputes the articles' MQM columns with the decisions applied (rejected flags no longer count), so pass
 rates per desk and translator reflect the review.
 """
 
@@ -78,6 +79,24 @@ def decision_rows(folder: Path, articles: Sequence[Mapping[str, Any]],
 
 def _iso(when: Any) -> str | None:
     return when.isoformat() if when else None
+
+
+def edit_rows(folder: Path, articles: Sequence[Mapping[str, Any]], states: Mapping[str, Mapping[int, Any]]
+              ) -> list[dict[str, Any]]:
+    """One row per segment of the batch's articles that a reviewer saved: its texts, edit, final
+    translation, comment, reviewed mark and who did each (the workbook's ``edits`` sheet)."""
+    from ..ui.export import export_rows
+    from .runner import review_file
+
+    rows = []
+    for art in articles:
+        saved = states.get(art["article_id"])
+        if not saved:
+            continue
+        review = read_review(review_file(folder, art["article_id"]))
+        rows += [{"article_id": art["article_id"], **{k: v for k, v in r.items() if k not in ("article_id", "flags")}}
+                 for r in export_rows(review, saved) if r["id"] in saved]
+    return rows
 
 
 def write_decisions(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Path]:

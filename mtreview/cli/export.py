@@ -333,6 +333,9 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
         stored = layout.table_path(batch_decisions.TABLE, "parquet")
         if decisions or stored.is_file():
             tables["decisions"] = decisions or pq.read_table(stored).to_pylist()
+        edits = batch_decisions.edit_rows(folder, articles, states)
+        if edits:
+            tables["edits"] = edits
         tables["summary"] = [{"key": k, "value": dumps(v) if isinstance(v, (dict, list)) else v}
                              for k, v in summary.items()]
         return workbook.xlsx(tables)

@@ -200,3 +200,27 @@ def test_the_saved_work_of_another_article_is_not_laid_over_a_review_record(tmp_
     err = capsys.readouterr().err
     assert f"--article {other.id} (un)" in err and "not this review's article" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_fixes_made_on_batch_articles_reach_the_batch_workbook(batch_out, tmp_path):
+    """A translator fixed a segment of a batch article in the review UI; the QA lead's workbook of
+    the batch (`export DIR --format xlsx --db URL`) had the decisions but not the fix."""
+    from openpyxl import load_workbook
+
+    aid, seg, f, _ = _flagged(batch_out)
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    store = Store(url)
+    art = store.open_article(aid, "s", "t", f"batch:{batch_out}")
+    fixed = seg["tgt"].replace(f["text"], "")
+    store.save_segment(art.id, seg["id"], "Aiko", 0, edit=fixed, comment="dropped the repeat", reviewed=True,
+                       texts=(seg["src"], seg["tgt"]))
+    store.close()
+    out = tmp_path / "b.xlsx"
+    assert main(["export", str(batch_out), "--format", "xlsx", "--db", url, "-o", str(out)]) == 0
+    wb = load_workbook(out)
+    assert "edits" in wb.sheetnames
+    rows = list(wb["edits"].iter_rows(values_only=True))
+    head = rows[0]
+    got = [dict(zip(head, r, strict=True)) for r in rows[1:]]
+    assert [(r["article_id"], r["id"], r["tgt"], r["final"], r["comment"], r["reviewed"], r["edited_by"])
+            for r in got] == [(aid, seg["id"], seg["tgt"], fixed, "dropped the repeat", True, "Aiko")]
