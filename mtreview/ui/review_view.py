@@ -218,8 +218,12 @@ def _url_save(opened: Opened, art: ArticleState) -> None:
     want: dict[str, str] = {"view": "review"}
     if opened.source.startswith("batch:"):
         want.update(batch=opened.source[len("batch:"):], article=opened.name)
+        named = f"{want['batch']}|{opened.name}"
     else:
-        want["aid"] = art.id
+        want["aid"] = named = art.id
+    # the URL names the article that is open: the next run must not take it for a link to open
+    # (open_view._from_query would reopen it and drop the selection, and any conflict shown with it)
+    st.session_state["opened_from_query"] = named
     if st.session_state.get("cur") is not None:
         want["seg"] = str(st.session_state["cur"])
     for key, kind in URL_FILTERS.items():

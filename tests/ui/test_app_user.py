@@ -172,3 +172,34 @@ def test_a_project_rejection_reaches_the_folder_however_its_path_was_typed(env, 
     at = open_folder("./in/", "story-b", "Ben")
     shown = [c.value for c in at.caption if "suppressed by rejections in other articles" in c.value]
     assert shown and shown[0].startswith("1 flag suppressed")
+
+
+def test_the_first_choice_after_the_app_opens_is_kept(env):
+    """`mtreview app` opens the sample at its first flagged segment and writes the article into
+    the URL; the reviewer's first action (pick a segment) reopened the article from the URL and
+    threw the selection back to the first flagged segment."""
+    at = _app()
+    first = at.session_state["cur"]
+    other = next(s.id for s in env[1].segments if s.id != first and s.flags)
+    at.selectbox(key="sel").select(other).run()
+    assert not at.exception
+    assert at.session_state["cur"] == other
+
+
+def test_a_colleagues_save_before_my_first_decision_shows_the_conflict(env):
+    """Ben's first action is Accept on a segment Aiko saved meanwhile: the save is refused (stale)
+    and the conflict must be on screen; the page jumped to another segment and his accept was
+    neither saved nor reported."""
+    url, review, aid, _ = env
+    first = next(s.id for s in review.segments if s.flags)
+    seg = next(s for s in review.segments if s.flags and s.id != first)
+    ben = _app({"seg": str(seg.id), "reviewer": "Ben"})
+    aiko = _app({"seg": str(seg.id), "reviewer": "Aiko"})
+    field(aiko.text_input, f"comment:{aid}:{seg.id}").input("mine")
+    aiko.button(key=f"FormSubmitter:form:{aid}:{seg.id}-Save").click().run()
+    assert Store(url).segment_state(aid, seg.id).comment == "mine"
+
+    ben.button(key=f"acc:0:{aid}:{seg.id}").click().run()
+    assert ben.session_state["cur"] == seg.id
+    assert any("was saved by Aiko" in e.value for e in ben.error)
+    assert any((b.key or "").startswith("reload:") for b in ben.button)
