@@ -102,11 +102,35 @@ def folder_pairs(folder: str | Path) -> list[tuple[str, Path, Path]]:
 
 
 def batch_articles(batch_dir: str | Path) -> list[str]:
-    """Article ids of a batch output folder (``DIR/articles/<id>.review.json``)."""
+    """Article ids of a batch output folder (``DIR/articles/<id>.review.json``) that its last run
+    reviewed (its ``articles`` table, as the dashboard counts them)."""
     folder = BatchFolder.at(allowed(batch_dir))
     if not folder.articles.is_dir():
         raise InputError(f"{batch_dir}: not a batch result folder (no articles/ inside)")
-    return folder.article_keys()
+    current = _in_last_run(folder)
+    return [k for k in folder.article_keys() if current is None or k in current]
+
+
+def _in_last_run(folder: BatchFolder) -> set[str] | None:
+    """The ids of the ``articles`` table (None when the folder has none yet): a review record left
+    from an earlier run whose input has gone since is not among them."""
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    from ..batch.inputs import safe_name  # an id's review record is named by its file-name-safe key
+
+    paths = folder.table_paths("articles")
+    try:
+        if paths["parquet"].is_file():
+            ids = pq.read_table(paths["parquet"], columns=["article_id"])["article_id"].to_pylist()
+        elif paths["csv"].is_file():
+            ids = pcsv.read_csv(paths["csv"], convert_options=pcsv.ConvertOptions(
+                include_columns=["article_id"], column_types={"article_id": "string"}))["article_id"].to_pylist()
+        else:
+            return None
+    except Exception as exc:  # pyarrow raises many types for a damaged table
+        raise InputError(f"{folder.root}: cannot read its articles table ({exc.__class__.__name__})") from None
+    return {safe_name(str(v)) for v in ids}
 
 
 def open_batch(batch_dir: str | Path, article: str) -> Opened:
@@ -117,6 +141,10 @@ def open_batch(batch_dir: str | Path, article: str) -> Opened:
     path = BatchFolder.at(folder).review_path(article)
     if not path.is_file():
         raise InputError(f"{batch_dir}: no article {article!r} in this batch result")
+    current = _in_last_run(BatchFolder.at(folder))
+    if current is not None and article not in current:
+        raise InputError(f"{batch_dir}: article {article!r} is not among this batch's results (its input was "
+                         "taken out before the last run); its review record is from an earlier run")
     review = read_review(path)
     src_text = "\n".join(s.src for s in review.segments)
     tgt_text = "\n".join(s.tgt for s in review.segments)

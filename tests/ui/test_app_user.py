@@ -203,3 +203,32 @@ def test_a_colleagues_save_before_my_first_decision_shows_the_conflict(env):
     assert ben.session_state["cur"] == seg.id
     assert any("was saved by Aiko" in e.value for e in ben.error)
     assert any((b.key or "").startswith("reload:") for b in ben.button)
+
+
+def test_an_article_whose_input_left_the_batch_does_not_open_its_old_review(env, tmp_path, seed_paths):
+    """The batch reran after an article's files were taken out of its input folder: the tables,
+    the summary and the dashboard no longer count it, but its review record of the earlier run
+    stayed in articles/, and the review view still listed it and opened it for review."""
+    import shutil
+
+    from mtreview.batch import runner as batch
+    from mtreview.errors import InputError
+    from mtreview.ui import dashboard, sources
+
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b"):
+        for p, lang in zip(seed_paths, ("en", "ja"), strict=True):
+            shutil.copy(p, tmp_path / "in" / f"{name}.{lang}.txt")
+    config = Config().replace(checks__enabled=CHECKS)
+    batch.run_batch(tmp_path / "in", tmp_path / "out", config, workers=1, quiet=True)
+    for lang in ("en", "ja"):
+        (tmp_path / "in" / f"b.{lang}.txt").unlink()
+    batch.run_batch(tmp_path / "in", tmp_path / "out", config, workers=1, quiet=True)
+    assert list(dashboard.load_batch(tmp_path / "out").articles["article_id"]) == ["a"]
+
+    assert sources.batch_articles(tmp_path / "out") == ["a"]
+    with pytest.raises(InputError, match="'b' is not among this batch's results"):
+        sources.open_batch(tmp_path / "out", "b")
+    at = _app({"view": "review", "batch": str(tmp_path / "out"), "article": "b"})
+    assert not at.exception
+    assert any("is not among this batch" in e.value for e in at.error)
