@@ -82,7 +82,7 @@ def open_work(config: Config, store: Store) -> Opened | None:
             try:
                 pairs = sources.folder_pairs(folder)
             except MtreviewError as exc:
-                sb.error(str(exc))
+                sb.error(render.md_escape(str(exc)))
                 pairs = []
             names = [p[0] for p in pairs]
             pick = sb.selectbox("Article", names, key="folder_pick") if names else None
@@ -97,7 +97,7 @@ def open_work(config: Config, store: Store) -> Opened | None:
             try:
                 ids = sources.batch_articles(batch)
             except MtreviewError as exc:
-                sb.error(str(exc))
+                sb.error(render.md_escape(str(exc)))
                 ids = []
             pick = sb.selectbox("Article", ids, key="batch_pick") if ids else None
             if pick and sb.button("Open from batch"):

@@ -232,3 +232,16 @@ def test_an_article_whose_input_left_the_batch_does_not_open_its_old_review(env,
     at = _app({"view": "review", "batch": str(tmp_path / "out"), "article": "b"})
     assert not at.exception
     assert any("is not among this batch" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(("choice", "key"), [("Folder", "folder"), ("Batch result", "batch_dir")])
+def test_a_folder_error_in_the_sidebar_is_plain_text(env, choice, key):
+    """A folder name with underscores (``/srv/news_2024_jan``) was read as Markdown in the sidebar's
+    error: 'news2024jan' with '2024' in italics."""
+    from mtreview.ui.render import md_escape
+
+    at = _app()
+    at.sidebar.radio(key="open_choice").set_value(choice).run()
+    at.sidebar.text_input(key=key).input("/srv/news_2024_jan").run()
+    [error] = [e.value for e in at.sidebar.error]
+    assert error.startswith(md_escape("/srv/news_2024_jan: outside the folders"))
