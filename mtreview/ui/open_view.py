@@ -87,7 +87,7 @@ def open_work(config: Config, store: Store) -> Opened | None:
             names = [p[0] for p in pairs]
             pick = sb.selectbox("Article", names, key="folder_pick") if names else None
             if folder and not names:
-                sb.caption("no NAME.en.* / NAME.ja.* pairs here")
+                sb.caption("no `NAME.en.*` / `NAME.ja.*` pairs here")
             if pick and sb.button("Open from folder"):
                 _, en_path, ja_path = pairs[names.index(pick)]
                 _try(sources.open_paths, en_path, ja_path, f"folder:{sources.allowed(folder)}", config.load, pick)

@@ -245,3 +245,13 @@ def test_a_folder_error_in_the_sidebar_is_plain_text(env, choice, key):
     at.sidebar.text_input(key=key).input("/srv/news_2024_jan").run()
     [error] = [e.value for e in at.sidebar.error]
     assert error.startswith(md_escape("/srv/news_2024_jan: outside the folders"))
+
+
+def test_a_folder_without_pairs_says_so_in_plain_text(env, tmp_path):
+    """'no NAME.en.* / NAME.ja.* pairs here': the two asterisks made Markdown italics of ' / NAME.ja.'."""
+    (tmp_path / "empty").mkdir()
+    at = _app()
+    at.sidebar.radio(key="open_choice").set_value("Folder").run()
+    at.sidebar.text_input(key="folder").input("empty").run()
+    [note] = [c.value for c in at.sidebar.caption if "pairs here" in c.value]
+    assert "*" not in note.replace("`NAME.en.*`", "").replace("`NAME.ja.*`", "")
