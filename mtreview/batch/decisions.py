@@ -18,6 +18,7 @@ from typing import Any
 
 from ..checks import suppression_key
 from ..config import MqmConfig
+from ..errors import MtreviewError
 from ..io.output import BatchFolder, read_review, write_atomic
 from ..records import SCHEMA_VERSION, flag_from_dict
 from ..score import mqm
@@ -29,19 +30,36 @@ COLUMNS = ("article_id", "date", "desk", "translator", "segment_id", "check", "c
 
 
 def store_states(folder: Path, url: str) -> dict[str, dict[int, Any]]:
-    """Batch article id -> its saved SegmentStates, for the articles opened from ``folder``."""
+    """Batch article id -> its saved SegmentStates, for the articles opened from ``folder`` (of an
+    article stored in several versions, the current one: see :func:`_current`)."""
     from ..ui.store import Store
 
     here = folder.expanduser().resolve()
-    out: dict[str, dict[int, Any]] = {}
+    versions: dict[str, list[Any]] = {}
     store = Store(url)
     try:
-        for art in sorted(store.articles(), key=lambda a: (a.name, a.id)):
+        for art in store.articles():
             if art.source.startswith("batch:") and Path(art.source[6:]).expanduser().resolve() == here:
-                out[art.name] = store.segment_states(art.id)
+                versions.setdefault(art.name, []).append(art)
+        return {name: store.segment_states(_current(folder, arts).id) for name, arts in sorted(versions.items())}
     finally:
         store.close()
-    return out
+
+
+def _current(folder: Path, arts: Sequence[Any]) -> Any:
+    """Of the stored versions of one batch article (its texts changed and the batch was rerun), the
+    one the review view opens now: the texts of its current review record; else the newest."""
+    if len(arts) > 1:
+        try:
+            segments = _record(folder, arts[0].name)["segments"]
+        except MtreviewError:
+            segments = None
+        if segments is not None:
+            texts = ("\n".join(s["src"] for s in segments), "\n".join(s["tgt"] for s in segments))
+            for art in arts:
+                if (art.src_text, art.tgt_text) == texts:
+                    return art
+    return max(arts, key=lambda a: (a.updated_at, a.id))
 
 
 def _record(folder: Path, article_id: str) -> dict[str, Any]:

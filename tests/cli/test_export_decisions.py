@@ -224,3 +224,48 @@ def test_fixes_made_on_batch_articles_reach_the_batch_workbook(batch_out, tmp_pa
     got = [dict(zip(head, r, strict=True)) for r in rows[1:]]
     assert [(r["article_id"], r["id"], r["tgt"], r["final"], r["comment"], r["reviewed"], r["edited_by"])
             for r in got] == [(aid, seg["id"], seg["tgt"], fixed, "dropped the repeat", True, "Aiko")]
+
+
+def test_decisions_of_a_batch_article_come_from_its_current_version(tmp_path, capsys):
+    """A batch article was reviewed in the UI, its translation was corrected and the batch rerun:
+    the new version is a new article in the review database (other texts), reviewed again. The
+    decisions export took one of the two versions by the order of their ids, here the stale one."""
+
+    from mtreview.records import review_from_dict
+    from mtreview.ui.render import flag_key
+    from mtreview.ui.store import article_id
+
+    src = "The minister said 12 people died.\n\nPolice said the fire started at night."
+    ja_old = "大臣は12人が死亡したと述べたと述べた。\n\n警察によると、火災は夜に発生した。"
+
+    def record(out):
+        rec = review_from_dict(json.loads((out / "articles" / "a.review.json").read_text(encoding="utf-8")))
+        texts = ("\n".join(s.src for s in rec.segments), "\n".join(s.tgt for s in rec.segments))
+        return rec, article_id("a", *texts)
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.en.txt").write_text(src, encoding="utf-8")
+    (tmp_path / "in" / "a.ja.txt").write_text(ja_old, encoding="utf-8")
+    out = tmp_path / "out"
+    batch.run_batch(tmp_path / "in", out, workers=1, quiet=True)
+    old, old_id = record(out)
+    for fire in ("火事", "火災", "出火", "火の手", "炎"):  # a correction whose new id sorts before the old one
+        (tmp_path / "in" / "a.ja.txt").write_text(ja_old.replace("火災", fire), encoding="utf-8")
+        batch.run_batch(tmp_path / "in", out, workers=1, quiet=True)
+        new, new_id = record(out)
+        if new_id < old_id:
+            break
+    assert new_id < old_id  # else the old code would pass by luck
+    seg = next(s for s in old.segments if s.flags)
+    f = seg.flags[0]
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    store = Store(url)
+    for aid, texts in ((old_id, old), (new_id, new)):  # as the review view opens each version
+        joined = ("\n".join(s.src for s in texts.segments), "\n".join(s.tgt for s in texts.segments))
+        assert store.open_article("a", *joined, f"batch:{out}").id == aid
+    store.decide(old_id, seg.id, "tanaka", 0, FlagDecision(flag_key(f, seg), f.check, f.text, "reject"))
+    nseg = next(s for s in new.segments if s.id == seg.id)
+    store.decide(new_id, seg.id, "suzuki", 0, FlagDecision(flag_key(f, nseg), f.check, f.text, "accept"))
+    store.close()
+    rows = _decisions(out, url, capsys)
+    assert [(r["segment_id"], r["decision"], r["reviewer"]) for r in rows] == [(seg.id, "accept", "suzuki")]
