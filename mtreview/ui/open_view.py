@@ -103,11 +103,11 @@ def open_work(config: Config, store: Store) -> Opened | None:
             if pick and sb.button("Open from batch"):
                 _try(sources.open_batch, batch, pick)
     else:
-        saved = store.articles()
-        labels = [f"{a.name} · {a.status} · {a.updated_at:%Y-%m-%d %H:%M}" for a in saved]
-        pick = sb.selectbox("Article", range(len(saved)), format_func=labels.__getitem__, key="saved_pick"
+        saved = {a.id: a for a in store.articles()}  # newest first: the choice is an id, not a position
+        labels = {k: f"{a.name} · {a.status} · {a.updated_at:%Y-%m-%d %H:%M}" for k, a in saved.items()}
+        pick = sb.selectbox("Article", list(saved), format_func=labels.__getitem__, key="saved_pick"
                             ) if saved else None
-        if pick is not None and sb.button("Open saved article"):
+        if pick in saved and sb.button("Open saved article"):
             _try(_reopen, saved[pick], config)
     err = st.session_state.pop("open_error", None)
     if err:

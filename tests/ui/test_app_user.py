@@ -255,3 +255,26 @@ def test_a_folder_without_pairs_says_so_in_plain_text(env, tmp_path):
     at.sidebar.text_input(key="folder").input("empty").run()
     [note] = [c.value for c in at.sidebar.caption if "pairs here" in c.value]
     assert "*" not in note.replace("`NAME.en.*`", "").replace("`NAME.ja.*`", "")
+
+
+def test_the_saved_article_picked_is_the_one_opened_when_a_colleague_saves_meanwhile(env):
+    """The Saved article list is newest first and its choice was a position in it: Ben's save on
+    another article moved that one to the top, and Aiko's 'Open saved article' opened the wrong one."""
+    import time
+
+    url, _, _, _ = env
+    store = Store(url)
+    arts = {n: store.open_article(n, f"{n} police said 12 people died.", f"{n}警察によると12人が死亡した。", "upload")
+            for n in ("alpha", "bravo", "charlie")}
+    at = _app({"reviewer": "Aiko"})
+    at.sidebar.radio(key="open_choice").set_value("Saved article").run()
+    pick = at.sidebar.selectbox(key="saved_pick")
+    label = next(o for o in pick.options if o.startswith("bravo ·"))
+    pick.select_index(pick.options.index(label)).run()
+    time.sleep(1.1)  # the store keeps seconds: Ben's save is newer than everything above
+    store.save_segment(arts["charlie"].id, 0, "Ben", 0, comment="checked")
+    store.close()
+    at.run()  # any rerun (Aiko types, clicks): the list is read again, charlie now first
+    next(b for b in at.sidebar.button if b.label == "Open saved article").click().run()
+    assert not at.exception
+    assert at.session_state["opened"].name == "bravo"
