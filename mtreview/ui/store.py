@@ -274,7 +274,7 @@ class Store:
                                  base_version, _segment_state(row, decs))
                 if changes:
                     _audit(s, who, aid, seg_id, "segment", changes)
-                project = s.get(ArticleRow, aid).source
+                project = _project(s.get(ArticleRow, aid))
                 for d in decisions:
                     self._decide(s, aid, seg_id, d, who, now, project)
                 s.execute(update(ArticleRow).where(ArticleRow.id == aid).values(updated_at=now))
@@ -318,14 +318,15 @@ class Store:
         """Rejections that silence flags in ``for_article`` (all of them when None).
 
         An article is silenced by other articles' rejections of scope ``global``, and of scope
-        ``project`` made in an article opened from the same place (``ArticleState.source``).
+        ``project`` made in an article opened from the same folder or batch (``ArticleState.source``;
+        an uploaded article is a project of its own).
         Its own rejections are not returned: its reviewer sees those flags marked rejected.
         """
         q = select(SuppressionRow).order_by(SuppressionRow.created_at, SuppressionRow.key)
         with self._tx() as s:
             if for_article is not None:
                 art = s.get(ArticleRow, for_article)
-                project = art.source if art is not None else None
+                project = _project(art) if art is not None else None
                 q = q.where(SuppressionRow.article_id != for_article, or_(
                     SuppressionRow.scope == "global",
                     (SuppressionRow.scope == "project") & (SuppressionRow.project == project)))
@@ -350,6 +351,14 @@ class Store:
                  "seg_id": r.seg_id, "action": r.action, "detail": json.loads(r.detail)}
                 for r in s.scalars(q)
             ]
+
+
+def _project(art: ArticleRow) -> str:
+    """The project a 'this project' rejection reaches: the folder or batch the article was opened
+    from; an upload or the sample belongs to no project but itself."""
+    if art.source.startswith(("folder:", "batch:")):
+        return art.source
+    return f"article:{art.id}"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

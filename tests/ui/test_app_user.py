@@ -278,3 +278,21 @@ def test_the_saved_article_picked_is_the_one_opened_when_a_colleague_saves_meanw
     next(b for b in at.sidebar.button if b.label == "Open saved article").click().run()
     assert not at.exception
     assert at.session_state["opened"].name == "bravo"
+
+
+def test_a_project_rejection_on_an_uploaded_article_stays_in_that_article(tmp_path):
+    """'This project' means the articles opened from the same folder or batch (docs/ui.md); every
+    uploaded pair had the project "upload", so such a rejection silenced the flag in every other
+    upload of anyone."""
+    store = Store(f"sqlite:///{tmp_path / 'p.db'}")
+    texts = ("Police said 12 people died.", "警察によると12人が死亡したと述べたと述べた。")
+    mine = store.open_article("my-upload", *texts, "upload")
+    theirs = store.open_article("their-upload", *texts, "upload")
+    folder_a = store.open_article("a", *texts, "folder:/srv/news")
+    folder_b = store.open_article("b", *texts, "folder:/srv/news")
+    d = FlagDecision("repetition:k", "repetition", "と述べたと述べた", "reject", "project")
+    store.decide(mine.id, 0, "Aiko", 0, d)
+    store.decide(folder_a.id, 0, "Aiko", 0, d)
+    assert store.suppressed_keys(theirs.id) == frozenset()  # another upload: not silenced
+    assert store.suppressed_keys(folder_b.id) == {"repetition:k"}  # the folder's other article: silenced
+    store.close()
