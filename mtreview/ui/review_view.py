@@ -54,8 +54,18 @@ def _review(digest: str, checks: tuple[str, ...], name: str, src_text: str, tgt_
 
 @st.cache_data(show_spinner="Re-checking the edit…", max_entries=256)
 def _recheck(digest: str, name: str, src_text: str, tgt_text: str, seg_id: int, text: str,
-             suppressed: tuple[str, ...], _review: Review, _config: Config) -> recheck.Recheck:
-    return recheck.recheck(_review, seg_id, text, _config, _models(digest, _config), suppressed)
+             suppressed: tuple[str, ...], edits: tuple[tuple[int, str], ...], _review: Review,
+             _config: Config) -> recheck.Recheck:
+    return recheck.recheck(_review, seg_id, text, _config, _models(digest, _config), suppressed, dict(edits))
+
+
+def _saved_edits(store: Store, aid: str, review: Review, seg_id: int) -> tuple[tuple[int, str], ...]:
+    """The other segments' saved translations (read now: saves in the work fragment do not rerun the
+    page), for the re-check's article-wide checks."""
+    by_id = {s.id: s for s in review.segments}
+    return tuple(sorted((k, st.edit) for k, st in store.segment_states(aid).items()
+                        if k != seg_id and st.edit is not None and k in by_id
+                        and st.matches(by_id[k].src, by_id[k].tgt)))
 
 
 def review_of(opened: Opened, config: Config, suppressed: frozenset[str] = frozenset()) -> Review:
@@ -317,7 +327,8 @@ def _page(config: Config, store: Store) -> tuple | None:
     # an edit is re-checked with the same rejections silenced as the page (else they come back "(new)")
     keys = tuple(sorted({x.key for x in silenced}))
     checker = lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text,  # noqa: E731
-                                            opened.tgt_text, seg_id, text, keys, review, config)
+                                            opened.tgt_text, seg_id, text, keys,
+                                            _saved_edits(store, art.id, review, seg_id), review, config)
     return opened, art, review, top, filters, checker
 
 

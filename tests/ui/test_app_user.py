@@ -296,3 +296,40 @@ def test_a_project_rejection_on_an_uploaded_article_stays_in_that_article(tmp_pa
     assert store.suppressed_keys(theirs.id) == frozenset()  # another upload: not silenced
     assert store.suppressed_keys(folder_b.id) == {"repetition:k"}  # the folder's other article: silenced
     store.close()
+
+
+KIDS_EN = "\n\n".join(["The children went to school in the morning.", "Many children like the new library.",
+                       "The children played football after lunch.", "Parents picked the children up at five."])
+KIDS_JA = "\n\n".join(["子供たちは朝、学校へ行った。", "多くの子供が新しい図書館を気に入っている。",
+                       "子供たちは昼食後にサッカーをした。", "親たちは5時に子どもたちを迎えに来た。"])
+
+
+def test_the_recheck_of_an_edit_reads_the_other_segments_as_saved(tmp_path, monkeypatch):
+    """House style is 子ども: Aiko corrected 子供 in segments 0 and 1 (saved) and now types the
+    correction of segment 2. Its re-check read the other segments as they were before her fixes,
+    so her 子ども counted as the odd spelling out and came back as a *(new)* variants flag."""
+    from mtreview.io.load import load_text
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    cfg = tmp_path / "k.toml"
+    cfg.write_text('[checks]\nenabled = ["variants"]\n', encoding="utf-8")
+    monkeypatch.setenv("MTREVIEW_DB", url)
+    monkeypatch.setenv("MTREVIEW_CONFIG", str(cfg))
+    monkeypatch.setenv("MTREVIEW_BATCH_ROOTS", str(tmp_path))
+    review = pipeline.review(load_text(KIDS_EN, "en"), load_text(KIDS_JA, "ja"),
+                             Config().replace(checks__enabled=("variants",)))
+    assert [len(s.flags) for s in review.segments] == [0, 0, 0, 1]
+    store = Store(url)
+    art = store.open_article("kids", KIDS_EN, KIDS_JA, "upload")
+    for seg in review.segments[:2]:
+        store.save_segment(art.id, seg.id, "Aiko", 0, edit=seg.tgt.replace("子供", "子ども"), texts=(seg.src, seg.tgt))
+    store.close()
+
+    seg = review.segments[2]
+    at = _app({"aid": art.id, "seg": str(seg.id), "reviewer": "Aiko"})
+    assert not at.exception and at.session_state["cur"] == seg.id
+    field(at.text_area, f"edit:{art.id}:{seg.id}").input(seg.tgt.replace("子供", "子ども"))
+    at.button(key=f"FormSubmitter:form:{art.id}:{seg.id}-Save").click().run()
+    assert not at.exception
+    recheck = "".join(h.value for h in at.html if "mtr-recheck" in h.value)
+    assert "Edited text re-checked" in recheck and "(new)" not in recheck and "variants" not in recheck
