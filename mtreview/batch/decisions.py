@@ -3,9 +3,10 @@
 Articles opened from a batch in the review UI are stored with source ``batch:<folder>`` and the
 batch article id as their name; their saved flag decisions are matched to the flags of the
 article's review record by suppression key. ``decision_rows`` gives one row per decided flag
-(who, when, which article/desk/translator); ``write_decisions`` stores them as
-``decisions.parquet`` / ``decisions.csv`` beside the other tables; ``rescore`` recomputes the
-articles' MQM columns with the decisions applied (rejected flags no longer count), so pass
+(who decided it and when, not who saved the segment last; which article/desk/translator);
+``write_decisions`` stores them as ``decisions.parquet`` / ``decisions.csv`` beside the other tables;
+``edit_rows`` lists the segments reviewers saved (edits, comments, reviewed marks); ``rescore``
+recomputes the articles' MQM columns with the decisions applied (rejected flags no longer count), so pass
 rates per desk and translator reflect the review.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..checks import suppression_key
 from ..config import MqmConfig
+from ..errors import MtreviewError
 from ..io.output import BatchFolder, read_review, write_atomic
 from ..records import SCHEMA_VERSION, flag_from_dict
 from ..score import mqm
@@ -28,19 +30,36 @@ COLUMNS = ("article_id", "date", "desk", "translator", "segment_id", "check", "c
 
 
 def store_states(folder: Path, url: str) -> dict[str, dict[int, Any]]:
-    """Batch article id -> its saved SegmentStates, for the articles opened from ``folder``."""
+    """Batch article id -> its saved SegmentStates, for the articles opened from ``folder`` (of an
+    article stored in several versions, the current one: see :func:`_current`)."""
     from ..ui.store import Store
 
     here = folder.expanduser().resolve()
-    out: dict[str, dict[int, Any]] = {}
+    versions: dict[str, list[Any]] = {}
     store = Store(url)
     try:
-        for art in sorted(store.articles(), key=lambda a: (a.name, a.id)):
+        for art in store.articles():
             if art.source.startswith("batch:") and Path(art.source[6:]).expanduser().resolve() == here:
-                out[art.name] = store.segment_states(art.id)
+                versions.setdefault(art.name, []).append(art)
+        return {name: store.segment_states(_current(folder, arts).id) for name, arts in sorted(versions.items())}
     finally:
         store.close()
-    return out
+
+
+def _current(folder: Path, arts: Sequence[Any]) -> Any:
+    """Of the stored versions of one batch article (its texts changed and the batch was rerun), the
+    one the review view opens now: the texts of its current review record; else the newest."""
+    if len(arts) > 1:
+        try:
+            segments = _record(folder, arts[0].name)["segments"]
+        except MtreviewError:
+            segments = None
+        if segments is not None:
+            texts = ("\n".join(s["src"] for s in segments), "\n".join(s["tgt"] for s in segments))
+            for art in arts:
+                if (art.src_text, art.tgt_text) == texts:
+                    return art
+    return max(arts, key=lambda a: (a.updated_at, a.id))
 
 
 def _record(folder: Path, article_id: str) -> dict[str, Any]:
@@ -71,8 +90,30 @@ def decision_rows(folder: Path, articles: Sequence[Mapping[str, Any]],
                 rows.append({"article_id": aid, "date": art.get("date"), "desk": art.get("desk"),
                              "translator": art.get("translator"), "segment_id": int(seg["id"]),
                              **{k: f[k] for k in ("check", "category", "severity", "side", "start", "end", "text")},
-                             "decision": decision, "reviewer": st.updated_by or None,
-                             "decided_at": st.updated_at.isoformat() if st.updated_at else None, "flag_key": key})
+                             "decision": decision, "reviewer": st.decided_by(key) or st.updated_by or None,
+                             "decided_at": _iso(st.decided_at(key) or st.updated_at), "flag_key": key})
+    return rows
+
+
+def _iso(when: Any) -> str | None:
+    return when.isoformat() if when else None
+
+
+def edit_rows(folder: Path, articles: Sequence[Mapping[str, Any]], states: Mapping[str, Mapping[int, Any]]
+              ) -> list[dict[str, Any]]:
+    """One row per segment of the batch's articles that a reviewer saved: its texts, edit, final
+    translation, comment, reviewed mark and who did each (the workbook's ``edits`` sheet)."""
+    from ..ui.export import export_rows
+    from .runner import review_file
+
+    rows = []
+    for art in articles:
+        saved = states.get(art["article_id"])
+        if not saved:
+            continue
+        review = read_review(review_file(folder, art["article_id"]))
+        rows += [{"article_id": art["article_id"], **{k: v for k, v in r.items() if k not in ("article_id", "flags")}}
+                 for r in export_rows(review, saved) if r["id"] in saved]
     return rows
 
 

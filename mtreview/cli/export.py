@@ -59,12 +59,29 @@ class Reviewed:
 
 def _db_url(text: str) -> str | None:
     if "://" in text:
+        _existing_sqlite(text)
         return text
     if text.lower().endswith(DB_SUFFIXES):
         if not Path(text).is_file():
             raise InputError(f"{text}: no such database file")
         return f"sqlite:///{Path(text).resolve()}"
     return None
+
+
+def _existing_sqlite(url: str) -> None:
+    """An export reads a review database: a SQLite file that is not there is a typo, not a new database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return  # the store says what is wrong with it
+    path = parsed.database or ""
+    if str(parsed.query.get("uri", "")).lower() in ("true", "1"):  # sqlite:///file:/x.db?mode=ro&uri=true
+        path = path.removeprefix("file:").split("?")[0]
+    if parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:") and not Path(path).is_file():
+        raise InputError(f"{path}: no such database file")
 
 
 def _read_record(path: Path) -> tuple[Review, dict[str, Any]]:
@@ -91,18 +108,31 @@ def _from_db(url: str, article: str | None, config: Config) -> Reviewed:
             article = arts[0].id
         art = store.article(article)
         states = store.segment_states(art.id)
+        silenced = store.suppressed_keys(art.id)
     finally:
         store.close()
     if art.source.startswith("batch:"):
         from ..batch.runner import review_file
 
-        review, data = _read_record(review_file(Path(art.source[len("batch:"):]), art.name))
+        review, data = _silenced(*_read_record(review_file(Path(art.source[len("batch:"):]), art.name)), silenced)
     else:
         log.info("reviewing %s again from its stored texts", art.name)
         review = pipeline.review(load_text(art.src_text, "en", path=f"{art.name} (en)"),
-                                 load_text(art.tgt_text, "ja", path=f"{art.name} (ja)"), config)
+                                 load_text(art.tgt_text, "ja", path=f"{art.name} (ja)"), config,
+                                 suppressed=silenced)
         data = review.to_dict()
     return Reviewed(art.name, review, data, states, art)
+
+
+def _silenced(review: Review, data: dict[str, Any], keys: frozenset[str]) -> tuple[Review, dict[str, Any]]:
+    """The review without the flags that rejections in other articles silence (as the review view
+    shows it, and as its own export buttons write it)."""
+    if not keys:
+        return review, data
+    from ..ui.render import without_suppressed
+
+    review = without_suppressed(review, keys)
+    return review, review.to_dict()
 
 
 def load_reviewed(source: str, config: Config, db: str | None = None, article: str | None = None) -> Reviewed:
@@ -125,9 +155,24 @@ def load_reviewed(source: str, config: Config, db: str | None = None, article: s
         try:
             reviewed.article = store.article(article)
             reviewed.states = store.segment_states(article)
+            _same_article(reviewed)
+            reviewed.review, reviewed.data = _silenced(review, reviewed.data, store.suppressed_keys(article))
         finally:
             store.close()
     return reviewed
+
+
+def _same_article(r: Reviewed) -> None:
+    """Refuse the saved work of another article: none of its saved segments holds this record's texts."""
+    by_id = {seg.id: seg for seg in r.review.segments}
+    known = {k: st for k, st in r.states.items() if st.src is not None}  # saved with the texts they were on
+    fits = [k for k, st in known.items() if k in by_id and st.matches(by_id[k].src, by_id[k].tgt)]
+    if known and not fits:
+        raise InputError(f"--article {r.article.id} ({r.article.name}): its saved work was done on other texts:"
+                         " not this review's article (mtreview export DB -f csv, without --article, lists the ids)")
+    if len(fits) < len(known):
+        log.warning("%s: the saved work of segment(s) %s was done on other texts (re-aligned since?)", r.name,
+                    ", ".join(str(k) for k in sorted(set(known) - set(fits))))
 
 
 def _original(r: Reviewed, fmt: str, given: str | None) -> Path | None:
@@ -288,6 +333,9 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
         stored = layout.table_path(batch_decisions.TABLE, "parquet")
         if decisions or stored.is_file():
             tables["decisions"] = decisions or pq.read_table(stored).to_pylist()
+        edits = batch_decisions.edit_rows(folder, articles, states)
+        if edits:
+            tables["edits"] = edits
         tables["summary"] = [{"key": k, "value": dumps(v) if isinstance(v, (dict, list)) else v}
                              for k, v in summary.items()]
         return workbook.xlsx(tables)

@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import InputError
 from ..records import Review
 from .cat import MQ_NS, OWN_MARK, SDL_NS, TOKEN, CatFile, CatSegment, children, local_name
+from .output import xml_text
 
 ITS_NS = "http://www.w3.org/2005/11/its"
 
@@ -291,6 +292,7 @@ def export(cat: CatFile, review: Review, states: Mapping[int, Any] | None = None
         cs = where_of[seg.id]
         st = states.get(seg.id)
         edit = getattr(st, "edit", None)
+        edit = None if edit is None else xml_text(edit)  # a pasted control character: XML cannot hold it
         keys = [suppression_key(f, seg.src if f.side == "src" else seg.tgt) for f in seg.flags]
         credit = getattr(st, "decided_by", lambda _key: None)  # who decided each flag (the store's credits)
         flags = [({**f.to_dict(), "decided_by": credit(k)}, st.decision(k)) if st is not None else (f.to_dict(), None)

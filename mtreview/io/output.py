@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,17 @@ def json_file(obj: Any) -> str:
 def jsonl(rows: Iterable[Any]) -> str:
     """JSON Lines: one compact object per line."""
     return "".join(dumps(r) + "\n" for r in rows)
+
+
+# characters XML 1.0 (XLIFF, TMX) and Excel cannot hold: C0 controls but tab and newlines, U+FFFE/U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML and Excel can hold it: a vertical tab or form feed (a line or page break, as
+    Word pastes them) becomes a newline, any other character they cannot hold U+FFFD (shown, not lost
+    silently)."""
+    return _NOT_XML.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "\ufffd", text)
 
 
 def temp_path(path: Path) -> Path:

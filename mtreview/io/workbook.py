@@ -15,7 +15,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .output import dumps
+from .output import dumps, xml_text
 
 MAX_WIDTH = 60
 _EPOCH = dt.datetime(2000, 1, 1)
@@ -26,7 +26,7 @@ def _cell(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple, dict)):
         value = dumps(value)
-    return str(value)
+    return xml_text(str(value))  # a control character in a cell: openpyxl refuses the whole workbook
 
 
 def _columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:

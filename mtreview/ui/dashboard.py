@@ -103,9 +103,12 @@ def load_batch(path: str | Path) -> BatchData:
                      pd.DataFrame(errors, columns=["id", "error", "reason", "src_path", "tgt_path"]), summary)
 
 
-def review_link(batch_dir: str | Path, article_id: str, reviewer: str = "") -> str:
-    """The query string that opens one article of a batch in the review view (the app's contract)."""
+def review_link(batch_dir: str | Path, article_id: str, reviewer: str = "", segment: int | None = None) -> str:
+    """The query string that opens one article of a batch in the review view (the app's contract),
+    at ``segment`` when given."""
     query = {"view": "review", "batch": str(batch_dir), "article": article_id}
+    if segment is not None:
+        query["seg"] = str(int(segment))
     if reviewer.strip():
         query["reviewer"] = reviewer.strip()
     return "?" + urlencode(query)
@@ -279,4 +282,5 @@ def worst_segments(data: BatchData, n: int = 20) -> pd.DataFrame:
         ranked = pd.concat([ranked, rest])
     cols = ["article_id", "segment_id", "worst_severity", "flags_total", field, "kind", "src", "tgt"]
     out = ranked[cols].reset_index(drop=True)
-    return out.assign(review=[review_link(data.path, a) for a in out["article_id"]])
+    return out.assign(review=[review_link(data.path, a, segment=i) for a, i in zip(out["article_id"],
+                                                                                  out["segment_id"], strict=True)])

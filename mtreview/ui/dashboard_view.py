@@ -2,7 +2,7 @@
 
 ``render(batch_dir)`` is called by ``app.py`` (``?view=dashboard&batch=DIR``); every number and
 chart comes from ``mtreview.ui.dashboard``, this module only lays them out. Each worst article links
-to ``?view=review&batch=DIR&article=ID``, which the review view opens.
+to ``?view=review&batch=DIR&article=ID`` (each worst segment adds ``&seg=N``), which the review view opens.
 """
 
 from __future__ import annotations
@@ -104,7 +104,9 @@ def render(batch_dir: str | None = None) -> None:
 
 def _with_links(table, data: dashboard.BatchData, reviewer: str):
     """The table with its review links first (carrying the reviewer's name) and no all-empty column."""
-    linked = table.assign(review=[dashboard.review_link(data.path, a, reviewer) for a in table["article_id"]])
+    segs = table["segment_id"] if "segment_id" in table else [None] * len(table)  # a segment row opens there
+    linked = table.assign(review=[dashboard.review_link(data.path, a, reviewer, i)
+                                  for a, i in zip(table["article_id"], segs, strict=True)])
     return dashboard.link_first(linked)
 
 

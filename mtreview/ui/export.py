@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import suppression_key
-from ..io.output import jsonl
+from ..io.output import jsonl, xml_text
 from ..records import Review, Segment
 from ..registry import EXPORT_FORMATS
 from .store_records import ArticleState, SegmentState  # not .store: sqlalchemy stays unimported in `review`
@@ -64,7 +64,7 @@ def export_rows(review: Review, states: Mapping[int, SegmentState], article: Art
             "comment": st.comment,
             "reviewed": st.reviewed,
             "align_score": round(seg.score, 4),
-            "quality": seg.quality,
+            "quality": None if seg.quality is None else round(seg.quality, 2),  # as the review record has it
             "flags": _flag_rows(seg, st),
             "reviewer": st.updated_by or None,
             "saved_at": st.updated_at.isoformat() if st.updated_at else None,
@@ -72,7 +72,19 @@ def export_rows(review: Review, states: Mapping[int, SegmentState], article: Art
             "commented_by": st.commented_by or None,
             "reviewed_by": st.reviewed_by or None,
         })
-    return out
+    return [_safe(r) for r in out]
+
+
+def _safe(value: Any) -> Any:
+    """Every text of an export row as XLIFF, TMX and Excel can hold it (``output.xml_text``), so that
+    every format carries the same text."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return value
 
 
 def to_jsonl(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None) -> str:

@@ -82,32 +82,32 @@ def open_work(config: Config, store: Store) -> Opened | None:
             try:
                 pairs = sources.folder_pairs(folder)
             except MtreviewError as exc:
-                sb.error(str(exc))
+                sb.error(render.md_escape(str(exc)))
                 pairs = []
             names = [p[0] for p in pairs]
             pick = sb.selectbox("Article", names, key="folder_pick") if names else None
             if folder and not names:
-                sb.caption("no NAME.en.* / NAME.ja.* pairs here")
+                sb.caption("no `NAME.en.*` / `NAME.ja.*` pairs here")
             if pick and sb.button("Open from folder"):
                 _, en_path, ja_path = pairs[names.index(pick)]
-                _try(sources.open_paths, en_path, ja_path, f"folder:{folder}", config.load, pick)
+                _try(sources.open_paths, en_path, ja_path, f"folder:{sources.allowed(folder)}", config.load, pick)
     elif choice == "Batch result":
         batch = sb.text_input("Batch output folder", key="batch_dir")
         if batch:
             try:
                 ids = sources.batch_articles(batch)
             except MtreviewError as exc:
-                sb.error(str(exc))
+                sb.error(render.md_escape(str(exc)))
                 ids = []
             pick = sb.selectbox("Article", ids, key="batch_pick") if ids else None
             if pick and sb.button("Open from batch"):
                 _try(sources.open_batch, batch, pick)
     else:
-        saved = store.articles()
-        labels = [f"{a.name} · {a.status} · {a.updated_at:%Y-%m-%d %H:%M}" for a in saved]
-        pick = sb.selectbox("Article", range(len(saved)), format_func=labels.__getitem__, key="saved_pick"
+        saved = {a.id: a for a in store.articles()}  # newest first: the choice is an id, not a position
+        labels = {k: f"{a.name} · {a.status} · {a.updated_at:%Y-%m-%d %H:%M}" for k, a in saved.items()}
+        pick = sb.selectbox("Article", list(saved), format_func=labels.__getitem__, key="saved_pick"
                             ) if saved else None
-        if pick is not None and sb.button("Open saved article"):
+        if pick in saved and sb.button("Open saved article"):
             _try(_reopen, saved[pick], config)
     err = st.session_state.pop("open_error", None)
     if err:

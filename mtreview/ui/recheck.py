@@ -1,7 +1,8 @@
 """Re-check a reviewer's edit: the flags and quality of the segment's current text.
 
 :func:`recheck` puts the edited translation into its segment, runs the article's checks again
-as :func:`pipeline.review` does (document context included: the other segments keep their texts;
+as :func:`pipeline.review` does (document context included: the other segments as saved, their
+edits in place of their original texts;
 the page debris removed from the Japanese side; suppression keys taken on the real text) and
 scores the pair, and
 compares the new flags with the old ones: an old flag whose check no longer reports the same
@@ -12,7 +13,7 @@ no store; the caller passes the models it already holds.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,12 +46,17 @@ def _same(flag: Flag) -> tuple[str, str, str]:
 
 
 def recheck(review: Review, seg_id: int, text: str, config: Config, models: Any,
-            suppressed: Collection[str] = ()) -> Recheck:
-    """The flags and quality of segment ``seg_id`` when its translation reads ``text``."""
+            suppressed: Collection[str] = (), edits: Mapping[int, str] | None = None) -> Recheck:
+    """The flags and quality of segment ``seg_id`` when its translation reads ``text``.
+
+    ``edits``: the saved translations of other segments (by id), which the article-wide checks
+    (variants, inconsistency, width, quotes across segments) read instead of the originals.
+    """
     from ..score import quality
 
+    edits = edits or {}
     segments = tuple(dataclasses.replace(s, tgt=text, flags=()) if s.id == seg_id else
-                     dataclasses.replace(s, flags=()) for s in review.segments)
+                     dataclasses.replace(s, tgt=edits.get(s.id, s.tgt), flags=()) for s in review.segments)
     idx = next(i for i, s in enumerate(segments) if s.id == seg_id)
     encode = getattr(getattr(models, "embedder", None), "encode", None)
     masked = tuple(dataclasses.replace(s, src=cat.mask(s.src), tgt=cat.mask(s.tgt)) for s in segments)  # as pipeline

@@ -54,8 +54,18 @@ def _review(digest: str, checks: tuple[str, ...], name: str, src_text: str, tgt_
 
 @st.cache_data(show_spinner="Re-checking the edit…", max_entries=256)
 def _recheck(digest: str, name: str, src_text: str, tgt_text: str, seg_id: int, text: str,
-             _review: Review, _config: Config) -> recheck.Recheck:
-    return recheck.recheck(_review, seg_id, text, _config, _models(digest, _config))
+             suppressed: tuple[str, ...], edits: tuple[tuple[int, str], ...], _review: Review,
+             _config: Config) -> recheck.Recheck:
+    return recheck.recheck(_review, seg_id, text, _config, _models(digest, _config), suppressed, dict(edits))
+
+
+def _saved_edits(store: Store, aid: str, review: Review, seg_id: int) -> tuple[tuple[int, str], ...]:
+    """The other segments' saved translations (read now: saves in the work fragment do not rerun the
+    page), for the re-check's article-wide checks."""
+    by_id = {s.id: s for s in review.segments}
+    return tuple(sorted((k, st.edit) for k, st in store.segment_states(aid).items()
+                        if k != seg_id and st.edit is not None and k in by_id
+                        and st.matches(by_id[k].src, by_id[k].tgt)))
 
 
 def review_of(opened: Opened, config: Config, suppressed: frozenset[str] = frozenset()) -> Review:
@@ -218,8 +228,12 @@ def _url_save(opened: Opened, art: ArticleState) -> None:
     want: dict[str, str] = {"view": "review"}
     if opened.source.startswith("batch:"):
         want.update(batch=opened.source[len("batch:"):], article=opened.name)
+        named = f"{want['batch']}|{opened.name}"
     else:
-        want["aid"] = art.id
+        want["aid"] = named = art.id
+    # the URL names the article that is open: the next run must not take it for a link to open
+    # (open_view._from_query would reopen it and drop the selection, and any conflict shown with it)
+    st.session_state["opened_from_query"] = named
     if st.session_state.get("cur") is not None:
         want["seg"] = str(st.session_state["cur"])
     for key, kind in URL_FILTERS.items():
@@ -274,7 +288,8 @@ def _page(config: Config, store: Store) -> tuple | None:
     _url_restore()
     try:
         art = store.open_article(opened.name, opened.src_text, opened.tgt_text, opened.source)
-        review, hidden = render.split_suppressed(review_of(opened, config), store.suppressions(art.id))
+        silenced = store.suppressions(art.id)
+        review, hidden = render.split_suppressed(review_of(opened, config), silenced)
     except MtreviewError as exc:
         st.error(plain(str(exc)))
         return None
@@ -309,8 +324,11 @@ def _page(config: Config, store: Store) -> tuple | None:
     if not st.session_state.get("reviewer", "").strip():
         st.warning("Enter your name (Reviewer, above) before saving decisions.")
     _reviewer_to_url()
+    # an edit is re-checked with the same rejections silenced as the page (else they come back "(new)")
+    keys = tuple(sorted({x.key for x in silenced}))
     checker = lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text,  # noqa: E731
-                                            opened.tgt_text, seg_id, text, review, config)
+                                            opened.tgt_text, seg_id, text, keys,
+                                            _saved_edits(store, art.id, review, seg_id), review, config)
     return opened, art, review, top, filters, checker
 
 

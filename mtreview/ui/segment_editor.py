@@ -10,7 +10,9 @@ stored value) or "Overwrite with mine" (saved on top of the version the diff sho
 Edits are re-checked (:mod:`mtreview.ui.recheck`): the panel shows the flags and quality of the
 current text and which old flags the edit resolved; saving as reviewed a text that brings a
 new major (or critical) flag asks for confirmation first. The re-check also follows the text
-as it is typed (:mod:`mtreview.ui.live_edit`, debounced), before anything is saved.
+as it is typed (:mod:`mtreview.ui.live_edit`, debounced), before anything is saved. What was
+typed and not saved is kept as a draft when another segment is opened, and comes back (with the
+version it was typed on) when the reviewer returns to it.
 """
 
 from __future__ import annotations
@@ -59,6 +61,38 @@ def _load_form(aid: str, seg: Segment, state: SegmentState) -> None:
     st.session_state["form_base"] = state.version
 
 
+def _keep_draft() -> None:
+    """The segment being left: keep what was typed into its Translation box and not saved (a
+    draft, with the version it was typed on), so that coming back to it brings it back."""
+    prev = st.session_state.get("form")
+    if prev is None:
+        return
+    typed = live_edit.live_text(f"edit:{prev[0]}:{prev[1]}#{st.session_state.get('form_gen', 0)}")
+    if typed is not None:
+        st.session_state.setdefault("drafts", {})[prev] = (typed, st.session_state.get("form_base", 0))
+
+
+def _restore_draft(aid: str, seg: Segment, state: SegmentState) -> None:
+    """Put the segment's unsaved draft back in its box, based on the version it was typed on (so
+    that a colleague's save in between is a conflict at Save, not overwritten)."""
+    drafts = st.session_state.get("drafts", {})
+    draft = drafts.get((aid, seg.id))
+    if draft is None:
+        return
+    text, base = draft
+    if text == (seg.tgt if state.edit is None else state.edit):  # typed back to what is saved
+        drafts.pop((aid, seg.id))
+        return
+    key = _keys(aid, seg.id)["edit"]
+    st.session_state[key] = text
+    st.session_state["live_text"] = (key, text)  # the re-check follows the draft
+    st.session_state["form_base"] = base
+
+
+def _drop_draft(aid: str, seg_id: int) -> None:
+    st.session_state.get("drafts", {}).pop((aid, seg_id), None)
+
+
 def _conflict_key(aid: str, seg_id: int) -> str:
     return f"conflict:{aid}:{seg_id}"
 
@@ -76,6 +110,8 @@ def _save(store: Store, aid: str, seg: Segment, base: int, mine: dict[str, Any] 
         return False
     st.session_state["form_base"] = state.version
     st.session_state.pop(_conflict_key(aid, seg.id), None)
+    if "edit" in changes:  # the box's text is saved: no draft of it left
+        _drop_draft(aid, seg.id)
     return True
 
 
@@ -90,6 +126,7 @@ def _decide(store: Store, aid: str, seg: Segment, idx: int, decision: str | None
 
 def _reload(store: Store, aid: str, seg: Segment) -> None:
     st.session_state.pop(_conflict_key(aid, seg.id), None)
+    _drop_draft(aid, seg.id)
     _load_form(aid, seg, store.segment_state(aid, seg.id))
 
 
@@ -179,11 +216,15 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     """The panel of the selected segment; ``checker(seg_id, text)`` re-checks an edited text."""
     aid = art.id
     if st.session_state.get("form") != (aid, seg.id):  # a segment (re)opened: show what is stored now
+        _keep_draft()
         _load_form(aid, seg, state)
+        _restore_draft(aid, seg, state)
         st.session_state.pop(_confirm_key(aid, seg.id), None)
     _conflict(store, aid, seg)
     _confirm(store, aid, seg, next_id)
     st.html(render.editor_title_html(seg, state))
+    if (aid, seg.id) in st.session_state.get("drafts", {}):
+        st.info("Your unsaved edit of this segment is back in the box: it is not saved yet.")
     if not state.matches(seg.src, seg.tgt):
         st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
                          f" source {state.src!r}, translation {state.tgt!r}."))

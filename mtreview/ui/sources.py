@@ -59,11 +59,18 @@ def allowed(folder: str | Path) -> Path:
     return path
 
 
+def pair_name(file_name: str) -> str:
+    """The article's name from its English file's name: ``abcnews.420102.en.txt`` -> ``abcnews.420102``
+    (the part before the language tag; else the name without its extension)."""
+    m = _PAIR.match(file_name)
+    return m["name"] if m else Path(file_name).stem or file_name
+
+
 def open_paths(en_path: str | Path, ja_path: str | Path, source: str, config: LoadConfig | None = None,
                name: str | None = None) -> Opened:
     src = load.load_document(en_path, "en", config)
     tgt = load.load_document(ja_path, "ja", config)
-    return Opened(name or Path(en_path).name.split(".")[0], src.text, tgt.text, source, src, tgt)
+    return Opened(name or pair_name(Path(en_path).name), src.text, tgt.text, source, src, tgt)
 
 
 def open_sample(config: LoadConfig | None = None) -> Opened:
@@ -78,7 +85,7 @@ def decode_upload(data: bytes, name: str, lang: str, config: LoadConfig | None =
 def open_upload(en: tuple[str, bytes], ja: tuple[str, bytes], config: LoadConfig | None = None) -> Opened:
     src = decode_upload(en[1], en[0], "en", config)
     tgt = decode_upload(ja[1], ja[0], "ja", config)
-    return Opened(en[0].split(".")[0], src.text, tgt.text, "upload", src, tgt)
+    return Opened(pair_name(en[0]), src.text, tgt.text, "upload", src, tgt)
 
 
 def folder_pairs(folder: str | Path) -> list[tuple[str, Path, Path]]:
@@ -95,21 +102,52 @@ def folder_pairs(folder: str | Path) -> list[tuple[str, Path, Path]]:
 
 
 def batch_articles(batch_dir: str | Path) -> list[str]:
-    """Article ids of a batch output folder (``DIR/articles/<id>.review.json``)."""
+    """Article ids of a batch output folder (``DIR/articles/<id>.review.json``) that its last run
+    reviewed (its ``articles`` table, as the dashboard counts them)."""
     folder = BatchFolder.at(allowed(batch_dir))
     if not folder.articles.is_dir():
         raise InputError(f"{batch_dir}: not a batch result folder (no articles/ inside)")
-    return folder.article_keys()
+    current = _in_last_run(folder)
+    return [k for k in folder.article_keys() if current is None or k in current]
+
+
+def _in_last_run(folder: BatchFolder) -> set[str] | None:
+    """The ids of the ``articles`` table (None when the folder has none yet): a review record left
+    from an earlier run whose input has gone since is not among them."""
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    from ..batch.inputs import safe_name  # an id's review record is named by its file-name-safe key
+
+    paths = folder.table_paths("articles")
+    try:
+        if paths["parquet"].is_file():
+            ids = pq.read_table(paths["parquet"], columns=["article_id"])["article_id"].to_pylist()
+        elif paths["csv"].is_file():
+            ids = pcsv.read_csv(paths["csv"], convert_options=pcsv.ConvertOptions(
+                include_columns=["article_id"], column_types={"article_id": "string"}))["article_id"].to_pylist()
+        else:
+            return None
+    except Exception as exc:  # pyarrow raises many types for a damaged table
+        raise InputError(f"{folder.root}: cannot read its articles table ({exc.__class__.__name__})") from None
+    return {safe_name(str(v)) for v in ids}
 
 
 def open_batch(batch_dir: str | Path, article: str) -> Opened:
     """One article of a batch result; its texts are the joined segments of the stored review."""
     if "/" in article or "\\" in article or article.startswith("."):
         raise InputError(f"bad article id {article!r}")
-    path = BatchFolder.at(allowed(batch_dir)).review_path(article)
+    folder = allowed(batch_dir)
+    path = BatchFolder.at(folder).review_path(article)
     if not path.is_file():
         raise InputError(f"{batch_dir}: no article {article!r} in this batch result")
+    current = _in_last_run(BatchFolder.at(folder))
+    if current is not None and article not in current:
+        raise InputError(f"{batch_dir}: article {article!r} is not among this batch's results (its input was "
+                         "taken out before the last run); its review record is from an earlier run")
     review = read_review(path)
     src_text = "\n".join(s.src for s in review.segments)
     tgt_text = "\n".join(s.tgt for s in review.segments)
-    return Opened(article, src_text, tgt_text, f"batch:{batch_dir}", review=review)
+    # the folder's full path: `mtreview export DIR --db` (run from anywhere) finds the decisions by it,
+    # and a folder typed relative to --batch-root or linked from the dashboard is one project
+    return Opened(article, src_text, tgt_text, f"batch:{folder}", review=review)

@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -42,7 +43,7 @@ STATUSES = ("in_progress", "done")
 DECISIONS = ("accept", "reject")
 SCOPES = ("article", "project", "global")  # how far a rejected flag is silenced
 __all__ = ["ArticleState", "FlagDecision", "SegmentState", "StaleWriteError", "Store", "StoreError", "Suppression",
-           "article_id", "resolve_url"]
+           "article_id", "resolve_url", "shown_url"]
 
 
 def _now() -> dt.datetime:
@@ -59,6 +60,17 @@ def resolve_url(url: str | None = None, config: StoreConfig | None = None) -> st
     return url or os.environ.get(ENV_URL) or (config or StoreConfig()).url
 
 
+def shown_url(url: str) -> str:
+    """``url`` as it may be shown (a page, a log): its password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
 def _reviewer(name: str) -> str:
     name = (name or "").strip()
     if not name:
@@ -71,16 +83,17 @@ class Store:
 
     def __init__(self, url: str | None = None, config: StoreConfig | None = None) -> None:
         self.url = resolve_url(url, config)
+        shown = shown_url(self.url)
         try:
             self.engine = create_engine(self.url)
         except (SQLAlchemyError, ValueError) as exc:
-            raise ConfigError(f"bad database URL {self.url!r}: {exc}") from None
+            raise ConfigError(f"bad database URL {shown!r}: {exc}") from None
         except ImportError as exc:
-            raise ConfigError(f"database URL {self.url!r}: its driver is not installed ({exc}); install it, e.g."
+            raise ConfigError(f"database URL {shown!r}: its driver is not installed ({exc}); install it, e.g."
                               " pip install 'mtreview[postgres]' for postgresql+psycopg://") from None
         if self.engine.dialect.name == "sqlite":
             if self.engine.url.database in (None, "", ":memory:"):
-                raise ConfigError(f"database URL {self.url!r}: an in-memory database would lose every decision;"
+                raise ConfigError(f"database URL {shown!r}: an in-memory database would lose every decision;"
                                   " name a file (sqlite:///reviews.db)")
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
@@ -88,7 +101,9 @@ class Store:
 
             store_migrate.upgrade(self.url)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open database {self.url}: {_first_line(exc)}") from None
+            raise StoreError(f"cannot open database {shown}: {_first_line(exc)}") from None
+        except StoreError as exc:
+            raise StoreError(f"cannot open database {shown}: {exc}") from None
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -259,7 +274,7 @@ class Store:
                                  base_version, _segment_state(row, decs))
                 if changes:
                     _audit(s, who, aid, seg_id, "segment", changes)
-                project = s.get(ArticleRow, aid).source
+                project = _project(s.get(ArticleRow, aid))
                 for d in decisions:
                     self._decide(s, aid, seg_id, d, who, now, project)
                 s.execute(update(ArticleRow).where(ArticleRow.id == aid).values(updated_at=now))
@@ -303,14 +318,15 @@ class Store:
         """Rejections that silence flags in ``for_article`` (all of them when None).
 
         An article is silenced by other articles' rejections of scope ``global``, and of scope
-        ``project`` made in an article opened from the same place (``ArticleState.source``).
+        ``project`` made in an article opened from the same folder or batch (``ArticleState.source``;
+        an uploaded article is a project of its own).
         Its own rejections are not returned: its reviewer sees those flags marked rejected.
         """
         q = select(SuppressionRow).order_by(SuppressionRow.created_at, SuppressionRow.key)
         with self._tx() as s:
             if for_article is not None:
                 art = s.get(ArticleRow, for_article)
-                project = art.source if art is not None else None
+                project = _project(art) if art is not None else None
                 q = q.where(SuppressionRow.article_id != for_article, or_(
                     SuppressionRow.scope == "global",
                     (SuppressionRow.scope == "project") & (SuppressionRow.project == project)))
@@ -337,6 +353,14 @@ class Store:
             ]
 
 
+def _project(art: ArticleRow) -> str:
+    """The project a 'this project' rejection reaches: the folder or batch the article was opened
+    from; an upload or the sample belongs to no project but itself."""
+    if art.source.startswith(("folder:", "batch:")):
+        return art.source
+    return f"article:{art.id}"
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -358,7 +382,8 @@ def _segment_state(r: SegmentRow, decs: Sequence[DecisionRow]) -> SegmentState:
     return SegmentState(r.seg_id, r.edit, r.comment, r.reviewed, r.version, r.updated_by, r.updated_at,
                         tuple(sorted((d.flag_key, d.decision) for d in decs)), r.src, r.tgt,
                         r.edited_by, r.commented_by, r.reviewed_by,
-                        tuple(sorted((d.flag_key, d.reviewer) for d in decs)))
+                        tuple(sorted((d.flag_key, d.reviewer) for d in decs)),
+                        tuple(sorted((d.flag_key, d.decided_at) for d in decs)))
 
 
 def _article_state(r: ArticleRow) -> ArticleState:

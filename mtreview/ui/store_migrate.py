@@ -5,7 +5,8 @@ a database-wide lock, so that two processes opening a brand-new (or old) databas
 never race: the second waits, then finds the schema current. The lock is
 ``BEGIN EXCLUSIVE`` on SQLite and ``pg_advisory_xact_lock`` on PostgreSQL (other databases
 get the transaction only). A database made before migrations existed (tables but no
-``alembic_version``) is recognised and stamped as revision ``0001`` before upgrading.
+``alembic_version``) is recognised and stamped as revision ``0001`` before upgrading; one written
+by a newer mtreview (a revision not known here) is refused with a :class:`StoreError` that says so.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
+
+from .store_records import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 BASE_REVISION = "0001"
@@ -34,6 +37,13 @@ def head() -> str:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_config()).get_current_head() or ""
+
+
+def revisions() -> set[str]:
+    """Every revision id this mtreview has a migration for."""
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
 def current(connection: Connection) -> str | None:
@@ -70,6 +80,10 @@ def upgrade(url: str, revision: str = "head") -> str:
             tables = set(inspect(conn).get_table_names())
             if "alembic_version" not in tables and "articles" in tables:
                 command.stamp(cfg, BASE_REVISION)  # made before migrations: that schema is 0001
+            rev = current(conn)
+            if rev is not None and rev not in revisions():
+                raise StoreError(f"its schema revision {rev!r} is not one this mtreview knows (newest: {head()!r}):"
+                                 " the database was written by a newer mtreview; upgrade mtreview to open it")
             command.upgrade(cfg, revision)
             return current(conn) or ""
     finally:

@@ -63,6 +63,7 @@ class SegmentState:
     commented_by: str = ""
     reviewed_by: str = ""
     deciders: tuple[tuple[str, str], ...] = ()  # (flag_key, reviewer), sorted
+    decided_times: tuple[tuple[str, dt.datetime], ...] = ()  # (flag_key, when decided), sorted
 
     def matches(self, src: str, tgt: str) -> bool:
         """False if this state was saved on other texts (the article was re-aligned since)."""
@@ -73,6 +74,9 @@ class SegmentState:
 
     def decided_by(self, flag_key: str) -> str | None:
         return dict(self.deciders).get(flag_key)
+
+    def decided_at(self, flag_key: str) -> dt.datetime | None:
+        return dict(self.decided_times).get(flag_key)
 
 
 @dataclass(frozen=True)

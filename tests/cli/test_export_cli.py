@@ -252,7 +252,7 @@ def test_batch_decisions_table_and_decided_mqm(batch_out, tmp_path, capsysbinary
 
     assert main(["export", str(batch_out), "--format", "xlsx", "--db", url, "-o", str(tmp_path / "d.xlsx")]) == 0
     wb = load_workbook(tmp_path / "d.xlsx")
-    assert wb.sheetnames == ["articles", "segments", "flags", "decisions", "summary"]
+    assert wb.sheetnames == ["articles", "segments", "flags", "decisions", "edits", "summary"]  # edits: tanaka reviewed
     header = [c.value for c in wb["articles"][1]]
     row = next(r for r in wb["articles"].iter_rows(min_row=2, values_only=True)
                if r[0] == flagged["article_id"])

@@ -1,0 +1,61 @@
+"""An unsaved edit survives a look at another segment (headless chromium).
+
+The translator types into the Translation box, clicks another row to check its wording, and comes
+back: what was typed is in the box again (it was lost: the box was reloaded from the database),
+still unsaved until Save.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from conftest import ROOT
+from test_e2e_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (slow; chromium present)
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ui_server import serve
+
+from mtreview.ui.store import Store
+
+TYPED = "（追記）"
+
+
+def test_an_unsaved_edit_comes_back_after_opening_another_segment(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    db = f"sqlite:///{tmp_path / 'draft.db'}"
+    selected = re.compile(r"\bselected\b")
+    with serve(db, tmp_path / "streamlit.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{base}/?reviewer=Aiko&seg=4", timeout=60_000)
+            box = page.get_by_label("Translation")
+            expect(box).to_have_count(1, timeout=120_000)
+            expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(selected, timeout=60_000)
+            original = box.input_value()
+            box.click()
+            box.press("Control+End")
+            box.press_sequentially(TYPED, delay=30)
+            expect(page.locator(".mtr-recheck")).to_contain_text(TYPED, timeout=30_000)  # the watcher sent it
+            page.locator('.st-key-grid tr[data-seg="7"] td.src').click()
+            expect(page.locator('.st-key-grid tr[data-seg="7"]')).to_have_class(selected, timeout=30_000)
+            expect(box).not_to_have_value(original + TYPED, timeout=30_000)  # segment 7's text now
+            page.locator('.st-key-grid tr[data-seg="4"] td.src').click()
+            expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(selected, timeout=30_000)
+            expect(box).to_have_value(original + TYPED, timeout=30_000)
+            expect(page.get_by_text("Your unsaved edit of this segment is back")).to_be_visible()
+            store = Store(db)
+            assert all(s.edit is None for a in store.articles() for s in store.segment_states(a.id).values())
+            store.close()
+            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+            expect(page.get_by_text("segment 4 saved")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
+        finally:
+            browser.close()
+    store = Store(db)
+    [state] = store.segment_states(next(iter(store.articles())).id).values()
+    assert (state.seg_id, state.edit, state.edited_by) == (4, original + TYPED, "Aiko")
+    store.close()
