@@ -15,6 +15,11 @@ fresh process, the Vecalign-style peer of ``align_peers.py`` (the one ``eval_ali
 the same sentences with the same encoder, and prints its CPU (encoder and DP apart), peak RSS, and
 the ratios mtreview / peer. That peer is dense: a pure-Python DP over every cell with a dict of
 back-pointers and a list of every 1-1 cost, so its time and memory grow with the square of the size.
+``--peer vecalign-pypi`` runs Vecalign's own code instead (Brian Thompson's ``dp_utils`` and Cython
+``dp_core``: coarse-to-fine, near-linear), as PyPI's ``sentalign`` packages it (``pip install sentalign``),
+with beads of up to 4 sentences (it encodes windows of 1-4 sentences per side) and its other defaults.
+
+    python bench/bench_limits.py --sizes 4000,8000,16000 --peer vecalign-pypi
 
 Prints per size: CPU seconds of align (and of the encoder inside it), wall seconds, peak RSS of the
 process and its growth during align, and the share of gold pairs found as 1-1 beads; then the fitted
@@ -25,6 +30,7 @@ of the memory align added.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -59,6 +65,9 @@ def rss_mb() -> float:
     return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+PYPI_MAX_SIZE = 4  # beads of up to 4 sentences, so windows of 1-3 (4) per side: as align_peers.vecalign
+
+
 def one(n: int, data: Path, dense: bool, peer: str | None = None) -> dict[str, float]:
     from mtreview import align
     from mtreview.config import AlignConfig
@@ -79,7 +88,12 @@ def one(n: int, data: Path, dense: bool, peer: str | None = None) -> dict[str, f
 
     before = rss_mb()
     cpu, wall = time.process_time(), time.perf_counter()
-    if peer:
+    if peer == "vecalign-pypi":  # Vecalign's own code (Cython DP, coarse-to-fine), as PyPI packages it
+        from sentalign import sentalign
+
+        done = sentalign(src, tgt, encoder=encode, alignment_max_size=PYPI_MAX_SIZE)
+        pairs = [(tuple(a.src_indices), tuple(a.tgt_indices)) for a in done.alignments]
+    elif peer:
         import align_peers
 
         pairs = align_peers.vecalign(src, tgt, [0] * n, [0] * n, encode=encode)
@@ -127,11 +141,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=default_data())
     ap.add_argument("--sizes", default="1000,5000,20000", help="sentences per side, comma-separated")
     ap.add_argument("--dense", action="store_true", help="force the dense (quadratic) path: the old behaviour")
-    ap.add_argument("--peer", choices=("vecalign",), help="also run this peer (align_peers.py) per size")
+    ap.add_argument("--peer", choices=("vecalign", "vecalign-pypi"),
+                    help="also run this peer per size: vecalign = align_peers.py; vecalign-pypi = Vecalign's own "
+                         "code from PyPI's sentalign (pip install sentalign)")
     ap.add_argument("--peer-sizes", help="sizes to run the peer on (default: --sizes); it is quadratic")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--one-peer", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.peer == "vecalign-pypi" and importlib.util.find_spec("sentalign") is None:
+        ap.error("--peer vecalign-pypi needs Vecalign's code as PyPI packages it: pip install sentalign")
     if args.one:
         print(json.dumps(one(args.one, args.data, args.dense, args.peer if args.one_peer else None)))
         return 0
@@ -141,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         ap.error("--sizes and --peer-sizes take whole numbers separated by commas")
     env = {**os.environ, "MTREVIEW_EMBED_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+           "MKL_NUM_THREADS": "1",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     rows: list[dict] = []
     peers: dict[int, dict] = {}
     print(f"{'sentences':>9} {'path':>8} {'align cpu-s':>11} {'encoder':>8} {'wall s':>7} {'peak MB':>8} "

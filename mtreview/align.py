@@ -230,22 +230,18 @@ def dp(scores: Scores, i0: int, i1: int, j0: int, j1: int, band: int | None = No
         if r == 0 and lo == 0:
             best[0] = 0.0
         for s, (a, b) in enumerate(all_shapes):
-            if a == 0 or r - a < 0:
+            first = max(lo, b)  # the first column of the row with a predecessor (j - b >= 0)
+            if a == 0 or r - a < 0 or first > hi:
                 continue
-            pj = js - b
-            ok = pj >= 0
-            if not ok.any():
-                continue
-            prev = np.full(js.shape, inf)
-            prev[ok] = acc[r - a, pj[ok]]
+            prev = acc[r - a, first - b : hi - b + 1]
             if b == 0:
                 cand = prev + scores.skip
             else:
-                cand = np.full(js.shape, inf)
-                cand[ok] = prev[ok] + scores.cost[(a, b)][i0 + r - a, j0 + pj[ok]]
-            better = cand < best
-            best[better] = cand[better]
-            arg[better] = s
+                cand = prev + scores.cost[(a, b)][i0 + r - a, j0 + first - b : j0 + hi - b + 1]
+            tail, tail_arg = best[first - lo :], arg[first - lo :]  # views: the columns before have no candidate
+            better = cand < tail
+            tail[better] = cand[better]
+            tail_arg[better] = s
         # 0-1 beads along the row: acc[j] = min_k<=j best[k] + (j - k) * skip
         idx = np.arange(len(js)) * scores.skip
         shifted = best - idx

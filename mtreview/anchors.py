@@ -21,6 +21,7 @@ _EN_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion
 _JA_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(兆|億|万|千)?")
 _MONTH_WORD = re.compile(r"\b(" + MONTH_PATTERN + r")\b\.?", re.I)
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'&.-]*[A-Za-z0-9]")
+_POSSESSIVE = re.compile(r"'s$")
 # possessives and titles too: a Japanese text never keeps them in Latin script as a name
 _STOP = FUNCTION_WORDS | {"his", "her", "their", "no", "mr", "ms"}
 
@@ -66,7 +67,7 @@ def numbers(text: str, lang: str) -> set[str]:
 def latin_words(text: str) -> set[str]:
     """Latin-script words (lower-cased, at least two letters, no possessive 's, not function words)."""
     text = unicodedata.normalize("NFKC", text)
-    words = (re.sub(r"'s$", "", w.lower()) for w in _LATIN.findall(text.replace("’", "'")))
+    words = (_POSSESSIVE.sub("", w.lower()) for w in _LATIN.findall(text.replace("’", "'")))
     return {w for w in words if w not in _STOP}
 
 

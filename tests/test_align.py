@@ -91,6 +91,36 @@ def test_band_widens_until_the_path_fits():
     assert _ids(full) == [((k,), ()) for k in range(12)] + [((k,), (k - 12,)) for k in range(12, 40)]
 
 
+def _best_cost(scores: align.Scores, i0: int, i1: int, j0: int, j1: int) -> float:
+    """The least total cost from (i0, j0) to (i1, j1), one cell at a time (the plain recurrence)."""
+    shapes = [*scores.cost, (1, 0), (0, 1)]
+    acc = {(i0, j0): 0.0}
+    for i in range(i0, i1 + 1):
+        for j in range(j0, j1 + 1):
+            for a, b in shapes:
+                if (i, j) != (i0, j0) and i - a >= i0 and j - b >= j0 and (i - a, j - b) in acc:
+                    step = float(scores.cost[(a, b)][i - a, j - b]) if a and b else scores.skip
+                    acc[(i, j)] = min(acc.get((i, j), np.inf), acc[(i - a, j - b)] + step)
+    return acc[(i1, j1)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dp_finds_the_least_cost_path_of_the_plain_recurrence(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 12)), int(rng.integers(2, 12))
+    cost = {sh: (rng.integers(0, 4, (n, m)) if seed % 2 else rng.random((n, m)) * 2).astype(np.float32)
+            for sh in [(1, 1), (1, 2), (2, 1), (2, 2)]}  # odd seeds: whole numbers, so many ties
+    scores = align.Scores(cost=cost, cos={}, skip=1.0, src_emb=np.zeros((n, 1)), tgt_emb=np.zeros((m, 1)))
+    i0, j0 = int(rng.integers(0, 2)), int(rng.integers(0, 2))
+    path = align.dp(scores, i0, n, j0, m)
+    total, i, j = 0.0, i0, j0
+    for a, b in path:
+        total += float(cost[(a, b)][i, j]) if a and b else scores.skip
+        i, j = i + a, j + b
+    assert (i, j) == (n, m)
+    assert total == pytest.approx(_best_cost(scores, i0, n, j0, m), abs=1e-9)
+
+
 def test_paragraph_blocks_are_aligned_first():
     enc = TableEncoder(list(zip(EN, JA, strict=True)))
     src_blocks, tgt_blocks = [0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1]

@@ -71,8 +71,10 @@ def _periodic(unit: str) -> bool:
 
 def _char_repeat(text: str, i: int, lo: int, hi: int, edges: set[int], token_of: dict[int, int]) -> int | None:
     """Length of the longest reportable immediate repeat starting at ``i``, or None."""
-    first = text[i]
-    for n in range(min(hi, (len(text) - i) // 2), lo - 1, -1):
+    first, top = text[i], min(hi, (len(text) - i) // 2)
+    if first not in text[i + lo : i + top + 1]:
+        return None  # no copy can start at i + n for any n: the loop below would find none
+    for n in range(top, lo - 1, -1):
         if text[i + n] != first or text[i : i + n] != text[i + n : i + 2 * n]:
             continue
         unit = text[i : i + n]

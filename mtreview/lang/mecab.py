@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ModelError
 
@@ -102,19 +102,44 @@ class Morph:
     lemma_kana: str = ""  # the lemma's reading (UniDic lForm): 見る -> ミル
 
 
+class Node(NamedTuple):
+    """One MeCab node with the UniDic fields that ``morphs`` and ``refine`` read, as MeCab gives them."""
+
+    surface: str
+    pos: tuple[str | None, str | None, str | None]  # pos1, pos2, pos3
+    ctype: str | None  # conjugation type (五段-カ行 ...)
+    cform: str | None  # conjugation form (終止形-一般 ...)
+    lemma: str | None
+    kana: str | None  # kanaBase (None when the dictionary has no such field)
+    lemma_kana: str | None  # lForm
+    unknown: bool  # not in the dictionary
+
+
+@functools.lru_cache(maxsize=512)
+def nodes(text: str) -> tuple[Node, ...]:
+    """MeCab's nodes of ``text`` exactly as given. The slow parse (node objects), done once per text
+    for the style checks (``morphs``) and the aligner's refinement (``refine``), which read the same
+    Japanese sentences of an article (so a small cache suffices)."""
+    out = []
+    for w in tagger()(text):
+        f = w.feature
+        out.append(Node(w.surface, (f.pos1, f.pos2, f.pos3), f.cType, f.cForm, f.lemma, getattr(f, "kanaBase", None),
+                        getattr(f, "lForm", None), bool(w.is_unk)))
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=4096)
 def morphs(text: str) -> tuple[Morph, ...]:
     """Like ``tokens`` but from MeCab's node objects, with the conjugation type (slower; for style checks)."""
     out = []
     pos = 0
-    for w in tagger()(text.replace("\n", " ").replace("\t", " ")):
-        start = text.find(w.surface, pos)
+    for n in nodes(text.replace("\n", " ").replace("\t", " ")):
+        start = text.find(n.surface, pos)
         if start < 0:
             continue
-        f = w.feature
-        end = start + len(w.surface)
-        out.append(Morph(w.surface, start, end, f.pos1 or "", f.pos2 or "", f.cType or "", f.lemma or w.surface,
-                         getattr(f, "kanaBase", "") or "", getattr(f, "lForm", "") or ""))
+        end = start + len(n.surface)
+        out.append(Morph(n.surface, start, end, n.pos[0] or "", n.pos[1] or "", n.ctype or "", n.lemma or n.surface,
+                         n.kana or "", n.lemma_kana or ""))
         pos = end
     return tuple(out)
 

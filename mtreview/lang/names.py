@@ -49,22 +49,24 @@ _EN_RULES = [
     (r"qu", "k"), (r"x", "ks"), (r"c(?=[eiy])", "s"), (r"g(?=[eiy])", "j"), (r"c", "k"), (r"wr", "r"), (r"kn", "n"),
     (r"r(?![aeiouy])", ""), (r"e$", ""),
 ]
+_EN_COMPILED = [(re.compile(rx), rep) for rx, rep in _EN_RULES]  # compiled once: en_skeleton runs per word
+_TS, _VOWEL, _DOUBLE = re.compile(r"ts"), re.compile(r"[aeiou]"), re.compile(r"(.)\1+")
 _CLASSES = str.maketrans({"p": "b", "v": "b", "d": "t", "g": "k", "q": "k", "z": "s", "j": "s",
                           "f": "h", "l": "r", "w": "", "y": ""})
 
 
 def _skeleton(latin: str) -> str:
-    s = re.sub(r"ts", "t", latin).replace("sh", "s").replace("ch", "t")
-    s = re.sub(r"[aeiou]", "", s).translate(_CLASSES)
-    return re.sub(r"(.)\1+", r"\1", s)
+    s = _TS.sub("t", latin).replace("sh", "s").replace("ch", "t")
+    s = _VOWEL.sub("", s).translate(_CLASSES)
+    return _DOUBLE.sub(r"\1", s)
 
 
 @functools.lru_cache(maxsize=4096)
 def en_skeleton(name: str) -> str:
     """The sound skeleton of an English (or other Latin-script) name: Lingard -> rnkt."""
     s = name.lower()
-    for rx, rep in _EN_RULES:
-        s = re.sub(rx, rep, s)
+    for rx, rep in _EN_COMPILED:
+        s = rx.sub(rep, s)
     return _skeleton(s)
 
 
@@ -127,6 +129,8 @@ def closest_run(form: str, groups: list[list[str]], unique: bool = False) -> str
                 run = en_skeleton("".join(words[k : k + n]))
                 if len(run) < 2:
                     continue
+                if 2.0 * min(len(run), len(bare)) / (len(run) + len(bare)) < best:
+                    continue  # cannot reach best (the ratio's bound: every character of the shorter matched)
                 score, text = similar(run, bare), " ".join(words[k : k + n])
                 if score > best:
                     best, best_run, tied = score, text, False

@@ -72,16 +72,16 @@ class QualityModel:
         if X.ndim != 2 or X.shape[1] != len(self.features):
             raise ValueError(f"expected an (N, {len(self.features)}) feature matrix, got {X.shape}")
         n = X.shape[0]
+        trees = np.arange(self.feature.shape[0])[:, None]
+        node = np.zeros((len(trees), n), dtype=np.int64)  # every tree walked at once, level by level
+        for _ in range(self.depth):
+            x = X[np.arange(n), self.feature[trees, node]]
+            go_left = np.where(np.isnan(x), self.missing_left[trees, node], x <= self.threshold[trees, node])
+            node = np.where(go_left, self.left[trees, node], self.right[trees, node])
+        leaves = self.value[trees, node]
         total = np.full(n, self.baseline)
-        rows = np.arange(n)
-        for t in range(self.feature.shape[0]):
-            node = np.zeros(n, dtype=np.int64)
-            for _ in range(self.depth):
-                f = self.feature[t, node]
-                x = X[rows, f]
-                go_left = np.where(np.isnan(x), self.missing_left[t, node], x <= self.threshold[t, node])
-                node = np.where(go_left, self.left[t, node], self.right[t, node])
-            total += self.value[t, node]
+        for t in range(len(trees)):  # summed tree by tree, in the trained order (the same rounding)
+            total += leaves[t]
         return total
 
     @property

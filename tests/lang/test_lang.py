@@ -78,6 +78,28 @@ def test_morphs_keep_offsets_and_conjugation_types():
     assert mecab.conjugation("見る走る") == ""  # not one word
 
 
+def test_refinement_and_style_checks_parse_a_sentence_into_nodes_once(monkeypatch):
+    from mtreview import refine
+    from mtreview.lang import mecab
+
+    real, seen = mecab.tagger(), []
+
+    def counting() -> object:
+        return lambda text: seen.append(text) or real(text)
+
+    monkeypatch.setattr(mecab, "tagger", counting)
+    monkeypatch.setattr(refine, "tagger", counting, raising=False)  # where the refinement parsed on its own
+    mecab.nodes.cache_clear()
+    mecab.morphs.cache_clear()
+    text = "岩渕ＨＣ「メダルへ団結」ラグビー７人制男子、４カ月ぶり合宿"
+    toks, ms = refine._tokens(text), mecab.morphs(text)
+    assert seen == [text]
+    assert [(t.start, t.end, t.surface, t.pos[0]) for t in toks] == [(m.start, m.end, m.surface, m.pos) for m in ms]
+    assert next(t.form for t in toks if t.pos[0] == "名詞") == "*" and not toks[0].unknown
+    mecab.nodes.cache_clear()
+    mecab.morphs.cache_clear()
+
+
 def _outside_lang() -> list[Path]:
     return [p for p in PACKAGE.rglob("*.py") if "lang" not in p.relative_to(PACKAGE).parts]
 
