@@ -42,9 +42,11 @@ def test_an_unsaved_edit_comes_back_after_opening_another_segment(tmp_path):
             expect(page.locator(".mtr-recheck")).to_contain_text(TYPED, timeout=30_000)  # the watcher sent it
             page.locator('.st-key-grid tr[data-seg="7"] td.src').click()
             expect(page.locator('.st-key-grid tr[data-seg="7"]')).to_have_class(selected, timeout=30_000)
+            expect(box).to_have_count(1, timeout=120_000)  # segment 4's box gone (a slow rerun shows both)
             expect(box).not_to_have_value(original + TYPED, timeout=30_000)  # segment 7's text now
             page.locator('.st-key-grid tr[data-seg="4"] td.src').click()
             expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(selected, timeout=30_000)
+            expect(box).to_have_count(1, timeout=120_000)
             expect(box).to_have_value(original + TYPED, timeout=30_000)
             expect(page.get_by_text("Your unsaved edit of this segment is back")).to_be_visible()
             store = Store(db)
