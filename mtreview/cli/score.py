@@ -27,7 +27,7 @@ from .. import pipeline
 from ..config import config_path, load_config
 from ..errors import InputError, UsageError
 from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes
-from ..io.output import dumps, json_file, temp_path, writable_file, write_atomic
+from ..io.output import dumps, json_file, open_atomic, writable_file, write_atomic
 from ..score import quality
 
 log = logging.getLogger(__name__)
@@ -94,14 +94,8 @@ def _output(path: str) -> Iterator[IO[str]]:
         return
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(out)
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            yield fh
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with open_atomic(out, "w", encoding="utf-8") as fh:
+        yield fh
 
 
 def _progress(total: int, quiet: bool) -> Any:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+import stat
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import InputError
 from ..records import Review, review_from_dict
@@ -56,19 +58,44 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file next to ``path`` and rename it: readers never see half a file."""
-    tmp = temp_path(path)
-    data = text.encode("utf-8") if isinstance(text, str) else text
+def in_place(path: Path) -> bool:
+    """Whether ``path`` must be written where it is, not renamed onto: a device, pipe or socket
+    (``--out /dev/null``, ``/dev/stdout``, a FIFO) or anything under /dev or /proc. Renaming a file
+    onto /dev/null replaces the device itself (as root) or fails (as anyone else)."""
+    if str(path.absolute()).startswith(("/dev/", "/proc/")):
+        return True
     try:
-        with tmp.open("wb") as fh:
-            fh.write(data)
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:  # not there yet (or a dangling link): a new regular file
+        return False
+
+
+@contextmanager
+def open_atomic(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
+    """``path`` opened for writing through a temporary file beside it, renamed onto it when the
+    block ends (removed if it fails): readers never see half a file. A symbolic link keeps pointing
+    at its file, which gets the new content; a device or pipe (``in_place``) is written directly."""
+    if in_place(path):
+        with path.open(mode, **kwargs) as fh:
+            yield fh
+        return
+    target = path.resolve() if path.is_symlink() else path
+    tmp = temp_path(target)
+    try:
+        with tmp.open(mode, **kwargs) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        tmp.replace(path)
+        tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` to ``path`` through ``open_atomic``."""
+    with open_atomic(path) as fh:
+        fh.write(text.encode("utf-8") if isinstance(text, str) else text)
 
 
 def writable_file(path: str | Path, option: str, inputs: Iterable[str | Path | None] = ()) -> Path:
@@ -81,6 +108,13 @@ def writable_file(path: str | Path, option: str, inputs: Iterable[str | Path | N
     for name in inputs:
         if name and name != "-" and p.exists() and Path(name).exists() and os.path.samefile(p, name):
             raise InputError(f"{p}: {option} is an input file of this command; writing it would destroy the input")
+    if in_place(p):  # /dev/null, /dev/stdout, a pipe: written where it is (open_atomic); try it now
+        try:
+            if not stat.S_ISFIFO(p.stat().st_mode):  # a pipe with no reader yet would not open
+                os.close(os.open(p, os.O_WRONLY))  # no O_TRUNC: nothing is written yet
+        except OSError as exc:
+            raise InputError(f"{p}: {option} cannot be written ({exc.strerror or exc})") from None
+        return p
     folder = p.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
@@ -88,6 +122,8 @@ def writable_file(path: str | Path, option: str, inputs: Iterable[str | Path | N
         raise InputError(f"{p}: {option} cannot be written (no writable folder {folder})")
     if p.exists() and not os.access(p, os.W_OK):
         raise InputError(f"{p}: {option} cannot be written (read-only file)")
+    if p.is_symlink():
+        p = p.resolve()
     if p.parent.is_dir():  # os.access cannot see every refusal (/proc, read-only mounts as root): try it
         probe = temp_path(p)
         try:

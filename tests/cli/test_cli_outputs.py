@@ -137,3 +137,14 @@ def test_batch_rerun_summary_counts_add_up(tmp_path, capsys, seed_paths):
 def test_review_of_a_folder_names_it_and_points_to_batch(tmp_path, capsys):
     err = _one_line_error(capsys, ["review", str(tmp_path)])
     assert "is a folder" in err and "mtreview batch" in err
+
+
+@pytest.mark.skipif(not Path("/dev/null").is_char_device(), reason="needs a /dev/null device")
+def test_outputs_sent_to_dev_null_are_discarded_and_the_device_stays(pair, tmp_path, capsys):
+    """``--out /dev/null`` is how a user discards a file: it must work, and never replace the device."""
+    assert main(["review", str(pair[0]), str(pair[1]), "--out", "/dev/null", "--quiet"]) == 0
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    assert main(["score", str(pairs), "-o", "/dev/null", "--meta", str(tmp_path / "meta.json")]) == 0
+    assert main(["score", str(pairs), "-o", str(tmp_path / "s.jsonl"), "--meta", "/dev/null"]) == 0
+    assert Path("/dev/null").is_char_device()

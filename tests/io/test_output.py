@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,35 @@ def test_no_import_cycles_between_modules():
                 elif nxt not in path and len(path) < 6:
                     stack.append((nxt, [*path, nxt]))
     assert cycles == []
+
+
+DEV_NULL = Path("/dev/null")
+needs_dev_null = pytest.mark.skipif(not DEV_NULL.is_char_device(), reason="needs a /dev/null device")
+
+
+@needs_dev_null
+def test_write_atomic_to_dev_null_keeps_the_device():
+    """Renaming a temporary file onto /dev/null replaced the device with a regular file (as root;
+    anyone else got a permission error): a device is written where it is."""
+    output.write_atomic(DEV_NULL, "discarded")
+    assert DEV_NULL.is_char_device()
+    assert not list(DEV_NULL.parent.glob(".null.*.tmp"))
+
+
+def test_write_atomic_through_a_symbolic_link_keeps_the_link(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    output.write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
+
+
+def test_in_place_is_for_devices_and_pipes_only(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    regular = tmp_path / "file.json"
+    regular.write_text("x", encoding="utf-8")
+    assert output.in_place(fifo) and output.in_place(Path("/dev/stdout"))
+    assert not output.in_place(regular) and not output.in_place(tmp_path / "new.json")
