@@ -48,14 +48,25 @@ def _flag_rows(seg: Segment, state: SegmentState) -> list[dict[str, Any]]:
     return rows
 
 
+def article_id(review: Review, article: ArticleState | None = None) -> str | None:
+    """The article's id in the exports: a batch article's id in its batch (``meta["article"]["id"]``,
+    as the batch's articles / segments / flags tables have it, so the exports join them); else the
+    review database's id of the article; else None."""
+    batch = review.meta.get("article")
+    if isinstance(batch, Mapping) and batch.get("id") not in (None, ""):
+        return str(batch["id"])
+    return article.id if article else None
+
+
 def export_rows(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None
                 ) -> list[dict[str, Any]]:
     """One plain dict per segment: texts, edit, final translation, comment, reviewed, flags + decisions."""
     out = []
+    aid = article_id(review, article)
     for seg in review.segments:
         st = states.get(seg.id, SegmentState(seg.id))
         out.append({
-            "article_id": article.id if article else None,
+            "article_id": aid,
             "id": seg.id,
             "src": seg.src,
             "tgt": seg.tgt,
@@ -158,7 +169,7 @@ def to_xliff(review: Review, states: Mapping[int, SegmentState],
             unit.addnote(f"{f['check']} ({f['severity']}, {_decision(f)}): "
                          f"「{f['text']}」 {f['message']}{sugg}", origin="mtreview")
         unit.markapproved(bool(r["reviewed"]))  # settarget() marks units approved by itself
-    store.setfilename(store.getfilenode("NoName"), article.name if article else "article")
+    store.setfilename(store.getfilenode("NoName"), article_id(review) or (article.name if article else "article"))
     return bytes(store)
 
 
