@@ -153,7 +153,8 @@ def _decision(decide: mqm.Decide | None, flag: Mapping[str, Any], seg: Mapping[s
               credits: mqm.Credits | None = None) -> str:
     d = decide(flag, seg) if decide else None
     by = _by(credits.decided_by(flag, seg)) if d and credits else ""
-    return f' <span class="small">({esc(d + "ed" if d else "undecided")}{by})</span>'
+    label = {"accept": "accepted", "reject": "rejected", "fixed": "fixed by the edit"}.get(d or "", d or "undecided")
+    return f' <span class="small">({esc(label)}{by})</span>'
 
 
 def _rate(rows: Sequence[Mapping[str, Any]], key: str) -> list[tuple[str, float]]:

@@ -36,7 +36,7 @@ class ExportFormat:
 
 
 CSV_FIELDS = ("article_id", "id", "src", "tgt", "edit", "final", "comment", "reviewed", "align_score",
-              "quality", "flags", "accepted", "rejected", "undecided", "reviewer", "saved_at",
+              "quality", "flags", "accepted", "rejected", "undecided", "fixed", "reviewer", "saved_at",
               "edited_by", "commented_by", "reviewed_by")
 
 
@@ -44,7 +44,8 @@ def _flag_rows(seg: Segment, state: SegmentState) -> list[dict[str, Any]]:
     rows = []
     for f in seg.flags:
         key = suppression_key(f, seg.src if f.side == "src" else seg.tgt)
-        rows.append({**f.to_dict(), "key": key, "decision": state.decision(key), "decided_by": state.decided_by(key)})
+        rows.append({**f.to_dict(), "key": key, "decision": state.outcome(key, f.side, f.text),
+                     "decided_by": state.outcome_by(key, f.side, f.text)})
     return rows
 
 
@@ -117,12 +118,14 @@ def to_csv(review: Review, states: Mapping[int, SegmentState], article: ArticleS
             "accepted": decisions.count("accept"),
             "rejected": decisions.count("reject"),
             "undecided": decisions.count(None),
+            "fixed": decisions.count("fixed"),
         })
     return buf.getvalue()
 
 
 def _decision(flag: dict[str, Any]) -> str:
-    """``accept by Ben`` / ``reject`` / ``undecided``: a flag's decision and who made it."""
+    """``accept by Ben`` / ``reject`` / ``fixed by Aiko`` / ``undecided``: a flag's outcome and who made it
+    (``fixed``: undecided, and the saved edit removed the flagged words)."""
     if flag["decision"] is None:
         return "undecided"
     return f"{flag['decision']} by {flag['decided_by']}" if flag["decided_by"] else flag["decision"]

@@ -198,7 +198,8 @@ def _flags(store: Store, aid: str, seg: Segment, state: SegmentState) -> None:
     for i, flag in enumerate(seg.flags):
         key = render.flag_key(flag, seg)
         dec = state.decision(key)
-        st.html(render.flag_note_html(flag, dec, state.decided_by(key)))
+        st.html(render.flag_note_html(flag, state.outcome(key, flag.side, flag.text),
+                                      state.outcome_by(key, flag.side, flag.text)))
         c1, c2, c3 = st.columns([1, 1, 0.6])
         kinds = {d: "primary" if dec == d else "secondary" for d in ("accept", "reject")}
         c1.button("Accept", key=f"acc:{i}:{aid}:{seg.id}", type=kinds["accept"],
