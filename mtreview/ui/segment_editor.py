@@ -93,6 +93,13 @@ def _drop_draft(aid: str, seg_id: int) -> None:
     st.session_state.get("drafts", {}).pop((aid, seg_id), None)
 
 
+def _discard_draft(store: Store, aid: str, seg: Segment) -> None:
+    """Drop the recovered draft: every field shows the segment as it is saved now."""
+    _drop_draft(aid, seg.id)
+    _load_form(aid, seg, store.segment_state(aid, seg.id))
+    flash("success", f"segment {seg.id}: unsaved draft discarded")
+
+
 def _conflict_key(aid: str, seg_id: int) -> str:
     return f"conflict:{aid}:{seg_id}"
 
@@ -226,6 +233,8 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     st.html(render.editor_title_html(seg, state))
     if (aid, seg.id) in st.session_state.get("drafts", {}):
         st.info("Your unsaved edit of this segment is back in the box: it is not saved yet.")
+        st.button("Discard the draft", key=f"discard:{aid}:{seg.id}", on_click=_discard_draft,
+                  args=(store, aid, seg), help="drop the unsaved edit: the box shows the saved translation")
     if not state.matches(seg.src, seg.tgt):
         st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
                          f" source {state.src!r}, translation {state.tgt!r}."))

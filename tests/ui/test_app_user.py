@@ -333,3 +333,31 @@ def test_the_recheck_of_an_edit_reads_the_other_segments_as_saved(tmp_path, monk
     assert not at.exception
     recheck = "".join(h.value for h in at.html if "mtr-recheck" in h.value)
     assert "Edited text re-checked" in recheck and "(new)" not in recheck and "variants" not in recheck
+
+
+def test_a_recovered_draft_can_be_discarded(env):
+    """Aiko typed into segment A's box, opened segment B, came back: her unsaved text is back with
+    a note. She no longer wants it: **Discard the draft** puts the saved translation back in the
+    box, and the draft does not come back the next time she opens the segment."""
+    url, review, aid, _ = env
+    a, b = review.segments[1], review.segments[2]
+    at = _app({"seg": str(a.id), "reviewer": "Aiko"})
+    box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
+    at.session_state["live_text"] = (box.key, "下書きの訳文。")  # what the box's watcher sends as she types
+    at.selectbox(key="sel").select(b.id).run()
+    at.selectbox(key="sel").select(a.id).run()
+    box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
+    assert box.value == "下書きの訳文。"
+    assert any("unsaved edit of this segment is back" in i.value for i in at.info)
+
+    at.button(key=f"discard:{aid}:{a.id}").click().run()
+    box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
+    assert box.value == a.tgt
+    assert not any("unsaved edit" in i.value for i in at.info)
+    at.selectbox(key="sel").select(b.id).run()
+    at.selectbox(key="sel").select(a.id).run()
+    box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
+    assert box.value == a.tgt and not any("unsaved edit" in i.value for i in at.info)
+    store = Store(url)
+    assert store.segment_state(aid, a.id).version == 0  # nothing was saved
+    store.close()
