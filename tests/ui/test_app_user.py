@@ -98,7 +98,7 @@ def test_a_worst_segment_link_of_the_dashboard_opens_that_segment(env, tmp_path,
     [table] = [h.value for h in page.html if "mtr-dash" in h.value and "<th>segment_id</th>" in h.value]
     links = re.findall(r'<a href="\?([^"]+)"', table)
     query = dict(parse_qsl(html.unescape(links[pos])))
-    assert (query["article"], query["reviewer"]) == ("seed", "Ben")
+    assert query["article"] == "seed" and "reviewer" not in query  # a link is passed on: it names nobody
     at = _app(query)
     assert not at.exception and not at.error
     assert at.session_state["cur"] == seg_id
@@ -361,3 +361,21 @@ def test_a_recovered_draft_can_be_discarded(env):
     store = Store(url)
     assert store.segment_state(aid, a.id).version == 0  # nothing was saved
     store.close()
+
+
+def test_a_link_copied_from_the_address_bar_does_not_credit_the_colleague_s_saves_to_the_sender(env):
+    """Aiko types her name and sends Ben the page's address: the URL does not carry her name, so
+    Ben's page asks for his name instead of saving as Aiko."""
+    review = env[1]
+    seg = next(s for s in review.segments if s.flags)
+    aiko = _app({"seg": str(seg.id)})
+    aiko.text_input(key="reviewer").input("Aiko").run()
+    assert not aiko.exception
+    link = {k: aiko.query_params[k] for k in aiko.query_params}
+    assert link.get("seg") == str(seg.id) and "reviewer" not in link
+    ben = _app(link)
+    assert ben.text_input(key="reviewer").value == ""
+    assert any("Enter your name" in w.value for w in ben.warning)
+    # a name typed into the address on purpose still names the session, and leaves the URL
+    carol = _app({**link, "reviewer": "Carol"})
+    assert carol.text_input(key="reviewer").value == "Carol" and "reviewer" not in carol.query_params
