@@ -97,8 +97,8 @@ def _date(value: Any, article: str) -> dt.date | None:
 
 
 def _rows(pair: Pair, review: Review, scores: Sequence[str], checks: Sequence[str]
-          ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """One article's row, its segment rows and its flag rows."""
+          ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], mqm.MqmScore]:
+    """One article's row, its segment rows, its flag rows and its MQM (with the counted errors)."""
     meta = {k: pair.meta.get(k) for k in META_FIELDS}
     meta["date"] = _date(meta.get("date"), pair.id)
     segs, flags = [], []
@@ -130,7 +130,7 @@ def _rows(pair: Pair, review: Review, scores: Sequence[str], checks: Sequence[st
         "config_hash": stamp.get("config_hash"),
         "input_hash": stamp.get("input_hash"),
     }
-    return article, segs, flags
+    return article, segs, flags, art_mqm
 
 
 _FLAG_FIELDS = ("check", "category", "severity", "side", "start", "end", "text", "message", "suggestion")
@@ -310,10 +310,10 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem],
         if review is None:
             errors.append(_error_record(pair, path, stamps))
             continue
-        article, segs, flags = _rows(pair, review, score_names, check_ids)
+        article, segs, flags, art_mqm = _rows(pair, review, score_names, check_ids)
         n_ok += 1
         mqm_config = mqm.recorded_config(review.meta)
-        batch_mqm.append(mqm.MqmScore(article["mqm_penalty"], article["mqm_words"]))
+        batch_mqm.append(art_mqm)  # with its counted errors per level (summary mqm.errors)
         n_pass += bool(article["mqm_pass"])
         n_segments += len(segs)
         n_flagged += article["flagged_segments"]

@@ -129,11 +129,16 @@ def test_table_columns(tmp_path):
 
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     arts = pq.read_table(out / "articles.parquet").to_pylist()
+    expected_errors = dict.fromkeys(mqm.LEVELS, 0)
     for a in arts:
         record = json.loads(batch.review_file(out, a["article_id"]).read_text(encoding="utf-8"))
         _, expected_mqm = mqm.review_scores(record, MqmConfig())
         assert (a["mqm_penalty"], a["mqm_words"], a["mqm_score"], a["mqm_pass"]) == (
             expected_mqm.penalty, expected_mqm.words, expected_mqm.score, expected_mqm.passed)
+        expected_errors = {k: n + expected_mqm.errors[k] for k, n in expected_errors.items()}
+    # the summary's counted errors per level add up to its penalty (they were all 0 beside a penalty)
+    assert summary["mqm"]["errors"] == expected_errors and sum(expected_errors.values()) > 0
+    assert sum(getattr(MqmConfig(), k) * n for k, n in summary["mqm"]["errors"].items()) == summary["mqm"]["penalty"]
     assert summary["mqm"]["articles_passed"] == sum(a["mqm_pass"] for a in arts)
     assert summary["mqm"]["penalty"] == sum(a["mqm_penalty"] for a in arts) > 0
     assert summary["mqm"]["words"] == sum(a["mqm_words"] for a in arts)
