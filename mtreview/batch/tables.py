@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,8 +92,11 @@ def _date(value: Any, article: str) -> dt.date | None:
     text = str(value).strip().replace("/", "-").replace(".", "-")
     try:
         return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        log.warning("article %s: date %r is not YYYY-MM-DD; left empty in the tables", article, value)
+    except ValueError as exc:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):  # the right shape, but no such day
+            log.warning("article %s: date %r is not a real date (%s); left empty in the tables", article, value, exc)
+        else:
+            log.warning("article %s: date %r is not YYYY-MM-DD; left empty in the tables", article, value)
         return None
 
 
