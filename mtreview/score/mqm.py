@@ -1,8 +1,9 @@
 """MQM scores per segment, article and batch, from the flags and the reviewers' decisions.
 
 Each counted flag adds its severity's weight (``[mqm]``: minor 1, major 5, critical 25, as in the
-MQM framework and Google's MQM studies); a flag of a ``non_translation_checks`` check that covers
-its whole segment side is a non-translation and weighs ``non_translation`` (25) instead. Accepted
+MQM framework and Google's MQM studies); a segment not translated at all (a source with an empty
+translation, a translation left untranslated as a whole: see :func:`level`) is a non-translation
+and weighs ``non_translation`` (25) instead. Accepted
 flags count, rejected ones never; undecided ones count when ``count_undecided`` (the machine's
 finding stands until a reviewer rejects it). A flag whose words a reviewer's saved edit removed
 (``fixed``) counts as accepted: the reviewer treated it as a real error of the translation. The
@@ -66,11 +67,14 @@ class MqmScore:
 
 
 def level(flag: Mapping[str, Any], segment: Mapping[str, Any], config: MqmConfig) -> str:
-    """The MQM level of a flag: its severity, or non_translation for a whole-segment omission."""
+    """The MQM level of a flag: its severity, or non_translation for a segment not translated at all:
+    a flag of a ``non_translation_checks`` check over its whole side, where that side is the
+    translation (left in English) or the source of an empty translation (a 1-0 omission). A source
+    flagged as a whole beside a translation ("shorter than expected") weighs its own severity."""
     if flag["check"] in config.non_translation_checks:
         text = segment["src"] if flag["side"] == "src" else segment["tgt"]
-        if text.strip() and flag["start"] <= len(text) - len(text.lstrip()) and \
-                flag["end"] >= len(text.rstrip()):
+        whole = text.strip() and flag["start"] <= len(text) - len(text.lstrip()) and flag["end"] >= len(text.rstrip())
+        if whole and (flag["side"] == "tgt" or not str(segment["tgt"]).strip()):
             return "non_translation"
     return str(flag["severity"])
 
