@@ -293,7 +293,9 @@ def without_suppressed(review: Review, suppressed: Collection[str]) -> Review:
 def flag_note_html(flag: Flag, decision: str | None = None, decided_by: str | None = None) -> str:
     """One flag's explanation: severity, check, the flagged words, message and suggestion."""
     sugg = f'<br>→ suggestion: <b>{esc(flag.suggestion)}</b>' if flag.suggestion else ""
-    who = f" by {esc(decided_by)}" if decision and decided_by else ""
+    who = ""
+    if decision and decided_by:  # "accepted by Ben", "fixed by the edit (Aiko)"
+        who = f" ({esc(decided_by)})" if decision == "fixed" else f" by {esc(decided_by)}"
     dec = f' <span class="mtr-badge">{esc(OUTCOME_LABELS.get(decision, decision))}{who}</span>' if decision else ""
     return (
         f'{CSS}<div class="mtr-note"><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '

@@ -145,6 +145,7 @@ def test_a_flag_whose_words_a_saved_edit_removed_counts_as_fixed_not_undecided()
     assert [render.outcome(f, SEGS[2], states[2]) for f in (f0, f1)] == ["fixed", None]
     assert states[2].outcome_by(render.flag_key(f0, SEGS[2]), f0.side, f0.text) == "Aiko"
     assert "✓ fixed by the edit" in render.flag_messages_html(SEGS[2], "tgt", states[2])
+    assert "fixed by the edit (Aiko)</span>" in render.flag_note_html(f0, "fixed", "Aiko")
     # the edit removes both: segment 2 has nothing left to decide, and J goes past it
     states = {2: SegmentState(2, edit="北朝鮮外交当局", version=1)}
     assert render.decision_counts(SEGS[2], states[2]) == (2, 2)
