@@ -49,14 +49,19 @@ def _flag_rows(seg: Segment, state: SegmentState) -> list[dict[str, Any]]:
     return rows
 
 
-def article_id(review: Review, article: ArticleState | None = None) -> str | None:
-    """The article's id in the exports: a batch article's id in its batch (``meta["article"]["id"]``,
-    as the batch's articles / segments / flags tables have it, so the exports join them); else the
-    review database's id of the article; else None."""
+def batch_article_id(review: Review) -> str | None:
+    """A batch article's id in its batch (``meta["article"]["id"]``, as the batch's articles /
+    segments / flags tables have it; its file name may differ, ids are made file-name safe)."""
     batch = review.meta.get("article")
     if isinstance(batch, Mapping) and batch.get("id") not in (None, ""):
         return str(batch["id"])
-    return article.id if article else None
+    return None
+
+
+def article_id(review: Review, article: ArticleState | None = None) -> str | None:
+    """The article's id in the exports: a batch article's id in its batch (so that the exports join
+    the batch tables); else the review database's id of the article; else None."""
+    return batch_article_id(review) or (article.id if article else None)
 
 
 def export_rows(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None
@@ -172,7 +177,7 @@ def to_xliff(review: Review, states: Mapping[int, SegmentState],
             unit.addnote(f"{f['check']} ({f['severity']}, {_decision(f)}): "
                          f"「{f['text']}」 {f['message']}{sugg}", origin="mtreview")
         unit.markapproved(bool(r["reviewed"]))  # settarget() marks units approved by itself
-    store.setfilename(store.getfilenode("NoName"), article_id(review) or (article.name if article else "article"))
+    store.setfilename(store.getfilenode("NoName"), batch_article_id(review) or (article.name if article else "article"))
     return bytes(store)
 
 

@@ -304,3 +304,26 @@ def test_an_article_export_of_a_batch_article_joins_the_batch_tables(batch_out, 
         assert {json.loads(line)["article_id"] for line in lines} == {aid}, how
     assert main(["export", str(db), "--article", art.id, "--format", "xliff"]) == 0
     assert f'original="{aid}"'.encode() in capsysbinary.readouterr().out
+
+
+def test_an_article_export_names_a_batch_article_by_its_id_not_its_file_name(batch_out, tmp_path, capsysbinary):
+    """An article id with characters a file name cannot hold (``world/420102``) is stored as
+    ``world_420102.review.json``: the article's MQM TSV (doc column), CSV and HTML report name it
+    ``world/420102``, as the batch's own tables and ``export BATCH --format mqm`` do."""
+    import csv
+    import io
+
+    aid = _flagged(batch_out)[0]
+    record = json.loads((batch_out / "articles" / f"{aid}.review.json").read_text(encoding="utf-8"))
+    record["meta"]["article"]["id"] = "world/420102"
+    path = tmp_path / "world_420102.review.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    capsysbinary.readouterr()
+    assert main(["export", str(path), "--format", "mqm"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8")), delimiter="\t"))
+    assert {r["doc"] for r in rows} == {"world/420102"}
+    assert main(["export", str(path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8"))))
+    assert {r["article_id"] for r in rows} == {"world/420102"}
+    assert main(["export", str(path), "--format", "html"]) == 0
+    assert "world/420102" in capsysbinary.readouterr().out.decode("utf-8")
