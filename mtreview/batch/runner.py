@@ -273,6 +273,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
     conf = article_config(config)
     config_hash = conf.digest()
     pairs, problems = discover(input_path, root, allow_outside_root)
+    unpaired = len(problems)
     folder = BatchFolder(out)
     _drop_temporaries(folder)
 
@@ -317,7 +318,9 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
 
     summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
                             csv_bom=config.batch.csv_bom)
-    _log_run(out, {"input": str(input_path), "articles": len(pairs), "reviewed": reviewed, "failed": failed,
+    # counted as summary.json counts them: every input article, and those not paired or unreadable as failed
+    _log_run(out, {"input": str(input_path), "articles": len(pairs) + unpaired, "reviewed": reviewed,
+                   "failed": failed + len(problems),
                    "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
     return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)

@@ -249,6 +249,9 @@ def test_bad_articles_are_reported_and_skipped(tmp_path):
     assert [a["article_id"] for a in _read_csv(out / "articles.csv")] == IDS
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["articles"] == {
         "total": 7, "reviewed": 3, "failed": 4}
+    # the run log counts as the summary does (it said 6 articles, 3 failed: the unpaired one left out)
+    run = json.loads((out / "run.log.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (run["articles"], run["reviewed"], run["skipped"], run["failed"]) == (7, 3, 0, 4)
 
 
 def test_resume_skips_finished_and_redoes_changed(tmp_path):
