@@ -291,6 +291,8 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
         if not is_done(out, pair, stamp):
             todo.append((pair, stamp))
     skipped = len(readable) - len(todo)
+    for problem in problems:  # said on stderr like a failed review, not only in errors.jsonl
+        log.warning("article %s failed: %s; see %s", problem.id, problem.reason, folder.errors)
     log.info("%d article(s): %d to review, %d already done, %d not paired", len(pairs), len(todo), skipped,
              len(problems))
 

@@ -224,7 +224,7 @@ def test_manifest_inputs_match_folder(tmp_path, write, inline):
     assert articles[0]["src_path"] == expected_src
 
 
-def test_bad_articles_are_reported_and_skipped(tmp_path):
+def test_bad_articles_are_reported_and_skipped(tmp_path, caplog):
     folder = _folder(tmp_path)
     (folder / "binary.en.txt").write_bytes(bytes(range(256)) * 4)
     shutil.copy(folder / "abcnews.420102.ja.txt", folder / "binary.ja.txt")
@@ -252,6 +252,10 @@ def test_bad_articles_are_reported_and_skipped(tmp_path):
     # the run log counts as the summary does (it said 6 articles, 3 failed: the unpaired one left out)
     run = json.loads((out / "run.log.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert (run["articles"], run["reviewed"], run["skipped"], run["failed"]) == (7, 3, 0, 4)
+    # each failed article is named on stderr, the unpaired and unreadable ones too (only the
+    # articles whose review failed were)
+    warned = " ".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert all(f"article {e['id']} failed" in warned for e in errors)
 
 
 def test_resume_skips_finished_and_redoes_changed(tmp_path):
