@@ -73,7 +73,7 @@ def _its_attrs(flag: dict[str, Any], decision: str | None) -> dict[str, str]:
     if flag.get("suggestion"):
         comment += f" (suggestion: {flag['suggestion']})"
     if decision:
-        done = {"accept": "accepted", "reject": "rejected", "fixed": "fixed by the edit"}.get(decision, decision)
+        done = {"accept": "accepted", "reject": "rejected"}.get(decision, decision)  # "fixed by Aiko" (her edit)
         comment += f" [{done} by {flag.get('decided_by') or 'the reviewer'}]"
     attrs = {
         f"{{{ITS_NS}}}locQualityIssueType": its_type(flag["category"]),

@@ -153,7 +153,9 @@ def _decision(decide: mqm.Decide | None, flag: Mapping[str, Any], seg: Mapping[s
               credits: mqm.Credits | None = None) -> str:
     d = decide(flag, seg) if decide else None
     by = _by(credits.decided_by(flag, seg)) if d and credits else ""
-    label = {"accept": "accepted", "reject": "rejected", "fixed": "fixed by the edit"}.get(d or "", d or "undecided")
+    label = {"accept": "accepted", "reject": "rejected", "fixed": "fixed"}.get(d or "", d or "undecided")
+    if d == "fixed" and not by:
+        label = "fixed by the edit"  # "fixed by Aiko" when the store credits the edit
     return f' <span class="small">({esc(label)}{by})</span>'
 
 
