@@ -71,7 +71,8 @@ def _record(folder: Path, article_id: str) -> dict[str, Any]:
 
 def decision_rows(folder: Path, articles: Sequence[Mapping[str, Any]],
                   states: Mapping[str, Mapping[int, Any]]) -> list[dict[str, Any]]:
-    """One row per flag a reviewer accepted or rejected, in article and segment order."""
+    """One row per flag a reviewer accepted or rejected, or fixed by a saved edit that removed its words
+    (``decision`` ``fixed``, credited to the edit's author), in article and segment order."""
     rows = []
     for art in articles:
         aid = art["article_id"]
@@ -84,13 +85,14 @@ def decision_rows(folder: Path, articles: Sequence[Mapping[str, Any]],
                 continue
             for f in seg["flags"]:
                 key = suppression_key(flag_from_dict(f), seg["src"] if f["side"] == "src" else seg["tgt"])
-                decision = st.decision(key)
+                decision = st.outcome(key, f["side"], f["text"])  # "fixed": the saved edit removed its words
                 if decision is None:
                     continue
                 rows.append({"article_id": aid, "date": art.get("date"), "desk": art.get("desk"),
                              "translator": art.get("translator"), "segment_id": int(seg["id"]),
                              **{k: f[k] for k in ("check", "category", "severity", "side", "start", "end", "text")},
-                             "decision": decision, "reviewer": st.decided_by(key) or st.updated_by or None,
+                             "decision": decision,
+                             "reviewer": st.outcome_by(key, f["side"], f["text"]) or st.updated_by or None,
                              "decided_at": _iso(st.decided_at(key) or st.updated_at), "flag_key": key})
     return rows
 

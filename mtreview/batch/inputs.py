@@ -192,10 +192,16 @@ def _split_name(name: str) -> tuple[str, str] | None:
 
 def _from_folder(folder: Path, allow_outside: bool = False) -> tuple[list[Pair], list[Problem]]:
     files: dict[str, dict[str, list[Path]]] = {}
+    ignored = []
     for f in sorted(folder.iterdir()):
         split = _split_name(f.name) if f.is_file() else None
         if split:
             files.setdefault(split[0], {"en": [], "ja": []})[split[1]].append(f)
+        elif f.is_file() and not f.name.startswith(".") and f.name not in ("metadata.csv", "metadata.jsonl"):
+            ignored.append(f.name)
+    if ignored:  # a misnamed article (NAME_en.txt, NAME.english.txt) is not silently left out
+        log.warning("%d file(s) of %s ignored, not named NAME.en.txt / NAME.ja.txt (or .html, .htm): %s",
+                    len(ignored), folder, ", ".join(ignored[:10]) + (" ..." if len(ignored) > 10 else ""))
     meta = _folder_metadata(folder)
     real = folder.resolve()
     pairs, problems = [], []

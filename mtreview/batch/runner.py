@@ -273,6 +273,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
     conf = article_config(config)
     config_hash = conf.digest()
     pairs, problems = discover(input_path, root, allow_outside_root)
+    unpaired = len(problems)
     folder = BatchFolder(out)
     _drop_temporaries(folder)
 
@@ -290,6 +291,8 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
         if not is_done(out, pair, stamp):
             todo.append((pair, stamp))
     skipped = len(readable) - len(todo)
+    for problem in problems:  # said on stderr like a failed review, not only in errors.jsonl
+        log.warning("article %s failed: %s; see %s", problem.id, problem.reason, folder.errors)
     log.info("%d article(s): %d to review, %d already done, %d not paired", len(pairs), len(todo), skipped,
              len(problems))
 
@@ -317,7 +320,9 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
 
     summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
                             csv_bom=config.batch.csv_bom)
-    _log_run(out, {"input": str(input_path), "articles": len(pairs), "reviewed": reviewed, "failed": failed,
+    # counted as summary.json counts them: every input article, and those not paired or unreadable as failed
+    _log_run(out, {"input": str(input_path), "articles": len(pairs) + unpaired, "reviewed": reviewed,
+                   "failed": failed + len(problems),
                    "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
     return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,14 +92,17 @@ def _date(value: Any, article: str) -> dt.date | None:
     text = str(value).strip().replace("/", "-").replace(".", "-")
     try:
         return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        log.warning("article %s: date %r is not YYYY-MM-DD; left empty in the tables", article, value)
+    except ValueError as exc:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):  # the right shape, but no such day
+            log.warning("article %s: date %r is not a real date (%s); left empty in the tables", article, value, exc)
+        else:
+            log.warning("article %s: date %r is not YYYY-MM-DD; left empty in the tables", article, value)
         return None
 
 
 def _rows(pair: Pair, review: Review, scores: Sequence[str], checks: Sequence[str]
-          ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """One article's row, its segment rows and its flag rows."""
+          ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], mqm.MqmScore]:
+    """One article's row, its segment rows, its flag rows and its MQM (with the counted errors)."""
     meta = {k: pair.meta.get(k) for k in META_FIELDS}
     meta["date"] = _date(meta.get("date"), pair.id)
     segs, flags = [], []
@@ -130,7 +134,7 @@ def _rows(pair: Pair, review: Review, scores: Sequence[str], checks: Sequence[st
         "config_hash": stamp.get("config_hash"),
         "input_hash": stamp.get("input_hash"),
     }
-    return article, segs, flags
+    return article, segs, flags, art_mqm
 
 
 _FLAG_FIELDS = ("check", "category", "severity", "side", "start", "end", "text", "message", "suggestion")
@@ -310,10 +314,10 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem],
         if review is None:
             errors.append(_error_record(pair, path, stamps))
             continue
-        article, segs, flags = _rows(pair, review, score_names, check_ids)
+        article, segs, flags, art_mqm = _rows(pair, review, score_names, check_ids)
         n_ok += 1
         mqm_config = mqm.recorded_config(review.meta)
-        batch_mqm.append(mqm.MqmScore(article["mqm_penalty"], article["mqm_words"]))
+        batch_mqm.append(art_mqm)  # with its counted errors per level (summary mqm.errors)
         n_pass += bool(article["mqm_pass"])
         n_segments += len(segs)
         n_flagged += article["flagged_segments"]

@@ -121,7 +121,7 @@ def _from_db(url: str, article: str | None, config: Config) -> Reviewed:
                                  load_text(art.tgt_text, "ja", path=f"{art.name} (ja)"), config,
                                  suppressed=silenced)
         data = review.to_dict()
-    return Reviewed(art.name, review, data, states, art)
+    return Reviewed(export.batch_article_id(review) or art.name, review, data, states, art)
 
 
 def _silenced(review: Review, data: dict[str, Any], keys: frozenset[str]) -> tuple[Review, dict[str, Any]]:
@@ -144,7 +144,7 @@ def load_reviewed(source: str, config: Config, db: str | None = None, article: s
     if not path.is_file():
         raise InputError(f"{source}: no such file (expected a review record .json, a database or a batch folder)")
     review, data = _read_record(path)
-    name = path.name.removesuffix(".json").removesuffix(".review")
+    name = export.batch_article_id(review) or path.name.removesuffix(".json").removesuffix(".review")
     reviewed = Reviewed(name, review, data, base=path.parent)
     if db is not None:
         from ..ui.store import Store
@@ -269,6 +269,10 @@ def to_mqm(review: Review, states: Mapping[int, Any], article: Any = None, confi
 
 
 def _name(review: Review, article: Any) -> str:
+    """The article's name in a report or the MQM TSV's doc column: a batch article's id in its batch,
+    as the batch's exports name it; else the stored article's name; else its source file's."""
+    if export.batch_article_id(review):
+        return str(export.batch_article_id(review))
     if article is not None:
         return str(article.name)
     return Path(str(review.meta.get("src", {}).get("path") or "article")).stem

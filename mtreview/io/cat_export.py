@@ -73,7 +73,8 @@ def _its_attrs(flag: dict[str, Any], decision: str | None) -> dict[str, str]:
     if flag.get("suggestion"):
         comment += f" (suggestion: {flag['suggestion']})"
     if decision:
-        comment += f" [{decision}ed by {flag.get('decided_by') or 'the reviewer'}]"
+        done = {"accept": "accepted", "reject": "rejected"}.get(decision, decision)  # "fixed by Aiko" (her edit)
+        comment += f" [{done} by {flag.get('decided_by') or 'the reviewer'}]"
     attrs = {
         f"{{{ITS_NS}}}locQualityIssueType": its_type(flag["category"]),
         f"{{{ITS_NS}}}locQualityIssueSeverity": ITS_SEVERITY[flag["severity"]],
@@ -294,9 +295,9 @@ def export(cat: CatFile, review: Review, states: Mapping[int, Any] | None = None
         edit = getattr(st, "edit", None)
         edit = None if edit is None else xml_text(edit)  # a pasted control character: XML cannot hold it
         keys = [suppression_key(f, seg.src if f.side == "src" else seg.tgt) for f in seg.flags]
-        credit = getattr(st, "decided_by", lambda _key: None)  # who decided each flag (the store's credits)
-        flags = [({**f.to_dict(), "decided_by": credit(k)}, st.decision(k)) if st is not None else (f.to_dict(), None)
-                 for f, k in zip(seg.flags, keys, strict=True)]
+        # each flag's outcome (accept / reject / fixed by the saved edit) and who decided it or made the edit
+        flags = [({**f.to_dict(), "decided_by": st.outcome_by(k, f.side, f.text)}, st.outcome(k, f.side, f.text))
+                 if st is not None else (f.to_dict(), None) for f, k in zip(seg.flags, keys, strict=True)]
         where = f"{cat.name}: unit {cs.id}"
         if edit is None and cs.tgt_el is None and cat.kind != "tmx":
             for f, decision in flags:  # nothing to mark up: an untranslated unit gets notes

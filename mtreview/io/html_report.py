@@ -153,7 +153,10 @@ def _decision(decide: mqm.Decide | None, flag: Mapping[str, Any], seg: Mapping[s
               credits: mqm.Credits | None = None) -> str:
     d = decide(flag, seg) if decide else None
     by = _by(credits.decided_by(flag, seg)) if d and credits else ""
-    return f' <span class="small">({esc(d + "ed" if d else "undecided")}{by})</span>'
+    label = {"accept": "accepted", "reject": "rejected", "fixed": "fixed"}.get(d or "", d or "undecided")
+    if d == "fixed" and not by:
+        label = "fixed by the edit"  # "fixed by Aiko" when the store credits the edit
+    return f' <span class="small">({esc(label)}{by})</span>'
 
 
 def _rate(rows: Sequence[Mapping[str, Any]], key: str) -> list[tuple[str, float]]:

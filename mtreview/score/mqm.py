@@ -1,14 +1,17 @@
 """MQM scores per segment, article and batch, from the flags and the reviewers' decisions.
 
 Each counted flag adds its severity's weight (``[mqm]``: minor 1, major 5, critical 25, as in the
-MQM framework and Google's MQM studies); a flag of a ``non_translation_checks`` check that covers
-its whole segment side is a non-translation and weighs ``non_translation`` (25) instead. Accepted
+MQM framework and Google's MQM studies); a segment not translated at all (a source with an empty
+translation, a translation left untranslated as a whole: see :func:`level`) is a non-translation
+and weighs ``non_translation`` (25) instead. Accepted
 flags count, rejected ones never; undecided ones count when ``count_undecided`` (the machine's
-finding stands until a reviewer rejects it). The score is the penalty per ``per_words`` source
-words (lower is better); an article or a batch passes when its score is at most ``threshold``.
+finding stands until a reviewer rejects it). A flag whose words a reviewer's saved edit removed
+(``fixed``) counts as accepted: the reviewer treated it as a real error of the translation. The
+score is the penalty per ``per_words`` source words (lower is better); an article or a batch
+passes when its score is at most ``threshold``.
 
 Works on the plain dicts of a review record (``Review.to_dict()``), so the batch tables, the CLI
-and the exports share it. ``decide(flag_dict, segment_dict) -> "accept" | "reject" | None`` gives
+and the exports share it. ``decide(flag_dict, segment_dict) -> "accept" | "reject" | "fixed" | None`` gives
 the decisions (none given: every flag undecided).
 
 ``anthea_tsv`` writes the ten-column TSV that Google's MQM Viewer / Marot read (system, doc,
@@ -64,17 +67,20 @@ class MqmScore:
 
 
 def level(flag: Mapping[str, Any], segment: Mapping[str, Any], config: MqmConfig) -> str:
-    """The MQM level of a flag: its severity, or non_translation for a whole-segment omission."""
+    """The MQM level of a flag: its severity, or non_translation for a segment not translated at all:
+    a flag of a ``non_translation_checks`` check over its whole side, where that side is the
+    translation (left in English) or the source of an empty translation (a 1-0 omission). A source
+    flagged as a whole beside a translation ("shorter than expected") weighs its own severity."""
     if flag["check"] in config.non_translation_checks:
         text = segment["src"] if flag["side"] == "src" else segment["tgt"]
-        if text.strip() and flag["start"] <= len(text) - len(text.lstrip()) and \
-                flag["end"] >= len(text.rstrip()):
+        whole = text.strip() and flag["start"] <= len(text) - len(text.lstrip()) and flag["end"] >= len(text.rstrip())
+        if whole and (flag["side"] == "tgt" or not str(segment["tgt"]).strip()):
             return "non_translation"
     return str(flag["severity"])
 
 
 def counts(decision: str | None, config: MqmConfig) -> bool:
-    return decision == "accept" or (decision is None and config.count_undecided)
+    return decision in ("accept", "fixed") or (decision is None and config.count_undecided)
 
 
 def segment_score(segment: Mapping[str, Any], config: MqmConfig, decide: Decide | None = None) -> MqmScore:
@@ -125,10 +131,11 @@ def _stored(states: Mapping[int, Any], flag: Mapping[str, Any], segment: Mapping
 
 
 def store_decider(states: Mapping[int, Any]) -> Decide:
-    """Decisions from the store's ``SegmentState``s (by segment id), keyed as the store keys them."""
+    """Decisions from the store's ``SegmentState``s (by segment id), keyed as the store keys them;
+    ``fixed`` for an undecided flag whose words the saved edit removed (``SegmentState.outcome``)."""
     def decide(flag: Mapping[str, Any], segment: Mapping[str, Any]) -> str | None:
         st, key = _stored(states, flag, segment)
-        return None if st is None else st.decision(key)
+        return None if st is None else st.outcome(key, str(flag["side"]), str(flag["text"]))
 
     return decide
 
@@ -150,7 +157,7 @@ class Credits:
 
     def decided_by(self, flag: Mapping[str, Any], segment: Mapping[str, Any]) -> str | None:
         st, key = _stored(self.states, flag, segment)
-        return None if st is None else st.decided_by(key)
+        return None if st is None else st.outcome_by(key, str(flag["side"]), str(flag["text"]))
 
 
 # -- Anthea / MQM Viewer / Marot TSV --------------------------------------------------------------

@@ -103,14 +103,13 @@ def load_batch(path: str | Path) -> BatchData:
                      pd.DataFrame(errors, columns=["id", "error", "reason", "src_path", "tgt_path"]), summary)
 
 
-def review_link(batch_dir: str | Path, article_id: str, reviewer: str = "", segment: int | None = None) -> str:
+def review_link(batch_dir: str | Path, article_id: str, segment: int | None = None) -> str:
     """The query string that opens one article of a batch in the review view (the app's contract),
-    at ``segment`` when given."""
+    at ``segment`` when given. It never names the reviewer: a link is passed on to colleagues, and
+    the review view knows its own reviewer from this browser (``review_view.remembered_reviewer``)."""
     query = {"view": "review", "batch": str(batch_dir), "article": article_id}
     if segment is not None:
         query["seg"] = str(int(segment))
-    if reviewer.strip():
-        query["reviewer"] = reviewer.strip()
     return "?" + urlencode(query)
 
 

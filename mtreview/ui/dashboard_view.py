@@ -86,26 +86,25 @@ def render(batch_dir: str | None = None) -> None:
         right.altair_chart(dashboard.flags_chart(data), width="stretch")
     _trends(data)
 
-    reviewer = str(st.session_state.get("reviewer") or st.query_params.get("reviewer", ""))
     st.subheader("Worst articles")
     worst = dashboard.worst_articles(data)
     if worst.empty:
         st.caption("No flagged articles.")
     else:
-        st.html(table_html(_with_links(worst, data, reviewer)))
+        st.html(table_html(_with_links(worst, data)))
     st.subheader("Worst segments")
     segs = dashboard.worst_segments(data)
     if not segs.empty:
-        st.html(table_html(_with_links(segs, data, reviewer)))
+        st.html(table_html(_with_links(segs, data)))
     if not data.errors.empty:
         with st.expander(f"{len(data.errors)} article(s) failed"):
             st.dataframe(data.errors, hide_index=True, width="stretch")
 
 
-def _with_links(table, data: dashboard.BatchData, reviewer: str):
-    """The table with its review links first (carrying the reviewer's name) and no all-empty column."""
+def _with_links(table, data: dashboard.BatchData):
+    """The table with its review links first (not naming the reviewer) and no all-empty column."""
     segs = table["segment_id"] if "segment_id" in table else [None] * len(table)  # a segment row opens there
-    linked = table.assign(review=[dashboard.review_link(data.path, a, reviewer, i)
+    linked = table.assign(review=[dashboard.review_link(data.path, a, i)
                                   for a, i in zip(table["article_id"], segs, strict=True)])
     return dashboard.link_first(linked)
 

@@ -36,7 +36,7 @@ class ExportFormat:
 
 
 CSV_FIELDS = ("article_id", "id", "src", "tgt", "edit", "final", "comment", "reviewed", "align_score",
-              "quality", "flags", "accepted", "rejected", "undecided", "reviewer", "saved_at",
+              "quality", "flags", "accepted", "rejected", "undecided", "fixed", "reviewer", "saved_at",
               "edited_by", "commented_by", "reviewed_by")
 
 
@@ -44,18 +44,35 @@ def _flag_rows(seg: Segment, state: SegmentState) -> list[dict[str, Any]]:
     rows = []
     for f in seg.flags:
         key = suppression_key(f, seg.src if f.side == "src" else seg.tgt)
-        rows.append({**f.to_dict(), "key": key, "decision": state.decision(key), "decided_by": state.decided_by(key)})
+        rows.append({**f.to_dict(), "key": key, "decision": state.outcome(key, f.side, f.text),
+                     "decided_by": state.outcome_by(key, f.side, f.text)})
     return rows
+
+
+def batch_article_id(review: Review) -> str | None:
+    """A batch article's id in its batch (``meta["article"]["id"]``, as the batch's articles /
+    segments / flags tables have it; its file name may differ, ids are made file-name safe)."""
+    batch = review.meta.get("article")
+    if isinstance(batch, Mapping) and batch.get("id") not in (None, ""):
+        return str(batch["id"])
+    return None
+
+
+def article_id(review: Review, article: ArticleState | None = None) -> str | None:
+    """The article's id in the exports: a batch article's id in its batch (so that the exports join
+    the batch tables); else the review database's id of the article; else None."""
+    return batch_article_id(review) or (article.id if article else None)
 
 
 def export_rows(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None
                 ) -> list[dict[str, Any]]:
     """One plain dict per segment: texts, edit, final translation, comment, reviewed, flags + decisions."""
     out = []
+    aid = article_id(review, article)
     for seg in review.segments:
         st = states.get(seg.id, SegmentState(seg.id))
         out.append({
-            "article_id": article.id if article else None,
+            "article_id": aid,
             "id": seg.id,
             "src": seg.src,
             "tgt": seg.tgt,
@@ -106,12 +123,14 @@ def to_csv(review: Review, states: Mapping[int, SegmentState], article: ArticleS
             "accepted": decisions.count("accept"),
             "rejected": decisions.count("reject"),
             "undecided": decisions.count(None),
+            "fixed": decisions.count("fixed"),
         })
     return buf.getvalue()
 
 
 def _decision(flag: dict[str, Any]) -> str:
-    """``accept by Ben`` / ``reject`` / ``undecided``: a flag's decision and who made it."""
+    """``accept by Ben`` / ``reject`` / ``fixed by Aiko`` / ``undecided``: a flag's outcome and who made it
+    (``fixed``: undecided, and the saved edit removed the flagged words)."""
     if flag["decision"] is None:
         return "undecided"
     return f"{flag['decision']} by {flag['decided_by']}" if flag["decided_by"] else flag["decision"]
@@ -158,7 +177,7 @@ def to_xliff(review: Review, states: Mapping[int, SegmentState],
             unit.addnote(f"{f['check']} ({f['severity']}, {_decision(f)}): "
                          f"「{f['text']}」 {f['message']}{sugg}", origin="mtreview")
         unit.markapproved(bool(r["reviewed"]))  # settarget() marks units approved by itself
-    store.setfilename(store.getfilenode("NoName"), article.name if article else "article")
+    store.setfilename(store.getfilenode("NoName"), batch_article_id(review) or (article.name if article else "article"))
     return bytes(store)
 
 

@@ -5,8 +5,9 @@ as :func:`pipeline.review` does (document context included: the other segments a
 edits in place of their original texts;
 the page debris removed from the Japanese side; suppression keys taken on the real text) and
 scores the pair, and
-compares the new flags with the old ones: an old flag whose check no longer reports the same
-words is *resolved by the edit*, a new flag is *introduced by the edit*. Pure: no streamlit,
+compares the new flags with the old ones: an old flag of the translation whose words the edit
+removed (``store_records.edit_removes``, the rule by which the progress line, J/K, the exports and
+MQM count it as fixed once saved) is *resolved by the edit*; a new flag is *introduced by the edit*. Pure: no streamlit,
 no store; the caller passes the models it already holds.
 """
 
@@ -22,6 +23,7 @@ from ..config import Config
 from ..io import cat
 from ..pipeline import real_flags
 from ..records import Flag, Review, Segment, Severity
+from .store_records import edit_removes
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Recheck:
     text: str
     flags: tuple[Flag, ...]  # of the current text (offsets into ``text``)
     quality: float | None
-    resolved: tuple[Flag, ...]  # old flags (offsets into the original) the edit made go away
+    resolved: tuple[Flag, ...]  # old flags (offsets into the original) whose words the edit removed
     introduced: tuple[Flag, ...]  # flags of ``text`` the original did not have
 
     def blocking(self, at_least: Severity = Severity.MAJOR) -> tuple[Flag, ...]:
@@ -69,5 +71,5 @@ def recheck(review: Review, seg_id: int, text: str, config: Config, models: Any,
     old = review.segments[idx].flags
     new_keys, old_keys = {_same(f) for f in flags}, {_same(f) for f in old}
     return Recheck(seg_id, text, flags, scored.quality[0],
-                   tuple(f for f in old if _same(f) not in new_keys),
+                   tuple(f for f in old if _same(f) not in new_keys and edit_removes(text, f.side, f.text)),
                    tuple(f for f in flags if _same(f) not in old_keys))

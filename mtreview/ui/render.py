@@ -19,6 +19,7 @@ from ..checks import suppression_key
 from ..records import Flag, Review, Segment, Severity
 from .recheck import Recheck
 from .store import SegmentState, Suppression
+from .store_records import OUTCOME_LABELS
 
 SEVERITY_COLOURS = {  # background of <mark>, by severity label
     "minor": "#fff1a8",
@@ -81,6 +82,11 @@ def flag_key(flag: Flag, seg: Segment) -> str:
     return suppression_key(flag, seg.src if flag.side == "src" else seg.tgt)
 
 
+def outcome(flag: Flag, seg: Segment, state: SegmentState | None) -> str | None:
+    """accept / reject as decided, ``fixed`` when the saved edit removed the flagged words, else None."""
+    return None if state is None else state.outcome(flag_key(flag, seg), flag.side, flag.text)
+
+
 def highlight(text: str, flags: Iterable[Flag], side: str, rejected: Collection[Flag] = ()) -> str:
     """``text`` escaped, with each flagged span of ``side`` wrapped in ``<mark>`` by its offsets.
 
@@ -119,8 +125,8 @@ def scores_html(seg: Segment) -> str:
 
 
 def decision_counts(seg: Segment, state: SegmentState | None) -> tuple[int, int]:
-    """(flags decided, flags in total) for one segment."""
-    decided = sum(1 for f in seg.flags if state is not None and state.decision(flag_key(f, seg)))
+    """(flags decided or fixed by the saved edit, flags in total) for one segment."""
+    decided = sum(1 for f in seg.flags if outcome(f, seg, state))
     return decided, len(seg.flags)
 
 
@@ -148,9 +154,9 @@ def flag_messages_html(seg: Segment, side: str, state: SegmentState | None) -> s
     for f in seg.flags:
         if f.side != side:
             continue
-        dec = state.decision(flag_key(f, seg)) if state is not None else None
+        dec = outcome(f, seg, state)
         sugg = f" → {esc(f.suggestion)}" if f.suggestion else ""
-        mark = {"accept": " ✔", "reject": " ✘"}.get(dec or "", "")
+        mark = {"accept": " ✔", "reject": " ✘", "fixed": " ✓ fixed by the edit"}.get(dec or "", "")
         out.append(f'<div class="mtr-msg {f.severity.label}{" rejected" if dec == "reject" else ""}">'
                    f"⚑ {esc(f.check)}: {esc(f.message)}{sugg}{mark}</div>")
     return "".join(out)
@@ -287,8 +293,10 @@ def without_suppressed(review: Review, suppressed: Collection[str]) -> Review:
 def flag_note_html(flag: Flag, decision: str | None = None, decided_by: str | None = None) -> str:
     """One flag's explanation: severity, check, the flagged words, message and suggestion."""
     sugg = f'<br>→ suggestion: <b>{esc(flag.suggestion)}</b>' if flag.suggestion else ""
-    who = f" by {esc(decided_by)}" if decision and decided_by else ""
-    dec = f' <span class="mtr-badge">{esc(decision)}ed{who}</span>' if decision else ""
+    who = ""
+    if decision and decided_by:  # "accepted by Ben", "fixed by the edit (Aiko)"
+        who = f" ({esc(decided_by)})" if decision == "fixed" else f" by {esc(decided_by)}"
+    dec = f' <span class="mtr-badge">{esc(OUTCOME_LABELS.get(decision, decision))}{who}</span>' if decision else ""
     return (
         f'{CSS}<div class="mtr-note"><span class="mtr-badge {flag.severity.label}">{flag.severity.label}</span> '
         f"<b>{esc(flag.check)}</b> <small>({esc(flag.category)}, {flag.side} {flag.start}–{flag.end})"
@@ -343,19 +351,21 @@ class Progress:
     accepted: int
     rejected: int
     edited: int
+    fixed: int = 0  # undecided flags whose words a saved edit removed: counted as decided
 
     @property
     def left(self) -> int:
-        """Flags still undecided."""
+        """Flags still undecided (neither accepted, rejected nor fixed by an edit)."""
         return self.flags - self.decided
 
     def text(self) -> str:
-        return (f"{self.left} of {self.flags} flags left to decide · {self.segments - self.reviewed} of "
+        fixed = f" ({self.fixed} fixed by edits)" if self.fixed else ""
+        return (f"{self.left} of {self.flags} flags left to decide{fixed} · {self.segments - self.reviewed} of "
                 f"{self.segments} segments left to review · {self.edited} edited")
 
 
 def progress(segments: Sequence[Segment], states: Mapping[int, SegmentState]) -> Progress:
-    flags = decided = accepted = rejected = reviewed = edited = 0
+    flags = decided = accepted = rejected = reviewed = edited = fixed = 0
     for seg in segments:
         st = states.get(seg.id)
         flags += len(seg.flags)
@@ -364,11 +374,12 @@ def progress(segments: Sequence[Segment], states: Mapping[int, SegmentState]) ->
         reviewed += st.reviewed
         edited += st.edit is not None
         for f in seg.flags:
-            d = st.decision(flag_key(f, seg))
+            d = outcome(f, seg, st)
             decided += d is not None
             accepted += d == "accept"
             rejected += d == "reject"
-    return Progress(len(segments), reviewed, flags, decided, accepted, rejected, edited)
+            fixed += d == "fixed"
+    return Progress(len(segments), reviewed, flags, decided, accepted, rejected, edited, fixed)
 
 
 def next_flagged(order: Sequence[Segment], current: int | None, states: Mapping[int, SegmentState],

@@ -30,7 +30,7 @@ from ..errors import MtreviewError
 from ..io.output import dumps
 from ..records import Review, Severity
 from ..registry import EXPORT_FORMATS
-from . import grid, recheck, render
+from . import grid, recheck, render, reviewer
 from .export import FORMATS, export
 from .open_view import open_work
 from .segment_editor import editor, flash, plain
@@ -75,12 +75,6 @@ def review_of(opened: Opened, config: Config, suppressed: frozenset[str] = froze
                    tuple(sorted(suppressed)), opened, config)
 
 
-def _reviewer_to_url() -> None:
-    name = st.session_state.get("reviewer", "").strip()
-    if name and st.query_params.get("reviewer") != name:
-        st.query_params["reviewer"] = name
-    elif not name and "reviewer" in st.query_params:
-        st.query_params.pop("reviewer", None)
 
 
 def _step(review: Review, filters: render.Filters, store: Store, aid: str, step: int) -> None:
@@ -240,8 +234,6 @@ def _url_save(opened: Opened, art: ArticleState) -> None:
         value = st.session_state.get(key, _FILTER_DEFAULTS[key])
         if value != _FILTER_DEFAULTS[key]:
             want[key] = ",".join(value) if kind is list else ("1" if value is True else str(value))
-    if st.session_state.get("reviewer", "").strip():
-        want["reviewer"] = st.session_state["reviewer"].strip()
     if {k: st.query_params.get(k) for k in st.query_params} != want:
         st.query_params.from_dict(want)
 
@@ -257,8 +249,8 @@ def _filters_in(where: Any, review: Review) -> render.Filters:
 
 def render_view(config: Config, store: Store) -> None:
     """The whole review page."""
-    if "reviewer" not in st.session_state:  # kept in the URL so that a page reload keeps it
-        st.session_state["reviewer"] = st.query_params.get("reviewer", "")
+    if "reviewer" not in st.session_state:  # kept in this browser (a cookie), not in the URL
+        st.session_state["reviewer"] = reviewer.remembered()
     st.html(render.PAGE_CSS)
     # The work fragment's id is its place on the page: it gets a place of its own, and whatever is
     # drawn above it or not (a note, a warning) goes into `page`, so that a click on the grid or the
@@ -282,7 +274,7 @@ def _page(config: Config, store: Store) -> tuple | None:
     opened = open_work(config, store)
     if opened is None:
         st.text_input("Reviewer", key="reviewer", placeholder="your name (required to save)")
-        _reviewer_to_url()
+        reviewer.remember()
         st.info("Open an article from the sidebar.")
         return None
     _url_restore()
@@ -323,7 +315,7 @@ def _page(config: Config, store: Store) -> tuple | None:
                          format_func=lambda i: render.segment_label(by_id[i]))
     if not st.session_state.get("reviewer", "").strip():
         st.warning("Enter your name (Reviewer, above) before saving decisions.")
-    _reviewer_to_url()
+    reviewer.remember()
     # an edit is re-checked with the same rejections silenced as the page (else they come back "(new)")
     keys = tuple(sorted({x.key for x in silenced}))
     checker = lambda seg_id, text: _recheck(config.digest(), opened.name, opened.src_text,  # noqa: E731

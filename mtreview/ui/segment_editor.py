@@ -93,6 +93,13 @@ def _drop_draft(aid: str, seg_id: int) -> None:
     st.session_state.get("drafts", {}).pop((aid, seg_id), None)
 
 
+def _discard_draft(store: Store, aid: str, seg: Segment) -> None:
+    """Drop the recovered draft: every field shows the segment as it is saved now."""
+    _drop_draft(aid, seg.id)
+    _load_form(aid, seg, store.segment_state(aid, seg.id))
+    flash("success", f"segment {seg.id}: unsaved draft discarded")
+
+
 def _conflict_key(aid: str, seg_id: int) -> str:
     return f"conflict:{aid}:{seg_id}"
 
@@ -198,7 +205,8 @@ def _flags(store: Store, aid: str, seg: Segment, state: SegmentState) -> None:
     for i, flag in enumerate(seg.flags):
         key = render.flag_key(flag, seg)
         dec = state.decision(key)
-        st.html(render.flag_note_html(flag, dec, state.decided_by(key)))
+        st.html(render.flag_note_html(flag, state.outcome(key, flag.side, flag.text),
+                                      state.outcome_by(key, flag.side, flag.text)))
         c1, c2, c3 = st.columns([1, 1, 0.6])
         kinds = {d: "primary" if dec == d else "secondary" for d in ("accept", "reject")}
         c1.button("Accept", key=f"acc:{i}:{aid}:{seg.id}", type=kinds["accept"],
@@ -225,6 +233,8 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     st.html(render.editor_title_html(seg, state))
     if (aid, seg.id) in st.session_state.get("drafts", {}):
         st.info("Your unsaved edit of this segment is back in the box: it is not saved yet.")
+        st.button("Discard the draft", key=f"discard:{aid}:{seg.id}", on_click=_discard_draft,
+                  args=(store, aid, seg), help="drop the unsaved edit: the box shows the saved translation")
     if not state.matches(seg.src, seg.tgt):
         st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
                          f" source {state.src!r}, translation {state.tgt!r}."))

@@ -105,6 +105,8 @@ def batch_articles(batch_dir: str | Path) -> list[str]:
     """Article ids of a batch output folder (``DIR/articles/<id>.review.json``) that its last run
     reviewed (its ``articles`` table, as the dashboard counts them)."""
     folder = BatchFolder.at(allowed(batch_dir))
+    if not folder.root.is_dir():  # a typo: say so, not that the folder is of the wrong kind
+        raise InputError(f"{batch_dir}: no such folder")
     if not folder.articles.is_dir():
         raise InputError(f"{batch_dir}: not a batch result folder (no articles/ inside)")
     current = _in_last_run(folder)

@@ -2,6 +2,10 @@
 
 Plain data (no SQLAlchemy here), re-exported by :mod:`mtreview.ui.store`, which builds them from
 its tables; the UI and the exports read them.
+
+A flag's *outcome* (:meth:`SegmentState.outcome`) is the reviewer's decision (accept / reject)
+or, undecided, ``fixed`` when the saved edit no longer holds the flagged words of the
+translation (:func:`edit_removes`): the progress line, J/K, the exports and MQM all read it.
 """
 
 from __future__ import annotations
@@ -45,6 +49,17 @@ class ArticleState:
     updated_at: dt.datetime
 
 
+FIXED = "fixed"  # the outcome of an undecided flag whose words the saved edit removed (never stored)
+OUTCOME_LABELS = {"accept": "accepted", "reject": "rejected", FIXED: "fixed by the edit"}
+
+
+def edit_removes(edit: str | None, side: str, text: str) -> bool:
+    """An edit of the translation fixes a flag of it when the flagged words are no longer in it
+    (spaces aside). A flag of the source, an empty one, or one whose words the edit kept is not fixed."""
+    words = " ".join(text.split())
+    return edit is not None and side == "tgt" and bool(words) and words not in " ".join(edit.split())
+
+
 @dataclass(frozen=True)
 class SegmentState:
     """What a reviewer did to one segment. ``version`` 0 = never saved."""
@@ -77,6 +92,17 @@ class SegmentState:
 
     def decided_at(self, flag_key: str) -> dt.datetime | None:
         return dict(self.decided_times).get(flag_key)
+
+    def outcome(self, flag_key: str, side: str, text: str) -> str | None:
+        """accept / reject as a reviewer decided; else ``fixed`` if the saved edit removed the flag's
+        words (``side``, ``text``: the flag's); else None (still to decide)."""
+        return self.decision(flag_key) or (FIXED if edit_removes(self.edit, side, text) else None)
+
+    def outcome_by(self, flag_key: str, side: str, text: str) -> str | None:
+        """Who decided the flag, or who made the edit that fixed it."""
+        if self.decision(flag_key):
+            return self.decided_by(flag_key)
+        return (self.edited_by or self.updated_by or None) if edit_removes(self.edit, side, text) else None
 
 
 @dataclass(frozen=True)

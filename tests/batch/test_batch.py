@@ -129,11 +129,16 @@ def test_table_columns(tmp_path):
 
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     arts = pq.read_table(out / "articles.parquet").to_pylist()
+    expected_errors = dict.fromkeys(mqm.LEVELS, 0)
     for a in arts:
         record = json.loads(batch.review_file(out, a["article_id"]).read_text(encoding="utf-8"))
         _, expected_mqm = mqm.review_scores(record, MqmConfig())
         assert (a["mqm_penalty"], a["mqm_words"], a["mqm_score"], a["mqm_pass"]) == (
             expected_mqm.penalty, expected_mqm.words, expected_mqm.score, expected_mqm.passed)
+        expected_errors = {k: n + expected_mqm.errors[k] for k, n in expected_errors.items()}
+    # the summary's counted errors per level add up to its penalty (they were all 0 beside a penalty)
+    assert summary["mqm"]["errors"] == expected_errors and sum(expected_errors.values()) > 0
+    assert sum(getattr(MqmConfig(), k) * n for k, n in summary["mqm"]["errors"].items()) == summary["mqm"]["penalty"]
     assert summary["mqm"]["articles_passed"] == sum(a["mqm_pass"] for a in arts)
     assert summary["mqm"]["penalty"] == sum(a["mqm_penalty"] for a in arts) > 0
     assert summary["mqm"]["words"] == sum(a["mqm_words"] for a in arts)
@@ -219,7 +224,7 @@ def test_manifest_inputs_match_folder(tmp_path, write, inline):
     assert articles[0]["src_path"] == expected_src
 
 
-def test_bad_articles_are_reported_and_skipped(tmp_path):
+def test_bad_articles_are_reported_and_skipped(tmp_path, caplog):
     folder = _folder(tmp_path)
     (folder / "binary.en.txt").write_bytes(bytes(range(256)) * 4)
     shutil.copy(folder / "abcnews.420102.ja.txt", folder / "binary.ja.txt")
@@ -244,6 +249,13 @@ def test_bad_articles_are_reported_and_skipped(tmp_path):
     assert [a["article_id"] for a in _read_csv(out / "articles.csv")] == IDS
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["articles"] == {
         "total": 7, "reviewed": 3, "failed": 4}
+    # the run log counts as the summary does (it said 6 articles, 3 failed: the unpaired one left out)
+    run = json.loads((out / "run.log.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (run["articles"], run["reviewed"], run["skipped"], run["failed"]) == (7, 3, 0, 4)
+    # each failed article is named on stderr, the unpaired and unreadable ones too (only the
+    # articles whose review failed were)
+    warned = " ".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert all(f"article {e['id']} failed" in warned for e in errors)
 
 
 def test_resume_skips_finished_and_redoes_changed(tmp_path):

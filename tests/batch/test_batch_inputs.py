@@ -202,3 +202,22 @@ def test_malformed_metadata_csv_is_an_error(tmp_path, capsys, metadata, message)
     assert main(["batch", str(folder), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0], err
+
+
+def test_a_misnamed_file_in_a_folder_is_named_in_a_warning_not_silently_left_out(tmp_path, caplog):
+    """An editor saves one article as ``bbc 500856_en.txt``: the batch reviews the others and says
+    which files it did not take, instead of reporting fewer articles without a word."""
+    import logging
+
+    from mtreview.batch.inputs import discover
+
+    (tmp_path / "a.en.txt").write_text("North Korea said on Sunday it agreed.", encoding="utf-8")
+    (tmp_path / "a.ja.txt").write_text("北朝鮮は日曜日、合意したと述べた。", encoding="utf-8")
+    (tmp_path / "b_en.txt").write_text("Russia said on Monday it agreed.", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("name,date,desk,translator\na,2021-03-01,world,tanaka\n", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\0")
+    with caplog.at_level(logging.WARNING, logger="mtreview.batch.inputs"):
+        pairs, problems = discover(tmp_path)
+    assert [p.id for p in pairs] == ["a"] and problems == []
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert "1 file(s)" in warning and warning.endswith(": b_en.txt")

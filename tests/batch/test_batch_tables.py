@@ -89,6 +89,18 @@ def test_dates(value, expected):
     assert batch_tables._date(value, "a") == expected
 
 
+def test_an_impossible_date_is_called_impossible_not_badly_formatted(caplog):
+    """``2021-13-01`` is written YYYY-MM-DD: the warning must not tell the editor it is not."""
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="mtreview.batch.tables"):
+        assert batch_tables._date("2021-13-01", "a") is None
+        assert batch_tables._date("yesterday", "b") is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "article a: date '2021-13-01' is not a real date (month must be in 1..12); left empty in the tables",
+        "article b: date 'yesterday' is not YYYY-MM-DD; left empty in the tables"]
+
+
 def test_csv_bom_option(out, tmp_path):
     import pandas as pd
 

@@ -269,3 +269,61 @@ def test_decisions_of_a_batch_article_come_from_its_current_version(tmp_path, ca
     store.close()
     rows = _decisions(out, url, capsys)
     assert [(r["segment_id"], r["decision"], r["reviewer"]) for r in rows] == [(seg.id, "accept", "suzuki")]
+
+
+def test_an_article_export_of_a_batch_article_joins_the_batch_tables(batch_out, tmp_path, capsysbinary):
+    """A QA lead joins the CSV / JSONL / XLIFF of one reviewed batch article with the batch's
+    articles, segments and flags tables: its ``article_id`` is the batch's id of the article, not
+    the review database's hash of its texts."""
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    aid, seg, f, key = _flagged(batch_out)
+    db = tmp_path / "j.db"
+    store = Store(f"sqlite:///{db}")
+    record = json.loads((batch_out / "articles" / f"{aid}.review.json").read_text(encoding="utf-8"))
+    art = store.open_article(aid, "\n".join(s["src"] for s in record["segments"]),
+                             "\n".join(s["tgt"] for s in record["segments"]), f"batch:{batch_out}")
+    store.decide(art.id, seg["id"], "Aiko", 0, FlagDecision(key, f["check"], f["text"], "accept"))
+    store.close()
+    assert art.id != aid
+    batch_ids = set(pq.read_table(batch_out / "articles.parquet")["article_id"].to_pylist())
+    assert aid in batch_ids
+
+    capsysbinary.readouterr()
+    for how in (["export", str(db), "--article", art.id],
+                ["export", str(batch_out / "articles" / f"{aid}.review.json"), "--db", str(db), "--article", art.id],
+                ["export", str(batch_out / "articles" / f"{aid}.review.json")]):
+        assert main([*how, "--format", "csv"]) == 0, how
+        rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8"))))
+        assert {r["article_id"] for r in rows} == {aid}, how
+        assert main([*how, "--format", "jsonl"]) == 0, how
+        lines = capsysbinary.readouterr().out.decode("utf-8").splitlines()
+        assert {json.loads(line)["article_id"] for line in lines} == {aid}, how
+    assert main(["export", str(db), "--article", art.id, "--format", "xliff"]) == 0
+    assert f'original="{aid}"'.encode() in capsysbinary.readouterr().out
+
+
+def test_an_article_export_names_a_batch_article_by_its_id_not_its_file_name(batch_out, tmp_path, capsysbinary):
+    """An article id with characters a file name cannot hold (``world/420102``) is stored as
+    ``world_420102.review.json``: the article's MQM TSV (doc column), CSV and HTML report name it
+    ``world/420102``, as the batch's own tables and ``export BATCH --format mqm`` do."""
+    import csv
+    import io
+
+    aid = _flagged(batch_out)[0]
+    record = json.loads((batch_out / "articles" / f"{aid}.review.json").read_text(encoding="utf-8"))
+    record["meta"]["article"]["id"] = "world/420102"
+    path = tmp_path / "world_420102.review.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    capsysbinary.readouterr()
+    assert main(["export", str(path), "--format", "mqm"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8")), delimiter="\t"))
+    assert {r["doc"] for r in rows} == {"world/420102"}
+    assert main(["export", str(path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8"))))
+    assert {r["article_id"] for r in rows} == {"world/420102"}
+    assert main(["export", str(path), "--format", "html"]) == 0
+    assert "world/420102" in capsysbinary.readouterr().out.decode("utf-8")

@@ -141,7 +141,9 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(row).to_contain_text("edited; was:", timeout=60_000)
             expect(row).to_contain_text(fixed)
             expect(row).to_contain_text(f"1/{len(seg.flags)} decided")
-            expect(page.get_by_label("Reviewer")).to_have_value("Aiko")  # kept in the URL
+            # the name is kept in this browser (a cookie), not in the URL that is sent to colleagues
+            expect(page.get_by_label("Reviewer")).to_have_value("Aiko")
+            assert "reviewer" not in page.url
             expect(page.get_by_role("button", name=re.compile(r"^Accept")).first).to_be_visible()
             if shot:  # flagged rows on top, so that the picture shows highlights
                 page.get_by_text("Filter and sort").click()

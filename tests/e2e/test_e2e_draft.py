@@ -61,3 +61,42 @@ def test_an_unsaved_edit_comes_back_after_opening_another_segment(tmp_path):
     [state] = store.segment_states(next(iter(store.articles())).id).values()
     assert (state.seg_id, state.edit, state.edited_by) == (4, original + TYPED, "Aiko")
     store.close()
+
+
+def test_a_recovered_draft_can_be_discarded(tmp_path):
+    """The draft is back, but the reviewer does not want it: **Discard the draft** puts the saved
+    translation back in the box, and the draft does not return on the next visit."""
+    from playwright.sync_api import expect, sync_playwright
+
+    db = f"sqlite:///{tmp_path / 'discard.db'}"
+    selected = re.compile(r"\bselected\b")
+    with serve(db, tmp_path / "streamlit.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{base}/?reviewer=Aiko&seg=4", timeout=60_000)
+            box = page.get_by_label("Translation")
+            expect(box).to_have_count(1, timeout=120_000)
+            expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(selected, timeout=60_000)
+            original = box.input_value()
+            box.click()
+            box.press("Control+End")
+            box.press_sequentially(TYPED, delay=30)
+            expect(page.locator(".mtr-recheck")).to_contain_text(TYPED, timeout=30_000)
+            for seg in (7, 4):
+                page.locator(f'.st-key-grid tr[data-seg="{seg}"] td.src').click()
+                expect(page.locator(f'.st-key-grid tr[data-seg="{seg}"]')).to_have_class(selected, timeout=30_000)
+            expect(box).to_have_value(original + TYPED, timeout=30_000)
+            page.get_by_role("button", name="Discard the draft").click()
+            expect(box).to_have_value(original, timeout=30_000)
+            expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
+            for seg in (7, 4):
+                page.locator(f'.st-key-grid tr[data-seg="{seg}"] td.src').click()
+                expect(page.locator(f'.st-key-grid tr[data-seg="{seg}"]')).to_have_class(selected, timeout=30_000)
+            expect(box).to_have_value(original, timeout=30_000)
+            expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
+        finally:
+            browser.close()
+    store = Store(db)
+    assert all(s.edit is None for a in store.articles() for s in store.segment_states(a.id).values())
+    store.close()

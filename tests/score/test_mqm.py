@@ -70,13 +70,26 @@ def test_store_decisions_by_suppression_key():
 @pytest.mark.parametrize(
     "flag, expected",
     [
-        (_flag("omission", "major", 0, len(SRC), side="src", category="accuracy/omission"), "non_translation"),
         (_flag("omission", "major", 7, 11, side="src", category="accuracy/omission"), "major"),  # part only
         (_flag("numbers", "major", 0, len(TGT)), "major"),  # not a non-translation check
     ],
 )
 def test_non_translation_is_a_whole_segment_omission(flag, expected):
     assert mqm.level(flag, _seg([flag]), MqmConfig()) == expected
+
+
+def test_a_whole_source_flagged_beside_a_translation_is_not_a_non_translation():
+    """The omission check flags the whole source when the translation is "about 48% shorter than
+    expected" (it cannot say which clause is missing): the segment is translated, so the flag weighs
+    its severity (minor 1), not 25 as if nothing had been translated; with no translation it is a
+    non-translation; an English target flagged as a whole by `untranslated` is one too."""
+    whole = _flag("omission", "minor", 0, len(SRC), side="src", category="accuracy/omission")
+    assert mqm.level(whole, _seg([whole]), MqmConfig()) == "minor"
+    assert mqm.segment_score(_seg([whole]), MqmConfig()).penalty == 1.0
+    assert mqm.level(whole, _seg([whole], tgt=" "), MqmConfig()) == "non_translation"
+    english = "Police said 12 people were killed."
+    left = {**_flag("untranslated", "major", 0, len(english), category="accuracy/untranslated"), "text": english}
+    assert mqm.level(left, _seg([left], tgt=english), MqmConfig()) == "non_translation"
 
 
 def test_untranslated_segment_weighs_25():

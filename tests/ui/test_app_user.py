@@ -98,7 +98,7 @@ def test_a_worst_segment_link_of_the_dashboard_opens_that_segment(env, tmp_path,
     [table] = [h.value for h in page.html if "mtr-dash" in h.value and "<th>segment_id</th>" in h.value]
     links = re.findall(r'<a href="\?([^"]+)"', table)
     query = dict(parse_qsl(html.unescape(links[pos])))
-    assert (query["article"], query["reviewer"]) == ("seed", "Ben")
+    assert query["article"] == "seed" and "reviewer" not in query  # a link is passed on: it names nobody
     at = _app(query)
     assert not at.exception and not at.error
     assert at.session_state["cur"] == seg_id
@@ -333,3 +333,49 @@ def test_the_recheck_of_an_edit_reads_the_other_segments_as_saved(tmp_path, monk
     assert not at.exception
     recheck = "".join(h.value for h in at.html if "mtr-recheck" in h.value)
     assert "Edited text re-checked" in recheck and "(new)" not in recheck and "variants" not in recheck
+
+
+def test_a_recovered_draft_can_be_discarded(env):
+    """Aiko typed into segment A's box, opened segment B, came back: her unsaved text is back with
+    a note. She no longer wants it: **Discard the draft** puts the saved translation back in the
+    box, and the draft does not come back the next time she opens the segment."""
+    url, review, aid, _ = env
+    a, b = review.segments[1], review.segments[2]
+    at = _app({"seg": str(a.id), "reviewer": "Aiko"})
+    box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
+    at.session_state["live_text"] = (box.key, "下書きの訳文。")  # what the box's watcher sends as she types
+    at.selectbox(key="sel").select(b.id).run()
+    at.selectbox(key="sel").select(a.id).run()
+    box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
+    assert box.value == "下書きの訳文。"
+    assert any("unsaved edit of this segment is back" in i.value for i in at.info)
+
+    at.button(key=f"discard:{aid}:{a.id}").click().run()
+    box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
+    assert box.value == a.tgt
+    assert not any("unsaved edit" in i.value for i in at.info)
+    at.selectbox(key="sel").select(b.id).run()
+    at.selectbox(key="sel").select(a.id).run()
+    box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
+    assert box.value == a.tgt and not any("unsaved edit" in i.value for i in at.info)
+    store = Store(url)
+    assert store.segment_state(aid, a.id).version == 0  # nothing was saved
+    store.close()
+
+
+def test_a_link_copied_from_the_address_bar_does_not_credit_the_colleague_s_saves_to_the_sender(env):
+    """Aiko types her name and sends Ben the page's address: the URL does not carry her name, so
+    Ben's page asks for his name instead of saving as Aiko."""
+    review = env[1]
+    seg = next(s for s in review.segments if s.flags)
+    aiko = _app({"seg": str(seg.id)})
+    aiko.text_input(key="reviewer").input("Aiko").run()
+    assert not aiko.exception
+    link = {k: aiko.query_params[k] for k in aiko.query_params}
+    assert link.get("seg") == str(seg.id) and "reviewer" not in link
+    ben = _app(link)
+    assert ben.text_input(key="reviewer").value == ""
+    assert any("Enter your name" in w.value for w in ben.warning)
+    # a name typed into the address on purpose still names the session, and leaves the URL
+    carol = _app({**link, "reviewer": "Carol"})
+    assert carol.text_input(key="reviewer").value == "Carol" and "reviewer" not in carol.query_params

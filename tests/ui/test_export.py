@@ -84,3 +84,35 @@ def test_every_registered_format_renders_a_credited_review():
     with zipfile.ZipFile(io.BytesIO(out["xlsx"])) as book:
         text = "".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
     assert all(name in text for name in ("Aiko", "Chie", "Dan"))  # segments sheet + the flag's decided_by
+
+
+def test_a_flag_fixed_by_a_saved_edit_is_fixed_in_every_export_and_counts_in_mqm():
+    """Aiko's saved edit removes the stutter and decides nothing: the exports say the flag was fixed
+    by her edit (not "undecided"), and MQM counts it as a real error even where undecided flags do
+    not count. An edit that keeps the stuttered words leaves the flag undecided."""
+    from mtreview.config import MqmConfig
+    from mtreview.score import mqm
+
+    fixed = {0: SegmentState(0, edit="プーチン大統領は平壌訪問の意志を再び示したと述べた。", version=1,
+                             updated_by="Aiko", edited_by="Aiko")}
+    kept = {0: SegmentState(0, edit="プーチン大統領は平壌訪問の意志を再び示したと述べたと述べた、という。", version=1,
+                            updated_by="Aiko", edited_by="Aiko")}
+    rows = [json.loads(line) for line in export.to_jsonl(REVIEW, fixed).splitlines()]
+    assert [(f["decision"], f["decided_by"]) for f in rows[0]["flags"]] == [("fixed", "Aiko")]
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(REVIEW, fixed))))
+    assert rows[0]["flags"] == "repetition/major:述べたと述べた=fixed by Aiko"
+    assert (rows[0]["undecided"], rows[0]["fixed"]) == ("0", "1")
+    assert b"repetition (major, fixed by Aiko)" in export.export("xliff", REVIEW, fixed)
+    from mtreview.cli.export import to_html
+
+    assert "(fixed by Aiko)" in to_html(REVIEW, fixed).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(REVIEW, kept))))
+    assert (rows[0]["flags"], rows[0]["undecided"], rows[0]["fixed"]) == (
+        "repetition/major:述べたと述べた=undecided", "1", "0")
+
+    strict = MqmConfig(count_undecided=False)
+    record = REVIEW.to_dict()
+    assert mqm.review_scores(record, strict, mqm.store_decider(fixed))[1].errors["major"] == 1
+    assert mqm.review_scores(record, strict, mqm.store_decider(kept))[1].errors["major"] == 0
+    tsv = mqm.anthea_tsv([("a", record, mqm.store_decider(fixed), mqm.Credits(fixed))], strict)
+    assert '"decided_by": "Aiko"' in tsv and '"decision": "fixed"' in tsv

@@ -49,6 +49,25 @@ def test_old_flags_the_edit_removes_are_resolved_and_quality_follows_the_text(se
     assert fixed.quality > bad.quality  # the score is the current text's, not the original's
 
 
+def test_only_a_flag_whose_words_the_edit_removed_is_resolved_as_the_progress_line_counts_it(setup):
+    """The panel's "resolved by the edit" is the rule by which a saved edit counts a flag fixed
+    (progress line, J/K, exports, MQM): a flag the re-check no longer reports, but whose words
+    are still in the edit, is not resolved: it still waits for accept or reject."""
+    import dataclasses
+
+    from mtreview.records import Flag, Severity
+
+    review, config, models = setup
+    seg = review.segments[0]
+    start = seg.tgt.index("死亡した")
+    old = Flag("repetition", "fluency/repetition", Severity.MAJOR, "tgt", start, start + 4, "made up", "死亡した")
+    flagged = dataclasses.replace(review, segments=(dataclasses.replace(seg, flags=(old,)), review.segments[1]))
+    kept = recheck(flagged, 0, seg.tgt.replace("パレスチナの", "パレスチナ自治区の"), config, models)
+    assert kept.flags == () and kept.resolved == ()
+    removed = recheck(flagged, 0, seg.tgt.replace("死亡した", "亡くなった"), config, models)
+    assert removed.flags == () and [f.text for f in removed.resolved] == ["死亡した"]
+
+
 def test_the_checks_of_a_recheck_see_the_page_debris_removed_from_the_japanese_side(setup, monkeypatch):
     """As in pipeline.review: checks get ``Article.removed_tgt`` (what was cut from the page)."""
     import dataclasses

@@ -120,7 +120,7 @@ def test_progress_and_next_flagged():
     k2 = render.flag_key(SEGS[2].flags[0], SEGS[2])
     k1 = render.flag_key(SEGS[1].flags[0], SEGS[1])
     states = {1: SegmentState(1, reviewed=True, version=1, decisions=((k1, "reject"),)),
-              2: SegmentState(2, edit="x", version=1, decisions=((k2, "accept"),))}
+              2: SegmentState(2, edit=JA[:-1] + "と。", version=1, decisions=((k2, "accept"),))}  # words kept
     p = render.progress(SEGS, states)
     assert (p.flags, p.decided, p.accepted, p.rejected, p.reviewed, p.edited, p.left) == (4, 2, 1, 1, 1, 1, 2)
     assert p.text() == "2 of 4 flags left to decide · 4 of 5 segments left to review · 1 edited"
@@ -128,6 +128,36 @@ def test_progress_and_next_flagged():
     assert [render.next_flagged(SEGS, c, states) for c in (None, 0, 2, 3, 4)] == [2, 2, 3, 2, 2]
     assert render.next_flagged(SEGS, 2, states, step=-1) == 3
     assert render.next_flagged([SEGS[0], SEGS[4]], 0, states) is None
+
+
+def test_a_flag_whose_words_a_saved_edit_removed_counts_as_fixed_not_undecided():
+    """Segment 2's two flags (「北の」, 「務省」): Aiko's saved edit rewrites 「北の」 and keeps 「務省」. The
+    first is fixed by the edit: no longer left to decide, J skips it; the second still waits for a
+    decision, and so does a source-side flag (an edit of the translation cannot remove it); a
+    reviewer's explicit decision stands over the edit."""
+    edit = JA.replace("北の", "北朝鮮の")
+    states = {2: SegmentState(2, edit=edit, edited_by="Aiko", version=1)}
+    p = render.progress(SEGS, states)
+    assert (p.flags, p.decided, p.fixed, p.left) == (4, 1, 1, 3)
+    assert p.text() == "3 of 4 flags left to decide (1 fixed by edits) · 5 of 5 segments left to review · 1 edited"
+    assert render.decision_counts(SEGS[2], states[2]) == (1, 2)
+    f0, f1 = SEGS[2].flags
+    assert [render.outcome(f, SEGS[2], states[2]) for f in (f0, f1)] == ["fixed", None]
+    assert states[2].outcome_by(render.flag_key(f0, SEGS[2]), f0.side, f0.text) == "Aiko"
+    assert "✓ fixed by the edit" in render.flag_messages_html(SEGS[2], "tgt", states[2])
+    assert "fixed by the edit (Aiko)</span>" in render.flag_note_html(f0, "fixed", "Aiko")
+    # the edit removes both: segment 2 has nothing left to decide, and J goes past it
+    states = {2: SegmentState(2, edit="北朝鮮外交当局", version=1)}
+    assert render.decision_counts(SEGS[2], states[2]) == (2, 2)
+    assert [render.next_flagged(SEGS, c, states) for c in (None, 1)] == [1, 3]
+    # a source-side flag is not fixed by an edit of the translation
+    src_flag = flag(0, 3, text=EN, side="src", check="omission")
+    s = seg(5, flags=[src_flag])
+    assert render.outcome(src_flag, s, SegmentState(5, edit="全く別の訳。", version=1)) is None
+    # an explicit decision wins over the edit
+    k = render.flag_key(f0, SEGS[2])
+    st = SegmentState(2, edit="北朝鮮外交当局", version=1, decisions=((k, "reject"),))
+    assert render.outcome(f0, SEGS[2], st) == "reject"
 
 
 def test_flag_messages_under_the_text_with_decisions():

@@ -106,3 +106,5 @@ def test_open_batch_errors(tmp_path, article, message):
 def test_batch_articles_needs_a_batch_folder(tmp_path):
     with pytest.raises(InputError, match="not a batch result folder"):
         sources.batch_articles(tmp_path)
+    with pytest.raises(InputError, match="runs/jna: no such folder"):  # a typo is a typo
+        sources.batch_articles(tmp_path / "runs" / "jna")
