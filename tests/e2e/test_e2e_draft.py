@@ -86,6 +86,7 @@ def test_a_recovered_draft_can_be_discarded(tmp_path):
             for seg in (7, 4):
                 page.locator(f'.st-key-grid tr[data-seg="{seg}"] td.src').click()
                 expect(page.locator(f'.st-key-grid tr[data-seg="{seg}"]')).to_have_class(selected, timeout=30_000)
+                expect(box).to_have_count(1, timeout=120_000)  # a slow rerun shows the old box beside the new
             expect(box).to_have_value(original + TYPED, timeout=30_000)
             page.get_by_role("button", name="Discard the draft").click()
             expect(box).to_have_value(original, timeout=30_000)
@@ -93,6 +94,7 @@ def test_a_recovered_draft_can_be_discarded(tmp_path):
             for seg in (7, 4):
                 page.locator(f'.st-key-grid tr[data-seg="{seg}"] td.src').click()
                 expect(page.locator(f'.st-key-grid tr[data-seg="{seg}"]')).to_have_class(selected, timeout=30_000)
+                expect(box).to_have_count(1, timeout=120_000)  # a slow rerun shows the old box beside the new
             expect(box).to_have_value(original, timeout=30_000)
             expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
         finally:
