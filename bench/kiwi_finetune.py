@@ -167,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alpha", type=float, default=10.0,
                         help="ridge alpha of the frozen heads (10: Round 4's CV choice on these TUNE folds)")
     parser.add_argument("--state", default="", help="where the fitted models are kept (default: in the cache)")
+    parser.add_argument("--standardise", action="store_true",
+                        help="standardise the heads' inputs per feature (means / deviations of 1,000 training rows)")
+    parser.add_argument("--probe", action="store_true",
+                        help="ridge on the pooled layer-12 states of the saved fine-tuned top vs the frozen top")
     parser.add_argument("--report", action="store_true",
                         help="score the REPORT split once with the models a previous run fit and saved")
     args = parser.parse_args(argv)
@@ -194,11 +198,14 @@ def main(argv: list[str] | None = None) -> int:
     model = km.Kiwi.from_e5(e5, args.layer)
     state = Path(args.state or kiwi_ft_cache.CACHE / f"finetuned-l{args.layer}-fold{args.fold}.pkl")
     ff: list[dict] = [{}] * len(rows)
+    if args.probe:
+        return probe(args, df, rows, state, model, e5, train_idx[enja[train_idx]], val)
     if args.report:  # the models fit (and validated) before, scored once on REPORT
         if not state.exists():
             raise SystemExit(f"no fitted models at {state}: run without --report first")
         saved = pickle.loads(state.read_bytes())
-        model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
+        # strict=False: a state saved without --standardise has no head standardisation buffers (identity)
+        model.load_state_dict({k: v.float() for k, v in saved["model"].items()}, strict=False)
         for i, f in zip(rep, km.frozen_features(model_top(e5, args.layer), [rows[i] for i in rep]), strict=True):
             ff[i] = f
         compare(f"REPORT (fit on TUNE folds other than {args.fold}, scored once)", df, rows, extra, ff, rep,
@@ -213,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     frozen = fit_frozen(df, extra, ff, train_idx[enja[train_idx]], train_idx[df.set[train_idx].to_numpy() == "synth"],
                         args.alpha)
     log.info("frozen heads: %.0f CPU-s", time.process_time() - t)
+    if args.standardise:
+        pick = np.random.default_rng(2).permutation(train_idx)[:1000]
+        model.standardise([rows[i] for i in pick])
     t = time.process_time()
     train(args, rows, train_idx, model)
     log.info("fine-tuning: %.0f CPU-s", time.process_time() - t)
@@ -224,6 +234,24 @@ def main(argv: list[str] | None = None) -> int:
     state.write_bytes(pickle.dumps({"model": {k: v.half() for k, v in model.state_dict().items()},
                                     "thr": thr, "frozen": frozen, "args": vars(args)}))
     compare(f"VALIDATION (TUNE fold {args.fold})", df, rows, extra, ff, val, model, thr, frozen)
+    return 0
+
+
+def probe(args, df, rows, state: Path, model, e5, tr: np.ndarray, val: np.ndarray) -> int:
+    """Is the fine-tuned representation better, whatever the head? Ridge (alpha ``--alpha``) on the
+    layer-12 means over translation and source tokens, fine-tuned top vs frozen top, same rows."""
+    model.load_state_dict({k: v.float() for k, v in pickle.loads(state.read_bytes())["model"].items()}, strict=False)
+    idx = np.concatenate([tr, val])
+    y, w = df.target.to_numpy()[tr], train_quality.weights(df.iloc[tr])
+    sub = df.iloc[val].reset_index(drop=True)
+    print(f"\nprobe, VALIDATION (TUNE fold {args.fold}): ridge on pooled layer-12 states")
+    print(f"{'':38s}" + "".join(f"{n:>15s}" for n in NAMES))
+    for label, top in (("frozen top", model_top(e5, args.layer)), ("fine-tuned top", model.top)):
+        feats = km.frozen_features(top, [rows[i] for i in idx])
+        F = np.stack([np.concatenate([f["p12t"], f["p12s"]]) for f in feats]).astype(np.float32)
+        r = kh.Ridge().fit(F[:len(tr)], y, w)
+        v = figures(sub, r.predict(F[len(tr):], args.alpha))
+        print(f"{label:38s}" + "".join(f"{v[n]:15.3f}" for n in NAMES))
     return 0
 
 

