@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -168,22 +167,32 @@ def main(argv: list[str] | None = None) -> int:
         return speed(args, model, time.process_time() - t0)
     for name in args.sets.split(","):
         rows = kiwi_rows(args.data, (name,), n_crit=args.crit, n_synth=args.synth)
-        folder = shard_dir(name, args.prefix, rows)
-        folder.mkdir(parents=True, exist_ok=True)
-        starts = range(0, len(rows), SHARD)
-        for i in reversed(starts) if args.reverse else starts:
-            path = folder / f"shard-{i:04d}.npz"
-            if path.exists():
-                continue
-            part = rows.select(range(i, min(i + SHARD, len(rows))))
-            t0 = time.process_time()
-            arrays = encode_shard(model, part["src"], part["tgt"], args.prefix)
-            tmp = path.parent / f"{path.stem}.{os.getpid()}.tmp.npz"
-            np.savez(tmp, **arrays)
-            tmp.replace(path)
-            log.info("%s rows %d-%d of %d: %.3f CPU-s/row", name, i, i + len(part), len(rows),
-                     (time.process_time() - t0) / len(part))
+        fill_shards(name, shard_dir(name, args.prefix, rows), rows, args.reverse,
+                    lambda part: encode_shard(model, part["src"], part["tgt"], args.prefix))
     return 0
+
+
+def fill_shards(name: str, folder: Path, rows, reverse: bool, encode, size: int = SHARD) -> None:
+    """Encode ``rows`` into ``folder/shard-NNNN.npz`` (``encode(rows part) -> arrays``), ``size`` rows
+    each, skipping the shards already there: a run resumes, and a second process started with
+    ``reverse`` meets the first in the middle."""
+    from mtreview.io.output import open_atomic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    starts = range(0, len(rows), size)
+    for i in reversed(starts) if reverse else starts:
+        path = folder / f"shard-{i:04d}.npz"
+        if path.exists():
+            continue
+        part = rows.select(range(i, min(i + size, len(rows))))
+        t0 = time.process_time()
+        arrays = encode(part)
+        if path.exists():  # the other process finished it meanwhile
+            continue
+        with open_atomic(path) as fh:
+            np.savez(fh, **arrays)
+        log.info("%s rows %d-%d of %d: %.3f CPU-s/row", name, i, i + len(part), len(rows),
+                 (time.process_time() - t0) / len(part))
 
 
 def speed(args, model, load_s: float) -> int:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -176,23 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for name in args.sets.split(","):
         rows = rows_of(args.data, name, args)
-        folder = shard_dir(name, args.layer, rows)
-        folder.mkdir(parents=True, exist_ok=True)
-        starts = range(0, len(rows), SHARD)
-        for i in reversed(starts) if args.reverse else starts:
-            path = folder / f"shard-{i:04d}.npz"
-            if path.exists():
-                continue
-            part = rows.select(range(i, min(i + SHARD, len(rows))))
-            t0 = time.process_time()
-            arrays = encode_shard(model, net, full, part["src"], part["tgt"], memo)
-            if path.exists():  # the other process finished it meanwhile
-                continue
-            tmp = path.parent / f"{path.stem}.{os.getpid()}.tmp.npz"
-            np.savez(tmp, **arrays)
-            tmp.replace(path)
-            log.info("%s rows %d-%d of %d: %.3f CPU-s/row", name, i, i + len(part), len(rows),
-                     (time.process_time() - t0) / len(part))
+        kiwi_cache.fill_shards(name, shard_dir(name, args.layer, rows), rows, args.reverse,
+                               lambda part: encode_shard(model, net, full, part["src"], part["tgt"], memo), SHARD)
     return 0
 
 
