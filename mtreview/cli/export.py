@@ -271,8 +271,8 @@ def to_mqm(review: Review, states: Mapping[int, Any], article: Any = None, confi
 def _name(review: Review, article: Any) -> str:
     """The article's name in a report or the MQM TSV's doc column: a batch article's id in its batch,
     as the batch's exports name it; else the stored article's name; else its source file's."""
-    if export.batch_article_id(review):
-        return str(export.batch_article_id(review))
+    if batch_id := export.batch_article_id(review):
+        return batch_id
     if article is not None:
         return str(article.name)
     return Path(str(review.meta.get("src", {}).get("path") or "article")).stem
