@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from conftest import ROOT
 from test_e2e_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (slow; chromium present)
@@ -20,43 +24,58 @@ from ui_server import serve
 from mtreview.ui.store import Store
 
 TYPED = "（追記）"
+SELECTED = re.compile(r"\bselected\b")
 
 
-def test_an_unsaved_edit_comes_back_after_opening_another_segment(tmp_path):
+@contextmanager
+def _draft_typed(db: str, log: Path) -> Iterator[tuple[Any, Any, str]]:
+    """A browser on the app at segment 4, with TYPED added to its Translation box and not saved:
+    (page, the box, the box's text before typing)."""
     from playwright.sync_api import expect, sync_playwright
 
-    db = f"sqlite:///{tmp_path / 'draft.db'}"
-    selected = re.compile(r"\bselected\b")
-    with serve(db, tmp_path / "streamlit.log") as base, sync_playwright() as pw:
+    with serve(db, log) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{base}/?reviewer=Aiko&seg=4", timeout=60_000)
             box = page.get_by_label("Translation")
             expect(box).to_have_count(1, timeout=120_000)
-            expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(selected, timeout=60_000)
+            expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(SELECTED, timeout=60_000)
             original = box.input_value()
             box.click()
             box.press("Control+End")
             box.press_sequentially(TYPED, delay=30)
             expect(page.locator(".mtr-recheck")).to_contain_text(TYPED, timeout=30_000)  # the watcher sent it
-            page.locator('.st-key-grid tr[data-seg="7"] td.src').click()
-            expect(page.locator('.st-key-grid tr[data-seg="7"]')).to_have_class(selected, timeout=30_000)
-            expect(box).to_have_count(1, timeout=120_000)  # segment 4's box gone (a slow rerun shows both)
-            expect(box).not_to_have_value(original + TYPED, timeout=30_000)  # segment 7's text now
-            page.locator('.st-key-grid tr[data-seg="4"] td.src').click()
-            expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(selected, timeout=30_000)
-            expect(box).to_have_count(1, timeout=120_000)
-            expect(box).to_have_value(original + TYPED, timeout=30_000)
-            expect(page.get_by_text("Your unsaved edit of this segment is back")).to_be_visible()
-            store = Store(db)
-            assert all(s.edit is None for a in store.articles() for s in store.segment_states(a.id).values())
-            store.close()
-            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
-            expect(page.get_by_text("segment 4 saved")).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
+            yield page, box, original
         finally:
             browser.close()
+
+
+def _open(page: Any, box: Any, seg: int) -> None:
+    """Click segment ``seg`` in the grid and wait until it is the one in the box."""
+    from playwright.sync_api import expect
+
+    page.locator(f'.st-key-grid tr[data-seg="{seg}"] td.src').click()
+    expect(page.locator(f'.st-key-grid tr[data-seg="{seg}"]')).to_have_class(SELECTED, timeout=30_000)
+    expect(box).to_have_count(1, timeout=120_000)  # the old box gone (a slow rerun shows both)
+
+
+def test_an_unsaved_edit_comes_back_after_opening_another_segment(tmp_path):
+    from playwright.sync_api import expect
+
+    db = f"sqlite:///{tmp_path / 'draft.db'}"
+    with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
+        _open(page, box, 7)
+        expect(box).not_to_have_value(original + TYPED, timeout=30_000)  # segment 7's text now
+        _open(page, box, 4)
+        expect(box).to_have_value(original + TYPED, timeout=30_000)
+        expect(page.get_by_text("Your unsaved edit of this segment is back")).to_be_visible()
+        store = Store(db)
+        assert all(s.edit is None for a in store.articles() for s in store.segment_states(a.id).values())
+        store.close()
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        expect(page.get_by_text("segment 4 saved")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
     store = Store(db)
     [state] = store.segment_states(next(iter(store.articles())).id).values()
     assert (state.seg_id, state.edit, state.edited_by) == (4, original + TYPED, "Aiko")
@@ -66,39 +85,21 @@ def test_an_unsaved_edit_comes_back_after_opening_another_segment(tmp_path):
 def test_a_recovered_draft_can_be_discarded(tmp_path):
     """The draft is back, but the reviewer does not want it: **Discard the draft** puts the saved
     translation back in the box, and the draft does not return on the next visit."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     db = f"sqlite:///{tmp_path / 'discard.db'}"
-    selected = re.compile(r"\bselected\b")
-    with serve(db, tmp_path / "streamlit.log") as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"{base}/?reviewer=Aiko&seg=4", timeout=60_000)
-            box = page.get_by_label("Translation")
-            expect(box).to_have_count(1, timeout=120_000)
-            expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(selected, timeout=60_000)
-            original = box.input_value()
-            box.click()
-            box.press("Control+End")
-            box.press_sequentially(TYPED, delay=30)
-            expect(page.locator(".mtr-recheck")).to_contain_text(TYPED, timeout=30_000)
-            for seg in (7, 4):
-                page.locator(f'.st-key-grid tr[data-seg="{seg}"] td.src').click()
-                expect(page.locator(f'.st-key-grid tr[data-seg="{seg}"]')).to_have_class(selected, timeout=30_000)
-                expect(box).to_have_count(1, timeout=120_000)  # a slow rerun shows the old box beside the new
-            expect(box).to_have_value(original + TYPED, timeout=30_000)
-            page.get_by_role("button", name="Discard the draft").click()
-            expect(box).to_have_value(original, timeout=30_000)
-            expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
-            for seg in (7, 4):
-                page.locator(f'.st-key-grid tr[data-seg="{seg}"] td.src').click()
-                expect(page.locator(f'.st-key-grid tr[data-seg="{seg}"]')).to_have_class(selected, timeout=30_000)
-                expect(box).to_have_count(1, timeout=120_000)  # a slow rerun shows the old box beside the new
-            expect(box).to_have_value(original, timeout=30_000)
-            expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
-        finally:
-            browser.close()
+    with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
+        for seg in (7, 4):
+            _open(page, box, seg)
+        expect(box).to_have_value(original + TYPED, timeout=30_000)
+        page.get_by_role("button", name="Discard the draft").click()
+        expect(box).to_have_count(1, timeout=120_000)  # the box is drawn anew: a slow rerun shows both
+        expect(box).to_have_value(original, timeout=30_000)
+        expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
+        for seg in (7, 4):
+            _open(page, box, seg)
+        expect(box).to_have_value(original, timeout=30_000)
+        expect(page.get_by_text("Your unsaved edit of this segment is back")).to_have_count(0)
     store = Store(db)
     assert all(s.edit is None for a in store.articles() for s in store.segment_states(a.id).values())
     store.close()
