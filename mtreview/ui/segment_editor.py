@@ -228,13 +228,18 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
         _load_form(aid, seg, state)
         _restore_draft(aid, seg, state)
         st.session_state.pop(_confirm_key(aid, seg.id), None)
-    _conflict(store, aid, seg)
-    _confirm(store, aid, seg, next_id)
+    # notices that come and go sit in slots drawn on every run: the form below keeps its place in
+    # the page, so a rerun updates its boxes in place instead of drawing new ones beside the old
+    with st.container():
+        _conflict(store, aid, seg)
+    with st.container():
+        _confirm(store, aid, seg, next_id)
     st.html(render.editor_title_html(seg, state))
-    if (aid, seg.id) in st.session_state.get("drafts", {}):
-        st.info("Your unsaved edit of this segment is back in the box: it is not saved yet.")
-        st.button("Discard the draft", key=f"discard:{aid}:{seg.id}", on_click=_discard_draft,
-                  args=(store, aid, seg), help="drop the unsaved edit: the box shows the saved translation")
+    with st.container():
+        if (aid, seg.id) in st.session_state.get("drafts", {}):
+            st.info("Your unsaved edit of this segment is back in the box: it is not saved yet.")
+            st.button("Discard the draft", key=f"discard:{aid}:{seg.id}", on_click=_discard_draft,
+                      args=(store, aid, seg), help="drop the unsaved edit: the box shows the saved translation")
     if not state.matches(seg.src, seg.tgt):
         st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
                          f" source {state.src!r}, translation {state.tgt!r}."))
