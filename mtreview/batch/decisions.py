@@ -125,7 +125,7 @@ def write_decisions(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Pat
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
-    from .tables import SEVERITIES
+    from .table_files import SEVERITIES
 
     s, i = pa.string(), pa.int64()
     types = {"date": pa.date32(), "segment_id": i, "start": i, "end": i}

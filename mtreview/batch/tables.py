@@ -2,10 +2,10 @@
 
 Two streaming passes over ``DIR/articles/`` in article-id order: the first collects the column
 set (score names, check ids), the second writes the per-article, per-segment and per-flag tables
-(Parquet and CSV) in fixed-size chunks. Memory stays flat in the number of articles and the
-bytes written depend only on the per-article files, never on timing or worker count. The
-per-article files are read as ``Review`` records (``output.read_review``); file names come from
-``output.BatchFolder``.
+(Parquet and CSV, through ``table_files.TableWriter``) in fixed-size chunks. Memory stays flat in
+the number of articles and the bytes written depend only on the per-article files, never on
+timing or worker count. The per-article files are read as ``Review`` records
+(``output.read_review``); file names come from ``output.BatchFolder``.
 """
 
 from __future__ import annotations
@@ -16,23 +16,20 @@ import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..config import MqmConfig
-from ..io.output import BatchFolder, dumps, json_file, jsonl, read_review, temp_path, write_atomic
-from ..records import SCHEMA_VERSION, Flag, Review, Severity
+from ..io.output import BatchFolder, dumps, json_file, jsonl, read_review, write_atomic
+from ..records import SCHEMA_VERSION, Flag, Review
 from ..score import mqm
 from .inputs import META_FIELDS, Pair, Problem
-
-if TYPE_CHECKING:
-    import pyarrow as pa
+from .table_files import SEVERITIES, TableWriter, table_schema
 
 log = logging.getLogger(__name__)
 
 CHUNK = 256  # articles per written chunk (fixed, so that outputs are byte-identical run to run)
 WORST_N = 20
 TABLES = BatchFolder.TABLES
-SEVERITIES = tuple(s.label for s in Severity)
 QUANTILES = (("min", 0.0), ("p10", 0.1), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9),
              ("max", 1.0))
 
@@ -140,9 +137,6 @@ def _rows(pair: Pair, review: Review, scores: Sequence[str], checks: Sequence[st
 _FLAG_FIELDS = ("check", "category", "severity", "side", "start", "end", "text", "message", "suggestion")
 
 
-CATEGORICAL = {"severity": SEVERITIES, "worst_severity": SEVERITIES}  # column -> its categories, in order
-
-
 def stable_columns(seen_scores: set[str], seen_checks: set[str]) -> tuple[list[str], list[str]]:
     """Score and check column names: every score and check this version of mtreview can produce
     (so the tables have the same columns whatever the configuration), plus any other seen."""
@@ -151,99 +145,6 @@ def stable_columns(seen_scores: set[str], seen_checks: set[str]) -> tuple[list[s
 
     scores = {"cosine", "mt_logprob", *SIGNALS, *(f"{m}_{s}" for m in METRICS for s in ("ref", "mt", "bt"))}
     return sorted(scores | seen_scores), sorted(set(CHECKS) | seen_checks)
-
-
-def _schema(kind: str, scores: Sequence[str], checks: Sequence[str], metadata: dict[str, str] | None = None
-            ) -> pa.Schema:
-    import pyarrow as pa
-
-    s, i, f = pa.string(), pa.int64(), pa.float64()
-    cat = pa.dictionary(pa.int8(), pa.string(), ordered=True)
-    ids = pa.list_(pa.int64())
-    meta = [("article_id", s), ("date", pa.date32()), ("desk", s), ("translator", s)]
-    counts = [("flags_total", i), *((f"flags_{x}", i) for x in SEVERITIES),
-              *((f"check_{c}", i) for c in checks), ("worst_severity", cat), ("worst_rank", i)]
-    if kind == "segments":
-        cols = [*meta, ("segment_id", i), ("kind", s), ("src_ids", ids), ("tgt_ids", ids), ("src", s), ("tgt", s),
-                ("align_score", f), ("quality", f), *((f"score_{k}", f) for k in scores), *counts,
-                ("mqm_penalty", f)]
-    elif kind == "articles":
-        cols = [*meta, ("src_path", s), ("tgt_path", s), ("segments", i), ("flagged_segments", i),
-                ("src_sentences", i), ("tgt_sentences", i), ("unaligned_src", i), ("unaligned_tgt", i),
-                ("mean_quality", f), ("min_quality", f), ("mean_align_score", f),
-                *((f"mean_score_{k}", f) for k in scores), *counts, ("mqm_penalty", f), ("mqm_words", i),
-                ("mqm_score", f), ("mqm_pass", pa.bool_()), ("config_hash", s), ("input_hash", s)]
-    else:
-        cols = [("article_id", s), ("segment_id", i), ("check", s), ("category", s), ("severity", cat),
-                ("side", s), ("start", i), ("end", i), ("text", s), ("message", s), ("suggestion", s)]
-    return pa.schema(cols, metadata=metadata)
-
-
-def _csv_schema(schema: pa.Schema) -> pa.Schema:
-    """The CSV twin of a table schema: id lists as space-separated text, categories as text."""
-    import pyarrow as pa
-
-    return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_list(f.type) or pa.types.is_dictionary(f.type)
-                      else f for f in schema])
-
-
-def _arrow_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    """Rows to a table; categorical columns get their fixed category list, so every chunk agrees."""
-    import pyarrow as pa
-
-    plain = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) else f for f in schema])
-    table = pa.Table.from_pylist(rows, schema=plain)
-    for name, cats in CATEGORICAL.items():
-        if name in schema.names:
-            index = {c: k for k, c in enumerate(cats)}
-            codes = pa.array([index.get(v) if v is not None else None for v in table[name].to_pylist()],
-                             type=pa.int8())
-            arr = pa.DictionaryArray.from_arrays(codes, pa.array(cats), ordered=True)
-            table = table.set_column(schema.get_field_index(name), pa.field(name, arr.type), arr)
-    return table.replace_schema_metadata(schema.metadata)
-
-
-def _csv_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    import pyarrow as pa
-
-    out = [{k: " ".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
-    return pa.Table.from_pylist(out, schema=_csv_schema(schema))
-
-
-class _TableWriter:
-    """Streams rows to NAME.parquet and NAME.csv (via temporary files, renamed at the end)."""
-
-    def __init__(self, out: Path, name: str, schema: pa.Schema, bom: bool = False) -> None:
-        import pyarrow.csv as pcsv
-        import pyarrow.parquet as pq
-
-        self.schema = schema
-        paths = BatchFolder(out).table_paths(name)
-        self.final = [paths["parquet"], paths["csv"]]
-        self.tmp = [temp_path(p) for p in self.final]
-        self.parquet = pq.ParquetWriter(self.tmp[0], schema, compression="zstd")
-        self.csv_file = self.tmp[1].open("wb")
-        if bom:  # Excel in a Japanese locale needs it to read UTF-8
-            self.csv_file.write(b"\xef\xbb\xbf")
-        self.csv = pcsv.CSVWriter(self.csv_file, _csv_schema(schema).remove_metadata())
-        self.rows: list[dict[str, Any]] = []
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        self.rows.extend(rows)
-
-    def flush(self) -> None:
-        self.parquet.write_table(_arrow_table(self.rows, self.schema))
-        self.csv.write_table(_csv_table(self.rows, self.schema).replace_schema_metadata(None))
-        self.rows = []
-
-    def close(self) -> None:
-        if self.rows:
-            self.flush()
-        self.parquet.close()
-        self.csv.close()
-        self.csv_file.close()
-        for tmp, final in zip(self.tmp, self.final, strict=True):
-            tmp.replace(final)
 
 
 def _metadata(provenance: dict[str, set[str]]) -> dict[str, str]:
@@ -294,7 +195,7 @@ def write_outputs(out: Path, pairs: Sequence[Pair], problems: Sequence[Problem],
             scores.update(s.scores)
             checks.update(f.check for f in s.flags)
     score_names, check_ids = stable_columns(scores, checks)
-    writers = {k: _TableWriter(out, k, _schema(k, score_names, check_ids, _metadata(provenance)), csv_bom)
+    writers = {k: TableWriter(out, k, table_schema(k, score_names, check_ids, _metadata(provenance)), csv_bom)
                for k in TABLES}
 
     errors = [p.to_dict() for p in problems]

@@ -1,7 +1,8 @@
 """QA dashboard data: a batch output folder -> DataFrames -> Altair charts (no Streamlit here).
 
-``load_batch(DIR)`` reads the tables ``mtreview batch`` wrote (Parquet, or CSV when Parquet is
-missing), ``summary.json`` and ``errors.jsonl``. The chart functions take those DataFrames and
+``load_batch(DIR)`` reads the tables ``mtreview batch`` wrote (through their one reader,
+``batch.table_files.read_table``: Parquet, or CSV when Parquet is missing), ``summary.json`` and
+``errors.jsonl``. The chart functions take those DataFrames and
 return Altair charts; the Streamlit view (``mtreview/ui/dashboard_view.py``) only lays them out.
 """
 
@@ -60,23 +61,20 @@ class BatchData:
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
+    """One table as a DataFrame (``table_files.read_table``: ids stay text); severities are ordered
+    categories from CSV as from Parquet; a folder without a flags table has no flags."""
     import pandas as pd
 
-    parquet, csv = BatchFolder(folder).table_path(name, "parquet"), BatchFolder(folder).table_path(name, "csv")
-    try:
-        if parquet.is_file():
-            return pd.read_parquet(parquet)
-        if csv.is_file():
-            table = pd.read_csv(csv, keep_default_na=True)
-            for col in ("severity", "worst_severity"):  # categorical in Parquet: the same from CSV
-                if col in table:
-                    table[col] = pd.Categorical(table[col], categories=SEVERITY_ORDER, ordered=True)
-            return table
-    except Exception as exc:  # pyarrow / pandas raise many types for a damaged file
-        raise InputError(f"{folder}: cannot read {name} table ({exc})") from None
-    if name == "flags":
+    from ..batch.table_files import read_table
+
+    table = read_table(folder, name, required=name != "flags")
+    if table is None:
         return pd.DataFrame(columns=["article_id", "segment_id", "check", "category", "severity"])
-    raise InputError(f"{folder}: not a batch output folder (no {name}.parquet or {name}.csv)")
+    frame = table.to_pandas()
+    for col in ("severity", "worst_severity"):  # categorical in Parquet: the same from CSV
+        if col in frame and not isinstance(frame[col].dtype, pd.CategoricalDtype):
+            frame[col] = pd.Categorical(frame[col], categories=SEVERITY_ORDER, ordered=True)
+    return frame
 
 
 def load_batch(path: str | Path) -> BatchData:

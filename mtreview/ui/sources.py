@@ -116,23 +116,13 @@ def batch_articles(batch_dir: str | Path) -> list[str]:
 def _in_last_run(folder: BatchFolder) -> set[str] | None:
     """The ids of the ``articles`` table (None when the folder has none yet): a review record left
     from an earlier run whose input has gone since is not among them."""
-    import pyarrow.csv as pcsv
-    import pyarrow.parquet as pq
-
     from ..batch.inputs import safe_name  # an id's review record is named by its file-name-safe key
+    from ..batch.table_files import read_table
 
-    paths = folder.table_paths("articles")
-    try:
-        if paths["parquet"].is_file():
-            ids = pq.read_table(paths["parquet"], columns=["article_id"])["article_id"].to_pylist()
-        elif paths["csv"].is_file():
-            ids = pcsv.read_csv(paths["csv"], convert_options=pcsv.ConvertOptions(
-                include_columns=["article_id"], column_types={"article_id": "string"}))["article_id"].to_pylist()
-        else:
-            return None
-    except Exception as exc:  # pyarrow raises many types for a damaged table
-        raise InputError(f"{folder.root}: cannot read its articles table ({exc.__class__.__name__})") from None
-    return {safe_name(str(v)) for v in ids}
+    table = read_table(folder.root, "articles", columns=["article_id"], required=False)
+    if table is None:
+        return None
+    return {safe_name(str(v)) for v in table["article_id"].to_pylist()}
 
 
 def open_batch(batch_dir: str | Path, article: str) -> Opened:

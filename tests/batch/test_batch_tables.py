@@ -110,3 +110,47 @@ def test_csv_bom_option(out, tmp_path):
         assert data.startswith(b"\xef\xbb\xbf") and data[3:] == (out / f"{name}.csv").read_bytes()
         assert not (out / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert pd.read_csv(bom / "articles.csv", encoding="utf-8-sig").columns[0] == "article_id"
+
+
+def _csv_only(out: Path, tmp: Path, bom: bool = False) -> Path:
+    copy = tmp / "csv"
+    copy.mkdir()
+    for name in batch_tables.TABLES:
+        data = (out / f"{name}.csv").read_bytes()
+        (copy / f"{name}.csv").write_bytes(b"\xef\xbb\xbf" + data if bom else data)
+    return copy
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_read_table_gives_the_same_values_from_csv_as_from_parquet(out, tmp_path, bom):
+    from mtreview.batch.table_files import read_table
+
+    csv_only = _csv_only(out, tmp_path, bom)
+    for name in batch_tables.TABLES:
+        a, b = read_table(out, name).to_pylist(), read_table(csv_only, name).to_pylist()
+        if name == "segments":  # the CSV twin writes id lists as text
+            b = [{**r, "src_ids": [int(i) for i in r["src_ids"].split()],
+                  "tgt_ids": [int(i) for i in r["tgt_ids"].split()]} for r in b]
+        assert a == b, name
+    assert read_table(csv_only, "articles", columns=["article_id"]).column_names == ["article_id"]
+
+
+def test_read_table_keeps_an_id_that_looks_like_a_number(tmp_path):
+    from mtreview.batch.table_files import read_table
+
+    (tmp_path / "articles.csv").write_text('article_id,date,segments,desk\n"007",2021-03-01,3,\n1e3,,,""\n',
+                                           encoding="utf-8")
+    rows = read_table(tmp_path, "articles").to_pylist()
+    assert rows == [{"article_id": "007", "date": dt.date(2021, 3, 1), "segments": 3, "desk": None},
+                    {"article_id": "1e3", "date": None, "segments": None, "desk": ""}]
+
+
+def test_read_table_of_a_missing_table(tmp_path):
+    from mtreview.batch.table_files import read_table
+    from mtreview.errors import InputError
+
+    assert read_table(tmp_path, "flags", required=False) is None
+    with pytest.raises(InputError, match=r": not a batch output folder \(no flags\.parquet or flags\.csv\)$"):
+        read_table(tmp_path, "flags")
+    with pytest.raises(ValueError, match="unknown batch table 'summary'"):
+        read_table(tmp_path, "summary")

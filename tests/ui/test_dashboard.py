@@ -215,3 +215,41 @@ def test_batch_without_mqm_columns_has_no_mqm_trend(batch_dir, tmp_path):
     arts.to_csv(old / "articles.csv", index=False)
     metrics = dashboard.trend_metrics(dashboard.load_batch(old), "desk")
     assert "flags_per_article" in metrics and "mqm_pass_rate" not in metrics
+
+
+@pytest.fixture(scope="module")
+def numeric_ids(tmp_path_factory):
+    """A batch whose article ids look like numbers ("007", "1e3"): CSV-only and Parquet-only copies."""
+    root = tmp_path_factory.mktemp("numeric")
+    (root / "in").mkdir()
+    for name in ("007", "1e3"):
+        for lang in ("en", "ja"):
+            shutil.copy(TEST_DATA / "batch" / f"abcnews.420102.{lang}.txt", root / "in" / f"{name}.{lang}.txt")
+    batch.run_batch(root / "in", root / "out", workers=1, quiet=True)
+    for fmt, other in (("csv", "parquet"), ("parquet", "csv")):
+        shutil.copytree(root / "out", root / fmt)
+        for p in (root / fmt).glob(f"*.{other}"):
+            p.unlink()
+    return root
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_ids_that_look_like_numbers_stay_text(numeric_ids, fmt):
+    data = dashboard.load_batch(numeric_ids / fmt)
+    assert list(data.articles["article_id"]) == ["007", "1e3"]
+    assert sorted(set(data.segments["article_id"])) == ["007", "1e3"]
+    assert set(data.flags["article_id"]) <= {"007", "1e3"}
+    worst = dashboard.worst_segments(data, n=2)
+    assert list(worst["review"]) == [dashboard.review_link(data.path, a, segment=int(s)) for a, s in
+                                     zip(worst["article_id"], worst["segment_id"], strict=True)]
+    assert all("article=007" in r or "article=1e3" in r for r in worst["review"])
+
+
+def test_a_damaged_table_is_one_clear_line(batch_dir, tmp_path):
+    broken = tmp_path / "out"
+    shutil.copytree(batch_dir, broken)
+    (broken / "segments.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(InputError) as err:
+        dashboard.load_batch(broken)
+    assert str(err.value).startswith(f"{broken / 'segments.parquet'}: cannot read this batch table (")
+    assert "\n" not in str(err.value)

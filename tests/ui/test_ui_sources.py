@@ -108,3 +108,38 @@ def test_batch_articles_needs_a_batch_folder(tmp_path):
         sources.batch_articles(tmp_path)
     with pytest.raises(InputError, match="runs/jna: no such folder"):  # a typo is a typo
         sources.batch_articles(tmp_path / "runs" / "jna")
+
+
+def _records(tmp_path, *keys: str) -> str:
+    seg = Segment(0, EN, JA, (0,), (0,), 0.7)
+    (tmp_path / "articles").mkdir()
+    for key in keys:
+        (tmp_path / "articles" / f"{key}.review.json").write_text(
+            json.dumps(Review(meta={}, segments=(seg,)).to_dict(), ensure_ascii=False), encoding="utf-8")
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_batch_articles_keeps_ids_that_look_like_numbers(tmp_path, fmt):
+    """The last run reviewed "007" and "1e3"; "7" is a record left from an earlier run."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    batch = _records(tmp_path, "007", "7", "1e3")
+    table = pa.table({"article_id": ["007", "1e3"], "segments": [1, 1]})
+    (pq.write_table if fmt == "parquet" else pcsv.write_csv)(table, tmp_path / f"articles.{fmt}")
+    assert sources.batch_articles(batch) == ["007", "1e3"]
+    with pytest.raises(InputError, match="'7' is not among this batch's results"):
+        sources.open_batch(batch, "7")
+
+
+def test_batch_articles_of_a_folder_without_tables_lists_every_record(tmp_path):
+    assert sources.batch_articles(_records(tmp_path, "007", "b")) == ["007", "b"]  # a run still going
+
+
+def test_batch_articles_with_a_damaged_table(tmp_path):
+    batch = _records(tmp_path, "a")
+    (tmp_path / "articles.csv").write_text("segments\n1\n", encoding="utf-8")  # no article_id column
+    with pytest.raises(InputError, match=r"articles\.csv: cannot read this batch table \(.*'article_id'"):
+        sources.batch_articles(batch)
