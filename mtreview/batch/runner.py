@@ -293,8 +293,9 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
     skipped = len(readable) - len(todo)
     for problem in problems:  # said on stderr like a failed review, not only in errors.jsonl
         log.warning("article %s failed: %s; see %s", problem.id, problem.reason, folder.errors)
-    log.info("%d article(s): %d to review, %d already done, %d not paired", len(pairs), len(todo), skipped,
-             len(problems))
+    # every input article once: paired and readable (to review or done), paired but unreadable, not paired
+    log.info("%d article(s): %d to review, %d already done, %d unreadable, %d not paired", len(pairs) + unpaired,
+             len(todo), skipped, len(problems) - unpaired, unpaired)
 
     reviewed = failed = 0
     if todo:

@@ -258,6 +258,23 @@ def test_bad_articles_are_reported_and_skipped(tmp_path, caplog):
     assert all(f"article {e['id']} failed" in warned for e in errors)
 
 
+def test_the_opening_count_tells_unreadable_from_unpaired(tmp_path, caplog):
+    """One article to review, one whose English file cannot be read, one with no Japanese file:
+    the run's first line counts each once, under its own name (the unreadable one was "not paired")."""
+    import logging
+
+    for lang in ("en", "ja"):
+        shutil.copy(FIXTURES / f"abcnews.420102.{lang}.txt", tmp_path / f"a.{lang}.txt")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("id,en_path,ja_path\nok,a.en.txt,a.ja.txt\ngone,gone.en.txt,a.ja.txt\nhalf,a.en.txt,\n",
+                        encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="mtreview.batch.runner"):
+        result = batch.run_batch(manifest, tmp_path / "out", workers=1, quiet=True)
+    assert (result.reviewed, result.failed) == (1, 0)
+    said = [r.getMessage() for r in caplog.records if r.levelname == "INFO" and "to review" in r.getMessage()]
+    assert said == ["3 article(s): 1 to review, 0 already done, 1 unreadable, 1 not paired"]
+
+
 def test_resume_skips_finished_and_redoes_changed(tmp_path):
     folder = _folder(tmp_path)
     out = tmp_path / "out"
