@@ -27,7 +27,7 @@ from .. import pipeline
 from ..config import config_path, load_config
 from ..errors import InputError, UsageError
 from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes
-from ..io.output import dumps, json_file, open_atomic, writable_file, write_atomic
+from ..io.output import dumps, json_file, open_atomic, same_file, writable_file, write_atomic
 from ..score import quality
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     config = load_config(config_path(args.config))
     if args.fast:  # the light model only, whatever [models] lm says
         config = config.replace(models__lm="")
-    if args.meta and args.out and args.out != "-" and Path(args.meta).resolve() == Path(args.out).resolve():
+    if args.meta and args.out and "-" not in (args.meta, args.out) and same_file(args.meta, args.out):
         raise UsageError(f"{args.meta}: --meta and --out name the same file; the metadata would replace the scores")
     for path, option in ((args.meta, "--meta"), (args.out, "--out")):
         if path and path != "-":

@@ -98,6 +98,18 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         fh.write(text.encode("utf-8") if isinstance(text, str) else text)
 
 
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` name one file: the same file on disk when both are there (a symbolic
+    or hard link, any spelling), else the same path once resolved (``./x`` and ``x``, ``d/../x``, a
+    link to a file not written yet). The one test of file identity for outputs and inputs."""
+    try:
+        if Path(a).exists() and Path(b).exists():
+            return os.path.samefile(a, b)
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, RuntimeError):  # a link loop: no file there to be the same
+        return False
+
+
 def writable_file(path: str | Path, option: str, inputs: Iterable[str | Path | None] = ()) -> Path:
     """``path`` as a file this process can create or replace, checked before any work (InputError if not).
 
@@ -106,7 +118,7 @@ def writable_file(path: str | Path, option: str, inputs: Iterable[str | Path | N
     if p.is_dir():
         raise InputError(f"{p}: {option} is a folder, not a file")
     for name in inputs:
-        if name and name != "-" and p.exists() and Path(name).exists() and os.path.samefile(p, name):
+        if name and name != "-" and Path(name).exists() and same_file(p, name):
             raise InputError(f"{p}: {option} is an input file of this command; writing it would destroy the input")
     if in_place(p):  # /dev/null, /dev/stdout, a pipe: written where it is (open_atomic); try it now
         try:

@@ -51,6 +51,42 @@ def test_score_out_naming_an_input_is_refused(tmp_path, capsys):
     assert "--meta is an input file" in err and ja.read_text(encoding="utf-8") == "大統領は東京を訪問した。\n"
 
 
+def _another_name(kind: str, path: Path) -> str:
+    """``path`` named another way: ``./x`` from its folder, ``sub/../x``, a symbolic link, a hard link."""
+    if kind == "dot":
+        os.chdir(path.parent)
+        return f"./{path.name}"
+    if kind == "dotdot":
+        (path.parent / "sub").mkdir(exist_ok=True)
+        return str(path.parent / "sub" / ".." / path.name)
+    other = path.with_name(f"{kind}-{path.name}")
+    (other.symlink_to if kind == "symlink" else other.hardlink_to)(path)
+    return str(other)
+
+
+NAMINGS = ["dot", "dotdot", "symlink", "hardlink"]
+
+
+@pytest.mark.parametrize("kind", NAMINGS)
+def test_review_out_naming_an_input_by_another_name_is_refused(pair, capsys, monkeypatch, kind):
+    monkeypatch.chdir(pair[0].parent)
+    before = pair[1].read_bytes()
+    err = _one_line_error(capsys, ["review", str(pair[0]), str(pair[1]), "--out", _another_name(kind, pair[1])])
+    assert "--out is an input file" in err and pair[1].read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", NAMINGS)
+def test_score_meta_naming_its_out_by_another_name_is_refused(tmp_path, capsys, monkeypatch, kind):
+    """The same check as for inputs (one helper): the metadata would replace the scores (a hard
+    link too, and an --out that is there already)."""
+    monkeypatch.chdir(tmp_path)
+    pairs, out = tmp_path / "pairs.tsv", tmp_path / "scores.jsonl"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    out.write_text("{}\n", encoding="utf-8")
+    err = _one_line_error(capsys, ["score", str(pairs), "-o", str(out), "--meta", _another_name(kind, out)], 64)
+    assert "--meta and --out name the same file" in err and out.read_text(encoding="utf-8") == "{}\n"
+
+
 def test_export_out_naming_its_review_record_is_refused(pair, tmp_path, capsys):
     record = tmp_path / "r.json"
     assert main(["review", str(pair[0]), str(pair[1]), "--out", str(record), "--quiet"]) == 0

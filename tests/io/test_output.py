@@ -158,3 +158,19 @@ def test_in_place_is_for_devices_and_pipes_only(tmp_path):
     regular.write_text("x", encoding="utf-8")
     assert output.in_place(fifo) and output.in_place(Path("/dev/stdout"))
     assert not output.in_place(regular) and not output.in_place(tmp_path / "new.json")
+
+
+def test_same_file_by_any_name(tmp_path, monkeypatch):
+    from mtreview.io.output import same_file
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x").write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "x")
+    (tmp_path / "hard").hardlink_to(tmp_path / "x")
+    (tmp_path / "later").symlink_to(tmp_path / "new")  # a link to a file not written yet
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for a, b in [("x", "./x"), ("x", "sub/../x"), ("link", "x"), ("hard", "x"), ("later", "new"), ("new", "./new")]:
+        assert same_file(a, b) and same_file(tmp_path / b, a), (a, b)
+    for a, b in [("x", "new"), ("x", "sub"), ("new", "other"), ("loop", "x")]:
+        assert not same_file(a, b), (a, b)
