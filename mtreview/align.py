@@ -114,9 +114,9 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
     src_win = {k: _windows(src, k, SEPARATOR["src"]) for k in ks}
     tgt_win = {k: _windows(tgt, k, SEPARATOR["tgt"]) for k in ks}
     if windows is None:
-        full, short = encode_limits(config, n, m)
-        src_emb = _embed(src, src_blocks, encode, ks, SEPARATOR["src"], full, short)
-        tgt_emb = _embed(tgt, tgt_blocks, encode, ks, SEPARATOR["tgt"], full, short)
+        full, short = align_windows.encode_limits(config, n, m)
+        src_emb = align_windows.embed(src, src_blocks, encode, ks, SEPARATOR["src"], full, short)
+        tgt_emb = align_windows.embed(tgt, tgt_blocks, encode, ks, SEPARATOR["tgt"], full, short)
     else:
         src_emb, tgt_emb = windows
 
@@ -161,54 +161,6 @@ def score(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: AlignC
         cost[(a, b)] = total.astype(np.float32)
         cos[(a, b)] = c.astype(np.float32)
     return Scores(cost=cost, cos=cos, skip=config.skip_cost, src_emb=src_emb[1], tgt_emb=tgt_emb[1])
-
-
-def _summed(one: np.ndarray, ks: range) -> dict[int, np.ndarray]:
-    out = {}
-    n = len(one)
-    for k in ks:
-        if n < k:
-            out[k] = np.zeros((0, one.shape[1]), np.float32)
-            continue
-        v = sum(one[d : n - k + 1 + d] for d in range(k))
-        norms = np.linalg.norm(v, axis=1, keepdims=True)
-        out[k] = (v / np.where(norms == 0, 1, norms)).astype(np.float32)
-    return out
-
-
-def encode_limits(config: AlignConfig, n: int, m: int) -> tuple[int, float]:
-    """(``full``, ``short``) of :func:`encodable` for a document of ``n`` x ``m`` sentences."""
-    if max(n, m) > config.window_encode_limit:
-        return 1, 0.0
-    return config.window_encode_max, config.window_encode_short
-
-
-def encodable(texts: Sequence[str], blocks: Sequence[int] | None, ks: range, sep: str,
-              full: int, short: float) -> list[tuple[int, int]]:
-    """Windows (size k >= 2, start i) whose joined text is embedded: inside one block, of at most
-    ``full`` sentences, or longer with a text at most ``short`` x the median sentence length."""
-    most = short * float(np.median([len(t) for t in texts])) if texts else 0.0
-    return [(k, i) for k in ks[1:] for i in range(len(texts) - k + 1)
-            if (blocks is None or blocks[i] == blocks[i + k - 1])
-            and (k <= full or len(sep.join(texts[i : i + k])) <= most)]
-
-
-def _embed(texts: Sequence[str], blocks: Sequence[int] | None, encode: Encode, ks: range, sep: str,
-           full: int, short: float) -> dict[int, np.ndarray]:
-    """Window embeddings of ``ks`` sentences: summed sentence embeddings, replaced by the joined
-    text's own for the :func:`encodable` windows."""
-    out = _summed(np.asarray(encode(list(texts)), dtype=np.float32), ks)
-    _encode_windows(out, texts, sep, encodable(texts, blocks, ks, sep, full, short), encode)
-    return out
-
-
-def _encode_windows(out: dict[int, np.ndarray], texts: Sequence[str], sep: str, windows: Sequence[tuple[int, int]],
-                    encode: Encode) -> None:
-    """Put the embedding of each window's joined text (size k, start i) in ``out[k][i]``: one encoder call."""
-    if windows:
-        emb = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in windows]), dtype=np.float32)
-        for (k, i), vec in zip(windows, emb, strict=True):
-            out[k][i] = vec
 
 
 def dp(scores: Scores, i0: int, i1: int, j0: int, j1: int, band: int | None = None) -> list[Shape]:
@@ -394,12 +346,12 @@ def _on_demand(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: A
     windows the decision can hinge on, until none is left (``mtreview.align_windows``)."""
     n, m = len(src), len(tgt)
     ks = range(1, config.max_bead + 1)
-    full, short = encode_limits(config, n, m)
+    full, short = align_windows.encode_limits(config, n, m)
     sides = []
     for texts, blocks, name in ((src, src_blocks, "src"), (tgt, tgt_blocks, "tgt")):
         sep = SEPARATOR[name]
-        summed = _summed(np.asarray(encode(list(texts)), dtype=np.float32), ks)
-        sides.append((texts, sep, summed, set(encodable(texts, blocks, ks, sep, full, short))))
+        summed = align_windows.summed(np.asarray(encode(list(texts)), dtype=np.float32), ks)
+        sides.append((texts, sep, summed, set(align_windows.encodable(texts, blocks, ks, sep, full, short))))
     while True:
         scores = score(src, tgt, encode, config, src_blocks, tgt_blocks, windows=(sides[0][2], sides[1][2]))
         regions, paths, compared = decide(scores, n, m, src_blocks, tgt_blocks, config)
@@ -410,5 +362,5 @@ def _on_demand(src: Sequence[str], tgt: Sequence[str], encode: Encode, config: A
         if not any(new):
             return scores, regions, paths
         for (texts, sep, emb, todo), windows in zip(sides, new, strict=True):
-            _encode_windows(emb, texts, sep, windows, encode)
+            align_windows.encode_windows(emb, texts, sep, windows, encode)
             todo.difference_update(windows)

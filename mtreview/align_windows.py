@@ -1,7 +1,11 @@
-"""Joined-window embeddings on demand: encode only the windows an alignment can hinge on.
+"""Window embeddings for ``align.score``, encoded up front or on demand (only the windows an
+alignment can hinge on).
 
-``align.score`` embeds the joined text of every window of 2 sentences (and of short longer ones,
-see ``align.encodable``) before the DP: about half of the tokens a review sends to the encoder.
+A window of k sentences is embedded as the normalised sum of its sentences' vectors
+(:func:`summed`) or, for the :func:`encodable` windows, as its joined text encoded
+(:func:`embed`, :func:`encode_windows`). ``align.score`` embeds the joined text of every window of
+2 sentences (and of short longer ones, see :func:`encodable`) before the DP: about half of the
+tokens a review sends to the encoder.
 With ``[align] window_on_demand`` on, ``align.align`` runs ``align._on_demand`` instead, which
 
 1. embeds the sentences once; every window starts as the normalised sum of its sentences' vectors;
@@ -10,7 +14,7 @@ With ``[align] window_on_demand`` on, ``align.align`` runs ``align._on_demand`` 
    path (forward + bead + backward DP cost) exceeds the region's best path by less than the bead
    could gain were its cosine ``window_encode_gain`` higher (:func:`room`: the ``(1 - cos)`` term
    and the dilution term both shrink), and the merge beads of the chosen paths, and encodes the
-   joined text of each of their windows that full encoding would encode (``align.encodable``);
+   joined text of each of their windows that full encoding would encode (:func:`encodable`);
 4. aligns again with those vectors in place, repeating 3-4 until no new window qualifies.
 
 A summed window's cosine differs from its joined text's (the text of two sentences is not the sum
@@ -24,7 +28,7 @@ while asking the encoder for 0.40-0.41 of its characters. Never loads a model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -36,7 +40,61 @@ EPS = 1e-6  # the chosen path's own beads exceed the best path by 0, up to float
 Window = tuple[int, int]  # (sentences k, start i)
 Shape = tuple[int, int]  # as ``align.Shape`` (this module is imported by ``align``, never the reverse)
 Region = tuple[int, int, int, int]  # as ``align.Region``: i0, i1, j0, j1
+Encode = Callable[[Sequence[str]], np.ndarray]  # as ``align.Encode``: texts -> L2-normalised rows
 
+
+# --- window embeddings: summed sentences, or the joined text encoded -------------------------------
+
+def summed(one: np.ndarray, ks: range) -> dict[int, np.ndarray]:
+    """Window size k -> one row per window of k sentences: the normalised sum of rows of ``one``."""
+    out = {}
+    n = len(one)
+    for k in ks:
+        if n < k:
+            out[k] = np.zeros((0, one.shape[1]), np.float32)
+            continue
+        v = sum(one[d : n - k + 1 + d] for d in range(k))
+        norms = np.linalg.norm(v, axis=1, keepdims=True)
+        out[k] = (v / np.where(norms == 0, 1, norms)).astype(np.float32)
+    return out
+
+
+def encode_limits(config: AlignConfig, n: int, m: int) -> tuple[int, float]:
+    """(``full``, ``short``) of :func:`encodable` for a document of ``n`` x ``m`` sentences."""
+    if max(n, m) > config.window_encode_limit:
+        return 1, 0.0
+    return config.window_encode_max, config.window_encode_short
+
+
+def encodable(texts: Sequence[str], blocks: Sequence[int] | None, ks: range, sep: str,
+              full: int, short: float) -> list[tuple[int, int]]:
+    """Windows (size k >= 2, start i) whose joined text is embedded: inside one block, of at most
+    ``full`` sentences, or longer with a text at most ``short`` x the median sentence length."""
+    most = short * float(np.median([len(t) for t in texts])) if texts else 0.0
+    return [(k, i) for k in ks[1:] for i in range(len(texts) - k + 1)
+            if (blocks is None or blocks[i] == blocks[i + k - 1])
+            and (k <= full or len(sep.join(texts[i : i + k])) <= most)]
+
+
+def embed(texts: Sequence[str], blocks: Sequence[int] | None, encode: Encode, ks: range, sep: str,
+           full: int, short: float) -> dict[int, np.ndarray]:
+    """Window embeddings of ``ks`` sentences: summed sentence embeddings, replaced by the joined
+    text's own for the :func:`encodable` windows."""
+    out = summed(np.asarray(encode(list(texts)), dtype=np.float32), ks)
+    encode_windows(out, texts, sep, encodable(texts, blocks, ks, sep, full, short), encode)
+    return out
+
+
+def encode_windows(out: dict[int, np.ndarray], texts: Sequence[str], sep: str, windows: Sequence[tuple[int, int]],
+                    encode: Encode) -> None:
+    """Put the embedding of each window's joined text (size k, start i) in ``out[k][i]``: one encoder call."""
+    if windows:
+        emb = np.asarray(encode([sep.join(texts[i : i + k]) for k, i in windows]), dtype=np.float32)
+        for (k, i), vec in zip(windows, emb, strict=True):
+            out[k][i] = vec
+
+
+# --- on demand: the windows an alignment can hinge on ------------------------------------------
 
 def path_windows(regions: Sequence[Region], paths: Sequence[Sequence[Shape]]
                  ) -> tuple[set[Window], set[Window]]:
