@@ -302,6 +302,12 @@ def config_path(given: str | None) -> str | None:
     return given or os.environ.get("MTREVIEW_CONFIG") or None
 
 
+def config_files(path: str | Path | None, config: Config) -> tuple[str, ...]:
+    """The files a command's configuration is read from: the config file at ``path`` and the glossary
+    it names (inputs of the command: an output must not overwrite them)."""
+    return tuple(str(f) for f in (path, config.checks.glossary) if f)
+
+
 def load_config(path: str | Path | None = None) -> Config:
     """Defaults, overlaid with the TOML file at ``path`` if given."""
     if path is None:

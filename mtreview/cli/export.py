@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, MqmConfig, config_path, load_config
+from ..config import Config, MqmConfig, config_files, config_path, load_config
 from ..errors import InputError, UsageError
 from ..io import html_report, workbook
 from ..io.output import BatchFolder, dumps, read_review, writable_file, write_atomic
@@ -355,7 +355,8 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
 def cmd_export(args: argparse.Namespace) -> int:
     config = load_config(config_path(args.config))
     if args.out not in (None, "-"):
-        writable_file(args.out, "--out", (args.input, args.original, args.db))
+        writable_file(args.out, "--out", (args.input, args.original, args.db,
+                                          *config_files(config_path(args.config), config)))
     elif args.format == "xlsx" and sys.stdout.isatty():
         raise UsageError("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect standard output)")
     folder = Path(args.input)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__, pipeline
-from ..config import Config, config_path, load_config
+from ..config import Config, config_files, config_path, load_config
 from ..errors import USAGE_EXIT, InputError, ModelError, MtreviewError, UsageError
 from ..io import report
 from ..io.load import check_size, is_pair_file, load_bytes, load_document, load_pairs, load_pairs_bytes
@@ -106,7 +106,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.out and args.out != "-":
-        writable_file(args.out, "--out", (args.en_file, args.ja_file))
+        writable_file(args.out, "--out", (args.en_file, args.ja_file, *config_files(config_path(args.config), config)))
     src, tgt = _load_pair(args, config)
     review = pipeline.review(src, tgt, config)
     if args.out == "-":  # the full record is the output

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .. import pipeline
-from ..config import config_path, load_config
+from ..config import config_files, config_path, load_config
 from ..errors import InputError, UsageError
 from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes
 from ..io.output import dumps, json_file, open_atomic, same_file, writable_file, write_atomic
@@ -113,7 +113,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.meta}: --meta and --out name the same file; the metadata would replace the scores")
     for path, option in ((args.meta, "--meta"), (args.out, "--out")):
         if path and path != "-":
-            writable_file(path, option, (args.pairs, args.src, args.tgt, args.ref))
+            writable_file(path, option, (args.pairs, args.src, args.tgt, args.ref,
+                                         *config_files(config_path(args.config), config)))
     rows = read_rows(args)
     name = args.pairs or args.src
     if not rows:

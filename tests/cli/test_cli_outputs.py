@@ -96,6 +96,40 @@ def test_export_out_naming_its_review_record_is_refused(pair, tmp_path, capsys):
     assert "--out is an input file" in err and record.read_bytes() == before
 
 
+@pytest.fixture()
+def config_files(tmp_path) -> tuple[Path, Path]:
+    """A config file and the glossary it names (both read by the command: inputs too)."""
+    glossary, config = tmp_path / "terms.tsv", tmp_path / "desk.toml"
+    glossary.write_text("Foreign Ministry\t外務省\n", encoding="utf-8")
+    config.write_text('[checks]\nglossary = "terms.tsv"\n', encoding="utf-8")
+    return config, glossary
+
+
+@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize("command", ["review", "score", "score --meta"])
+def test_an_output_naming_the_config_or_its_glossary_is_refused(pair, tmp_path, capsys, config_files, command,
+                                                                which):
+    """``--config desk.toml --out desk.toml`` replaced the config file with the review record."""
+    target = config_files[which]
+    before = target.read_bytes()
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    head = ["review", str(pair[0]), str(pair[1])] if command == "review" else ["score", str(pairs)]
+    option = "--meta" if command.endswith("--meta") else "--out"
+    err = _one_line_error(capsys, [*head, "--config", str(config_files[0]), option, str(target)])
+    assert f"{option} is an input file" in err and target.read_bytes() == before
+
+
+def test_export_out_naming_its_config_is_refused(pair, tmp_path, capsys, config_files):
+    record = tmp_path / "r.json"
+    assert main(["review", str(pair[0]), str(pair[1]), "--out", str(record), "--quiet"]) == 0
+    capsys.readouterr()
+    before = config_files[0].read_bytes()
+    err = _one_line_error(capsys, ["export", str(record), "--format", "jsonl", "--config", str(config_files[0]),
+                                   "-o", str(config_files[0])])
+    assert "--out is an input file" in err and config_files[0].read_bytes() == before
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a Linux /proc")
 @pytest.mark.parametrize("option", ["--out", "--meta"])
 def test_an_output_the_file_system_refuses_is_found_before_work(tmp_path, capsys, monkeypatch, option):
