@@ -3,9 +3,9 @@
 ``articles``, ``segments`` and ``flags`` are each written twice by ``TableWriter``: NAME.parquet
 (typed: dates, id lists, ordered severity categories, provenance metadata) and its CSV twin
 (id lists as space-separated text, categories as text). ``read_table`` is the one reader of
-these files, for the dashboard and the review view alike: Parquet, else CSV read with the
-writer's column types, so that an article id is text whatever it looks like ("007" stays
-"007", never 7) and a CSV-only folder gives the same values as the Parquet one.
+these files, for the dashboard, the review view and ``mtreview export`` alike: Parquet, else CSV
+read with the writer's column types, so that an article id is text whatever it looks like ("007"
+stays "007", never 7) and a CSV-only folder gives the same values as the Parquet one.
 """
 
 from __future__ import annotations
@@ -125,22 +125,36 @@ def _header(path: Path) -> list[str]:
         return next(csv.reader(fh), [])
 
 
-def _csv_types(name: str, header: Sequence[str]) -> dict[str, pa.DataType]:
-    """The writer's type of every column of a CSV table (score and check columns from their names)."""
+def _read_csv(path: Path, name: str, columns: Sequence[str] | None) -> pa.Table:
+    """A CSV twin read back with the writer's types: score and check columns known by their names,
+    id lists ("0 1") back to lists."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    header = _header(path)
     scores = {c.removeprefix("mean_").removeprefix("score_") for c in header if c.startswith(("score_", "mean_score_"))}
     checks = {c.removeprefix("check_") for c in header if c.startswith("check_")}
-    return {f.name: f.type for f in csv_schema(table_schema(name, sorted(scores), sorted(checks)))}
+    schema = table_schema(name, sorted(scores), sorted(checks))
+    options = pcsv.ConvertOptions(column_types={f.name: f.type for f in csv_schema(schema)}, strings_can_be_null=True,
+                                  quoted_strings_can_be_null=False,
+                                  include_columns=list(columns) if columns is not None else None)
+    table = pcsv.read_csv(path, convert_options=options)
+    for f in schema:
+        if pa.types.is_list(f.type) and f.name in table.column_names:
+            ids = [None if v is None else [int(i) for i in v.split()] for v in table[f.name].to_pylist()]
+            table = table.set_column(table.schema.get_field_index(f.name), f.name, pa.array(ids, f.type))
+    return table
 
 
 def read_table(folder: str | Path, name: str, columns: Sequence[str] | None = None, required: bool = True
                ) -> pa.Table | None:
     """Table ``name`` of a batch output folder: NAME.parquet, else NAME.csv with the writer's column
-    types (an empty CSV cell is a missing value, ``""`` an empty text). ``columns``: only these.
+    types (an empty CSV cell is a missing value, ``""`` an empty text; id lists are lists, severities
+    plain text). ``columns``: only these.
 
     Neither file there: an InputError naming the folder (None when not ``required``); a file that
     cannot be read (damaged, not a table, wrong columns): an InputError naming the file."""
     import pyarrow as pa
-    import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
     if name not in BatchFolder.TABLES:
@@ -157,10 +171,7 @@ def read_table(folder: str | Path, name: str, columns: Sequence[str] | None = No
         if path == paths["parquet"]:
             table = pq.read_table(path, columns=list(columns) if columns is not None else None)
         else:
-            options = pcsv.ConvertOptions(column_types=_csv_types(name, _header(path)), strings_can_be_null=True,
-                                          quoted_strings_can_be_null=False,
-                                          include_columns=list(columns) if columns is not None else None)
-            table = pcsv.read_csv(path, convert_options=options)
+            table = _read_csv(path, name, columns)
         if "article_id" in table.column_names and not pa.types.is_string(table.schema.field("article_id").type):
             table = table.set_column(table.schema.get_field_index("article_id"), "article_id",
                                      table["article_id"].cast(pa.string()))

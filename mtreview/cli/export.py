@@ -310,15 +310,16 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
     import pyarrow.parquet as pq
 
     from ..batch import decisions as batch_decisions
+    from ..batch.table_files import read_table
 
     if fmt not in BATCH_FORMATS:
         raise InputError(f"a batch folder exports as {', '.join(BATCH_FORMATS)} (its CSV and Parquet tables "
                          f"are in {folder} already), not {fmt}")
     layout = BatchFolder(folder)
-    if not layout.summary.is_file() or not layout.table_path("articles", "parquet").is_file():
-        raise InputError(f"{folder}: not a batch output folder (no {layout.SUMMARY} / articles.parquet)")
+    if not layout.summary.is_file():
+        raise InputError(f"{folder}: not a batch output folder (no {layout.SUMMARY})")
     summary = json.loads(layout.summary.read_text(encoding="utf-8"))
-    articles = pq.read_table(layout.table_path("articles", "parquet")).to_pylist()
+    articles = read_table(folder, "articles").to_pylist()  # Parquet, else its CSV twin
     states = batch_decisions.store_states(folder, _db_url(db) or db) if db else {}
     decisions = batch_decisions.decision_rows(folder, articles, states)
     if fmt == "decisions":
@@ -332,8 +333,8 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
     if fmt == "html":
         return html_report.batch_html(summary, articles, f"batch {folder.name}", config.mqm).encode("utf-8")
     if fmt == "xlsx":
-        tables = {"articles": articles, **{name: pq.read_table(layout.table_path(name, "parquet")).to_pylist()
-                                           for name in ("segments", "flags")}}
+        tables = {"articles": articles,
+                  **{name: read_table(folder, name).to_pylist() for name in ("segments", "flags")}}
         stored = layout.table_path(batch_decisions.TABLE, "parquet")
         if decisions or stored.is_file():
             tables["decisions"] = decisions or pq.read_table(stored).to_pylist()

@@ -200,6 +200,22 @@ def test_batch_folder_html_xlsx_mqm(batch_out, tmp_path, capsysbinary):
     assert docs == {"abcnews.420102", "express.co.uk.44141", "shizuoka_shimbun-ja.45497"}
 
 
+def test_a_batch_folder_with_only_its_csv_tables_exports_as_with_parquet(batch_out, tmp_path, capsysbinary):
+    """The tables are read by their one reader (batch.table_files.read_table): Parquet, else CSV."""
+    from openpyxl import load_workbook
+
+    csv_only = tmp_path / batch_out.name  # the same folder name: the page's title names it
+    shutil.copytree(batch_out, csv_only, ignore=shutil.ignore_patterns("*.parquet"))
+    for fmt in ("html", "mqm"):
+        assert _export(capsysbinary, csv_only, "--format", fmt) == _export(capsysbinary, batch_out, "--format", fmt)
+    sheets = []
+    for folder in (batch_out, csv_only):
+        assert main(["export", str(folder), "--format", "xlsx", "-o", str(tmp_path / "b.xlsx")]) == 0
+        wb = load_workbook(tmp_path / "b.xlsx")
+        sheets.append({name: [[c.value for c in row] for row in wb[name].iter_rows()] for name in wb.sheetnames})
+    assert sheets[0] == sheets[1]
+
+
 def test_batch_folder_refuses_article_formats(batch_out, capsys):
     assert main(["export", str(batch_out), "--format", "xliff"]) == 2
     assert "a batch folder exports as html, xlsx, mqm" in capsys.readouterr().err
