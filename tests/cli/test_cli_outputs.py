@@ -52,9 +52,10 @@ def test_score_out_naming_an_input_is_refused(tmp_path, capsys):
 
 
 def _another_name(kind: str, path: Path) -> str:
-    """``path`` named another way: ``./x`` from its folder, ``sub/../x``, a symbolic link, a hard link."""
+    """``path`` named another way: ``./x`` (the test runs in its folder), ``sub/../x``, a symbolic link,
+    a hard link."""
     if kind == "dot":
-        os.chdir(path.parent)
+        assert Path.cwd() == path.parent
         return f"./{path.name}"
     if kind == "dotdot":
         (path.parent / "sub").mkdir(exist_ok=True)
