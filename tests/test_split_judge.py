@@ -51,22 +51,35 @@ def test_a_cut_is_labelled_right_only_on_the_same_gold_boundary_on_both_sides():
     assert fit.labels(SRC, TGT, BEADS, GOLD, jobs).tolist() == [1.0, 0.0, 0.0]
 
 
+def test_a_cut_on_two_different_gold_boundaries_is_wrong():
+    """The English cut after the headline, the Japanese one after the body: both are gold boundaries,
+    but not the same one."""
+    tgt = _sentences([JA_HEAD + JA_BODY + JA_NEXT], "")
+    ja = tgt[0].text
+    jobs = [(0, (1, 0), (0, off), False, ("", "", ja[:off], ja[off:]))
+            for off in (len(JA_HEAD), len(JA_HEAD + JA_BODY))]
+    assert fit.labels(SRC, tgt, [Bead((0, 1, 2), (0,))], GOLD, jobs).tolist() == [1.0, 0.0]
+
+
 def test_labels_refuse_a_text_that_differs_from_its_gold_pairs():
     gold = [(EN_HEAD, JA_HEAD), (EN_BODY, JA_BODY + "追加"), (EN_NEXT, JA_NEXT)]
     with pytest.raises(SystemExit, match="differs from its gold"):
         fit.labels(SRC, TGT, BEADS, gold, [_job(len(JA_HEAD))])
 
 
-@pytest.mark.parametrize("margin, cut", [(0.1, True), (5.0, False)])
+@pytest.mark.parametrize("margin, cut", [(0.1, True), (0.3, None), (0.5, None), (0.7, None), (0.9, None),
+                                         (1.2, None), (5.0, False)])
 def test_the_formula_replica_cuts_where_refine_split_glued_does(margin, cut):
-    """The bench compares the model with ``refine.split_glued``: its replica must choose the same."""
+    """The bench compares the model with ``refine.split_glued``: its replica must choose the same,
+    at every margin (None: either way, as long as both agree)."""
     config = refine.RefineConfig(margin=margin)
     jobs, mu = sj.cut_jobs(SRC, TGT, BEADS, config)
     vec = refine.piece_vectors(ENCODER.encode, (t for *_, p in jobs for t in p))
     chosen = sj.formula(jobs, vec, mu, config)
     got = refine.apply_cuts(SRC, TGT, BEADS, sj.job_cuts(jobs, chosen, vec))
     assert got == refine.split_glued(SRC, TGT, BEADS, ENCODER.encode, config)
-    assert (len(got[2]) == 3) is cut
+    if cut is not None:
+        assert (len(got[2]) == 3) is cut
     if cut:
         assert [t.text for t in got[1]] == [JA_HEAD, JA_BODY, JA_NEXT]
 
