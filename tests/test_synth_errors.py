@@ -6,10 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-synth = pytest.importorskip("synth_errors")
+import synth_errors as synth
 
 POOL = ["東京都は新型ウイルスの対策を発表した。", "マイクロソフトは決算を公表した。"]
 SRC = "The government announced new measures on Monday in Tokyo."
