@@ -240,9 +240,18 @@ def load_text(text: str, lang: str | None = None, *, path: str | None = None,
                     encoding=encoding, newline=newline)
 
 
+# An HTML fragment (a CMS export, the source view of an article body) opens with one of these tags.
+_FRAGMENT_START = re.compile(
+    r"<(?:p|div|article|section|main|header|h[1-6]|table|ul|ol|blockquote|figure|span|a|b|strong|em|i|font"
+    r"|br|hr|meta|title|!--)(?=[\s>/])", re.I)
+
+
 def looks_like_html(text: str) -> bool:
+    """A whole page, or a fragment that opens with an HTML tag and closes one (``<p>…</p>``, ``<br>``)."""
     head = text.lstrip()[:2000].lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(?:html|body|head)[\s>]", head))
+    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(?:html|body|head)[\s>]", head):
+        return True
+    return bool(_FRAGMENT_START.match(head)) and bool(re.search(r"</[a-z][a-z0-9]*\s*>|<br\s*/?>", head))
 
 
 def _lead_captions(html: str) -> list[str]:
@@ -269,8 +278,16 @@ def html_to_text(html: str, name: str = "input") -> str:
     """The article of an HTML page as plain text: title, lead photo caption, one paragraph per block."""
     import trafilatura
 
-    found = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                        with_metadata=True, favor_precision=True)
+    if not re.search(r"<(?:html|body)[\s>]", html[:5000], re.I):
+        html = f"<html><body>{html}</body></html>"  # a fragment: the extractor drops a short one left bare
+    quiet = logging.getLogger("trafilatura")  # its complaints ("discarding data: None") become our one error
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        found = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
+                                            with_metadata=True, favor_precision=True)
+    finally:
+        quiet.setLevel(level)
     body = (getattr(found, "text", None) or "").strip() if found is not None else ""
     if not body:
         raise InputError(f"{name}: no article text found in this HTML page")

@@ -187,6 +187,39 @@ def test_japanese_html_in_shift_jis():
     assert [doc.block_text(i) for i in range(6)] == [title, *paras]
 
 
+# An article body copied from a CMS's source view or saved as .txt: markup and entities, no <html>.
+FRAGMENT_EN = ("<p>SEOUL: North Korea said Sunday it had agreed with Russia to step up strategic &amp; tactical "
+               "cooperation.</p>\n<p>Describing Foreign Minister Choe Son Hui&#8217;s talks in Moscow, the "
+               "ministry said Putin may visit &ldquo;at an early date.&rdquo;</p>\n")
+FRAGMENT_JA = "<p>金氏は9月にロシアを訪れた。<br>プーチン氏と会談した。</p>\n"
+
+
+@pytest.mark.parametrize(
+    "data, name, lang, blocks",
+    [
+        (FRAGMENT_EN, "body.txt", "en",
+         ["SEOUL: North Korea said Sunday it had agreed with Russia to step up strategic & tactical cooperation.",
+          "Describing Foreign Minister Choe Son Hui\u2019s talks in Moscow, the ministry said Putin may visit "
+          "\u201cat an early date.\u201d"]),
+        (FRAGMENT_JA, "body.txt", "ja", ["金氏は9月にロシアを訪れた。", "プーチン氏と会談した。"]),
+        # a short fragment in an .html file: the extractor dropped it unwrapped
+        (FRAGMENT_JA, "body.html", "ja", ["金氏は9月にロシアを訪れた。", "プーチン氏と会談した。"]),
+    ],
+)
+def test_html_fragment_is_read_as_html(data, name, lang, blocks):
+    doc = load_bytes(data.encode("utf-8"), name, lang)
+    assert doc.fmt == "html"
+    assert [doc.block_text(i) for i in range(len(doc.blocks))] == blocks
+
+
+@pytest.mark.parametrize("text", ["<Analysis> Kim traveled to Russia in September.\n",
+                                  "<b Kim traveled to Russia in September.\n",
+                                  "<p> is the tag the page uses for a paragraph.\n"])
+def test_text_that_only_starts_with_a_bracket_stays_text(text):
+    doc = load_bytes(text.encode("utf-8"), "note.txt", "en")
+    assert doc.fmt == "text" and doc.text.strip() == text.strip()
+
+
 def test_rows_with_mt_and_ref_columns(tmp_path):
     rows = load_rows(DATA / "pairs.tsv")
     out = tmp_path / "scores.jsonl"

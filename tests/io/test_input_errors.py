@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from mtreview import pipeline
 from mtreview.cli.main import main
 from mtreview.config import from_dict
 from mtreview.errors import ConfigError, InputError
-from mtreview.io.load import load_rows, load_text
+from mtreview.io.load import load_bytes, load_rows, load_text
 from mtreview.models.embed import get_embedder
 
 DEEP = "[" * 100000 + "]" * 100000
@@ -188,3 +189,11 @@ def test_records_round_trip_through_json_for_the_seed(hashing):
     review = pipeline.review(src, tgt, from_dict({"align": {"embedder": "hashing"}}), hashing)
     data = json.loads(json.dumps(review.to_dict(), ensure_ascii=False, sort_keys=True))
     assert review_from_dict(data).to_dict() == review.to_dict()
+
+
+@pytest.mark.parametrize("page", [b"<html><body></body></html>", b"<html>", b"<p></p>"])
+def test_html_without_text_is_our_one_error_not_the_extractors_log(page, caplog):
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(InputError, match=r"^page\.html: no article text found in this HTML page$"):
+        load_bytes(page, "page.html", "en")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("trafilatura")] == []
