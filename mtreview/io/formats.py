@@ -6,7 +6,8 @@ attribute (else the line number as a string), ``ref``/``mt`` are None when absen
 
 A TSV/CSV without a header (as sacrebleu and COMET users keep them) is read as
 ``src<TAB>tgt[<TAB>ref]`` when its first row has two or three fields, none a column name
-below, and Japanese text in one of them.
+below, and Japanese text in one of them. A TSV is read without quoting, unless a spreadsheet
+saved it (``excel_quoted``: doubled quotes inside a quoted cell, or a quoted header).
 
 XML is parsed without the network and without reading external entities: a reference to one is an
 error, not a silent deletion; entities declared with their text inside the file are expanded.
@@ -123,11 +124,29 @@ def csv_records(text: str, name: str, delimiter: str = ",") -> list[tuple[int, l
     return records
 
 
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def excel_quoted(text: str) -> bool:
+    """True for a TSV saved by a spreadsheet (Excel's "Unicode text", LibreOffice): a field wrapped in
+    quotes with the quotes inside doubled (``"Putin may visit ""soon,"" it said."``), or every header
+    field wrapped. A TSV written without quoting never doubles a quote, so its
+    ``"We will win," he said.`` and ``"Enough is enough"`` keep their quotes."""
+    lines = text.split("\n")
+    header = lines[0].split("\t")
+    if len(header) > 1 and all(_QUOTED.fullmatch(f) for f in header):
+        return True
+    return any(_QUOTED.fullmatch(f) and '""' in f[1:-1] for line in lines for f in line.split("\t"))
+
+
 def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
-    """TSV (no quoting: one unit per line) or CSV (quoted fields may span lines)."""
+    """TSV (no quoting: one unit per line; a spreadsheet's quoted TSV is read as CSV with tabs) or CSV
+    (quoted fields may span lines)."""
     if name.lower().endswith(".csv"):
         first = text.split("\n", 1)[0]
         records = csv_records(text, name, max(",;\t", key=first.count))
+    elif excel_quoted(text):
+        records = csv_records(text, name, "\t")
     else:
         records = [(i, ln.split("\t")) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
     if not records:

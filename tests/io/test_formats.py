@@ -55,6 +55,30 @@ def test_csv_with_en_ja_columns_ref_and_an_empty_side():
     assert tgt.block_text(1) == ""
 
 
+QUOTE_EN = 'Putin may visit "at an early date," the ministry said.'
+QUOTE_JA = "外務省によると、プーチン氏は「早期に」訪問する可能性がある。"
+
+
+@pytest.mark.parametrize(
+    "text, rows",
+    [
+        # Excel "Unicode text" / LibreOffice: a cell holding a quote is wrapped, its quotes doubled
+        ('src\ttgt\n"Putin may visit ""at an early date,"" the ministry said."\t' + QUOTE_JA + "\n"
+         + EN1 + "\t" + JA1 + "\n", [(QUOTE_EN, QUOTE_JA), (EN1, JA1)]),
+        # every cell wrapped ("quote all text cells"), one holding a line break
+        ('"src"\t"tgt"\n"' + EN1 + '"\t"' + JA1 + '"\n"Line one.\nLine two."\t"一行目。\n二行目。"\n',
+         [(EN1, JA1), ("Line one.\nLine two.", "一行目。\n二行目。")]),
+        # written without quoting (sacrebleu, COMET): quotes are text
+        ('src\ttgt\n"We will win," he said.\t「勝つ」と彼は言った。\n"Enough is enough"\t「もうたくさんだ」\n',
+         [('"We will win," he said.', "「勝つ」と彼は言った。"), ('"Enough is enough"', "「もうたくさんだ」")]),
+    ],
+)
+def test_tsv_saved_by_a_spreadsheet_loses_its_quoting(tmp_path, text, rows):
+    path = tmp_path / "pairs.tsv"
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-16"))  # as Excel saves "Unicode text"
+    assert [(r["src"], r["tgt"]) for r in load_rows(path)] == rows
+
+
 def _mutate(tmp_path, name, old, new, count=1):
     text = (DATA / name).read_text(encoding="utf-8")
     assert old in text
