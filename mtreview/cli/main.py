@@ -18,7 +18,7 @@ from .. import __version__, pipeline
 from ..config import Config, config_path, load_config
 from ..errors import USAGE_EXIT, InputError, ModelError, MtreviewError, UsageError
 from ..io import report
-from ..io.load import check_size, is_pair_file, load_bytes, load_document, load_pairs, load_pairs_bytes
+from ..io.load import check_size, is_pair_file, load_bytes, load_document, load_pairs, load_pairs_bytes, stdin_name
 from ..io.output import BatchFolder, writable_file, write_atomic
 from ..registry import REVIEW_FORMATS
 
@@ -66,8 +66,7 @@ def _load_pair(args: argparse.Namespace, config: Config):
         raise UsageError("only one of EN_FILE and JA_FILE can be - (standard input)")
     if args.ja_file is None and args.en_file == "-":
         data = _stdin("the segment file")
-        jsonl = data.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"{")
-        return load_pairs_bytes(data, "<stdin>.jsonl" if jsonl else "<stdin>.tsv")
+        return load_pairs_bytes(data, stdin_name(data))
     if args.ja_file is None:
         if Path(args.en_file).is_dir():
             raise InputError(f"{args.en_file}: is a folder; `review` takes two article files or one segment file"

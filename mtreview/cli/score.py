@@ -26,7 +26,7 @@ from typing import IO, Any
 from .. import pipeline
 from ..config import config_path, load_config
 from ..errors import InputError, UsageError
-from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes
+from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes, stdin_name
 from ..io.output import dumps, json_file, open_atomic, writable_file, write_atomic
 from ..score import quality
 
@@ -81,8 +81,7 @@ def read_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
         raise UsageError("give PAIRS (a TSV/JSONL file, or - for standard input) or -s SRC -t HYP")
     if args.pairs == "-":
         data = _stdin_bytes("PAIRS")
-        jsonl = data.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"{")
-        return load_rows_bytes(data, "<stdin>.jsonl" if jsonl else "<stdin>.tsv")
+        return load_rows_bytes(data, stdin_name(data))
     return load_rows(args.pairs)
 
 

@@ -369,6 +369,28 @@ def _units(data: bytes, name: str) -> tuple[list[dict], str, str]:
     return formats.read_units(text, fmt, name), fmt, encoding
 
 
+_ROOT = re.compile(r"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+
+
+def stdin_name(data: bytes) -> str:
+    """The name a segment file piped to standard input is read under, its suffix naming the format
+    as a file's would: XLIFF or TMX by the root element, JSONL when it opens with ``{``, CSV when
+    its first line has commas or semicolons and no tab, else TSV."""
+    try:
+        text, _ = decode(data, "<stdin>")
+    except InputError:
+        return "<stdin>.tsv"  # reading it says what is wrong
+    text = text.removeprefix("\ufeff").lstrip()
+    if text.startswith("<"):
+        body = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", "", text[:20000], flags=re.S)
+        root = _ROOT.search(body)
+        return "<stdin>.tmx" if root and root.group(2).lower() == "tmx" else "<stdin>.xlf"
+    if text.startswith("{"):
+        return "<stdin>.jsonl"
+    first = text.split("\n", 1)[0]
+    return "<stdin>.csv" if "\t" not in first and ("," in first or ";" in first) else "<stdin>.tsv"
+
+
 def load_rows(path: str | Path) -> list[dict]:
     """The units of a segment file, each ``{"line", "id", "src", "tgt", "ref", "mt"}``."""
     p, data = _read(path)

@@ -8,6 +8,7 @@ import io
 import json
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 from tiny_marian import read_pairs
@@ -160,6 +161,25 @@ def test_pairs_from_stdin_tsv_and_jsonl(monkeypatch, capsys, reference):
                                 for en, ja in PAIRS))
     assert main(["score", "-"]) == 0
     assert [o["scores"] for o in _jsonl(capsys.readouterr().out)] == [o["scores"] for o in reference]
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("name", ["pairs.xlf", "pairs2.xlf", "pairs.tmx", "pairs.csv", "cat/trados.sdlxliff",
+                                  "cat/memory.tmx"])
+def test_any_segment_file_can_be_piped_in(name, monkeypatch, capsys):
+    """A pipe has no file name: the content says what it is (XML root, JSON, commas), as the suffix would."""
+    path = DATA / name
+    assert main(["score", str(path)]) == 0
+    from_file = capsys.readouterr().out
+    assert main(["review", str(path)]) == 0
+    review_file = json.loads(capsys.readouterr().out)["segments"]
+    for command in ("score", "review"):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8"))
+        assert main([command, "-"]) == 0, capsys.readouterr().err
+        out = capsys.readouterr().out
+        assert (out == from_file) if command == "score" else (json.loads(out)["segments"] == review_file)
 
 
 def test_swapped_columns_are_refused(tmp_path, capsys):
