@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..config import LoadConfig
 from ..errors import InputError
-from ..lang.ja import JA_SCRIPT
+from ..lang.ja import JA_SCRIPT, looks_chinese
 from ..records import Block, Document
 from . import debris, formats
 
@@ -211,10 +211,13 @@ def check_lang(text: str, lang: str | None, name: str) -> str:
     found = detect_lang(text)
     if found is None:
         raise InputError(f"{name}: no English or Japanese text found")
+    if lang is not None and lang not in _NAMES:
+        raise InputError(f"{name}: unsupported language {lang!r} (expected en or ja)")
+    if found == "ja" and looks_chinese(text):
+        raise InputError(f"{name}: expected {_NAMES[lang or 'ja']} text but this looks Chinese "
+                         "(Han characters without kana)")
     if lang is None:
         return found
-    if lang not in _NAMES:
-        raise InputError(f"{name}: unsupported language {lang!r} (expected en or ja)")
     if found != lang:
         raise InputError(f"{name}: expected {_NAMES[lang]} text but this looks {_NAMES[found]}")
     return lang
@@ -420,6 +423,8 @@ def check_columns(rows: list[dict], name: str) -> None:
     for side, lang in (("src", "en"), ("tgt", "ja")):
         if found[side] not in (None, lang):
             raise InputError(f"{name}: the {side} column should be {_NAMES[lang]} but looks {_NAMES[found[side]]}")
+    if found["tgt"] == "ja" and looks_chinese("\n".join(r["tgt"] for r in rows)):
+        raise InputError(f"{name}: the tgt column should be Japanese but looks Chinese (Han characters without kana)")
 
 
 def load_pairs(path: str | Path) -> tuple[Document, Document]:

@@ -111,6 +111,15 @@ def test_score_with_japanese_in_both_columns(tmp_path, capsys):
     assert "the src column should be English but looks Japanese" in _one_line_error(capsys, ["score", str(path)])
 
 
+@pytest.mark.parametrize("command", ["score", "review"])
+def test_chinese_translation_column_is_refused(tmp_path, capsys, command):
+    path = tmp_path / "pairs.tsv"
+    path.write_text("src\ttgt\nNorth Korea agreed with Russia to step up strategic cooperation.\t"
+                    "朝鲜外务省星期日表示，朝鲜已同意与俄罗斯加强战略和战术合作。\n"
+                    "It seeks a new multipolar international order.\t以建立一个新的多极国际秩序。\n", encoding="utf-8")
+    assert "looks Chinese (Han characters without kana)" in _one_line_error(capsys, [command, str(path)])
+
+
 def test_score_meta_checked_before_scoring(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(pipeline, "load_models", lambda *a: pytest.fail("scored before checking --meta"))
     path = tmp_path / "pairs.tsv"

@@ -131,6 +131,11 @@ def test_bad_bytes(data, message):
         (SEED_EN, "ja", "expected Japanese text but this looks English"),
         (SEED_JA, "en", "expected English text but this looks Japanese"),
         (SEED_EN, "fr", "unsupported language 'fr'"),
+        # the Chinese edition given for the Japanese translation: Han characters, no kana
+        ("朝鲜与俄罗斯同意加强合作\n\n朝鲜外务省星期日表示，朝鲜已同意与俄罗斯加强战略和战术合作，以建立一个新的多极国际秩序。\n",
+         "ja", "expected Japanese text but this looks Chinese"),
+        ("北韓外務省星期日表示，北韓已同意與俄羅斯加強戰略和戰術合作，以建立一個新的多極國際秩序。\n",
+         None, "expected Japanese text but this looks Chinese"),
     ],
 )
 def test_wrong_language(text, lang, message):
