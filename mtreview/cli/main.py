@@ -98,7 +98,7 @@ def cmd_align(args: argparse.Namespace) -> int:
         report.write_jsonl(rows, sys.stdout)
     else:
         for r in rows:
-            sys.stdout.write(f"{r['score']:.3f}\t{r['src']}\t{r['tgt']}\n")
+            sys.stdout.write(f"{r['score']:.3f}\t{report.tsv_cell(r['src'])}\t{report.tsv_cell(r['tgt'])}\n")
     return 0
 
 

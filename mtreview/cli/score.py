@@ -28,6 +28,7 @@ from ..config import config_path, load_config
 from ..errors import InputError, UsageError
 from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes, stdin_name
 from ..io.output import dumps, json_file, open_atomic, writable_file, write_atomic
+from ..io.report import tsv_cell
 from ..score import quality
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def _write_row(out: IO[str], fmt: str, row: dict[str, Any], sc: dict[str, float]
         out.write(dumps(obj) + "\n")
     else:
         qs = "" if q is None else f"{q:.1f}"
-        out.write(f"{row['id']}\t{qs}\t{len(fl)}\t{row['tgt']}\n")
+        out.write(f"{tsv_cell(row['id'])}\t{qs}\t{len(fl)}\t{tsv_cell(row['tgt'])}\n")
 
 
 def add_parser(sub: Any) -> None:

@@ -289,10 +289,14 @@ def _split_runs(text: str, lines: list[_Line], lang: str) -> list[tuple[int, int
 def _title_like(prev: _Line, longest: dict[int, int], lang: str) -> bool:
     """A line without sentence punctuation shorter than its paragraph's longest line is a
     title or label, not a hard-wrapped line: English wraps run close to the wrap width,
-    Japanese (fixed-width) wraps exactly at it."""
+    Japanese (fixed-width) wraps exactly at it. A line ending with a comma is never a title:
+    its sentence goes on (a line broken by hand, a <br> in the copied page)."""
     width = longest[prev.para]
     short = len(prev.text) < (0.7 * width if lang == "en" else width - 2)
-    return short and not is_sentence_like(prev.text)
+    return short and not is_sentence_like(prev.text) and not prev.text.rstrip().endswith(_COMMAS)
+
+
+_COMMAS = (",", "、", "，", "､")
 
 
 def clean(text: str, lang: str, config: LoadConfig | None = None

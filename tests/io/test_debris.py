@@ -237,6 +237,14 @@ def test_article_structures_lose_nothing(page, lang):
         # one paragraph per line, no blank lines between them
         ("\n".join(JA[2:6]), "ja", 4),
         (EN[0] + "\n" + "\n".join(EN[2:5]), "en", 4),
+        # a line broken by hand after a comma goes on: one sentence, one block
+        ("North Korea has been strengthening its ties with Russia,\nmost visibly when leader Kim Jong Un "
+         "traveled to Russia in September for a summit with President Vladimir Putin.", "en", 1),
+        ("北朝鮮はロシアとの関係を積極的に強化しており、\n金正恩総書記が9月にロシアを訪問し、プーチン大統領と"
+         "首脳会談を行ったことでも注目された。", "ja", 1),
+        # a short label without a comma still ends its block
+        ("Kim in Russia\nNorth Korean leader Kim Jong Un traveled to Russia in September for a summit with "
+         "President Vladimir Putin.", "en", 2),
     ],
 )
 def test_blocks_from_lines(page, lang, blocks):
