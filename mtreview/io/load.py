@@ -101,9 +101,19 @@ def _legacy(data: bytes) -> tuple[str, str] | None:
     if best is None:
         return None
     text = best[1]
-    if len(_JA_CHAR.findall(text)) < 0.05 * max(1, len(re.findall(r"\w", text))):
+    if len(_JA_CHAR.findall(text)) < 0.05 * max(1, len(re.findall(r"\w", text))) and not _few_words(data, text):
         return None  # not really Japanese: let charset-normalizer decide
     return text, best[2]
+
+
+def _few_words(data: bytes, text: str) -> bool:
+    """Mostly ASCII with a few Japanese words (a manifest of paths with 政治 as the desk, English with
+    トヨタ in it): the high bytes come in runs, as multi-byte characters do (Windows-1252 quotes and
+    accents stand alone), and every non-ASCII character of the decoding is Japanese script."""
+    high = len(data.translate(None, _ASCII))
+    wide = [c for c in text if ord(c) > 0x7F]
+    return (sum(len(run) for run in _HIGH_RUN.findall(data)) * 2 > high and bool(wide)
+            and all(_JA_COMMON.match(c) for c in wide))
 
 
 def _damaged_utf8(data: bytes) -> tuple[str, int] | None:

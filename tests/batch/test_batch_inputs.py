@@ -172,6 +172,24 @@ def test_utf16_jsonl_manifest_is_read(tmp_path):
     assert [(p.id, p.src.text, p.tgt.text) for p in pairs] == [("a", "Hi.", "やあ。")]
 
 
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8-sig", "utf-16"])
+def test_csv_manifest_and_metadata_as_excel_saves_them(tmp_path, encoding):
+    """Excel on a Japanese Windows saves CSV as Shift_JIS (CP932); "CSV UTF-8" adds a BOM."""
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_bytes("id,en_text,ja_text,desk,translator\r\na,Hi.,やあ。,政治部,山田\r\n".encode(encoding))
+    pairs, problems = discover(manifest)
+    assert problems == []
+    assert [(p.id, p.src.text, p.tgt.text, p.meta["desk"], p.meta["translator"]) for p in pairs] == [
+        ("a", "Hi.", "やあ。", "政治部", "山田")]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for suffix in ("en.txt", "ja.txt"):
+        (folder / f"abcnews.420102.{suffix}").write_bytes((FIXTURES / f"abcnews.420102.{suffix}").read_bytes())
+    (folder / "metadata.csv").write_bytes("name,desk\r\nabcnews.420102,国際部\r\n".encode(encoding))
+    pairs, _ = discover(folder)
+    assert [(p.id, p.meta["desk"]) for p in pairs] == [("abcnews.420102", "国際部")]
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("m.jsonl", b'{"id": "a", "en_text": ' + b"[" * 100000 + b"]" * 100000 + b"}\n", "nested too deeply"),
     ("m.jsonl", b'{"id": NaN, "en_text": "Hi.", "ja_text": "x"}\n', "NaN is not a JSON number"),

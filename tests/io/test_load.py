@@ -54,6 +54,11 @@ def test_decode_damaged_utf8_keeps_the_text():
     assert got.startswith(SEED_JA[:300]) and got.endswith(SEED_JA[-300:])
 
 
+MANIFEST = "id,en_path,ja_path,date,desk\r\n" + "".join(
+    f"a{i:03d},articles/a{i:03d}.en.txt,articles/a{i:03d}.ja.txt,2024-01-{i % 28 + 1:02d},"
+    f"{'政治' if i % 10 == 0 else 'world'}\r\n" for i in range(50))
+
+
 @pytest.mark.parametrize(
     "text, data, expected",
     [
@@ -70,6 +75,10 @@ def test_decode_damaged_utf8_keeps_the_text():
         (SEED_JA_LEGACY, SEED_JA_LEGACY.encode("iso2022_jp"), "iso2022_jp"),
         (SEED_JA_LEGACY[:120], SEED_JA_LEGACY[:120].encode("euc_jp"), "euc_jp"),
         (SEED_JA_LEGACY[:120], SEED_JA_LEGACY[:120].encode("shift_jis"), "shift_jis"),
+        # mostly ASCII with a few Japanese words (a manifest saved by Japanese Excel): was big5hkscs mojibake
+        (MANIFEST, MANIFEST.encode("cp932"), "shift_jis"),
+        (MANIFEST, MANIFEST.encode("euc_jp"), "euc_jp"),
+        (SEED_EN[:1500] + "\nトヨタ自動車\n", (SEED_EN[:1500] + "\nトヨタ自動車\n").encode("shift_jis"), "shift_jis"),
     ],
 )
 def test_decode_encodings(text, data, expected):
