@@ -26,7 +26,7 @@ from typing import IO, Any
 from .. import pipeline
 from ..config import config_path, load_config
 from ..errors import InputError, UsageError
-from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes, stdin_name
+from ..io.load import check_columns, is_pair_file, load_lines, load_rows, load_rows_bytes, stdin_name
 from ..io.output import dumps, json_file, open_atomic, writable_file, write_atomic
 from ..io.report import tsv_cell
 from ..score import quality
@@ -83,6 +83,9 @@ def read_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
     if args.pairs == "-":
         data = _stdin_bytes("PAIRS")
         return load_rows_bytes(data, stdin_name(data))
+    if Path(args.pairs).is_file() and not is_pair_file(args.pairs):
+        raise InputError(f"{args.pairs}: not a segment file (.tsv, .csv, .jsonl, .xlf/.xliff, .tmx); "
+                         "line-aligned plain-text files go in as -s SRC -t HYP")
     return load_rows(args.pairs)
 
 
@@ -160,7 +163,7 @@ def add_parser(sub: Any) -> None:
                     "and the quality estimate. Input as sacrebleu/COMET users keep it.")
     p.add_argument("pairs", metavar="PAIRS", nargs="?",
                    help="TSV/CSV with a header naming src and tgt (ref, mt, id optional), a headerless "
-                        "src<TAB>tgt[<TAB>ref] TSV, or JSONL; - reads standard input")
+                        "src<TAB>tgt[<TAB>ref] TSV, JSONL, XLIFF or TMX; - reads standard input")
     p.add_argument("-s", "--src", metavar="SRC",
                    help="line-aligned English source file (one sentence a line; - = stdin)")
     p.add_argument("-t", "--tgt", metavar="HYP", help="line-aligned Japanese translation file, as many lines as -s")

@@ -182,6 +182,13 @@ def test_any_segment_file_can_be_piped_in(name, monkeypatch, capsys):
         assert (out == from_file) if command == "score" else (json.loads(out)["segments"] == review_file)
 
 
+def test_score_of_a_plain_text_file_points_to_line_aligned_input(seed_paths, capsys):
+    """sacrebleu users type `score hyp.ja`: the error says how plain-text files go in."""
+    assert main(["score", str(seed_paths[1])]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a segment file" in err[0] and "-s SRC -t HYP" in err[0], err
+
+
 def test_swapped_columns_are_refused(tmp_path, capsys):
     p = tmp_path / "swapped.tsv"
     p.write_text("src\ttgt\n" + "".join(f"{ja}\t{en}\n" for en, ja in PAIRS), encoding="utf-8")
