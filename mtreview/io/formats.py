@@ -6,8 +6,8 @@ attribute (else the line number as a string), ``ref``/``mt`` are None when absen
 
 A TSV/CSV without a header (as sacrebleu and COMET users keep them) is read as
 ``src<TAB>tgt[<TAB>ref]`` when its first row has two or three fields, none a column name
-below, and Japanese text in one of them. A TSV is read without quoting, unless a spreadsheet
-saved it (``excel_quoted``: doubled quotes inside a quoted cell, or a quoted header).
+below, and Japanese text in one of them. A TSV is read without quoting, except a cell a
+spreadsheet quoted (``unquote_cell``: doubled quotes inside) and a file with a quoted header.
 
 XML is parsed without the network and without reading external entities: a reference to one is an
 error, not a silent deletion; entities declared with their text inside the file are expanded.
@@ -127,28 +127,34 @@ def csv_records(text: str, name: str, delimiter: str = ",") -> list[tuple[int, l
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 
-def excel_quoted(text: str) -> bool:
-    """True for a TSV saved by a spreadsheet (Excel's "Unicode text", LibreOffice): a field wrapped in
-    quotes with the quotes inside doubled (``"Putin may visit ""soon,"" it said."``), or every header
-    field wrapped. A TSV written without quoting never doubles a quote, so its
-    ``"We will win," he said.`` and ``"Enough is enough"`` keep their quotes."""
-    lines = text.split("\n")
-    header = lines[0].split("\t")
-    if len(header) > 1 and all(_QUOTED.fullmatch(f) for f in header):
-        return True
-    return any(_QUOTED.fullmatch(f) and '""' in f[1:-1] for line in lines for f in line.split("\t"))
+def quoted_header(text: str) -> bool:
+    """True for a TSV whose header cells are all in quotes (LibreOffice's "quote all text cells"):
+    the whole file is quoted as CSV is, and its cells may hold line breaks."""
+    header = text.split("\n", 1)[0].split("\t")
+    return len(header) > 1 and all(_QUOTED.fullmatch(f) for f in header)
+
+
+def unquote_cell(field: str) -> str:
+    """A TSV cell that a spreadsheet or a CSV writer quoted (Excel's "Unicode text", pandas): wrapped in
+    quotes with the quotes inside doubled (``"Putin may visit ""soon,"" it said."``) -> its text. A
+    cell written without quoting never doubles a quote, so ``"We will win," he said.`` and
+    ``"Enough is enough"`` stay as they are. Cell by cell: files mix the two."""
+    if len(field) > 3 and _QUOTED.fullmatch(field) and '""' in field[1:-1]:
+        return field[1:-1].replace('""', '"')
+    return field
 
 
 def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
-    """TSV (no quoting: one unit per line; a spreadsheet's quoted TSV is read as CSV with tabs) or CSV
-    (quoted fields may span lines)."""
+    """TSV (no quoting: one unit per line, a spreadsheet's quoted cells unquoted, a quoted header read as
+    CSV with tabs) or CSV (quoted fields may span lines)."""
     if name.lower().endswith(".csv"):
         first = text.split("\n", 1)[0]
         records = csv_records(text, name, max(",;\t", key=first.count))
-    elif excel_quoted(text):
+    elif quoted_header(text):
         records = csv_records(text, name, "\t")
     else:
-        records = [(i, ln.split("\t")) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
+        records = [(i, [unquote_cell(f) for f in ln.split("\t")]) for i, ln in enumerate(text.split("\n"), 1)
+                   if ln.strip()]
     if not records:
         raise InputError(f"{name}: empty file")
     head_line, header = records[0]

@@ -7,6 +7,7 @@ import argparse
 import io
 import json
 import sys
+import textwrap
 import tomllib
 from pathlib import Path
 
@@ -251,7 +252,8 @@ def test_tsv_outputs_keep_one_row_a_line(seed_paths, tmp_path, capsys):
     is still one line of its columns; the JSONL keeps the exact text."""
     en, ja = seed_paths
     wrapped = tmp_path / "wrapped.en.txt"
-    wrapped.write_text(en.read_text(encoding="utf-8").replace("with Russia, ", "with Russia,\n"), encoding="utf-8")
+    paras = en.read_text(encoding="utf-8").split("\n\n")
+    wrapped.write_text("\n\n".join(textwrap.fill(p, 72) for p in paras), encoding="utf-8")
     assert main(["align", str(wrapped), str(ja)]) == 0
     beads = _jsonl(capsys.readouterr().out)
     assert any("\n" in b["src"] for b in beads)
@@ -259,7 +261,7 @@ def test_tsv_outputs_keep_one_row_a_line(seed_paths, tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[1:] for line in lines] == [[" ".join(b["src"].split("\n")), b["tgt"]] for b in beads]
     pairs = tmp_path / "pairs.tsv"
-    pairs.write_text('src\ttgt\n"Line one.\nLine ""two""."\t"一行目。\n二行目。"\n', encoding="utf-8")
+    pairs.write_text('"src"\t"tgt"\n"Line one.\nLine ""two""."\t"一行目。\n二行目。"\n', encoding="utf-8")
     assert main(["score", str(pairs), "--format", "tsv"]) == 0
     assert capsys.readouterr().out.split("\t")[3] == "一行目。 二行目。\n"
 

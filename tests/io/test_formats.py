@@ -68,6 +68,9 @@ QUOTE_JA = "外務省によると、プーチン氏は「早期に」訪問す�
         # every cell wrapped ("quote all text cells"), one holding a line break
         ('"src"\t"tgt"\n"' + EN1 + '"\t"' + JA1 + '"\n"Line one.\nLine two."\t"一行目。\n二行目。"\n',
          [(EN1, JA1), ("Line one.\nLine two.", "一行目。\n二行目。")]),
+        # files mix the two (WMT's system outputs): a bare cell with quotes beside a quoted one
+        ('src\ttgt\n"We will win," he said.\t"彼は""勝つ""と言った。"\n',
+         [('"We will win," he said.', '彼は"勝つ"と言った。')]),
         # written without quoting (sacrebleu, COMET): quotes are text
         ('src\ttgt\n"We will win," he said.\t「勝つ」と彼は言った。\n"Enough is enough"\t「もうたくさんだ」\n',
          [('"We will win," he said.', "「勝つ」と彼は言った。"), ('"Enough is enough"', "「もうたくさんだ」")]),
