@@ -82,10 +82,25 @@ def _load_pair(args: argparse.Namespace, config: Config):
     for path, lang in ((args.en_file, "en"), (args.ja_file, "ja")):
         if path == "-":  # the exact [limits] max_chars check is the pipeline's
             docs.append(load_bytes(_stdin(f"{lang.upper()}_FILE"), "<stdin>", lang, config.load))
-        else:
-            check_size(path, config.limits.max_chars)
+            continue
+        check_size(path, config.limits.max_chars)
+        try:
             docs.append(load_document(path, lang, config.load))
+        except InputError:
+            if lang == "en" and args.ja_file != "-" and _swapped(args.en_file, args.ja_file, config):
+                raise InputError(f"{args.en_file} looks Japanese and {args.ja_file} English: the English source "
+                                 "comes first (EN_FILE JA_FILE)") from None
+            raise
     return docs[0], docs[1]
+
+
+def _swapped(en_file: str, ja_file: str, config: Config) -> bool:
+    """True when the two article files were given the wrong way round."""
+    try:
+        return (load_document(en_file, None, config.load).lang, load_document(ja_file, None, config.load).lang) \
+            == ("ja", "en")
+    except InputError:
+        return False
 
 
 def cmd_align(args: argparse.Namespace) -> int:

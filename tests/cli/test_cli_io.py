@@ -237,6 +237,17 @@ def test_review_out_dash_writes_the_record_to_stdout(seed_paths, capsys, tmp_pat
     assert not (tmp_path / "-").exists()
 
 
+@pytest.mark.parametrize("command", ["review", "align"])
+def test_article_files_given_the_wrong_way_round(seed_paths, capsys, command):
+    en, ja = seed_paths
+    assert main([command, str(ja), str(en)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"mtreview: error: {ja} looks Japanese and {en} English: the English source comes first "
+                   "(EN_FILE JA_FILE)"]
+    assert main([command, str(ja), str(ja)]) == 2  # both Japanese: the first file's own error
+    assert "expected English text but this looks Japanese" in capsys.readouterr().err
+
+
 def test_review_and_align_read_a_side_from_stdin(seed_paths, capsys, monkeypatch):
     en, ja = seed_paths
     assert main(["align", str(en), str(ja)]) == 0
