@@ -426,14 +426,15 @@ def load_lines(data: bytes, name: str) -> list[str]:
 
 def check_columns(rows: list[dict], name: str) -> None:
     """The src column must read as English and tgt as Japanese (a swapped file is an InputError)."""
-    found = {side: detect_lang("\n".join(r[side] for r in rows)) for side in ("src", "tgt")}
+    found = {"src": detect_lang("\n".join(r["src"] for r in rows)),  # copies of the source are untranslated units
+             "tgt": detect_lang("\n".join(r["tgt"] for r in rows if not _copied(r)))}
     if found == {"src": "ja", "tgt": "en"}:
         raise InputError(f"{name}: src looks Japanese and tgt English: are the columns swapped? "
                          "(src is the English source, tgt the Japanese translation)")
     for side, lang in (("src", "en"), ("tgt", "ja")):
         if found[side] not in (None, lang):
             raise InputError(f"{name}: the {side} column should be {_NAMES[lang]} but looks {_NAMES[found[side]]}")
-    if found["tgt"] == "ja" and looks_chinese("\n".join(r["tgt"] for r in rows)):
+    if found["tgt"] == "ja" and looks_chinese("\n".join(r["tgt"] for r in rows if not _copied(r))):
         raise InputError(f"{name}: the tgt column should be Japanese but looks Chinese (Han characters without kana)")
 
 
@@ -450,11 +451,20 @@ def load_pairs_bytes(data: bytes, name: str) -> tuple[Document, Document]:
     if not rows:
         raise InputError(f"{name}: no segments found")
     src = _segment_doc([r["src"] for r in rows], "en", name, fmt, "src", encoding)
-    tgt = _segment_doc([r["tgt"] for r in rows], "ja", name, fmt, "tgt", encoding)
+    tgt = _segment_doc([r["tgt"] for r in rows], "ja", name, fmt, "tgt", encoding,
+                       translated=[r["tgt"] for r in rows if not _copied(r)])
     return src, tgt
 
 
-def _segment_doc(units: list[str], lang: str, name: str, fmt: str, side: str, encoding: str) -> Document:
+def _copied(row: dict) -> bool:
+    """A target that is its source again: a CAT tool's copy of the source into an untranslated unit."""
+    return bool(row["tgt"].strip()) and row["tgt"].strip() == row["src"].strip()
+
+
+def _segment_doc(units: list[str], lang: str, name: str, fmt: str, side: str, encoding: str,
+                 translated: list[str] | None = None) -> Document:
+    """The side's Document; ``translated``: the units whose language is checked (a partly translated
+    file's untranslated units hold copies of their source: they are for the checks to flag)."""
     parts, blocks, pos = [], [], 0
     for i, unit in enumerate(units):
         unit = unit.strip()
@@ -467,5 +477,7 @@ def _segment_doc(units: list[str], lang: str, name: str, fmt: str, side: str, en
     text = "".join(parts)
     if not text.strip():
         raise InputError(f"{name}: every {side} segment is empty")
-    check_lang(text, lang, f"{name} ({side} side)")
+    if translated is not None and not "".join(translated).strip():
+        raise InputError(f"{name}: every {side} segment is a copy of its source: nothing is translated yet")
+    check_lang(text if translated is None else "\n\n".join(translated), lang, f"{name} ({side} side)")
     return Document(text=text, lang=lang, blocks=tuple(blocks), path=name, fmt=fmt, encoding=encoding)

@@ -82,6 +82,34 @@ def test_tsv_saved_by_a_spreadsheet_loses_its_quoting(tmp_path, text, rows):
     assert [(r["src"], r["tgt"]) for r in load_rows(path)] == rows
 
 
+def _partial_xliff(translated: int) -> str:
+    """Four units, the first ``translated`` translated, the others holding a copy of their source (a CAT
+    tool's "copy source to target" before translation)."""
+    units = [(EN1, JA1), (EN3, "同報告書によると、同組織はイスラム国の支部と手を結んだ。"),
+             ("Officials declined to comment.", "当局者はコメントを控えた。"),
+             ("It was not clear when.", "時期は不明だ。")]
+    body = "".join(f'<trans-unit id="u{i}"><source>{en}</source><target>{ja if i < translated else en}</target>'
+                   "</trans-unit>" for i, (en, ja) in enumerate(units))
+    return ('<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+            f'<file original="a" source-language="en" target-language="ja" datatype="plaintext"><body>{body}'
+            "</body></file></xliff>")
+
+
+def test_partly_translated_file_with_copies_of_the_source_is_reviewed(tmp_path):
+    """One unit of four translated, three still holding their source: the English copies are untranslated
+    units for the checks to flag, not a sign that the translation side is English."""
+    path = tmp_path / "partial.xlf"
+    path.write_text(_partial_xliff(1), encoding="utf-8")
+    _, tgt = load_pairs(path)
+    assert tgt.block_text(0) == JA1 and tgt.block_text(3) == "It was not clear when."
+    from mtreview.io.load import check_columns
+
+    check_columns(load_rows(path), "partial.xlf")  # what `score` checks
+    path.write_text(_partial_xliff(0), encoding="utf-8")
+    with pytest.raises(InputError, match="every tgt segment is a copy of its source: nothing is translated yet"):
+        load_pairs(path)
+
+
 def _mutate(tmp_path, name, old, new, count=1):
     text = (DATA / name).read_text(encoding="utf-8")
     assert old in text
