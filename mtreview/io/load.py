@@ -145,8 +145,20 @@ def _western(data: bytes) -> tuple[str, str] | None:
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
+_DOCUMENTS = (  # what a translator's other files start with: said by name, not "binary file"
+    (b"%PDF", "a PDF file"),
+    (b"PK\x03\x04", "a zipped document (Word .docx, Excel .xlsx, OpenDocument ...)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (Word .doc, Excel .xls)"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+
 def decode(data: bytes, name: str = "input") -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding). Binary or undecodable input is an InputError."""
+    for magic, what in _DOCUMENTS:
+        if data.lstrip(b"\xef\xbb\xbf").startswith(magic):
+            raise InputError(f"{name}: {what}, not text: save it as plain text (.txt), a page as HTML, "
+                             "a table as TSV or CSV")
     text, encoding = _decode(data, name)
     if len(_CONTROL.findall(text[:20000])) > max(2, len(text[:20000]) // 100):
         raise InputError(f"{name}: binary file, not text")

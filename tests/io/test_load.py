@@ -125,6 +125,11 @@ def test_seed_page_in_each_encoding_cleans_the_same(enc):
         ("\u3000\n\n".encode(), "empty file"),
         (b"\xef\xbb\xbf", "empty file"),
         (b"12345 678\n", "no English or Japanese text found"),
+        # a translator's other files, said by name (an RTF would have loaded with its markup as text)
+        (b"%PDF-1.7\n" + bytes(range(256)), "a PDF file, not text: save it as plain text"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "a zipped document .Word .docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)), "an old Office document"),
+        (b"{\\rtf1\\ansi\\deff0 Kim traveled to Russia in September.}", "an RTF document, not text"),
     ],
 )
 def test_bad_bytes(data, message):
