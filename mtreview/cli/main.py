@@ -66,7 +66,11 @@ def _load_pair(args: argparse.Namespace, config: Config):
         raise UsageError("only one of EN_FILE and JA_FILE can be - (standard input)")
     if args.ja_file is None and args.en_file == "-":
         data = _stdin("the segment file")
-        return load_pairs_bytes(data, stdin_name(data))
+        name = stdin_name(data)
+        if name is None:
+            raise InputError("<stdin>: not a segment file (TSV, CSV, JSONL, XLIFF, TMX); an article pair is two "
+                             "files, EN_FILE JA_FILE, and either may be - (standard input)")
+        return load_pairs_bytes(data, name)
     if args.ja_file is None:
         if Path(args.en_file).is_dir():
             raise InputError(f"{args.en_file}: is a folder; `review` takes two article files or one segment file"

@@ -82,7 +82,11 @@ def read_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
         raise UsageError("give PAIRS (a TSV/JSONL file, or - for standard input) or -s SRC -t HYP")
     if args.pairs == "-":
         data = _stdin_bytes("PAIRS")
-        return load_rows_bytes(data, stdin_name(data))
+        name = stdin_name(data)
+        if name is None:
+            raise InputError("<stdin>: not a segment file (TSV, CSV, JSONL, XLIFF, TMX); line-aligned "
+                             "plain-text files go in as -s SRC -t HYP, and one of them may be -")
+        return load_rows_bytes(data, name)
     if Path(args.pairs).is_file() and not is_pair_file(args.pairs):
         raise InputError(f"{args.pairs}: not a segment file (.tsv, .csv, .jsonl, .xlf/.xliff, .tmx); "
                          "line-aligned plain-text files go in as -s SRC -t HYP")

@@ -397,15 +397,18 @@ def _units(data: bytes, name: str) -> tuple[list[dict], str, str]:
 _ROOT = re.compile(r"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 
 
-def stdin_name(data: bytes) -> str:
+def stdin_name(data: bytes) -> str | None:
     """The name a segment file piped to standard input is read under, its suffix naming the format
     as a file's would: XLIFF or TMX by the root element, JSONL when it opens with ``{``, CSV when
-    its first line has commas or semicolons and no tab, else TSV."""
+    its first line is a header of named columns split by commas or semicolons, TSV when it has a
+    tab; None when it is none of them (an article, a sentence a line)."""
     try:
         text, _ = decode(data, "<stdin>")
     except InputError:
         return "<stdin>.tsv"  # reading it says what is wrong
     text = text.removeprefix("\ufeff").lstrip()
+    if not text:
+        return "<stdin>.tsv"  # reading it says it is empty
     if text.startswith("<"):
         body = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", "", text[:20000], flags=re.S)
         root = _ROOT.search(body)
@@ -413,7 +416,12 @@ def stdin_name(data: bytes) -> str:
     if text.startswith("{"):
         return "<stdin>.jsonl"
     first = text.split("\n", 1)[0]
-    return "<stdin>.csv" if "\t" not in first and ("," in first or ";" in first) else "<stdin>.tsv"
+    if "\t" in first:
+        return "<stdin>.tsv"
+    names = {a for aliases in formats.COLUMNS.values() for a in aliases}
+    if any(f.strip().strip('"').lower() in names for f in re.split(r"[,;]", first)):
+        return "<stdin>.csv"
+    return None
 
 
 def load_rows(path: str | Path) -> list[dict]:

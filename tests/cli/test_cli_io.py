@@ -190,6 +190,17 @@ def test_score_of_a_plain_text_file_points_to_line_aligned_input(seed_paths, cap
     assert len(err) == 1 and "not a segment file" in err[0] and "-s SRC -t HYP" in err[0], err
 
 
+@pytest.mark.parametrize("command, hint", [("review", "an article pair is two files, EN_FILE JA_FILE"),
+                                           ("score", "line-aligned plain-text files go in as -s SRC -t HYP")])
+def test_an_article_piped_alone_is_not_a_segment_file(seed_paths, monkeypatch, capsys, command, hint):
+    """`cat article.en.txt | mtreview review -`: said as such, not as a stray quote in a CSV or a TSV
+    whose header lacks src and tgt."""
+    _stdin(monkeypatch, seed_paths[0].read_text(encoding="utf-8"))
+    assert main([command, "-"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("mtreview: error: <stdin>: not a segment file") and hint in err[0]
+
+
 def test_swapped_columns_are_refused(tmp_path, capsys):
     p = tmp_path / "swapped.tsv"
     p.write_text("src\ttgt\n" + "".join(f"{ja}\t{en}\n" for en, ja in PAIRS), encoding="utf-8")
