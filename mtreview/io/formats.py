@@ -63,8 +63,8 @@ def _columns(names: list[str], name: str, line: int) -> dict[str, str]:
             if alias in lowered:
                 found[field] = lowered[alias]
                 break
-    if "tgt" not in found and "mt" in found:
-        found["tgt"] = found["mt"]
+    if "tgt" not in found and "mt" in found:  # the MT output is the translation under review, not a
+        found["tgt"] = found.pop("mt")        # second translation to compare it with (chrF 100 against itself)
     missing = [f for f in ("src", "tgt") if f not in found]
     if missing:
         got = ", ".join(n for n in names if n) or "nothing"

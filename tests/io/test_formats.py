@@ -285,4 +285,5 @@ def test_rows_with_mt_and_ref_columns(tmp_path):
     )
     got = load_rows(out)
     assert [(r["line"], r["id"]) for r in got] == [(1, "7"), (2, "8"), (3, "9")]
-    assert got[0] == {"line": 1, "id": "7", "src": EN1, "tgt": JA1, "ref": JA1, "mt": JA1}
+    # hyp is the translation under review: not also an MT output to compare it with (bleu_mt 100 to itself)
+    assert got[0] == {"line": 1, "id": "7", "src": EN1, "tgt": JA1, "ref": JA1, "mt": None}
