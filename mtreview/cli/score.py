@@ -26,9 +26,10 @@ from typing import IO, Any
 from .. import pipeline
 from ..config import config_path, load_config
 from ..errors import InputError, UsageError
-from ..io.load import check_columns, is_pair_file, load_lines, load_rows, load_rows_bytes, stdin_name
+from ..io import load as loader
+from ..io import report
+from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes
 from ..io.output import dumps, json_file, open_atomic, writable_file, write_atomic
-from ..io.report import tsv_cell
 from ..score import quality
 
 log = logging.getLogger(__name__)
@@ -82,12 +83,12 @@ def read_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
         raise UsageError("give PAIRS (a TSV/JSONL file, or - for standard input) or -s SRC -t HYP")
     if args.pairs == "-":
         data = _stdin_bytes("PAIRS")
-        name = stdin_name(data)
+        name = loader.stdin_name(data)
         if name is None:
             raise InputError("<stdin>: not a segment file (TSV, CSV, JSONL, XLIFF, TMX); line-aligned "
                              "plain-text files go in as -s SRC -t HYP, and one of them may be -")
         return load_rows_bytes(data, name)
-    if Path(args.pairs).is_file() and not is_pair_file(args.pairs):
+    if Path(args.pairs).is_file() and not loader.is_pair_file(args.pairs):
         raise InputError(f"{args.pairs}: not a segment file (.tsv, .csv, .jsonl, .xlf/.xliff, .tmx); "
                          "line-aligned plain-text files go in as -s SRC -t HYP")
     return load_rows(args.pairs)
@@ -157,7 +158,7 @@ def _write_row(out: IO[str], fmt: str, row: dict[str, Any], sc: dict[str, float]
         out.write(dumps(obj) + "\n")
     else:
         qs = "" if q is None else f"{q:.1f}"
-        out.write(f"{tsv_cell(row['id'])}\t{qs}\t{len(fl)}\t{tsv_cell(row['tgt'])}\n")
+        out.write(f"{report.tsv_cell(row['id'])}\t{qs}\t{len(fl)}\t{report.tsv_cell(row['tgt'])}\n")
 
 
 def add_parser(sub: Any) -> None:

@@ -3,7 +3,7 @@
 Entry points: ``load_document`` (a file: plain text, scraped page, HTML), ``load_bytes``
 (an upload), ``load_text`` (text in memory), and for files already split into segments
 ``load_pairs`` / ``load_pairs_bytes`` / ``load_rows`` / ``is_pair_file`` (TSV/CSV, JSONL, XLIFF, TMX; see
-``formats``). Page debris rules live in ``debris``.
+``formats``). Page debris rules live in ``debris``, HTML extraction in ``webpage``.
 
 Offsets always index ``Document.text``: the decoded text with line endings normalised
 to ``\\n`` (the original style is kept in ``Document.newline``), or for HTML the text the
@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..lang.ja import JA_SCRIPT, looks_chinese
 from ..records import Block, Document
 from . import debris, formats
+from .webpage import html_to_text, looks_like_html
 
 log = logging.getLogger(__name__)
 
@@ -263,69 +264,6 @@ def load_text(text: str, lang: str | None = None, *, path: str | None = None,
         log.info("%s: removed %d lines of page debris", name, len(removed))
     return Document(text=text, lang=lang, blocks=blocks, removed=removed, path=path, fmt=fmt,
                     encoding=encoding, newline=newline)
-
-
-# An HTML fragment (a CMS export, the source view of an article body) opens with one of these tags.
-_FRAGMENT_START = re.compile(
-    r"<(?:p|div|article|section|main|header|h[1-6]|table|ul|ol|blockquote|figure|span|a|b|strong|em|i|font"
-    r"|br|hr|meta|title|!--)(?=[\s>/])", re.I)
-
-
-def looks_like_html(text: str) -> bool:
-    """A whole page, or a fragment that opens with an HTML tag and closes one (``<p>…</p>``, ``<br>``)."""
-    head = text.lstrip()[:2000].lower()
-    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(?:html|body|head)[\s>]", head):
-        return True
-    return bool(_FRAGMENT_START.match(head)) and bool(re.search(r"</[a-z][a-z0-9]*\s*>|<br\s*/?>", head))
-
-
-def _lead_captions(html: str) -> list[str]:
-    """Photo captions (<figcaption>) that come before the first real paragraph of the page:
-    the extractor drops them, but a translated page keeps its lead photo's caption."""
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        root = lxml_html.fromstring(html)
-    except (ValueError, etree.ParserError):
-        return []
-    captions = []
-    for el in root.iter("figcaption", "p"):
-        text = " ".join(el.text_content().split())
-        if el.tag == "p" and len(text) >= 40:
-            break
-        if el.tag == "figcaption" and text:
-            captions.append(text)
-    return captions
-
-
-def html_to_text(html: str, name: str = "input") -> str:
-    """The article of an HTML page as plain text: title, lead photo caption, one paragraph per block."""
-    import trafilatura
-
-    if not re.search(r"<(?:html|body)[\s>]", html[:5000], re.I):
-        html = f"<html><body>{html}</body></html>"  # a fragment: the extractor drops a short one left bare
-    quiet = logging.getLogger("trafilatura")  # its complaints ("discarding data: None") become our one error
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)
-    try:
-        found = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                            with_metadata=True, favor_precision=True)
-    finally:
-        quiet.setLevel(level)
-    body = (getattr(found, "text", None) or "").strip() if found is not None else ""
-    if not body:
-        raise InputError(f"{name}: no article text found in this HTML page")
-    paras = [p.strip() for p in body.split("\n") if p.strip()]
-    title = (getattr(found, "title", None) or "").strip()
-    if title and (not paras or paras[0] != title):
-        paras.insert(0, title)
-    at = 1 if title else 0
-    for caption in _lead_captions(html):
-        if caption not in body:
-            paras.insert(at, caption)
-            at += 1
-    return "\n\n".join(paras)
 
 
 def load_bytes(data: bytes, name: str = "input", lang: str | None = None,

@@ -267,6 +267,18 @@ def test_html_fragment_is_read_as_html(data, name, lang, blocks):
     assert [doc.block_text(i) for i in range(len(doc.blocks))] == blocks
 
 
+def test_article_in_a_layout_table_is_found():
+    """Older sites lay the page out in a table: the article is in a cell, beside the menu's cell."""
+    paras = ["【ソウル共同】北朝鮮外務省は２１日、ロシアと戦略的・戦術的協力を強化することで合意したと発表した。",
+             "崔善姫（チェ・ソンヒ）外相が先週モスクワでプーチン大統領やラブロフ外相と会談した。"]
+    page = ('<html><head><meta charset="utf-8"><title>北朝鮮、ロシアとの協力強調</title></head><body>'
+            '<table width="760"><tr><td class="menu"><a href="/">トップ</a><br><a href="/news">ニュース</a></td>'
+            '<td class="main"><h1>北朝鮮、ロシアとの協力強調</h1>' + "".join(f"<p>{p}</p>" for p in paras)
+            + "</td></tr></table></body></html>")
+    doc = load_bytes(page.encode("utf-8"), "page.html", "ja")
+    assert [doc.block_text(i) for i in range(len(doc.blocks))] == ["北朝鮮、ロシアとの協力強調", *paras]
+
+
 @pytest.mark.parametrize("text", ["<Analysis> Kim traveled to Russia in September.\n",
                                   "<b Kim traveled to Russia in September.\n",
                                   "<p> is the tag the page uses for a paragraph.\n"])
