@@ -246,12 +246,18 @@ def check_lang(text: str, lang: str | None, name: str) -> str:
     return lang
 
 
+# Line and paragraph breaks that are not \n (text from JavaScript/JSON sources, Word's manual line break and
+# page break): an article's paragraphs are found on \n. Segment files keep them: a cell is one line.
+_BREAKS = {0x2028: "\n", 0x2029: "\n\n", 0x85: "\n", 0x0B: "\n", 0x0C: "\n\n"}
+
+
 def load_text(text: str, lang: str | None = None, *, path: str | None = None,
               config: LoadConfig | None = None, encoding: str = "utf-8", fmt: str = "text") -> Document:
     """A Document from text already in memory: page debris removed, blocks classified."""
     name = path or "input"
     config = config or LoadConfig()
     text, newline = normalise_newlines(text.removeprefix("\ufeff"))
+    text = text.translate(_BREAKS)
     if not text.strip():
         raise InputError(f"{name}: empty file")
     lang = check_lang(text, lang, name)
