@@ -47,7 +47,7 @@ def _read_bytes(path: str) -> tuple[bytes, str]:
     if path == "-":
         return _stdin_bytes("an input"), "<stdin>"
     p = Path(path)
-    if not p.is_file():
+    if not (p.is_file() or p.is_fifo()):  # a pipe: sacrebleu users' -s <(cut -f1 x.tsv)
         raise InputError(f"{path}: no such file" if not p.exists() else f"{path}: not a file")
     try:
         return p.read_bytes(), str(p)

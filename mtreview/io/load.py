@@ -303,7 +303,7 @@ def _read(path: str | Path) -> tuple[Path, bytes]:
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
-    if not p.is_file():
+    if not (p.is_file() or p.is_fifo()):  # a pipe: the shell's <(iconv -f sjis ja.txt)
         raise InputError(f"{p}: not a file")
     try:
         return p, p.read_bytes()

@@ -201,6 +201,40 @@ def test_an_article_piped_alone_is_not_a_segment_file(seed_paths, monkeypatch, c
     assert len(err) == 1 and err[0].startswith("mtreview: error: <stdin>: not a segment file") and hint in err[0]
 
 
+def _fifos(tmp_path, texts: dict[str, str]) -> dict[str, str]:
+    """Named pipes fed by threads, as the shell's <(...) gives them; name -> path."""
+    import os
+    import threading
+
+    paths = {}
+    for name, text in texts.items():
+        path = tmp_path / name
+        os.mkfifo(path)
+        threading.Thread(target=path.write_text, args=(text,), kwargs={"encoding": "utf-8"}, daemon=True).start()
+        paths[name] = str(path)
+    return paths
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
+def test_pipes_from_process_substitution_are_read(tmp_path, seed_paths, capsys):
+    """`mtreview score -s <(cut -f1 x.tsv) -t <(cut -f2 x.tsv)`, `review en.txt <(nkf -w ja.txt)`."""
+    en, ja = seed_paths
+    src = "".join(f"{e}\n" for e, _ in PAIRS)
+    hyp = "".join(f"{j}\n" for _, j in PAIRS)
+    (tmp_path / "src.en").write_text(src, encoding="utf-8")
+    (tmp_path / "hyp.ja").write_text(hyp, encoding="utf-8")
+    assert main(["score", "-s", str(tmp_path / "src.en"), "-t", str(tmp_path / "hyp.ja")]) == 0
+    from_files = capsys.readouterr().out
+    pipes = _fifos(tmp_path, {"s": src, "t": hyp})
+    assert main(["score", "-s", pipes["s"], "-t", pipes["t"]]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out == from_files
+    assert main(["align", str(en), str(ja)]) == 0
+    aligned = capsys.readouterr().out
+    pipes = _fifos(tmp_path, {"ja": ja.read_text(encoding="utf-8")})
+    assert main(["align", str(en), pipes["ja"]]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out == aligned
+
+
 def test_swapped_columns_are_refused(tmp_path, capsys):
     p = tmp_path / "swapped.tsv"
     p.write_text("src\ttgt\n" + "".join(f"{ja}\t{en}\n" for en, ja in PAIRS), encoding="utf-8")
