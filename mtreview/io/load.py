@@ -246,9 +246,10 @@ def check_lang(text: str, lang: str | None, name: str) -> str:
     return lang
 
 
-# Line and paragraph breaks that are not \n (text from JavaScript/JSON sources, Word's manual line break and
-# page break): an article's paragraphs are found on \n. Segment files keep them: a cell is one line.
-_BREAKS = {0x2028: "\n", 0x2029: "\n\n", 0x85: "\n", 0x0B: "\n", 0x0C: "\n\n"}
+# Paragraph breaks that are not a blank line (U+2029 from JavaScript/JSON sources, a page break): an article's
+# paragraphs are found on blank lines. A line break inside a paragraph (U+2028, Word's vertical tab) stays as
+# it is: a sentence may run over it. Segment files keep them all: a cell is one line.
+_BREAKS = {0x2029: "\n\n", 0x0C: "\n\n"}
 
 
 def load_text(text: str, lang: str | None = None, *, path: str | None = None,
