@@ -239,3 +239,19 @@ def test_a_misnamed_file_in_a_folder_is_named_in_a_warning_not_silently_left_out
     assert [p.id for p in pairs] == ["a"] and problems == []
     [warning] = [r.getMessage() for r in caplog.records]
     assert "1 file(s)" in warning and warning.endswith(": b_en.txt")
+
+
+def test_a_failed_article_is_warned_with_its_reason(tmp_path, caplog):
+    """On stderr as in errors.jsonl: 'article b failed: .../b.ja.txt: empty file', not only 'see errors.jsonl'."""
+    import logging
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for suffix in ("en.txt", "ja.txt"):
+        (folder / f"a.{suffix}").write_bytes((FIXTURES / f"abcnews.420102.{suffix}").read_bytes())
+    (folder / "b.en.txt").write_bytes((FIXTURES / "abcnews.420102.en.txt").read_bytes())
+    (folder / "b.ja.txt").write_bytes(b"")
+    with caplog.at_level(logging.WARNING, logger="mtreview.batch.runner"):
+        batch.run_batch(folder, tmp_path / "out", HASHING, workers=1, quiet=True)
+    warned = [r.getMessage() for r in caplog.records if "article b failed" in r.getMessage()]
+    assert len(warned) == 1 and "b.ja.txt: empty file" in warned[0], warned
