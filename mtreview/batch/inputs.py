@@ -263,12 +263,16 @@ def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
-    """Rows of a CSV file with a header; a row with more or fewer fields than the header is an error."""
+    """Rows of a CSV file with a header; a row with more or fewer fields than the header is an error.
+    Decoded as an article is: Excel on a Japanese Windows saves CSV as Shift_JIS (CP932)."""
+    from ..io.load import decode
+
     try:
-        text = path.read_text(encoding=_encoding(path))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 or UTF-16 text ({exc.reason} at byte {exc.start})") from None
-    records = csv_records(text.replace("\r\n", "\n"), str(path))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    text, _ = decode(data, str(path))
+    records = csv_records(text.removeprefix("\ufeff").replace("\r\n", "\n"), str(path))
     if not records:
         return
     header = [h.strip() for h in records[0][1]]

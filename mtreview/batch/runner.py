@@ -125,6 +125,14 @@ def process_article(pair: Pair, stamp: dict[str, str], config: Config, out: Path
     return "ok" if path is review_path else "error"
 
 
+def _reason(out: Path, pair: Pair | None) -> str:
+    """The reason written in an article's error file (what errors.jsonl will say)."""
+    try:
+        return json.loads(result_paths(out, pair)[1].read_text(encoding="utf-8"))["reason"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "the reason is in its error file"
+
+
 def _error(pair: Pair, stamp: dict[str, str], kind: str, reason: str) -> dict[str, Any]:
     first_line = reason.strip().splitlines()[0] if reason.strip() else kind
     return {"id": pair.id, "error": kind, "reason": first_line, "src_path": pair.src.path,
@@ -298,6 +306,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
              len(todo), skipped, len(problems) - unpaired, unpaired)
 
     reviewed = failed = 0
+    by_id = {pair.id: pair for pair, _ in todo}
     if todo:
         from tqdm import tqdm
 
@@ -314,8 +323,9 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
             for article_id, status in results:
                 reviewed += status == "ok"
                 failed += status == "error"
-                if status == "error":
-                    log.warning("article %s failed; see %s", article_id, folder.errors)
+                if status == "error":  # with its reason, as an unpaired article's warning has
+                    log.warning("article %s failed: %s; see %s", article_id, _reason(out, by_id.get(article_id)),
+                                folder.errors)
                 bar.update(1)
         _drop_temporaries(folder)  # a worker killed mid-write (and retried) leaves its temporary file
 

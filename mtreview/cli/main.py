@@ -18,7 +18,7 @@ from .. import __version__, pipeline
 from ..config import Config, config_files, config_path, load_config
 from ..errors import USAGE_EXIT, InputError, ModelError, MtreviewError, UsageError
 from ..io import report
-from ..io.load import check_size, is_pair_file, load_bytes, load_document, load_pairs, load_pairs_bytes
+from ..io.load import check_size, is_pair_file, load_bytes, load_document, load_pairs, load_pairs_bytes, stdin_name
 from ..io.output import BatchFolder, writable_file, write_atomic
 from ..registry import REVIEW_FORMATS
 
@@ -66,8 +66,11 @@ def _load_pair(args: argparse.Namespace, config: Config):
         raise UsageError("only one of EN_FILE and JA_FILE can be - (standard input)")
     if args.ja_file is None and args.en_file == "-":
         data = _stdin("the segment file")
-        jsonl = data.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"{")
-        return load_pairs_bytes(data, "<stdin>.jsonl" if jsonl else "<stdin>.tsv")
+        name = stdin_name(data)
+        if name is None:
+            raise InputError("<stdin>: not a segment file (TSV, CSV, JSONL, XLIFF, TMX); an article pair is two "
+                             "files, EN_FILE JA_FILE, and either may be - (standard input)")
+        return load_pairs_bytes(data, name)
     if args.ja_file is None:
         if Path(args.en_file).is_dir():
             raise InputError(f"{args.en_file}: is a folder; `review` takes two article files or one segment file"
@@ -83,10 +86,25 @@ def _load_pair(args: argparse.Namespace, config: Config):
     for path, lang in ((args.en_file, "en"), (args.ja_file, "ja")):
         if path == "-":  # the exact [limits] max_chars check is the pipeline's
             docs.append(load_bytes(_stdin(f"{lang.upper()}_FILE"), "<stdin>", lang, config.load))
-        else:
-            check_size(path, config.limits.max_chars)
+            continue
+        check_size(path, config.limits.max_chars)
+        try:
             docs.append(load_document(path, lang, config.load))
+        except InputError:
+            if lang == "en" and args.ja_file != "-" and _swapped(args.en_file, args.ja_file, config):
+                raise InputError(f"{args.en_file} looks Japanese and {args.ja_file} English: the English source "
+                                 "comes first (EN_FILE JA_FILE)") from None
+            raise
     return docs[0], docs[1]
+
+
+def _swapped(en_file: str, ja_file: str, config: Config) -> bool:
+    """True when the two article files were given the wrong way round."""
+    try:
+        return (load_document(en_file, None, config.load).lang, load_document(ja_file, None, config.load).lang) \
+            == ("ja", "en")
+    except InputError:
+        return False
 
 
 def cmd_align(args: argparse.Namespace) -> int:
@@ -99,7 +117,7 @@ def cmd_align(args: argparse.Namespace) -> int:
         report.write_jsonl(rows, sys.stdout)
     else:
         for r in rows:
-            sys.stdout.write(f"{r['score']:.3f}\t{r['src']}\t{r['tgt']}\n")
+            sys.stdout.write(f"{r['score']:.3f}\t{report.tsv_cell(r['src'])}\t{report.tsv_cell(r['tgt'])}\n")
     return 0
 
 

@@ -26,6 +26,8 @@ from typing import IO, Any
 from .. import pipeline
 from ..config import config_files, config_path, load_config
 from ..errors import InputError, UsageError
+from ..io import load as loader
+from ..io import report
 from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes
 from ..io.output import dumps, json_file, open_atomic, same_file, writable_file, write_atomic
 from ..score import quality
@@ -45,7 +47,7 @@ def _read_bytes(path: str) -> tuple[bytes, str]:
     if path == "-":
         return _stdin_bytes("an input"), "<stdin>"
     p = Path(path)
-    if not p.is_file():
+    if not (p.is_file() or p.is_fifo()):  # a pipe: sacrebleu users' -s <(cut -f1 x.tsv)
         raise InputError(f"{path}: no such file" if not p.exists() else f"{path}: not a file")
     try:
         return p.read_bytes(), str(p)
@@ -81,8 +83,14 @@ def read_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
         raise UsageError("give PAIRS (a TSV/JSONL file, or - for standard input) or -s SRC -t HYP")
     if args.pairs == "-":
         data = _stdin_bytes("PAIRS")
-        jsonl = data.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"{")
-        return load_rows_bytes(data, "<stdin>.jsonl" if jsonl else "<stdin>.tsv")
+        name = loader.stdin_name(data)
+        if name is None:
+            raise InputError("<stdin>: not a segment file (TSV, CSV, JSONL, XLIFF, TMX); line-aligned "
+                             "plain-text files go in as -s SRC -t HYP, and one of them may be -")
+        return load_rows_bytes(data, name)
+    if Path(args.pairs).is_file() and not loader.is_pair_file(args.pairs):
+        raise InputError(f"{args.pairs}: not a segment file (.tsv, .csv, .jsonl, .xlf/.xliff, .tmx); "
+                         "line-aligned plain-text files go in as -s SRC -t HYP")
     return load_rows(args.pairs)
 
 
@@ -151,7 +159,7 @@ def _write_row(out: IO[str], fmt: str, row: dict[str, Any], sc: dict[str, float]
         out.write(dumps(obj) + "\n")
     else:
         qs = "" if q is None else f"{q:.1f}"
-        out.write(f"{row['id']}\t{qs}\t{len(fl)}\t{row['tgt']}\n")
+        out.write(f"{report.tsv_cell(row['id'])}\t{qs}\t{len(fl)}\t{report.tsv_cell(row['tgt'])}\n")
 
 
 def add_parser(sub: Any) -> None:
@@ -161,7 +169,7 @@ def add_parser(sub: Any) -> None:
                     "and the quality estimate. Input as sacrebleu/COMET users keep it.")
     p.add_argument("pairs", metavar="PAIRS", nargs="?",
                    help="TSV/CSV with a header naming src and tgt (ref, mt, id optional), a headerless "
-                        "src<TAB>tgt[<TAB>ref] TSV, or JSONL; - reads standard input")
+                        "src<TAB>tgt[<TAB>ref] TSV, JSONL, XLIFF or TMX; - reads standard input")
     p.add_argument("-s", "--src", metavar="SRC",
                    help="line-aligned English source file (one sentence a line; - = stdin)")
     p.add_argument("-t", "--tgt", metavar="HYP", help="line-aligned Japanese translation file, as many lines as -s")

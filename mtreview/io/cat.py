@@ -169,6 +169,8 @@ def _read_xliff1(root, name: str, segs: list[CatSegment]) -> None:
             target = next(iter(children(tu, "target")), None)
             seg_source = next(iter(children(tu, "seg-source")), None)
             mrks = _seg_mrks(seg_source) if seg_source is not None else []
+            if mrks and target is not None and not _seg_mrks(target) and "".join(target.itertext()).strip():
+                mrks = []  # a target not split like its <seg-source>: the unit is one segment, not lost
             if not mrks:
                 _segment(segs, name, original, uid, None, source, target, tu)
                 continue

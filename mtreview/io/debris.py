@@ -70,6 +70,7 @@ _COPYRIGHT_WEAK = re.compile(r"©|\(c\)\s*\d{4}|^copyright\b|著作権", re.I)
 _COOKIE = re.compile(r"cookie|クッキー", re.I)
 _COOKIE_ACT = re.compile(r"accept|consent|agree|policy|settings|we use|同意|使用|利用|設定", re.I)
 _BREADCRUMB_SEP = re.compile(r"\s+[|›»>/]\s+")
+_LABELLED = re.compile(r"^([^:：]{1,30})[:：]\s*(?=\S)")
 
 _VOCAB = LOADER_PHRASES
 _SHARE_WORDS = {w for w, r in _VOCAB.items() if r == "share"}
@@ -230,6 +231,10 @@ def _zone_reason(ln: _Line, top: bool, bottom: bool, head_key: str | None) -> st
         return None
     if _is_breadcrumb(item):
         return "navigation"
+    label = _LABELLED.match(item)  # "Topics: North Korea Russia", "タグ：北朝鮮 ロシア" below the article
+    if (bottom and label and _VOCAB.get(_norm(label.group(1))) == "tags" and len(item) <= 300
+            and not is_sentence_like(item[label.end():])):
+        return "tags"
     if _COPYRIGHT_WEAK.search(item) and len(item) <= 200:
         return "footer"
     if _is_cookie(item):
@@ -289,10 +294,14 @@ def _split_runs(text: str, lines: list[_Line], lang: str) -> list[tuple[int, int
 def _title_like(prev: _Line, longest: dict[int, int], lang: str) -> bool:
     """A line without sentence punctuation shorter than its paragraph's longest line is a
     title or label, not a hard-wrapped line: English wraps run close to the wrap width,
-    Japanese (fixed-width) wraps exactly at it."""
+    Japanese (fixed-width) wraps exactly at it. A line ending with a comma is never a title:
+    its sentence goes on (a line broken by hand, a <br> in the copied page)."""
     width = longest[prev.para]
     short = len(prev.text) < (0.7 * width if lang == "en" else width - 2)
-    return short and not is_sentence_like(prev.text)
+    return short and not is_sentence_like(prev.text) and not prev.text.rstrip().endswith(_COMMAS)
+
+
+_COMMAS = (",", "、", "，", "､")
 
 
 def clean(text: str, lang: str, config: LoadConfig | None = None

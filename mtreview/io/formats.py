@@ -6,7 +6,8 @@ attribute (else the line number as a string), ``ref``/``mt`` are None when absen
 
 A TSV/CSV without a header (as sacrebleu and COMET users keep them) is read as
 ``src<TAB>tgt[<TAB>ref]`` when its first row has two or three fields, none a column name
-below, and Japanese text in one of them.
+below, and Japanese text in one of them. A TSV is read without quoting, except a cell a
+spreadsheet quoted (``unquote_cell``: doubled quotes inside) and a file with a quoted header.
 
 XML is parsed without the network and without reading external entities: a reference to one is an
 error, not a silent deletion; entities declared with their text inside the file are expanded.
@@ -62,8 +63,8 @@ def _columns(names: list[str], name: str, line: int) -> dict[str, str]:
             if alias in lowered:
                 found[field] = lowered[alias]
                 break
-    if "tgt" not in found and "mt" in found:
-        found["tgt"] = found["mt"]
+    if "tgt" not in found and "mt" in found:  # the MT output is the translation under review, not a
+        found["tgt"] = found.pop("mt")        # second translation to compare it with (chrF 100 against itself)
     missing = [f for f in ("src", "tgt") if f not in found]
     if missing:
         got = ", ".join(n for n in names if n) or "nothing"
@@ -123,13 +124,37 @@ def csv_records(text: str, name: str, delimiter: str = ",") -> list[tuple[int, l
     return records
 
 
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def quoted_header(text: str) -> bool:
+    """True for a TSV whose header cells are all in quotes (LibreOffice's "quote all text cells"):
+    the whole file is quoted as CSV is, and its cells may hold line breaks."""
+    header = text.split("\n", 1)[0].split("\t")
+    return len(header) > 1 and all(_QUOTED.fullmatch(f) for f in header)
+
+
+def unquote_cell(field: str) -> str:
+    """A TSV cell that a spreadsheet or a CSV writer quoted (Excel's "Unicode text", pandas): wrapped in
+    quotes with the quotes inside doubled (``"Putin may visit ""soon,"" it said."``) -> its text. A
+    cell written without quoting never doubles a quote, so ``"We will win," he said.`` and
+    ``"Enough is enough"`` stay as they are. Cell by cell: files mix the two."""
+    if len(field) > 3 and _QUOTED.fullmatch(field) and '""' in field[1:-1]:
+        return field[1:-1].replace('""', '"')
+    return field
+
+
 def read_delimited(text: str, name: str) -> list[dict[str, Any]]:
-    """TSV (no quoting: one unit per line) or CSV (quoted fields may span lines)."""
+    """TSV (no quoting: one unit per line, a spreadsheet's quoted cells unquoted, a quoted header read as
+    CSV with tabs) or CSV (quoted fields may span lines)."""
     if name.lower().endswith(".csv"):
         first = text.split("\n", 1)[0]
         records = csv_records(text, name, max(",;\t", key=first.count))
+    elif quoted_header(text):
+        records = csv_records(text, name, "\t")
     else:
-        records = [(i, ln.split("\t")) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
+        records = [(i, [unquote_cell(f) for f in ln.split("\t")]) for i, ln in enumerate(text.split("\n"), 1)
+                   if ln.strip()]
     if not records:
         raise InputError(f"{name}: empty file")
     head_line, header = records[0]

@@ -3,7 +3,7 @@
 Entry points: ``load_document`` (a file: plain text, scraped page, HTML), ``load_bytes``
 (an upload), ``load_text`` (text in memory), and for files already split into segments
 ``load_pairs`` / ``load_pairs_bytes`` / ``load_rows`` / ``is_pair_file`` (TSV/CSV, JSONL, XLIFF, TMX; see
-``formats``). Page debris rules live in ``debris``.
+``formats``). Page debris rules live in ``debris``, HTML extraction in ``webpage``.
 
 Offsets always index ``Document.text``: the decoded text with line endings normalised
 to ``\\n`` (the original style is kept in ``Document.newline``), or for HTML the text the
@@ -18,9 +18,10 @@ from pathlib import Path
 
 from ..config import LoadConfig
 from ..errors import InputError
-from ..lang.ja import JA_SCRIPT
+from ..lang.ja import JA_SCRIPT, looks_chinese
 from ..records import Block, Document
 from . import debris, formats
+from .webpage import html_to_text, looks_like_html
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +102,19 @@ def _legacy(data: bytes) -> tuple[str, str] | None:
     if best is None:
         return None
     text = best[1]
-    if len(_JA_CHAR.findall(text)) < 0.05 * max(1, len(re.findall(r"\w", text))):
+    if len(_JA_CHAR.findall(text)) < 0.05 * max(1, len(re.findall(r"\w", text))) and not _few_words(data, text):
         return None  # not really Japanese: let charset-normalizer decide
     return text, best[2]
+
+
+def _few_words(data: bytes, text: str) -> bool:
+    """Mostly ASCII with a few Japanese words (a manifest of paths with 政治 as the desk, English with
+    トヨタ in it): the high bytes come in runs, as multi-byte characters do (Windows-1252 quotes and
+    accents stand alone), and every non-ASCII character of the decoding is Japanese script."""
+    high = len(data.translate(None, _ASCII))
+    wide = [c for c in text if ord(c) > 0x7F]
+    return (sum(len(run) for run in _HIGH_RUN.findall(data)) * 2 > high and bool(wide)
+            and all(_JA_COMMON.match(c) for c in wide))
 
 
 def _damaged_utf8(data: bytes) -> tuple[str, int] | None:
@@ -135,8 +146,20 @@ def _western(data: bytes) -> tuple[str, str] | None:
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
+_DOCUMENTS = (  # what a translator's other files start with: said by name, not "binary file"
+    (b"%PDF", "a PDF file"),
+    (b"PK\x03\x04", "a zipped document (Word .docx, Excel .xlsx, OpenDocument ...)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (Word .doc, Excel .xls)"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+
 def decode(data: bytes, name: str = "input") -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding). Binary or undecodable input is an InputError."""
+    for magic, what in _DOCUMENTS:
+        if data.lstrip(b"\xef\xbb\xbf").startswith(magic):
+            raise InputError(f"{name}: {what}, not text: save it as plain text (.txt), a page as HTML, "
+                             "a table as TSV or CSV")
     text, encoding = _decode(data, name)
     if len(_CONTROL.findall(text[:20000])) > max(2, len(text[:20000]) // 100):
         raise InputError(f"{name}: binary file, not text")
@@ -211,13 +234,22 @@ def check_lang(text: str, lang: str | None, name: str) -> str:
     found = detect_lang(text)
     if found is None:
         raise InputError(f"{name}: no English or Japanese text found")
+    if lang is not None and lang not in _NAMES:
+        raise InputError(f"{name}: unsupported language {lang!r} (expected en or ja)")
+    if found == "ja" and looks_chinese(text):
+        raise InputError(f"{name}: expected {_NAMES[lang or 'ja']} text but this looks Chinese "
+                         "(Han characters without kana)")
     if lang is None:
         return found
-    if lang not in _NAMES:
-        raise InputError(f"{name}: unsupported language {lang!r} (expected en or ja)")
     if found != lang:
         raise InputError(f"{name}: expected {_NAMES[lang]} text but this looks {_NAMES[found]}")
     return lang
+
+
+# Paragraph breaks that are not a blank line (U+2029 from JavaScript/JSON sources, a page break): an article's
+# paragraphs are found on blank lines. A line break inside a paragraph (U+2028, Word's vertical tab) stays as
+# it is: a sentence may run over it. Segment files keep them all: a cell is one line.
+_BREAKS = {0x2029: "\n\n", 0x0C: "\n\n"}
 
 
 def load_text(text: str, lang: str | None = None, *, path: str | None = None,
@@ -226,6 +258,7 @@ def load_text(text: str, lang: str | None = None, *, path: str | None = None,
     name = path or "input"
     config = config or LoadConfig()
     text, newline = normalise_newlines(text.removeprefix("\ufeff"))
+    text = text.translate(_BREAKS)
     if not text.strip():
         raise InputError(f"{name}: empty file")
     lang = check_lang(text, lang, name)
@@ -238,52 +271,6 @@ def load_text(text: str, lang: str | None = None, *, path: str | None = None,
         log.info("%s: removed %d lines of page debris", name, len(removed))
     return Document(text=text, lang=lang, blocks=blocks, removed=removed, path=path, fmt=fmt,
                     encoding=encoding, newline=newline)
-
-
-def looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:2000].lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(?:html|body|head)[\s>]", head))
-
-
-def _lead_captions(html: str) -> list[str]:
-    """Photo captions (<figcaption>) that come before the first real paragraph of the page:
-    the extractor drops them, but a translated page keeps its lead photo's caption."""
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        root = lxml_html.fromstring(html)
-    except (ValueError, etree.ParserError):
-        return []
-    captions = []
-    for el in root.iter("figcaption", "p"):
-        text = " ".join(el.text_content().split())
-        if el.tag == "p" and len(text) >= 40:
-            break
-        if el.tag == "figcaption" and text:
-            captions.append(text)
-    return captions
-
-
-def html_to_text(html: str, name: str = "input") -> str:
-    """The article of an HTML page as plain text: title, lead photo caption, one paragraph per block."""
-    import trafilatura
-
-    found = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                        with_metadata=True, favor_precision=True)
-    body = (getattr(found, "text", None) or "").strip() if found is not None else ""
-    if not body:
-        raise InputError(f"{name}: no article text found in this HTML page")
-    paras = [p.strip() for p in body.split("\n") if p.strip()]
-    title = (getattr(found, "title", None) or "").strip()
-    if title and (not paras or paras[0] != title):
-        paras.insert(0, title)
-    at = 1 if title else 0
-    for caption in _lead_captions(html):
-        if caption not in body:
-            paras.insert(at, caption)
-            at += 1
-    return "\n\n".join(paras)
 
 
 def load_bytes(data: bytes, name: str = "input", lang: str | None = None,
@@ -317,7 +304,7 @@ def _read(path: str | Path) -> tuple[Path, bytes]:
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
-    if not p.is_file():
+    if not (p.is_file() or p.is_fifo()):  # a pipe: the shell's <(iconv -f sjis ja.txt)
         raise InputError(f"{p}: not a file")
     try:
         return p, p.read_bytes()
@@ -352,6 +339,36 @@ def _units(data: bytes, name: str) -> tuple[list[dict], str, str]:
     return formats.read_units(text, fmt, name), fmt, encoding
 
 
+_ROOT = re.compile(r"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+
+
+def stdin_name(data: bytes) -> str | None:
+    """The name a segment file piped to standard input is read under, its suffix naming the format
+    as a file's would: XLIFF or TMX by the root element, JSONL when it opens with ``{``, CSV when
+    its first line is a header of named columns split by commas or semicolons, TSV when it has a
+    tab; None when it is none of them (an article, a sentence a line)."""
+    try:
+        text, _ = decode(data, "<stdin>")
+    except InputError:
+        return "<stdin>.tsv"  # reading it says what is wrong
+    text = text.removeprefix("\ufeff").lstrip()
+    if not text:
+        return "<stdin>.tsv"  # reading it says it is empty
+    if text.startswith("<"):
+        body = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", "", text[:20000], flags=re.S)
+        root = _ROOT.search(body)
+        return "<stdin>.tmx" if root and root.group(2).lower() == "tmx" else "<stdin>.xlf"
+    if text.startswith("{"):
+        return "<stdin>.jsonl"
+    first = text.split("\n", 1)[0]
+    if "\t" in first:
+        return "<stdin>.tsv"
+    names = {a for aliases in formats.COLUMNS.values() for a in aliases}
+    if any(f.strip().strip('"').lower() in names for f in re.split(r"[,;]", first)):
+        return "<stdin>.csv"
+    return None
+
+
 def load_rows(path: str | Path) -> list[dict]:
     """The units of a segment file, each ``{"line", "id", "src", "tgt", "ref", "mt"}``."""
     p, data = _read(path)
@@ -374,13 +391,16 @@ def load_lines(data: bytes, name: str) -> list[str]:
 
 def check_columns(rows: list[dict], name: str) -> None:
     """The src column must read as English and tgt as Japanese (a swapped file is an InputError)."""
-    found = {side: detect_lang("\n".join(r[side] for r in rows)) for side in ("src", "tgt")}
+    found = {"src": detect_lang("\n".join(r["src"] for r in rows)),  # copies of the source are untranslated units
+             "tgt": detect_lang("\n".join(r["tgt"] for r in rows if not _copied(r)))}
     if found == {"src": "ja", "tgt": "en"}:
         raise InputError(f"{name}: src looks Japanese and tgt English: are the columns swapped? "
                          "(src is the English source, tgt the Japanese translation)")
     for side, lang in (("src", "en"), ("tgt", "ja")):
         if found[side] not in (None, lang):
             raise InputError(f"{name}: the {side} column should be {_NAMES[lang]} but looks {_NAMES[found[side]]}")
+    if found["tgt"] == "ja" and looks_chinese("\n".join(r["tgt"] for r in rows if not _copied(r))):
+        raise InputError(f"{name}: the tgt column should be Japanese but looks Chinese (Han characters without kana)")
 
 
 def load_pairs(path: str | Path) -> tuple[Document, Document]:
@@ -396,11 +416,20 @@ def load_pairs_bytes(data: bytes, name: str) -> tuple[Document, Document]:
     if not rows:
         raise InputError(f"{name}: no segments found")
     src = _segment_doc([r["src"] for r in rows], "en", name, fmt, "src", encoding)
-    tgt = _segment_doc([r["tgt"] for r in rows], "ja", name, fmt, "tgt", encoding)
+    tgt = _segment_doc([r["tgt"] for r in rows], "ja", name, fmt, "tgt", encoding,
+                       translated=[r["tgt"] for r in rows if not _copied(r)])
     return src, tgt
 
 
-def _segment_doc(units: list[str], lang: str, name: str, fmt: str, side: str, encoding: str) -> Document:
+def _copied(row: dict) -> bool:
+    """A target that is its source again: a CAT tool's copy of the source into an untranslated unit."""
+    return bool(row["tgt"].strip()) and row["tgt"].strip() == row["src"].strip()
+
+
+def _segment_doc(units: list[str], lang: str, name: str, fmt: str, side: str, encoding: str,
+                 translated: list[str] | None = None) -> Document:
+    """The side's Document; ``translated``: the units whose language is checked (a partly translated
+    file's untranslated units hold copies of their source: they are for the checks to flag)."""
     parts, blocks, pos = [], [], 0
     for i, unit in enumerate(units):
         unit = unit.strip()
@@ -413,5 +442,7 @@ def _segment_doc(units: list[str], lang: str, name: str, fmt: str, side: str, en
     text = "".join(parts)
     if not text.strip():
         raise InputError(f"{name}: every {side} segment is empty")
-    check_lang(text, lang, f"{name} ({side} side)")
+    if translated is not None and not "".join(translated).strip():
+        raise InputError(f"{name}: every {side} segment is a copy of its source: nothing is translated yet")
+    check_lang(text if translated is None else "\n\n".join(translated), lang, f"{name} ({side} side)")
     return Document(text=text, lang=lang, blocks=tuple(blocks), path=name, fmt=fmt, encoding=encoding)

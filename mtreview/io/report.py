@@ -24,6 +24,15 @@ def bead_rows(beads: Sequence[Bead], src: Sequence[Sentence], tgt: Sequence[Sent
     ]
 
 
+def tsv_cell(text: str) -> str:
+    """Text as one TSV cell: a tab or line break inside it (a hard-wrapped sentence, a cell that held
+    a line break) becomes a space, so each row stays one line with its columns."""
+    return text.translate(_TSV_BREAKS)
+
+
+_TSV_BREAKS = {ord(c): " " for c in "\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
     for row in rows:
         out.write(dumps(row) + "\n")

@@ -26,6 +26,20 @@ KATAKANA_RUN = re.compile(f"[{KATAKANA}{KATAKANA_DOT}]+")
 # JA_CHAR on purpose: a document written in old or half-width forms is still Japanese.
 JA_SCRIPT = r"\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f"
 
+# Kana (with half-width katakana) against Han characters: Japanese prose is about 40% kana, so a text
+# of many Han characters and next to no kana is Chinese (simplified or traditional), not Japanese.
+_KANA_RE = re.compile(f"[{HIRAGANA}{KATAKANA}\uff66-\uff9f]")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+CHINESE_MIN_HAN = 30  # fewer Han characters (a name, a kanji-only headline) say nothing
+CHINESE_MAX_KANA = 0.02  # kana per Han character, at most
+
+
+def looks_chinese(text: str) -> bool:
+    """True for Chinese: at least ``CHINESE_MIN_HAN`` Han characters with almost no kana."""
+    han = len(_HAN_RE.findall(text))
+    return han >= CHINESE_MIN_HAN and len(_KANA_RE.findall(text)) <= CHINESE_MAX_KANA * han
+
+
 # Full-width ASCII (U+FF01..U+FF5E) -> ASCII, one character for one character.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 

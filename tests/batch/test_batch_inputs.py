@@ -172,6 +172,24 @@ def test_utf16_jsonl_manifest_is_read(tmp_path):
     assert [(p.id, p.src.text, p.tgt.text) for p in pairs] == [("a", "Hi.", "やあ。")]
 
 
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8-sig", "utf-16"])
+def test_csv_manifest_and_metadata_as_excel_saves_them(tmp_path, encoding):
+    """Excel on a Japanese Windows saves CSV as Shift_JIS (CP932); "CSV UTF-8" adds a BOM."""
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_bytes("id,en_text,ja_text,desk,translator\r\na,Hi.,やあ。,政治部,山田\r\n".encode(encoding))
+    pairs, problems = discover(manifest)
+    assert problems == []
+    assert [(p.id, p.src.text, p.tgt.text, p.meta["desk"], p.meta["translator"]) for p in pairs] == [
+        ("a", "Hi.", "やあ。", "政治部", "山田")]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for suffix in ("en.txt", "ja.txt"):
+        (folder / f"abcnews.420102.{suffix}").write_bytes((FIXTURES / f"abcnews.420102.{suffix}").read_bytes())
+    (folder / "metadata.csv").write_bytes("name,desk\r\nabcnews.420102,国際部\r\n".encode(encoding))
+    pairs, _ = discover(folder)
+    assert [(p.id, p.meta["desk"]) for p in pairs] == [("abcnews.420102", "国際部")]
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("m.jsonl", b'{"id": "a", "en_text": ' + b"[" * 100000 + b"]" * 100000 + b"}\n", "nested too deeply"),
     ("m.jsonl", b'{"id": NaN, "en_text": "Hi.", "ja_text": "x"}\n', "NaN is not a JSON number"),
@@ -221,3 +239,19 @@ def test_a_misnamed_file_in_a_folder_is_named_in_a_warning_not_silently_left_out
     assert [p.id for p in pairs] == ["a"] and problems == []
     [warning] = [r.getMessage() for r in caplog.records]
     assert "1 file(s)" in warning and warning.endswith(": b_en.txt")
+
+
+def test_a_failed_article_is_warned_with_its_reason(tmp_path, caplog):
+    """On stderr as in errors.jsonl: 'article b failed: .../b.ja.txt: empty file', not only 'see errors.jsonl'."""
+    import logging
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for suffix in ("en.txt", "ja.txt"):
+        (folder / f"a.{suffix}").write_bytes((FIXTURES / f"abcnews.420102.{suffix}").read_bytes())
+    (folder / "b.en.txt").write_bytes((FIXTURES / "abcnews.420102.en.txt").read_bytes())
+    (folder / "b.ja.txt").write_bytes(b"")
+    with caplog.at_level(logging.WARNING, logger="mtreview.batch.runner"):
+        batch.run_batch(folder, tmp_path / "out", HASHING, workers=1, quiet=True)
+    warned = [r.getMessage() for r in caplog.records if "article b failed" in r.getMessage()]
+    assert len(warned) == 1 and "b.ja.txt: empty file" in warned[0], warned

@@ -7,7 +7,9 @@ import argparse
 import io
 import json
 import sys
+import textwrap
 import tomllib
+from pathlib import Path
 
 import pytest
 from tiny_marian import read_pairs
@@ -162,6 +164,77 @@ def test_pairs_from_stdin_tsv_and_jsonl(monkeypatch, capsys, reference):
     assert [o["scores"] for o in _jsonl(capsys.readouterr().out)] == [o["scores"] for o in reference]
 
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("name", ["pairs.xlf", "pairs2.xlf", "pairs.tmx", "pairs.csv", "cat/trados.sdlxliff",
+                                  "cat/memory.tmx"])
+def test_any_segment_file_can_be_piped_in(name, monkeypatch, capsys):
+    """A pipe has no file name: the content says what it is (XML root, JSON, commas), as the suffix would."""
+    path = DATA / name
+    assert main(["score", str(path)]) == 0
+    from_file = capsys.readouterr().out
+    assert main(["review", str(path)]) == 0
+    review_file = json.loads(capsys.readouterr().out)["segments"]
+    for command in ("score", "review"):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8"))
+        assert main([command, "-"]) == 0, capsys.readouterr().err
+        out = capsys.readouterr().out
+        assert (out == from_file) if command == "score" else (json.loads(out)["segments"] == review_file)
+
+
+def test_score_of_a_plain_text_file_points_to_line_aligned_input(seed_paths, capsys):
+    """sacrebleu users type `score hyp.ja`: the error says how plain-text files go in."""
+    assert main(["score", str(seed_paths[1])]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a segment file" in err[0] and "-s SRC -t HYP" in err[0], err
+
+
+@pytest.mark.parametrize("command, hint", [("review", "an article pair is two files, EN_FILE JA_FILE"),
+                                           ("score", "line-aligned plain-text files go in as -s SRC -t HYP")])
+def test_an_article_piped_alone_is_not_a_segment_file(seed_paths, monkeypatch, capsys, command, hint):
+    """`cat article.en.txt | mtreview review -`: said as such, not as a stray quote in a CSV or a TSV
+    whose header lacks src and tgt."""
+    _stdin(monkeypatch, seed_paths[0].read_text(encoding="utf-8"))
+    assert main([command, "-"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("mtreview: error: <stdin>: not a segment file") and hint in err[0]
+
+
+def _fifos(tmp_path, texts: dict[str, str]) -> dict[str, str]:
+    """Named pipes fed by threads, as the shell's <(...) gives them; name -> path."""
+    import os
+    import threading
+
+    paths = {}
+    for name, text in texts.items():
+        path = tmp_path / name
+        os.mkfifo(path)
+        threading.Thread(target=path.write_text, args=(text,), kwargs={"encoding": "utf-8"}, daemon=True).start()
+        paths[name] = str(path)
+    return paths
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
+def test_pipes_from_process_substitution_are_read(tmp_path, seed_paths, capsys):
+    """`mtreview score -s <(cut -f1 x.tsv) -t <(cut -f2 x.tsv)`, `review en.txt <(nkf -w ja.txt)`."""
+    en, ja = seed_paths
+    src = "".join(f"{e}\n" for e, _ in PAIRS)
+    hyp = "".join(f"{j}\n" for _, j in PAIRS)
+    (tmp_path / "src.en").write_text(src, encoding="utf-8")
+    (tmp_path / "hyp.ja").write_text(hyp, encoding="utf-8")
+    assert main(["score", "-s", str(tmp_path / "src.en"), "-t", str(tmp_path / "hyp.ja")]) == 0
+    from_files = capsys.readouterr().out
+    pipes = _fifos(tmp_path, {"s": src, "t": hyp})
+    assert main(["score", "-s", pipes["s"], "-t", pipes["t"]]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out == from_files
+    assert main(["align", str(en), str(ja)]) == 0
+    aligned = capsys.readouterr().out
+    pipes = _fifos(tmp_path, {"ja": ja.read_text(encoding="utf-8")})
+    assert main(["align", str(en), pipes["ja"]]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out == aligned
+
+
 def test_swapped_columns_are_refused(tmp_path, capsys):
     p = tmp_path / "swapped.tsv"
     p.write_text("src\ttgt\n" + "".join(f"{ja}\t{en}\n" for en, ja in PAIRS), encoding="utf-8")
@@ -209,6 +282,17 @@ def test_review_out_dash_writes_the_record_to_stdout(seed_paths, capsys, tmp_pat
     assert not (tmp_path / "-").exists()
 
 
+@pytest.mark.parametrize("command", ["review", "align"])
+def test_article_files_given_the_wrong_way_round(seed_paths, capsys, command):
+    en, ja = seed_paths
+    assert main([command, str(ja), str(en)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"mtreview: error: {ja} looks Japanese and {en} English: the English source comes first "
+                   "(EN_FILE JA_FILE)"]
+    assert main([command, str(ja), str(ja)]) == 2  # both Japanese: the first file's own error
+    assert "expected English text but this looks Japanese" in capsys.readouterr().err
+
+
 def test_review_and_align_read_a_side_from_stdin(seed_paths, capsys, monkeypatch):
     en, ja = seed_paths
     assert main(["align", str(en), str(ja)]) == 0
@@ -217,6 +301,25 @@ def test_review_and_align_read_a_side_from_stdin(seed_paths, capsys, monkeypatch
     assert main(["align", str(en), "-"]) == 0
     assert capsys.readouterr().out == from_files
     assert main(["align", "-", "-"]) == 64
+
+
+def test_tsv_outputs_keep_one_row_a_line(seed_paths, tmp_path, capsys):
+    """A hard-wrapped article (sentences over line breaks) and a cell holding a line break: each TSV row
+    is still one line of its columns; the JSONL keeps the exact text."""
+    en, ja = seed_paths
+    wrapped = tmp_path / "wrapped.en.txt"
+    paras = en.read_text(encoding="utf-8").split("\n\n")
+    wrapped.write_text("\n\n".join(textwrap.fill(p, 72) for p in paras), encoding="utf-8")
+    assert main(["align", str(wrapped), str(ja)]) == 0
+    beads = _jsonl(capsys.readouterr().out)
+    assert any("\n" in b["src"] for b in beads)
+    assert main(["align", str(wrapped), str(ja), "--format", "tsv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[1:] for line in lines] == [[" ".join(b["src"].split("\n")), b["tgt"]] for b in beads]
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text('"src"\t"tgt"\n"Line one.\nLine ""two""."\t"一行目。\n二行目。"\n', encoding="utf-8")
+    assert main(["score", str(pairs), "--format", "tsv"]) == 0
+    assert capsys.readouterr().out.split("\t")[3] == "一行目。 二行目。\n"
 
 
 # -- packaging ----------------------------------------------------------------------------

@@ -282,6 +282,36 @@ def test_missing_target_is_created_after_the_source():
     assert "".join(unit[1].itertext()) == "当局者はコメントを控えた。"
 
 
+SEGMENTED_SOURCE_ONLY = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a.txt" source-language="en"
+ target-language="ja" datatype="plaintext"><body>
+<trans-unit id="1"><source>Kim traveled to Russia in September. He met Putin.</source>
+<seg-source><mrk mtype="seg" mid="1">Kim traveled to Russia in September.</mrk> <mrk mtype="seg" mid="2">He met
+ Putin.</mrk></seg-source><target>金氏は9月にロシアを訪れた。プーチン氏と会談した。</target></trans-unit>
+<trans-unit id="2"><source>He left.</source><seg-source><mrk mtype="seg" mid="1">He left.</mrk></seg-source>
+</trans-unit>
+</body></file></xliff>
+"""
+
+
+def test_target_not_split_like_its_seg_source_is_one_segment_not_lost(tmp_path):
+    """Okapi-style <seg-source> segments but a target never split (an unsegmented pre-translation):
+    the unit's whole target is its translation, not two untranslated segments."""
+    path = tmp_path / "a.xlf"
+    path.write_text(SEGMENTED_SOURCE_ONLY, encoding="utf-8")
+    rows = load_rows(path)
+    assert [(r["id"], r["src"], r["tgt"]) for r in rows] == [
+        ("1", "Kim traveled to Russia in September. He met Putin.",
+         "金氏は9月にロシアを訪れた。プーチン氏と会談した。"),
+        ("2#1", "He left.", ""),  # no target yet: the <seg-source> segment as before
+    ]
+    src, tgt = load_pairs(path)
+    review = pipeline.review(src, tgt, Config(), pipeline.Models(embedder=Same()))
+    out = cat_export.export(cat.read(path.read_bytes(), path.name), review,
+                            {0: SegmentState(0, edit="金氏は9月にロシアを訪問した。プーチン氏と会談した。")})
+    assert cat.read(out, "out.xlf").segments[0].tgt == "金氏は9月にロシアを訪問した。プーチン氏と会談した。"
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
 def test_xml_in_other_encodings_reads_and_round_trips(tmp_path, encoding):
     text = (DATA / "omegat.xlf").read_text(encoding="utf-8").replace('encoding="UTF-8"', f'encoding="{encoding}"')

@@ -197,6 +197,22 @@ def test_debris_lines_anywhere(line, reason):
 
 
 @pytest.mark.parametrize(
+    "line, lang",
+    [
+        ("Topics: North Korea Russia Vladimir Putin Kim Jong Un", "en"),
+        ("Tags: North Korea, Russia, diplomacy", "en"),
+        ("タグ：北朝鮮 ロシア プーチン大統領", "ja"),
+        ("キーワード: 北朝鮮、ロシア", "ja"),
+    ],
+)
+def test_inline_tag_list_below_the_article(line, lang):
+    """A tag list on one line with its label ("Topics: ..."), below the last paragraph."""
+    paras = EN[:4] if lang == "en" else JA[3:6]
+    _, removed = clean("\n\n".join([*paras, line]), lang, LoadConfig())
+    assert [(r.reason, r.text) for r in removed] == [("tags", line)]
+
+
+@pytest.mark.parametrize(
     "page, lang",
     [
         # a bullet list of key points at the end of an article is article text
@@ -205,6 +221,9 @@ def test_debris_lines_anywhere(line, reason):
         ("\n\n".join([EN[0], "• Putin may visit Pyongyang\n• Choe met Lavrov", EN[2], EN[3]]), "en"),
         # a sentence that starts like a link label is article text
         ("\n\n".join([EN[0], EN[2], "Related: the ministry said the launch was routine.", EN[3]]), "en"),
+        # a labelled line that is a sentence, or sits in the article, is article text
+        ("\n\n".join([EN[0], EN[2], EN[3], "Topics: the two leaders discussed trade. Nothing else."]), "en"),
+        ("\n\n".join([EN[0], EN[2], "Topics: North Korea Russia", EN[3]]), "en"),
         # short repeated lines are not page repeats
         ("\n\n".join([JA[2], "「はい」", JA[3], "「はい」"]), "ja"),
         ("\n\n".join(["西武・外崎が初サヨナラ打", JA[2], "関連する動き", JA[3]]), "ja"),
@@ -237,6 +256,14 @@ def test_article_structures_lose_nothing(page, lang):
         # one paragraph per line, no blank lines between them
         ("\n".join(JA[2:6]), "ja", 4),
         (EN[0] + "\n" + "\n".join(EN[2:5]), "en", 4),
+        # a line broken by hand after a comma goes on: one sentence, one block
+        ("North Korea has been strengthening its ties with Russia,\nmost visibly when leader Kim Jong Un "
+         "traveled to Russia in September for a summit with President Vladimir Putin.", "en", 1),
+        ("北朝鮮はロシアとの関係を積極的に強化しており、\n金正恩総書記が9月にロシアを訪問し、プーチン大統領と"
+         "首脳会談を行ったことでも注目された。", "ja", 1),
+        # a short label without a comma still ends its block
+        ("Kim in Russia\nNorth Korean leader Kim Jong Un traveled to Russia in September for a summit with "
+         "President Vladimir Putin.", "en", 2),
     ],
 )
 def test_blocks_from_lines(page, lang, blocks):

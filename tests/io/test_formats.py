@@ -55,6 +55,61 @@ def test_csv_with_en_ja_columns_ref_and_an_empty_side():
     assert tgt.block_text(1) == ""
 
 
+QUOTE_EN = 'Putin may visit "at an early date," the ministry said.'
+QUOTE_JA = "外務省によると、プーチン氏は「早期に」訪問する可能性がある。"
+
+
+@pytest.mark.parametrize(
+    "text, rows",
+    [
+        # Excel "Unicode text" / LibreOffice: a cell holding a quote is wrapped, its quotes doubled
+        ('src\ttgt\n"Putin may visit ""at an early date,"" the ministry said."\t' + QUOTE_JA + "\n"
+         + EN1 + "\t" + JA1 + "\n", [(QUOTE_EN, QUOTE_JA), (EN1, JA1)]),
+        # every cell wrapped ("quote all text cells"), one holding a line break
+        ('"src"\t"tgt"\n"' + EN1 + '"\t"' + JA1 + '"\n"Line one.\nLine two."\t"一行目。\n二行目。"\n',
+         [(EN1, JA1), ("Line one.\nLine two.", "一行目。\n二行目。")]),
+        # files mix the two (WMT's system outputs): a bare cell with quotes beside a quoted one
+        ('src\ttgt\n"We will win," he said.\t"彼は""勝つ""と言った。"\n',
+         [('"We will win," he said.', '彼は"勝つ"と言った。')]),
+        # written without quoting (sacrebleu, COMET): quotes are text
+        ('src\ttgt\n"We will win," he said.\t「勝つ」と彼は言った。\n"Enough is enough"\t「もうたくさんだ」\n',
+         [('"We will win," he said.', "「勝つ」と彼は言った。"), ('"Enough is enough"', "「もうたくさんだ」")]),
+    ],
+)
+def test_tsv_saved_by_a_spreadsheet_loses_its_quoting(tmp_path, text, rows):
+    path = tmp_path / "pairs.tsv"
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-16"))  # as Excel saves "Unicode text"
+    assert [(r["src"], r["tgt"]) for r in load_rows(path)] == rows
+
+
+def _partial_xliff(translated: int) -> str:
+    """Four units, the first ``translated`` translated, the others holding a copy of their source (a CAT
+    tool's "copy source to target" before translation)."""
+    units = [(EN1, JA1), (EN3, "同報告書によると、同組織はイスラム国の支部と手を結んだ。"),
+             ("Officials declined to comment.", "当局者はコメントを控えた。"),
+             ("It was not clear when.", "時期は不明だ。")]
+    body = "".join(f'<trans-unit id="u{i}"><source>{en}</source><target>{ja if i < translated else en}</target>'
+                   "</trans-unit>" for i, (en, ja) in enumerate(units))
+    return ('<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+            f'<file original="a" source-language="en" target-language="ja" datatype="plaintext"><body>{body}'
+            "</body></file></xliff>")
+
+
+def test_partly_translated_file_with_copies_of_the_source_is_reviewed(tmp_path):
+    """One unit of four translated, three still holding their source: the English copies are untranslated
+    units for the checks to flag, not a sign that the translation side is English."""
+    path = tmp_path / "partial.xlf"
+    path.write_text(_partial_xliff(1), encoding="utf-8")
+    _, tgt = load_pairs(path)
+    assert tgt.block_text(0) == JA1 and tgt.block_text(3) == "It was not clear when."
+    from mtreview.io.load import check_columns
+
+    check_columns(load_rows(path), "partial.xlf")  # what `score` checks
+    path.write_text(_partial_xliff(0), encoding="utf-8")
+    with pytest.raises(InputError, match="every tgt segment is a copy of its source: nothing is translated yet"):
+        load_pairs(path)
+
+
 def _mutate(tmp_path, name, old, new, count=1):
     text = (DATA / name).read_text(encoding="utf-8")
     assert old in text
@@ -187,6 +242,51 @@ def test_japanese_html_in_shift_jis():
     assert [doc.block_text(i) for i in range(6)] == [title, *paras]
 
 
+# An article body copied from a CMS's source view or saved as .txt: markup and entities, no <html>.
+FRAGMENT_EN = ("<p>SEOUL: North Korea said Sunday it had agreed with Russia to step up strategic &amp; tactical "
+               "cooperation.</p>\n<p>Describing Foreign Minister Choe Son Hui&#8217;s talks in Moscow, the "
+               "ministry said Putin may visit &ldquo;at an early date.&rdquo;</p>\n")
+FRAGMENT_JA = "<p>金氏は9月にロシアを訪れた。<br>プーチン氏と会談した。</p>\n"
+
+
+@pytest.mark.parametrize(
+    "data, name, lang, blocks",
+    [
+        (FRAGMENT_EN, "body.txt", "en",
+         ["SEOUL: North Korea said Sunday it had agreed with Russia to step up strategic & tactical cooperation.",
+          "Describing Foreign Minister Choe Son Hui\u2019s talks in Moscow, the ministry said Putin may visit "
+          "\u201cat an early date.\u201d"]),
+        (FRAGMENT_JA, "body.txt", "ja", ["金氏は9月にロシアを訪れた。", "プーチン氏と会談した。"]),
+        # a short fragment in an .html file: the extractor dropped it unwrapped
+        (FRAGMENT_JA, "body.html", "ja", ["金氏は9月にロシアを訪れた。", "プーチン氏と会談した。"]),
+    ],
+)
+def test_html_fragment_is_read_as_html(data, name, lang, blocks):
+    doc = load_bytes(data.encode("utf-8"), name, lang)
+    assert doc.fmt == "html"
+    assert [doc.block_text(i) for i in range(len(doc.blocks))] == blocks
+
+
+def test_article_in_a_layout_table_is_found():
+    """Older sites lay the page out in a table: the article is in a cell, beside the menu's cell."""
+    paras = ["【ソウル共同】北朝鮮外務省は２１日、ロシアと戦略的・戦術的協力を強化することで合意したと発表した。",
+             "崔善姫（チェ・ソンヒ）外相が先週モスクワでプーチン大統領やラブロフ外相と会談した。"]
+    page = ('<html><head><meta charset="utf-8"><title>北朝鮮、ロシアとの協力強調</title></head><body>'
+            '<table width="760"><tr><td class="menu"><a href="/">トップ</a><br><a href="/news">ニュース</a></td>'
+            '<td class="main"><h1>北朝鮮、ロシアとの協力強調</h1>' + "".join(f"<p>{p}</p>" for p in paras)
+            + "</td></tr></table></body></html>")
+    doc = load_bytes(page.encode("utf-8"), "page.html", "ja")
+    assert [doc.block_text(i) for i in range(len(doc.blocks))] == ["北朝鮮、ロシアとの協力強調", *paras]
+
+
+@pytest.mark.parametrize("text", ["<Analysis> Kim traveled to Russia in September.\n",
+                                  "<b Kim traveled to Russia in September.\n",
+                                  "<p> is the tag the page uses for a paragraph.\n"])
+def test_text_that_only_starts_with_a_bracket_stays_text(text):
+    doc = load_bytes(text.encode("utf-8"), "note.txt", "en")
+    assert doc.fmt == "text" and doc.text.strip() == text.strip()
+
+
 def test_rows_with_mt_and_ref_columns(tmp_path):
     rows = load_rows(DATA / "pairs.tsv")
     out = tmp_path / "scores.jsonl"
@@ -197,4 +297,5 @@ def test_rows_with_mt_and_ref_columns(tmp_path):
     )
     got = load_rows(out)
     assert [(r["line"], r["id"]) for r in got] == [(1, "7"), (2, "8"), (3, "9")]
-    assert got[0] == {"line": 1, "id": "7", "src": EN1, "tgt": JA1, "ref": JA1, "mt": JA1}
+    # hyp is the translation under review: not also an MT output to compare it with (bleu_mt 100 to itself)
+    assert got[0] == {"line": 1, "id": "7", "src": EN1, "tgt": JA1, "ref": JA1, "mt": None}

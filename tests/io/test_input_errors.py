@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from mtreview import pipeline
 from mtreview.cli.main import main
 from mtreview.config import from_dict
 from mtreview.errors import ConfigError, InputError
-from mtreview.io.load import load_rows, load_text
+from mtreview.io.load import load_bytes, load_rows, load_text
 from mtreview.models.embed import get_embedder
 
 DEEP = "[" * 100000 + "]" * 100000
@@ -110,6 +111,15 @@ def test_score_with_japanese_in_both_columns(tmp_path, capsys):
     assert "the src column should be English but looks Japanese" in _one_line_error(capsys, ["score", str(path)])
 
 
+@pytest.mark.parametrize("command", ["score", "review"])
+def test_chinese_translation_column_is_refused(tmp_path, capsys, command):
+    path = tmp_path / "pairs.tsv"
+    path.write_text("src\ttgt\nNorth Korea agreed with Russia to step up strategic cooperation.\t"
+                    "朝鲜外务省星期日表示，朝鲜已同意与俄罗斯加强战略和战术合作。\n"
+                    "It seeks a new multipolar international order.\t以建立一个新的多极国际秩序。\n", encoding="utf-8")
+    assert "looks Chinese (Han characters without kana)" in _one_line_error(capsys, [command, str(path)])
+
+
 def test_score_meta_checked_before_scoring(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(pipeline, "load_models", lambda *a: pytest.fail("scored before checking --meta"))
     path = tmp_path / "pairs.tsv"
@@ -188,3 +198,11 @@ def test_records_round_trip_through_json_for_the_seed(hashing):
     review = pipeline.review(src, tgt, from_dict({"align": {"embedder": "hashing"}}), hashing)
     data = json.loads(json.dumps(review.to_dict(), ensure_ascii=False, sort_keys=True))
     assert review_from_dict(data).to_dict() == review.to_dict()
+
+
+@pytest.mark.parametrize("page", [b"<html><body></body></html>", b"<html>", b"<p></p>"])
+def test_html_without_text_is_our_one_error_not_the_extractors_log(page, caplog):
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(InputError, match=r"^page\.html: no article text found in this HTML page$"):
+        load_bytes(page, "page.html", "en")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("trafilatura")] == []

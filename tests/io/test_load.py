@@ -54,6 +54,11 @@ def test_decode_damaged_utf8_keeps_the_text():
     assert got.startswith(SEED_JA[:300]) and got.endswith(SEED_JA[-300:])
 
 
+MANIFEST = "id,en_path,ja_path,date,desk\r\n" + "".join(
+    f"a{i:03d},articles/a{i:03d}.en.txt,articles/a{i:03d}.ja.txt,2024-01-{i % 28 + 1:02d},"
+    f"{'政治' if i % 10 == 0 else 'world'}\r\n" for i in range(50))
+
+
 @pytest.mark.parametrize(
     "text, data, expected",
     [
@@ -70,6 +75,10 @@ def test_decode_damaged_utf8_keeps_the_text():
         (SEED_JA_LEGACY, SEED_JA_LEGACY.encode("iso2022_jp"), "iso2022_jp"),
         (SEED_JA_LEGACY[:120], SEED_JA_LEGACY[:120].encode("euc_jp"), "euc_jp"),
         (SEED_JA_LEGACY[:120], SEED_JA_LEGACY[:120].encode("shift_jis"), "shift_jis"),
+        # mostly ASCII with a few Japanese words (a manifest saved by Japanese Excel): was big5hkscs mojibake
+        (MANIFEST, MANIFEST.encode("cp932"), "shift_jis"),
+        (MANIFEST, MANIFEST.encode("euc_jp"), "euc_jp"),
+        (SEED_EN[:1500] + "\nトヨタ自動車\n", (SEED_EN[:1500] + "\nトヨタ自動車\n").encode("shift_jis"), "shift_jis"),
     ],
 )
 def test_decode_encodings(text, data, expected):
@@ -116,6 +125,11 @@ def test_seed_page_in_each_encoding_cleans_the_same(enc):
         ("\u3000\n\n".encode(), "empty file"),
         (b"\xef\xbb\xbf", "empty file"),
         (b"12345 678\n", "no English or Japanese text found"),
+        # a translator's other files, said by name (an RTF would have loaded with its markup as text)
+        (b"%PDF-1.7\n" + bytes(range(256)), "a PDF file, not text: save it as plain text"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "a zipped document .Word .docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)), "an old Office document"),
+        (b"{\\rtf1\\ansi\\deff0 Kim traveled to Russia in September.}", "an RTF document, not text"),
     ],
 )
 def test_bad_bytes(data, message):
@@ -131,6 +145,11 @@ def test_bad_bytes(data, message):
         (SEED_EN, "ja", "expected Japanese text but this looks English"),
         (SEED_JA, "en", "expected English text but this looks Japanese"),
         (SEED_EN, "fr", "unsupported language 'fr'"),
+        # the Chinese edition given for the Japanese translation: Han characters, no kana
+        ("朝鲜与俄罗斯同意加强合作\n\n朝鲜外务省星期日表示，朝鲜已同意与俄罗斯加强战略和战术合作，以建立一个新的多极国际秩序。\n",
+         "ja", "expected Japanese text but this looks Chinese"),
+        ("北韓外務省星期日表示，北韓已同意與俄羅斯加強戰略和戰術合作，以建立一個新的多極國際秩序。\n",
+         None, "expected Japanese text but this looks Chinese"),
     ],
 )
 def test_wrong_language(text, lang, message):
@@ -152,6 +171,17 @@ def test_newlines_are_normalised_and_recorded(page, style):
     assert doc.newline == style
     assert doc.text == SEED_JA
     assert [(r.reason, r.text) for r in doc.removed] == SEED_REMOVED
+
+
+@pytest.mark.parametrize("para", ["\u2029", "\x0c", "\n\u2029\n"])
+def test_other_paragraph_breaks_split_an_article(para):
+    """The Unicode paragraph separator (text from JavaScript or JSON) and a page break: paragraphs as
+    with blank lines."""
+    plain = load_text(SEED_JA, "ja")
+    doc = load_text(SEED_JA.replace("\n\n", para), "ja")
+    texts = [plain.block_text(i) for i in range(len(plain.blocks))]
+    assert [doc.block_text(i) for i in range(len(doc.blocks))] == texts
+
 
 
 # -- the scraped seed page ---------------------------------------------------------

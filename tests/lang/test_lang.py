@@ -44,6 +44,21 @@ def test_ja_script_is_wider_than_the_letters(ch):
     assert re.match(f"[{ja.JA_SCRIPT}]", ch) and not ja.is_ja(ch)
 
 
+ZH = "朝鲜外务省星期日表示，朝鲜已同意与俄罗斯加强战略和战术合作，以建立一个新的多极国际秩序。"
+ZH_TW = "北韓外務省星期日表示，北韓已同意與俄羅斯加強戰略和戰術合作，以建立一個新的多極國際秩序。"
+JA_KANJI_HEAVY = "北朝鮮外務省は日曜日、露朝両国が戦略的・戦術的協力強化で合意したと発表、新国際秩序構築を強調した。"
+
+
+@pytest.mark.parametrize(("text", "chinese"), [
+    (ZH, True), (ZH_TW, True), (ZH * 2 + "「优の良品」", True),  # a brand name with の: still Chinese
+    (JA_KANJI_HEAVY, False), (JA_KANJI_HEAVY * 5, False),
+    ("国際秩序構築", False), ("中華人民共和国国務院総理李強" * 2, False),  # too few Han to tell
+    ("Kim traveled to Russia in September.", False),
+])
+def test_looks_chinese(text, chinese):
+    assert ja.looks_chinese(text) is chinese
+
+
 def test_fold_width_keeps_length():
     assert ja.fold_width("ＡＢＣ　１２３！") == "ABC 123!"
     assert ja.ja_ratio("日本 abc") == pytest.approx(2 / 5)
