@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="text -> vector cache (npz), kept between runs")
     ap.add_argument("--cap", type=int, default=15000, help="most fitting pairs per language")
     ap.add_argument("--write", type=Path, default=None, help="save the chosen maps (float16 npz) here")
-    ap.add_argument("--lams", default="0.03,0.1,0.3,1", help="ridge penalties tried (chosen on part of the fitting pairs)")
+    ap.add_argument("--lams", default="0.03,0.1,0.3,1",
+                    help="ridge penalties tried (chosen on part of the fitting pairs)")
     args = ap.parse_args(argv)
     data = collect(args.cap)
     enc = CachedEmbedder(load_models(Config()).embedder, args.cache)
