@@ -34,16 +34,21 @@ def store_states(folder: Path, url: str) -> dict[str, dict[int, Any]]:
     article stored in several versions, the current one: see :func:`_current`)."""
     from ..ui.store import Store
 
-    here = folder.expanduser().resolve()
-    versions: dict[str, list[Any]] = {}
     store = Store(url)
     try:
-        for art in store.articles():
-            if art.source.startswith("batch:") and Path(art.source[6:]).expanduser().resolve() == here:
-                versions.setdefault(art.name, []).append(art)
-        return {name: store.segment_states(_current(folder, arts).id) for name, arts in sorted(versions.items())}
+        return states_in(store, folder)
     finally:
         store.close()
+
+
+def states_in(store: Any, folder: Path) -> dict[str, dict[int, Any]]:
+    """:func:`store_states` from an open ``ui.store.Store`` (the review app's own)."""
+    here = folder.expanduser().resolve()
+    versions: dict[str, list[Any]] = {}
+    for art in store.articles():
+        if art.source.startswith("batch:") and Path(art.source[6:]).expanduser().resolve() == here:
+            versions.setdefault(art.name, []).append(art)
+    return {name: store.segment_states(_current(folder, arts).id) for name, arts in sorted(versions.items())}
 
 
 def _current(folder: Path, arts: Sequence[Any]) -> Any:

@@ -281,3 +281,40 @@ def worst_segments(data: BatchData, n: int = 20) -> pd.DataFrame:
     out = ranked[cols].reset_index(drop=True)
     return out.assign(review=[review_link(data.path, a, segment=i) for a, i in zip(out["article_id"],
                                                                                   out["segment_id"], strict=True)])
+
+
+# --- after review ----------------------------------------------------------------------------------
+
+REVIEW_OUTCOMES = {"accept": "accepted", "fixed": "fixed", "reject": "rejected"}
+
+
+def decisions(data: BatchData, store: Any) -> list[dict[str, Any]]:
+    """The reviewers' decisions on this batch's flags saved in ``store`` (a ``ui.store.Store``): one
+    row per decided flag (``batch.decisions.decision_rows``: accept, reject, or fixed by a saved
+    edit), from the articles opened from this folder in the review view."""
+    from ..batch import decisions as batch_decisions
+
+    states = batch_decisions.states_in(store, data.path)
+    if not states:
+        return []
+    return batch_decisions.decision_rows(data.path, data.articles.to_dict("records"), states)
+
+
+def review_outcomes(data: BatchData, decided: list[dict[str, Any]]) -> pd.DataFrame:
+    """Per severity and in all: the flags the checks found, what reviewers made of them (accepted,
+    fixed by an edit, rejected as false positives, undecided) and the flags left after review
+    (found less rejected: accepted, fixed and undecided ones still count, as MQM counts them)."""
+    import pandas as pd
+
+    found = data.flags["severity"].astype(str).value_counts() if not data.flags.empty else pd.Series(dtype=int)
+    made = pd.DataFrame(decided, columns=["severity", "decision"])
+    rows = []
+    for sev in (*SEVERITY_ORDER, "all"):
+        mine = made if sev == "all" else made[made["severity"] == sev]
+        row = {"severity": sev, "found": int(found.sum() if sev == "all" else found.get(sev, 0))}
+        for decision, column in REVIEW_OUTCOMES.items():
+            row[column] = int((mine["decision"] == decision).sum())
+        row["undecided"] = row["found"] - sum(row[c] for c in REVIEW_OUTCOMES.values())
+        row["after_review"] = row["found"] - row["rejected"]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["severity", "found", *REVIEW_OUTCOMES.values(), "undecided", "after_review"])

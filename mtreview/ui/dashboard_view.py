@@ -1,6 +1,7 @@
-"""Streamlit view of a batch folder: headline counts, charts, worst articles and segments.
+"""Streamlit view of a batch folder: headline counts, charts, worst articles and segments; with the
+app's review database, the flags after review (the reviewers' decisions) beside those found.
 
-``render(batch_dir)`` is called by ``app.py`` (``?view=dashboard&batch=DIR``); every number and
+``render(batch_dir, store)`` is called by ``app.py`` (``?view=dashboard&batch=DIR``); every number and
 chart comes from ``mtreview.ui.dashboard``, this module only lays them out. Each worst article links
 to ``?view=review&batch=DIR&article=ID`` (each worst segment adds ``&seg=N``), which the review view opens.
 """
@@ -8,6 +9,7 @@ to ``?view=review&batch=DIR&article=ID`` (each worst segment adds ``&seg=N``), w
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -64,8 +66,33 @@ def _trends(data: dashboard.BatchData) -> None:
         st.altair_chart(dashboard.trend_chart(data, by, metric), width="stretch")
 
 
-def render(batch_dir: str | None = None) -> None:
-    """Show the dashboard of the batch folder ``batch_dir`` (or the one the user types)."""
+def _after_review(data: dashboard.BatchData, store: Any) -> None:
+    """The flags after review (the decisions in the app's review database), beside those found. Read
+    only while its expander is open (opening it reruns the page): it reads the database and the
+    records of the decided articles."""
+    box = st.expander("Flags after review (the reviewers' decisions in the review database)",
+                      key="dashboard_after_review", on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        try:
+            decided = dashboard.decisions(data, store)
+        except MtreviewError as exc:
+            st.error(md_escape(str(exc)))
+            return
+        if not decided:
+            st.caption("No decisions saved on this batch's articles yet (open them from the worst tables, "
+                       "or Open work → Batch result, and accept or reject their flags).")
+            return
+        n = len({r["article_id"] for r in decided})
+        st.caption(f"Decisions on {n} of {len(data.articles)} articles. after_review = found − rejected "
+                   "(false positives); accepted, fixed and undecided flags still count.")
+        st.dataframe(dashboard.review_outcomes(data, decided), hide_index=True)
+
+
+def render(batch_dir: str | None = None, store: Any = None) -> None:
+    """Show the dashboard of the batch folder ``batch_dir`` (or the one the user types); with the
+    app's review database (``store``), also the flags after review."""
     st.title("Batch QA dashboard")
     path = _pick_dir(batch_dir)
     if not path:
@@ -78,6 +105,8 @@ def render(batch_dir: str | None = None) -> None:
         st.error(md_escape(str(exc)))
         return
     _headline(data)
+    if store is not None:
+        _after_review(data, store)
     left, right = st.columns(2)
     left.altair_chart(dashboard.quality_chart(data), width="stretch")
     if data.flags.empty:

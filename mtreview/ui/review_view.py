@@ -157,7 +157,12 @@ def _opened(label: str, key: str) -> Any:
 
 
 def _exports(review: Review, store: Store, art: ArticleState) -> None:
-    def data(fmt: str) -> bytes | str:  # at the click: what is saved now (saves do not rerun the whole page)
+    """The Export buttons. Each file is built at the click (a callable: a save reruns only the grid and
+    panel, not this box, so bytes built here would miss it) and the click reruns nothing
+    (``on_click="ignore"``): Streamlit drops a button's callable at the end of the next full page run,
+    and a click that started one raced the browser's request for the file (a click during a save's run
+    gave no file)."""
+    def data(fmt: str) -> bytes | str:  # at the click: what is saved now
         return export(fmt, review, store.segment_states(art.id), store.article(art.id))
 
     box = _opened("Export the reviewed article", "x_export")
@@ -167,7 +172,7 @@ def _exports(review: Review, store: Store, art: ArticleState) -> None:
         cols = st.columns(len(FORMATS))
         for col, fmt in zip(cols, FORMATS, strict=True):
             kind = EXPORT_FORMATS[fmt]
-            col.download_button(fmt.upper(), data=lambda fmt=fmt: data(fmt),
+            col.download_button(fmt.upper(), data=lambda fmt=fmt: data(fmt), on_click="ignore",
                                 file_name=f"{art.name}.reviewed.{kind.extension}", mime=kind.mime, key=f"dl:{fmt}")
 
 

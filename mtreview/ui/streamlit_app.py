@@ -42,7 +42,7 @@ def main() -> None:
     if view == "Dashboard":
         from mtreview.ui import dashboard_view
 
-        dashboard_view.render(st.query_params.get("batch"))
+        dashboard_view.render(st.query_params.get("batch"), store)
         return
     from mtreview.ui import review_view
 

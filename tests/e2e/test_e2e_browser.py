@@ -181,7 +181,7 @@ def test_export_after_a_save_has_the_save(server):
             page.get_by_label("Comment").fill("checked by Aiko")
             page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
             expect(page.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=20_000)
-            # the save's run over (a click while it still runs loses the deferred download: 1 run in 6)
+            # the save's run over (a click during it: tests/e2e/test_e2e_export.py)
             app = page.locator("[data-testid='stApp']")
             expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
             with page.expect_download(timeout=30_000) as got:
