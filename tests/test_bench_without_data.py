@@ -17,6 +17,8 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
     ("check_debris.py", []),  # printed "clean files: 0 ... lines removed: 0" and exited 0
     ("cat_roundtrip.py", []),  # ZeroDivisionError traceback
     ("bench_score.py", ["--modes", "plain"]),  # printed "plain: failed" and exited 0
+    ("bench_limits.py", ["--sizes", "1000"]),  # printed "1000 failed (exit 1)" and exited 0
+    ("eval_quality.py", ["--meaning"]),  # FileNotFoundError traceback (from eval_meaning.py)
 ])
 def test_a_bench_script_without_the_data_fails_in_one_line(tmp_path, script, extra):
     out = subprocess.run([sys.executable, str(BENCH / script), "--data", str(tmp_path / "nothing"), *extra],
