@@ -402,7 +402,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="review record (.json), review database (URL or .db/.sqlite file) or batch output folder")
     p.add_argument("--format", "-f", required=True, choices=FORMATS,
                    help="xliff/tmx: the original CAT file round-tripped (or a new one); csv, jsonl, xlsx, html; "
-                        "mqm: MQM Viewer / Marot TSV; decisions (batch folder + --db): the decisions table, written into the folder")
+                        "mqm: MQM Viewer / Marot TSV; decisions (batch folder + --db): the decisions table, "
+                        "written into the folder")
     p.add_argument("--out", "-o", help="output file (default or -: standard output)")
     p.add_argument("--article", help="article id in the database (see the error message for a list)")
     p.add_argument("--db", help="review database whose saved edits and decisions apply (to a review record, "
