@@ -19,6 +19,9 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
     ("bench_score.py", ["--modes", "plain"]),  # printed "plain: failed" and exited 0
     ("bench_limits.py", ["--sizes", "1000"]),  # printed "1000 failed (exit 1)" and exited 0
     ("eval_quality.py", ["--meaning"]),  # FileNotFoundError traceback (from eval_meaning.py)
+    ("train_meaning.py", []),  # FileNotFoundError traceback
+    ("fit_split_cuts.py", []),  # ValueError traceback (nothing to concatenate)
+    ("window_demand.py", []),  # ZeroDivisionError traceback
 ])
 def test_a_bench_script_without_the_data_fails_in_one_line(tmp_path, script, extra):
     out = subprocess.run([sys.executable, str(BENCH / script), "--data", str(tmp_path / "nothing"), *extra],
