@@ -161,8 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "MTREVIEW_EMBED_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1",
            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    if not (args.data / "align-dev").is_dir():
+        print(f"no such folder: {args.data / 'align-dev'} (give --data)", file=sys.stderr)
+        return 1
     rows: list[dict] = []
     peers: dict[int, dict] = {}
+    failed = 0
     print(f"{'sentences':>9} {'path':>8} {'align cpu-s':>11} {'encoder':>8} {'wall s':>7} {'peak MB':>8} "
           f"{'+MB align':>9} {'1-1 gold':>8}  (load avg {os.getloadavg()[0]:.1f})")
     runs = [(n, False) for n in sizes]
@@ -174,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         done = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if done.returncode:
             print(f"{n:>9} failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}")
+            failed += 1
             continue
         r = json.loads(done.stdout.strip().splitlines()[-1])
         if is_peer:
@@ -192,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"growth exponent, align CPU without the encoder: {fit(ns, own):.2f}"
               f"; with it: {fit(ns, [r['cpu_s'] for r in rows]):.2f}"
               f"; memory added by align: {fit(ns, [max(r['align_mb'], 1.0) for r in rows]):.2f}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(qe_data.ROOT / "tests"))
     from tiny_marian import build
 
+    failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = str(build(Path(tmp) / "tiny-marian"))
         for mode in args.modes.split(","):
@@ -84,11 +85,12 @@ def main(argv: list[str] | None = None) -> int:
             out = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if out.returncode:
                 print(f"{mode}: failed\n{out.stderr[-2000:]}")
+                failed += 1
                 continue
             r = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"{r['mode']:13s} {r['rows']:5d} rows  {r['rows_per_s']:8.1f} rows/s  "
                   f"(load {r['load_s']:.1f} s)  peak RSS {r['peak_rss_mb']} MB")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from shared_data import default_data
 
 from mtreview import pipeline
 from mtreview.config import Config
@@ -82,12 +85,15 @@ def tmx(pairs: list[tuple[str, str]]) -> str:
             f'datatype="plaintext"/><body>\n{units}</body></tmx>\n')
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--data", type=Path, default=default_data(), help="shared data folder (has align-dev/)")
     ap.add_argument("--docs", type=int, default=25)
-    args = ap.parse_args()
-    docs = _pairs(Path(args.data) / "align-dev" / "en-ja", args.docs)
+    args = ap.parse_args(argv)
+    docs = _pairs(args.data / "align-dev" / "en-ja", args.docs)
+    if not docs:
+        print(f"no *.gold.tsv under {args.data / 'align-dev' / 'en-ja'} (give --data)", file=sys.stderr)
+        return 1
     config = Config()
     models = pipeline.load_models(config)
     with tempfile.TemporaryDirectory() as tmp:

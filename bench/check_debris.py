@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     dev = args.data / "align-dev"
+    if not dev.is_dir():  # checking nothing must not read as "0 lines lost"
+        print(f"no such folder: {dev} (give --data)", file=sys.stderr)
+        return 1
     files = sorted(dev.glob("*/*.en.txt")) + sorted(dev.glob("*/*.ja.txt"))
     files.append(args.data / "seed" / "000_be590ba1662e1276.en.txt")
     lost = check_clean([f for f in files if f.exists()], args.verbose)

@@ -163,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     qe_data.add_data_arg(parser)
     args = parser.parse_args(argv)
+    if not (args.data / "qe-dev").is_dir():
+        raise SystemExit(f"no qe-dev folder under {args.data} (use --data)")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     import pandas as pd
 

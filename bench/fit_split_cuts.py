@@ -375,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--old-dev", action="store_true",
                     help="refit the glued judge on all tune documents (first --c) and apply it to the old dev sets")
     args = ap.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no such folder: {args.data} (give --data)", file=sys.stderr)
+        return 1
     WIDE, RIGHT = args.wide, args.right
     config = Config()
     models = pipeline.load_models(config)

@@ -154,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", choices=("synth", "esa+synth", "esa"), default=TRAIN,
                         help="the token-labelled rows to fit on (default: %(default)s)")
     args = parser.parse_args(argv)
+    if not (args.data / "qe-dev").is_dir():
+        raise SystemExit(f"no qe-dev folder under {args.data} (use --data)")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     got = load_rows(args.data)
     _, esa = got["esa"]

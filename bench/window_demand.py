@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--data", type=Path, default=eval_align.DEFAULT_DATA)
     args = ap.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no such folder: {args.data} (give --data)", file=sys.stderr)
+        return 1
     names = [n for item in args.sets for n in (
         [s for s in eval_align.DEV2_SETS if s.endswith("/tune")] if item == "tune" else [item])]
     base = Config().replace(align__window_on_demand=False)

@@ -64,9 +64,17 @@ def test_run_child_passes_signals_on_and_dies_with_us(sig, code):
 ])
 def test_app_options_fail_at_start(capsys, monkeypatch, argv, message):
     monkeypatch.setattr("mtreview.procs.run_child", lambda *a, **k: pytest.fail("the server was started"))
-    assert main(["app", "--headless", *argv]) in (2, 3)
+    assert main(["app", "--headless", *argv]) in (2, 3, 64)
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0], err
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "abc"])
+def test_a_bad_port_is_a_usage_error_like_any_bad_argument(capsys, monkeypatch, port):
+    """`--port abc` (argparse) and `--port 70000` both exit 64; the range error used to exit 2."""
+    monkeypatch.setattr("mtreview.procs.run_child", lambda *a, **k: pytest.fail("the server was started"))
+    assert main(["app", "--headless", "--port", port]) == 64
+    assert "--port" in capsys.readouterr().err
 
 
 def test_app_database_from_the_environment_is_checked_too(capsys, monkeypatch):

@@ -65,7 +65,7 @@ def _load_side(side: Side, lang: str, config: Config) -> Document:
     if len(side.text or "") > config.limits.max_chars:
         raise InputError(f"{lang}_text: {len(side.text or ''):,} characters, more than the limit of "
                          f"{config.limits.max_chars:,} ([limits] max_chars)")
-    return load_text(side.text or "", lang, config=config.load)
+    return load_text(side.text or "", lang, config=config.load, name=f"{lang}_text")
 
 
 def review_article(pair: Pair, config: Config, models: pipeline.Models | None = None) -> Review:

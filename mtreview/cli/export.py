@@ -354,13 +354,21 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    folder = Path(args.input)
+    if args.format == "decisions":
+        if not folder.is_dir():
+            raise InputError(f"{args.input}: --format decisions writes a batch output folder's decisions table "
+                             "(give the folder and --db URL); export a review record as "
+                             f"{', '.join(f for f in FORMATS if f != 'decisions')}")
+        if args.out is not None:
+            raise UsageError("--format decisions writes decisions.parquet and decisions.csv into the batch "
+                             "folder itself: leave out --out")
     config = load_config(config_path(args.config))
     if args.out not in (None, "-"):
         writable_file(args.out, "--out", (args.input, args.original, args.db,
                                           *config_files(config_path(args.config), config)))
     elif args.format == "xlsx" and sys.stdout.isatty():
         raise UsageError("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect standard output)")
-    folder = Path(args.input)
     if folder.is_dir():
         data = batch_bytes(folder, args.format, config, args.db)
         if args.format == "decisions":
@@ -394,7 +402,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="review record (.json), review database (URL or .db/.sqlite file) or batch output folder")
     p.add_argument("--format", "-f", required=True, choices=FORMATS,
                    help="xliff/tmx: the original CAT file round-tripped (or a new one); csv, jsonl, xlsx, html; "
-                        "mqm: MQM Viewer / Marot TSV; decisions (batch folder + --db): the decisions table")
+                        "mqm: MQM Viewer / Marot TSV; decisions (batch folder + --db): the decisions table, "
+                        "written into the folder")
     p.add_argument("--out", "-o", help="output file (default or -: standard output)")
     p.add_argument("--article", help="article id in the database (see the error message for a list)")
     p.add_argument("--db", help="review database whose saved edits and decisions apply (to a review record, "

@@ -192,7 +192,7 @@ def _check_app_args(args: argparse.Namespace) -> None:
     import os
 
     if not 1 <= args.port <= 65535:
-        raise InputError(f"--port must be between 1 and 65535, got {args.port}")
+        raise UsageError(f"--port must be between 1 and 65535, got {args.port}")  # as argparse's --port abc
     config = load_config(config_path(args.config))
     db, where = next((v, w) for v, w in ((args.db, "--db"), (os.environ.get("MTREVIEW_DB"), "$MTREVIEW_DB"),
                                          (config.store.url, "[store] url")) if v)

@@ -30,6 +30,7 @@ from ..io import load as loader
 from ..io import report
 from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes
 from ..io.output import dumps, json_file, open_atomic, same_file, writable_file, write_atomic
+from ..records import SCHEMA_VERSION
 from ..score import quality
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,8 @@ def cmd_score(args: argparse.Namespace) -> int:
             out.flush()
             bar.update(len(chunk))
     if args.meta:
-        info = {"config_hash": config.digest(), "models": models.describe(), **meta}
+        info = {"config_hash": config.digest(), "models": models.describe(), "schema_version": SCHEMA_VERSION,
+                **meta}  # the version of the lines (`mtreview schema score`), which do not repeat it
         write_atomic(Path(args.meta), json_file(info))
     return 0
 

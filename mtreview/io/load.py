@@ -253,14 +253,18 @@ _BREAKS = {0x2029: "\n\n", 0x0C: "\n\n"}
 
 
 def load_text(text: str, lang: str | None = None, *, path: str | None = None,
-              config: LoadConfig | None = None, encoding: str = "utf-8", fmt: str = "text") -> Document:
-    """A Document from text already in memory: page debris removed, blocks classified."""
-    name = path or "input"
+              config: LoadConfig | None = None, encoding: str = "utf-8", fmt: str = "text",
+              name: str | None = None) -> Document:
+    """A Document from text already in memory: page debris removed, blocks classified.
+
+    ``name`` says where the text came from in messages (a batch manifest's ``ja_text`` cell);
+    default: ``path``, else "input"."""
+    name = name or path or "input"
     config = config or LoadConfig()
     text, newline = normalise_newlines(text.removeprefix("\ufeff"))
     text = text.translate(_BREAKS)
     if not text.strip():
-        raise InputError(f"{name}: empty file")
+        raise InputError(f"{name}: empty {'file' if path else 'text'}")
     lang = check_lang(text, lang, name)
     blocks, removed = debris.clean(text, lang, config)
     if not blocks:

@@ -94,6 +94,19 @@ def test_a_text_cell_is_never_read_as_a_file(tmp_path):
     assert review.segments[0].src == "Tokyo"
 
 
+@pytest.mark.parametrize("row, reason", [
+    ({"id": "e", "en_text": "The minister resigned on Monday.", "ja_text": "  "}, "ja_text: empty text"),
+    ({"id": "w", "en_text": "The minister resigned on Monday.", "ja_text": "The minister resigned on Monday."},
+     "ja_text: expected Japanese"),
+])
+def test_a_bad_text_cell_is_named_by_its_column(tmp_path, row, reason):
+    """An empty or English `ja_text` cell was reported as "input: empty file": neither a file nor
+    saying which column; the reason now names the cell's column."""
+    manifest = _jsonl(tmp_path / "manifest.jsonl", [row])
+    assert main(["batch", str(manifest), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1"]) == 2
+    assert _errors(tmp_path / "out")[row["id"]].startswith(reason)
+
+
 @pytest.mark.parametrize("rows, message", [
     ([{"id": "a", "en": "x.en.txt", "ja": "x.ja.txt"}],
      "column 'en' does not say whether it holds a path or the text: rename it en_path or en_text"),

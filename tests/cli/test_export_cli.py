@@ -221,6 +221,27 @@ def test_batch_folder_refuses_article_formats(batch_out, capsys):
     assert "a batch folder exports as html, xlsx, mqm" in capsys.readouterr().err
 
 
+def test_decisions_with_out_is_refused_not_written_elsewhere(batch_out, tmp_path, capsys):
+    """`--format decisions` writes the table into the batch folder: an `--out FILE` used to be
+    ignored silently (the user found no FILE); now it is a usage error and nothing is written."""
+    out = tmp_path / "decisions.csv"
+    url = f"sqlite:///{tmp_path / 'o.db'}"
+    table = batch_out / "decisions.parquet"
+    before = table.stat().st_mtime_ns if table.exists() else None
+    assert main(["export", str(batch_out), "--format", "decisions", "--db", url, "-o", str(out)]) == 64
+    err = capsys.readouterr().err
+    assert "--out" in err and "decisions.csv" in err and err.count("\n") == 1
+    assert not out.exists() and (table.stat().st_mtime_ns if table.exists() else None) == before
+
+
+def test_decisions_of_a_review_record_names_what_it_needs(reviewed, capsys):
+    """A review record given with `--format decisions` was told the format is unknown while the
+    list of known formats named it; the message now says decisions are a batch folder's."""
+    assert main(["export", str(reviewed), "--format", "decisions"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown export format" not in err and "batch output folder" in err and err.count("\n") == 1
+
+
 def test_batch_decisions_table_and_decided_mqm(batch_out, tmp_path, capsysbinary):
     import pyarrow.parquet as pq
 

