@@ -94,7 +94,7 @@ def marks(text: str, lang: str) -> set[str]:
     return out
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _text_anchors(text: str, lang: str) -> tuple[frozenset[str], frozenset[str]]:
     """``numbers`` and ``latin_words`` of one text, kept: the aligner scores the same sentences again
     each time it has encoded more windows (``align._on_demand``)."""

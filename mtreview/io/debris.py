@@ -76,7 +76,7 @@ _VOCAB = LOADER_PHRASES
 _SHARE_WORDS = {w for w, r in _VOCAB.items() if r == "share"}
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _norm(s: str) -> str:
     """``s`` compared as page text: NFKC, runs of spaces as one, case folded. Kept: the cleaner asks
     for the same line (a whole paragraph) several times."""

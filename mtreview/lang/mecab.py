@@ -140,11 +140,11 @@ class Node(NamedTuple):
     unknown: bool  # not in the dictionary
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=512)
 def nodes(text: str) -> tuple[Node, ...]:
     """MeCab's nodes of ``text`` exactly as given. The slow parse (node objects), done once per text
     for the style checks (``morphs``), ``tokens`` and the aligner's refinement (``refine``), which
-    read the same Japanese sentences and segments of an article."""
+    read the same Japanese sentences and segments of an article (so a small cache suffices)."""
     out = []
     for w in tagger()(text):
         f = w.feature
