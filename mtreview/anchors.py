@@ -8,6 +8,7 @@ are ("HSBC", "COVID") are anchors too. Pure functions, used by ``align``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -93,14 +94,22 @@ def marks(text: str, lang: str) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _text_anchors(text: str, lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """``numbers`` and ``latin_words`` of one text, kept: the aligner scores the same sentences again
+    each time it has encoded more windows (``align._on_demand``)."""
+    return frozenset(numbers(text, lang)), frozenset(latin_words(text))
+
+
 def anchor_sets(src: Sequence[str], tgt: Sequence[str], punctuation: bool = False
                 ) -> tuple[list[set[str]], list[set[str]]]:
     """Anchors of each English and Japanese text: numbers, plus Latin words the Japanese side uses,
     plus (``punctuation``) quotation and question marks."""
-    tgt_latin = [latin_words(t) for t in tgt]
-    vocab = set().union(*tgt_latin) if tgt_latin else set()
-    src_sets = [numbers(s, "en") | (latin_words(s) & vocab) for s in src]
-    tgt_sets = [numbers(t, "ja") | w for t, w in zip(tgt, tgt_latin, strict=True)]
+    src_found = [_text_anchors(s, "en") for s in src]
+    tgt_found = [_text_anchors(t, "ja") for t in tgt]
+    vocab = set().union(*(w for _, w in tgt_found)) if tgt_found else set()
+    src_sets = [set(n) | (w & vocab) for n, w in src_found]
+    tgt_sets = [set(n) | w for n, w in tgt_found]
     if punctuation:
         src_sets = [a | marks(s, "en") for a, s in zip(src_sets, src, strict=True)]
         tgt_sets = [a | marks(t, "ja") for a, t in zip(tgt_sets, tgt, strict=True)]

@@ -65,3 +65,20 @@ def test_punctuation_anchors_only_when_asked():
     assert src == [set()] and tgt == [set()]
     src, tgt = anchor_sets(['"Yes," he said.'], ["「はい」と彼は言った。"], punctuation=True)
     assert src == [{anchors.QUOTE}] and tgt == [{anchors.QUOTE}]
+
+
+def test_anchor_sets_equal_the_anchors_of_each_text_and_are_the_callers_own():
+    """``anchor_sets`` keeps each text's anchors between calls (the aligner rescoring its sentences):
+    the same sets as ``numbers`` and ``latin_words`` give, and sets a caller may change freely."""
+    src = ["HSBC lost $3.2 million on July 24.", "The COVID rules of HSBC", "No anchors here"]
+    tgt = ["ＨＳＢＣは７月２４日に３２０万ドルを失った。", "HSBCのCOVID規則", "錨なし"]
+    vocab = set().union(*(latin_words(t) for t in tgt))
+    want_src = [numbers(s, "en") | (latin_words(s) & vocab) for s in src]
+    want_tgt = [numbers(t, "ja") | latin_words(t) for t in tgt]
+    for _ in range(2):  # the second call is served from the kept anchors
+        got_src, got_tgt = anchor_sets(src, tgt)
+        assert (got_src, got_tgt) == (want_src, want_tgt)
+        assert all(type(a) is set for a in (*got_src, *got_tgt))
+        got_src[0].add("changed")
+        got_tgt[1].clear()
+    assert want_src[0] == {"3200000", "7", "24", "hsbc"} and "covid" in want_tgt[1]

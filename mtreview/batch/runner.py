@@ -308,11 +308,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
     reviewed = failed = 0
     by_id = {pair.id: pair for pair, _ in todo}
     if todo:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(todo), unit="article", desc="reviewing", file=sys.stderr,
-                   disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
-        with bar:
+        with _progress(len(todo), quiet) as bar:
             if engine == "ray":
                 from . import ray_engine as batch_ray
 
@@ -337,6 +333,25 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                    "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
     return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)
+
+
+class _NoBar:
+    """The progress bar where none is shown (``--quiet``, or stderr is not a terminal)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Any]:
+    """A tqdm bar on stderr; tqdm is imported only when the bar is shown (its import costs CPU)."""
+    if quiet or not sys.stderr.isatty():
+        yield _NoBar()
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit="article", desc="reviewing", file=sys.stderr, dynamic_ncols=True) as bar:
+        yield bar
 
 
 def _drop_temporaries(folder: BatchFolder) -> None:

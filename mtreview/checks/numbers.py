@@ -216,9 +216,9 @@ class Numbers(Check):
         tnums = _outside_codes(japanese_numbers, tgt) if tnums is None else tnums
         tol = self.params.approx_tolerance
 
-        def match(s: Num, t: Num) -> bool:
-            hedged = EN_HEDGE.search(src, 0, s.start) is not None
-            return _matches(s, t, tol if _approx(tgt, t) and _rounded(s, t) and not hedged else 0.0)
+        def match(s: Num, t: Num) -> bool:  # the hedge search (the source up to s) only where it can matter
+            approx = _approx(tgt, t) and _rounded(s, t) and EN_HEDGE.search(src, 0, s.start) is None
+            return _matches(s, t, tol if approx else 0.0)
 
         def found(s: Num) -> bool:  # a weak word against a kanji inside a word (second / 剛二) is no match
             return any(match(s, t) for t in tnums

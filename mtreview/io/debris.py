@@ -19,6 +19,7 @@ title-like line ends a block) and ``structure.classify`` gives each block its ki
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -76,7 +77,10 @@ _VOCAB = LOADER_PHRASES
 _SHARE_WORDS = {w for w, r in _VOCAB.items() if r == "share"}
 
 
+@functools.lru_cache(maxsize=256)
 def _norm(s: str) -> str:
+    """``s`` compared as page text: NFKC, runs of spaces as one, case folded. Kept: the cleaner asks
+    for the same line (a whole paragraph) several times."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s)).strip().casefold()
 
 

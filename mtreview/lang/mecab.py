@@ -58,14 +58,38 @@ def _nodes(text: str) -> list[tuple[str, str, str, str]]:
             for w in tagger()(text)]
 
 
+def _from_nodes(text: str) -> list[tuple[str, str, str, str]]:
+    """``_parsed(text)`` read off ``nodes(text)``: unidic-lite writes the parts of speech as MeCab's
+    ``%F-[0,1,2,3]`` (the fields that are not ``*``, joined by ``-``) and an unknown word's surface
+    as its lemma. The checks parse every translated segment with ``nodes`` (``morphs``) anyway."""
+    out = []
+    for n in nodes(text):
+        pos = "-".join(p for p in (*n.pos, n.pos4) if p is not None and p != "*").split("-")
+        lemma = n.surface if n.unknown else n.lemma
+        out.append((n.surface, pos[0], pos[1] if len(pos) > 1 else "", lemma or n.surface))
+    return out
+
+
+# a text with a word that is not in the dictionary and parts of speech that end on "*" (助動詞, 代名詞)
+_PROBE = "ヌブラスカ州の彼はそれを見ていました。"
+
+
+@functools.cache
+def _nodes_read_as_text() -> bool:
+    """Whether the dictionary's text output is what ``_from_nodes`` rebuilds (unidic-lite's format):
+    ``tokens`` then takes its rows from the node parse the style checks cache, not a second parse."""
+    return _parsed(_PROBE) == _from_nodes(_PROBE)
+
+
 @functools.lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[Token, ...]:
     """MeCab (UniDic) tokens of ``text`` with character offsets into it.
 
-    Reads MeCab's text output, an order of magnitude faster than a node object per token.
+    The rows of MeCab's text output (surface, pos1, pos2, lemma), rebuilt from the cached node parse
+    where the dictionary's format allows (``_nodes_read_as_text``), else parsed from the text output.
     """
     flat = text.replace("\n", " ").replace("\t", " ")
-    rows = _parsed(flat)
+    rows = _from_nodes(flat) if _nodes_read_as_text() else _parsed(flat)
     if rows is None:
         rows = _nodes(flat)
     out = []
@@ -107,6 +131,7 @@ class Node(NamedTuple):
 
     surface: str
     pos: tuple[str | None, str | None, str | None]  # pos1, pos2, pos3
+    pos4: str | None  # pos4 (``tokens`` reads all four)
     ctype: str | None  # conjugation type (五段-カ行 ...)
     cform: str | None  # conjugation form (終止形-一般 ...)
     lemma: str | None
@@ -118,13 +143,13 @@ class Node(NamedTuple):
 @functools.lru_cache(maxsize=512)
 def nodes(text: str) -> tuple[Node, ...]:
     """MeCab's nodes of ``text`` exactly as given. The slow parse (node objects), done once per text
-    for the style checks (``morphs``) and the aligner's refinement (``refine``), which read the same
-    Japanese sentences of an article (so a small cache suffices)."""
+    for the style checks (``morphs``), ``tokens`` and the aligner's refinement (``refine``), which
+    read the same Japanese sentences and segments of an article (so a small cache suffices)."""
     out = []
     for w in tagger()(text):
         f = w.feature
-        out.append(Node(w.surface, (f.pos1, f.pos2, f.pos3), f.cType, f.cForm, f.lemma, getattr(f, "kanaBase", None),
-                        getattr(f, "lForm", None), bool(w.is_unk)))
+        out.append(Node(w.surface, (f.pos1, f.pos2, f.pos3), f.pos4, f.cType, f.cForm, f.lemma,
+                        getattr(f, "kanaBase", None), getattr(f, "lForm", None), bool(w.is_unk)))
     return tuple(out)
 
 

@@ -417,3 +417,20 @@ def test_folder_file_names(name, split):
 def test_negative_workers_is_a_config_error(tmp_path, capsys):
     assert main(["batch", str(_folder(tmp_path)), "--out", str(tmp_path / "out"), "--workers", "-1"]) == 3
     assert capsys.readouterr().err == "mtreview: error: workers must be 0 (all cores) or more, got -1\n"
+
+
+def test_progress_bar_only_imports_tqdm_when_it_is_shown(monkeypatch):
+    """No bar (--quiet, or stderr not a terminal): tqdm is not imported (its import is CPU every run pays)."""
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # importing it now fails
+    with batch._progress(3, quiet=True) as bar:
+        bar.update(1)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with batch._progress(3, quiet=False) as bar:
+        bar.update(1)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with pytest.raises(ImportError), batch._progress(3, quiet=False):
+        pass
+    monkeypatch.delitem(sys.modules, "tqdm")
+    with batch._progress(3, quiet=False) as bar:
+        bar.update(3)
+        assert bar.n == 3 and bar.total == 3

@@ -138,3 +138,34 @@ def test_same_name(a, b, same):
     from mtreview.lang.names import same_name
 
     assert same_name(a, b) is same
+
+
+# invented sentences: auxiliaries and pronouns (pos2 "*"), a made-up name (an unknown word), digits,
+# Latin script, a newline and a tab (``tokens`` reads them as spaces), a quotation
+MECAB_ROWS = ["ヌブラスカ州の彼はそれを見ていました。", "これは私のペンです。", "ＨＳＢＣは３億２０００万円を失った。",
+              "「まさか」と言わずに、\n彼女は\tCOVID-19の話をした", "ザルクフィンデル社長が来日するらしいよね？"]
+
+
+@pytest.mark.parametrize("text", MECAB_ROWS)
+def test_token_rows_from_the_node_parse_equal_the_text_output(text):
+    """``tokens`` takes its rows (surface, pos1, pos2, lemma) from the node parse the style checks cache;
+    they are the rows of MeCab's text output, which ``tokens`` parsed a second time before."""
+    from mtreview.lang import mecab
+
+    flat = text.replace("\n", " ").replace("\t", " ")
+    assert mecab._nodes_read_as_text()
+    assert mecab._from_nodes(flat) == mecab._parsed(flat)
+    assert any(n.unknown for t in MECAB_ROWS for n in mecab.nodes(t))  # the unknown-word case is covered
+
+
+def test_tokens_are_the_same_with_or_without_the_node_parse(monkeypatch):
+    from mtreview.lang import mecab
+
+    mecab.tokens.cache_clear()
+    shared = [mecab.tokens(t) for t in MECAB_ROWS]
+    mecab.tokens.cache_clear()
+    monkeypatch.setattr(mecab, "_nodes_read_as_text", lambda: False)  # another dictionary: the text output
+    own = [mecab.tokens(t) for t in MECAB_ROWS]
+    mecab.tokens.cache_clear()
+    assert shared == own
+    assert any(t.pos2 == "" for toks in own for t in toks) and any(t.lemma == "私-代名詞" for t in own[1])
