@@ -117,6 +117,8 @@ def writable_file(path: str | Path, option: str, inputs: Iterable[str | Path | N
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{p}: {option} is a folder, not a file")
+    if str(path).endswith(("/", os.sep)):  # Path() drops the slash: "out/" would become a file named out
+        raise InputError(f"{path}: {option} names a folder (it ends with /); give a file name")
     for name in inputs:
         if name and name != "-" and Path(name).exists() and same_file(p, name):
             raise InputError(f"{p}: {option} is an input file of this command; writing it would destroy the input")

@@ -81,3 +81,14 @@ def test_meta_and_out_naming_one_file_is_a_usage_error(tmp_path, capsys):
     assert main(["score", str(_tsv(tmp_path, rows)), "-o", str(out), "--meta", str(same)]) == 64
     assert "--meta and --out name the same file" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["score", "review"])
+def test_an_output_ending_in_a_slash_is_refused_not_written_as_a_file(tmp_path, capsys, command):
+    """``-o newdir/`` names a folder: it was written as a file called ``newdir``."""
+    pairs = _tsv(tmp_path, [("r0", *PAIRS[0], "")])
+    out = tmp_path / "newdir"
+    flag = "-o" if command == "score" else "--out"
+    assert main([command, str(pairs), flag, f"{out}/"]) != 0
+    assert "names a folder" in capsys.readouterr().err
+    assert not out.exists()
