@@ -159,13 +159,29 @@ def _merge(rows: list[dict[str, float]], more: list[dict[str, float]]) -> None:
         row.update(extra)
 
 
+COPIED_SHARE = 0.8  # a target this much of which is copied source text is no translation
+
+
+def not_translated(tgt: str, flags: Sequence[Flag]) -> bool:
+    """True if ``flags`` of the untranslated check cover at least ``COPIED_SHARE`` of the target's
+    non-space characters (a copy of the source; a name or byline kept as is is not flagged)."""
+    spans = [(f.start, f.end) for f in flags if f.check == "untranslated" and f.side == "tgt"]
+    if not spans:
+        return False
+    covered = {k for start, end in spans for k in range(start, end) if k < len(tgt) and not tgt[k].isspace()}
+    total = sum(not c.isspace() for c in tgt)
+    return total > 0 and len(covered) >= COPIED_SHARE * total
+
+
 def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Models, config: Config,
                 flags: Sequence[Sequence[Flag]] | None = None,
                 refs: Sequence[str | None] | None = None,
                 mts: Sequence[str | None] | None = None) -> Scored:
     """Scores and quality for aligned pairs (``models``: the model bundle).
 
-    A pair with an empty side (omission or addition) gets quality 0 and no metric scores.
+    A pair with an empty side (omission or addition) gets quality 0 and no metric scores. So does a
+    pair whose target is no translation: ``flags`` mark at least ``COPIED_SHARE`` of it as text
+    copied from the source (the untranslated check), however close the copy's embedding is.
     """
     from ..models.embed import get_embedder
 
@@ -199,7 +215,7 @@ def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Models, config
             rows[i]["cosine"] = float(cos[k])
             if lm_rows is not None:
                 rows[i].update(lm_rows[k])
-            quality[i] = float(q[k])
+            quality[i] = 0.0 if flags is not None and not_translated(tgts[i], flags[i]) else float(q[k])
     meta = {"signatures": dict(sorted(signatures.items())),
             "quality_model": {"version": qm.version, "embedder": qm.embedder, "uses_lm": qm.uses_lm,
                               "lm": getattr(lm, "name", None) if qm.uses_lm else None,

@@ -69,6 +69,35 @@ def test_empty_sides(models, src, tgt, expected):
     assert scored.scores == ({},)
 
 
+def test_a_copy_of_the_source_scores_zero_however_close_its_embedding(models):
+    """A target that is the source copied (the untranslated check flags it whole) is no
+    translation: quality 0, as an empty target. Its cosine is 1.0, so the model alone rated it
+    ~98. A kept name, or a target the check does not flag, keeps the model's score."""
+    src = [SRC[0], SRC[1], "AP"]
+    tgt = [SRC[0], TGT[1], "AP"]
+    flags = pipeline.check_rows(src, tgt, Config())
+    assert [any(f.check == "untranslated" for f in fl) for fl in flags] == [True, False, False]
+    scored = quality.score_pairs(src, tgt, models, Config(), flags=flags)
+    assert scored.quality[0] == 0.0
+    assert scored.scores[0]["cosine"] == pytest.approx(1.0, abs=1e-4)
+    assert scored.quality[1:] == quality.score_pairs(src[1:], tgt[1:], models, Config()).quality
+    assert quality.score_pairs(src[:1], tgt[:1], models, Config()).quality[0] > 50  # without the flags
+
+
+@pytest.mark.parametrize(("tgt", "spans", "expected"), [
+    ("The talks ended.", [(0, 15)], True),  # all but the stop
+    ("協議は終わった。The talks ended.", [(8, 23)], False),  # 13 of 22 non-space characters: below 0.8
+    ("Reuters によると協議は終わった。", [(0, 7)], False),
+    ("The talks ended.", [], False),
+])
+def test_not_translated_share(tgt, spans, expected):
+    from mtreview.records import Flag, Severity
+
+    flags = [Flag("untranslated", "accuracy/untranslated", Severity.MAJOR, "tgt", a, b, "copied", tgt[a:b])
+             for a, b in spans]
+    assert quality.not_translated(tgt, flags) is expected
+
+
 def test_batch_equals_single(models):
     batch = quality.score_pairs(SRC[:8], TGT[:8], models, Config())
     for k in range(8):
