@@ -30,6 +30,16 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
+# the elements of the run on screen: while a rerun draws, Streamlit keeps the last run's elements,
+# marked stale, beside the new ones (two Translation boxes for a moment, or longer on a slow machine)
+LIVE = '[data-testid="stElementContainer"]:not([data-stale="true"])'
+
+
+def live(page, label: str):
+    """The field labelled ``label`` of the run on screen, never its stale copy."""
+    return page.locator(LIVE).get_by_label(label)
+
+
 pytestmark = [
     pytest.mark.slow,
     # In CI a missing browser is a failure, never a silent skip.
@@ -118,7 +128,7 @@ def test_review_accept_edit_reload(server, seed_paths):
             reviewer = page.get_by_label("Reviewer")
             reviewer.fill("Aiko")
             reviewer.press("Enter")
-            expect(page.get_by_label("Translation")).to_have_count(1, timeout=20_000)
+            expect(live(page, "Translation")).to_have_count(1, timeout=20_000)
             page.get_by_role("button", name=re.compile(r"^Accept")).nth(k).click()
             expect(page.get_by_text(f"segment {seg.id}: repetition flag accepted")).to_be_visible(timeout=20_000)
             # the decision reruns only the grid and panel (a fragment); the progress line follows it
@@ -127,7 +137,7 @@ def test_review_accept_edit_reload(server, seed_paths):
             expect(header).to_contain_text(f"{n_flags - 1} of {n_flags} flags left to decide", timeout=20_000)
             expect(page.locator(f"tr#seg-{seg.id}")).to_contain_text(f"1/{len(seg.flags)} decided")
 
-            box = page.get_by_label("Translation")
+            box = live(page, "Translation")
             expect(box).to_have_count(1, timeout=20_000)  # a rerun may briefly show the old editor too
             box.fill(fixed)
             expect(page.locator(".mtr-recheck")).to_contain_text(fixed, timeout=30_000)  # re-checked as typed
@@ -173,12 +183,12 @@ def test_export_after_a_save_has_the_save(server):
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
             page.goto(f"{base}/?reviewer=Aiko", timeout=30_000)
-            expect(page.get_by_label("Comment")).to_have_count(1, timeout=60_000)
+            expect(live(page, "Comment")).to_have_count(1, timeout=60_000)
             page.get_by_text("Export the reviewed article").click()  # opened before the save
             csv = page.get_by_role("button", name="CSV")
             expect(csv).to_be_visible(timeout=20_000)
             seg = page.locator(".st-key-grid tr.selected").get_attribute("data-seg")
-            page.get_by_label("Comment").fill("checked by Aiko")
+            live(page, "Comment").fill("checked by Aiko")
             page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
             expect(page.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=20_000)
             # the save's run over (a click during it: tests/e2e/test_e2e_export.py)

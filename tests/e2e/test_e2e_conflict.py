@@ -12,7 +12,7 @@ import re
 import sys
 
 from conftest import ROOT
-from test_e2e_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (slow; chromium present)
+from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark  # noqa: F401  (slow; chromium present)
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -26,7 +26,7 @@ def _open(browser, base, name):
 
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(f"{base}/?reviewer={name}", timeout=60_000)
-    expect(page.get_by_label("Translation")).to_have_count(1, timeout=120_000)
+    expect(live(page, "Translation")).to_have_count(1, timeout=120_000)
     return page
 
 
@@ -44,14 +44,14 @@ def test_reload_their_version_fills_every_field_and_keeps_their_work(tmp_path):
             a, b = _open(browser, base, "**Aiko**"), _open(browser, base, "Ben")
             seg = a.locator(".st-key-grid tr.selected").get_attribute("data-seg")
             assert b.locator(".st-key-grid tr.selected").get_attribute("data-seg") == seg
-            a.get_by_label("Translation").fill("A訳です。")
+            live(a, "Translation").fill("A訳です。")
             # as a reviewer would: the typed text is re-checked (item 9) before the next action
             expect(a.locator(".mtr-recheck")).to_contain_text("A訳です。", timeout=30_000)
-            a.get_by_label("Comment").fill("A版")
+            live(a, "Comment").fill("A版")
             _save(a)
             expect(a.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=30_000)
 
-            b.get_by_label("Translation").fill("B訳です。")
+            live(b, "Translation").fill("B訳です。")
             expect(b.locator(".mtr-recheck")).to_contain_text("B訳です。", timeout=30_000)
             _save(b)
             alert = b.get_by_text(f"segment {seg} was saved by **Aiko** at")  # the name as typed
@@ -63,8 +63,8 @@ def test_reload_their_version_fills_every_field_and_keeps_their_work(tmp_path):
             b.get_by_role("button", name="Reload their version").click()
             expect(b.locator("table.mtr-diff")).to_have_count(0, timeout=30_000)
             expect(b.locator("textarea", has_text="B訳です。")).to_have_count(0, timeout=30_000)  # old field gone
-            expect(b.get_by_label("Translation")).to_have_value("A訳です。", timeout=30_000)
-            expect(b.get_by_label("Comment")).to_have_value("A版")
+            expect(live(b, "Translation")).to_have_value("A訳です。", timeout=30_000)
+            expect(live(b, "Comment")).to_have_value("A版")
             b.get_by_label("Reviewed").check(force=True)  # its label covers the box
             _save(b)
             # item 9: A's short text re-checked leaves most of the source untranslated: asked first

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import ROOT
-from test_e2e_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (slow; chromium present)
+from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark  # noqa: F401  (slow; chromium present)
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -25,9 +25,6 @@ from mtreview.ui.store import Store
 
 TYPED = "（追記）"
 SELECTED = re.compile(r"\bselected\b")
-# the Translation box of the run on screen: while a rerun draws, Streamlit keeps the last run's
-# elements, marked stale, beside the new ones
-BOX = '[data-testid="stElementContainer"]:not([data-stale="true"]) textarea[aria-label="Translation"]'
 
 
 @contextmanager
@@ -41,7 +38,7 @@ def _draft_typed(db: str, log: Path) -> Iterator[tuple[Any, Any, str]]:
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{base}/?reviewer=Aiko&seg=4", timeout=60_000)
-            box = page.locator(BOX)
+            box = live(page, "Translation")
             expect(box).to_have_count(1, timeout=120_000)
             expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(SELECTED, timeout=60_000)
             original = box.input_value()

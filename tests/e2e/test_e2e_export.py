@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from test_e2e_browser import ARGS, CHROMIUM, pytestmark, server  # noqa: F401  (slow; chromium present; fixture)
+from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark, server  # noqa: F401  (slow; chromium present; fixture)
 
 
 def test_export_clicked_right_after_save_has_the_save(server):  # noqa: F811
@@ -26,12 +26,12 @@ def test_export_clicked_right_after_save_has_the_save(server):  # noqa: F811
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
             page.goto(f"{base}/?reviewer=Aiko", timeout=30_000)
-            expect(page.get_by_label("Comment")).to_have_count(1, timeout=60_000)
+            expect(live(page, "Comment")).to_have_count(1, timeout=60_000)
             page.get_by_text("Export the reviewed article").click()
             csv = page.get_by_role("button", name="CSV")
             expect(csv).to_be_visible(timeout=20_000)
             csv.scroll_into_view_if_needed()
-            page.get_by_label("Comment").fill("checked by Aiko")
+            live(page, "Comment").fill("checked by Aiko")
             page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
             with page.expect_download(timeout=30_000) as got:  # at once: the save's run still going
                 csv.click()
@@ -69,11 +69,11 @@ def test_export_request_served_after_the_runs_of_the_click_has_the_save(server):
             page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
             page.route_web_socket(re.compile(r"/_stcore/stream"), stream)
             page.goto(f"{base}/?reviewer=Aiko", timeout=30_000)
-            expect(page.get_by_label("Comment")).to_have_count(1, timeout=60_000)
+            expect(live(page, "Comment")).to_have_count(1, timeout=60_000)
             page.get_by_text("Export the reviewed article").click()
             csv = page.get_by_role("button", name="CSV")
             expect(csv).to_be_visible(timeout=20_000)
-            page.get_by_label("Comment").fill("checked by Aiko")
+            live(page, "Comment").fill("checked by Aiko")
             page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
             csv.click()
             for _ in range(200):  # the click's file request, held

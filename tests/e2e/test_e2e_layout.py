@@ -12,7 +12,7 @@ import sys
 
 import pytest
 from conftest import ROOT
-from test_e2e_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (slow; chromium present)
+from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark  # noqa: F401  (slow; chromium present)
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -58,13 +58,13 @@ def test_grid_layout_click_keys_and_reload_at_1366x768(app):
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{base}/?aid={aid}&reviewer=**Aiko**", timeout=60_000)
             expect(page.locator(".st-key-grid tr.selected")).to_have_count(1, timeout=120_000)
-            expect(page.get_by_label("Translation")).to_have_count(1, timeout=60_000)
+            expect(live(page, "Translation")).to_have_count(1, timeout=60_000)
             page.wait_for_timeout(1000)
             assert page.evaluate(VISIBLE_ROWS_JS) >= 8  # item 6: at least 8 segments at once
             widths = page.evaluate("""() => [...document.querySelectorAll('.st-key-grid thead th')]
                                      .map(th => th.getBoundingClientRect().width)""")
             assert min(widths[1], widths[2]) >= 300  # source and translation side by side, readable
-            box = page.get_by_label("Translation").bounding_box()
+            box = live(page, "Translation").bounding_box()
             assert box["y"] + box["height"] <= 768  # the editor without scrolling the page
             assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") == 0
 

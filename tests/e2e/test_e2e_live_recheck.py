@@ -12,7 +12,7 @@ import re
 import sys
 
 from conftest import ROOT
-from test_e2e_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401  (slow; chromium present)
+from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark  # noqa: F401  (slow; chromium present)
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -33,7 +33,7 @@ def test_typing_shows_the_new_flags_before_saving(tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{base}/?reviewer=Aiko", timeout=60_000)
-            box = page.get_by_label("Translation")
+            box = live(page, "Translation")
             expect(box).to_have_count(1, timeout=120_000)
             expect(page.locator(".mtr-recheck")).to_have_count(0)  # nothing edited yet
             original = box.input_value()
