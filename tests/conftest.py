@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mtreview.records import Sentence
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -43,3 +45,13 @@ class TableEncoder:
                     out[i, k] += 1.0
             out[i, -1] += 0.05
         return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def sentences(texts: list[str], sep: str) -> list[Sentence]:
+    """``texts`` as the sentences of one paragraph, joined by ``sep`` (character offsets as the
+    segmenter gives them)."""
+    out, pos = [], 0
+    for t in texts:
+        out.append(Sentence(len(out), pos, pos + len(t), t, 0))
+        pos += len(t) + len(sep)
+    return out

@@ -11,8 +11,8 @@ import pytest
 from mtreview import pipeline, refine
 from mtreview.config import Config
 from mtreview.io.load import load_text
-from mtreview.records import Bead, Sentence
-from tests.conftest import TableEncoder
+from mtreview.records import Bead
+from tests.conftest import TableEncoder, sentences
 
 ALIGN_DATA = Path(__file__).resolve().parent / "data" / "align"
 
@@ -90,14 +90,6 @@ def test_boundary_typical_flags(text, cut, typical):
     assert dict(refine.boundaries(text))[cut] is typical
 
 
-def _sentences(texts: list[str], sep: str) -> list[Sentence]:
-    out, pos = [], 0
-    for t in texts:
-        out.append(Sentence(len(out), pos, pos + len(t), t, 0))
-        pos += len(t) + len(sep)
-    return out
-
-
 ENCODER = TableEncoder([(EN_HEAD, JA_HEAD), (EN_BODY, JA_BODY), (EN_NEXT, JA_NEXT)])
 
 
@@ -108,8 +100,8 @@ ENCODER = TableEncoder([(EN_HEAD, JA_HEAD), (EN_BODY, JA_BODY), (EN_NEXT, JA_NEX
     ([Bead((0, 1, 2), (0, 1))], [((0,), (0,)), ((1, 2), (1, 2))]),
 ])
 def test_split_glued_cuts_the_headline(beads, expected):
-    src = _sentences([EN_HEAD, EN_BODY, EN_NEXT], " ")
-    tgt = _sentences([JA_HEAD + JA_BODY, JA_NEXT], "")
+    src = sentences([EN_HEAD, EN_BODY, EN_NEXT], " ")
+    tgt = sentences([JA_HEAD + JA_BODY, JA_NEXT], "")
     new_src, new_tgt, new_beads = refine.split_glued(src, tgt, beads, ENCODER.encode)
     assert [(b.src_ids, b.tgt_ids) for b in new_beads] == expected
     assert [t.text for t in new_tgt] == [JA_HEAD, JA_BODY, JA_NEXT]
@@ -122,8 +114,8 @@ def test_split_glued_cuts_the_headline(beads, expected):
     [Bead((0, 1), (0,)), Bead((2,), (1,))],  # ... or the cut does not beat the margin (below)
 ])
 def test_split_glued_leaves_beads_alone(beads):
-    src = _sentences([EN_HEAD, EN_BODY, EN_NEXT], " ")
-    tgt = _sentences([JA_HEAD + JA_BODY, JA_NEXT], "")
+    src = sentences([EN_HEAD, EN_BODY, EN_NEXT], " ")
+    tgt = sentences([JA_HEAD + JA_BODY, JA_NEXT], "")
     _, new_tgt, new_beads = refine.split_glued(src, tgt, beads, ENCODER.encode, refine.RefineConfig(margin=5.0))
     assert new_beads == beads
     assert new_tgt == tgt
@@ -156,8 +148,8 @@ JA_QUOTE = ["「US DOJ（米国司法省）からの情報要請に応え、HSBC
 
 
 def test_split_glued_cuts_an_english_quotation():
-    src = _sentences([" ".join(EN_QUOTE)], " ")
-    tgt = _sentences(JA_QUOTE, "")
+    src = sentences([" ".join(EN_QUOTE)], " ")
+    tgt = sentences(JA_QUOTE, "")
     encoder = TableEncoder(list(zip(EN_QUOTE, JA_QUOTE, strict=True)))
     new_src, new_tgt, beads = refine.split_glued(src, tgt, [Bead((0,), (0, 1))], encoder.encode)
     assert [s.text for s in new_src] == EN_QUOTE
@@ -201,8 +193,8 @@ JA_TITLE, JA_REVIEW = "毎晩接続が切れる", "このルーターは二年�
     (5.0, [f"{EN_TITLE} {EN_REVIEW}"]),  # ... kept only when it beats the margin
 ])
 def test_split_glued_cuts_an_english_title(margin, expected):
-    src = _sentences([f"{EN_TITLE} {EN_REVIEW}"], " ")
-    tgt = _sentences([JA_TITLE, JA_REVIEW], "")
+    src = sentences([f"{EN_TITLE} {EN_REVIEW}"], " ")
+    tgt = sentences([JA_TITLE, JA_REVIEW], "")
     encoder = TableEncoder([(EN_TITLE, JA_TITLE), (EN_REVIEW, JA_REVIEW)])
     new_src, _, beads = refine.split_glued(src, tgt, [Bead((0,), (0, 1))], encoder.encode,
                                            refine.RefineConfig(margin=margin))
@@ -242,8 +234,8 @@ def test_candidates_per_sentence_are_bounded():
     """A long run of names has a candidate before every capital: only the ``max_cuts`` nearest the
     length the other side predicts are scored (the encoder sees a bounded number of pieces)."""
     names = " ".join(f"Anna Berg{i} Carl Dahl{i}" for i in range(40))
-    src = _sentences([f"The list reads {names} and more"], " ")
-    tgt = _sentences(["名簿は次の通り。", "アンナ・ベルクほか多数。"], "")
+    src = sentences([f"The list reads {names} and more"], " ")
+    tgt = sentences(["名簿は次の通り。", "アンナ・ベルクほか多数。"], "")
     mu = math.log(len(tgt[0].text) / (len(src[0].text) / 2))  # the JA first sentence predicts half the EN
     cands = list(refine._candidates(src, tgt, [Bead((0,), (0, 1))], mu, refine.RefineConfig(max_cuts=5)))
     assert len(refine.en_heads(src[0].text)) > 100

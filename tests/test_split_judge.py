@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from mtreview import refine
-from mtreview.records import Bead, Sentence
-from tests.conftest import TableEncoder
+from mtreview.records import Bead
+from tests.conftest import TableEncoder, sentences
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import fit_split_cuts as fit
@@ -28,16 +28,8 @@ GOLD = [(EN_HEAD, JA_HEAD), (EN_BODY, JA_BODY), (EN_NEXT, JA_NEXT)]
 ENCODER = TableEncoder(GOLD)
 
 
-def _sentences(texts: list[str], sep: str) -> list[Sentence]:
-    out, pos = [], 0
-    for t in texts:
-        out.append(Sentence(len(out), pos, pos + len(t), t, 0))
-        pos += len(t) + len(sep)
-    return out
-
-
-SRC = _sentences([EN_HEAD, EN_BODY, EN_NEXT], " ")
-TGT = _sentences([JA_HEAD + JA_BODY, JA_NEXT], "")
+SRC = sentences([EN_HEAD, EN_BODY, EN_NEXT], " ")
+TGT = sentences([JA_HEAD + JA_BODY, JA_NEXT], "")
 BEADS = [Bead((0, 1), (0,)), Bead((2,), (1,))]
 
 
@@ -54,7 +46,7 @@ def test_a_cut_is_labelled_right_only_on_the_same_gold_boundary_on_both_sides():
 def test_a_cut_on_two_different_gold_boundaries_is_wrong():
     """The English cut after the headline, the Japanese one after the body: both are gold boundaries,
     but not the same one."""
-    tgt = _sentences([JA_HEAD + JA_BODY + JA_NEXT], "")
+    tgt = sentences([JA_HEAD + JA_BODY + JA_NEXT], "")
     ja = tgt[0].text
     jobs = [(0, (1, 0), (0, off), False, ("", "", ja[:off], ja[off:]))
             for off in (len(JA_HEAD), len(JA_HEAD + JA_BODY))]
