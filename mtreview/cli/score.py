@@ -47,13 +47,8 @@ def _stdin_bytes(what: str) -> bytes:
 def _read_bytes(path: str) -> tuple[bytes, str]:
     if path == "-":
         return _stdin_bytes("an input"), "<stdin>"
-    p = Path(path)
-    if not (p.is_file() or p.is_fifo()):  # a pipe: sacrebleu users' -s <(cut -f1 x.tsv)
-        raise InputError(f"{path}: no such file" if not p.exists() else f"{path}: not a file")
-    try:
-        return p.read_bytes(), str(p)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    p, data = loader.read_file(path)  # a pipe too: sacrebleu users' -s <(cut -f1 x.tsv)
+    return data, str(p)
 
 
 def read_rows(args: argparse.Namespace) -> list[dict[str, Any]]:

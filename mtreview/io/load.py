@@ -304,7 +304,8 @@ def check_size(path: str | Path, max_chars: int, sides: int = 1) -> None:
                          "([limits] max_chars)")
 
 
-def _read(path: str | Path) -> tuple[Path, bytes]:
+def read_file(path: str | Path) -> tuple[Path, bytes]:
+    """The bytes of an input file (a regular file or a pipe); a missing or unreadable one is an InputError."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
@@ -318,7 +319,7 @@ def _read(path: str | Path) -> tuple[Path, bytes]:
 
 def load_document(path: str | Path, lang: str | None = None, config: LoadConfig | None = None) -> Document:
     """Load one side of an article from a file (plain text, scraped page or HTML)."""
-    p, data = _read(path)
+    p, data = read_file(path)
     if is_pair_file(p):
         raise InputError(f"{p}: a segment file holds both sides; give it alone (mtreview review {p.name})")
     return load_bytes(data, str(p), lang, config)
@@ -375,7 +376,7 @@ def stdin_name(data: bytes) -> str | None:
 
 def load_rows(path: str | Path) -> list[dict]:
     """The units of a segment file, each ``{"line", "id", "src", "tgt", "ref", "mt"}``."""
-    p, data = _read(path)
+    p, data = read_file(path)
     return _units(data, str(p))[0]
 
 
@@ -395,21 +396,21 @@ def load_lines(data: bytes, name: str) -> list[str]:
 
 def check_columns(rows: list[dict], name: str) -> None:
     """The src column must read as English and tgt as Japanese (a swapped file is an InputError)."""
-    found = {"src": detect_lang("\n".join(r["src"] for r in rows)),  # copies of the source are untranslated units
-             "tgt": detect_lang("\n".join(r["tgt"] for r in rows if not _copied(r)))}
+    translated = "\n".join(r["tgt"] for r in rows if not _copied(r))  # copies of the source: untranslated units
+    found = {"src": detect_lang("\n".join(r["src"] for r in rows)), "tgt": detect_lang(translated)}
     if found == {"src": "ja", "tgt": "en"}:
         raise InputError(f"{name}: src looks Japanese and tgt English: are the columns swapped? "
                          "(src is the English source, tgt the Japanese translation)")
     for side, lang in (("src", "en"), ("tgt", "ja")):
         if found[side] not in (None, lang):
             raise InputError(f"{name}: the {side} column should be {_NAMES[lang]} but looks {_NAMES[found[side]]}")
-    if found["tgt"] == "ja" and looks_chinese("\n".join(r["tgt"] for r in rows if not _copied(r))):
+    if found["tgt"] == "ja" and looks_chinese(translated):
         raise InputError(f"{name}: the tgt column should be Japanese but looks Chinese (Han characters without kana)")
 
 
 def load_pairs(path: str | Path) -> tuple[Document, Document]:
     """An English and a Japanese Document whose block i (kind "segment") are unit i's two sides."""
-    p, data = _read(path)
+    p, data = read_file(path)
     return load_pairs_bytes(data, str(p))
 
 
