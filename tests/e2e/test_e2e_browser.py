@@ -16,7 +16,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,30 +175,43 @@ def test_review_accept_edit_reload(server, seed_paths):
     store.close()
 
 
-def test_export_after_a_save_has_the_save(server):
-    """A save reruns only the grid and panel (a fragment), not the Export expander drawn before it:
-    its download must still work and hold what is saved now, not what was saved when it was drawn."""
+@contextmanager
+def export_open(base: str, stream: Callable[[Any], None] | None = None) -> Iterator[tuple[Any, Any]]:
+    """A browser on the app (reviewer Aiko) with the Export expander open: (the page, its CSV
+    button). ``stream``: a handler of the app's websocket (``page.route_web_socket``), set before
+    the page loads."""
     from playwright.sync_api import expect, sync_playwright
 
-    base, _ = server
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+            if stream is not None:
+                page.route_web_socket(re.compile(r"/_stcore/stream"), stream)
             page.goto(f"{base}/?reviewer=Aiko", timeout=30_000)
             expect(live(page, "Comment")).to_have_count(1, timeout=60_000)
-            page.get_by_text("Export the reviewed article").click()  # opened before the save
+            page.get_by_text("Export the reviewed article").click()
             csv = page.get_by_role("button", name="CSV")
             expect(csv).to_be_visible(timeout=20_000)
-            seg = page.locator(".st-key-grid tr.selected").get_attribute("data-seg")
-            live(page, "Comment").fill("checked by Aiko")
-            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
-            expect(page.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=20_000)
-            # the save's run over (a click during it: tests/e2e/test_e2e_export.py)
-            app = page.locator("[data-testid='stApp']")
-            expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
-            with page.expect_download(timeout=30_000) as got:
-                csv.click()
-            assert "checked by Aiko" in Path(got.value.path()).read_text(encoding="utf-8")
+            yield page, csv
         finally:
             browser.close()
+
+
+def test_export_after_a_save_has_the_save(server):
+    """A save reruns only the grid and panel (a fragment), not the Export expander drawn before it:
+    its download must still work and hold what is saved now, not what was saved when it was drawn."""
+    from playwright.sync_api import expect
+
+    base, _ = server
+    with export_open(base) as (page, csv):  # opened before the save
+        seg = page.locator(".st-key-grid tr.selected").get_attribute("data-seg")
+        live(page, "Comment").fill("checked by Aiko")
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        expect(page.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=20_000)
+        # the save's run over (a click during it: tests/e2e/test_e2e_export.py)
+        app = page.locator("[data-testid='stApp']")
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
+        with page.expect_download(timeout=30_000) as got:
+            csv.click()
+        assert "checked by Aiko" in Path(got.value.path()).read_text(encoding="utf-8")

@@ -14,30 +14,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark, server  # noqa: F401  (slow; chromium present; fixture)
+from test_e2e_browser import export_open, live, pytestmark, server  # noqa: F401  (slow; chromium present; fixture)
 
 
 def test_export_clicked_right_after_save_has_the_save(server):  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
-
     base, _ = server
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
-            page.goto(f"{base}/?reviewer=Aiko", timeout=30_000)
-            expect(live(page, "Comment")).to_have_count(1, timeout=60_000)
-            page.get_by_text("Export the reviewed article").click()
-            csv = page.get_by_role("button", name="CSV")
-            expect(csv).to_be_visible(timeout=20_000)
-            csv.scroll_into_view_if_needed()
-            live(page, "Comment").fill("checked by Aiko")
-            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
-            with page.expect_download(timeout=30_000) as got:  # at once: the save's run still going
-                csv.click()
-            assert "checked by Aiko" in Path(got.value.path()).read_text(encoding="utf-8")
-        finally:
-            browser.close()
+    with export_open(base) as (page, csv):
+        csv.scroll_into_view_if_needed()
+        live(page, "Comment").fill("checked by Aiko")
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        with page.expect_download(timeout=30_000) as got:  # at once: the save's run still going
+            csv.click()
+        assert "checked by Aiko" in Path(got.value.path()).read_text(encoding="utf-8")
 
 
 def _file_request(message: str | bytes) -> bool:
@@ -52,7 +40,7 @@ def _file_request(message: str | bytes) -> bool:
 
 
 def test_export_request_served_after_the_runs_of_the_click_has_the_save(server):  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base, _ = server
     held: list[bytes] = []
@@ -63,29 +51,18 @@ def test_export_request_served_after_the_runs_of_the_click_has_the_save(server):
         links.append(to_server)
         ws.on_message(lambda m: held.append(m) if _file_request(m) else to_server.send(m))
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
-            page.route_web_socket(re.compile(r"/_stcore/stream"), stream)
-            page.goto(f"{base}/?reviewer=Aiko", timeout=30_000)
-            expect(live(page, "Comment")).to_have_count(1, timeout=60_000)
-            page.get_by_text("Export the reviewed article").click()
-            csv = page.get_by_role("button", name="CSV")
-            expect(csv).to_be_visible(timeout=20_000)
-            live(page, "Comment").fill("checked by Aiko")
-            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
-            csv.click()
-            for _ in range(200):  # the click's file request, held
-                if held:
-                    break
-                page.wait_for_timeout(100)
-            page.wait_for_timeout(300)  # a rerun the click asked for has begun
-            app = page.locator("[data-testid='stApp']")
-            expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
-            assert len(held) == 1 and len(links) == 1
-            with page.expect_download(timeout=15_000) as got:
-                links[0].send(held.pop())
-            assert "checked by Aiko" in Path(got.value.path()).read_text(encoding="utf-8")
-        finally:
-            browser.close()
+    with export_open(base, stream) as (page, csv):
+        live(page, "Comment").fill("checked by Aiko")
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        csv.click()
+        for _ in range(200):  # the click's file request, held
+            if held:
+                break
+            page.wait_for_timeout(100)
+        page.wait_for_timeout(300)  # a rerun the click asked for has begun
+        app = page.locator("[data-testid='stApp']")
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
+        assert len(held) == 1 and len(links) == 1
+        with page.expect_download(timeout=15_000) as got:
+            links[0].send(held.pop())
+        assert "checked by Aiko" in Path(got.value.path()).read_text(encoding="utf-8")
