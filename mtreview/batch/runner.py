@@ -268,6 +268,9 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
         raise ConfigError(f"engine must be local or ray, got {engine!r}")
     config = config or Config()
     n_workers = resolve_workers(workers, config)
+    if engine == "local" and n_workers > cores():  # more processes than cores: no faster, a model copy each
+        log.warning("%d workers asked for, %d cores here: using %d", n_workers, cores(), cores())
+        n_workers = cores()
     out = Path(out_dir)
     with locked(out):
         return _run_locked(input_path, out, config, n_workers, quiet, root, allow_outside_root,

@@ -161,6 +161,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(text: str) -> int:
+    """``--workers``: a whole number, 0 or more (argparse turns the error into exit 64)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (all cores) or more, got {n}")
+    return n
+
+
 def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="review a folder or manifest of article pairs into tables and a summary")
     p.add_argument("input", metavar="INPUT",
@@ -173,7 +184,9 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
                                   "(default: the manifest's folder)")
     p.add_argument("--allow-outside-root", action="store_true",
                    help="let manifest paths point anywhere this user can read")
-    p.add_argument("--workers", type=int, help="worker processes (default: [batch] workers; 0 = all cores)")
+    p.add_argument("--workers", type=_workers, metavar="N",
+                   help="worker processes (default: [batch] workers; 0 = all cores; the local engine uses at most"
+                        " as many as there are cores)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="local: a process pool on this machine (default); ray: Ray Data (pip install 'mtreview[ray]')")
     p.add_argument("--ray-address", help="with --engine ray: join this cluster (e.g. ray://head:10001 or auto); "

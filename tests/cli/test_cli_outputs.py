@@ -3,6 +3,7 @@ the file system will not take them, and a write that fails is one line, not a tr
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -219,3 +220,36 @@ def test_outputs_sent_to_dev_null_are_discarded_and_the_device_stays(pair, tmp_p
     assert main(["score", str(pairs), "-o", "/dev/null", "--meta", str(tmp_path / "meta.json")]) == 0
     assert main(["score", str(pairs), "-o", str(tmp_path / "s.jsonl"), "--meta", "/dev/null"]) == 0
     assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.parametrize("workers", ["-1", "two"])
+def test_batch_bad_workers_is_a_usage_error(tmp_path, capsys, workers):
+    assert main(["batch", str(tmp_path), "--out", str(tmp_path / "out"), "--workers", workers]) == 64
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("mtreview batch: error: argument --workers: "), err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_embedder_in_a_config_is_a_config_error(pair, tmp_path, capsys):
+    config = tmp_path / "c.toml"
+    config.write_text('[align]\nembedder = "nope"\n', encoding="utf-8")
+    err = _one_line_error(capsys, ["review", str(pair[0]), str(pair[1]), "--config", str(config)], code=3)
+    assert "unknown embedder 'nope' in [align] embedder" in err
+
+
+def test_local_batch_starts_no_more_workers_than_cores(tmp_path, capsys, seed_paths, caplog, monkeypatch):
+    from mtreview.batch import runner
+
+    monkeypatch.setattr(runner, "cores", lambda: 1)  # one core: the articles are reviewed in this process
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for name in "ab":
+        shutil.copy(seed_paths[0], articles / f"{name}.en.txt")
+        shutil.copy(seed_paths[1], articles / f"{name}.ja.txt")
+    config = tmp_path / "c.toml"
+    config.write_text('[align]\nembedder = "hashing"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(articles), "--out", str(out), "--workers", "100000", "--config", str(config)]) == 0
+    run = json.loads((out / "run.log.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert run["workers"] == 1
+    assert "100000 workers asked for, 1 cores here: using 1" in caplog.text

@@ -11,7 +11,7 @@ from tiny_marian import build, read_pairs
 from mtreview import pipeline
 from mtreview.cli.main import main
 from mtreview.config import Config, ModelsConfig
-from mtreview.errors import ModelError
+from mtreview.errors import ConfigError, ModelError
 from mtreview.models import translate
 
 pytestmark = pytest.mark.slow
@@ -96,9 +96,10 @@ def test_missing_transformers_gives_install_hint(monkeypatch, model_dir):
         translate.HFTranslator(str(model_dir), ModelsConfig())
 
 
-def test_unknown_backend(model_dir):
-    with pytest.raises(ModelError, match="unknown translator backend 'fairseq'"):
-        translate.load_translator(str(model_dir), ModelsConfig(translator_backend="fairseq"))
+def test_unknown_backend():
+    """An unknown backend id is a bad configuration, refused when the config is built (exit 3)."""
+    with pytest.raises(ConfigError, match=r"unknown translator backend 'fairseq' in \[models\] translator_backend"):
+        ModelsConfig(translator_backend="fairseq")
 
 
 def test_ctranslate2_matches_transformers(model_dir, hf):
