@@ -34,12 +34,12 @@ from ..io.output import BatchFolder, dumps, read_review, writable_file, write_at
 from ..records import Review
 from ..score import mqm
 from ..ui import export
+from .db import db_url
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("xliff", "tmx", "csv", "jsonl", "xlsx", "html", "mqm", "decisions")
 BATCH_FORMATS = ("html", "xlsx", "mqm", "decisions")
-DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
 @dataclass
@@ -55,33 +55,6 @@ class Reviewed:
 
     def decide(self) -> mqm.Decide | None:
         return mqm.store_decider(self.states) if self.states else None
-
-
-def _db_url(text: str) -> str | None:
-    if "://" in text:
-        _existing_sqlite(text)
-        return text
-    if text.lower().endswith(DB_SUFFIXES):
-        if not Path(text).is_file():
-            raise InputError(f"{text}: no such database file")
-        return f"sqlite:///{Path(text).resolve()}"
-    return None
-
-
-def _existing_sqlite(url: str) -> None:
-    """An export reads a review database: a SQLite file that is not there is a typo, not a new database."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        return  # the store says what is wrong with it
-    path = parsed.database or ""
-    if str(parsed.query.get("uri", "")).lower() in ("true", "1"):  # sqlite:///file:/x.db?mode=ro&uri=true
-        path = path.removeprefix("file:").split("?")[0]
-    if parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:") and not Path(path).is_file():
-        raise InputError(f"{path}: no such database file")
 
 
 def _read_record(path: Path) -> tuple[Review, dict[str, Any]]:
@@ -137,7 +110,7 @@ def _silenced(review: Review, data: dict[str, Any], keys: frozenset[str]) -> tup
 
 def load_reviewed(source: str, config: Config, db: str | None = None, article: str | None = None) -> Reviewed:
     """The article that ``source`` (a review record or a database) names."""
-    url = _db_url(source)
+    url = db_url(source, must_exist=True)
     if url is not None:
         return _from_db(url, article, config)
     path = Path(source)
@@ -151,7 +124,7 @@ def load_reviewed(source: str, config: Config, db: str | None = None, article: s
 
         if article is None:
             raise InputError("--db needs --article ID: the article whose saved edits and decisions apply")
-        store = Store(_db_url(db) or db)
+        store = Store(db_url(db, must_exist=True) or db)
         try:
             reviewed.article = store.article(article)
             reviewed.states = store.segment_states(article)
@@ -320,7 +293,7 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
         raise InputError(f"{folder}: not a batch output folder (no {layout.SUMMARY})")
     summary = json.loads(layout.summary.read_text(encoding="utf-8"))
     articles = read_table(folder, "articles").to_pylist()  # Parquet, else its CSV twin
-    states = batch_decisions.store_states(folder, _db_url(db) or db) if db else {}
+    states = batch_decisions.store_states(folder, db_url(db, must_exist=True) or db) if db else {}
     decisions = batch_decisions.decision_rows(folder, articles, states)
     if fmt == "decisions":
         if not db:

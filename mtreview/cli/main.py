@@ -207,6 +207,10 @@ def _check_app_args(args: argparse.Namespace) -> None:
     if not 1 <= args.port <= 65535:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}")  # as argparse's --port abc
     config = load_config(config_path(args.config))
+    if args.db:  # a URL, or a .db/.sqlite file (created on first use, as export --db reads it)
+        from .db import db_url
+
+        args.db = db_url(args.db, must_exist=False) or args.db
     db, where = next((v, w) for v, w in ((args.db, "--db"), (os.environ.get("MTREVIEW_DB"), "$MTREVIEW_DB"),
                                          (config.store.url, "[store] url")) if v)
     from sqlalchemy.engine import make_url
@@ -216,7 +220,8 @@ def _check_app_args(args: argparse.Namespace) -> None:
         url = make_url(db)
         url.get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise InputError(f"{where} {db}: not a usable database URL ({exc})") from None
+        raise InputError(f"{where} {db}: not a usable database URL ({exc}); a SQLite file is named"
+                         " sqlite:///FILE or FILE.db / .sqlite / .sqlite3") from None
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         folder = Path(url.database).expanduser().resolve().parent
         if not folder.is_dir():
@@ -257,7 +262,8 @@ def cmd_app(args: argparse.Namespace) -> int:
 def _add_app_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("app", help="open the review UI in the browser (Streamlit)")
     p.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
-    p.add_argument("--db", help="SQLAlchemy URL of the review database (default: $MTREVIEW_DB, [store] url)")
+    p.add_argument("--db", help="the review database: an SQLAlchemy URL or a .db/.sqlite file, created on first use"
+                                " (default: $MTREVIEW_DB, [store] url)")
     p.add_argument("--config", help="TOML file overriding configs/default.toml values (default: $MTREVIEW_CONFIG)")
     p.add_argument("--headless", action="store_true", help="do not open a browser window")
     p.add_argument("--host", default="127.0.0.1",
