@@ -108,6 +108,13 @@ def unit_beads(ssents: list[Sentence], tsents: list[Sentence], units: int,
     ]
 
 
+def unit_ids(src: Document, ssents: list[Sentence], tsents: list[Sentence], beads: list[Bead]
+             ) -> list[str | None]:
+    """The segment-file unit id of each bead of ``unit_beads`` (units empty on both sides have no bead)."""
+    return [src.blocks[ssents[b.src_ids[0]].block if b.src_ids else tsents[b.tgt_ids[0]].block].unit_id
+            for b in beads]
+
+
 def check_rows(srcs: list[str], tgts: list[str], config: Config) -> list[tuple[Flag, ...]]:
     """Run the checks on independent sentence pairs (no document context), one row at a time."""
     checks = build_checks(config.checks)
@@ -158,6 +165,7 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
     glossary = load_glossary(config.checks.glossary)  # a bad glossary fails before any model loads
     models = models or load_models(config)
     ssents, tsents, beads = align_documents(src, tgt, config, models)
+    units = unit_ids(src, ssents, tsents, beads) if is_prealigned(src, tgt) else [None] * len(beads)
     segments = tuple(
         Segment(
             id=k,
@@ -166,8 +174,9 @@ def review(src: Document, tgt: Document, config: Config | None = None, models: M
             src_ids=b.src_ids,
             tgt_ids=b.tgt_ids,
             score=b.score,
+            unit_id=unit,
         )
-        for k, b in enumerate(beads)
+        for k, (b, unit) in enumerate(zip(beads, units, strict=True))
     )
     masked = tuple(Segment(**{**seg.__dict__, "src": cat.mask(seg.src), "tgt": cat.mask(seg.tgt)})
                    for seg in segments)  # inline-tag placeholders (XLIFF/TMX) are not numbers

@@ -42,7 +42,7 @@ class Severity(enum.IntEnum):
 LANGS = ("en", "ja")
 SIDES = ("src", "tgt")
 SEGMENT_FORMATS = ("tsv", "jsonl", "xliff", "tmx")  # Document.fmt of files already split into units
-SCHEMA_VERSION = "1.0"  # of the JSON records (review, batch summary): see mtreview.io.schema
+SCHEMA_VERSION = "1.1"  # of the JSON records (review, batch summary): see mtreview.io.schema
 
 
 def _check_span(start: int, end: int, length: int | None = None) -> None:
@@ -59,6 +59,7 @@ class Block:
     start: int
     end: int
     kind: str = "para"  # headline | caption | dateline | body | credit | para | segment
+    unit_id: str | None = None  # a segment file's unit (kind "segment"): its id in the file, or its line
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
@@ -198,6 +199,8 @@ class Segment:
     scores: dict[str, float] = field(default_factory=dict)
     quality: float | None = None
     flags: tuple[Flag, ...] = ()
+    unit_id: str | None = None  # the segment file's unit this segment is (its id column / key, XLIFF
+    # trans-unit id, TMX tuid, else its line); None for an aligned article
 
     @property
     def kind(self) -> str:
@@ -208,7 +211,7 @@ class Segment:
         return max((f.severity for f in self.flags), default=None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "src": self.src,
             "tgt": self.tgt,
@@ -220,6 +223,9 @@ class Segment:
             "quality": None if self.quality is None else round(self.quality, 2),
             "flags": [f.to_dict() for f in self.flags],
         }
+        if self.unit_id is not None:  # only segments of a segment file have one (schema 1.1)
+            out["unit_id"] = self.unit_id
+        return out
 
 
 @dataclass(frozen=True)
@@ -277,7 +283,7 @@ def review_from_dict(data: dict[str, Any]) -> Review:
         Segment(
             id=int(s["id"]), src=s["src"], tgt=s["tgt"], src_ids=tuple(s["src_ids"]), tgt_ids=tuple(s["tgt_ids"]),
             score=float(s.get("align_score", 0.0)), scores=dict(s.get("scores", {})), quality=s.get("quality"),
-            flags=tuple(flag_from_dict(f) for f in s.get("flags", [])),
+            flags=tuple(flag_from_dict(f) for f in s.get("flags", [])), unit_id=s.get("unit_id"),
         )
         for s in data["segments"]
     )

@@ -53,3 +53,34 @@ def test_articles_are_not_prealigned():
     src = load_document(SAMPLES / "seed.en.txt", "en")
     tgt = load_document(SAMPLES / "seed.ja.txt", "ja")
     assert not pipeline.is_prealigned(src, tgt)
+
+
+@pytest.mark.parametrize("name", ["pairs.tsv", "pairs.jsonl", "pairs.xlf", "pairs.tmx"])
+def test_review_keeps_the_units_ids(name):
+    """A reviewer finds the segment file's units in the review record by their ids."""
+    from mtreview.records import review_from_dict
+
+    review = pipeline.review(*load_pairs(DATA / name), Config(), pipeline.Models(embedder=get_embedder("hashing")))
+    ids = [seg["unit_id"] for seg in review.to_dict()["segments"]]
+    assert ids[:3] == ["s1", "s2", "s3"]
+    assert review_from_dict(review.to_dict()).to_dict() == review.to_dict()  # read back with them
+
+
+def test_unit_ids_follow_units_and_skip_empty_ones(tmp_path):
+    pairs = tmp_path / "p.tsv"
+    pairs.write_text("id\tsrc\ttgt\nA-7\tHello world.\tこんにちは世界。\nB-1\t\t\n"
+                     "C-2\tIt rains today.\t\nD-3\tThe bus is late.\tバスが遅れている。\n", encoding="utf-8")
+    review = pipeline.review(*load_pairs(pairs), Config(), pipeline.Models(embedder=get_embedder("hashing")))
+    assert [(s.kind, s.unit_id) for s in review.segments] == [("1-1", "A-7"), ("1-0", "C-2"), ("1-1", "D-3")]
+    noid = tmp_path / "n.tsv"  # no id column: the unit's line in the file
+    noid.write_text("src\ttgt\nHello world.\tこんにちは世界。\nThe bus is late.\tバスが遅れている。\n",
+                    encoding="utf-8")
+    review = pipeline.review(*load_pairs(noid), Config(), pipeline.Models(embedder=get_embedder("hashing")))
+    assert [s.unit_id for s in review.segments] == ["2", "3"]
+
+
+def test_an_article_review_has_no_unit_ids():
+    src = load_document(SAMPLES / "seed.en.txt", "en")
+    tgt = load_document(SAMPLES / "seed.ja.txt", "ja")
+    review = pipeline.review(src, tgt, Config(), pipeline.Models(embedder=get_embedder("hashing")))
+    assert all("unit_id" not in seg for seg in review.to_dict()["segments"])

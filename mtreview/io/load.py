@@ -420,8 +420,9 @@ def load_pairs_bytes(data: bytes, name: str) -> tuple[Document, Document]:
     rows, fmt, encoding = _units(data, name)
     if not rows:
         raise InputError(f"{name}: no segments found")
-    src = _segment_doc([r["src"] for r in rows], "en", name, fmt, "src", encoding)
-    tgt = _segment_doc([r["tgt"] for r in rows], "ja", name, fmt, "tgt", encoding,
+    ids = [r["id"] for r in rows]
+    src = _segment_doc([r["src"] for r in rows], ids, "en", name, fmt, "src", encoding)
+    tgt = _segment_doc([r["tgt"] for r in rows], ids, "ja", name, fmt, "tgt", encoding,
                        translated=[r["tgt"] for r in rows if not _copied(r)])
     return src, tgt
 
@@ -431,18 +432,19 @@ def _copied(row: dict) -> bool:
     return bool(row["tgt"].strip()) and row["tgt"].strip() == row["src"].strip()
 
 
-def _segment_doc(units: list[str], lang: str, name: str, fmt: str, side: str, encoding: str,
+def _segment_doc(units: list[str], ids: list[str], lang: str, name: str, fmt: str, side: str, encoding: str,
                  translated: list[str] | None = None) -> Document:
-    """The side's Document; ``translated``: the units whose language is checked (a partly translated
-    file's untranslated units hold copies of their source: they are for the checks to flag)."""
+    """The side's Document, block i carrying unit i's id; ``translated``: the units whose language is
+    checked (a partly translated file's untranslated units hold copies of their source: they are for the
+    checks to flag)."""
     parts, blocks, pos = [], [], 0
-    for i, unit in enumerate(units):
+    for i, (unit, unit_id) in enumerate(zip(units, ids, strict=True)):
         unit = unit.strip()
         if i:
             parts.append("\n\n")
             pos += 2
         parts.append(unit)
-        blocks.append(Block(pos, pos + len(unit), "segment"))
+        blocks.append(Block(pos, pos + len(unit), "segment", unit_id))
         pos += len(unit)
     text = "".join(parts)
     if not text.strip():

@@ -57,6 +57,7 @@ SEGMENT = {
         "scores": {"type": "object", "additionalProperties": _num},
         "quality": _opt_num,
         "flags": {"type": "array", "items": FLAG},
+        "unit_id": _str,  # 1.1: the unit's id in the segment file it came from (absent for an article)
     },
     "additionalProperties": True,
 }
