@@ -43,12 +43,18 @@ def store_states(folder: Path, url: str) -> dict[str, dict[int, Any]]:
 
 def states_in(store: Any, folder: Path) -> dict[str, dict[int, Any]]:
     """:func:`store_states` from an open ``ui.store.Store`` (the review app's own)."""
+    return {name: store.segment_states(art.id) for name, art in stored_in(store, folder).items()}
+
+
+def stored_in(store: Any, folder: Path) -> dict[str, Any]:
+    """Batch article id -> its ``ArticleState`` in ``store`` (the current version), for the articles
+    opened from ``folder`` in the review view."""
     here = folder.expanduser().resolve()
     versions: dict[str, list[Any]] = {}
     for art in store.articles():
         if art.source.startswith("batch:") and Path(art.source[6:]).expanduser().resolve() == here:
             versions.setdefault(art.name, []).append(art)
-    return {name: store.segment_states(_current(folder, arts).id) for name, arts in sorted(versions.items())}
+    return {name: _current(folder, arts) for name, arts in sorted(versions.items())}
 
 
 def _current(folder: Path, arts: Sequence[Any]) -> Any:
@@ -99,6 +105,33 @@ def decision_rows(folder: Path, articles: Sequence[Mapping[str, Any]],
                              "decision": decision,
                              "reviewer": st.outcome_by(key, f["side"], f["text"]) or st.updated_by or None,
                              "decided_at": _iso(st.decided_at(key) or st.updated_at), "flag_key": key})
+    return rows
+
+
+def silenced_rows(folder: Path, articles: Sequence[Mapping[str, Any]], store: Any) -> list[dict[str, Any]]:
+    """One row (as :func:`decision_rows`', decision ``reject``) per flag of the batch's articles that a
+    rejection made in another article silences (scope ``project`` or ``global``): the flags the review
+    view hides in that article (``Store.suppressions``, by suppression key), opened or not yet."""
+    stored = stored_in(store, folder)
+    unopened = store.suppressions(project=f"batch:{folder.expanduser().resolve()}")  # as the review view opens it
+    rows = []
+    for art in articles:
+        aid = art["article_id"]
+        by_key: dict[str, Any] = {}
+        for sup in store.suppressions(stored[aid].id) if aid in stored else unopened:
+            by_key.setdefault(sup.key, sup)  # the first rejection of a key silences it
+        if not by_key:
+            continue
+        for seg in _record(folder, aid)["segments"]:
+            for f in seg["flags"]:
+                key = suppression_key(flag_from_dict(f), seg["src"] if f["side"] == "src" else seg["tgt"])
+                if (sup := by_key.get(key)) is not None:
+                    rows.append({"article_id": aid, "date": art.get("date"), "desk": art.get("desk"),
+                                 "translator": art.get("translator"), "segment_id": int(seg["id"]),
+                                 **{k: f[k] for k in ("check", "category", "severity", "side", "start", "end",
+                                                      "text")},
+                                 "decision": "reject", "reviewer": sup.reviewer, "decided_at": _iso(sup.created_at),
+                                 "flag_key": key})
     return rows
 
 

@@ -291,13 +291,18 @@ REVIEW_OUTCOMES = {"accept": "accepted", "fixed": "fixed", "reject": "rejected"}
 def decisions(data: BatchData, store: Any) -> list[dict[str, Any]]:
     """The reviewers' decisions on this batch's flags saved in ``store`` (a ``ui.store.Store``): one
     row per decided flag (``batch.decisions.decision_rows``: accept, reject, or fixed by a saved
-    edit), from the articles opened from this folder in the review view."""
+    edit), from the articles opened from this folder in the review view; and a reject for each flag
+    that a rejection of scope "this project" or "every article" made elsewhere silences, wherever it
+    applies, as the review view hides it (``batch.decisions.silenced_rows``; it replaces the flag's
+    own decision there, which the review view no longer shows)."""
     from ..batch import decisions as batch_decisions
 
+    articles = data.articles.to_dict("records")
     states = batch_decisions.states_in(store, data.path)
-    if not states:
-        return []
-    return batch_decisions.decision_rows(data.path, data.articles.to_dict("records"), states)
+    own = batch_decisions.decision_rows(data.path, articles, states) if states else []
+    silenced = batch_decisions.silenced_rows(data.path, articles, store)
+    hidden = {(r["article_id"], r["segment_id"], r["flag_key"]) for r in silenced}
+    return [r for r in own if (r["article_id"], r["segment_id"], r["flag_key"]) not in hidden] + silenced
 
 
 def review_outcomes(data: BatchData, decided: list[dict[str, Any]]) -> pd.DataFrame:

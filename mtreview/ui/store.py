@@ -314,20 +314,24 @@ class Store:
                 **({"scope": d.scope} if d.decision == "reject" else {})})
 
     # ---- suppressions and audit -------------------------------------------------------
-    def suppressions(self, for_article: str | None = None) -> list[Suppression]:
-        """Rejections that silence flags in ``for_article`` (all of them when None).
+    def suppressions(self, for_article: str | None = None, project: str | None = None) -> list[Suppression]:
+        """Rejections that silence flags in ``for_article`` (all of them when None and no ``project``).
 
         An article is silenced by other articles' rejections of scope ``global``, and of scope
         ``project`` made in an article opened from the same folder or batch (``ArticleState.source``;
         an uploaded article is a project of its own).
         Its own rejections are not returned: its reviewer sees those flags marked rejected.
+        ``project`` without ``for_article``: those that reach an article not stored yet that would be
+        opened from that source (``batch:<resolved folder>``; the dashboard's figures).
         """
         q = select(SuppressionRow).order_by(SuppressionRow.created_at, SuppressionRow.key)
         with self._tx() as s:
-            if for_article is not None:
-                art = s.get(ArticleRow, for_article)
-                project = _project(art) if art is not None else None
-                q = q.where(SuppressionRow.article_id != for_article, or_(
+            if for_article is not None or project is not None:
+                art = s.get(ArticleRow, for_article) if for_article is not None else None
+                project = _project(art) if art is not None else project
+                if for_article is not None:
+                    q = q.where(SuppressionRow.article_id != for_article)
+                q = q.where(or_(
                     SuppressionRow.scope == "global",
                     (SuppressionRow.scope == "project") & (SuppressionRow.project == project)))
             return [Suppression(r.key, r.check, r.text, r.article_id, r.seg_id, r.scope, r.project, r.reviewer,

@@ -126,3 +126,34 @@ def test_the_app_gives_the_dashboard_its_review_database(batch_dir, reviewed, mo
     assert not at.exception
     shown = at.dataframe[0].value
     assert shown[shown["severity"] == "all"].values.tolist() == [["all", 7, 1, 1, 1, 4, 6]]
+
+
+@pytest.mark.parametrize("scope, where, silenced", [
+    ("article", "batch", []),  # the article's own flag only (counted from its own decision)
+    ("project", "batch", [("padded", 1)]),  # this batch's other articles: `padded` repeats the segment
+    ("project", "other", []),  # a project of its own: another batch folder
+    ("global", "other", [("abcnews.420102", 1), ("padded", 1)]),  # every article, opened or not
+])
+def test_scoped_rejections_count_wherever_they_apply(batch_dir, tmp_path, scope, where, silenced):  # noqa: F811
+    """A rejection scoped to "this project" or "every article" silences the flag in the other articles it
+    reaches, as the review view hides it there: the figures count it there too, once per flag."""
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    _, f, key = _segment(batch_dir, "abcnews.420102", 1)
+    source = f"batch:{batch_dir}" if where == "batch" else f"batch:{tmp_path / 'other'}"
+    art = store.open_article("abcnews.420102", "s", "t", source)
+    store.decide(art.id, 1, "tanaka", 0, FlagDecision(key, f["check"], f["text"], "reject", scope))
+    padded = store.open_article("padded", "s", "t", f"batch:{batch_dir}")  # opened, with an own decision
+    _, f1, key1 = _segment(batch_dir, "padded", 1)
+    store.decide(padded.id, 1, "sato", 0, FlagDecision(key1, f1["check"], f1["text"], "accept"))
+    data = dashboard.load_batch(batch_dir)
+    decided = dashboard.decisions(data, store)
+    own = [("abcnews.420102", 1, "reject", "tanaka")] if where == "batch" else []
+    expected = {*own, *((a, s, "reject", "tanaka") for a, s in silenced)}
+    if ("padded", 1) not in silenced:  # sato's accept stands where no rejection reaches
+        expected.add(("padded", 1, "accept", "sato"))
+    assert sorted((r["article_id"], r["segment_id"], r["decision"], r["reviewer"]) for r in decided) == sorted(expected)
+    rejected = sum(e[2] == "reject" for e in expected)
+    accepted = sum(e[2] == "accept" for e in expected)
+    assert dashboard.review_outcomes(data, decided).values.tolist()[0] == [  # the batch's two minor flags
+        "minor", 2, accepted, 0, rejected, 2 - accepted - rejected, 2 - rejected]
+    store.close()
