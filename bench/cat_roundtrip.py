@@ -28,7 +28,7 @@ from shared_data import default_data
 from mtreview import pipeline
 from mtreview.config import Config
 from mtreview.io import cat, cat_export
-from mtreview.io.load import load_pairs
+from mtreview.io.segment_files import load_pairs
 
 
 def _pairs(folder: Path, docs: int) -> list[tuple[str, list[tuple[str, str]]]]:

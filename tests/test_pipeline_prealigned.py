@@ -9,7 +9,8 @@ import pytest
 
 from mtreview import pipeline
 from mtreview.config import Config
-from mtreview.io.load import load_document, load_pairs
+from mtreview.io.load import load_document
+from mtreview.io.segment_files import load_pairs
 from mtreview.models.embed import get_embedder
 from mtreview.records import Sentence
 

@@ -119,7 +119,7 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 @EXAMPLES
 @given(rows=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=5))
 def test_jsonl_segment_files_round_trip_any_text(tmp_path_factory, rows):
-    from mtreview.io.load import load_rows
+    from mtreview.io.segment_files import load_rows
 
     path = tmp_path_factory.mktemp("jsonl") / "pairs.jsonl"
     path.write_text("".join(json.dumps({"src": s, "tgt": t}, ensure_ascii=False) + "\n" for s, t in rows),

@@ -18,8 +18,9 @@ from .. import __version__, pipeline
 from ..config import Config, config_files, config_path, load_config
 from ..errors import USAGE_EXIT, InputError, ModelError, MtreviewError, UsageError
 from ..io import report
-from ..io.load import check_size, is_pair_file, load_bytes, load_document, load_pairs, load_pairs_bytes, stdin_name
+from ..io.load import check_size, is_pair_file, load_bytes, load_document
 from ..io.output import BatchFolder, writable_file, write_atomic
+from ..io.segment_files import load_pairs, load_pairs_bytes, stdin_name
 from ..registry import REVIEW_FORMATS
 
 log = logging.getLogger("mtreview")

@@ -28,8 +28,8 @@ from ..config import config_files, config_path, load_config
 from ..errors import InputError, UsageError
 from ..io import load as loader
 from ..io import report
-from ..io.load import check_columns, load_lines, load_rows, load_rows_bytes
 from ..io.output import dumps, json_file, open_atomic, same_file, writable_file, write_atomic
+from ..io.segment_files import check_columns, load_lines, load_rows, load_rows_bytes, stdin_name
 from ..records import SCHEMA_VERSION
 from ..score import quality
 
@@ -79,7 +79,7 @@ def read_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
         raise UsageError("give PAIRS (a TSV/JSONL file, or - for standard input) or -s SRC -t HYP")
     if args.pairs == "-":
         data = _stdin_bytes("PAIRS")
-        name = loader.stdin_name(data)
+        name = stdin_name(data)
         if name is None:
             raise InputError("<stdin>: not a segment file (TSV, CSV, JSONL, XLIFF, TMX); line-aligned "
                              "plain-text files go in as -s SRC -t HYP, and one of them may be -")

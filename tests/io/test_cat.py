@@ -14,7 +14,7 @@ from mtreview.checks import suppression_key
 from mtreview.config import Config
 from mtreview.errors import InputError
 from mtreview.io import cat, cat_export
-from mtreview.io.load import load_pairs, load_rows
+from mtreview.io.segment_files import load_pairs, load_rows
 from mtreview.ui.store import SegmentState
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cat"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mtreview.errors import InputError
-from mtreview.io.load import is_pair_file, load_bytes, load_document, load_pairs, load_pairs_bytes, load_rows
+from mtreview.io.load import is_pair_file, load_bytes, load_document
+from mtreview.io.segment_files import load_pairs, load_pairs_bytes, load_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EN1 = "UN says thousands of anti-Pakistan militants in Afghanistan"
@@ -102,7 +103,7 @@ def test_partly_translated_file_with_copies_of_the_source_is_reviewed(tmp_path):
     path.write_text(_partial_xliff(1), encoding="utf-8")
     _, tgt = load_pairs(path)
     assert tgt.block_text(0) == JA1 and tgt.block_text(3) == "It was not clear when."
-    from mtreview.io.load import check_columns
+    from mtreview.io.segment_files import check_columns
 
     check_columns(load_rows(path), "partial.xlf")  # what `score` checks
     path.write_text(_partial_xliff(0), encoding="utf-8")

@@ -13,7 +13,8 @@ from mtreview import pipeline
 from mtreview.cli.main import main
 from mtreview.config import from_dict
 from mtreview.errors import ConfigError, InputError
-from mtreview.io.load import load_bytes, load_rows, load_text
+from mtreview.io.load import load_bytes, load_text
+from mtreview.io.segment_files import load_rows
 from mtreview.models.embed import get_embedder
 
 DEEP = "[" * 100000 + "]" * 100000
