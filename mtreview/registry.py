@@ -127,13 +127,14 @@ REVIEW_FORMATS = Registry("review format", {
     "text": "mtreview.io.report:write_text",
 })
 
-# reviewed-article exports (mtreview/ui/export.py): ExportFormat records (extension, MIME type, renderer)
+# reviewed-article exports (mtreview/ui/export.py, mtreview/cli/export_formats.py): ExportFormat records
+# (extension, MIME type, renderer)
 EXPORT_FORMATS = Registry("export format", {
     "jsonl": "mtreview.ui.export:JSONL",
     "csv": "mtreview.ui.export:CSV",
     "xliff": "mtreview.ui.export:XLIFF",
-    "tmx": "mtreview.cli.export:TMX",
-    "xlsx": "mtreview.cli.export:XLSX",
-    "html": "mtreview.cli.export:HTML",
-    "mqm": "mtreview.cli.export:MQM",
+    "tmx": "mtreview.cli.export_formats:TMX",
+    "xlsx": "mtreview.cli.export_formats:XLSX",
+    "html": "mtreview.cli.export_formats:HTML",
+    "mqm": "mtreview.cli.export_formats:MQM",
 })

@@ -103,7 +103,7 @@ def test_a_flag_fixed_by_a_saved_edit_is_fixed_in_every_export_and_counts_in_mqm
     assert rows[0]["flags"] == "repetition/major:述べたと述べた=fixed by Aiko"
     assert (rows[0]["undecided"], rows[0]["fixed"]) == ("0", "1")
     assert b"repetition (major, fixed by Aiko)" in export.export("xliff", REVIEW, fixed)
-    from mtreview.cli.export import to_html
+    from mtreview.cli.export_formats import to_html
 
     assert "(fixed by Aiko)" in to_html(REVIEW, fixed).decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(export.to_csv(REVIEW, kept))))
