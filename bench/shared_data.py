@@ -1,7 +1,8 @@
-"""Where the shared dev data lives: ``../shared/data`` beside the project.
+"""Where the shared dev data lives: ``../shared/data`` beside the project (``bench/README.md``).
 
-Searched upwards from the project root, so that a git worktree one level deeper finds it too.
-Every bench script takes ``--data DIR`` with this as its default.
+Only that place: a folder named ``shared/data`` higher up (a clone under /tmp finding an unrelated
+/tmp/shared) is not the project's data. Elsewhere, every bench script takes ``--data DIR`` with
+this as its default.
 """
 
 from __future__ import annotations
@@ -12,7 +13,4 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def default_data() -> Path:
-    for base in ROOT.parents:
-        if (base / "shared" / "data").is_dir():
-            return base / "shared" / "data"
     return ROOT.parent / "shared" / "data"

@@ -32,3 +32,20 @@ def test_a_bench_script_without_the_data_fails_in_one_line(tmp_path, script, ext
     assert "give --data" in text or "use --data" in text, text
     if script != "bench_score.py":  # bench_score prints each failed mode's reason on stdout
         assert out.stderr.count("\n") == 1, text
+
+
+def test_the_default_data_is_only_the_folder_beside_the_project(tmp_path):
+    """A clone at /tmp/x/clone must not take an unrelated /tmp/shared/data (two levels up) for its data."""
+    import shutil
+
+    (tmp_path / "shared" / "data").mkdir(parents=True)  # someone else's, higher up
+    clone = tmp_path / "x" / "clone"
+    (clone / "bench").mkdir(parents=True)
+    shutil.copy(BENCH / "shared_data.py", clone / "bench" / "shared_data.py")
+    code = "import shared_data; print(shared_data.default_data())"
+    found = subprocess.run([sys.executable, "-c", code], cwd=clone / "bench", capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert found == str(tmp_path / "x" / "shared" / "data")  # beside the clone: absent, so --data is asked for
+    import runpy  # this checkout: ../shared/data beside it, as documented
+
+    assert runpy.run_path(str(BENCH / "shared_data.py"))["default_data"]() == BENCH.parent.parent / "shared" / "data"
