@@ -120,8 +120,8 @@ def silenced_rows(folder: Path, articles: Sequence[Mapping[str, Any]], store: An
         by_key: dict[str, Any] = {}
         for sup in store.suppressions(stored[aid].id) if aid in stored else unopened:
             by_key.setdefault(sup.key, sup)  # the first rejection of a key silences it
-        if not by_key:
-            continue
+        if not any(art.get(f"check_{sup.check}", 1) for sup in by_key.values()):
+            continue  # no flag of the rejected checks here (the articles table counts them): no record to read
         for seg in _record(folder, aid)["segments"]:
             for f in seg["flags"]:
                 key = suppression_key(flag_from_dict(f), seg["src"] if f["side"] == "src" else seg["tgt"])
