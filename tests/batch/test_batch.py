@@ -414,9 +414,16 @@ def test_folder_file_names(name, split):
     assert _split_name(name) == split
 
 
-def test_negative_workers_is_a_config_error(tmp_path, capsys):
-    assert main(["batch", str(_folder(tmp_path)), "--out", str(tmp_path / "out"), "--workers", "-1"]) == 3
-    assert capsys.readouterr().err == "mtreview: error: workers must be 0 (all cores) or more, got -1\n"
+def test_negative_workers_is_a_usage_error_and_in_a_config_a_config_error(tmp_path, capsys):
+    """`--workers -1` is a bad command line (64, as any bad argument); `[batch] workers = -1` a bad config (3)."""
+    assert main(["batch", str(_folder(tmp_path)), "--out", str(tmp_path / "out"), "--workers", "-1"]) == 64
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "mtreview batch: error: argument --workers: must be 0 (all cores) or more, got -1")
+    config = tmp_path / "c.toml"
+    config.write_text("[batch]\nworkers = -1\n", encoding="utf-8")
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--config", str(config)]) == 3
+    assert capsys.readouterr().err == "mtreview: error: [batch] workers must be 0 (all cores) or more, got -1\n"
+    assert not (tmp_path / "out").exists()
 
 
 def test_progress_bar_only_imports_tqdm_when_it_is_shown(monkeypatch):
