@@ -269,7 +269,7 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
     config = config or Config()
     n_workers = resolve_workers(workers, config)
     if engine == "local" and n_workers > cores():  # more processes than cores: no faster, a model copy each
-        log.warning("%d workers asked for, %d cores here: using %d", n_workers, cores(), cores())
+        log.warning("%d workers asked for; this machine has %d core(s): using %d", n_workers, cores(), cores())
         n_workers = cores()
     out = Path(out_dir)
     with locked(out):

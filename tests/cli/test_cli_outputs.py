@@ -252,4 +252,4 @@ def test_local_batch_starts_no_more_workers_than_cores(tmp_path, capsys, seed_pa
     assert main(["batch", str(articles), "--out", str(out), "--workers", "100000", "--config", str(config)]) == 0
     run = json.loads((out / "run.log.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert run["workers"] == 1
-    assert "100000 workers asked for, 1 cores here: using 1" in caplog.text
+    assert "100000 workers asked for; this machine has 1 core(s): using 1" in caplog.text
