@@ -3,8 +3,9 @@
 Two dictionaries are in use, each for a reason: ``tokens``/``tagger`` (fugashi + UniDic) give
 parts of speech and lemmas to the checks and the aligner's refinement (``morphs``: the same with
 conjugation types and readings, for the style checks); ``bleu_tokenizer``
-is sacrebleu's own ``ja-mecab`` tokenizer (IPAdic), used where a figure must match
-sacrebleu's Japanese BLEU (TER pre-tokenisation, the quality model's features it was trained on).
+is sacrebleu's ``ja-mecab`` tokenizer (IPAdic; the same tagger, built here without importing sacrebleu),
+used where a figure must match sacrebleu's Japanese BLEU (TER pre-tokenisation, the quality model's
+features it was trained on).
 """
 
 from __future__ import annotations
