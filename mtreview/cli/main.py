@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import __version__, pipeline
+from .. import __version__
 from ..config import Config, config_files, config_path, load_config
 from ..errors import USAGE_EXIT, InputError, ModelError, MtreviewError, UsageError
 from ..io import report
@@ -109,6 +109,8 @@ def _swapped(en_file: str, ja_file: str, config: Config) -> bool:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
+    from .. import pipeline
+
     config = _config(args)
     src, tgt = _load_pair(args, config)
     models = pipeline.load_models(config)
@@ -127,6 +129,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.out and args.out != "-":
         writable_file(args.out, "--out", (args.en_file, args.ja_file, *config_files(config_path(args.config), config)))
     src, tgt = _load_pair(args, config)
+    from .. import pipeline
+
     review = pipeline.review(src, tgt, config)
     if args.out == "-":  # the full record is the output
         report.write_review(review, sys.stdout, "json")
@@ -293,7 +297,41 @@ def _add_common(p: argparse.ArgumentParser, default: object) -> None:
                    help="only errors on stderr: no progress bars, summaries or warnings")
 
 
-def build_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = ("align", "review", "batch", "app")  # defined in this module; the others in their own
+IN_PROCESS = ("align", "review", "score")  # the subcommands that embed text in this process
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names: its first word that is not an option (the options before the
+    subcommand, -v/--quiet/--version/-h, take no value), or None (also for ``-h`` before it: the help
+    lists every subcommand)."""
+    for arg in argv:
+        if arg in ("--", "-h", "--help"):
+            return None
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _numpy_with_embedder_threads() -> None:
+    """Import numpy with as many BLAS threads as the embedder uses (``MTREVIEW_EMBED_THREADS``, default
+    1) instead of OpenBLAS's one per core: the embedder limits BLAS to that count anyway, and the idle
+    threads started at import cost a cold ``review`` ~0.03 CPU-s. Only where the user set no thread count;
+    the variable is removed again, so child processes see the environment they were given."""
+    import os
+
+    if "numpy" in sys.modules or any(os.environ.get(v) for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")):
+        return
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ.get("MTREVIEW_EMBED_THREADS") or "1"
+    try:
+        import numpy  # noqa: F401
+    finally:
+        del os.environ["OPENBLAS_NUM_THREADS"]
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand; with ``command`` one of ``CORE_COMMANDS``, only of those (the
+    other subcommands' modules are not imported: a cold ``mtreview review`` does not need them)."""
     parser = argparse.ArgumentParser(prog="mtreview", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"mtreview {__version__}",
@@ -318,25 +356,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_review)
     _add_batch_parser(sub)
     _add_app_parser(sub)
+    if command not in CORE_COMMANDS:
+        from ..io import schema
+        from . import config as config_cli
+        from . import export as export_cli
+        from . import models as models_cli
+        from . import score as score_cli
 
-    from ..io import schema
-    from . import config as config_cli
-    from . import export as export_cli
-    from . import models as models_cli
-    from . import score as score_cli
-
-    score_cli.add_parser(sub)
-    models_cli.add_parser(sub)
-    config_cli.add_parser(sub)
-    export_cli.add_parser(sub)
-    schema.add_parser(sub)
+        score_cli.add_parser(sub)
+        models_cli.add_parser(sub)
+        config_cli.add_parser(sub)
+        export_cli.add_parser(sub)
+        schema.add_parser(sub)
     for sp in sub.choices.values():
         _add_common(sp, argparse.SUPPRESS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = _command(argv)
+    if command in IN_PROCESS:
+        _numpy_with_embedder_threads()
+    parser = build_parser(command)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help / --version (0) or a usage error (2, made distinct)
