@@ -107,3 +107,11 @@ BRACKET_PAIRS = {"(": ")", "[": "]"}
 # The English of a caption note in brackets ("(Photo partially altered)", "(Provided by ...)",
 # "(Results on page 10)"): the caption or the paragraph ends after it.
 PHOTO_NOTE_WORDS = ("Photo", "Photos", "Photograph", "Photographs", "Provided", "Courtesy", "File photo")
+
+# A count of a time unit per the next unit that it fills ("24 hours a day", "365 days a year"): the phrase
+# means "always", and Japanese says so with a word (終日, 毎日, 年中無休), without the number.
+WHOLE_CYCLES: dict[tuple[str, str], frozenset[int]] = {
+    ("second", "minute"): frozenset({60}), ("minute", "hour"): frozenset({60}), ("hour", "day"): frozenset({24}),
+    ("day", "week"): frozenset({7}), ("day", "year"): frozenset({365, 366}), ("week", "year"): frozenset({52}),
+    ("month", "year"): frozenset({12}),
+}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mtreview.checks import Article
-from mtreview.checks.alignment import Addition, Omission, sentences
+from mtreview.checks.alignment import Addition, Omission, length_residuals, sentences, whole_cycles
 from mtreview.checks.clauses import clause_gains, en_clauses, uncovered_clauses, without
 from mtreview.records import Segment
 
@@ -66,6 +66,59 @@ KIM_EN = ("North Korea has been actively expanding its relations with Russia, mo
 def test_omission_shorter_and_a_number_lost(ja, expected):
     art = Article(segments=tuple(Segment(k, s, t, (k,), (k,)) for k, (s, t) in enumerate([*PAIRS, (KIM_EN, ja)])))
     assert [f.message for _, f in Omission().run(art)] == expected
+
+
+SHELTERS_EN = ("The city opened {} new shelters for evacuees on Monday, and officials said that more would follow "
+               "next month.")
+SHELTERS_JA = "市は月曜日、避難者のための新たな避難所を開設し、当局は来月にも増設すると述べた。"
+OPEN_EN = "The shelters for evacuees will stay open {} until the end of the month, officials said on Monday."
+OPEN_JA = "避難者のための避難所は今月末まで{}開設される予定だと、当局は月曜日に述べた。"
+
+
+@pytest.mark.parametrize("en, ja, expected", [
+    # mildly short (residual -0.23: between anchored_ten_log and anchored_log) and "14" is gone
+    (SHELTERS_EN.format(14), SHELTERS_JA,
+     ["The translation is about 21% shorter than expected and lacks 14: a clause may be missing."]),
+    # as short, but the lost number is a small one, often carried by a word: not enough evidence
+    (SHELTERS_EN.format(4), SHELTERS_JA, []),
+    # the number is there
+    (SHELTERS_EN.format(14), SHELTERS_JA.replace("避難所を", "避難所14カ所を"), []),
+    # "24 hours a day" means all day (終日): its number is no anchor; 18 hours a day is one
+    (OPEN_EN.format("24 hours a day"), OPEN_JA.format("終日"), []),
+    (OPEN_EN.format("18 hours a day"), OPEN_JA.format("終日"),
+     ["The translation is about 21% shorter than expected and lacks 18: a clause may be missing."]),
+    (OPEN_EN.format("24/7"), OPEN_JA.format("終日"), []),
+])
+def test_a_mildly_short_translation_that_lacks_a_number_of_ten_or_more(en, ja, expected):
+    art = Article(segments=(Segment(0, en, ja, (0,), (0,)),))
+    check = Omission(min_segments=99)  # one pair: no article median
+    r = length_residuals(art, check.params.length_a, check.params.length_b, 99)[0]
+    assert check.params.anchored_ten_log > r  # short enough for a lost number of ten or more
+    assert [f.message for _, f in check.run(art)] == expected
+    # the rule off: only a residual below anchored_log reports a lost number
+    off = Omission(min_segments=99, anchored_ten_log=-1.0).run(art)
+    assert bool(off) == bool(expected and r < check.params.anchored_log)
+
+
+@pytest.mark.parametrize("hours, expected", [
+    ("24 hours a day", []),
+    ("18 hours a day", ["The translation is about 27% shorter than expected and lacks 18: a clause may be missing."]),
+])
+def test_a_whole_cycle_is_no_anchor_for_a_shorter_translation_either(hours, expected):
+    # residual -0.32, below anchored_log: any lost number but a whole cycle's is reported
+    ja = OPEN_JA.format("終日").replace("予定だ", "")
+    art = Article(segments=(Segment(0, OPEN_EN.format(hours), ja, (0,), (0,)),))
+    assert [f.message for _, f in Omission(min_segments=99).run(art)] == expected
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("open 24 hours a day, 7 days a week, 365 days a year", ["24 hours a day", "7 days a week", "365 days a year"]),
+    ("staffed 24/7 and 12 Months a year, 60 minutes an hour", ["24/7", "12 Months a year", "60 minutes an hour"]),
+    ("he works 50 hours a week, 25 hours a day at times, 7 days after the storm", []),
+    ("they won 24-7 on Sunday", []),  # a score, not "always"
+])
+def test_whole_cycles(text, spans):
+    assert [text[a:b] for a, b in whole_cycles(text)] == spans
 
 
 @pytest.mark.parametrize("extra, expected", [
