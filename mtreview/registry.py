@@ -102,6 +102,7 @@ METRICS = Registry("metric", {
 # sentence embedders (mtreview/models/embed.py), key of [align] embedder
 EMBEDDERS = Registry("embedder", {
     "usem3": "mtreview.models.embed:USEM3Embedder",
+    "usem3-bf16": "mtreview.models.usem3_bf16:USEM3BF16Embedder",  # same model, bf16 products (torch)
     "e5": "mtreview.models.embed:E5Embedder",
     "hashing": "mtreview.models.embed:HashingEmbedder",
 }, error=ModelError)
