@@ -51,7 +51,8 @@ def cosines(a: np.ndarray, b: np.ndarray) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=default_data())
-    ap.add_argument("--embedders", default="usem3,usem3-int8,usem3-bf16", help="comma-separated; the first is the reference")
+    ap.add_argument("--embedders", default="usem3,usem3-int8,usem3-bf16",
+                    help="comma-separated; the first is the reference")
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     names = args.embedders.split(",")
