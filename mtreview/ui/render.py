@@ -336,6 +336,19 @@ def select_segments(segments: Sequence[Segment], states: Mapping[int, SegmentSta
     return out
 
 
+def after_leaving(segments: Sequence[Segment], shown: Sequence[Segment], current: int | None,
+                  worst_first: bool = False) -> int | None:
+    """The segment to select when ``current`` is no longer among ``shown`` (saved as reviewed with
+    reviewed segments hidden, a filter changed): the first shown segment after it, in the order
+    shown, else the last one before it; None when ``current`` is not a segment or nothing is shown."""
+    full = sorted(segments, key=badness) if worst_first else list(segments)
+    pos = {s.id: i for i, s in enumerate(full)}
+    if current not in pos or not shown:
+        return None
+    after = [s.id for s in shown if pos[s.id] > pos[current]]
+    return after[0] if after else shown[-1].id
+
+
 def badness(seg: Segment) -> tuple[int, int, float, float, int]:
     """Sort key, worst first: worst severity, number of flags, quality, align score, position."""
     quality = seg.quality if seg.quality is not None else float("inf")

@@ -306,8 +306,10 @@ def _page(config: Config, store: Store) -> tuple | None:
     order = render.select_segments(review.segments, states, filters)
     ids = [s.id for s in order]
     # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
-    if st.session_state.get("cur") not in ids:
-        first = render.next_flagged(order, None, states)
+    if st.session_state.get("cur") not in ids:  # none yet, or it left the rows shown: the one after it
+        first = render.after_leaving(review.segments, order, st.session_state.get("cur"), filters.worst_first)
+        if first is None:
+            first = render.next_flagged(order, None, states)
         st.session_state["cur"] = first if first is not None else (ids[0] if ids else None)
     st.session_state["sel"] = st.session_state["cur"]
     nav[1].button("▲ Prev", key="prev", shortcut="K", on_click=_step, args=(review, filters, store, art.id, -1),

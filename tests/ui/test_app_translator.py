@@ -1,0 +1,37 @@
+"""A translator working through a reviewed article (AppTest): the place, decisions and edits are kept.
+
+Round 9 new-user pass: each test is a defect a translator hit, through the real review page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_app import env, field  # noqa: F401  (the env fixture: tmp database + stutter check)
+from test_app_trust import _form, _session, _submit
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_saving_as_reviewed_with_reviewed_hidden_opens_the_next_segment_not_the_first(env):  # noqa: F811
+    """With *Hide reviewed* on, a segment saved as reviewed (Reviewed ticked, Save) leaves the rows
+    shown: the selection goes on to the segment after it, as *Reviewed, next* does, not back to the
+    article's first flagged segment (on a long article, pages away from where the work was)."""
+    _, review, aid = env
+    ids = [s.id for s in review.segments]
+    first_flagged = next(s.id for s in review.segments if s.flags)
+    at = _session("Aiko")
+    at.toggle(key="f_open").set_value(True).run()
+    here = next(i for i in ids[len(ids) // 2:] if i > first_flagged)
+    at.selectbox(key="sel").set_value(here).run()
+    _, _, reviewed = _form(at, aid, here)
+    reviewed.check()
+    _submit(at, aid, here)
+    assert at.selectbox(key="sel").value == ids[ids.index(here) + 1]
+    assert f"#{here}" not in [o.split()[0] for o in at.selectbox(key="sel").options]  # hidden: reviewed
+    # the last segment saved as reviewed: the one before it (nothing follows)
+    last = ids[-1]
+    at.selectbox(key="sel").set_value(last).run()
+    _, _, reviewed = _form(at, aid, last)
+    reviewed.check()
+    _submit(at, aid, last)
+    assert at.selectbox(key="sel").value == ids[-2]
