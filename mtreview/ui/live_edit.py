@@ -4,8 +4,10 @@ Streamlit's text area reports its text only on blur, Ctrl+Enter or a form's subm
 ``st.components.v2`` script (no HTML of its own, no user data in it) listens for ``input``
 events on the editor's Translation box and, once typing pauses for :data:`DEBOUNCE_MS`, sends
 the box's text back with the key of the form field it belongs to. The callback keeps it as
-``st.session_state["live_text"] = (field_key, text)``; the editor re-checks that text. Nothing
-is saved: the form's Save keeps its meaning (versions, conflicts). The re-check is drawn under
+``st.session_state["live_text"] = (field_key, text)``; the editor re-checks that text. The
+Comment box is followed the same way (``"live_comment"``), only so that an unsaved comment is
+kept as a draft when another segment is opened. Nothing is saved: the form's Save keeps its
+meaning (versions, conflicts). The re-check is drawn under
 the form, so the box does not move while it changes; the script scrolls the editor's panel (never
 the page) to bring it into view.
 """
@@ -19,15 +21,17 @@ DEBOUNCE_MS = 400
 _JS = """
 export default function(component) {
   const { data, setTriggerValue } = component;
-  window.__mtrLive = (text) => setTriggerValue('text', [data.field, text]);
+  window.__mtrLive = (label, text) => setTriggerValue('text', [data.fields[label], text]);
   if (!window.__mtrTyping) {
-    let timer = null;
+    const timers = {};
     window.__mtrTyping = (e) => {
       const box = e.target;
-      if (!(box instanceof HTMLTextAreaElement) || box.getAttribute('aria-label') !== 'Translation') return;
-      clearTimeout(timer);
-      timer = setTimeout(() => {  // a box gone (saved, another segment opened) sends nothing
-        if (box.isConnected && window.__mtrLive) window.__mtrLive(box.value);
+      const label = box instanceof HTMLTextAreaElement || box instanceof HTMLInputElement
+        ? box.getAttribute('aria-label') : null;
+      if (label !== 'Translation' && label !== 'Comment') return;
+      clearTimeout(timers[label]);
+      timers[label] = setTimeout(() => {  // a box gone (saved, another segment opened) sends nothing
+        if (box.isConnected && window.__mtrLive) window.__mtrLive(label, box.value);
       }, data.delay);
     };
     document.addEventListener('input', window.__mtrTyping);
@@ -60,18 +64,27 @@ def _live_component():
 
 
 def live_text(field: str) -> str | None:
-    """The text last typed into the form field ``field`` (not yet saved), or None."""
+    """The text last typed into the Translation box ``field`` (not yet saved), or None."""
     got = st.session_state.get("live_text")
     return got[1] if got and got[0] == field else None
 
 
-def watch(field: str, show: bool = False) -> None:
-    """Mount the watcher for the Translation box whose widget key is ``field``; ``show``: scroll the
-    panel (not the page) so that the re-check of the typed text, drawn above, is in view."""
+def live_comment(field: str) -> str | None:
+    """The text last typed into the Comment box ``field`` (not yet saved), or None."""
+    got = st.session_state.get("live_comment")
+    return got[1] if got and got[0] == field else None
+
+
+def watch(field: str, show: bool = False, comment: str | None = None) -> None:
+    """Mount the watcher for the Translation box whose widget key is ``field`` (and the Comment box
+    ``comment``); ``show``: scroll the panel (not the page) so that the re-check of the typed text,
+    drawn above, is in view."""
     def typed() -> None:
         value = st.session_state.get("live_js")
         got = value.get("text") if isinstance(value, dict) else getattr(value, "text", None)
-        if isinstance(got, list | tuple) and len(got) == 2 and isinstance(got[1], str):
-            st.session_state["live_text"] = (str(got[0]), got[1])
+        if isinstance(got, list | tuple) and len(got) == 2 and isinstance(got[0], str) and isinstance(got[1], str):
+            st.session_state["live_comment" if got[0] == comment else "live_text"] = (got[0], got[1])
 
-    _live_component()(data={"field": field, "delay": DEBOUNCE_MS, "show": show}, key="live_js", on_text_change=typed)
+    fields = {"Translation": field, **({"Comment": comment} if comment else {})}
+    _live_component()(data={"fields": fields, "delay": DEBOUNCE_MS, "show": show}, key="live_js",
+                      on_text_change=typed)

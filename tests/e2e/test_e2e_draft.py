@@ -102,3 +102,29 @@ def test_a_recovered_draft_can_be_discarded(tmp_path):
     store = Store(db)
     assert all(s.edit is None for a in store.articles() for s in store.segment_states(a.id).values())
     store.close()
+
+
+def test_an_unsaved_comment_comes_back_after_opening_another_segment(tmp_path):
+    """A comment typed and not saved was lost when another row was clicked (only the Translation box
+    was followed): it comes back with the typed translation, and Save saves both."""
+    from playwright.sync_api import expect
+
+    db = f"sqlite:///{tmp_path / 'comment.db'}"
+    with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
+        comment = live(page, "Comment")
+        comment.click()
+        comment.press_sequentially("固有名詞を確認", delay=30)
+        page.wait_for_timeout(1500)  # the typing pause (400 ms) sends the comment's text
+        _open(page, box, 7)
+        expect(comment).to_have_value("", timeout=30_000)  # segment 7's (empty) comment now
+        _open(page, box, 4)
+        expect(comment).to_have_value("固有名詞を確認", timeout=30_000)
+        expect(box).to_have_value(original + TYPED, timeout=30_000)
+        expect(page.get_by_text("Your unsaved edit and comment of this segment are back")).to_be_visible()
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        expect(page.get_by_text("segment 4 saved")).to_be_visible(timeout=30_000)
+    store = Store(db)
+    [state] = store.segment_states(next(iter(store.articles())).id).values()
+    assert (state.seg_id, state.edit, state.comment) == (4, original + TYPED, "固有名詞を確認")
+    assert state.commented_by == "Aiko"
+    store.close()

@@ -35,3 +35,39 @@ def test_saving_as_reviewed_with_reviewed_hidden_opens_the_next_segment_not_the_
     reviewed.check()
     _submit(at, aid, last)
     assert at.selectbox(key="sel").value == ids[-2]
+
+
+def _box(widgets, aid: str, seg_id: int, name: str):
+    return next(w for w in widgets if (w.key or "").startswith(f"{name}:{aid}:{seg_id}#"))
+
+
+def test_an_unsaved_comment_comes_back_after_opening_another_segment(env):  # noqa: F811
+    """Aiko writes a comment on segment A (not saved), clicks segment B to compare its wording and
+    comes back: her comment is in the Comment box again, with a note, as an unsaved translation
+    is (it was lost: the box was reloaded from the database). Save then saves it."""
+    url, review, aid = env
+    a, b = review.segments[1], review.segments[2]
+    at = _session("Aiko")
+    at.selectbox(key="sel").set_value(a.id).run()
+    box = _box(at.text_input, aid, a.id, "comment")
+    at.session_state["live_comment"] = (box.key, "固有名詞を確認")  # what the box's watcher sends as she types
+    at.selectbox(key="sel").set_value(b.id).run()
+    assert _box(at.text_input, aid, b.id, "comment").value == ""
+    at.selectbox(key="sel").set_value(a.id).run()
+    assert _box(at.text_input, aid, a.id, "comment").value == "固有名詞を確認"
+    assert _box(at.text_area, aid, a.id, "edit").value == a.tgt  # the translation was not touched
+    assert any("unsaved comment of this segment is back" in i.value for i in at.info)
+    from mtreview.ui.store import Store
+
+    store = Store(url)
+    assert store.segment_state(aid, a.id).version == 0  # nothing saved yet
+    _submit(at, aid, a.id)
+    saved = store.segment_state(aid, a.id)
+    store.close()
+    assert (saved.comment, saved.edit) == ("固有名詞を確認", None)
+    assert not any("unsaved" in i.value for i in at.info)
+    # leaving and coming back again: no draft left
+    at.selectbox(key="sel").set_value(b.id).run()
+    at.selectbox(key="sel").set_value(a.id).run()
+    assert _box(at.text_input, aid, a.id, "comment").value == "固有名詞を確認"
+    assert not any("unsaved" in i.value for i in at.info)
