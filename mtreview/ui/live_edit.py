@@ -7,7 +7,9 @@ the box's text back with the key of the form field it belongs to. The callback k
 ``st.session_state["live_text"] = (field_key, text)``; the editor re-checks that text. The
 Comment box is followed the same way (``"live_comment"``), only so that an unsaved comment is
 kept as a draft when another segment is opened. Nothing is saved: the form's Save keeps its
-meaning (versions, conflicts). The re-check is drawn under
+meaning (versions, conflicts). While this tab holds typed text that is not saved (being typed, or
+``unsaved`` as the editor knows it: a draft), leaving or reloading the page asks first (the
+browser's *Leave site?*): a reload starts a new session, and the typed text would be gone. The re-check is drawn under
 the form, so the box does not move while it changes; the script scrolls the editor's panel (never
 the page) to bring it into view.
 """
@@ -22,19 +24,27 @@ _JS = """
 export default function(component) {
   const { data, setTriggerValue } = component;
   window.__mtrLive = (label, text) => setTriggerValue('text', [data.fields[label], text]);
+  window.__mtrUnsaved = data.unsaved;
   if (!window.__mtrTyping) {
     const timers = {};
+    window.__mtrPending = 0;  // typed, not yet sent: the server does not know of it yet
     window.__mtrTyping = (e) => {
       const box = e.target;
       const label = box instanceof HTMLTextAreaElement || box instanceof HTMLInputElement
         ? box.getAttribute('aria-label') : null;
       if (label !== 'Translation' && label !== 'Comment') return;
+      if (!timers[label]) window.__mtrPending += 1;
       clearTimeout(timers[label]);
       timers[label] = setTimeout(() => {  // a box gone (saved, another segment opened) sends nothing
+        timers[label] = null;
+        window.__mtrPending -= 1;
         if (box.isConnected && window.__mtrLive) window.__mtrLive(label, box.value);
       }, data.delay);
     };
     document.addEventListener('input', window.__mtrTyping);
+    window.addEventListener('beforeunload', (e) => {  // a reload would drop what was typed: ask
+      if (window.__mtrUnsaved || window.__mtrPending > 0) { e.preventDefault(); e.returnValue = ''; }
+    });
   }
   if (!data.show) return;
   const show = () => {  // the re-check of the typed text into view, inside the panel only, never the page
@@ -75,10 +85,10 @@ def live_comment(field: str) -> str | None:
     return got[1] if got and got[0] == field else None
 
 
-def watch(field: str, show: bool = False, comment: str | None = None) -> None:
+def watch(field: str, show: bool = False, comment: str | None = None, unsaved: bool = False) -> None:
     """Mount the watcher for the Translation box whose widget key is ``field`` (and the Comment box
     ``comment``); ``show``: scroll the panel (not the page) so that the re-check of the typed text,
-    drawn above, is in view."""
+    drawn above, is in view; ``unsaved``: this tab holds typed text not saved (a reload asks first)."""
     def typed() -> None:
         value = st.session_state.get("live_js")
         got = value.get("text") if isinstance(value, dict) else getattr(value, "text", None)
@@ -86,5 +96,5 @@ def watch(field: str, show: bool = False, comment: str | None = None) -> None:
             st.session_state["live_comment" if got[0] == comment else "live_text"] = (got[0], got[1])
 
     fields = {"Translation": field, **({"Comment": comment} if comment else {})}
-    _live_component()(data={"fields": fields, "delay": DEBOUNCE_MS, "show": show}, key="live_js",
+    _live_component()(data={"fields": fields, "delay": DEBOUNCE_MS, "show": show, "unsaved": unsaved}, key="live_js",
                       on_text_change=typed)

@@ -289,7 +289,18 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     shown = checker is not None and text is not None and text != seg.tgt
     if shown:
         st.html(render.recheck_html(checker(seg.id, text)))
-    live_edit.watch(keys["edit"], show=shown and typed is not None, comment=keys["comment"])
+    live_edit.watch(keys["edit"], show=shown and typed is not None, comment=keys["comment"],
+                    unsaved=unsaved(aid, seg, state))
+
+
+def unsaved(aid: str, seg: Segment, state: SegmentState) -> bool:
+    """Whether this session holds typed text that is not saved: in the open segment's Translation or
+    Comment box (as last sent by the watcher), or a draft of any segment."""
+    keys = _keys(aid, seg.id)
+    text, comment = live_edit.live_text(keys["edit"]), live_edit.live_comment(keys["comment"])
+    return (bool(st.session_state.get("drafts"))
+            or (text is not None and text != (seg.tgt if state.edit is None else state.edit))
+            or (comment is not None and comment != state.comment))
 
 
 def _submit(store: Store, aid: str, seg: Segment, next_id: int | None,

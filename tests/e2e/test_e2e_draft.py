@@ -128,3 +128,29 @@ def test_an_unsaved_comment_comes_back_after_opening_another_segment(tmp_path):
     assert (state.seg_id, state.edit, state.comment) == (4, original + TYPED, "固有名詞を確認")
     assert state.commented_by == "Aiko"
     store.close()
+
+
+def test_a_reload_with_unsaved_typed_text_asks_first_and_not_once_it_is_saved(tmp_path):
+    """A reload starts a new session: the typed, unsaved text would be gone without a word. The
+    page now asks first (the browser's *Leave site?*); once the text is saved, a reload asks nothing."""
+    from playwright.sync_api import expect
+
+    db = f"sqlite:///{tmp_path / 'unload.db'}"
+    with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
+        asked: list[str] = []
+
+        def stay(dialog: Any) -> None:
+            asked.append(dialog.type)
+            dialog.dismiss()  # stay on the page
+
+        page.on("dialog", stay)
+        page.evaluate("() => window.location.reload()")
+        page.wait_for_timeout(1500)
+        assert asked == ["beforeunload"]
+        expect(box).to_have_value(original + TYPED)  # still on the page, the text still there
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        expect(page.get_by_text("segment 4 saved")).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
+        page.reload()
+        expect(box).to_have_value(original + TYPED, timeout=120_000)  # saved: the new session shows it
+        assert asked == ["beforeunload"]  # not asked again
