@@ -35,7 +35,7 @@ from .export import FORMATS, export
 from .open_view import open_work
 from .segment_editor import editor, flash, plain
 from .sources import Opened
-from .store import STATUSES, ArticleState, SegmentState, Store
+from .store import STATUSES, ArticleState, SegmentState, StaleWriteError, Store
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +119,16 @@ def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) 
 
 
 def _status(store: Store, art: ArticleState, prog: render.Progress) -> None:
-    key = f"art_base:{art.id}"
-    base = st.session_state.setdefault(key, art.version)
-    status = st.sidebar.selectbox("Article status", STATUSES, index=STATUSES.index(art.status),
-                                  key=f"status:{art.id}")
+    """The sidebar's article status. It shows the stored status, and follows it when a colleague
+    changes it (unless a choice of this reviewer is pending); a save based on an older status is
+    refused, and the stored one is shown instead, to choose again (it kept failing until a reload)."""
+    key, pick = f"art_base:{art.id}", f"status:{art.id}"
+    base, shown = st.session_state.get(key, (None, None))  # the stored version and status the sidebar shows
+    if st.session_state.pop(f"art_reload:{art.id}", False) or (
+            base != art.version and st.session_state.get(pick, shown) == shown):
+        st.session_state[key] = (base, shown) = (art.version, art.status)
+        st.session_state[pick] = art.status
+    status = st.sidebar.selectbox("Article status", STATUSES, key=pick)
     warning = render.done_warning(prog) if status == "done" and art.status != "done" else None
     if warning:
         st.sidebar.warning(plain(warning))
@@ -130,8 +136,13 @@ def _status(store: Store, art: ArticleState, prog: render.Progress) -> None:
     if st.sidebar.button("Save status", key=f"save_status:{art.id}", disabled=warning is not None and not anyway):
         try:
             new = store.set_status(art.id, status, st.session_state.get("reviewer", ""), base)
-            st.session_state[key] = new.version
+            st.session_state[key] = (new.version, new.status)
             flash("success", f"article marked {status}" + (f" ({warning})" if warning else ""))
+        except StaleWriteError:
+            now = store.article(art.id)
+            st.session_state[f"art_reload:{art.id}"] = True
+            flash("error", f"{now.reviewer or 'someone'} set the article's status to {now.status} after you opened"
+                           f" it: nothing was saved; the sidebar shows their status now, choose again")
         except MtreviewError as exc:
             flash("error", str(exc))
         st.rerun()

@@ -71,3 +71,41 @@ def test_an_unsaved_comment_comes_back_after_opening_another_segment(env):  # no
     at.selectbox(key="sel").set_value(a.id).run()
     assert _box(at.text_input, aid, a.id, "comment").value == "固有名詞を確認"
     assert not any("unsaved" in i.value for i in at.info)
+
+
+def _mark(at, aid: str, status: str) -> None:
+    at.sidebar.selectbox(key=f"status:{aid}").set_value(status).run()
+    if status == "done":
+        at.sidebar.checkbox(key=f"done_anyway:{aid}").check().run()
+    at.sidebar.button(key=f"save_status:{aid}").click().run()
+    assert not at.exception
+
+
+def test_the_article_status_follows_a_colleague_and_a_refused_save_can_be_retried(env):  # noqa: F811
+    """Ben marked the article done while Aiko had it open: her sidebar kept showing *in_progress*
+    (the header said done), and her status saves were refused again and again until a browser
+    reload. Now her sidebar shows the stored status; a save refused because Ben changed it in
+    between says so in one line, shows his status, and her next save works."""
+    from mtreview.ui.store import Store
+
+    url, _, aid = env
+    aiko, ben = _session("Aiko"), _session("Ben")
+    _mark(ben, aid, "done")
+    aiko.run()
+    assert aiko.sidebar.selectbox(key=f"status:{aid}").value == "done"  # as stored
+    aiko.sidebar.selectbox(key=f"status:{aid}").set_value("in_progress").run()  # her choice, not saved
+    _mark(ben, aid, "in_progress")
+    ben.sidebar.selectbox(key=f"status:{aid}").set_value("done").run()
+    ben.sidebar.checkbox(key=f"done_anyway:{aid}").check().run()
+    ben.sidebar.button(key=f"save_status:{aid}").click().run()  # done again, version 3
+    aiko.run()
+    assert aiko.sidebar.selectbox(key=f"status:{aid}").value == "in_progress"  # her pending choice is kept
+    aiko.sidebar.button(key=f"save_status:{aid}").click().run()
+    [error] = aiko.error
+    assert "Ben set the article's status to done after you opened it" in error.value and "\n" not in error.value
+    assert aiko.sidebar.selectbox(key=f"status:{aid}").value == "done"
+    _mark(aiko, aid, "in_progress")
+    store = Store(url)
+    art = store.article(aid)
+    store.close()
+    assert (art.status, art.reviewer) == ("in_progress", "Aiko")
