@@ -112,9 +112,8 @@ def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) 
     prog = render.progress(review.segments, states)
     info = review.meta.get("article") or {}
     facts = [f"article {art.id}", art.source, *(f"{k} {info[k]}" for k in ("date", "desk", "translator")
-                                                if info.get(k)), f"status {art.status}"]
-    if art.reviewer:
-        facts.append(f"last saved by {art.reviewer}")
+                                                if info.get(k)),
+             f"status {art.status}" + (f" (set by {art.reviewer})" if art.reviewer else "")]  # not who saved last
     st.html(render.header_html(art.name, facts, prog))
 
 

@@ -109,3 +109,19 @@ def test_the_article_status_follows_a_colleague_and_a_refused_save_can_be_retrie
     art = store.article(aid)
     store.close()
     assert (art.status, art.reviewer) == ("in_progress", "Aiko")
+
+
+def test_the_header_names_who_set_the_status_not_a_last_save_that_was_someone_else_s(env):  # noqa: F811
+    """The header said "last saved by Ben" (Ben had marked the article done) after Aiko's own
+    saves: the name is whoever set the status, and it now says so."""
+    _, review, aid = env
+    ben, aiko = _session("Ben"), _session("Aiko")
+    _mark(ben, aid, "done")
+    seg = review.segments[0].id
+    aiko.selectbox(key="sel").set_value(seg).run()
+    _, comment, _ = _form(aiko, aid, seg)
+    comment.input("checked")
+    _submit(aiko, aid, seg)
+    header = "".join(h.value for h in aiko.html if 'class="mtr-header"' in h.value)
+    assert "status done (set by Ben)" in header
+    assert "last saved by" not in header
