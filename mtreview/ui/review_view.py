@@ -360,7 +360,12 @@ def _work(review: Review, top: Any, store: Store, art: ArticleState, filters: re
     with top:
         message = st.session_state.get("flash")
         if message:  # dropped once drawn: a run stopped for a newer click while drawing it keeps it
-            (st.error if message[0] == "error" else st.success)(plain(message[1]))
+            # a success is a toast (over the page, for a few seconds): drawn above the grid it pushed
+            # the grid and the editor down (Save below the window at 1366×768) until the next full run
+            if message[0] == "error":
+                st.error(plain(message[1]))
+            else:
+                st.toast(plain(message[1]), icon=":material/check_circle:")
             st.session_state.pop("flash", None)
         _header(art, review, states)
     left, right = st.columns([5, 2.2])
