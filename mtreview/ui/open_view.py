@@ -50,6 +50,7 @@ def _from_query(config: Config, store: Store) -> None:
         st.session_state["opened_from_query"] = token
         st.session_state["open_choice"] = "Batch result"
         st.session_state["batch_dir"] = batch
+        st.session_state["batch_pick"] = article  # the sidebar names the article open, not the batch's first
         _try(sources.open_batch, batch, article)
 
 

@@ -125,3 +125,28 @@ def test_the_header_names_who_set_the_status_not_a_last_save_that_was_someone_el
     header = "".join(h.value for h in aiko.html if 'class="mtr-header"' in h.value)
     assert "status done (set by Ben)" in header
     assert "last saved by" not in header
+
+
+def test_an_article_opened_by_a_link_is_the_one_the_sidebar_names(env, tmp_path):  # noqa: F811
+    """A dashboard link opened article *bravo* of a batch; the sidebar's Article picker showed the
+    batch's first article (*alpha*), so its Open button opened another article than the one under
+    review. The picker now names the article open."""
+    import json
+
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    _, review, _ = env
+    art_dir = tmp_path / "batch" / "articles"
+    art_dir.mkdir(parents=True)
+    for name in ("alpha", "bravo", "charlie"):
+        (art_dir / f"{name}.review.json").write_text(json.dumps(review.to_dict(), ensure_ascii=False),
+                                                     encoding="utf-8")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"view": "review", "batch": str(tmp_path / "batch"), "article": "bravo"})
+    at.run()
+    assert not at.exception and at.session_state["opened"].name == "bravo"
+    assert at.sidebar.selectbox(key="batch_pick").value == "bravo"
+    [open_it] = [b for b in at.sidebar.button if b.label == "Open from batch"]
+    open_it.click().run()
+    assert at.session_state["opened"].name == "bravo"
