@@ -59,6 +59,7 @@ def _load_form(aid: str, seg: Segment, state: SegmentState) -> None:
     st.session_state[keys["reviewed"]] = state.reviewed
     st.session_state["form"] = (aid, seg.id)
     st.session_state["form_base"] = state.version
+    st.session_state["form_loaded"] = (st.session_state[keys["edit"]], state.comment)  # what a draft differs from
 
 
 def _keep_draft() -> None:
@@ -70,12 +71,18 @@ def _keep_draft() -> None:
     gen = st.session_state.get("form_gen", 0)
     text = live_edit.live_text(f"edit:{prev[0]}:{prev[1]}#{gen}")
     comment = live_edit.live_comment(f"comment:{prev[0]}:{prev[1]}#{gen}")
-    if text is not None or comment is not None:
-        old = st.session_state.setdefault("drafts", {}).get(prev)  # a restored draft not typed into again
-        if old is not None:
-            text = old[0] if text is None else text
-            comment = old[2] if comment is None else comment
-        st.session_state["drafts"][prev] = (text, st.session_state.get("form_base", 0), comment)
+    drafts = st.session_state.setdefault("drafts", {})
+    old = drafts.get(prev)  # a restored draft: what was not typed into again stays as it was
+    if old is not None:
+        text = old[0] if text is None else text
+        comment = old[2] if comment is None else comment
+    # what the form was loaded with (also what the watcher sends late, just after a save) is no draft
+    loaded = st.session_state.get("form_loaded", (None, None))
+    text, comment = (None if text == loaded[0] else text), (None if comment == loaded[1] else comment)
+    if text is None and comment is None:
+        drafts.pop(prev, None)
+    else:
+        drafts[prev] = (text, st.session_state.get("form_base", 0), comment)
 
 
 def _restore_draft(aid: str, seg: Segment, state: SegmentState) -> None:

@@ -150,3 +150,23 @@ def test_an_article_opened_by_a_link_is_the_one_the_sidebar_names(env, tmp_path)
     [open_it] = [b for b in at.sidebar.button if b.label == "Open from batch"]
     open_it.click().run()
     assert at.session_state["opened"].name == "bravo"
+
+
+def test_the_watcher_s_late_message_after_a_save_leaves_no_draft(env):  # noqa: F811
+    """Ctrl+Enter right after typing: the box's watcher sends its text 400 ms later, after the save,
+    under the reloaded form's key. Opening another segment then kept that saved text as a "draft",
+    and the page took it for unsaved work (a reload asked *Leave site?* for nothing)."""
+    _, review, aid = env
+    a, b = review.segments[1], review.segments[2]
+    at = _session("Aiko")
+    at.selectbox(key="sel").set_value(a.id).run()
+    _, comment, _ = _form(at, aid, a.id)
+    comment.input("固有名詞を確認")
+    _submit(at, aid, a.id)
+    edit, comment, _ = _form(at, aid, a.id)  # the reloaded form (new keys)
+    at.session_state["live_comment"] = (comment.key, "固有名詞を確認")  # the late message: the saved text
+    at.session_state["live_text"] = (edit.key, a.tgt)
+    at.selectbox(key="sel").set_value(b.id).run()
+    assert (aid, a.id) not in at.session_state["drafts"]
+    at.selectbox(key="sel").set_value(a.id).run()
+    assert not any("unsaved" in i.value for i in at.info)
