@@ -46,6 +46,20 @@ export default function(component) {
       if (window.__mtrUnsaved || window.__mtrPending > 0) { e.preventDefault(); e.returnValue = ''; }
     });
   }
+  if (data.top) {  // a conflict just shown at the top of the panel: scroll the panel (not the page) up to it
+    const up = () => {
+      const alert = document.querySelector('.st-key-editor [data-testid="stAlert"]');
+      if (!alert) return false;
+      let pane = alert.parentElement;
+      while (pane && !(pane.scrollHeight > pane.clientHeight + 1)) pane = pane.parentElement;
+      if (pane && pane !== document.documentElement && pane !== document.body) pane.scrollTop = 0;
+      return true;
+    };
+    let tries = 0;
+    const retry = () => { if (!up() && ++tries < 20) setTimeout(retry, 100); };
+    requestAnimationFrame(retry);
+    return;
+  }
   if (!data.show) return;
   const show = () => {  // the re-check of the typed text into view, inside the panel only, never the page
     const box = document.querySelector('.mtr-recheck');
@@ -85,10 +99,13 @@ def live_comment(field: str) -> str | None:
     return got[1] if got and got[0] == field else None
 
 
-def watch(field: str, show: bool = False, comment: str | None = None, unsaved: bool = False) -> None:
+def watch(field: str, show: bool = False, comment: str | None = None, unsaved: bool = False,
+          top: bool = False) -> None:
     """Mount the watcher for the Translation box whose widget key is ``field`` (and the Comment box
     ``comment``); ``show``: scroll the panel (not the page) so that the re-check of the typed text,
-    drawn above, is in view; ``unsaved``: this tab holds typed text not saved (a reload asks first)."""
+    drawn above, is in view; ``unsaved``: this tab holds typed text not saved (a reload asks first);
+    ``top``: scroll the panel to its top, where a conflict was just shown (else it could be out of view,
+    the panel scrolled down to the re-check, and the click seemed to do nothing)."""
     def typed() -> None:
         value = st.session_state.get("live_js")
         got = value.get("text") if isinstance(value, dict) else getattr(value, "text", None)
@@ -96,5 +113,5 @@ def watch(field: str, show: bool = False, comment: str | None = None, unsaved: b
             st.session_state["live_comment" if got[0] == comment else "live_text"] = (got[0], got[1])
 
     fields = {"Translation": field, **({"Comment": comment} if comment else {})}
-    _live_component()(data={"fields": fields, "delay": DEBOUNCE_MS, "show": show, "unsaved": unsaved}, key="live_js",
-                      on_text_change=typed)
+    data = {"fields": fields, "delay": DEBOUNCE_MS, "show": show, "unsaved": unsaved, "top": top}
+    _live_component()(data=data, key="live_js", on_text_change=typed)

@@ -211,10 +211,13 @@ def _confirm(store: Store, aid: str, seg: Segment, next_id: int | None) -> None:
               on_click=lambda: st.session_state.pop(_confirm_key(aid, seg.id), None))
 
 
-def _conflict(store: Store, aid: str, seg: Segment) -> None:
+def _conflict(store: Store, aid: str, seg: Segment) -> bool:
+    """Draw the segment's conflict, if any; True the first time it is drawn (the panel scrolls up to it)."""
     conflict = st.session_state.get(_conflict_key(aid, seg.id))
     if not conflict:
-        return
+        return False
+    new = not conflict.get("seen")
+    conflict["seen"] = True
     st.error(plain(conflict["message"]))
     theirs: SegmentState | None = conflict["theirs"]
     mine = conflict["mine"]
@@ -226,6 +229,7 @@ def _conflict(store: Store, aid: str, seg: Segment) -> None:
     if theirs is not None and mine is not None:
         c2.button("Overwrite with mine", key=f"overwrite:{aid}:{seg.id}", type="primary",
                   on_click=_overwrite, args=(store, aid, seg), help="save your version over theirs (shown above)")
+    return new
 
 
 def _flags(store: Store, aid: str, seg: Segment, state: SegmentState) -> None:
@@ -263,7 +267,7 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     # notices that come and go sit in slots drawn on every run: the form below keeps its place in
     # the page, so a rerun updates its boxes in place instead of drawing new ones beside the old
     with st.container():
-        _conflict(store, aid, seg)
+        conflict = _conflict(store, aid, seg)
     with st.container():
         _confirm(store, aid, seg, next_id)
     st.html(render.editor_title_html(seg, state))
@@ -296,8 +300,8 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     shown = checker is not None and text is not None and text != seg.tgt
     if shown:
         st.html(render.recheck_html(checker(seg.id, text)))
-    live_edit.watch(keys["edit"], show=shown and typed is not None, comment=keys["comment"],
-                    unsaved=unsaved(aid, seg, state))
+    live_edit.watch(keys["edit"], show=shown and typed is not None and not conflict, comment=keys["comment"],
+                    unsaved=unsaved(aid, seg, state), top=conflict)
 
 
 def unsaved(aid: str, seg: Segment, state: SegmentState) -> bool:
