@@ -42,6 +42,16 @@ export default function(component) {
       }, data.delay);
     };
     document.addEventListener('input', window.__mtrTyping);
+    // leaving the box (a row clicked, a button) sends what the pause has not sent yet: the box may be
+    // gone before the pause ends, and those last letters with it
+    document.addEventListener('focusout', (e) => {
+      const box = e.target, label = box && box.getAttribute ? box.getAttribute('aria-label') : null;
+      if (!timers[label]) return;
+      clearTimeout(timers[label]);
+      timers[label] = null;
+      window.__mtrPending -= 1;
+      if (window.__mtrLive) window.__mtrLive(label, box.value);
+    });
     window.addEventListener('beforeunload', (e) => {  // a reload would drop what was typed: ask
       if (window.__mtrUnsaved || window.__mtrPending > 0) { e.preventDefault(); e.returnValue = ''; }
     });

@@ -154,3 +154,17 @@ def test_a_reload_with_unsaved_typed_text_asks_first_and_not_once_it_is_saved(tm
         page.reload()
         expect(box).to_have_value(original + TYPED, timeout=120_000)  # saved: the new session shows it
         assert asked == ["beforeunload"]  # not asked again
+
+
+def test_text_typed_just_before_a_row_is_clicked_comes_back_whole(tmp_path):
+    """The box's text was sent after a 400 ms pause in typing; a row clicked sooner replaced the box,
+    and the letters typed since the last pause were lost from the draft. Leaving the box sends them."""
+    from playwright.sync_api import expect
+
+    db = f"sqlite:///{tmp_path / 'quick.db'}"
+    with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
+        box.press_sequentially("追加", delay=20)
+        page.locator('.st-key-grid tr[data-seg="7"] td.src').click()  # at once, no pause
+        expect(page.locator('.st-key-grid tr[data-seg="7"]')).to_have_class(SELECTED, timeout=30_000)
+        _open(page, box, 4)
+        expect(box).to_have_value(original + TYPED + "追加", timeout=30_000)
