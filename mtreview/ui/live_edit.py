@@ -23,34 +23,38 @@ DEBOUNCE_MS = 400
 _JS = """
 export default function(component) {
   const { data, setTriggerValue } = component;
-  window.__mtrLive = (label, text) => setTriggerValue('text', [data.fields[label], text]);
+  window.__mtrLive = (field, text) => setTriggerValue('text', [field, text]);
+  window.__mtrFields = data.fields;
   window.__mtrUnsaved = data.unsaved;
   if (!window.__mtrTyping) {
-    const timers = {};
-    window.__mtrPending = 0;  // typed, not yet sent: the server does not know of it yet
+    const waiting = {};  // label -> {timer, field, box}: typed, not yet sent (the server does not know it)
+    window.__mtrPending = 0;
+    const send = (label) => {  // the box's text, under the field it was typed in; a box gone sends nothing
+      const w = waiting[label];
+      if (!w) return;
+      clearTimeout(w.timer);
+      delete waiting[label];
+      window.__mtrPending -= 1;
+      if (w.box.isConnected && window.__mtrLive) window.__mtrLive(w.field, w.box.value);
+    };
     window.__mtrTyping = (e) => {
       const box = e.target;
       const label = box instanceof HTMLTextAreaElement || box instanceof HTMLInputElement
         ? box.getAttribute('aria-label') : null;
       if (label !== 'Translation' && label !== 'Comment') return;
-      if (!timers[label]) window.__mtrPending += 1;
-      clearTimeout(timers[label]);
-      timers[label] = setTimeout(() => {  // a box gone (saved, another segment opened) sends nothing
-        timers[label] = null;
-        window.__mtrPending -= 1;
-        if (box.isConnected && window.__mtrLive) window.__mtrLive(label, box.value);
-      }, data.delay);
+      const w = waiting[label];
+      if (w && w.box === box) clearTimeout(w.timer);
+      else { if (w) send(label); window.__mtrPending += 1; }
+      // the field shown when the last letter was typed (not when the pause ends: by then another
+      // segment may be open, and its field must not get this box's text)
+      waiting[label] = {box, field: window.__mtrFields[label], timer: setTimeout(() => send(label), data.delay)};
     };
     document.addEventListener('input', window.__mtrTyping);
     // leaving the box (a row clicked, a button) sends what the pause has not sent yet: the box may be
     // gone before the pause ends, and those last letters with it
     document.addEventListener('focusout', (e) => {
-      const box = e.target, label = box && box.getAttribute ? box.getAttribute('aria-label') : null;
-      if (!timers[label]) return;
-      clearTimeout(timers[label]);
-      timers[label] = null;
-      window.__mtrPending -= 1;
-      if (window.__mtrLive) window.__mtrLive(label, box.value);
+      const label = e.target && e.target.getAttribute ? e.target.getAttribute('aria-label') : null;
+      if (waiting[label] && waiting[label].box === e.target) send(label);
     });
     window.addEventListener('beforeunload', (e) => {  // a reload would drop what was typed: ask
       if (window.__mtrUnsaved || window.__mtrPending > 0) { e.preventDefault(); e.returnValue = ''; }
