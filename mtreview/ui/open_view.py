@@ -22,6 +22,9 @@ CHOICES = ("Sample article", "Upload a pair", "Folder", "Batch result", "Saved a
 def _set(opened: Opened) -> None:
     st.session_state["opened"] = opened
     st.session_state.pop("cur", None)
+    # a reject's scope starts at "this article" in each article opened: a wider one chosen in the last
+    # article would otherwise silence the next article's flags (Alt+X) in every article of the team
+    st.session_state.pop("reject_scope", None)
 
 
 def _try(fn, *args, **kwargs) -> None:

@@ -170,3 +170,26 @@ def test_the_watcher_s_late_message_after_a_save_leaves_no_draft(env):  # noqa: 
     assert (aid, a.id) not in at.session_state["drafts"]
     at.selectbox(key="sel").set_value(a.id).run()
     assert not any("unsaved" in i.value for i in at.info)
+
+
+def test_a_wide_reject_scope_does_not_follow_into_the_next_article(env, tmp_path):  # noqa: F811
+    """Aiko rejected a false positive for *this project* in one article, then opened another: the
+    scope was still the wider one, so her next Alt+X there silenced a flag beyond that article.
+    Each article opened starts at *this article*; within one article the choice stays."""
+    import json
+
+    _, review, aid = env
+    seg = next(s for s in review.segments if s.flags)
+    art_dir = tmp_path / "batch" / "articles"
+    art_dir.mkdir(parents=True)
+    (art_dir / "other.review.json").write_text(json.dumps(review.to_dict(), ensure_ascii=False), encoding="utf-8")
+    at = _session("Aiko")
+    at.radio(key="reject_scope").set_value("project").run()
+    at.button(key=f"rej:0:{aid}:{seg.id}").click().run()
+    assert at.radio(key="reject_scope").value == "project"  # kept within the article
+    at.sidebar.radio(key="open_choice").set_value("Batch result").run()
+    at.sidebar.text_input(key="batch_dir").input(str(tmp_path / "batch")).run()
+    [open_it] = [b for b in at.sidebar.button if b.label == "Open from batch"]
+    open_it.click().run()
+    assert not at.exception and at.session_state["opened"].name == "other"
+    assert at.radio(key="reject_scope").value == "article"
