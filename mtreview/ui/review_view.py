@@ -87,8 +87,14 @@ def _step(review: Review, filters: render.Filters, store: Store, aid: str, step:
         st.session_state["cur"] = target
 
 
-def _picked() -> None:
-    st.session_state["cur"] = st.session_state["sel"]
+def _picked(key: str) -> None:
+    """The picker drawn for the selection (key ``sel:<id>``) moved it. A rerun the browser asks for
+    before it has drawn the last run (the typing watcher's message just after *Reviewed, next*)
+    carries the value of the picker it still shows, which Streamlit reports as a change: a picker
+    drawn for another selection than the current one moves nothing (it sent the page back to the
+    segment just saved, the picker naming the next one)."""
+    if key == f"sel:{st.session_state.get('cur')}":
+        st.session_state["cur"] = st.session_state[key]
 
 
 def _filters(review: Review) -> render.Filters:
@@ -315,7 +321,7 @@ def _page(config: Config, store: Store) -> tuple | None:
     filters = _filters_in(nav[4], review)
     order = render.select_segments(review.segments, states, filters)
     ids = [s.id for s in order]
-    # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
+    # the selection lives in "cur" (plain state); "sel" is the one this run shows
     if st.session_state.get("cur") not in ids:  # none yet, or it left the rows shown: the one after it
         first = render.after_leaving(review.segments, order, st.session_state.get("cur"), filters.worst_first)
         if first is None:
@@ -328,7 +334,9 @@ def _page(config: Config, store: Store) -> tuple | None:
                   help="next segment with an undecided flag (J)", width="stretch")
     by_id = {s.id: s for s in review.segments}
     if ids:
-        nav[3].selectbox("Segment", ids, key="sel", label_visibility="collapsed", on_change=_picked,
+        key = f"sel:{st.session_state['cur']}"  # a picker for each selection: see _picked
+        nav[3].selectbox("Segment", ids, index=ids.index(st.session_state["cur"]), key=key,
+                         label_visibility="collapsed", on_change=_picked, args=(key,),
                          format_func=lambda i: render.segment_label(by_id[i]))
     if not st.session_state.get("reviewer", "").strip():
         st.warning("Enter your name (Reviewer, above) before saving decisions.")

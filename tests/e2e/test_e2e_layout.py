@@ -168,3 +168,40 @@ def test_segment_numbers_of_a_long_article_stay_on_one_line(tmp_path, seed_paths
             assert min(widths[1], widths[2]) >= 300  # the texts keep their room
         finally:
             browser.close()
+
+
+def test_reviewed_next_typed_fast_moves_on_every_time(app):
+    """Type a fix, Alt+Enter (*Reviewed, next*) at once, five times. The typing watcher's message,
+    sent while the page was moving on, carried the picker's old value: the page went back to the
+    segment just saved while the picker named the next one, and the next Alt+Enter saved the same
+    segment again (stuck)."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    selected = re.compile(r"\bselected\b")
+    base, store, aid = app
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{base}/?aid={aid}&seg=3&reviewer=Aiko", timeout=60_000)
+            expect(page.locator('.st-key-grid tr[data-seg="3"]')).to_have_class(selected, timeout=120_000)
+            expect(live(page, "Translation")).to_have_count(1, timeout=60_000)
+            for seg in range(3, 8):
+                box = live(page, "Translation")
+                box.click()
+                box.press("Control+End")
+                box.press_sequentially(f"[{seg}]", delay=20)
+                box.press("Alt+Enter")
+                nxt = page.locator(f'.st-key-grid tr[data-seg="{seg + 1}"]')
+                expect(nxt).to_have_class(selected, timeout=30_000)
+                expect(page.get_by_text(f"Segment {seg + 1} ·")).to_be_visible(timeout=30_000)
+                page.wait_for_timeout(1500)  # the watcher's late message has come and gone: still there
+                expect(nxt).to_have_class(selected)
+                expect(page.get_by_text(f"Segment {seg + 1} ·")).to_be_visible()
+        finally:
+            browser.close()
+    states = store.segment_states(aid)
+    assert sorted(k for k, s in states.items() if s.reviewed) == [3, 4, 5, 6, 7]
+    assert all(states[k].edit.endswith(f"[{k}]") for k in range(3, 8))

@@ -6,6 +6,7 @@ Round 9 new-user pass: each test is a defect a translator hit, through the real 
 from __future__ import annotations
 
 import pytest
+from conftest import picker
 from test_app import env, field  # noqa: F401  (the env fixture: tmp database + stutter check)
 from test_app_trust import _form, _session, _submit
 
@@ -22,19 +23,19 @@ def test_saving_as_reviewed_with_reviewed_hidden_opens_the_next_segment_not_the_
     at = _session("Aiko")
     at.toggle(key="f_open").set_value(True).run()
     here = next(i for i in ids[len(ids) // 2:] if i > first_flagged)
-    at.selectbox(key="sel").set_value(here).run()
+    picker(at).set_value(here).run()
     _, _, reviewed = _form(at, aid, here)
     reviewed.check()
     _submit(at, aid, here)
-    assert at.selectbox(key="sel").value == ids[ids.index(here) + 1]
-    assert f"#{here}" not in [o.split()[0] for o in at.selectbox(key="sel").options]  # hidden: reviewed
+    assert picker(at).value == ids[ids.index(here) + 1]
+    assert f"#{here}" not in [o.split()[0] for o in picker(at).options]  # hidden: reviewed
     # the last segment saved as reviewed: the one before it (nothing follows)
     last = ids[-1]
-    at.selectbox(key="sel").set_value(last).run()
+    picker(at).set_value(last).run()
     _, _, reviewed = _form(at, aid, last)
     reviewed.check()
     _submit(at, aid, last)
-    assert at.selectbox(key="sel").value == ids[-2]
+    assert picker(at).value == ids[-2]
 
 
 def _box(widgets, aid: str, seg_id: int, name: str):
@@ -48,12 +49,12 @@ def test_an_unsaved_comment_comes_back_after_opening_another_segment(env):  # no
     url, review, aid = env
     a, b = review.segments[1], review.segments[2]
     at = _session("Aiko")
-    at.selectbox(key="sel").set_value(a.id).run()
+    picker(at).set_value(a.id).run()
     box = _box(at.text_input, aid, a.id, "comment")
     at.session_state["live_comment"] = (box.key, "固有名詞を確認")  # what the box's watcher sends as she types
-    at.selectbox(key="sel").set_value(b.id).run()
+    picker(at).set_value(b.id).run()
     assert _box(at.text_input, aid, b.id, "comment").value == ""
-    at.selectbox(key="sel").set_value(a.id).run()
+    picker(at).set_value(a.id).run()
     assert _box(at.text_input, aid, a.id, "comment").value == "固有名詞を確認"
     assert _box(at.text_area, aid, a.id, "edit").value == a.tgt  # the translation was not touched
     assert any("unsaved comment of this segment is back" in i.value for i in at.info)
@@ -67,8 +68,8 @@ def test_an_unsaved_comment_comes_back_after_opening_another_segment(env):  # no
     assert (saved.comment, saved.edit) == ("固有名詞を確認", None)
     assert not any("unsaved" in i.value for i in at.info)
     # leaving and coming back again: no draft left
-    at.selectbox(key="sel").set_value(b.id).run()
-    at.selectbox(key="sel").set_value(a.id).run()
+    picker(at).set_value(b.id).run()
+    picker(at).set_value(a.id).run()
     assert _box(at.text_input, aid, a.id, "comment").value == "固有名詞を確認"
     assert not any("unsaved" in i.value for i in at.info)
 
@@ -118,7 +119,7 @@ def test_the_header_names_who_set_the_status_not_a_last_save_that_was_someone_el
     ben, aiko = _session("Ben"), _session("Aiko")
     _mark(ben, aid, "done")
     seg = review.segments[0].id
-    aiko.selectbox(key="sel").set_value(seg).run()
+    picker(aiko).set_value(seg).run()
     _, comment, _ = _form(aiko, aid, seg)
     comment.input("checked")
     _submit(aiko, aid, seg)
@@ -159,16 +160,16 @@ def test_the_watcher_s_late_message_after_a_save_leaves_no_draft(env):  # noqa: 
     _, review, aid = env
     a, b = review.segments[1], review.segments[2]
     at = _session("Aiko")
-    at.selectbox(key="sel").set_value(a.id).run()
+    picker(at).set_value(a.id).run()
     _, comment, _ = _form(at, aid, a.id)
     comment.input("固有名詞を確認")
     _submit(at, aid, a.id)
     edit, comment, _ = _form(at, aid, a.id)  # the reloaded form (new keys)
     at.session_state["live_comment"] = (comment.key, "固有名詞を確認")  # the late message: the saved text
     at.session_state["live_text"] = (edit.key, a.tgt)
-    at.selectbox(key="sel").set_value(b.id).run()
+    picker(at).set_value(b.id).run()
     assert (aid, a.id) not in at.session_state["drafts"]
-    at.selectbox(key="sel").set_value(a.id).run()
+    picker(at).set_value(a.id).run()
     assert not any("unsaved" in i.value for i in at.info)
 
 
