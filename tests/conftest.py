@@ -55,3 +55,8 @@ def sentences(texts: list[str], sep: str) -> list[Sentence]:
         out.append(Sentence(len(out), pos, pos + len(t), t, 0))
         pos += len(t) + len(sep)
     return out
+
+
+def picker(at):
+    """The review page's segment picker in an AppTest run (its key is ``sel:<selected id>``)."""
+    return next(w for w in at.selectbox if (w.key or "").startswith("sel:"))

@@ -22,6 +22,9 @@ CHOICES = ("Sample article", "Upload a pair", "Folder", "Batch result", "Saved a
 def _set(opened: Opened) -> None:
     st.session_state["opened"] = opened
     st.session_state.pop("cur", None)
+    # a reject's scope starts at "this article" in each article opened: a wider one chosen in the last
+    # article would otherwise silence the next article's flags (Alt+X) in every article of the team
+    st.session_state.pop("reject_scope", None)
 
 
 def _try(fn, *args, **kwargs) -> None:
@@ -50,6 +53,7 @@ def _from_query(config: Config, store: Store) -> None:
         st.session_state["opened_from_query"] = token
         st.session_state["open_choice"] = "Batch result"
         st.session_state["batch_dir"] = batch
+        st.session_state["batch_pick"] = article  # the sidebar names the article open, not the batch's first
         _try(sources.open_batch, batch, article)
 
 

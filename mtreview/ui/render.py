@@ -39,6 +39,7 @@ CSS = """
 .mtr-table td.sc, .mtr-table td.st {font-size: 0.8em; white-space: normal}
 .mtr-table tr.changed td {background: #fff4e6}
 .mtr-table tr.flagged td.id {border-left: 4px solid #e8590c}
+.mtr-table td.id {white-space: nowrap}
 .mtr-table tr.selected {background: #e7f0ff}
 .mtr-table td.empty {color: #999; font-style: italic; background: #fafafa}
 .mtr-table .edited {color: #2b8a3e; font-size: 0.8em}
@@ -185,6 +186,13 @@ def _row(seg: Segment, state: SegmentState | None, selected: int | None) -> str:
 
 
 _COLS = '<colgroup><col class="id"><col><col><col class="st"></colgroup>'
+
+
+def _cols(segments: Sequence[Segment]) -> str:
+    """The grid's column widths: the id column as wide as the longest id (segment 140 of a long
+    article was written "14" over "0"; 2em holds two digits)."""
+    digits = max((len(str(s.id)) for s in segments), default=1)
+    return _COLS if digits <= 2 else _COLS.replace('class="id"', f'class="id" style="width:{0.7 * digits + 0.6:.1f}em"')
 _HEAD = "<thead><tr><th>#</th><th>English source</th><th>Japanese translation</th><th>Status</th></tr></thead>"
 _NONE = '<tr><td colspan="4" class="empty">No segment matches the filters.</td></tr>'
 
@@ -197,7 +205,7 @@ def segments_table(segments: Sequence[Segment], states: Mapping[int, SegmentStat
     others), so that a row is as tall as its text and many fit on a laptop screen.
     """
     rows = "".join(_row(seg, states.get(seg.id), selected) for seg in segments) or _NONE
-    return f'{CSS}<table class="mtr-table">{_COLS}{_HEAD}<tbody>{rows}</tbody></table>'
+    return f'{CSS}<table class="mtr-table">{_cols(segments)}{_HEAD}<tbody>{rows}</tbody></table>'
 
 
 GRID_BLOCK = 20  # rows per block of the grid
@@ -211,11 +219,12 @@ def segments_grid(segments: Sequence[Segment], states: Mapping[int, SegmentState
     The browser redraws only a piece whose HTML changed: a save or a new selection redraws the
     block or two that hold the changed rows, not the whole article.
     """
-    head = f'{CSS}<table class="mtr-table mtr-head">{_COLS}{_HEAD}</table>'
+    cols = _cols(segments)
+    head = f'{CSS}<table class="mtr-table mtr-head">{cols}{_HEAD}</table>'
     if not segments:
-        return [head, f'<table class="mtr-table">{_COLS}<tbody>{_NONE}</tbody></table>']
+        return [head, f'<table class="mtr-table">{cols}<tbody>{_NONE}</tbody></table>']
     return [head] + [
-        f'<table class="mtr-table">{_COLS}<tbody>'
+        f'<table class="mtr-table">{cols}<tbody>'
         + "".join(_row(seg, states.get(seg.id), selected) for seg in segments[i:i + block]) + "</tbody></table>"
         for i in range(0, len(segments), block)]
 
@@ -334,6 +343,19 @@ def select_segments(segments: Sequence[Segment], states: Mapping[int, SegmentSta
     if f.worst_first:
         out.sort(key=badness)
     return out
+
+
+def after_leaving(segments: Sequence[Segment], shown: Sequence[Segment], current: int | None,
+                  worst_first: bool = False) -> int | None:
+    """The segment to select when ``current`` is no longer among ``shown`` (saved as reviewed with
+    reviewed segments hidden, a filter changed): the first shown segment after it, in the order
+    shown, else the last one before it; None when ``current`` is not a segment or nothing is shown."""
+    full = sorted(segments, key=badness) if worst_first else list(segments)
+    pos = {s.id: i for i, s in enumerate(full)}
+    if current not in pos or not shown:
+        return None
+    after = [s.id for s in shown if pos[s.id] > pos[current]]
+    return after[0] if after else shown[-1].id
 
 
 def badness(seg: Segment) -> tuple[int, int, float, float, int]:

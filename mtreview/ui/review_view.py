@@ -35,7 +35,7 @@ from .export import FORMATS, export
 from .open_view import open_work
 from .segment_editor import editor, flash, plain
 from .sources import Opened
-from .store import STATUSES, ArticleState, SegmentState, Store
+from .store import STATUSES, ArticleState, SegmentState, StaleWriteError, Store
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,14 @@ def _step(review: Review, filters: render.Filters, store: Store, aid: str, step:
         st.session_state["cur"] = target
 
 
-def _picked() -> None:
-    st.session_state["cur"] = st.session_state["sel"]
+def _picked(key: str) -> None:
+    """The picker drawn for the selection (key ``sel:<id>``) moved it. A rerun the browser asks for
+    before it has drawn the last run (the typing watcher's message just after *Reviewed, next*)
+    carries the value of the picker it still shows, which Streamlit reports as a change: a picker
+    drawn for another selection than the current one moves nothing (it sent the page back to the
+    segment just saved, the picker naming the next one)."""
+    if key == f"sel:{st.session_state.get('cur')}":
+        st.session_state["cur"] = st.session_state[key]
 
 
 def _filters(review: Review) -> render.Filters:
@@ -112,17 +118,22 @@ def _header(art: ArticleState, review: Review, states: dict[int, SegmentState]) 
     prog = render.progress(review.segments, states)
     info = review.meta.get("article") or {}
     facts = [f"article {art.id}", art.source, *(f"{k} {info[k]}" for k in ("date", "desk", "translator")
-                                                if info.get(k)), f"status {art.status}"]
-    if art.reviewer:
-        facts.append(f"last saved by {art.reviewer}")
+                                                if info.get(k)),
+             f"status {art.status}" + (f" (set by {art.reviewer})" if art.reviewer else "")]  # not who saved last
     st.html(render.header_html(art.name, facts, prog))
 
 
 def _status(store: Store, art: ArticleState, prog: render.Progress) -> None:
-    key = f"art_base:{art.id}"
-    base = st.session_state.setdefault(key, art.version)
-    status = st.sidebar.selectbox("Article status", STATUSES, index=STATUSES.index(art.status),
-                                  key=f"status:{art.id}")
+    """The sidebar's article status. It shows the stored status, and follows it when a colleague
+    changes it (unless a choice of this reviewer is pending); a save based on an older status is
+    refused, and the stored one is shown instead, to choose again (it kept failing until a reload)."""
+    key, pick = f"art_base:{art.id}", f"status:{art.id}"
+    base, shown = st.session_state.get(key, (None, None))  # the stored version and status the sidebar shows
+    if st.session_state.pop(f"art_reload:{art.id}", False) or (
+            base != art.version and st.session_state.get(pick, shown) == shown):
+        st.session_state[key] = (base, shown) = (art.version, art.status)
+        st.session_state[pick] = art.status
+    status = st.sidebar.selectbox("Article status", STATUSES, key=pick)
     warning = render.done_warning(prog) if status == "done" and art.status != "done" else None
     if warning:
         st.sidebar.warning(plain(warning))
@@ -130,8 +141,13 @@ def _status(store: Store, art: ArticleState, prog: render.Progress) -> None:
     if st.sidebar.button("Save status", key=f"save_status:{art.id}", disabled=warning is not None and not anyway):
         try:
             new = store.set_status(art.id, status, st.session_state.get("reviewer", ""), base)
-            st.session_state[key] = new.version
+            st.session_state[key] = (new.version, new.status)
             flash("success", f"article marked {status}" + (f" ({warning})" if warning else ""))
+        except StaleWriteError:
+            now = store.article(art.id)
+            st.session_state[f"art_reload:{art.id}"] = True
+            flash("error", f"{now.reviewer or 'someone'} set the article's status to {now.status} after you opened"
+                           f" it: nothing was saved; the sidebar shows their status now, choose again")
         except MtreviewError as exc:
             flash("error", str(exc))
         st.rerun()
@@ -305,9 +321,11 @@ def _page(config: Config, store: Store) -> tuple | None:
     filters = _filters_in(nav[4], review)
     order = render.select_segments(review.segments, states, filters)
     ids = [s.id for s in order]
-    # the selection lives in "cur" (plain state); the picker widget "sel" only mirrors it
-    if st.session_state.get("cur") not in ids:
-        first = render.next_flagged(order, None, states)
+    # the selection lives in "cur" (plain state); "sel" is the one this run shows
+    if st.session_state.get("cur") not in ids:  # none yet, or it left the rows shown: the one after it
+        first = render.after_leaving(review.segments, order, st.session_state.get("cur"), filters.worst_first)
+        if first is None:
+            first = render.next_flagged(order, None, states)
         st.session_state["cur"] = first if first is not None else (ids[0] if ids else None)
     st.session_state["sel"] = st.session_state["cur"]
     nav[1].button("▲ Prev", key="prev", shortcut="K", on_click=_step, args=(review, filters, store, art.id, -1),
@@ -316,7 +334,9 @@ def _page(config: Config, store: Store) -> tuple | None:
                   help="next segment with an undecided flag (J)", width="stretch")
     by_id = {s.id: s for s in review.segments}
     if ids:
-        nav[3].selectbox("Segment", ids, key="sel", label_visibility="collapsed", on_change=_picked,
+        key = f"sel:{st.session_state['cur']}"  # a picker for each selection: see _picked
+        nav[3].selectbox("Segment", ids, index=ids.index(st.session_state["cur"]), key=key,
+                         label_visibility="collapsed", on_change=_picked, args=(key,),
                          format_func=lambda i: render.segment_label(by_id[i]))
     if not st.session_state.get("reviewer", "").strip():
         st.warning("Enter your name (Reviewer, above) before saving decisions.")
@@ -348,7 +368,12 @@ def _work(review: Review, top: Any, store: Store, art: ArticleState, filters: re
     with top:
         message = st.session_state.get("flash")
         if message:  # dropped once drawn: a run stopped for a newer click while drawing it keeps it
-            (st.error if message[0] == "error" else st.success)(plain(message[1]))
+            # a success is a toast (over the page, for a few seconds): drawn above the grid it pushed
+            # the grid and the editor down (Save below the window at 1366×768) until the next full run
+            if message[0] == "error":
+                st.error(plain(message[1]))
+            else:
+                st.toast(plain(message[1]), icon=":material/check_circle:")
             st.session_state.pop("flash", None)
         _header(art, review, states)
     left, right = st.columns([5, 2.2])

@@ -11,8 +11,8 @@ Edits are re-checked (:mod:`mtreview.ui.recheck`): the panel shows the flags and
 current text and which old flags the edit resolved; saving as reviewed a text that brings a
 new major (or critical) flag asks for confirmation first. The re-check also follows the text
 as it is typed (:mod:`mtreview.ui.live_edit`, debounced), before anything is saved. What was
-typed and not saved is kept as a draft when another segment is opened, and comes back (with the
-version it was typed on) when the reviewer returns to it.
+typed (translation, comment) and not saved is kept as a draft when another segment is opened,
+and comes back (with the version it was typed on) when the reviewer returns to it.
 """
 
 from __future__ import annotations
@@ -59,34 +59,66 @@ def _load_form(aid: str, seg: Segment, state: SegmentState) -> None:
     st.session_state[keys["reviewed"]] = state.reviewed
     st.session_state["form"] = (aid, seg.id)
     st.session_state["form_base"] = state.version
+    st.session_state["form_loaded"] = (st.session_state[keys["edit"]], state.comment)  # what a draft differs from
 
 
 def _keep_draft() -> None:
-    """The segment being left: keep what was typed into its Translation box and not saved (a
-    draft, with the version it was typed on), so that coming back to it brings it back."""
+    """The segment being left: keep what was typed into its Translation and Comment boxes and not
+    saved (a draft, with the version it was typed on), so that coming back to it brings it back."""
     prev = st.session_state.get("form")
     if prev is None:
         return
-    typed = live_edit.live_text(f"edit:{prev[0]}:{prev[1]}#{st.session_state.get('form_gen', 0)}")
-    if typed is not None:
-        st.session_state.setdefault("drafts", {})[prev] = (typed, st.session_state.get("form_base", 0))
+    gen = st.session_state.get("form_gen", 0)
+    text = live_edit.live_text(f"edit:{prev[0]}:{prev[1]}#{gen}")
+    comment = live_edit.live_comment(f"comment:{prev[0]}:{prev[1]}#{gen}")
+    drafts = st.session_state.setdefault("drafts", {})
+    old = drafts.get(prev)  # a restored draft: what was not typed into again stays as it was
+    if old is not None:
+        text = old[0] if text is None else text
+        comment = old[2] if comment is None else comment
+    # what the form was loaded with (also what the watcher sends late, just after a save) is no draft
+    loaded = st.session_state.get("form_loaded", (None, None))
+    text, comment = (None if text == loaded[0] else text), (None if comment == loaded[1] else comment)
+    if text is None and comment is None:
+        drafts.pop(prev, None)
+    else:
+        drafts[prev] = (text, st.session_state.get("form_base", 0), comment)
 
 
 def _restore_draft(aid: str, seg: Segment, state: SegmentState) -> None:
-    """Put the segment's unsaved draft back in its box, based on the version it was typed on (so
+    """Put the segment's unsaved draft back in its boxes, based on the version it was typed on (so
     that a colleague's save in between is a conflict at Save, not overwritten)."""
     drafts = st.session_state.get("drafts", {})
     draft = drafts.get((aid, seg.id))
     if draft is None:
         return
-    text, base = draft
+    text, base, comment = draft
     if text == (seg.tgt if state.edit is None else state.edit):  # typed back to what is saved
+        text = None
+    if comment == state.comment:
+        comment = None
+    if text is None and comment is None:
         drafts.pop((aid, seg.id))
         return
-    key = _keys(aid, seg.id)["edit"]
-    st.session_state[key] = text
-    st.session_state["live_text"] = (key, text)  # the re-check follows the draft
+    drafts[(aid, seg.id)] = (text, base, comment)
+    keys = _keys(aid, seg.id)
+    if text is not None:
+        st.session_state[keys["edit"]] = text
+        st.session_state["live_text"] = (keys["edit"], text)  # the re-check follows the draft
+    if comment is not None:
+        st.session_state[keys["comment"]] = comment
     st.session_state["form_base"] = base
+
+
+def _draft_note(aid: str, seg_id: int) -> str | None:
+    """What the recovered draft of the segment holds, as a note (None: no draft)."""
+    draft = st.session_state.get("drafts", {}).get((aid, seg_id))
+    if draft is None:
+        return None
+    what = [w for w, v in (("edit", draft[0]), ("comment", draft[2])) if v is not None]
+    if len(what) == 2:
+        return "Your unsaved edit and comment of this segment are back in their boxes: they are not saved yet."
+    return f"Your unsaved {what[0]} of this segment is back in the box: it is not saved yet."
 
 
 def _drop_draft(aid: str, seg_id: int) -> None:
@@ -117,7 +149,7 @@ def _save(store: Store, aid: str, seg: Segment, base: int, mine: dict[str, Any] 
         return False
     st.session_state["form_base"] = state.version
     st.session_state.pop(_conflict_key(aid, seg.id), None)
-    if "edit" in changes:  # the box's text is saved: no draft of it left
+    if "edit" in changes:  # the form's fields are saved: no draft of them left
         _drop_draft(aid, seg.id)
     return True
 
@@ -179,10 +211,13 @@ def _confirm(store: Store, aid: str, seg: Segment, next_id: int | None) -> None:
               on_click=lambda: st.session_state.pop(_confirm_key(aid, seg.id), None))
 
 
-def _conflict(store: Store, aid: str, seg: Segment) -> None:
+def _conflict(store: Store, aid: str, seg: Segment) -> bool:
+    """Draw the segment's conflict, if any; True the first time it is drawn (the panel scrolls up to it)."""
     conflict = st.session_state.get(_conflict_key(aid, seg.id))
     if not conflict:
-        return
+        return False
+    new = not conflict.get("seen")
+    conflict["seen"] = True
     st.error(plain(conflict["message"]))
     theirs: SegmentState | None = conflict["theirs"]
     mine = conflict["mine"]
@@ -194,6 +229,7 @@ def _conflict(store: Store, aid: str, seg: Segment) -> None:
     if theirs is not None and mine is not None:
         c2.button("Overwrite with mine", key=f"overwrite:{aid}:{seg.id}", type="primary",
                   on_click=_overwrite, args=(store, aid, seg), help="save your version over theirs (shown above)")
+    return new
 
 
 def _flags(store: Store, aid: str, seg: Segment, state: SegmentState) -> None:
@@ -231,15 +267,16 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     # notices that come and go sit in slots drawn on every run: the form below keeps its place in
     # the page, so a rerun updates its boxes in place instead of drawing new ones beside the old
     with st.container():
-        _conflict(store, aid, seg)
+        conflict = _conflict(store, aid, seg)
     with st.container():
         _confirm(store, aid, seg, next_id)
     st.html(render.editor_title_html(seg, state))
     with st.container():
-        if (aid, seg.id) in st.session_state.get("drafts", {}):
-            st.info("Your unsaved edit of this segment is back in the box: it is not saved yet.")
+        note = _draft_note(aid, seg.id)
+        if note:
+            st.info(note)
             st.button("Discard the draft", key=f"discard:{aid}:{seg.id}", on_click=_discard_draft,
-                      args=(store, aid, seg), help="drop the unsaved edit: the box shows the saved translation")
+                      args=(store, aid, seg), help="drop the unsaved edit: the boxes show what is saved")
     if not state.matches(seg.src, seg.tgt):
         st.warning(plain(f"This segment's saved work was done on other text (the article was re-aligned since):"
                          f" source {state.src!r}, translation {state.tgt!r}."))
@@ -263,7 +300,18 @@ def editor(store: Store, art: ArticleState, seg: Segment, state: SegmentState, n
     shown = checker is not None and text is not None and text != seg.tgt
     if shown:
         st.html(render.recheck_html(checker(seg.id, text)))
-    live_edit.watch(keys["edit"], show=shown and typed is not None)
+    live_edit.watch(keys["edit"], show=shown and typed is not None and not conflict, comment=keys["comment"],
+                    unsaved=unsaved(aid, seg, state), top=conflict)
+
+
+def unsaved(aid: str, seg: Segment, state: SegmentState) -> bool:
+    """Whether this session holds typed text that is not saved: in the open segment's Translation or
+    Comment box (as last sent by the watcher), or a draft of any segment."""
+    keys = _keys(aid, seg.id)
+    text, comment = live_edit.live_text(keys["edit"]), live_edit.live_comment(keys["comment"])
+    return (bool(st.session_state.get("drafts"))
+            or (text is not None and text != (seg.tgt if state.edit is None else state.edit))
+            or (comment is not None and comment != state.comment))
 
 
 def _submit(store: Store, aid: str, seg: Segment, next_id: int | None,

@@ -78,3 +78,36 @@ def test_reload_their_version_fills_every_field_and_keeps_their_work(tmp_path):
     assert (state.edit, state.comment, state.reviewed) == ("A訳です。", "A版", True)
     assert (state.edited_by, state.commented_by, state.reviewed_by) == ("**Aiko**", "**Aiko**", "Ben")
     store.close()
+
+
+def test_a_refused_decision_shows_its_conflict_in_view(tmp_path):
+    """Ben saved the segment; Aiko, whose panel was scrolled down to the re-check of her typing,
+    clicks Accept: the decision is refused, and the conflict was drawn at the top of the panel, out
+    of view (the click seemed to do nothing). The panel now scrolls up to it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    db = f"sqlite:///{tmp_path / 'conflict.db'}"
+    with serve(db, tmp_path / "streamlit.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            a, b = _open(browser, base, "Aiko"), _open(browser, base, "Ben")
+            a.set_viewport_size({"width": 1366, "height": 600})  # a short window: the panel scrolls
+            seg = a.locator(".st-key-grid tr.selected").get_attribute("data-seg")
+            live(b, "Comment").fill("Ben's note")
+            _save(b)
+            expect(b.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=30_000)
+
+            box = live(a, "Translation")
+            box.click()
+            box.press("Control+End")
+            box.press_sequentially("（追記）", delay=30)
+            expect(a.locator(".mtr-recheck")).to_contain_text("（追記）", timeout=30_000)
+            a.wait_for_timeout(800)  # the panel scrolls down to the re-check
+            assert a.evaluate("() => document.querySelector('.st-key-editor').scrollTop") > 0
+            a.get_by_role("button", name=re.compile(r"^Accept")).first.click()
+            alert = a.get_by_text(f"segment {seg} was saved by Ben at")
+            expect(alert).to_be_visible(timeout=30_000)
+            expect(alert).to_be_in_viewport(timeout=10_000)
+            expect(a.get_by_role("button", name="Reload their version")).to_be_in_viewport()
+        finally:
+            browser.close()

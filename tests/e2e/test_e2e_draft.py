@@ -102,3 +102,69 @@ def test_a_recovered_draft_can_be_discarded(tmp_path):
     store = Store(db)
     assert all(s.edit is None for a in store.articles() for s in store.segment_states(a.id).values())
     store.close()
+
+
+def test_an_unsaved_comment_comes_back_after_opening_another_segment(tmp_path):
+    """A comment typed and not saved was lost when another row was clicked (only the Translation box
+    was followed): it comes back with the typed translation, and Save saves both."""
+    from playwright.sync_api import expect
+
+    db = f"sqlite:///{tmp_path / 'comment.db'}"
+    with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
+        comment = live(page, "Comment")
+        comment.click()
+        comment.press_sequentially("固有名詞を確認", delay=30)
+        page.wait_for_timeout(1500)  # the typing pause (400 ms) sends the comment's text
+        _open(page, box, 7)
+        expect(comment).to_have_value("", timeout=30_000)  # segment 7's (empty) comment now
+        _open(page, box, 4)
+        expect(comment).to_have_value("固有名詞を確認", timeout=30_000)
+        expect(box).to_have_value(original + TYPED, timeout=30_000)
+        expect(page.get_by_text("Your unsaved edit and comment of this segment are back")).to_be_visible()
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        expect(page.get_by_text("segment 4 saved")).to_be_visible(timeout=30_000)
+    store = Store(db)
+    [state] = store.segment_states(next(iter(store.articles())).id).values()
+    assert (state.seg_id, state.edit, state.comment) == (4, original + TYPED, "固有名詞を確認")
+    assert state.commented_by == "Aiko"
+    store.close()
+
+
+def test_a_reload_with_unsaved_typed_text_asks_first_and_not_once_it_is_saved(tmp_path):
+    """A reload starts a new session: the typed, unsaved text would be gone without a word. The
+    page now asks first (the browser's *Leave site?*); once the text is saved, a reload asks nothing."""
+    from playwright.sync_api import expect
+
+    db = f"sqlite:///{tmp_path / 'unload.db'}"
+    with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
+        asked: list[str] = []
+
+        def stay(dialog: Any) -> None:
+            asked.append(dialog.type)
+            dialog.dismiss()  # stay on the page
+
+        page.on("dialog", stay)
+        page.evaluate("() => window.location.reload()")
+        page.wait_for_timeout(1500)
+        assert asked == ["beforeunload"]
+        expect(box).to_have_value(original + TYPED)  # still on the page, the text still there
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        expect(page.get_by_text("segment 4 saved")).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
+        page.reload()
+        expect(box).to_have_value(original + TYPED, timeout=120_000)  # saved: the new session shows it
+        assert asked == ["beforeunload"]  # not asked again
+
+
+def test_text_typed_just_before_a_row_is_clicked_comes_back_whole(tmp_path):
+    """The box's text was sent after a 400 ms pause in typing; a row clicked sooner replaced the box,
+    and the letters typed since the last pause were lost from the draft. Leaving the box sends them."""
+    from playwright.sync_api import expect
+
+    db = f"sqlite:///{tmp_path / 'quick.db'}"
+    with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
+        box.press_sequentially("追加", delay=20)
+        page.locator('.st-key-grid tr[data-seg="7"] td.src').click()  # at once, no pause
+        expect(page.locator('.st-key-grid tr[data-seg="7"]')).to_have_class(SELECTED, timeout=30_000)
+        _open(page, box, 4)
+        expect(box).to_have_value(original + TYPED + "追加", timeout=30_000)

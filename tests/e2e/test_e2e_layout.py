@@ -93,3 +93,115 @@ def test_grid_layout_click_keys_and_reload_at_1366x768(app):
             expect(page.get_by_placeholder("your name (required to save)")).to_have_value("**Aiko**")
         finally:
             browser.close()
+
+
+def test_a_decision_or_save_does_not_move_the_editor_at_1366x768(app):
+    """The message after a decision or a save ("segment 3: … flag accepted") was drawn above the
+    grid: the grid and the editor jumped down by its height (Save below the window at 1366×768)
+    and back up at the next move. It is a toast now: the editor stays put, the message is seen."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _, aid = app
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{base}/?aid={aid}&reviewer=Aiko", timeout=60_000)
+            expect(page.locator(".st-key-grid tr.selected")).to_have_count(1, timeout=120_000)
+            expect(live(page, "Translation")).to_have_count(1, timeout=60_000)
+            page.wait_for_timeout(1000)
+            seg = _selected(page)
+
+            def top() -> float:  # the grid's and the editor's top
+                return page.locator(".st-key-editor").bounding_box()["y"]
+
+            before = top()
+            page.get_by_role("button", name=re.compile(r"^Accept")).first.click()
+            expect(page.get_by_text(re.compile(rf"^segment {seg}: \w+ flag accepted"))).to_be_visible(timeout=30_000)
+            page.wait_for_timeout(500)
+            assert abs(top() - before) < 2
+            live(page, "Comment").fill("checked")
+            page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+            expect(page.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=30_000)
+            page.wait_for_timeout(500)
+            assert abs(top() - before) < 2
+            box = page.locator(".st-key-editor").bounding_box()
+            assert box["y"] + box["height"] <= 768  # the editor panel still within the window
+        finally:
+            browser.close()
+
+
+def test_segment_numbers_of_a_long_article_stay_on_one_line(tmp_path, seed_paths):
+    """In a long article (120 segments here) the id column, 2em wide, broke 105 into "10" over "5"."""
+    import dataclasses
+    import json
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from mtreview import pipeline
+    from mtreview.io.load import load_document
+
+    base_review = pipeline.review(*(load_document(p) for p in seed_paths))
+    n = len(base_review.segments)
+    segs = tuple(dataclasses.replace(base_review.segments[k % n], id=k) for k in range(120))
+    (tmp_path / "batch" / "articles").mkdir(parents=True)
+    (tmp_path / "batch" / "articles" / "long.review.json").write_text(
+        json.dumps(dataclasses.replace(base_review, segments=segs).to_dict(), ensure_ascii=False), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'long.db'}"
+    with serve(db, tmp_path / "streamlit.log", roots=tmp_path) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{base}/?view=review&batch={tmp_path / 'batch'}&article=long&seg=105&reviewer=Aiko",
+                      timeout=60_000)
+            expect(page.locator('.st-key-grid tr[data-seg="119"]')).to_have_count(1, timeout=120_000)
+            lines = page.evaluate("""() => [...document.querySelectorAll('.st-key-grid td.id')].map(td => {
+                const range = document.createRange();
+                range.selectNodeContents(td);
+                return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+              })""")
+            assert len(lines) == 120 and max(lines) == 1
+            widths = page.evaluate("""() => [...document.querySelectorAll('.st-key-grid thead th')]
+                                     .map(th => th.getBoundingClientRect().width)""")
+            assert min(widths[1], widths[2]) >= 300  # the texts keep their room
+        finally:
+            browser.close()
+
+
+def test_reviewed_next_typed_fast_moves_on_every_time(app):
+    """Type a fix, Alt+Enter (*Reviewed, next*) at once, five times. The typing watcher's message,
+    sent while the page was moving on, carried the picker's old value: the page went back to the
+    segment just saved while the picker named the next one, and the next Alt+Enter saved the same
+    segment again (stuck)."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    selected = re.compile(r"\bselected\b")
+    base, store, aid = app
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{base}/?aid={aid}&seg=3&reviewer=Aiko", timeout=60_000)
+            expect(page.locator('.st-key-grid tr[data-seg="3"]')).to_have_class(selected, timeout=120_000)
+            expect(live(page, "Translation")).to_have_count(1, timeout=60_000)
+            for seg in range(3, 8):
+                box = live(page, "Translation")
+                box.click()
+                box.press("Control+End")
+                box.press_sequentially(f"[{seg}]", delay=20)
+                box.press("Alt+Enter")
+                nxt = page.locator(f'.st-key-grid tr[data-seg="{seg + 1}"]')
+                expect(nxt).to_have_class(selected, timeout=30_000)
+                expect(page.get_by_text(f"Segment {seg + 1} ·")).to_be_visible(timeout=30_000)
+                page.wait_for_timeout(1500)  # the watcher's late message has come and gone: still there
+                expect(nxt).to_have_class(selected)
+                expect(page.get_by_text(f"Segment {seg + 1} ·")).to_be_visible()
+        finally:
+            browser.close()
+    states = store.segment_states(aid)
+    assert sorted(k for k, s in states.items() if s.reviewed) == [3, 4, 5, 6, 7]
+    assert all(states[k].edit.endswith(f"[{k}]") for k in range(3, 8))

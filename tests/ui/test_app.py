@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import picker
 from stutter_check import STUTTER, STUTTER_ID, registered_stutter
 
 from mtreview import pipeline
@@ -73,7 +74,7 @@ def test_page_loads_sample_and_shows_segments(env):
     flagged = [s for s in review.segments if s.flags]
     assert [s.flags[0].text for s in flagged] == [STUTTER]
     assert f'title="{STUTTER_ID} (minor): repeated reporting verb">{STUTTER}</mark>' in table
-    assert at.selectbox(key="sel").value == flagged[0].id  # opens on the first flagged segment
+    assert picker(at).value == flagged[0].id  # opens on the first flagged segment
     assert _title(at) == "seed (sample)"
 
 
@@ -233,7 +234,7 @@ def test_save_as_reviewed_moves_to_the_next_segment(env):
     assert not at.exception and not at.error
     st = Store(url).segment_state(aid, seg.id)
     assert (st.reviewed, st.edit, st.version) == (True, None, 1)
-    assert at.selectbox(key="sel").value == seg.id + 1
+    assert picker(at).value == seg.id + 1
     assert field(at.checkbox, f"reviewed:{aid}:{seg.id + 1}").value is False
 
 

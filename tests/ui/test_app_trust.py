@@ -7,6 +7,7 @@ review page with two sessions on one database.
 from __future__ import annotations
 
 import pytest
+from conftest import picker
 from test_app import _app, env, field  # noqa: F401  (the env fixture: tmp database + stutter check)
 
 from mtreview.ui.render import flag_key, md_escape
@@ -37,7 +38,7 @@ def two(env):  # noqa: F811
     seg = next(s for s in review.segments if s.flags)
     a, b = _session("A"), _session("B")  # both open the article on the first flagged segment
     for at in (a, b):
-        assert at.selectbox(key="sel").value == seg.id
+        assert picker(at).value == seg.id
     edit, comment, _ = _form(a, aid, seg.id)
     edit.input("A訳")
     comment.input("A版")
@@ -85,9 +86,9 @@ def test_returning_to_a_segment_bases_the_save_on_the_version_shown(env):  # noq
     seg = next(s for s in review.segments if s.flags)
     other = next(s.id for s in review.segments if s.id != seg.id)
     b = _session("B")
-    b.selectbox(key="sel").set_value(other).run()
+    picker(b).set_value(other).run()
     Store(url).save_segment(aid, seg.id, "A", 0, edit="A訳", comment="A版")
-    b.selectbox(key="sel").set_value(seg.id).run()
+    picker(b).set_value(seg.id).run()
     edit, comment, _ = _form(b, aid, seg.id)
     assert (edit.value, comment.value) == ("A訳", "A版")  # the form shows A's saved version
     comment.input("A版, checked by B")
@@ -153,7 +154,7 @@ def real_checks(env, tmp_path, monkeypatch):  # noqa: F811
 def test_an_edit_is_rechecked_and_a_new_major_flag_asks_before_save_as_reviewed(real_checks):
     url, aid = real_checks
     at = _session("A")
-    seg_id = at.selectbox(key="sel").value  # the first flagged segment: the reporting-verb stutter
+    seg_id = picker(at).value  # the first flagged segment: the reporting-verb stutter
     flagged = _form(at, aid, seg_id)[0].value
     assert "述べたと述べた" in flagged
     fixed = flagged.replace("述べたと述べた", "述べた")
@@ -162,9 +163,9 @@ def test_an_edit_is_rechecked_and_a_new_major_flag_asks_before_save_as_reviewed(
     panel = next(h.value for h in at.html if "mtr-recheck" in h.value)
     assert "resolved by the edit: repetition" in panel and "no flags on the edited text" in panel
 
-    other = next(i for i in at.selectbox(key="sel").options if int(i.split()[0].lstrip("#")) != seg_id)
+    other = next(i for i in picker(at).options if int(i.split()[0].lstrip("#")) != seg_id)
     other_id = int(other.split()[0].lstrip("#"))
-    at.selectbox(key="sel").set_value(other_id).run()
+    picker(at).set_value(other_id).run()
     edit = _form(at, aid, other_id)[0]
     broken = edit.value.rstrip("。") + "と述べたと述べた。"
     edit.input(broken)
@@ -196,14 +197,14 @@ def test_a_reload_keeps_the_article_segment_filters_and_reviewer(env, monkeypatc
     _, review, aid = env
     at = _session("Aiko")
     other = review.segments[-1].id
-    at.selectbox(key="sel").set_value(other).run()
+    picker(at).set_value(other).run()
     at.toggle(key="f_worst").set_value(True).run()
     qp = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert (qp["aid"], qp["seg"], qp["f_worst"]) == (aid, str(other), "1") and "reviewer" not in qp
     monkeypatch.setattr(reviewer, "browser_cookie", lambda: "Aiko")
     again = _reopen_with(at)
     assert not again.exception
-    assert again.selectbox(key="sel").value == other
+    assert picker(again).value == other
     assert again.toggle(key="f_worst").value is True
     assert again.text_input(key="reviewer").value == "Aiko"
 

@@ -6,6 +6,7 @@ Each test drives the real page (AppTest) or the real store and commands, on the 
 from __future__ import annotations
 
 import pytest
+from conftest import picker
 
 from mtreview import pipeline
 from mtreview.config import Config
@@ -181,7 +182,7 @@ def test_the_first_choice_after_the_app_opens_is_kept(env):
     at = _app()
     first = at.session_state["cur"]
     other = next(s.id for s in env[1].segments if s.id != first and s.flags)
-    at.selectbox(key="sel").select(other).run()
+    picker(at).select(other).run()
     assert not at.exception
     assert at.session_state["cur"] == other
 
@@ -344,8 +345,8 @@ def test_a_recovered_draft_can_be_discarded(env):
     at = _app({"seg": str(a.id), "reviewer": "Aiko"})
     box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
     at.session_state["live_text"] = (box.key, "下書きの訳文。")  # what the box's watcher sends as she types
-    at.selectbox(key="sel").select(b.id).run()
-    at.selectbox(key="sel").select(a.id).run()
+    picker(at).select(b.id).run()
+    picker(at).select(a.id).run()
     box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
     assert box.value == "下書きの訳文。"
     assert any("unsaved edit of this segment is back" in i.value for i in at.info)
@@ -354,8 +355,8 @@ def test_a_recovered_draft_can_be_discarded(env):
     box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
     assert box.value == a.tgt
     assert not any("unsaved edit" in i.value for i in at.info)
-    at.selectbox(key="sel").select(b.id).run()
-    at.selectbox(key="sel").select(a.id).run()
+    picker(at).select(b.id).run()
+    picker(at).select(a.id).run()
     box = next(w for w in at.text_area if (w.key or "").startswith(f"edit:{aid}:{a.id}#"))
     assert box.value == a.tgt and not any("unsaved edit" in i.value for i in at.info)
     store = Store(url)

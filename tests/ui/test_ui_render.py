@@ -230,3 +230,19 @@ def test_grid_a_change_redraws_only_the_block_that_holds_it():
 def test_grid_without_rows_says_so():
     pieces = render.segments_grid([], {}, selected=None)
     assert len(pieces) == 2 and "No segment matches the filters." in pieces[1]
+
+
+@pytest.mark.parametrize(
+    "shown, current, worst, want",
+    [
+        ([0, 2, 3, 4], 1, False, 2),  # the next shown after it
+        ([0, 1, 2, 3], 4, False, 3),  # nothing after it: the last before it
+        ([3, 2, 4, 0], 1, True, 2),  # worst first: after it in that order (3, 1, 2, 4, 0)
+        ([], 1, False, None),
+        ([0, 2], 99, False, None),  # not a segment of the article
+        ([0, 2], None, False, None),
+    ],
+)
+def test_after_leaving_selects_the_next_segment_shown(shown, current, worst, want):
+    by_id = {s.id: s for s in SEGS}
+    assert render.after_leaving(SEGS, [by_id[i] for i in shown], current, worst) == want
