@@ -344,6 +344,8 @@ class Roots:
         """The ``en``/``ja`` side of a manifest row, from its ``*_path`` or ``*_text`` column."""
         cells = {kind: value for prefix in SIDE_PREFIXES[lang] for kind in KINDS
                  if not _missing(value := row.get(f"{prefix}_{kind}"))}
+        if len(cells) == 2:  # a CSV has no empty value but a blank cell: the other one is the side
+            cells = {k: v for k, v in cells.items() if not (isinstance(v, str) and not v.strip())}
         if len(cells) == 2:
             raise InputError(f"both {lang}_path and {lang}_text are given; keep one")
         if not cells:

@@ -203,6 +203,24 @@ def test_csv_manifest_and_metadata_as_excel_saves_them(tmp_path, encoding):
     assert [(p.id, p.meta["desk"]) for p in pairs] == [("abcnews.420102", "国際部")]
 
 
+def test_a_csv_manifest_mixing_paths_and_texts_leaves_the_other_cell_blank(tmp_path):
+    """A CSV has no null: a manifest with both en_path and en_text columns (some rows name a file,
+    others hold the text) leaves one cell blank per row. Every row was refused as "both en_path and
+    en_text are given"; a blank cell now stands for no value when the other cell has one."""
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "a.en.txt").write_text(EN, encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_bytes("id,en_path,en_text,ja_path,ja_text\r\n"
+                         "a,files/a.en.txt,,,やあ。\r\n"
+                         "b,,Hi.,, \r\n"
+                         "c,files/a.en.txt,Hi.,,やあ。\r\n".encode("cp932"))
+    pairs, problems = discover(manifest)
+    assert [(p.id, p.src.path, p.src.text, p.tgt.text) for p in pairs] == [
+        ("a", str(tmp_path / "files" / "a.en.txt"), None, "やあ。")]
+    assert [(p.id, p.reason) for p in problems] == [
+        ("b", "no ja_path or ja_text"), ("c", "both en_path and en_text are given; keep one")]
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("m.jsonl", b'{"id": "a", "en_text": ' + b"[" * 100000 + b"]" * 100000 + b"}\n", "nested too deeply"),
     ("m.jsonl", b'{"id": NaN, "en_text": "Hi.", "ja_text": "x"}\n', "NaN is not a JSON number"),
