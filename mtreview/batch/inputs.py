@@ -190,15 +190,27 @@ def _split_name(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _folder_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """The files of ``folder`` and of its subfolders, each with its path relative to ``folder``
+    (``2024/01/a.en.txt``). Hidden files and folders, and a batch output folder (it holds a ``.lock``)
+    are left out; links to folders are not followed."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d / ".lock").exists())
+        for name in sorted(filenames):
+            if not name.startswith(".") and (here / name).is_file():
+                yield (here / name).relative_to(folder).as_posix(), here / name
+
+
 def _from_folder(folder: Path, allow_outside: bool = False) -> tuple[list[Pair], list[Problem]]:
     files: dict[str, dict[str, list[Path]]] = {}
     ignored = []
-    for f in sorted(folder.iterdir()):
-        split = _split_name(f.name) if f.is_file() else None
+    for rel, f in _folder_files(folder):  # an article in a subfolder: id "2024/01/a"
+        split = _split_name(rel)
         if split:
             files.setdefault(split[0], {"en": [], "ja": []})[split[1]].append(f)
-        elif f.is_file() and not f.name.startswith(".") and f.name not in ("metadata.csv", "metadata.jsonl"):
-            ignored.append(f.name)
+        elif rel not in ("metadata.csv", "metadata.jsonl"):
+            ignored.append(rel)
     if ignored:  # a misnamed article (NAME_en.txt, NAME.english.txt) is not silently left out
         log.warning("%d file(s) of %s ignored, not named NAME.en.txt / NAME.ja.txt (or .html, .htm): %s",
                     len(ignored), folder, ", ".join(ignored[:10]) + (" ..." if len(ignored) > 10 else ""))

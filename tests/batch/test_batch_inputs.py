@@ -272,6 +272,35 @@ def test_a_misnamed_file_in_a_folder_is_named_in_a_warning_not_silently_left_out
     assert "1 file(s)" in warning and warning.endswith(": b_en.txt")
 
 
+def test_articles_in_subfolders_are_reviewed_with_their_relative_path_as_id(tmp_path, caplog):
+    """An archive kept as ``2024/01/NAME.en.txt``: the articles of subfolders were silently left out
+    (a folder holding only year folders was "no article pairs found"). They are now read, their id
+    is the path below the input folder; hidden folders and a batch output folder inside it are not."""
+    import logging
+
+    for sub in ("2024/01", "2024/02", ".git", "out"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+    for sub, name in (("2024/01", "a"), ("2024/02", "a"), (".git", "h")):
+        (tmp_path / "in" / sub / f"{name}.en.txt").write_text(EN, encoding="utf-8")
+        (tmp_path / "in" / sub / f"{name}.ja.txt").write_text(JA, encoding="utf-8")
+    (tmp_path / "in" / "2024" / "notes.txt").write_text("to do", encoding="utf-8")
+    (tmp_path / "in" / "2024" / "01" / "b.en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "in" / "metadata.csv").write_text("name,desk\n2024/02/a,国際部\n", encoding="utf-8")
+    (tmp_path / "in" / "out" / ".lock").write_text("1\n", encoding="utf-8")
+    (tmp_path / "in" / "out" / "x.en.txt").write_text(EN, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="mtreview.batch.inputs"):
+        pairs, problems = discover(tmp_path / "in")
+    assert [(p.id, p.key, p.meta.get("desk")) for p in pairs] == [
+        ("2024/01/a", "2024_01_a", None), ("2024/02/a", "2024_02_a", "国際部")]
+    assert pairs[0].src.path == str(tmp_path / "in" / "2024" / "01" / "a.en.txt")
+    assert [(p.id, p.reason) for p in problems] == [
+        ("2024/01/b", "needs one English and one Japanese file, found 0 Japanese files")]
+    assert [r.getMessage().rsplit(": ", 1)[1] for r in caplog.records] == ["2024/notes.txt"]
+    out = tmp_path / "result"
+    assert batch.run_batch(tmp_path / "in", out, HASHING, workers=1, quiet=True).reviewed == 2
+    assert batch.review_file(out, "2024/02/a").is_file()
+
+
 def test_a_failed_article_is_warned_with_its_reason(tmp_path, caplog):
     """On stderr as in errors.jsonl: 'article b failed: .../b.ja.txt: empty file', not only 'see errors.jsonl'."""
     import logging
