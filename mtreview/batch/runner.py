@@ -283,6 +283,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
     pairs, problems = discover(input_path, root, allow_outside_root)
     unpaired = len(problems)
     folder = BatchFolder(out)
+    _refuse_other_input(folder, input_path, {p.key for p in pairs} | {safe_name(p.id) for p in problems})
     _drop_temporaries(folder)
 
     readable: list[Pair] = []
@@ -333,6 +334,18 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                    "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
     return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)
+
+
+def _refuse_other_input(folder: BatchFolder, input_path: str | Path, keys: set[str]) -> None:
+    """An InputError when ``folder`` holds results of articles that are not in this input: another
+    input's run wrote them, and this run would replace its tables (and its articles of the same names)."""
+    suffixes = (folder.REVIEW_SUFFIX, folder.ERROR_SUFFIX)
+    foreign = sorted({p.name[: -len(sfx)] for p in folder.articles.iterdir() for sfx in suffixes
+                      if p.name.endswith(sfx) and not p.name.startswith(".")} - keys)
+    if foreign:
+        raise InputError(f"{folder.root}: holds the results of {len(foreign)} article(s) that are not in {input_path}"
+                         f" (e.g. {foreign[0]!r}): an output folder is for one input; give another --out, or delete"
+                         f" those files from {folder.articles} if the articles were removed from the input")
 
 
 class _NoBar:

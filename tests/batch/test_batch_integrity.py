@@ -200,3 +200,37 @@ def test_library_run_refuses_a_folder_of_other_files(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
     with pytest.raises(InputError, match="not a batch output folder"):
         batch.run_batch(inp, inp, HASHING, workers=1, quiet=True)  # the input folder itself
+
+
+def test_a_second_input_into_the_same_output_folder_is_refused(tmp_path, capsys):
+    """An editor runs desk 1 into runs/jan, then desk 2 into the same folder: the second run replaced
+    desk 1's tables and summary without a word (and the review of an article named as one of desk 1's),
+    leaving desk 1's other files in articles/ that no table counted. It is now refused before any work."""
+    desk1, desk2 = tmp_path / "desk1", tmp_path / "desk2"
+    desk1.mkdir()
+    desk2.mkdir()
+    for name in ("abcnews.420102", "express.co.uk.44141"):
+        for side in ("en", "ja"):
+            shutil.copy(FIXTURES / f"{name}.{side}.txt", desk1 / f"{name}.{side}.txt")
+    shutil.copy(FIXTURES / "shizuoka_shimbun-ja.45497.en.txt", desk2 / "abcnews.420102.en.txt")  # same name,
+    shutil.copy(FIXTURES / "shizuoka_shimbun-ja.45497.ja.txt", desk2 / "abcnews.420102.ja.txt")  # another article
+    out = tmp_path / "runs jan"
+    assert main(["batch", str(desk1), "--out", str(out), "--quiet", "--workers", "1",
+                 "--config", _config_file(tmp_path)]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".lock"}
+    capsys.readouterr()
+    assert main(["batch", str(desk2), "--out", str(out), "--quiet", "--workers", "1",
+                 "--config", _config_file(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds the results of 1 article(s) that are not in" in err[0], err
+    assert "'express.co.uk.44141'" in err[0] and "give another --out" in err[0]
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".lock"}
+    assert after == before  # nothing of desk 1's run replaced
+    # the same input resumes; an article removed from it is named until its files are removed too
+    assert batch.run_batch(desk1, out, HASHING, workers=1, quiet=True).skipped == 2
+    for side in ("en", "ja"):
+        (desk1 / f"express.co.uk.44141.{side}.txt").unlink()
+    with pytest.raises(InputError, match=r"'express\.co\.uk\.44141'"):
+        batch.run_batch(desk1, out, HASHING, workers=1, quiet=True)
+    batch.review_file(out, "express.co.uk.44141").unlink()
+    assert batch.run_batch(desk1, out, HASHING, workers=1, quiet=True).summary["articles"]["total"] == 1
