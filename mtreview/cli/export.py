@@ -310,14 +310,14 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
     import pyarrow.parquet as pq
 
     from ..batch import decisions as batch_decisions
-    from ..batch.table_files import read_table
+    from ..batch.table_files import missing_output, read_table
 
     if fmt not in BATCH_FORMATS:
         raise InputError(f"a batch folder exports as {', '.join(BATCH_FORMATS)} (its CSV and Parquet tables "
                          f"are in {folder} already), not {fmt}")
     layout = BatchFolder(folder)
     if not layout.summary.is_file():
-        raise InputError(f"{folder}: not a batch output folder (no {layout.SUMMARY})")
+        raise InputError(missing_output(layout, layout.SUMMARY))
     summary = json.loads(layout.summary.read_text(encoding="utf-8"))
     articles = read_table(folder, "articles").to_pylist()  # Parquet, else its CSV twin
     states = batch_decisions.store_states(folder, _db_url(db) or db) if db else {}

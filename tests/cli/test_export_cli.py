@@ -216,6 +216,26 @@ def test_a_batch_folder_with_only_its_csv_tables_exports_as_with_parquet(batch_o
     assert sheets[0] == sheets[1]
 
 
+def test_an_interrupted_batch_is_named_so_not_called_no_batch_folder(batch_out, tmp_path, capsys):
+    """Ctrl-C keeps the finished articles but writes no tables: export and the dashboard said the
+    folder was "not a batch output folder", which sent the editor looking elsewhere; they now say
+    the run did not finish and how to complete it."""
+    from mtreview.errors import InputError
+    from mtreview.ui import dashboard
+
+    cut = tmp_path / "interrupted"
+    shutil.copytree(batch_out / "articles", cut / "articles")
+    (cut / ".lock").write_text("1\n", encoding="utf-8")
+    assert main(["export", str(cut), "--format", "html"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "the batch run into this folder did not finish (no summary.json" in err[0], err
+    assert "rerun the same `mtreview batch` command" in err[0]
+    with pytest.raises(InputError, match=r"did not finish \(no articles\.parquet or articles\.csv; interrupted\?\)"):
+        dashboard.load_batch(cut)
+    assert main(["export", str(tmp_path), "--format", "html"]) == 2  # no batch at all: as before
+    assert "not a batch output folder (no summary.json)" in capsys.readouterr().err
+
+
 def test_batch_folder_refuses_article_formats(batch_out, capsys):
     assert main(["export", str(batch_out), "--format", "xliff"]) == 2
     assert "a batch folder exports as html, xlsx, mqm" in capsys.readouterr().err
