@@ -326,8 +326,12 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                 bar.update(1)
         _drop_temporaries(folder)  # a worker killed mid-write (and retried) leaves its temporary file
 
-    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
-                            csv_bom=config.batch.csv_bom)
+    try:
+        summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
+                                csv_bom=config.batch.csv_bom)
+    except BaseException:  # Ctrl-C while the tables stream to their temporary files: the old ones stay
+        _drop_temporaries(folder)
+        raise
     # counted as summary.json counts them: every input article, and those not paired or unreadable as failed
     _log_run(out, {"input": str(input_path), "articles": len(pairs) + unpaired, "reviewed": reviewed,
                    "failed": failed + len(problems),
@@ -368,8 +372,11 @@ def _progress(total: int, quiet: bool) -> Iterator[Any]:
 
 
 def _drop_temporaries(folder: BatchFolder) -> None:
-    """Remove the temporary files of interrupted writes (``output.write_atomic``) from ``articles/``."""
-    for tmp in folder.articles.glob(".*.tmp"):
+    """Remove the temporary files of interrupted writes (``output.temp_path``) from ``articles/``
+    and those of the tables, ``errors.jsonl`` and ``summary.json`` from the folder itself."""
+    outputs = [p.name for name in folder.TABLES for p in folder.table_paths(name).values()]
+    outputs += [folder.ERRORS, folder.SUMMARY]
+    for tmp in [*folder.articles.glob(".*.tmp"), *(t for name in outputs for t in folder.root.glob(f".{name}.*.tmp"))]:
         tmp.unlink(missing_ok=True)
 
 

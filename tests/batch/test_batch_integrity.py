@@ -234,3 +234,31 @@ def test_a_second_input_into_the_same_output_folder_is_refused(tmp_path, capsys)
         batch.run_batch(desk1, out, HASHING, workers=1, quiet=True)
     batch.review_file(out, "express.co.uk.44141").unlink()
     assert batch.run_batch(desk1, out, HASHING, workers=1, quiet=True).summary["articles"]["total"] == 1
+
+
+def test_ctrl_c_while_the_tables_are_written_leaves_no_temporary_tables(tmp_path, monkeypatch):
+    """The tables stream to hidden temporary files beside them (renamed at the end): Ctrl-C during
+    that pass (seconds on a large batch) left `.articles.parquet.PID.tmp` and its twins in DIR for
+    good. They are removed at the interrupt, the old tables stay whole, and the rerun completes."""
+    from mtreview.batch import tables
+
+    folder = _folder(tmp_path)
+    out = tmp_path / "out"
+    batch.run_batch(folder, out, HASHING, workers=1, quiet=True)
+    before = {name: (out / name).read_bytes() for name in ("articles.parquet", "flags.csv", "summary.json")}
+    real, calls = tables._rows, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "_rows", interrupted)
+    other = from_dict({"align": {"embedder": "hashing"}, "segment": {"max_sentence_chars": 900}})
+    with pytest.raises(KeyboardInterrupt):
+        batch.run_batch(folder, out, other, workers=1, quiet=True)
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+    assert {name: (out / name).read_bytes() for name in before} == before
+    monkeypatch.setattr(tables, "_rows", real)
+    assert batch.run_batch(folder, out, other, workers=1, quiet=True).skipped == 3
