@@ -164,14 +164,16 @@ def discover(path: str | Path, root: str | Path | None = None, allow_outside_roo
     else:
         kinds = "/".join(MANIFEST_SUFFIXES)
         raise InputError(f"{p}: expected a folder, a saved dataset or a {kinds} manifest")
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # file names as Windows and macOS compare them: "Story" and "story" are one
     kept: list[Pair] = []
     for pair in sorted(pairs, key=lambda x: x.id):
-        if pair.key in seen:
-            problems.append(Problem(pair.id, f"duplicate article id (file name {pair.key!r} already used)",
+        if (other := seen.get(pair.key.casefold())) is not None:
+            why = "" if other == pair.key else (f" as {other!r}: names that differ only in case are one file"
+                                                " on Windows and macOS")
+            problems.append(Problem(pair.id, f"duplicate article id (file name {pair.key!r} already used{why})",
                                     pair.src.path, pair.tgt.path))
             continue
-        seen.add(pair.key)
+        seen[pair.key.casefold()] = pair.key
         kept.append(pair)
     problems.sort(key=lambda x: (x.id, x.reason))
     if not kept and not problems:

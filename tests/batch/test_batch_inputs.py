@@ -315,3 +315,17 @@ def test_a_failed_article_is_warned_with_its_reason(tmp_path, caplog):
         batch.run_batch(folder, tmp_path / "out", HASHING, workers=1, quiet=True)
     warned = [r.getMessage() for r in caplog.records if "article b failed" in r.getMessage()]
     assert len(warned) == 1 and "b.ja.txt: empty file" in warned[0], warned
+
+
+def test_ids_that_differ_only_in_case_are_duplicates(tmp_path):
+    """`Story.en.txt` and `story.en.txt` wrote `Story.review.json` and `story.review.json`: one file
+    on Windows and macOS (and on their shares), where each run then took the other's result as stale
+    and the batch never settled. The second is now reported as a duplicate, saying why."""
+    for name in ("Story", "story", "other"):
+        (tmp_path / f"{name}.en.txt").write_text(EN, encoding="utf-8")
+        (tmp_path / f"{name}.ja.txt").write_text(JA, encoding="utf-8")
+    pairs, problems = discover(tmp_path)
+    assert [p.id for p in pairs] == ["Story", "other"]
+    assert [(p.id, p.reason) for p in problems] == [
+        ("story", "duplicate article id (file name 'story' already used as 'Story': names that differ only"
+                  " in case are one file on Windows and macOS)")]
