@@ -195,12 +195,12 @@ def _split_name(name: str) -> tuple[str, str] | None:
 def _folder_files(folder: Path) -> Iterator[tuple[str, Path]]:
     """The files of ``folder`` and of its subfolders, each with its path relative to ``folder``
     (``2024/01/a.en.txt``). Hidden files and folders, and a batch output folder (it holds a ``.lock``)
-    are left out; links to folders are not followed."""
+    are left out; links to folders are not followed, a broken link is kept (reading it says why)."""
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d / ".lock").exists())
         for name in sorted(filenames):
-            if not name.startswith(".") and (here / name).is_file():
+            if not name.startswith(".") and ((here / name).is_file() or (here / name).is_symlink()):
                 yield (here / name).relative_to(folder).as_posix(), here / name
 
 

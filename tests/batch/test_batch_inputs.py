@@ -329,3 +329,17 @@ def test_ids_that_differ_only_in_case_are_duplicates(tmp_path):
     assert [(p.id, p.reason) for p in problems] == [
         ("story", "duplicate article id (file name 'story' already used as 'Story': names that differ only"
                   " in case are one file on Windows and macOS)")]
+
+
+def test_a_broken_link_is_named_not_counted_as_a_missing_file(tmp_path):
+    """`a.en.txt` a link to a file since moved: the article was reported as "found 0 English files",
+    which sent the editor looking for a file that is there. Its reason now names the link."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.en.txt").symlink_to(folder / "moved.txt")
+    (folder / "a.ja.txt").write_text(JA, encoding="utf-8")
+    (folder / "b.en.txt").write_text(EN, encoding="utf-8")
+    (folder / "b.ja.txt").write_text(JA, encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch.run_batch(folder, out, HASHING, workers=1, quiet=True).reviewed == 1
+    assert _errors(out) == {"a": f"{folder / 'a.en.txt'}: cannot read (No such file or directory)"}
