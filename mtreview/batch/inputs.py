@@ -198,10 +198,18 @@ def _folder_files(folder: Path) -> Iterator[tuple[str, Path]]:
     are left out; links to folders are not followed, a broken link is kept (reading it says why)."""
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d / ".lock").exists())
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d / ".lock").exists()
+                             and not _page_assets(here, d))
         for name in sorted(filenames):
             if not name.startswith(".") and ((here / name).is_file() or (here / name).is_symlink()):
                 yield (here / name).relative_to(folder).as_posix(), here / name
+
+
+def _page_assets(here: Path, name: str) -> bool:
+    """Whether folder ``name`` holds the images and styles a browser saved with page ``NAME.html``
+    ("Save Page As", complete: ``NAME_files/`` beside it)."""
+    stem = name.removesuffix("_files")
+    return stem != name and any((here / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm"))
 
 
 def _from_folder(folder: Path, allow_outside: bool = False) -> tuple[list[Pair], list[Problem]]:

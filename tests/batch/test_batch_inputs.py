@@ -288,6 +288,10 @@ def test_articles_in_subfolders_are_reviewed_with_their_relative_path_as_id(tmp_
     (tmp_path / "in" / "metadata.csv").write_text("name,desk\n2024/02/a,国際部\n", encoding="utf-8")
     (tmp_path / "in" / "out" / ".lock").write_text("1\n", encoding="utf-8")
     (tmp_path / "in" / "out" / "x.en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "in" / "2024" / "02" / "a.ja.html").write_text(f"<p>{JA}</p>", encoding="utf-8")
+    (tmp_path / "in" / "2024" / "02" / "a.ja.txt").rename(tmp_path / "in" / "2024" / "02" / "a.ja.txt.bak")
+    (tmp_path / "in" / "2024" / "02" / "a.ja_files").mkdir()  # saved by a browser with the page
+    (tmp_path / "in" / "2024" / "02" / "a.ja_files" / "style.css").write_text("p {}", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="mtreview.batch.inputs"):
         pairs, problems = discover(tmp_path / "in")
     assert [(p.id, p.key, p.meta.get("desk")) for p in pairs] == [
@@ -295,7 +299,7 @@ def test_articles_in_subfolders_are_reviewed_with_their_relative_path_as_id(tmp_
     assert pairs[0].src.path == str(tmp_path / "in" / "2024" / "01" / "a.en.txt")
     assert [(p.id, p.reason) for p in problems] == [
         ("2024/01/b", "needs one English and one Japanese file, found 0 Japanese files")]
-    assert [r.getMessage().rsplit(": ", 1)[1] for r in caplog.records] == ["2024/notes.txt"]
+    assert [r.getMessage().rsplit(": ", 1)[1] for r in caplog.records] == ["2024/notes.txt, 2024/02/a.ja.txt.bak"]
     out = tmp_path / "result"
     assert batch.run_batch(tmp_path / "in", out, HASHING, workers=1, quiet=True).reviewed == 2
     assert batch.review_file(out, "2024/02/a").is_file()
