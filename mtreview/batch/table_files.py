@@ -155,6 +155,23 @@ def missing_output(layout: BatchFolder, what: str) -> str:
     return f"{layout.root}: not a batch output folder (no {what})"
 
 
+def read_summary(folder: str | Path) -> dict[str, Any]:
+    """``summary.json`` of a batch output folder; missing or damaged: an InputError saying which."""
+    import json
+
+    layout = BatchFolder.at(folder)
+    if not layout.summary.is_file():
+        raise InputError(missing_output(layout, layout.SUMMARY))
+    try:
+        summary = json.loads(layout.summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # not JSON, not UTF-8, unreadable
+        summary = exc
+    if not isinstance(summary, dict):
+        raise InputError(f"{layout.summary}: not a batch summary (damaged or overwritten); rerun the same "
+                         "`mtreview batch` command to rebuild it")
+    return summary
+
+
 def read_table(folder: str | Path, name: str, columns: Sequence[str] | None = None, required: bool = True
                ) -> pa.Table | None:
     """Table ``name`` of a batch output folder: NAME.parquet, else NAME.csv with the writer's column

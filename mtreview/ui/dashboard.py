@@ -81,6 +81,8 @@ def load_batch(path: str | Path) -> BatchData:
     """Load a folder written by ``mtreview batch``."""
     import pandas as pd
 
+    from ..batch.table_files import read_summary
+
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder")
@@ -88,7 +90,7 @@ def load_batch(path: str | Path) -> BatchData:
     summary: dict[str, Any] = {}
     layout = BatchFolder(folder)
     if layout.summary.is_file():
-        summary = json.loads(layout.summary.read_text(encoding="utf-8"))
+        summary = read_summary(folder)
     errors = []
     if layout.errors.is_file():
         lines = layout.errors.read_text(encoding="utf-8").splitlines()
