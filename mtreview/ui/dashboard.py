@@ -93,8 +93,13 @@ def load_batch(path: str | Path) -> BatchData:
         summary = read_summary(folder)
     errors = []
     if layout.errors.is_file():
-        lines = layout.errors.read_text(encoding="utf-8").splitlines()
-        errors = [json.loads(line) for line in lines if line.strip()]
+        lines = layout.errors.read_text(encoding="utf-8", errors="replace").splitlines()
+        for n, line in enumerate(lines, 1):
+            try:
+                errors += [json.loads(line)] if line.strip() else []
+            except ValueError:
+                raise InputError(f"{layout.errors}:{n}: damaged (not a JSON object); rerun the same "
+                                 "`mtreview batch` command to rebuild it") from None
     articles = tables["articles"]
     if "date" in articles:
         # Parquet holds dates (date32), CSV text: one datetime64[ns] column either way

@@ -263,6 +263,11 @@ def test_an_export_never_writes_over_the_batch_folder_it_reads(batch_out, tmp_pa
     assert len(err) == 1 and "summary.json: not a batch summary (damaged or overwritten); rerun" in err[0], err
     with pytest.raises(InputError, match="not a batch summary"):
         dashboard.load_batch(folder)
+    shutil.copy(batch_out / "summary.json", folder / "summary.json")
+    with (folder / "errors.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write('{"id": "x", cut short\n')
+    with pytest.raises(InputError, match=r"errors\.jsonl:1: damaged \(not a JSON object\)"):
+        dashboard.load_batch(folder)
 
 
 def test_batch_folder_refuses_article_formats(batch_out, capsys):
