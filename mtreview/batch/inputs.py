@@ -30,6 +30,7 @@ META_FIELDS = ("date", "desk", "translator")
 SIDE_PREFIXES = {"en": ("en", "src"), "ja": ("ja", "tgt")}  # column prefixes of each side
 KINDS = ("path", "text")  # en_path: a file to read; en_text: the text itself
 DOC_SUFFIXES = (".txt", ".html", ".htm")
+BILINGUAL_SUFFIXES = (".xlf", ".xliff", ".xlif", ".sdlxliff", ".mqxliff", ".tmx")  # one file, both sides
 MANIFEST_SUFFIXES = (".jsonl", ".csv", ".parquet")
 DATASET_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # `datasets` save_to_disk
 _UNSAFE = re.compile(r"[^\w.\-]")
@@ -184,6 +185,10 @@ def discover(path: str | Path, root: str | Path | None = None, allow_outside_roo
 # --- folder of NAME.en.txt / NAME.ja.txt --------------------------------------------------------
 
 def _split_name(name: str) -> tuple[str, str] | None:
+    """(article name, "en" | "ja" | "both") of a file name, or None when it names no article."""
+    for suffix in BILINGUAL_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], "both"
     for suffix in DOC_SUFFIXES:
         for lang in ("en", "ja"):
             end = f".{lang}{suffix}"
@@ -218,7 +223,7 @@ def _from_folder(folder: Path, allow_outside: bool = False) -> tuple[list[Pair],
     for rel, f in _folder_files(folder):  # an article in a subfolder: id "2024/01/a"
         split = _split_name(rel)
         if split:
-            files.setdefault(split[0], {"en": [], "ja": []})[split[1]].append(f)
+            files.setdefault(split[0], {"en": [], "ja": [], "both": []})[split[1]].append(f)
         elif rel not in ("metadata.csv", "metadata.jsonl"):
             ignored.append(rel)
     if ignored:  # a misnamed article (NAME_en.txt, NAME.english.txt) is not silently left out
@@ -230,6 +235,12 @@ def _from_folder(folder: Path, allow_outside: bool = False) -> tuple[list[Pair],
     for name, sides in sorted(files.items()):
         en, ja = sides["en"], sides["ja"]
         first = lambda xs: str(xs[0]) if xs else None  # noqa: E731
+        if sides["both"] and len(sides["both"]) + len(en) + len(ja) == 1:  # an XLIFF/TMX: both sides in one file
+            en = ja = sides["both"]
+        elif sides["both"]:
+            problems.append(Problem(name, f"{len(sides['both'])} bilingual file(s) (XLIFF/TMX) and {len(en + ja)} "
+                                          "article file(s) of this name: keep one", first(sides["both"])))
+            continue
         if len(en) != 1 or len(ja) != 1:
             what = [f"{len(xs)} {lang} files" for lang, xs in (("English", en), ("Japanese", ja))
                     if len(xs) != 1]

@@ -31,7 +31,7 @@ from typing import Any
 from .. import pipeline, procs
 from ..config import BatchConfig, Config
 from ..errors import ConfigError, GateError, InputError, MtreviewError
-from ..io.load import check_size, load_document, load_text
+from ..io.load import check_size, load_document, load_pairs, load_text
 from ..io.output import BatchFolder, dumps, json_file, review_record, write_atomic
 from ..records import Document, Review, Severity
 from .inputs import Pair, Problem, Side, discover, safe_name
@@ -73,8 +73,11 @@ def review_article(pair: Pair, config: Config, models: pipeline.Models | None = 
 
     A pure function of the article and the configuration (``models`` only saves loading them).
     """
-    src = _load_side(pair.src, "en", config)
-    tgt = _load_side(pair.tgt, "ja", config)
+    if pair.src.path is not None and pair.src.path == pair.tgt.path:  # one bilingual file (XLIFF, TMX)
+        check_size(pair.src.path, config.limits.max_chars, sides=2)
+        src, tgt = load_pairs(pair.src.path)
+    else:
+        src, tgt = _load_side(pair.src, "en", config), _load_side(pair.tgt, "ja", config)
     review = pipeline.review(src, tgt, config, models or models_for(config))
     return dataclasses.replace(review, meta={**review.meta, "article": pair.describe()})
 

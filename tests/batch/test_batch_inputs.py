@@ -347,3 +347,36 @@ def test_a_broken_link_is_named_not_counted_as_a_missing_file(tmp_path):
     out = tmp_path / "out"
     assert batch.run_batch(folder, out, HASHING, workers=1, quiet=True).reviewed == 1
     assert _errors(out) == {"a": f"{folder / 'a.en.txt'}: cannot read (No such file or directory)"}
+
+
+def test_xliff_and_tmx_files_in_a_folder_are_one_article_each(tmp_path, caplog):
+    """A CAT tool's XLIFF or TMX holds both sides of an article: in a batch folder they were listed as
+    ignored files (a folder of them: "no article pairs found"). Each is now one article, reviewed as
+    `mtreview review FILE.xlf` reviews it; a name with both an XLIFF and .en/.ja files is a problem."""
+    import logging
+
+    from mtreview import pipeline
+    from mtreview.io.load import load_pairs
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story 1.xlf").write_bytes((TEST_DATA / "pairs.xlf").read_bytes())
+    (folder / "memo.tmx").write_bytes((TEST_DATA / "pairs.tmx").read_bytes())
+    (folder / "both.sdlxliff").write_bytes((TEST_DATA / "pairs.xlf").read_bytes())
+    (folder / "both.en.txt").write_text(EN, encoding="utf-8")
+    (folder / "bad.xlf").write_text("<xliff>cut short", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="mtreview.batch.inputs"):
+        pairs, problems = discover(folder)
+    assert caplog.records == []  # nothing left out unsaid
+    assert [p.id for p in pairs] == ["bad", "memo", "story 1"]
+    assert [(p.id, p.reason) for p in problems] == [
+        ("both", "1 bilingual file(s) (XLIFF/TMX) and 1 article file(s) of this name: keep one")]
+    out = tmp_path / "out"
+    result = batch.run_batch(folder, out, HASHING, workers=1, quiet=True)
+    assert (result.reviewed, result.failed) == (2, 1)
+    assert "invalid XML" in _errors(out)["bad"]
+    record = json.loads(batch.review_file(out, "story 1").read_text(encoding="utf-8"))
+    src, tgt = load_pairs(folder / "story 1.xlf")
+    alone = pipeline.review(src, tgt, HASHING, pipeline.load_models(HASHING))
+    assert [(s["src"], s["tgt"]) for s in record["segments"]] == [(s.src, s.tgt) for s in alone.segments]
+    assert record["meta"]["src"]["format"] == "xliff" and record["meta"]["article"]["src_path"].endswith(".xlf")
