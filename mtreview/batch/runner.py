@@ -194,8 +194,11 @@ def _run(todo: list[tuple[Pair, dict[str, str]]], config: Config, out: Path, wor
         except BrokenProcessPool:
             raise MtreviewError("a worker process died (out of memory or killed); finished articles are kept,"
                                 " rerun the same command to resume") from None
-        except BaseException:
+        except BaseException:  # Ctrl-C: stop now; the finished articles are on disk, a cut one is redone
+            procs_left = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
             pool.shutdown(wait=False, cancel_futures=True)
+            for proc in procs_left:
+                proc.terminate()  # waiting for them instead hung the run for good at a second Ctrl-C
             raise
 
 

@@ -262,3 +262,38 @@ def test_ctrl_c_while_the_tables_are_written_leaves_no_temporary_tables(tmp_path
     assert {name: (out / name).read_bytes() for name in before} == before
     monkeypatch.setattr(tables, "_rows", real)
     assert batch.run_batch(folder, out, other, workers=1, quiet=True).skipped == 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups")
+def test_a_second_ctrl_c_does_not_hang_the_batch(tmp_path):
+    """Ctrl-C pressed twice (the first seemed slow to act) hung `mtreview batch` for good: the run
+    waited at exit for its workers, which ignore SIGINT and never got the word to stop. The workers
+    are now stopped at the first Ctrl-C: the run exits 130 with one line, no traceback, and resumes."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for side in ("en", "ja"):  # 60 long articles (each the three fixtures, twice): stopping takes a while
+        text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob(f"*.{side}.txt"))) * 2
+        for k in range(60):
+            (folder / f"a{k:02d}.{side}.txt").write_text(text.replace("2", str(k % 10)), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "mtreview", "batch", str(folder), "--out", str(out), "--quiet",
+                             "--workers", "2", "--config", _config_file(tmp_path)],
+                            env=ENV, start_new_session=True, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 240
+        while len(list(out.glob("articles/*.json"))) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None
+        os.killpg(proc.pid, signal.SIGINT)  # as the terminal sends Ctrl-C: to the whole group, twice
+        time.sleep(0.15)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)  # hung: TimeoutExpired
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130 and err.strip() == "mtreview: interrupted", err
+    rerun = batch.run_batch(folder, out, HASHING, workers=1, quiet=True)
+    assert rerun.summary["articles"]["reviewed"] == 60 and rerun.skipped >= 4
