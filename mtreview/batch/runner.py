@@ -323,13 +323,14 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                                         load_models=models_for, process=process_article)
             else:
                 results = _run(todo, conf, out, min(n_workers, len(todo)))
-            for article_id, status in results:
-                reviewed += status == "ok"
-                failed += status == "error"
-                if status == "error":  # with its reason, as an unpaired article's warning has
-                    log.warning("article %s failed: %s; see %s", article_id, _reason(out, by_id.get(article_id)),
-                                folder.errors)
-                bar.update(1)
+            with contextlib.closing(iter(results)) as each:  # Ctrl-C here closes the pool at once too
+                for article_id, status in each:
+                    reviewed += status == "ok"
+                    failed += status == "error"
+                    if status == "error":  # with its reason, as an unpaired article's warning has
+                        log.warning("article %s failed: %s; see %s", article_id,
+                                    _reason(out, by_id.get(article_id)), folder.errors)
+                    bar.update(1)
         _drop_temporaries(folder)  # a worker killed mid-write (and retried) leaves its temporary file
 
     try:
