@@ -30,6 +30,7 @@ META_FIELDS = ("date", "desk", "translator")
 SIDE_PREFIXES = {"en": ("en", "src"), "ja": ("ja", "tgt")}  # column prefixes of each side
 KINDS = ("path", "text")  # en_path: a file to read; en_text: the text itself
 DOC_SUFFIXES = (".txt", ".html", ".htm")
+BILINGUAL_SUFFIXES = (".xlf", ".xliff", ".xlif", ".sdlxliff", ".mqxliff", ".tmx")  # one file, both sides
 MANIFEST_SUFFIXES = (".jsonl", ".csv", ".parquet")
 DATASET_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # `datasets` save_to_disk
 _UNSAFE = re.compile(r"[^\w.\-]")
@@ -164,14 +165,16 @@ def discover(path: str | Path, root: str | Path | None = None, allow_outside_roo
     else:
         kinds = "/".join(MANIFEST_SUFFIXES)
         raise InputError(f"{p}: expected a folder, a saved dataset or a {kinds} manifest")
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # file names as Windows and macOS compare them: "Story" and "story" are one
     kept: list[Pair] = []
     for pair in sorted(pairs, key=lambda x: x.id):
-        if pair.key in seen:
-            problems.append(Problem(pair.id, f"duplicate article id (file name {pair.key!r} already used)",
+        if (other := seen.get(pair.key.casefold())) is not None:
+            why = "" if other == pair.key else (f" as {other!r}: names that differ only in case are one file"
+                                                " on Windows and macOS")
+            problems.append(Problem(pair.id, f"duplicate article id (file name {pair.key!r} already used{why})",
                                     pair.src.path, pair.tgt.path))
             continue
-        seen.add(pair.key)
+        seen[pair.key.casefold()] = pair.key
         kept.append(pair)
     problems.sort(key=lambda x: (x.id, x.reason))
     if not kept and not problems:
@@ -182,6 +185,10 @@ def discover(path: str | Path, root: str | Path | None = None, allow_outside_roo
 # --- folder of NAME.en.txt / NAME.ja.txt --------------------------------------------------------
 
 def _split_name(name: str) -> tuple[str, str] | None:
+    """(article name, "en" | "ja" | "both") of a file name, or None when it names no article."""
+    for suffix in BILINGUAL_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], "both"
     for suffix in DOC_SUFFIXES:
         for lang in ("en", "ja"):
             end = f".{lang}{suffix}"
@@ -190,15 +197,35 @@ def _split_name(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _folder_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """The files of ``folder`` and of its subfolders, each with its path relative to ``folder``
+    (``2024/01/a.en.txt``). Hidden files and folders, and a batch output folder (it holds a ``.lock``)
+    are left out; links to folders are not followed, a broken link is kept (reading it says why)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d / ".lock").exists()
+                             and not _page_assets(here, d))
+        for name in sorted(filenames):
+            if not name.startswith(".") and ((here / name).is_file() or (here / name).is_symlink()):
+                yield (here / name).relative_to(folder).as_posix(), here / name
+
+
+def _page_assets(here: Path, name: str) -> bool:
+    """Whether folder ``name`` holds the images and styles a browser saved with page ``NAME.html``
+    ("Save Page As", complete: ``NAME_files/`` beside it)."""
+    stem = name.removesuffix("_files")
+    return stem != name and any((here / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm"))
+
+
 def _from_folder(folder: Path, allow_outside: bool = False) -> tuple[list[Pair], list[Problem]]:
     files: dict[str, dict[str, list[Path]]] = {}
     ignored = []
-    for f in sorted(folder.iterdir()):
-        split = _split_name(f.name) if f.is_file() else None
+    for rel, f in _folder_files(folder):  # an article in a subfolder: id "2024/01/a"
+        split = _split_name(rel)
         if split:
-            files.setdefault(split[0], {"en": [], "ja": []})[split[1]].append(f)
-        elif f.is_file() and not f.name.startswith(".") and f.name not in ("metadata.csv", "metadata.jsonl"):
-            ignored.append(f.name)
+            files.setdefault(split[0], {"en": [], "ja": [], "both": []})[split[1]].append(f)
+        elif rel not in ("metadata.csv", "metadata.jsonl"):
+            ignored.append(rel)
     if ignored:  # a misnamed article (NAME_en.txt, NAME.english.txt) is not silently left out
         log.warning("%d file(s) of %s ignored, not named NAME.en.txt / NAME.ja.txt (or .html, .htm): %s",
                     len(ignored), folder, ", ".join(ignored[:10]) + (" ..." if len(ignored) > 10 else ""))
@@ -208,6 +235,12 @@ def _from_folder(folder: Path, allow_outside: bool = False) -> tuple[list[Pair],
     for name, sides in sorted(files.items()):
         en, ja = sides["en"], sides["ja"]
         first = lambda xs: str(xs[0]) if xs else None  # noqa: E731
+        if sides["both"] and len(sides["both"]) + len(en) + len(ja) == 1:  # an XLIFF/TMX: both sides in one file
+            en = ja = sides["both"]
+        elif sides["both"]:
+            problems.append(Problem(name, f"{len(sides['both'])} bilingual file(s) (XLIFF/TMX) and {len(en + ja)} "
+                                          "article file(s) of this name: keep one", first(sides["both"])))
+            continue
         if len(en) != 1 or len(ja) != 1:
             what = [f"{len(xs)} {lang} files" for lang, xs in (("English", en), ("Japanese", ja))
                     if len(xs) != 1]
@@ -344,6 +377,8 @@ class Roots:
         """The ``en``/``ja`` side of a manifest row, from its ``*_path`` or ``*_text`` column."""
         cells = {kind: value for prefix in SIDE_PREFIXES[lang] for kind in KINDS
                  if not _missing(value := row.get(f"{prefix}_{kind}"))}
+        if len(cells) == 2:  # a CSV has no empty value but a blank cell: the other one is the side
+            cells = {k: v for k, v in cells.items() if not (isinstance(v, str) and not v.strip())}
         if len(cells) == 2:
             raise InputError(f"both {lang}_path and {lang}_text are given; keep one")
         if not cells:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import ConfigError, MtreviewError
+from ..errors import ConfigError, ModelError, MtreviewError
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def _connect(address: str | None, workers: int, quiet: bool) -> bool:
     try:
         import ray
     except ImportError:
-        raise ConfigError("--engine ray needs Ray: pip install 'mtreview[ray]'") from None
+        raise ModelError("--engine ray needs Ray: pip install 'mtreview[ray]'") from None
     if address and address != "auto" and "://" not in address:
         _reachable(address)
     if ray.is_initialized():  # a caller already connected (tests, notebooks): use its cluster

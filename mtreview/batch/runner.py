@@ -31,7 +31,7 @@ from typing import Any
 from .. import pipeline, procs
 from ..config import BatchConfig, Config
 from ..errors import ConfigError, GateError, InputError, MtreviewError
-from ..io.load import check_size, load_document, load_text
+from ..io.load import check_size, load_document, load_pairs, load_text
 from ..io.output import BatchFolder, dumps, json_file, review_record, write_atomic
 from ..records import Document, Review, Severity
 from .inputs import Pair, Problem, Side, discover, safe_name
@@ -73,8 +73,11 @@ def review_article(pair: Pair, config: Config, models: pipeline.Models | None = 
 
     A pure function of the article and the configuration (``models`` only saves loading them).
     """
-    src = _load_side(pair.src, "en", config)
-    tgt = _load_side(pair.tgt, "ja", config)
+    if pair.src.path is not None and pair.src.path == pair.tgt.path:  # one bilingual file (XLIFF, TMX)
+        check_size(pair.src.path, config.limits.max_chars, sides=2)
+        src, tgt = load_pairs(pair.src.path)
+    else:
+        src, tgt = _load_side(pair.src, "en", config), _load_side(pair.tgt, "ja", config)
     review = pipeline.review(src, tgt, config, models or models_for(config))
     return dataclasses.replace(review, meta={**review.meta, "article": pair.describe()})
 
@@ -191,8 +194,11 @@ def _run(todo: list[tuple[Pair, dict[str, str]]], config: Config, out: Path, wor
         except BrokenProcessPool:
             raise MtreviewError("a worker process died (out of memory or killed); finished articles are kept,"
                                 " rerun the same command to resume") from None
-        except BaseException:
+        except BaseException:  # Ctrl-C: stop now; the finished articles are on disk, a cut one is redone
+            procs_left = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
             pool.shutdown(wait=False, cancel_futures=True)
+            for proc in procs_left:
+                proc.terminate()  # waiting for them instead hung the run for good at a second Ctrl-C
             raise
 
 
@@ -286,6 +292,7 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
     pairs, problems = discover(input_path, root, allow_outside_root)
     unpaired = len(problems)
     folder = BatchFolder(out)
+    _refuse_other_input(folder, input_path, {p.key for p in pairs} | {safe_name(p.id) for p in problems})
     _drop_temporaries(folder)
 
     readable: list[Pair] = []
@@ -319,23 +326,40 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                                         load_models=models_for, process=process_article)
             else:
                 results = _run(todo, conf, out, min(n_workers, len(todo)))
-            for article_id, status in results:
-                reviewed += status == "ok"
-                failed += status == "error"
-                if status == "error":  # with its reason, as an unpaired article's warning has
-                    log.warning("article %s failed: %s; see %s", article_id, _reason(out, by_id.get(article_id)),
-                                folder.errors)
-                bar.update(1)
+            with contextlib.closing(iter(results)) as each:  # Ctrl-C here closes the pool at once too
+                for article_id, status in each:
+                    reviewed += status == "ok"
+                    failed += status == "error"
+                    if status == "error":  # with its reason, as an unpaired article's warning has
+                        log.warning("article %s failed: %s; see %s", article_id,
+                                    _reason(out, by_id.get(article_id)), folder.errors)
+                    bar.update(1)
         _drop_temporaries(folder)  # a worker killed mid-write (and retried) leaves its temporary file
 
-    summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
-                            csv_bom=config.batch.csv_bom)
+    try:
+        summary = write_outputs(out, readable, sorted(problems, key=lambda p: (p.id, p.reason)), stamps,
+                                csv_bom=config.batch.csv_bom)
+    except BaseException:  # Ctrl-C while the tables stream to their temporary files: the old ones stay
+        _drop_temporaries(folder)
+        raise
     # counted as summary.json counts them: every input article, and those not paired or unreadable as failed
     _log_run(out, {"input": str(input_path), "articles": len(pairs) + unpaired, "reviewed": reviewed,
                    "failed": failed + len(problems),
                    "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
     return BatchResult(out, len(pairs), reviewed, skipped, failed, summary)
+
+
+def _refuse_other_input(folder: BatchFolder, input_path: str | Path, keys: set[str]) -> None:
+    """An InputError when ``folder`` holds results of articles that are not in this input: another
+    input's run wrote them, and this run would replace its tables (and its articles of the same names)."""
+    suffixes = (folder.REVIEW_SUFFIX, folder.ERROR_SUFFIX)
+    foreign = sorted({p.name[: -len(sfx)] for p in folder.articles.iterdir() for sfx in suffixes
+                      if p.name.endswith(sfx) and not p.name.startswith(".")} - keys)
+    if foreign:
+        raise InputError(f"{folder.root}: holds the results of {len(foreign)} article(s) that are not in {input_path}"
+                         f" (e.g. {foreign[0]!r}): an output folder is for one input; give another --out, or delete"
+                         f" those files from {folder.articles} if the articles were removed from the input")
 
 
 class _NoBar:
@@ -358,8 +382,11 @@ def _progress(total: int, quiet: bool) -> Iterator[Any]:
 
 
 def _drop_temporaries(folder: BatchFolder) -> None:
-    """Remove the temporary files of interrupted writes (``output.write_atomic``) from ``articles/``."""
-    for tmp in folder.articles.glob(".*.tmp"):
+    """Remove the temporary files of interrupted writes (``output.temp_path``) from ``articles/``
+    and those of the tables, ``errors.jsonl`` and ``summary.json`` from the folder itself."""
+    outputs = [p.name for name in folder.TABLES for p in folder.table_paths(name).values()]
+    outputs += [folder.ERRORS, folder.SUMMARY]
+    for tmp in [*folder.articles.glob(".*.tmp"), *(t for name in outputs for t in folder.root.glob(f".{name}.*.tmp"))]:
         tmp.unlink(missing_ok=True)
 
 

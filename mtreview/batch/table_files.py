@@ -146,6 +146,32 @@ def _read_csv(path: Path, name: str, columns: Sequence[str] | None) -> pa.Table:
     return table
 
 
+def missing_output(layout: BatchFolder, what: str) -> str:
+    """Why a batch output file is not in ``layout``: a run that did not finish (its ``articles/``
+    folder is there: an interrupted run writes the tables at its end), or no batch output at all."""
+    if layout.articles.is_dir():
+        return (f"{layout.root}: the batch run into this folder did not finish (no {what}; interrupted?): "
+                "rerun the same `mtreview batch` command to complete it")
+    return f"{layout.root}: not a batch output folder (no {what})"
+
+
+def read_summary(folder: str | Path) -> dict[str, Any]:
+    """``summary.json`` of a batch output folder; missing or damaged: an InputError saying which."""
+    import json
+
+    layout = BatchFolder.at(folder)
+    if not layout.summary.is_file():
+        raise InputError(missing_output(layout, layout.SUMMARY))
+    try:
+        summary = json.loads(layout.summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # not JSON, not UTF-8, unreadable
+        summary = exc
+    if not isinstance(summary, dict):
+        raise InputError(f"{layout.summary}: not a batch summary (damaged or overwritten); rerun the same "
+                         "`mtreview batch` command to rebuild it")
+    return summary
+
+
 def read_table(folder: str | Path, name: str, columns: Sequence[str] | None = None, required: bool = True
                ) -> pa.Table | None:
     """Table ``name`` of a batch output folder: NAME.parquet, else NAME.csv with the writer's column
@@ -165,8 +191,7 @@ def read_table(folder: str | Path, name: str, columns: Sequence[str] | None = No
     if path is None:
         if not required:
             return None
-        raise InputError(f"{layout.root}: not a batch output folder (no {paths['parquet'].name} "
-                         f"or {paths['csv'].name})")
+        raise InputError(missing_output(layout, f"{paths['parquet'].name} or {paths['csv'].name}"))
     try:
         if path == paths["parquet"]:
             table = pq.read_table(path, columns=list(columns) if columns is not None else None)

@@ -79,18 +79,23 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
 def _date(value: Any, article: str) -> dt.date | None:
-    """An ISO date (YYYY-MM-DD, also with / or . between) as a date; anything else is None (logged;
-    the text stays in the article's review record, meta.article.date)."""
+    """An ISO date (YYYY-MM-DD, also with / or . between, and 2024/1/5) as a date; anything else is
+    None (logged; the text stays in the article's review record, meta.article.date)."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
         return value if not isinstance(value, dt.datetime) else value.date()
     text = str(value).strip().replace("/", "-").replace(".", "-")
     try:
+        if ymd := _YMD.match(text):  # also 2024/1/21: how Excel on a Japanese Windows writes a date
+            return dt.date(int(ymd[1]), int(ymd[2]), int(ymd[3]))
         return dt.date.fromisoformat(text[:10])
     except ValueError as exc:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):  # the right shape, but no such day
+        if _YMD.match(text):  # the right shape, but no such day
             log.warning("article %s: date %r is not a real date (%s); left empty in the tables", article, value, exc)
         else:
             log.warning("article %s: date %r is not YYYY-MM-DD; left empty in the tables", article, value)

@@ -20,7 +20,6 @@ and mqm live in ``export_formats`` (the review UI's download buttons use them to
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from dataclasses import dataclass, field
@@ -195,15 +194,13 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
     import pyarrow.parquet as pq
 
     from ..batch import decisions as batch_decisions
-    from ..batch.table_files import read_table
+    from ..batch.table_files import read_summary, read_table
 
     if fmt not in BATCH_FORMATS:
         raise InputError(f"a batch folder exports as {', '.join(BATCH_FORMATS)} (its CSV and Parquet tables "
                          f"are in {folder} already), not {fmt}")
     layout = BatchFolder(folder)
-    if not layout.summary.is_file():
-        raise InputError(f"{folder}: not a batch output folder (no {layout.SUMMARY})")
-    summary = json.loads(layout.summary.read_text(encoding="utf-8"))
+    summary = read_summary(folder)
     articles = read_table(folder, "articles").to_pylist()  # Parquet, else its CSV twin
     states = batch_decisions.store_states(folder, db_url(db, must_exist=True) or db) if db else {}
     decisions = batch_decisions.decision_rows(folder, articles, states)
@@ -238,6 +235,16 @@ def batch_bytes(folder: Path, fmt: str, config: Config, db: str | None = None) -
     return mqm.anthea_tsv(records, config.mqm).encode("utf-8")
 
 
+def _batch_files(folder: Path) -> list[Path]:
+    """A batch folder's own files (tables, summary, logs, review records): an export never writes over them."""
+    if not folder.is_dir():
+        return []
+    layout = BatchFolder(folder)
+    tables = [p for name in (*layout.TABLES, "decisions") for p in layout.table_paths(name).values()]
+    return [layout.summary, layout.errors, layout.run_log, layout.lock, *tables,
+            *(layout.articles.iterdir() if layout.articles.is_dir() else ())]
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     folder = Path(args.input)
     if args.format == "decisions":
@@ -250,7 +257,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                              "folder itself: leave out --out")
     config = load_config(config_path(args.config))
     if args.out not in (None, "-"):
-        writable_file(args.out, "--out", (args.input, args.original, args.db,
+        writable_file(args.out, "--out", (args.input, args.original, args.db, *_batch_files(folder),
                                           *config_files(config_path(args.config), config)))
     elif args.format == "xlsx" and sys.stdout.isatty():
         raise UsageError("--format xlsx writes a binary workbook: give --out FILE.xlsx (or redirect standard output)")

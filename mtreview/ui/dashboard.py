@@ -81,6 +81,8 @@ def load_batch(path: str | Path) -> BatchData:
     """Load a folder written by ``mtreview batch``."""
     import pandas as pd
 
+    from ..batch.table_files import read_summary
+
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder")
@@ -88,11 +90,16 @@ def load_batch(path: str | Path) -> BatchData:
     summary: dict[str, Any] = {}
     layout = BatchFolder(folder)
     if layout.summary.is_file():
-        summary = json.loads(layout.summary.read_text(encoding="utf-8"))
+        summary = read_summary(folder)
     errors = []
     if layout.errors.is_file():
-        lines = layout.errors.read_text(encoding="utf-8").splitlines()
-        errors = [json.loads(line) for line in lines if line.strip()]
+        lines = layout.errors.read_text(encoding="utf-8", errors="replace").splitlines()
+        for n, line in enumerate(lines, 1):
+            try:
+                errors += [json.loads(line)] if line.strip() else []
+            except ValueError:
+                raise InputError(f"{layout.errors}:{n}: damaged (not a JSON object); rerun the same "
+                                 "`mtreview batch` command to rebuild it") from None
     articles = tables["articles"]
     if "date" in articles:
         # Parquet holds dates (date32), CSV text: one datetime64[ns] column either way

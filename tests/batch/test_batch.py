@@ -441,3 +441,15 @@ def test_progress_bar_only_imports_tqdm_when_it_is_shown(monkeypatch):
     with batch._progress(3, quiet=False) as bar:
         bar.update(3)
         assert bar.n == 3 and bar.total == 3
+
+
+def test_engine_ray_without_ray_installed_exits_as_a_missing_package(tmp_path, capsys, monkeypatch):
+    """README: exit 4 = "a model or optional package is not available" (as `datasets` input without
+    the extra); `--engine ray` without Ray exited 3, the code of a bad configuration file."""
+    monkeypatch.setitem(sys.modules, "ray", None)  # importing it now fails
+    config = tmp_path / "hashing.toml"
+    config.write_text('[align]\nembedder = "hashing"\n', encoding="utf-8")
+    assert main(["batch", str(_folder(tmp_path)), "--out", str(tmp_path / "out"), "--engine", "ray",
+                 "--workers", "1", "--config", str(config)]) == 4
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "mtreview: error: --engine ray needs Ray: pip install 'mtreview[ray]'")

@@ -203,6 +203,24 @@ def test_csv_manifest_and_metadata_as_excel_saves_them(tmp_path, encoding):
     assert [(p.id, p.meta["desk"]) for p in pairs] == [("abcnews.420102", "国際部")]
 
 
+def test_a_csv_manifest_mixing_paths_and_texts_leaves_the_other_cell_blank(tmp_path):
+    """A CSV has no null: a manifest with both en_path and en_text columns (some rows name a file,
+    others hold the text) leaves one cell blank per row. Every row was refused as "both en_path and
+    en_text are given"; a blank cell now stands for no value when the other cell has one."""
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "a.en.txt").write_text(EN, encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_bytes("id,en_path,en_text,ja_path,ja_text\r\n"
+                         "a,files/a.en.txt,,,やあ。\r\n"
+                         "b,,Hi.,, \r\n"
+                         "c,files/a.en.txt,Hi.,,やあ。\r\n".encode("cp932"))
+    pairs, problems = discover(manifest)
+    assert [(p.id, p.src.path, p.src.text, p.tgt.text) for p in pairs] == [
+        ("a", str(tmp_path / "files" / "a.en.txt"), None, "やあ。")]
+    assert [(p.id, p.reason) for p in problems] == [
+        ("b", "no ja_path or ja_text"), ("c", "both en_path and en_text are given; keep one")]
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("m.jsonl", b'{"id": "a", "en_text": ' + b"[" * 100000 + b"]" * 100000 + b"}\n", "nested too deeply"),
     ("m.jsonl", b'{"id": NaN, "en_text": "Hi.", "ja_text": "x"}\n', "NaN is not a JSON number"),
@@ -254,6 +272,39 @@ def test_a_misnamed_file_in_a_folder_is_named_in_a_warning_not_silently_left_out
     assert "1 file(s)" in warning and warning.endswith(": b_en.txt")
 
 
+def test_articles_in_subfolders_are_reviewed_with_their_relative_path_as_id(tmp_path, caplog):
+    """An archive kept as ``2024/01/NAME.en.txt``: the articles of subfolders were silently left out
+    (a folder holding only year folders was "no article pairs found"). They are now read, their id
+    is the path below the input folder; hidden folders and a batch output folder inside it are not."""
+    import logging
+
+    for sub in ("2024/01", "2024/02", ".git", "out"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+    for sub, name in (("2024/01", "a"), ("2024/02", "a"), (".git", "h")):
+        (tmp_path / "in" / sub / f"{name}.en.txt").write_text(EN, encoding="utf-8")
+        (tmp_path / "in" / sub / f"{name}.ja.txt").write_text(JA, encoding="utf-8")
+    (tmp_path / "in" / "2024" / "notes.txt").write_text("to do", encoding="utf-8")
+    (tmp_path / "in" / "2024" / "01" / "b.en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "in" / "metadata.csv").write_text("name,desk\n2024/02/a,国際部\n", encoding="utf-8")
+    (tmp_path / "in" / "out" / ".lock").write_text("1\n", encoding="utf-8")
+    (tmp_path / "in" / "out" / "x.en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "in" / "2024" / "02" / "a.ja.html").write_text(f"<p>{JA}</p>", encoding="utf-8")
+    (tmp_path / "in" / "2024" / "02" / "a.ja.txt").rename(tmp_path / "in" / "2024" / "02" / "a.ja.txt.bak")
+    (tmp_path / "in" / "2024" / "02" / "a.ja_files").mkdir()  # saved by a browser with the page
+    (tmp_path / "in" / "2024" / "02" / "a.ja_files" / "style.css").write_text("p {}", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="mtreview.batch.inputs"):
+        pairs, problems = discover(tmp_path / "in")
+    assert [(p.id, p.key, p.meta.get("desk")) for p in pairs] == [
+        ("2024/01/a", "2024_01_a", None), ("2024/02/a", "2024_02_a", "国際部")]
+    assert pairs[0].src.path == str(tmp_path / "in" / "2024" / "01" / "a.en.txt")
+    assert [(p.id, p.reason) for p in problems] == [
+        ("2024/01/b", "needs one English and one Japanese file, found 0 Japanese files")]
+    assert [r.getMessage().rsplit(": ", 1)[1] for r in caplog.records] == ["2024/notes.txt, 2024/02/a.ja.txt.bak"]
+    out = tmp_path / "result"
+    assert batch.run_batch(tmp_path / "in", out, HASHING, workers=1, quiet=True).reviewed == 2
+    assert batch.review_file(out, "2024/02/a").is_file()
+
+
 def test_a_failed_article_is_warned_with_its_reason(tmp_path, caplog):
     """On stderr as in errors.jsonl: 'article b failed: .../b.ja.txt: empty file', not only 'see errors.jsonl'."""
     import logging
@@ -268,3 +319,64 @@ def test_a_failed_article_is_warned_with_its_reason(tmp_path, caplog):
         batch.run_batch(folder, tmp_path / "out", HASHING, workers=1, quiet=True)
     warned = [r.getMessage() for r in caplog.records if "article b failed" in r.getMessage()]
     assert len(warned) == 1 and "b.ja.txt: empty file" in warned[0], warned
+
+
+def test_ids_that_differ_only_in_case_are_duplicates(tmp_path):
+    """`Story.en.txt` and `story.en.txt` wrote `Story.review.json` and `story.review.json`: one file
+    on Windows and macOS (and on their shares), where each run then took the other's result as stale
+    and the batch never settled. The second is now reported as a duplicate, saying why."""
+    for name in ("Story", "story", "other"):
+        (tmp_path / f"{name}.en.txt").write_text(EN, encoding="utf-8")
+        (tmp_path / f"{name}.ja.txt").write_text(JA, encoding="utf-8")
+    pairs, problems = discover(tmp_path)
+    assert [p.id for p in pairs] == ["Story", "other"]
+    assert [(p.id, p.reason) for p in problems] == [
+        ("story", "duplicate article id (file name 'story' already used as 'Story': names that differ only"
+                  " in case are one file on Windows and macOS)")]
+
+
+def test_a_broken_link_is_named_not_counted_as_a_missing_file(tmp_path):
+    """`a.en.txt` a link to a file since moved: the article was reported as "found 0 English files",
+    which sent the editor looking for a file that is there. Its reason now names the link."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.en.txt").symlink_to(folder / "moved.txt")
+    (folder / "a.ja.txt").write_text(JA, encoding="utf-8")
+    (folder / "b.en.txt").write_text(EN, encoding="utf-8")
+    (folder / "b.ja.txt").write_text(JA, encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch.run_batch(folder, out, HASHING, workers=1, quiet=True).reviewed == 1
+    assert _errors(out) == {"a": f"{folder / 'a.en.txt'}: cannot read (No such file or directory)"}
+
+
+def test_xliff_and_tmx_files_in_a_folder_are_one_article_each(tmp_path, caplog):
+    """A CAT tool's XLIFF or TMX holds both sides of an article: in a batch folder they were listed as
+    ignored files (a folder of them: "no article pairs found"). Each is now one article, reviewed as
+    `mtreview review FILE.xlf` reviews it; a name with both an XLIFF and .en/.ja files is a problem."""
+    import logging
+
+    from mtreview import pipeline
+    from mtreview.io.load import load_pairs
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story 1.xlf").write_bytes((TEST_DATA / "pairs.xlf").read_bytes())
+    (folder / "memo.tmx").write_bytes((TEST_DATA / "pairs.tmx").read_bytes())
+    (folder / "both.sdlxliff").write_bytes((TEST_DATA / "pairs.xlf").read_bytes())
+    (folder / "both.en.txt").write_text(EN, encoding="utf-8")
+    (folder / "bad.xlf").write_text("<xliff>cut short", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="mtreview.batch.inputs"):
+        pairs, problems = discover(folder)
+    assert caplog.records == []  # nothing left out unsaid
+    assert [p.id for p in pairs] == ["bad", "memo", "story 1"]
+    assert [(p.id, p.reason) for p in problems] == [
+        ("both", "1 bilingual file(s) (XLIFF/TMX) and 1 article file(s) of this name: keep one")]
+    out = tmp_path / "out"
+    result = batch.run_batch(folder, out, HASHING, workers=1, quiet=True)
+    assert (result.reviewed, result.failed) == (2, 1)
+    assert "invalid XML" in _errors(out)["bad"]
+    record = json.loads(batch.review_file(out, "story 1").read_text(encoding="utf-8"))
+    src, tgt = load_pairs(folder / "story 1.xlf")
+    alone = pipeline.review(src, tgt, HASHING, pipeline.load_models(HASHING))
+    assert [(s["src"], s["tgt"]) for s in record["segments"]] == [(s.src, s.tgt) for s in alone.segments]
+    assert record["meta"]["src"]["format"] == "xliff" and record["meta"]["article"]["src_path"].endswith(".xlf")

@@ -200,3 +200,100 @@ def test_library_run_refuses_a_folder_of_other_files(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
     with pytest.raises(InputError, match="not a batch output folder"):
         batch.run_batch(inp, inp, HASHING, workers=1, quiet=True)  # the input folder itself
+
+
+def test_a_second_input_into_the_same_output_folder_is_refused(tmp_path, capsys):
+    """An editor runs desk 1 into runs/jan, then desk 2 into the same folder: the second run replaced
+    desk 1's tables and summary without a word (and the review of an article named as one of desk 1's),
+    leaving desk 1's other files in articles/ that no table counted. It is now refused before any work."""
+    desk1, desk2 = tmp_path / "desk1", tmp_path / "desk2"
+    desk1.mkdir()
+    desk2.mkdir()
+    for name in ("abcnews.420102", "express.co.uk.44141"):
+        for side in ("en", "ja"):
+            shutil.copy(FIXTURES / f"{name}.{side}.txt", desk1 / f"{name}.{side}.txt")
+    shutil.copy(FIXTURES / "shizuoka_shimbun-ja.45497.en.txt", desk2 / "abcnews.420102.en.txt")  # same name,
+    shutil.copy(FIXTURES / "shizuoka_shimbun-ja.45497.ja.txt", desk2 / "abcnews.420102.ja.txt")  # another article
+    out = tmp_path / "runs jan"
+    assert main(["batch", str(desk1), "--out", str(out), "--quiet", "--workers", "1",
+                 "--config", _config_file(tmp_path)]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".lock"}
+    capsys.readouterr()
+    assert main(["batch", str(desk2), "--out", str(out), "--quiet", "--workers", "1",
+                 "--config", _config_file(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds the results of 1 article(s) that are not in" in err[0], err
+    assert "'express.co.uk.44141'" in err[0] and "give another --out" in err[0]
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".lock"}
+    assert after == before  # nothing of desk 1's run replaced
+    # the same input resumes; an article removed from it is named until its files are removed too
+    assert batch.run_batch(desk1, out, HASHING, workers=1, quiet=True).skipped == 2
+    for side in ("en", "ja"):
+        (desk1 / f"express.co.uk.44141.{side}.txt").unlink()
+    with pytest.raises(InputError, match=r"'express\.co\.uk\.44141'"):
+        batch.run_batch(desk1, out, HASHING, workers=1, quiet=True)
+    batch.review_file(out, "express.co.uk.44141").unlink()
+    assert batch.run_batch(desk1, out, HASHING, workers=1, quiet=True).summary["articles"]["total"] == 1
+
+
+def test_ctrl_c_while_the_tables_are_written_leaves_no_temporary_tables(tmp_path, monkeypatch):
+    """The tables stream to hidden temporary files beside them (renamed at the end): Ctrl-C during
+    that pass (seconds on a large batch) left `.articles.parquet.PID.tmp` and its twins in DIR for
+    good. They are removed at the interrupt, the old tables stay whole, and the rerun completes."""
+    from mtreview.batch import tables
+
+    folder = _folder(tmp_path)
+    out = tmp_path / "out"
+    batch.run_batch(folder, out, HASHING, workers=1, quiet=True)
+    before = {name: (out / name).read_bytes() for name in ("articles.parquet", "flags.csv", "summary.json")}
+    real, calls = tables._rows, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "_rows", interrupted)
+    other = from_dict({"align": {"embedder": "hashing"}, "segment": {"max_sentence_chars": 900}})
+    with pytest.raises(KeyboardInterrupt):
+        batch.run_batch(folder, out, other, workers=1, quiet=True)
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+    assert {name: (out / name).read_bytes() for name in before} == before
+    monkeypatch.setattr(tables, "_rows", real)
+    assert batch.run_batch(folder, out, other, workers=1, quiet=True).skipped == 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups")
+def test_a_second_ctrl_c_does_not_hang_the_batch(tmp_path):
+    """Ctrl-C pressed twice (the first seemed slow to act) hung `mtreview batch` for good: the run
+    waited at exit for its workers, which ignore SIGINT and never got the word to stop. The workers
+    are now stopped at the first Ctrl-C: the run exits 130 with one line, no traceback, and resumes."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for side in ("en", "ja"):  # 60 long articles (each the three fixtures, twice): stopping takes a while
+        text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob(f"*.{side}.txt"))) * 2
+        for k in range(60):
+            (folder / f"a{k:02d}.{side}.txt").write_text(text.replace("2", str(k % 10)), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "mtreview", "batch", str(folder), "--out", str(out), "--quiet",
+                             "--workers", "2", "--config", _config_file(tmp_path)],
+                            env=ENV, start_new_session=True, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 240
+        while len(list(out.glob("articles/*.json"))) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None
+        os.killpg(proc.pid, signal.SIGINT)  # as the terminal sends Ctrl-C: to the whole group, twice
+        time.sleep(0.15)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)  # hung: TimeoutExpired
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130 and err.strip() == "mtreview: interrupted", err
+    rerun = batch.run_batch(folder, out, HASHING, workers=1, quiet=True)
+    assert rerun.summary["articles"]["reviewed"] == 60 and rerun.skipped >= 4

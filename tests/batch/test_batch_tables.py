@@ -89,6 +89,16 @@ def test_dates(value, expected):
     assert batch_tables._date(value, "a") == expected
 
 
+@pytest.mark.parametrize("value, expected", [
+    ("2024/1/21", dt.date(2024, 1, 21)), ("2024/1/5 9:30", dt.date(2024, 1, 5)), ("2024.12.1", dt.date(2024, 12, 1)),
+    ("20240121", dt.date(2024, 1, 21)), ("2024/1/123", None), ("2024/123/1", None),
+])
+def test_dates_as_excel_writes_them(value, expected):
+    """Excel on a Japanese Windows writes a date cell of metadata.csv as 2024/1/21: it was left
+    empty in the tables (with a warning), so the dashboard had no trend by date."""
+    assert batch_tables._date(value, "a") == expected
+
+
 def test_an_impossible_date_is_called_impossible_not_badly_formatted(caplog):
     """``2021-13-01`` is written YYYY-MM-DD: the warning must not tell the editor it is not."""
     import logging

@@ -216,6 +216,60 @@ def test_a_batch_folder_with_only_its_csv_tables_exports_as_with_parquet(batch_o
     assert sheets[0] == sheets[1]
 
 
+def test_an_interrupted_batch_is_named_so_not_called_no_batch_folder(batch_out, tmp_path, capsys):
+    """Ctrl-C keeps the finished articles but writes no tables: export and the dashboard said the
+    folder was "not a batch output folder", which sent the editor looking elsewhere; they now say
+    the run did not finish and how to complete it."""
+    from mtreview.errors import InputError
+    from mtreview.ui import dashboard
+
+    cut = tmp_path / "interrupted"
+    shutil.copytree(batch_out / "articles", cut / "articles")
+    (cut / ".lock").write_text("1\n", encoding="utf-8")
+    assert main(["export", str(cut), "--format", "html"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "the batch run into this folder did not finish (no summary.json" in err[0], err
+    assert "rerun the same `mtreview batch` command" in err[0]
+    with pytest.raises(InputError, match=r"did not finish \(no articles\.parquet or articles\.csv; interrupted\?\)"):
+        dashboard.load_batch(cut)
+    assert main(["export", str(tmp_path), "--format", "html"]) == 2  # no batch at all: as before
+    assert "not a batch output folder (no summary.json)" in capsys.readouterr().err
+
+
+def test_an_export_never_writes_over_the_batch_folder_it_reads(batch_out, tmp_path, capsys):
+    """`export DIR --format html -o DIR/summary.json` replaced the batch's summary with the page
+    (exit 0), and every later export, and the dashboard, then stopped with a JSONDecodeError
+    traceback. The batch's own files are refused as --out; a new report beside them is fine; a
+    damaged summary is one line naming it."""
+    from mtreview.errors import InputError
+    from mtreview.ui import dashboard
+
+    folder = tmp_path / "batch"
+    shutil.copytree(batch_out, folder)
+    own = [folder / "summary.json", folder / "articles.csv", folder / "errors.jsonl",
+           next((folder / "articles").glob("*.review.json"))]
+    before = {p: p.read_bytes() for p in own}
+    for target in own:
+        assert main(["export", str(folder), "--format", "html", "-o", str(target)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "is an input file of this command" in err[0], err
+    assert {p: p.read_bytes() for p in own} == before
+    assert main(["export", str(folder), "--format", "html", "-o", str(folder / "report.html")]) == 0
+    assert main(["export", str(folder), "--format", "html", "-o", str(folder / "report.html")]) == 0  # again
+    (folder / "summary.json").write_text("<!DOCTYPE html>", encoding="utf-8")  # damaged some other way
+    capsys.readouterr()
+    assert main(["export", str(folder), "--format", "mqm"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "summary.json: not a batch summary (damaged or overwritten); rerun" in err[0], err
+    with pytest.raises(InputError, match="not a batch summary"):
+        dashboard.load_batch(folder)
+    shutil.copy(batch_out / "summary.json", folder / "summary.json")
+    with (folder / "errors.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write('{"id": "x", cut short\n')
+    with pytest.raises(InputError, match=r"errors\.jsonl:1: damaged \(not a JSON object\)"):
+        dashboard.load_batch(folder)
+
+
 def test_batch_folder_refuses_article_formats(batch_out, capsys):
     assert main(["export", str(batch_out), "--format", "xliff"]) == 2
     assert "a batch folder exports as html, xlsx, mqm" in capsys.readouterr().err
