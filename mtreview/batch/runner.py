@@ -31,8 +31,9 @@ from typing import Any
 from .. import pipeline, procs
 from ..config import BatchConfig, Config
 from ..errors import ConfigError, GateError, InputError, MtreviewError
-from ..io.load import check_size, load_document, load_pairs, load_text
+from ..io.load import check_size, load_document, load_text
 from ..io.output import BatchFolder, dumps, json_file, review_record, write_atomic
+from ..io.segment_files import load_pairs
 from ..records import Document, Review, Severity
 from .inputs import Pair, Problem, Side, discover, safe_name
 from .tables import write_outputs
