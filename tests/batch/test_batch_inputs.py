@@ -356,7 +356,7 @@ def test_xliff_and_tmx_files_in_a_folder_are_one_article_each(tmp_path, caplog):
     import logging
 
     from mtreview import pipeline
-    from mtreview.io.load import load_pairs
+    from mtreview.io.segment_files import load_pairs
 
     folder = tmp_path / "in"
     folder.mkdir()
