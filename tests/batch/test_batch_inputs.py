@@ -9,7 +9,8 @@ import pytest
 from conftest import TEST_DATA
 
 from mtreview.batch import runner as batch
-from mtreview.batch.inputs import MAX_NAME_BYTES, discover, safe_name
+from mtreview.batch.inputs import discover
+from mtreview.batch.pairs import MAX_NAME_BYTES, safe_name
 from mtreview.cli.main import main
 from mtreview.config import from_dict
 
@@ -356,7 +357,7 @@ def test_xliff_and_tmx_files_in_a_folder_are_one_article_each(tmp_path, caplog):
     import logging
 
     from mtreview import pipeline
-    from mtreview.io.load import load_pairs
+    from mtreview.io.segment_files import load_pairs
 
     folder = tmp_path / "in"
     folder.mkdir()
