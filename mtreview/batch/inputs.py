@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..io import formats
 from . import manifests
 from .pairs import META_FIELDS, Pair, Problem, Side
 
@@ -48,6 +49,11 @@ def discover(path: str | Path, root: str | Path | None = None, allow_outside_roo
         pairs, problems = manifests.from_rows(manifests.manifest_rows(p), roots, str(p))
     else:
         kinds = "/".join(manifests.MANIFEST_SUFFIXES)
+        if formats.format_of(p) is not None:  # a TSV, XLIFF or TMX: one article's segments
+            bilingual = p.suffix.lower() in BILINGUAL_SUFFIXES
+            folder = " (or put it in a folder to batch it with others)" if bilingual else ""
+            raise InputError(f"{p}: a segment file, not a batch input (a folder, a saved dataset or a {kinds} "
+                             f"manifest): {manifests.segment_hint(p)}{folder}")
         raise InputError(f"{p}: expected a folder, a saved dataset or a {kinds} manifest")
     seen: dict[str, str] = {}  # file names as Windows and macOS compare them: "Story" and "story" are one
     kept: list[Pair] = []

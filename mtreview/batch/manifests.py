@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, ModelError
+from ..io import formats
 from ..io.formats import csv_records, json_objects
 from .pairs import META_FIELDS, Pair, Problem, Side
 
@@ -167,17 +168,38 @@ class Roots:
 def _columns_error(row: dict[str, Any], where: str) -> str | None:
     """Why the first row's columns cannot be used, or None."""
     found = ", ".join(map(str, row)) or "nothing"
+    segments = _segment_columns(row, where)
     if "id" not in row:
+        if segments:  # a segment file (src, tgt): one segment a row, no article id
+            return (f"{where}: columns {segments[0]!r} and {segments[1]!r} hold one segment a row, not one article"
+                    f" (a batch manifest has id, en_path|en_text, ja_path|ja_text); {segment_hint(where)}")
         return f"{where}: needs an 'id' column; found {found}"
     for lang, prefixes in SIDE_PREFIXES.items():
         if any(f"{p}_{k}" in row for p in prefixes for k in KINDS):
             continue
         bare = [p for p in prefixes if p in row]
+        also = f" (or, if each row is one segment of one article: {segment_hint(where)})" if segments else ""
         if bare:
             return (f"{where}: column {bare[0]!r} does not say whether it holds a path or the text: "
-                    f"rename it {lang}_path or {lang}_text")
-        return f"{where}: needs columns id, en_path|en_text and ja_path|ja_text; found {found}"
+                    f"rename it {lang}_path or {lang}_text{also}")
+        return f"{where}: needs columns id, en_path|en_text and ja_path|ja_text; found {found}{also}"
     return None
+
+
+def _segment_columns(row: dict[str, Any], where: str) -> tuple[str, str] | None:
+    """The source and translation columns of a segment file given as a manifest (a .jsonl/.csv file with
+    ``src``/``tgt`` columns or their aliases, and no ``*_path``/``*_text`` column), else None."""
+    if formats.format_of(Path(where)) is None or any(str(c).endswith(("_path", "_text")) for c in row):
+        return None
+    names = {str(c).strip().lower(): str(c) for c in row}
+    src = [names[a] for a in formats.COLUMNS["src"] if a in names]
+    tgt = [names[a] for a in formats.COLUMNS["tgt"] if a in names]
+    return (src[0], tgt[0]) if src and tgt else None
+
+
+def segment_hint(path: str | Path) -> str:
+    """What takes a segment file (both sides in one file, one segment a row), which a batch does not."""
+    return f"review it as one article with `mtreview review {path}`, or score its rows with `mtreview score {path}`"
 
 
 def from_rows(rows: Iterable[dict[str, Any]], roots: Roots, where: str) -> tuple[list[Pair], list[Problem]]:
