@@ -105,7 +105,7 @@ def test_row_checks_flag_spans_slice_to_their_text(rows):
 @EXAMPLES
 @given(article_id=st.text(min_size=1, max_size=300))
 def test_safe_names_are_file_names(article_id):
-    from mtreview.batch.inputs import MAX_NAME_BYTES, safe_name
+    from mtreview.batch.pairs import MAX_NAME_BYTES, safe_name
 
     name = safe_name(article_id)
     assert 0 < len(name.encode("utf-8")) <= MAX_NAME_BYTES

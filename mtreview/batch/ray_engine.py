@@ -1,7 +1,7 @@
 """The Ray engine of `mtreview batch --engine ray`: the same map as the local pool, on Ray Data.
 
 Contract: ``run(todo, config, out, workers, address) -> Iterable[(article id, "ok" | "error")]``,
-exactly like ``batch._run``. Each row of a Ray dataset carries one (pair, stamp) item, in blocks
+exactly like ``local_engine.run``. Each row of a Ray dataset carries one (pair, stamp) item, in blocks
 of at most ``ROWS_PER_BLOCK`` rows (one Ray task each); an actor pool of ``workers`` actors (one
 CPU each) loads the models once per actor and calls ``batch.process_article`` per row, which
 writes ``OUT/articles/<id>.review.json`` atomically. The driver only collects the small status

@@ -11,7 +11,7 @@ this run's (another run's result) is never taken into them.
 
 One run at a time writes to a folder: ``DIR/.lock`` is held with ``flock`` for the whole run (the
 kernel releases it when the process dies, even by ``kill -9``), and a second run fails at once.
-Pool workers die with the run that started them (``procs.die_with_parent``).
+The articles are reviewed by ``local_engine`` (a process pool here) or ``ray_engine`` (``--engine ray``).
 """
 
 from __future__ import annotations
@@ -23,19 +23,22 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import pipeline, procs
+from .. import pipeline
 from ..config import BatchConfig, Config
 from ..errors import ConfigError, GateError, InputError, MtreviewError
 from ..io.load import check_size, load_document, load_text
 from ..io.output import BatchFolder, dumps, json_file, review_record, write_atomic
 from ..io.segment_files import load_pairs
 from ..records import Document, Review, Severity
-from .inputs import Pair, Problem, Side, discover, safe_name
+from . import local_engine
+from .inputs import discover
+from .local_engine import cores
+from .pairs import Pair, Problem, Side, safe_name
 from .tables import write_outputs
 
 log = logging.getLogger(__name__)
@@ -143,66 +146,6 @@ def _error(pair: Pair, stamp: dict[str, str], kind: str, reason: str) -> dict[st
             "tgt_path": pair.tgt.path, "batch": stamp}
 
 
-# --- worker pool ---------------------------------------------------------------------------------
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(config: Config, out: str, threads: int, parent: int) -> None:
-    import signal
-
-    procs.die_with_parent(parent)  # a killed batch must not leave its workers running
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business: it stops the pool
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    os.environ["MTREVIEW_EMBED_THREADS"] = str(threads)
-    _WORKER.update(config=config, out=Path(out), models=models_for(config))  # models load once, here
-
-
-def _work(item: tuple[Pair, dict[str, str]]) -> tuple[str, str]:
-    pair, stamp = item
-    return pair.id, process_article(pair, stamp, _WORKER["config"], _WORKER["out"], _WORKER["models"])
-
-
-def _run(todo: list[tuple[Pair, dict[str, str]]], config: Config, out: Path, workers: int
-         ) -> Iterable[tuple[str, str]]:
-    if workers <= 1:
-        models = models_for(config)
-        for pair, stamp in todo:
-            yield pair.id, process_article(pair, stamp, config, out, models)
-        return
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    threads = max(1, cores() // workers)  # BLAS threads per worker: never more than the cores
-    ctx = multiprocessing.get_context("spawn")  # workers start clean: no inherited threads or models
-    items = iter(todo)
-    pending: set[Future[tuple[str, str]]] = set()
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(config, str(out), threads, os.getpid())) as pool:
-        try:
-            while True:
-                while len(pending) < 4 * workers:  # a bounded queue: memory does not grow with the batch
-                    item = next(items, None)
-                    if item is None:
-                        break
-                    pending.add(pool.submit(_work, item))
-                if not pending:
-                    break
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=lambda f: f.result()[0]):
-                    yield future.result()
-        except BrokenProcessPool:
-            raise MtreviewError("a worker process died (out of memory or killed); finished articles are kept,"
-                                " rerun the same command to resume") from None
-        except BaseException:  # Ctrl-C: stop now; the finished articles are on disk, a cut one is redone
-            procs_left = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in procs_left:
-                proc.terminate()  # waiting for them instead hung the run for good at a second Ctrl-C
-            raise
-
-
 @dataclass(frozen=True)
 class BatchResult:
     out: Path
@@ -211,13 +154,6 @@ class BatchResult:
     skipped: int
     failed: int
     summary: dict[str, Any]
-
-
-def cores() -> int:
-    """The CPU cores this process may use (its affinity mask where the OS has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
 
 
 def resolve_workers(requested: int | None, config: Config) -> int:
@@ -267,8 +203,8 @@ def run_batch(input_path: str | Path, out_dir: str | Path, config: Config | None
               ray_address: str | None = None) -> BatchResult:
     """Review every article of ``input_path`` into ``out_dir``; skips articles already done.
 
-    ``root`` / ``allow_outside_root``: where manifest paths may point (see ``batch_inputs.discover``).
-    ``engine`` "local" runs a process pool here; "ray" runs the same map on Ray Data (``batch_ray``),
+    ``root`` / ``allow_outside_root``: where manifest paths may point (see ``inputs.discover``).
+    ``engine`` "local" runs a process pool here; "ray" runs the same map on Ray Data (``ray_engine``),
     on a local cluster of ``workers`` CPUs or on the cluster at ``ray_address``.
     """
     if engine not in ("local", "ray"):
@@ -326,7 +262,8 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
                 results = batch_ray.run(todo, conf, out, min(n_workers, len(todo)), ray_address, quiet,
                                         load_models=models_for, process=process_article)
             else:
-                results = _run(todo, conf, out, min(n_workers, len(todo)))
+                results = local_engine.run(todo, conf, out, min(n_workers, len(todo)), load_models=models_for,
+                                           process=process_article)
             with contextlib.closing(iter(results)) as each:  # Ctrl-C here closes the pool at once too
                 for article_id, status in each:
                     reviewed += status == "ok"

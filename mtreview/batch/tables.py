@@ -22,7 +22,7 @@ from ..config import MqmConfig
 from ..io.output import BatchFolder, dumps, json_file, jsonl, read_review, write_atomic
 from ..records import SCHEMA_VERSION, Flag, Review
 from ..score import mqm
-from .inputs import META_FIELDS, Pair, Problem
+from .pairs import META_FIELDS, Pair, Problem
 from .table_files import SEVERITIES, TableWriter, table_schema
 
 log = logging.getLogger(__name__)

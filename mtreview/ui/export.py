@@ -1,6 +1,7 @@
 """Export a reviewed article: segments with edits, comments and flag decisions.
 
-JSONL and CSV (one row per segment) for analysis; XLIFF 1.2 for CAT tools, written with
+JSONL and CSV (one row per segment; ``unit_id`` names a segment file's unit, empty for an aligned
+article) for analysis; XLIFF 1.2 for CAT tools, written with
 translate-toolkit: the edited translation (or the original) as ``<target>``, the reviewer's
 comment as a translator note, each flag with its decision as a note from ``mtreview``;
 reviewed segments are marked ``approved``. Each action is credited to whoever did it
@@ -37,7 +38,7 @@ class ExportFormat:
 
 CSV_FIELDS = ("article_id", "id", "src", "tgt", "edit", "final", "comment", "reviewed", "align_score",
               "quality", "flags", "accepted", "rejected", "undecided", "fixed", "reviewer", "saved_at",
-              "edited_by", "commented_by", "reviewed_by")
+              "edited_by", "commented_by", "reviewed_by", "unit_id")  # unit_id last: older columns keep their place
 
 
 def _flag_rows(seg: Segment, state: SegmentState) -> list[dict[str, Any]]:
@@ -66,7 +67,8 @@ def article_id(review: Review, article: ArticleState | None = None) -> str | Non
 
 def export_rows(review: Review, states: Mapping[int, SegmentState], article: ArticleState | None = None
                 ) -> list[dict[str, Any]]:
-    """One plain dict per segment: texts, edit, final translation, comment, reviewed, flags + decisions."""
+    """One plain dict per segment: texts, edit, final translation, comment, reviewed, flags + decisions,
+    who did each, and ``unit_id`` (the unit of a segment file the segment is, else None)."""
     out = []
     aid = article_id(review, article)
     for seg in review.segments:
@@ -88,6 +90,7 @@ def export_rows(review: Review, states: Mapping[int, SegmentState], article: Art
             "edited_by": st.edited_by or None,
             "commented_by": st.commented_by or None,
             "reviewed_by": st.reviewed_by or None,
+            "unit_id": seg.unit_id,  # the segment file's unit (schema 1.1); None for an aligned article
         })
     return [_safe(r) for r in out]
 

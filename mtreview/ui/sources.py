@@ -116,7 +116,7 @@ def batch_articles(batch_dir: str | Path) -> list[str]:
 def _in_last_run(folder: BatchFolder) -> set[str] | None:
     """The ids of the ``articles`` table (None when the folder has none yet): a review record left
     from an earlier run whose input has gone since is not among them."""
-    from ..batch.inputs import safe_name  # an id's review record is named by its file-name-safe key
+    from ..batch.pairs import safe_name  # an id's review record is named by its file-name-safe key
     from ..batch.table_files import read_table
 
     table = read_table(folder.root, "articles", columns=["article_id"], required=False)

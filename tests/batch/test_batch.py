@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT, TEST_DATA
 
 from mtreview.batch import runner as batch
-from mtreview.batch.inputs import discover, safe_name
+from mtreview.batch.inputs import discover
+from mtreview.batch.pairs import safe_name
 from mtreview.cli.main import main
 from mtreview.config import from_dict
 from mtreview.records import review_from_dict

@@ -9,7 +9,8 @@ import pytest
 from conftest import TEST_DATA
 
 from mtreview.batch import runner as batch
-from mtreview.batch.inputs import MAX_NAME_BYTES, discover, safe_name
+from mtreview.batch.inputs import discover
+from mtreview.batch.pairs import MAX_NAME_BYTES, safe_name
 from mtreview.cli.main import main
 from mtreview.config import from_dict
 
@@ -121,6 +122,42 @@ def test_manifest_schema_errors_are_one_line(tmp_path, capsys, rows, message):
     assert main(["batch", str(manifest), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0], err
+
+
+S_EN, S_JA = "North Korea said on Sunday it agreed.", "北朝鮮は日曜日、合意したと述べた。"
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("pairs.tsv", f"src\ttgt\n{S_EN}\t{S_JA}\n", "pairs.tsv: a segment file, not a batch input"),
+    ("pairs.xlf", (TEST_DATA / "pairs.xlf").read_text(encoding="utf-8"), "(or put it in a folder to batch it"),
+    ("pairs.jsonl", json.dumps({"src": S_EN, "tgt": S_JA}, ensure_ascii=False) + "\n",
+     "columns 'src' and 'tgt' hold one segment a row"),
+    ("pairs.csv", f"source,target\n{S_EN},{S_JA}\n",
+     "columns 'source' and 'target' hold one segment a row"),
+    ("ids.jsonl", json.dumps({"id": "1", "en": S_EN, "ja": S_JA}, ensure_ascii=False) + "\n",
+     "column 'en' does not say whether it holds a path or the text"),
+])
+def test_a_segment_file_given_to_batch_names_the_commands_that_take_it(tmp_path, capsys, name, content, message):
+    """A TSV/JSONL of segments given to `batch` got "expected a folder ... manifest" or "needs an 'id'
+    column": the one line now says what takes it (`review FILE`, `score FILE`), and both really do."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["batch", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    [err] = capsys.readouterr().err.strip().splitlines()
+    assert message in err and f"`mtreview review {path}`" in err and f"`mtreview score {path}`" in err, err
+    config = tmp_path / "c.toml"
+    config.write_text('[align]\nembedder = "hashing"\n', encoding="utf-8")
+    for command in ("review", "score"):
+        assert main([command, str(path), "--config", str(config), "--quiet"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+
+
+def test_a_parquet_manifest_or_a_manifest_with_paths_gets_no_segment_hint(tmp_path, capsys):
+    """The hint is for files `review` and `score` read; a manifest with a path column keeps its message."""
+    manifest = _jsonl(tmp_path / "m.jsonl", [{"id": "a", "src": "x.en.txt", "ja_path": "x.ja.txt"}])
+    assert main(["batch", str(manifest), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "rename it en_path or en_text" in err and "mtreview review" not in err
 
 
 def test_row_with_both_or_neither_kind_is_a_row_error(tmp_path):

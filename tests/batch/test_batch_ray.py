@@ -159,7 +159,7 @@ def test_killed_actor_redoes_one_small_block_whatever_the_run_size(tmp_path, loc
     on 2 actors (the old cut: 8 blocks of 25); an actor is killed after its 20th article and at most
     ``ROWS_PER_BLOCK - 1`` articles may be reviewed twice, every status still arriving once."""
     from mtreview.batch import ray_engine
-    from mtreview.batch.inputs import Pair, Side
+    from mtreview.batch.pairs import Pair, Side
     from mtreview.config import Config
 
     calls = tmp_path / "calls"

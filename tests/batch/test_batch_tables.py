@@ -80,6 +80,28 @@ def test_columns_do_not_depend_on_the_configuration(out, tmp_path_factory):
     assert "check_numbers" in names and "score_bleu_ref" in names
 
 
+def test_worst_articles_are_the_flagged_articles_worst_first_and_never_a_clean_one(out):
+    """docs/batch.md said "the 20 worst articles": it is the articles with flags (at most 20), worst
+    severity first, then their critical/major/minor counts, then the lowest mean quality; a batch
+    without flags has none (an unflagged article has no worst severity to show)."""
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    with (out / "articles.csv").open(encoding="utf-8", newline="") as fh:
+        arts = [a for a in csv.DictReader(fh) if int(a["flags_total"]) > 0]
+    rank = {s: i for i, s in enumerate(batch_tables.SEVERITIES)}
+
+    def key(a):
+        q = float(a["mean_quality"]) if a["mean_quality"] else float("inf")
+        return (-rank[a["worst_severity"]], *(-int(a[f"flags_{s}"]) for s in ("critical", "major", "minor")), q,
+                a["article_id"])
+
+    assert arts and [w["id"] for w in summary["worst_articles"]] == [a["article_id"] for a in sorted(arts, key=key)]
+    assert len(summary["worst_articles"]) <= batch_tables.WORST_N == 20
+    clean = _run(out.parent, from_dict({"checks": {"enabled": ["glossary"]}}), "clean")  # no glossary: no flags
+    summary = json.loads((clean / "summary.json").read_text(encoding="utf-8"))
+    assert summary["articles"]["reviewed"] == 3 and summary["flags_by_severity"] == dict.fromkeys(rank, 0)
+    assert summary["worst_articles"] == []
+
+
 @pytest.mark.parametrize(
     "value, expected",
     [("2021-03-01", dt.date(2021, 3, 1)), ("2021/03/01", dt.date(2021, 3, 1)),

@@ -176,7 +176,7 @@ def test_a_file_too_large_for_the_limit_is_refused_before_reading(tmp_path, caps
 
 def test_batch_text_over_the_limit_is_an_article_error(tmp_path):
     from mtreview.batch import runner as batch
-    from mtreview.batch.inputs import Pair, Side
+    from mtreview.batch.pairs import Pair, Side
 
     config = from_dict({"limits": {"max_chars": 100}, "align": {"embedder": "hashing"}})
     pair = Pair("a", Side(text="The minister spoke. " * 10), Side(text="大臣が話した。"))

@@ -47,6 +47,25 @@ def test_csv_rows():
         ("1", "0", True), ("0", "1", False), ("0", "0", False)]
 
 
+def test_exports_carry_a_segment_files_unit_id_in_a_last_column():
+    """Review records of a segment file name each segment's unit (``unit_id``, schema 1.1); the JSONL
+    and CSV exports left it out, so an edited segment could not be traced back to its row of the file.
+    It is the CSV's last column (the older columns keep their places), empty for an aligned article."""
+    import dataclasses
+
+    units = Review(meta={}, segments=tuple(dataclasses.replace(s, unit_id=u)
+                                           for s, u in zip(REVIEW.segments, ("s-1", "7", None), strict=True)))
+    rows = list(csv.reader(io.StringIO(export.to_csv(units, STATES))))
+    assert rows[0] == [*export.CSV_FIELDS] and rows[0][-1] == "unit_id"
+    assert rows[0][:-1] == ["article_id", "id", "src", "tgt", "edit", "final", "comment", "reviewed", "align_score",
+                            "quality", "flags", "accepted", "rejected", "undecided", "fixed", "reviewer", "saved_at",
+                            "edited_by", "commented_by", "reviewed_by"]
+    assert [r[-1] for r in rows[1:]] == ["s-1", "7", ""]
+    assert [json.loads(line)["unit_id"] for line in export.to_jsonl(units, STATES).splitlines()] == ["s-1", "7", None]
+    aligned = list(csv.DictReader(io.StringIO(export.to_csv(REVIEW, STATES))))
+    assert [r["unit_id"] for r in aligned] == ["", "", ""]
+
+
 def test_xliff_parses_back_with_edits_and_notes():
     from translate.storage import xliff
 
