@@ -281,7 +281,8 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
         _drop_temporaries(folder)
         raise
     # counted as summary.json counts them: every input article, and those not paired or unreadable as failed
-    _log_run(out, {"input": str(input_path), "articles": len(pairs) + unpaired, "reviewed": reviewed,
+    _log_run(out, {"input": str(input_path), "input_abs": _input_id(input_path),
+                   "articles": len(pairs) + unpaired, "reviewed": reviewed,
                    "failed": failed + len(problems),
                    "skipped": skipped, "workers": n_workers, "engine": engine, "config_hash": config_hash,
                    "started": started, "seconds": round(time.time() - started, 3)})
@@ -289,15 +290,40 @@ def _run_locked(input_path: str | Path, out: Path, config: Config, n_workers: in
 
 
 def _refuse_other_input(folder: BatchFolder, input_path: str | Path, keys: set[str]) -> None:
-    """An InputError when ``folder`` holds results of articles that are not in this input: another
-    input's run wrote them, and this run would replace its tables (and its articles of the same names)."""
+    """An InputError when ``folder`` holds results of articles that are not in this input and its last
+    run read another input: this run would replace that run's tables (and its articles of the same
+    names). A rerun of the same input whose articles were removed goes on: its tables drop them."""
     suffixes = (folder.REVIEW_SUFFIX, folder.ERROR_SUFFIX)
     foreign = sorted({p.name[: -len(sfx)] for p in folder.articles.iterdir() for sfx in suffixes
                       if p.name.endswith(sfx) and not p.name.startswith(".")} - keys)
-    if foreign:
-        raise InputError(f"{folder.root}: holds the results of {len(foreign)} article(s) that are not in {input_path}"
-                         f" (e.g. {foreign[0]!r}): an output folder is for one input; give another --out, or delete"
-                         f" those files from {folder.articles} if the articles were removed from the input")
+    last = _last_input(folder)
+    if foreign and last is not None and last != _input_id(input_path):
+        raise InputError(f"{folder.root}: holds the results of {len(foreign)} article(s) of another input ({last})"
+                         f" that are not in {input_path} (e.g. {foreign[0]!r}): an output folder is for one input;"
+                         f" give another --out, or delete those files from {folder.articles}")
+
+
+def _input_id(input_path: str | Path) -> str:
+    """The input as the run log records it: its absolute path, so a rerun from another folder matches."""
+    return str(Path(input_path).absolute())
+
+
+def _last_input(folder: BatchFolder) -> str | None:
+    """The input of the folder's last finished run (run log), or None (no run, or a log of an older
+    version without ``input_abs``, which is then not second-guessed)."""
+    try:
+        lines = folder.run_log.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            found = entry.get("input_abs")
+            return found if isinstance(found, str) else None
+    return None
 
 
 class _NoBar:
