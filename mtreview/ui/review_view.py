@@ -30,7 +30,7 @@ from ..errors import MtreviewError
 from ..io.output import dumps
 from ..records import Review, Severity
 from ..registry import EXPORT_FORMATS
-from . import grid, recheck, render, reviewer
+from . import grid, recheck, render, reviewer, runs
 from .export import FORMATS, export
 from .open_view import open_work
 from .segment_editor import editor, flash, plain
@@ -177,8 +177,12 @@ def _exports(review: Review, store: Store, art: ArticleState) -> None:
     panel, not this box, so bytes built here would miss it) and the click reruns nothing
     (``on_click="ignore"``): Streamlit drops a button's callable at the end of the next full page run,
     and a click that started one raced the browser's request for the file (a click during a save's run
-    gave no file)."""
-    def data(fmt: str) -> bytes | str:  # at the click: what is saved now
+    gave no file). The file waits for the runs the page asked for before the click (``runs.settled``):
+    built at once, a click right after Save could miss the save."""
+    sid = runs.session_id()
+
+    def data(fmt: str) -> bytes | str:  # at the click: what is saved now, once the runs asked before it end
+        runs.settled(sid)
         return export(fmt, review, store.segment_states(art.id), store.article(art.id))
 
     box = _opened("Export the reviewed article", "x_export")

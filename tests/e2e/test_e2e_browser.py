@@ -57,11 +57,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextmanager
+def serve(tmp_path, extra_env=None):
+    """The app served by `streamlit run app.py` on a free port with its own SQLite database: (base, url)."""
     port = _free_port()
     url = f"sqlite:///{tmp_path / 'e2e.db'}"
-    env = {**os.environ, "MTREVIEW_DB": url}
+    env = {**os.environ, "MTREVIEW_DB": url, **(extra_env or {})}
     env.pop("MTREVIEW_CONFIG", None)
     log = (tmp_path / "streamlit.log").open("w")
     proc = subprocess.Popen(
@@ -90,6 +91,12 @@ def server(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    with serve(tmp_path) as running:
+        yield running
 
 
 def _norm(s: str) -> str:

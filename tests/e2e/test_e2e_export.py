@@ -11,10 +11,56 @@ are over, as a slow network does: on main it gets no file ("Deferred file … no
 
 from __future__ import annotations
 
+import os
 import re
+import textwrap
 from pathlib import Path
 
-from test_e2e_browser import export_open, live, pytestmark, server  # noqa: F401  (slow; chromium present; fixture)
+import pytest
+from test_e2e_browser import export_open, live, pytestmark, serve, server  # noqa: F401  (slow; chromium present; fixture)
+
+SLOW_SAVE = """
+    import time
+
+    from mtreview.ui import store
+
+    _save = store.Store.save_segment
+
+
+    def save_segment(self, *args, **kwargs):  # the save's run still writing when the file is asked for
+        time.sleep(2.0)
+        return _save(self, *args, **kwargs)
+
+
+    store.Store.save_segment = save_segment
+"""
+
+
+@pytest.fixture
+def slow_save_server(tmp_path):
+    """The app with every segment save taking 2 s more (a loaded machine, a slow database): the
+    hook is a sitecustomize module on the server's PYTHONPATH."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(textwrap.dedent(SLOW_SAVE), encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH", "")) if p)
+    with serve(tmp_path, {"PYTHONPATH": path}) as running:
+        yield running
+
+
+def test_export_clicked_while_the_save_is_written_waits_for_it(slow_save_server):
+    """The CSV of a click 0.3 s after Save, while the save's run is still writing: the file was built
+    at once, without the comment just saved (the whole-suite run on a loaded machine failed the test
+    above this way). It now waits for the runs the page asked for before the click."""
+    base, _ = slow_save_server
+    with export_open(base) as (page, csv):
+        csv.scroll_into_view_if_needed()
+        live(page, "Comment").fill("checked by Aiko")
+        page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
+        page.wait_for_timeout(300)
+        with page.expect_download(timeout=30_000) as got:
+            csv.click()
+        assert "checked by Aiko" in Path(got.value.path()).read_text(encoding="utf-8")
 
 
 def test_export_clicked_right_after_save_has_the_save(server):  # noqa: F811
