@@ -20,13 +20,11 @@ from ui_server import VISIBLE_ROWS_JS, serve
 
 from mtreview.ui.store import Store
 
-WMT = ROOT.parent / "shared" / "data" / "align-dev" / "en-ja" / "guardian.306645"
+WMT = ROOT / "tests" / "data" / "align" / "guardian.306645"  # a WMT21 news document of align-dev, bundled
 
 
 @pytest.fixture
 def app(tmp_path):
-    if not WMT.with_name(WMT.name + ".en.txt").is_file():
-        pytest.skip("../shared/data is not here")
     db = f"sqlite:///{tmp_path / 'layout.db'}"
     store = Store(db)
     en, ja = ((WMT.parent / f"{WMT.name}.{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ja"))
