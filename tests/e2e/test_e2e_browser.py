@@ -36,6 +36,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 # the elements of the run on screen: while a rerun draws, Streamlit keeps the last run's elements,
 # marked stale, beside the new ones (two Translation boxes for a moment, or longer on a slow machine)
 LIVE = '[data-testid="stElementContainer"]:not([data-stale="true"])'
+GRID = f".st-key-grid {LIVE}"  # the segment grid of the run on screen (a stale copy may sit beside it)
 
 
 def live(page, label: str):
@@ -212,7 +213,7 @@ def test_export_after_a_save_has_the_save(server):
 
     base, _ = server
     with export_open(base) as (page, csv):  # opened before the save
-        seg = page.locator(".st-key-grid tr.selected").get_attribute("data-seg")
+        seg = page.locator(f"{GRID} tr.selected").get_attribute("data-seg")
         live(page, "Comment").fill("checked by Aiko")
         page.get_by_role("button", name=re.compile(r"^Save Shortcut")).click()
         expect(page.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=20_000)

@@ -12,7 +12,7 @@ import re
 import sys
 
 from conftest import ROOT
-from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark  # noqa: F401  (slow; chromium present)
+from test_e2e_browser import ARGS, CHROMIUM, GRID, live, pytestmark  # noqa: F401  (slow; chromium present)
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -42,8 +42,8 @@ def test_reload_their_version_fills_every_field_and_keeps_their_work(tmp_path):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             a, b = _open(browser, base, "**Aiko**"), _open(browser, base, "Ben")
-            seg = a.locator(".st-key-grid tr.selected").get_attribute("data-seg")
-            assert b.locator(".st-key-grid tr.selected").get_attribute("data-seg") == seg
+            seg = a.locator(f"{GRID} tr.selected").get_attribute("data-seg")
+            assert b.locator(f"{GRID} tr.selected").get_attribute("data-seg") == seg
             live(a, "Translation").fill("A訳です。")
             # as a reviewer would: the typed text is re-checked (item 9) before the next action
             expect(a.locator(".mtr-recheck")).to_contain_text("A訳です。", timeout=30_000)
@@ -92,7 +92,7 @@ def test_a_refused_decision_shows_its_conflict_in_view(tmp_path):
         try:
             a, b = _open(browser, base, "Aiko"), _open(browser, base, "Ben")
             a.set_viewport_size({"width": 1366, "height": 600})  # a short window: the panel scrolls
-            seg = a.locator(".st-key-grid tr.selected").get_attribute("data-seg")
+            seg = a.locator(f"{GRID} tr.selected").get_attribute("data-seg")
             live(b, "Comment").fill("Ben's note")
             _save(b)
             expect(b.get_by_text(f"segment {seg} saved")).to_be_visible(timeout=30_000)

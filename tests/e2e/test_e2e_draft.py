@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import ROOT
-from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark  # noqa: F401  (slow; chromium present)
+from test_e2e_browser import ARGS, CHROMIUM, GRID, live, pytestmark  # noqa: F401  (slow; chromium present)
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -40,7 +40,7 @@ def _draft_typed(db: str, log: Path) -> Iterator[tuple[Any, Any, str]]:
             page.goto(f"{base}/?reviewer=Aiko&seg=4", timeout=60_000)
             box = live(page, "Translation")
             expect(box).to_have_count(1, timeout=120_000)
-            expect(page.locator('.st-key-grid tr[data-seg="4"]')).to_have_class(SELECTED, timeout=60_000)
+            expect(page.locator(f'{GRID} tr[data-seg="4"]')).to_have_class(SELECTED, timeout=60_000)
             original = box.input_value()
             box.click()
             box.press("Control+End")
@@ -55,8 +55,8 @@ def _open(page: Any, box: Any, seg: int) -> None:
     """Click segment ``seg`` in the grid and wait until it is the one in the box."""
     from playwright.sync_api import expect
 
-    page.locator(f'.st-key-grid tr[data-seg="{seg}"] td.src').click()
-    expect(page.locator(f'.st-key-grid tr[data-seg="{seg}"]')).to_have_class(SELECTED, timeout=30_000)
+    page.locator(f'{GRID} tr[data-seg="{seg}"] td.src').click()
+    expect(page.locator(f'{GRID} tr[data-seg="{seg}"]')).to_have_class(SELECTED, timeout=30_000)
     expect(box).to_have_count(1, timeout=120_000)
 
 
@@ -164,7 +164,7 @@ def test_text_typed_just_before_a_row_is_clicked_comes_back_whole(tmp_path):
     db = f"sqlite:///{tmp_path / 'quick.db'}"
     with _draft_typed(db, tmp_path / "streamlit.log") as (page, box, original):
         box.press_sequentially("追加", delay=20)
-        page.locator('.st-key-grid tr[data-seg="7"] td.src').click()  # at once, no pause
-        expect(page.locator('.st-key-grid tr[data-seg="7"]')).to_have_class(SELECTED, timeout=30_000)
+        page.locator(f'{GRID} tr[data-seg="7"] td.src').click()  # at once, no pause
+        expect(page.locator(f'{GRID} tr[data-seg="7"]')).to_have_class(SELECTED, timeout=30_000)
         _open(page, box, 4)
         expect(box).to_have_value(original + TYPED + "追加", timeout=30_000)

@@ -12,7 +12,7 @@ import re
 import sys
 
 from conftest import ROOT
-from test_e2e_browser import ARGS, CHROMIUM, live, pytestmark  # noqa: F401  (slow; chromium present)
+from test_e2e_browser import ARGS, CHROMIUM, GRID, live, pytestmark  # noqa: F401  (slow; chromium present)
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -52,7 +52,7 @@ def test_typing_shows_the_new_flags_before_saving(tmp_path):
             expect(recheck).not_to_contain_text("repetition", timeout=30_000)
             expect(recheck).to_contain_text("2099年に死亡したと述べた。")
             expect(page.get_by_text(re.compile(r"^segment \d+ saved"))).to_have_count(0)
-            seg = page.locator(".st-key-grid tr.selected").get_attribute("data-seg")
+            seg = page.locator(f"{GRID} tr.selected").get_attribute("data-seg")
             store = Store(db)
             assert all(s.edit is None for a in store.articles() for s in store.segment_states(a.id).values())
             store.close()
